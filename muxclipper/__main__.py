@@ -1,0 +1,22 @@
+"""Command-line entry point: ``muxclipper [--demo] …`` and its subcommands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "emulator":
+        # Imported here so that starting the GUI does not pay for the emulator's imports.
+        from muxclipper.emulator.cli import main as emulator_main
+
+        return emulator_main(args[1:])
+    from muxclipper.app import main as app_main
+
+    return app_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Domain types and time maths; no Qt, no I/O."""

@@ -1,0 +1,44 @@
+"""The emulator's ASGI application: API routes, control routes, Mux-shaped errors, the gate."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from muxclipper.emulator.config import EmulatorConfig
+from muxclipper.emulator.demo import seed_demo_content
+from muxclipper.emulator.errors import MuxApiError, error_response
+from muxclipper.emulator.gate import Gate
+from muxclipper.emulator.routes_api import api_routes
+from muxclipper.emulator.routes_control import control_routes
+from muxclipper.emulator.runtime import Runtime
+
+
+async def _mux_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MuxApiError)
+    return error_response(exc.status, exc.messages, exc.type)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return error_response(405, [f"{request.method} is not allowed on {request.url.path}."],
+                              "method_not_allowed")
+    return error_response(exc.status_code)
+
+
+def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = None) -> Starlette:
+    """Build the app; ``app.state.runtime`` gives tests direct access to state, faults and log."""
+    runtime = runtime or Runtime.from_config(config or EmulatorConfig())
+    if runtime.config.demo_content:
+        seed_demo_content(runtime.state)
+    app = Starlette(
+        routes=[*api_routes(runtime), *control_routes(runtime)],
+        middleware=[Middleware(Gate, runtime=runtime)],
+        exception_handlers={MuxApiError: _mux_error, HTTPException: _http_error},
+    )
+    app.state.runtime = runtime
+    return app

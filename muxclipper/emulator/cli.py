@@ -1,0 +1,57 @@
+"""``muxclipper emulator``: run the local Mux emulator until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from muxclipper.emulator.config import DEMO_TOKEN, EmulatorConfig, RateLimits, Token
+from muxclipper.emulator.server import EmulatorServer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="muxclipper emulator",
+        description="Run a local Mux API + stream + image server (for tests and the offline demo).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    parser.add_argument("--data-dir", type=Path, help="keep state here across restarts")
+    parser.add_argument("--demo-content", action="store_true", help="seed the demo sources once")
+    parser.add_argument("--token", action="append", type=Token.parse, metavar="ID:SECRET[:ro]",
+                        help="an accepted access token; :ro makes it read-only (repeatable; "
+                             "default: the demo token). Emulator tokens only, never a real Mux secret.")
+    parser.add_argument("--no-rate-limit", action="store_true", help="never answer 429")
+    parser.add_argument("--processing-seconds", type=float, default=EmulatorConfig.processing_seconds,
+                        help="how long new assets stay preparing (default %(default)s)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = EmulatorConfig(
+        tokens=tuple(args.token) if args.token else (DEMO_TOKEN,),
+        rate_limits=None if args.no_rate_limit else RateLimits(),
+        data_dir=args.data_dir, processing_seconds=args.processing_seconds,
+        demo_content=args.demo_content)
+    try:
+        server = EmulatorServer(config, host=args.host, port=args.port).start()
+    except OSError as exc:
+        print(f"muxclipper emulator: cannot listen on {args.host}:{args.port}: {exc.strerror}. "
+              "Choose another --port, or 0 for any free one.", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"MUX_BASE_URL={server.url}", flush=True)
+    for token in config.tokens:
+        mode = " (read-only)" if token.read_only else ""
+        print(f"MUX_TOKEN_ID={token.id} MUX_TOKEN_SECRET={token.secret}{mode}", flush=True)
+    print(f"stream host: {server.stream_url}  image host: {server.image_url}  (Ctrl-C stops)",
+          file=sys.stderr, flush=True)
+    stop.wait()
+    server.stop()
+    return 0

@@ -1,0 +1,178 @@
+"""ASGI middleware in front of every route: faults, Basic auth, rate limits, the request log.
+
+Only the API host (``/video/…``, ``/system/…``) asks for credentials and is rate limited; the stream
+and image hosts are public as on Mux, and ``/_emulator/…`` control routes are neither logged nor
+checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hmac
+import json
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from muxclipper.emulator.errors import error_body
+from muxclipper.emulator.faults import Fault
+from muxclipper.emulator.requestlog import LoggedRequest
+from muxclipper.emulator.runtime import Runtime
+
+API_PREFIXES = ("/video/", "/system/")
+CONTROL_PREFIX = "/_emulator/"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class ConnectionDroppedError(Exception):
+    """An injected drop where no socket exists (in-process ``httpx.ASGITransport``)."""
+
+
+def _json_message(status: int, body: dict[str, Any], extra: list[tuple[bytes, bytes]] | None = None,
+                  ) -> tuple[Message, Message]:
+    data = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    return ({"type": "http.response.start", "status": status, "headers": headers + (extra or [])},
+            {"type": "http.response.body", "body": data, "more_body": False})
+
+
+async def _drop(send: Send) -> None:
+    """Close the TCP connection without an answer.
+
+    uvicorn's h11 cycle keeps its transport on the bound ``send``; aborting it is the only way an
+    ASGI app can hang up. The short wait lets uvicorn see the loss, so it does not log an error or
+    try to send a 500 of its own.
+    """
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None:
+        raise ConnectionDroppedError("the emulator dropped the connection (injected fault)")
+    transport.abort()
+    for _ in range(100):
+        if getattr(cycle, "disconnected", False):
+            break
+        await asyncio.sleep(0)
+
+
+class Gate:
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(CONTROL_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        arrived = self.runtime.state.clock.now()
+        method: str = scope["method"]
+        path: str = scope["path"]
+        headers = dict(scope.get("headers", []))
+        fault = self.runtime.faults.take(method, path)
+        status: int | None = None
+        try:
+            status = await self._handle(scope, receive, send, method, path, headers, fault)
+        finally:
+            self.runtime.log.add(LoggedRequest(
+                method=method, path=path, query=scope.get("query_string", b"").decode("latin-1"),
+                status=status, time=arrived, duration_ms=(time.perf_counter() - started) * 1000,
+                authorization=b"authorization" in headers, fault=fault.kind if fault else None))
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, method: str, path: str,
+                      headers: dict[bytes, bytes], fault: Fault | None) -> int | None:
+        if fault is not None:
+            if fault.kind == "status":
+                extra = [(b"retry-after", f"{fault.retry_after:g}".encode())] if fault.retry_after else []
+                for message in _json_message(fault.status, error_body(fault.status), extra):
+                    await send(message)
+                return fault.status
+            if fault.when == "before" and fault.kind == "delay":
+                await asyncio.sleep(fault.delay_ms / 1000)
+            if fault.when == "before" and fault.kind == "drop":
+                await _drop(send)
+                return None
+        if path.startswith(API_PREFIXES):
+            refusal = self._refuse(method, headers)
+            if refusal is not None:
+                for message in _json_message(refusal, error_body(refusal)):
+                    await send(message)
+                return refusal
+        if fault is None or (fault.kind == "delay" and fault.when == "before"):
+            return await self._pass(scope, receive, send)
+        return await self._after(scope, receive, send, fault)
+
+    def _refuse(self, method: str, headers: dict[bytes, bytes]) -> int | None:
+        token = self._token(headers.get(b"authorization"))
+        if token is None:
+            return 401
+        if token.read_only and method in WRITE_METHODS:
+            return 403
+        if not self.runtime.limiter.allow(method):
+            return 429
+        return None
+
+    def _token(self, header: bytes | None) -> Any:
+        if not header or not header[:6].lower() == b"basic ":
+            return None
+        try:
+            user, _, password = base64.b64decode(header[6:].strip(), validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        for token in self.runtime.tokens:
+            # Compare both halves in constant time so a timing probe learns nothing.
+            same_id = hmac.compare_digest(user.encode(), token.id.encode())
+            same_secret = hmac.compare_digest(password.encode(), token.secret.encode())
+            if same_id and same_secret:
+                return token
+        return None
+
+    async def _pass(self, scope: Scope, receive: Receive, send: Send) -> int | None:
+        status: int | None = None
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        return status
+
+    async def _after(self, scope: Scope, receive: Receive, send: Send, fault: Fault) -> int | None:
+        """Let the route act, hold its answer, then spoil the answer as the fault says."""
+        start: Message | None = None
+        body = bytearray()
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        assert start is not None
+        status = int(start["status"])
+        if fault.kind == "delay":
+            await asyncio.sleep(fault.delay_ms / 1000)
+            await send(start)
+            await send({"type": "http.response.body", "body": bytes(body), "more_body": False})
+            return status
+        if fault.kind == "drop":
+            await _drop(send)
+            return None
+        if fault.kind == "malformed":
+            junk = bytes(body[: max(len(body) // 2, 1)]) or b"{"
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(junk)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": junk, "more_body": False})
+            return status
+        # truncate: promise the whole body, deliver half of it, hang up.
+        await send(start)
+        await send({"type": "http.response.body", "body": bytes(body[: len(body) // 2]), "more_body": True})
+        await _drop(send)
+        return status

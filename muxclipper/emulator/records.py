@@ -1,0 +1,87 @@
+"""What the emulator keeps per object: Mux's public document plus the facts behind it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class AssetRecord:
+    """An asset: ``doc`` is exactly what the API returns; the rest drives its life cycle."""
+
+    doc: dict[str, Any]
+    seq: int
+    #: Timer-driven processing: when it began and when the asset turns ready (emulator clock).
+    processing_started_at: float | None = None
+    ready_at: float | None = None
+    #: Held by the control API: stays ``preparing`` until released, errored or finished.
+    hold: bool = False
+    # Media facts the asset will report once ready.
+    media_duration: float = 0.0
+    frame_rate: float = 30.0
+    width: int = 1920
+    height: int = 1080
+    has_audio: bool = True
+    text_tracks: list[dict[str, Any]] = field(default_factory=list)
+    # A clip's range in its source, seconds.
+    clip_start: float | None = None
+    clip_end: float | None = None
+    # A live recording: when it started and how long the broadcast lasts before it ends by itself.
+    live_started_at: float | None = None
+    live_length: float | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.doc["id"])
+
+    @property
+    def status(self) -> str:
+        return str(self.doc["status"])
+
+    @property
+    def is_recording(self) -> bool:
+        return self.live_started_at is not None and bool(self.doc.get("is_live"))
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AssetRecord:
+        return cls(**data)
+
+
+@dataclass
+class LiveStreamRecord:
+    doc: dict[str, Any]
+    seq: int
+    new_asset_policies: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return str(self.doc["id"])
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LiveStreamRecord:
+        return cls(**data)
+
+
+@dataclass
+class SigningKeyRecord:
+    doc: dict[str, Any]  # id and created_at; the private key is returned once and never kept
+    seq: int
+    public_key_pem: str
+
+    @property
+    def id(self) -> str:
+        return str(self.doc["id"])
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SigningKeyRecord:
+        return cls(**data)

@@ -1,0 +1,102 @@
+"""The emulator on a real socket, in a thread of its own: for GUI tests, the demo and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from types import TracebackType
+
+import uvicorn
+
+from muxclipper.emulator.app import create_app
+from muxclipper.emulator.config import EmulatorConfig
+from muxclipper.emulator.runtime import Runtime
+
+
+class EmulatorServer:
+    """``start()`` binds (port 0 picks a free one), ``url`` is the origin, ``stop()`` shuts down.
+
+    The origin serves all three Mux hosts: the API at ``/``, the stream host under ``/stream`` and the
+    image host under ``/image`` (see docs/emulator.md).
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config or EmulatorConfig()
+        self.host = host
+        self.port = port
+        self.runtime = Runtime.from_config(self.config)
+        self.app = create_app(runtime=self.runtime)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        if self._socket is None:
+            raise RuntimeError("the emulator is not started")
+        host, port = self._socket.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def stream_url(self) -> str:
+        return f"{self.url}/stream"
+
+    @property
+    def image_url(self) -> str:
+        return f"{self.url}/image"
+
+    def start(self, timeout: float = 10.0) -> EmulatorServer:
+        # Bind here, not in uvicorn, so the port is known before the thread runs and a busy port
+        # fails in the caller's thread with a plain OSError.
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(128)
+        sock.setblocking(False)
+        self._socket = sock
+        config = uvicorn.Config(self.app, http="h11", lifespan="off", log_level="warning",
+                                access_log=False, timeout_keep_alive=30)
+        self._server = uvicorn.Server(config)
+        ready = threading.Event()
+
+        def run() -> None:
+            assert self._server is not None
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            task = loop.create_task(self._server.serve(sockets=[sock]))
+            ready.set()
+            loop.run_until_complete(task)
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="mux-emulator", daemon=True)
+        self._thread.start()
+        ready.wait(timeout)
+        deadline = threading.Event()
+        for _ in range(int(timeout / 0.01)):
+            if self._server.started:
+                break
+            deadline.wait(0.01)
+        else:
+            self.stop()
+            raise RuntimeError("the emulator did not start in time")
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        self.runtime.state.close()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

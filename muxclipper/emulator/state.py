@@ -1,0 +1,779 @@
+"""The emulated Mux environment: assets, live streams, playback ids, signing keys, and their life cycles.
+
+Time-driven changes (an asset turning ready, a live recording growing) are applied lazily: every
+public method first brings the state up to the emulator clock. Nothing ticks in the background, so
+tests can move the clock instead of sleeping, and a restart resumes exactly where the clock says.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import binascii
+import json
+import math
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from muxclipper.emulator import validation as v
+from muxclipper.emulator.clock import Clock
+from muxclipper.emulator.config import EmulatorConfig
+from muxclipper.emulator.errors import MuxApiError, invalid, not_found
+from muxclipper.emulator.ids import new_id
+from muxclipper.emulator.persistence import Persistence
+from muxclipper.emulator.records import AssetRecord, LiveStreamRecord, SigningKeyRecord
+
+ASSET, LIVE_STREAM, SIGNING_KEY = "asset", "live_stream", "signing_key"
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 25
+#: How long a started live stream broadcasts before its source runs out, unless told otherwise.
+DEFAULT_LIVE_LENGTH = 600.0
+#: How many recent asset ids a live stream lists (Mux keeps a short history; the number is a guess).
+RECENT_ASSET_IDS = 10
+
+T = TypeVar("T")
+
+
+def _created_at(now: float) -> str:
+    return str(int(now))
+
+
+def _aspect_ratio(width: int, height: int) -> str:
+    g = math.gcd(width, height) or 1
+    return f"{width // g}:{height // g}"
+
+
+def _resolution_tier(height: int) -> str:
+    for tier, limit in (("720p", 720), ("1080p", 1080), ("1440p", 1440)):
+        if height <= limit:
+            return tier
+    return "2160p"
+
+
+def _stored_resolution(height: int) -> str:
+    for name, limit in (("SD", 576), ("HD", 720), ("FHD", 1080)):
+        if height <= limit:
+            return name
+    return "UHD"
+
+
+def _encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"before": seq}).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["before"]
+        if not isinstance(value, int):
+            raise ValueError(cursor)
+        return value
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise invalid("cursor is not valid; pass the next_cursor of a previous response.") from exc
+
+
+def paginate_params(limit: int | None, page: int | None) -> tuple[int, int]:
+    """Mux's ``limit``/``page`` with defaults; a limit over 100 is clamped (docs/emulator.md)."""
+    limit = DEFAULT_PAGE_SIZE if limit is None else limit
+    page = 1 if page is None else page
+    if limit < 1:
+        raise invalid("limit must be at least 1.")
+    if page < 1:
+        raise invalid("page must be at least 1.")
+    return min(limit, MAX_PAGE_SIZE), page
+
+
+class EmulatorState:
+    """All objects of one emulated environment, guarded by one lock and persisted on every change."""
+
+    def __init__(self, config: EmulatorConfig, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock = clock or Clock()
+        self.processing_seconds = config.processing_seconds
+        self._lock = threading.RLock()
+        self._db = Persistence(config.data_dir)
+        self._assets: dict[str, AssetRecord] = {}
+        self._streams: dict[str, LiveStreamRecord] = {}
+        self._keys: dict[str, SigningKeyRecord] = {}
+        self._playback: dict[str, tuple[str, str]] = {}  # playback id -> (kind, owner id)
+        self._pending: set[str] = set()  # assets whose life cycle still moves with the clock
+        self._seq = 0
+        self._load()
+
+    # ----------------------------------------------------------------- plumbing
+    def _load(self) -> None:
+        for obj_id, seq, body in self._db.load(ASSET):
+            rec = AssetRecord.from_json(body)
+            self._assets[obj_id] = rec
+            if rec.status == "preparing":
+                self._pending.add(obj_id)
+            self._seq = max(self._seq, seq)
+        for obj_id, seq, body in self._db.load(LIVE_STREAM):
+            self._streams[obj_id] = LiveStreamRecord.from_json(body)
+            self._seq = max(self._seq, seq)
+        for obj_id, seq, body in self._db.load(SIGNING_KEY):
+            self._keys[obj_id] = SigningKeyRecord.from_json(body)
+            self._seq = max(self._seq, seq)
+        self._reindex_playback()
+
+    def _reindex_playback(self) -> None:
+        self._playback.clear()
+        for kind, records in ((ASSET, self._assets), (LIVE_STREAM, self._streams)):
+            for rec in records.values():
+                for pid in rec.doc.get("playback_ids", []):
+                    self._playback[pid["id"]] = (kind, rec.id)
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _save_asset(self, rec: AssetRecord) -> None:
+        self._db.put(ASSET, rec.id, rec.seq, rec.to_json())
+
+    def _save_stream(self, rec: LiveStreamRecord) -> None:
+        self._db.put(LIVE_STREAM, rec.id, rec.seq, rec.to_json())
+
+    def _locked(self, fn: Callable[[], T]) -> T:
+        with self._lock, self._db.transaction():
+            self._advance(self.clock.now())
+            return fn()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def reset(self) -> None:
+        with self._lock, self._db.transaction():
+            self._db.clear()
+            self._assets.clear()
+            self._streams.clear()
+            self._keys.clear()
+            self._playback.clear()
+            self._pending.clear()
+
+    def _new_playback_ids(self, kind: str, owner: str, policies: Iterable[str]) -> list[dict[str, str]]:
+        result = []
+        for policy in policies:
+            pid = new_id()
+            self._playback[pid] = (kind, owner)
+            result.append({"id": pid, "policy": policy})
+        return result
+
+    # ----------------------------------------------------------------- life cycle
+    def _advance(self, now: float) -> None:
+        for asset_id in list(self._pending):
+            rec = self._assets.get(asset_id)
+            if rec is None or rec.status != "preparing":
+                self._pending.discard(asset_id)
+                continue
+            if rec.is_recording:
+                assert rec.live_started_at is not None
+                elapsed = now - rec.live_started_at
+                if rec.live_length is not None and elapsed >= rec.live_length:
+                    self._finish_recording(rec, rec.live_started_at + rec.live_length)
+                else:
+                    rec.doc["duration"] = round(max(elapsed, 0.0), 3)
+                    rec.doc["recording_times"][0]["duration"] = rec.doc["duration"]
+            elif rec.hold or rec.ready_at is None:
+                continue
+            elif now >= rec.ready_at:
+                self._make_ready(rec)
+            else:
+                self._update_progress(rec, now)
+
+    def _update_progress(self, rec: AssetRecord, now: float) -> None:
+        assert rec.ready_at is not None and rec.processing_started_at is not None
+        span = max(rec.ready_at - rec.processing_started_at, 1e-6)
+        fraction = min(max((now - rec.processing_started_at) / span, 0.0), 1.0)
+        # Mux reports ingesting at 0 % first, then a transcoding percentage.
+        if fraction < 0.2:
+            rec.doc["progress"] = {"state": "ingesting", "progress": 0}
+        else:
+            rec.doc["progress"] = {"state": "transcoding", "progress": round((fraction - 0.2) / 0.8 * 100, 1)}
+
+    def _tracks(self, rec: AssetRecord) -> list[dict[str, Any]]:
+        tracks: list[dict[str, Any]] = [{
+            "type": "video", "id": new_id(), "duration": rec.media_duration,
+            "max_width": rec.width, "max_height": rec.height, "max_frame_rate": rec.frame_rate,
+        }]
+        if rec.has_audio:
+            tracks.append({"type": "audio", "id": new_id(), "duration": rec.media_duration,
+                           "max_channels": 2, "primary": True})
+        for text in rec.text_tracks:
+            tracks.append({"type": "text", "id": new_id(), "text_type": "subtitles",
+                           "text_source": "uploaded", "language_code": text["language_code"],
+                           "name": text["name"], "closed_captions": text["closed_captions"],
+                           "status": "ready"})
+        return tracks
+
+    def _media_fields(self, rec: AssetRecord) -> None:
+        doc = rec.doc
+        doc["max_stored_frame_rate"] = rec.frame_rate
+        doc["aspect_ratio"] = _aspect_ratio(rec.width, rec.height)
+        doc["resolution_tier"] = _resolution_tier(rec.height)
+        doc["max_stored_resolution"] = _stored_resolution(rec.height)
+        if "tracks" not in doc:
+            doc["tracks"] = self._tracks(rec)
+
+    def _make_ready(self, rec: AssetRecord) -> None:
+        doc = rec.doc
+        doc["status"] = "ready"
+        doc["duration"] = round(rec.media_duration, 6)
+        doc["progress"] = {"state": "completed", "progress": 100}
+        self._media_fields(rec)
+        renditions = doc.get("static_renditions")
+        if renditions is not None:
+            for item in renditions.get("files", []):
+                self._finish_rendition(rec, item)
+            if doc.get("mp4_support", "none") != "none":
+                renditions["status"] = "ready"
+                renditions["files"] = self._legacy_mp4_files(rec, doc["mp4_support"])
+        rec.hold = False
+        self._pending.discard(rec.id)
+        self._save_asset(rec)
+
+    def _finish_rendition(self, rec: AssetRecord, item: dict[str, Any]) -> None:
+        res = item["resolution"]
+        if res == "audio-only":
+            item.update(status="ready", bitrate=128_000, filesize=str(int(16_000 * rec.media_duration)))
+            return
+        height = rec.height if res == "highest" else int(res[:-1])
+        if height > rec.height:
+            item["status"] = "skipped"  # Mux skips renditions larger than the source
+            return
+        width = round(rec.width * height / rec.height / 2) * 2
+        bitrate = 2_000_000
+        item.update(status="ready", height=height, width=width, bitrate=bitrate,
+                    filesize=str(int(bitrate / 8 * rec.media_duration)),
+                    resolution_tier=_resolution_tier(height))
+
+    def _legacy_mp4_files(self, rec: AssetRecord, support: str) -> list[dict[str, Any]]:
+        files: list[dict[str, Any]] = []
+        bitrate = 2_000_000
+        size = str(int(bitrate / 8 * rec.media_duration))
+        if "capped-1080p" in support:
+            height = min(rec.height, 1080)
+            files.append({"name": "capped-1080p.mp4", "ext": "mp4", "height": height,
+                          "width": round(rec.width * height / rec.height / 2) * 2, "bitrate": bitrate,
+                          "filesize": size})
+        if support == "standard":
+            for name, height in (("low.mp4", 270), ("medium.mp4", 480), ("high.mp4", 720)):
+                if height <= rec.height:
+                    files.append({"name": name, "ext": "mp4", "height": height,
+                                  "width": round(rec.width * height / rec.height / 2) * 2,
+                                  "bitrate": bitrate, "filesize": size})
+        if "audio-only" in support:
+            files.append({"name": "audio.m4a", "ext": "m4a", "bitrate": 128_000,
+                          "filesize": str(int(16_000 * rec.media_duration))})
+        return files
+
+    def _make_errored(self, rec: AssetRecord, error_type: str, messages: list[str]) -> None:
+        rec.doc["status"] = "errored"
+        rec.doc["progress"] = {"state": "errored", "progress": -1}
+        rec.doc["errors"] = {"type": error_type, "messages": messages}
+        rec.doc.pop("is_live", None)
+        renditions = rec.doc.get("static_renditions")
+        if renditions is not None:
+            for item in renditions.get("files", []):
+                item["status"] = "errored"
+            if "status" in renditions:
+                renditions["status"] = "errored"
+        rec.hold = False
+        self._pending.discard(rec.id)
+        self._save_asset(rec)
+
+    def _finish_recording(self, rec: AssetRecord, ended_at: float) -> None:
+        assert rec.live_started_at is not None
+        rec.media_duration = round(max(ended_at - rec.live_started_at, 0.0), 3)
+        rec.live_length = rec.media_duration
+        rec.doc["is_live"] = False
+        rec.doc["recording_times"][0]["duration"] = rec.media_duration
+        self._make_ready(rec)
+        stream = self._streams.get(str(rec.doc.get("live_stream_id")))
+        if stream is not None and stream.doc.get("active_asset_id") == rec.id:
+            stream.doc.pop("active_asset_id", None)
+            stream.doc["status"] = "idle"
+            recent = [a for a in stream.doc.get("recent_asset_ids", []) if a != rec.id] + [rec.id]
+            stream.doc["recent_asset_ids"] = recent[-RECENT_ASSET_IDS:]
+            self._save_stream(stream)
+
+    # ----------------------------------------------------------------- assets
+    def create_asset(self, spec: v.CreateAssetSpec) -> dict[str, Any]:
+        return self._locked(lambda: self._create_asset(spec))
+
+    def _create_asset(self, spec: v.CreateAssetSpec) -> dict[str, Any]:
+        now = self.clock.now()
+        rec = AssetRecord(doc={}, seq=self._next_seq(), processing_started_at=now,
+                          ready_at=now + self.processing_seconds,
+                          media_duration=self.config.default_input_duration)
+        main = spec.main
+        quality = spec.video_quality
+        if main.kind == "clip":
+            assert main.source_asset_id is not None
+            source = self._clip_source(main)
+            start = main.start_time or 0.0
+            end = main.end_time if main.end_time is not None else float(source.doc.get("duration") or 0.0)
+            if end - start < v.MIN_CLIP_SECONDS:
+                raise invalid(f"The clip would be {max(end - start, 0):g} s long; clips must be at "
+                              f"least {v.MIN_CLIP_SECONDS:g} s.")
+            rec.clip_start, rec.clip_end = start, end
+            rec.media_duration = round(end - start, 6)
+            rec.frame_rate, rec.width, rec.height = source.frame_rate, source.width, source.height
+            rec.has_audio = source.has_audio
+            # Mux copies text tracks into the clip, trimmed; uploaded text inputs are added too.
+            rec.text_tracks = list(source.text_tracks)
+            quality = quality or source.doc.get("video_quality")
+        rec.text_tracks += [{"language_code": t.language_code, "name": t.name,
+                             "closed_captions": t.closed_captions, "url": t.url} for t in spec.text_inputs]
+        quality = quality or "basic"
+        asset_id = new_id()
+        doc: dict[str, Any] = {
+            "id": asset_id,
+            "created_at": _created_at(now),
+            "status": "preparing",
+            "progress": {"state": "ingesting", "progress": 0},
+            "video_quality": quality,
+            "encoding_tier": v.ENCODING_TIER_FOR_QUALITY[quality],
+            "max_resolution_tier": spec.max_resolution_tier,
+            "master_access": spec.master_access,
+            "mp4_support": spec.mp4_support or "none",
+            "normalize_audio": spec.normalize_audio,
+            "ingest_type": "on_demand_clip" if main.kind == "clip" else "on_demand_url",
+        }
+        if spec.playback_policies:
+            doc["playback_ids"] = self._new_playback_ids(ASSET, asset_id, spec.playback_policies)
+        if main.kind == "clip":
+            doc["source_asset_id"] = main.source_asset_id
+        if spec.passthrough is not None:
+            doc["passthrough"] = spec.passthrough
+        if spec.meta:
+            doc["meta"] = dict(spec.meta)
+        if spec.test:
+            doc["test"] = True
+        if spec.static_resolutions:
+            doc["static_renditions"] = {"files": [self._new_rendition(r) for r in spec.static_resolutions]}
+        elif spec.mp4_support not in (None, "none"):
+            doc["static_renditions"] = {"status": "preparing"}
+        rec.doc = doc
+        self._assets[asset_id] = rec
+        self._pending.add(asset_id)
+        self._save_asset(rec)
+        return copy.deepcopy(doc)
+
+    @staticmethod
+    def _new_rendition(resolution: str) -> dict[str, Any]:
+        name, ext = ("audio.m4a", "m4a") if resolution == "audio-only" else (f"{resolution}.mp4", "mp4")
+        return {"id": new_id(), "name": name, "ext": ext, "resolution": resolution,
+                "status": "preparing", "type": "standard"}
+
+    def _clip_source(self, main: v.MainInput) -> AssetRecord:
+        source = self._assets.get(str(main.source_asset_id))
+        if source is None:
+            raise invalid(f"Asset {main.source_asset_id!r} named in {main.url!r} does not exist in this "
+                          "environment; check the id and the environment.")
+        if source.status == "errored":
+            raise invalid(f"Asset {source.id} errored, so it cannot be clipped.")
+        if source.status == "preparing" and not source.is_recording:
+            raise invalid(f"Asset {source.id} is still preparing; clip it once its status is ready.")
+        duration = float(source.doc.get("duration") or 0.0)
+        if main.end_time is not None and main.end_time > duration + 1e-6:
+            where = "recorded so far" if source.is_recording else "long"
+            raise invalid(f"end_time ({main.end_time:g} s) is past the end of asset {source.id}, which is "
+                          f"{duration:g} s {where}.")
+        if main.start_time is not None and main.start_time >= duration:
+            raise invalid(f"start_time ({main.start_time:g} s) is past the end of asset {source.id}, which "
+                          f"is {duration:g} s long.")
+        return source
+
+    def _asset(self, asset_id: str) -> AssetRecord:
+        rec = self._assets.get(asset_id)
+        if rec is None:
+            raise not_found()
+        return rec
+
+    def get_asset(self, asset_id: str) -> dict[str, Any]:
+        return self._locked(lambda: copy.deepcopy(self._asset(asset_id).doc))
+
+    def asset_record(self, asset_id: str) -> AssetRecord:
+        """The record itself, for the media and control layers."""
+        return self._locked(lambda: self._asset(asset_id))
+
+    def list_assets(self, limit: int | None = None, page: int | None = None, cursor: str | None = None,
+                    live_stream_id: str | None = None, upload_id: str | None = None,
+                    ) -> tuple[list[dict[str, Any]], str | None]:
+        limit, page = paginate_params(limit, page)
+        before = _decode_cursor(cursor) if cursor else None
+
+        def run() -> tuple[list[dict[str, Any]], str | None]:
+            newest_first = sorted(self._assets.values(), key=lambda r: r.seq, reverse=True)
+            rows = [r for r in newest_first
+                    if (live_stream_id is None or r.doc.get("live_stream_id") == live_stream_id)
+                    and (upload_id is None or r.doc.get("upload_id") == upload_id)]
+            if before is not None:
+                rows = [r for r in rows if r.seq < before]
+            else:
+                rows = rows[(page - 1) * limit:]
+            chosen = rows[:limit]
+            more = len(rows) > limit
+            next_cursor = _encode_cursor(chosen[-1].seq) if more and chosen else None
+            return [copy.deepcopy(r.doc) for r in chosen], next_cursor
+
+        return self._locked(run)
+
+    def update_asset(self, asset_id: str, spec: v.UpdateAssetSpec) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            rec = self._asset(asset_id)
+            if spec.passthrough is not None:
+                if spec.passthrough == "":  # Mux: an empty string clears it
+                    rec.doc.pop("passthrough", None)
+                else:
+                    rec.doc["passthrough"] = spec.passthrough
+            if spec.meta is not None:
+                meta = {**rec.doc.get("meta", {}), **spec.meta}
+                meta = {k: val for k, val in meta.items() if val != ""}
+                if meta:
+                    rec.doc["meta"] = meta
+                else:
+                    rec.doc.pop("meta", None)
+            self._save_asset(rec)
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
+
+    def delete_asset(self, asset_id: str) -> None:
+        def run() -> None:
+            rec = self._asset(asset_id)
+            for pid in rec.doc.get("playback_ids", []):
+                self._playback.pop(pid["id"], None)
+            del self._assets[asset_id]
+            self._pending.discard(asset_id)
+            self._db.delete(ASSET, asset_id)
+
+        self._locked(run)
+
+    # ----------------------------------------------------------------- playback ids
+    def _owner(self, kind: str, owner_id: str) -> AssetRecord | LiveStreamRecord:
+        if kind == ASSET:
+            return self._asset(owner_id)
+        stream = self._streams.get(owner_id)
+        if stream is None:
+            raise not_found()
+        return stream
+
+    def add_playback_id(self, kind: str, owner_id: str, policy: str) -> dict[str, str]:
+        def run() -> dict[str, str]:
+            owner = self._owner(kind, owner_id)
+            [pid] = self._new_playback_ids(kind, owner_id, [policy])
+            owner.doc.setdefault("playback_ids", []).append(pid)
+            self._save(kind, owner)
+            return copy.deepcopy(pid)
+
+        return self._locked(run)
+
+    def _save(self, kind: str, owner: AssetRecord | LiveStreamRecord) -> None:
+        if isinstance(owner, AssetRecord):
+            self._save_asset(owner)
+        else:
+            self._save_stream(owner)
+
+    def get_playback_id(self, kind: str, owner_id: str, playback_id: str) -> dict[str, str]:
+        def run() -> dict[str, str]:
+            for pid in self._owner(kind, owner_id).doc.get("playback_ids", []):
+                if pid["id"] == playback_id:
+                    return copy.deepcopy(pid)
+            raise not_found()
+
+        return self._locked(run)
+
+    def delete_playback_id(self, kind: str, owner_id: str, playback_id: str) -> None:
+        def run() -> None:
+            owner = self._owner(kind, owner_id)
+            ids = owner.doc.get("playback_ids", [])
+            remaining = [p for p in ids if p["id"] != playback_id]
+            if len(remaining) == len(ids):
+                raise not_found()
+            owner.doc["playback_ids"] = remaining
+            self._playback.pop(playback_id, None)
+            self._save(kind, owner)
+
+        self._locked(run)
+
+    def resolve_playback_id(self, playback_id: str) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            found = self._playback.get(playback_id)
+            if found is None:
+                raise not_found()
+            kind, owner_id = found
+            policy = self.get_playback_id(kind, owner_id, playback_id)["policy"]
+            return {"id": playback_id, "policy": policy, "object": {"id": owner_id, "type": kind}}
+
+        return self._locked(run)
+
+    def playback_target(self, playback_id: str) -> tuple[str, str, str] | None:
+        """``(kind, owner id, policy)`` for the stream and image hosts, or None."""
+        with self._lock:
+            found = self._playback.get(playback_id)
+            if found is None:
+                return None
+            try:
+                policy = self.get_playback_id(found[0], found[1], playback_id)["policy"]
+            except MuxApiError:
+                return None
+            return found[0], found[1], policy
+
+    # ----------------------------------------------------------------- live streams
+    def create_live_stream(self, spec: v.CreateLiveStreamSpec) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            now = self.clock.now()
+            stream_id = new_id()
+            doc: dict[str, Any] = {
+                "id": stream_id,
+                "created_at": _created_at(now),
+                "stream_key": new_id(36),
+                "status": "idle",
+                "latency_mode": spec.latency_mode,
+                "reconnect_window": spec.reconnect_window,
+                "max_continuous_duration": 43200,
+                "recent_asset_ids": [],
+            }
+            if spec.playback_policies:
+                doc["playback_ids"] = self._new_playback_ids(LIVE_STREAM, stream_id, spec.playback_policies)
+            if spec.new_asset_policies:
+                doc["new_asset_settings"] = {"playback_policies": list(spec.new_asset_policies)}
+            if spec.passthrough is not None:
+                doc["passthrough"] = spec.passthrough
+            if spec.title is not None:
+                doc["meta"] = {"title": spec.title}
+            if spec.test:
+                doc["test"] = True
+            rec = LiveStreamRecord(doc, self._next_seq(), list(spec.new_asset_policies))
+            self._streams[stream_id] = rec
+            self._save_stream(rec)
+            return copy.deepcopy(doc)
+
+        return self._locked(run)
+
+    def _stream(self, stream_id: str) -> LiveStreamRecord:
+        rec = self._streams.get(stream_id)
+        if rec is None:
+            raise not_found()
+        return rec
+
+    def get_live_stream(self, stream_id: str) -> dict[str, Any]:
+        return self._locked(lambda: copy.deepcopy(self._stream(stream_id).doc))
+
+    def list_live_streams(self, limit: int | None = None, page: int | None = None,
+                          status: str | None = None, stream_key: str | None = None,
+                          ) -> list[dict[str, Any]]:
+        limit, page = paginate_params(limit, page)
+        if status is not None and status not in v.LIVE_STREAM_STATUSES:
+            raise invalid(f"status must be one of {', '.join(v.LIVE_STREAM_STATUSES)}.")
+
+        def run() -> list[dict[str, Any]]:
+            rows = sorted(self._streams.values(), key=lambda r: r.seq, reverse=True)
+            rows = [r for r in rows if (status is None or r.doc["status"] == status)
+                    and (stream_key is None or r.doc["stream_key"] == stream_key)]
+            return [copy.deepcopy(r.doc) for r in rows[(page - 1) * limit:][:limit]]
+
+        return self._locked(run)
+
+    def delete_live_stream(self, stream_id: str) -> None:
+        def run() -> None:
+            rec = self._stream(stream_id)
+            active = rec.doc.get("active_asset_id")
+            if active and active in self._assets:
+                self._finish_recording(self._assets[active], self.clock.now())
+            for pid in rec.doc.get("playback_ids", []):
+                self._playback.pop(pid["id"], None)
+            del self._streams[stream_id]
+            self._db.delete(LIVE_STREAM, stream_id)
+
+        self._locked(run)
+
+    def complete_live_stream(self, stream_id: str) -> None:
+        """``PUT …/complete``: end the broadcast now; a stream that is not active is left alone."""
+        def run() -> None:
+            rec = self._stream(stream_id)
+            active = rec.doc.get("active_asset_id")
+            if active and active in self._assets:
+                self._finish_recording(self._assets[active], self.clock.now())
+
+        self._locked(run)
+
+    def start_live_stream(self, stream_id: str, length: float | None = None,
+                          frame_rate: float = 30.0, width: int = 1280, height: int = 720) -> dict[str, Any]:
+        """Control API: a broadcast begins; its recording grows with the clock for ``length`` s."""
+        def run() -> dict[str, Any]:
+            stream = self._stream(stream_id)
+            if stream.doc["status"] == "active":
+                raise MuxApiError(409, "The live stream is already active.", "conflict")
+            if stream.doc["status"] == "disabled":
+                raise MuxApiError(409, "The live stream is disabled.", "conflict")
+            now = self.clock.now()
+            asset_id = new_id()
+            doc: dict[str, Any] = {
+                "id": asset_id,
+                "created_at": _created_at(now),
+                "status": "preparing",
+                "progress": {"state": "live", "progress": -1},
+                "duration": 0.0,
+                "is_live": True,
+                "live_stream_id": stream_id,
+                "ingest_type": "live_rtmp",
+                "video_quality": "plus",
+                "encoding_tier": "smart",
+                "max_resolution_tier": "1080p",
+                "master_access": "none",
+                "mp4_support": "none",
+                "recording_times": [{
+                    "started_at": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
+                    "duration": 0.0,
+                    "type": "content",
+                }],
+            }
+            if stream.new_asset_policies:
+                doc["playback_ids"] = self._new_playback_ids(ASSET, asset_id, stream.new_asset_policies)
+            rec = AssetRecord(doc=doc, seq=self._next_seq(), live_started_at=now,
+                              live_length=DEFAULT_LIVE_LENGTH if length is None else length,
+                              frame_rate=frame_rate, width=width, height=height)
+            self._media_fields(rec)
+            self._assets[asset_id] = rec
+            self._pending.add(asset_id)
+            stream.doc["status"] = "active"
+            stream.doc["active_asset_id"] = asset_id
+            self._save_asset(rec)
+            self._save_stream(stream)
+            return copy.deepcopy(doc)
+
+        return self._locked(run)
+
+    # ----------------------------------------------------------------- control
+    def hold(self, asset_id: str) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            rec = self._asset(asset_id)
+            if rec.status != "preparing":
+                raise MuxApiError(409, f"Asset is {rec.status}; only a preparing asset can be held.", "conflict")
+            rec.hold = True
+            self._save_asset(rec)
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
+
+    def release(self, asset_id: str) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            rec = self._asset(asset_id)
+            rec.hold = False
+            self._save_asset(rec)
+            self._advance(self.clock.now())
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
+
+    def finish(self, asset_id: str) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            rec = self._asset(asset_id)
+            if rec.is_recording:
+                self._finish_recording(rec, self.clock.now())
+            elif rec.status == "preparing":
+                self._make_ready(rec)
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
+
+    def fail(self, asset_id: str, error_type: str, messages: list[str]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            rec = self._asset(asset_id)
+            self._make_errored(rec, error_type, messages)
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
+
+    def seed_assets(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Control API: assets that exist already (no processing), for tests, benchmarks, the demo."""
+        with self._lock, self._db.transaction():
+            return [self._seed_asset(**item) for item in items]
+
+    def _seed_asset(self, duration: float = 60.0, status: str = "ready", frame_rate: float = 30.0,
+                    width: int = 1920, height: int = 1080, passthrough: str | None = None,
+                    title: str | None = None, policies: Iterable[str] = ("public",),
+                    live_stream_id: str | None = None, created_at: float | None = None,
+                    text_tracks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        if status not in ("ready", "preparing", "errored"):
+            raise invalid("status must be ready, preparing or errored.")
+        now = self.clock.now()
+        asset_id = new_id()
+        rec = AssetRecord(doc={}, seq=self._next_seq(), media_duration=float(duration),
+                          frame_rate=frame_rate, width=width, height=height,
+                          text_tracks=[{"language_code": t.get("language_code", "en"),
+                                        "name": t.get("name", "English"),
+                                        "closed_captions": bool(t.get("closed_captions", False))}
+                                       for t in (text_tracks or [])])
+        rec.doc = {
+            "id": asset_id, "created_at": _created_at(created_at if created_at is not None else now),
+            "status": "preparing", "progress": {"state": "ingesting", "progress": 0},
+            "video_quality": "plus", "encoding_tier": "smart", "max_resolution_tier": "1080p",
+            "master_access": "none", "mp4_support": "none", "normalize_audio": False,
+            "ingest_type": "live_rtmp" if live_stream_id else "on_demand_url",
+        }
+        if policies:
+            rec.doc["playback_ids"] = self._new_playback_ids(ASSET, asset_id, policies)
+        if passthrough is not None:
+            rec.doc["passthrough"] = passthrough
+        if title is not None:
+            rec.doc["meta"] = {"title": title}
+        if live_stream_id is not None:
+            rec.doc["live_stream_id"] = live_stream_id
+            stream = self._streams.get(live_stream_id)
+            if stream is not None:  # a seeded recording is one of the stream's past broadcasts
+                stream.doc["recent_asset_ids"] = [*stream.doc.get("recent_asset_ids", []),
+                                                  asset_id][-RECENT_ASSET_IDS:]
+                self._save_stream(stream)
+        self._assets[asset_id] = rec
+        if status == "ready":
+            self._make_ready(rec)
+        elif status == "errored":
+            self._make_errored(rec, "invalid_input", ["The input file could not be processed."])
+        else:
+            rec.hold = True  # a seeded preparing asset waits for the control API
+            self._pending.add(asset_id)
+            self._save_asset(rec)
+        return copy.deepcopy(rec.doc)
+
+    # ----------------------------------------------------------------- signing keys
+    def add_signing_key(self, public_key_pem: str) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            key_id = new_id()
+            rec = SigningKeyRecord({"id": key_id, "created_at": _created_at(self.clock.now())},
+                                   self._next_seq(), public_key_pem)
+            self._keys[key_id] = rec
+            self._db.put(SIGNING_KEY, key_id, rec.seq, rec.to_json())
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
+
+    def list_signing_keys(self, limit: int | None = None, page: int | None = None) -> list[dict[str, Any]]:
+        limit, page = paginate_params(limit, page)
+
+        def run() -> list[dict[str, Any]]:
+            rows = sorted(self._keys.values(), key=lambda r: r.seq, reverse=True)
+            return [copy.deepcopy(r.doc) for r in rows[(page - 1) * limit:][:limit]]
+
+        return self._locked(run)
+
+    def signing_key(self, key_id: str) -> SigningKeyRecord:
+        def run() -> SigningKeyRecord:
+            rec = self._keys.get(key_id)
+            if rec is None:
+                raise not_found()
+            return rec
+
+        return self._locked(run)
+
+    def delete_signing_key(self, key_id: str) -> None:
+        def run() -> None:
+            if self._keys.pop(key_id, None) is None:
+                raise not_found()
+            self._db.delete(SIGNING_KEY, key_id)
+
+        self._locked(run)

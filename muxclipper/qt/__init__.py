@@ -1,0 +1,1 @@
+"""PySide6 widgets and models; they display and forward, nothing more."""

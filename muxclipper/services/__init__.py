@@ -1,0 +1,1 @@
+"""asyncio orchestration: credentials, clip submission, polling, rate budget."""

@@ -1,0 +1,1 @@
+"""SQLite persistence for clip jobs."""
