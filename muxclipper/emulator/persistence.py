@@ -37,6 +37,7 @@ class Persistence:
         # The server thread and control calls share one connection under our own lock.
         self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
+        self._depth = 0
         with self._lock:
             if data_dir is not None:
                 self._conn.execute("PRAGMA journal_mode=WAL")
@@ -46,13 +47,21 @@ class Persistence:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            # Re-entrant: an operation built from other operations commits once, at the outside.
+            self._depth += 1
+            if self._depth == 1:
+                self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._depth == 1:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            else:
+                if self._depth == 1:
+                    self._conn.execute("COMMIT")
+            finally:
+                self._depth -= 1
 
     def put(self, kind: str, obj_id: str, seq: int, body: dict[str, Any]) -> None:
         with self._lock:

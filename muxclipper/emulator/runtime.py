@@ -22,7 +22,9 @@ class Runtime:
 
     @classmethod
     def from_config(cls, config: EmulatorConfig) -> Runtime:
-        return cls(config, EmulatorState(config), config.tokens, RateLimiter(config.rate_limits))
+        state = EmulatorState(config)
+        # Buckets run on the emulator clock, so tests refill them by advancing it, not by sleeping.
+        return cls(config, state, config.tokens, RateLimiter(config.rate_limits, state.clock.now))
 
     def set_rate_limits(self, limits: RateLimits | None) -> None:
-        self.limiter = RateLimiter(limits)
+        self.limiter = RateLimiter(limits, self.state.clock.now)

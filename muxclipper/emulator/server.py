@@ -52,6 +52,9 @@ class EmulatorServer:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # uvicorn writes headers and body separately; without NODELAY (inherited by accepted
+        # sockets) Nagle and delayed ACKs add ~40 ms to every loopback response.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self.port))
         sock.listen(128)
         sock.setblocking(False)

@@ -216,13 +216,15 @@ def parse_create_asset(body: Any) -> CreateAssetSpec:
     problems = _Problems()
     if not isinstance(body, dict):
         raise invalid("The request body must be a JSON object.")
-    raw_inputs = body.get("inputs", body.get("input"))
-    if isinstance(raw_inputs, str):  # the deprecated `input: "https://…"` shortcut
-        raw_inputs = [{"url": raw_inputs}]
+    raw_inputs = body.get("inputs")
+    if raw_inputs is None:
+        raw_inputs = body.get("input")
+        if isinstance(raw_inputs, str):  # the deprecated `input: "https://…"` shortcut
+            raw_inputs = [{"url": raw_inputs}]
     if raw_inputs is None:
         problems.add("inputs is required: a list with at least the video's URL.")
         raw_inputs = []
-    if not isinstance(raw_inputs, list) or not raw_inputs and not problems.messages:
+    elif not isinstance(raw_inputs, list) or not raw_inputs:
         problems.add("inputs must be a non-empty list of input objects.")
         raw_inputs = []
     main: MainInput | None = None

@@ -1,0 +1,39 @@
+"""One emulator on loopback for the session, reset before each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
+from tests.emulator.helpers import RO, RW, Emu
+
+PROCESSING_SECONDS = 5.0
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[EmulatorServer]:
+    config = EmulatorConfig(tokens=(Token(*RW), Token(*RO, read_only=True)), rate_limits=None,
+                            processing_seconds=PROCESSING_SECONDS)
+    with EmulatorServer(config) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _emu_clients(emulator_server: EmulatorServer) -> Iterator[Emu]:
+    # httpx builds an SSL context per client (~0.1 s): build them once for the session.
+    url = emulator_server.url
+    clients = [httpx.Client(base_url=url, auth=RW, timeout=10), httpx.Client(base_url=url, auth=RO, timeout=10),
+               httpx.Client(base_url=url, timeout=10), httpx.Client(base_url=url, timeout=10)]
+    yield Emu(url, *clients)
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def emu(_emu_clients: Emu) -> Emu:
+    _emu_clients.ctl("POST", "reset")
+    _emu_clients.ctl("PUT", "config", {"rate_limits": None, "processing_seconds": PROCESSING_SECONDS})
+    return _emu_clients
