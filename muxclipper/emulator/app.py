@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -30,15 +29,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code)
 
 
-def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = None) -> Starlette:
-    """Build the app; ``app.state.runtime`` gives tests direct access to state, faults and log."""
+class EmulatorApp(Gate):
+    """The emulator as one ASGI callable; ``runtime`` gives tests its state, faults and log."""
+
+
+def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = None) -> EmulatorApp:
+    """Build the app, for ``httpx.ASGITransport`` in-process or a server on a socket."""
     runtime = runtime or Runtime.from_config(config or EmulatorConfig())
     if runtime.config.demo_content:
         seed_demo_content(runtime.state)
-    app = Starlette(
+    routes = Starlette(
         routes=[*api_routes(runtime), *control_routes(runtime)],
-        middleware=[Middleware(Gate, runtime=runtime)],
         exception_handlers={MuxApiError: _mux_error, HTTPException: _http_error},
     )
-    app.state.runtime = runtime
-    return app
+    return EmulatorApp(routes, runtime)

@@ -39,6 +39,40 @@ def _json_message(status: int, body: dict[str, Any], extra: list[tuple[bytes, by
             {"type": "http.response.body", "body": data, "more_body": False})
 
 
+def _cycle(send: Send) -> Any:
+    """uvicorn's request cycle behind its bound ``send`` (None in-process, under ASGITransport)."""
+    return getattr(send, "__self__", None)
+
+
+def _client_gone(send: Send) -> bool:
+    return bool(getattr(_cycle(send), "disconnected", False))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        body.extend(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return bytes(body)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 async def _drop(send: Send) -> None:
     """Close the TCP connection without an answer.
 
@@ -46,7 +80,7 @@ async def _drop(send: Send) -> None:
     ASGI app can hang up. The short wait lets uvicorn see the loss, so it does not log an error or
     try to send a 500 of its own.
     """
-    cycle = getattr(send, "__self__", None)
+    cycle = _cycle(send)
     transport = getattr(cycle, "transport", None)
     if transport is None:
         raise ConnectionDroppedError("the emulator dropped the connection (injected fault)")
@@ -58,6 +92,8 @@ async def _drop(send: Send) -> None:
 
 
 class Gate:
+    """The outermost ASGI layer, so that ``send`` is the server's own (needed to hang up)."""
+
     def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
         self.app = app
         self.runtime = runtime
@@ -83,6 +119,8 @@ class Gate:
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, method: str, path: str,
                       headers: dict[bytes, bytes], fault: Fault | None) -> int | None:
+        # Read the body up front so that a delayed request is judged on what fully arrived.
+        receive = _replay(await _read_body(receive), receive)
         if fault is not None:
             if fault.kind == "status":
                 extra = [(b"retry-after", f"{fault.retry_after:g}".encode())] if fault.retry_after else []
@@ -91,6 +129,8 @@ class Gate:
                 return fault.status
             if fault.when == "before" and fault.kind == "delay":
                 await asyncio.sleep(fault.delay_ms / 1000)
+                if _client_gone(send):
+                    return None  # like a request that timed out in a queue: never acted on
             if fault.when == "before" and fault.kind == "drop":
                 await _drop(send)
                 return None
