@@ -207,7 +207,7 @@ class Gate:
         if fault.kind == "malformed":
             junk = bytes(body[: max(len(body) // 2, 1)]) or b"{"
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-            headers.append((b"content-length", str(len(junk)).encode()))
+            headers += [(b"content-length", str(len(junk)).encode()), (b"x-emulator-fault", b"malformed")]
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": junk, "more_body": False})
             return status
