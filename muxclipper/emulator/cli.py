@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="an accepted access token; :ro makes it read-only (repeatable; "
                              "default: the demo token). Emulator tokens only, never a real Mux secret.")
     parser.add_argument("--no-rate-limit", action="store_true", help="never answer 429")
+    parser.add_argument("--no-media", action="store_true",
+                        help="make no real media: assets turn ready on a timer, metadata only")
     parser.add_argument("--processing-seconds", type=float, default=EmulatorConfig.processing_seconds,
                         help="how long new assets stay preparing (default %(default)s)")
     return parser
@@ -36,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tokens=tuple(args.token) if args.token else (DEMO_TOKEN,),
         rate_limits=None if args.no_rate_limit else RateLimits(),
         data_dir=args.data_dir, processing_seconds=args.processing_seconds,
-        demo_content=args.demo_content)
+        demo_content=args.demo_content, media=not args.no_media)
     try:
         server = EmulatorServer(config, host=args.host, port=args.port).start()
     except OSError as exc:

@@ -57,3 +57,10 @@ class EmulatorConfig:
     #: Duration given to ``http(s)://`` inputs whose length the emulator does not measure.
     default_input_duration: float = 60.0
     demo_content: bool = False
+    #: Make real media with ffmpeg (HLS, clips, images). Off: timer-driven, metadata only — what the
+    #: REST-level tests use for speed.
+    media: bool = True
+    #: How many ffmpeg jobs run at once.
+    media_workers: int = 2
+    #: Where generated (demo and test) sources are cached; default: under the media root.
+    generated_dir: Path | None = None

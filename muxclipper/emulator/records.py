@@ -30,6 +30,17 @@ class AssetRecord:
     # A live recording: when it started and how long the broadcast lasts before it ends by itself.
     live_started_at: float | None = None
     live_length: float | None = None
+    #: "timer" (made-up media, ready after processing_seconds), "media" (real files made by the
+    #: pipeline) or "seeded" (created by the control API, no files).
+    processing: str = "timer"
+    #: For "media": queued (the job is in the pool) or done (files published).
+    media_state: str | None = None
+    #: The media directory that backs this asset: its own id, or the source's for a live recording.
+    media_name: str | None = None
+    #: The pipeline job, kept so a restart can run it again.
+    job: dict[str, Any] | None = None
+    #: A media-backed live recording: the end time of each source segment, for "playable so far".
+    live_segment_ends: list[float] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -56,6 +67,8 @@ class LiveStreamRecord:
     doc: dict[str, Any]
     seq: int
     new_asset_policies: list[str] = field(default_factory=list)
+    #: Start broadcasting this asset's media as soon as it is ready (the demo's self-starting stream).
+    autostart_source: str | None = None
 
     @property
     def id(self) -> str:

@@ -85,7 +85,11 @@ def control_routes(rt: Runtime) -> list[Route]:
 
     async def start_live(request: Request) -> Response:
         body = await json_body(request, optional=True)
-        return data(state.start_live_stream(request.path_params["stream_id"], _number(body, "length")), 201)
+        source = body.get("source_asset_id")
+        if source is not None and not isinstance(source, str):
+            raise invalid("source_asset_id must be an asset id.")
+        return data(state.start_live_stream(request.path_params["stream_id"], _number(body, "length"), source),
+                    201)
 
     async def advance_clock(request: Request) -> Response:
         body = await json_body(request)

@@ -95,7 +95,7 @@ class EmulatorServer:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
-        self.runtime.state.close()
+        self.runtime.close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

@@ -15,7 +15,7 @@ import math
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from muxclipper.emulator import validation as v
 from muxclipper.emulator.clock import Clock
@@ -24,6 +24,10 @@ from muxclipper.emulator.errors import MuxApiError, invalid, not_found
 from muxclipper.emulator.ids import new_id
 from muxclipper.emulator.persistence import Persistence
 from muxclipper.emulator.records import AssetRecord, LiveStreamRecord, SigningKeyRecord
+
+if TYPE_CHECKING:
+    from muxclipper.emulator.media.pipeline import MediaFacts, MediaProcessor
+    from muxclipper.emulator.media.store import MediaStore
 
 ASSET, LIVE_STREAM, SIGNING_KEY = "asset", "live_stream", "signing_key"
 MAX_PAGE_SIZE = 100
@@ -100,6 +104,8 @@ class EmulatorState:
         self._playback: dict[str, tuple[str, str]] = {}  # playback id -> (kind, owner id)
         self._pending: set[str] = set()  # assets whose life cycle still moves with the clock
         self._seq = 0
+        self.media: MediaStore | None = None
+        self._processor: MediaProcessor | None = None
         self._load()
 
     # ----------------------------------------------------------------- plumbing
@@ -143,6 +149,65 @@ class EmulatorState:
     def close(self) -> None:
         self._db.close()
 
+    def attach_media(self, store: MediaStore, processor: MediaProcessor) -> None:
+        """Turn on real media; jobs a previous run left unfinished are run again."""
+        with self._lock:
+            self.media = store
+            self._processor = processor
+            processor.on_progress = self.media_progress
+            processor.on_done = self.media_done
+            processor.on_failed = self.media_failed
+            store.clean_partials()
+            for rec in sorted(self._assets.values(), key=lambda r: r.seq):
+                if rec.processing == "media" and rec.media_state == "queued" and rec.job is not None:
+                    self._submit(rec.id, rec.job)
+
+    def _submit(self, asset_id: str, job: dict[str, Any]) -> None:
+        from muxclipper.emulator.media.pipeline import ClipJob, IngestJob, TextInputJob
+
+        assert self._processor is not None
+        texts = tuple(TextInputJob(**t) for t in job.get("texts", []))
+        if job["type"] == "ingest":
+            self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False)))
+        else:
+            self._processor.submit(ClipJob(asset_id, job["source_media"], job["start"], job["end"], texts,
+                                           job.get("audio", False)))
+
+    # ----------------------------------------------------------------- media callbacks
+    def media_progress(self, asset_id: str, percent: float) -> None:
+        with self._lock:
+            rec = self._assets.get(asset_id)
+            if rec is not None and rec.status == "preparing":
+                state = "transcoding" if percent > 0 else "ingesting"
+                rec.doc["progress"] = {"state": state, "progress": round(percent, 1) if percent > 0 else 0}
+
+    def media_done(self, asset_id: str, facts: MediaFacts) -> None:
+        def run() -> None:
+            rec = self._assets.get(asset_id)
+            if rec is None or rec.status != "preparing":
+                return  # deleted or errored meanwhile
+            rec.media_duration = facts.duration
+            rec.frame_rate, rec.width, rec.height = facts.frame_rate, facts.width, facts.height
+            rec.has_audio = facts.has_audio
+            rec.text_tracks = [dict(t) for t in facts.text_tracks]
+            rec.media_state = "done"
+            rec.media_name = asset_id
+            if rec.hold:
+                self._save_asset(rec)
+            else:
+                self._make_ready(rec)
+
+        self._locked(run)
+
+    def media_failed(self, asset_id: str, messages: list[str]) -> None:
+        def run() -> None:
+            rec = self._assets.get(asset_id)
+            if rec is not None and rec.status == "preparing":
+                rec.media_state = "failed"
+                self._make_errored(rec, "invalid_input", messages)
+
+        self._locked(run)
+
     def reset(self) -> None:
         with self._lock, self._db.transaction():
             self._db.clear()
@@ -151,6 +216,9 @@ class EmulatorState:
             self._keys.clear()
             self._playback.clear()
             self._pending.clear()
+            if self.media is not None:
+                for path in list((self.media.root / "assets").iterdir()):
+                    self.media.remove(path.name)
 
     def _new_playback_ids(self, kind: str, owner: str, policies: Iterable[str]) -> list[dict[str, str]]:
         result = []
@@ -173,14 +241,28 @@ class EmulatorState:
                 if rec.live_length is not None and elapsed >= rec.live_length:
                     self._finish_recording(rec, rec.live_started_at + rec.live_length)
                 else:
-                    rec.doc["duration"] = round(max(elapsed, 0.0), 3)
+                    rec.doc["duration"] = self._recorded(rec, elapsed)
                     rec.doc["recording_times"][0]["duration"] = rec.doc["duration"]
+            elif rec.processing == "media":
+                if rec.media_state == "done" and not rec.hold:
+                    self._make_ready(rec)
             elif rec.hold or rec.ready_at is None:
                 continue
             elif now >= rec.ready_at:
                 self._make_ready(rec)
             else:
                 self._update_progress(rec, now)
+
+    @staticmethod
+    def _recorded(rec: AssetRecord, elapsed: float) -> float:
+        """How much of a live recording is playable after ``elapsed`` s: whole segments, if real."""
+        elapsed = max(elapsed, 0.0)
+        if rec.live_length is not None:
+            elapsed = min(elapsed, rec.live_length)
+        if rec.live_segment_ends:
+            done = [end for end in rec.live_segment_ends if end <= elapsed + 1e-6]
+            return round(done[-1], 6) if done else 0.0
+        return round(elapsed, 3)
 
     def _update_progress(self, rec: AssetRecord, now: float) -> None:
         assert rec.ready_at is not None and rec.processing_started_at is not None
@@ -201,7 +283,7 @@ class EmulatorState:
             tracks.append({"type": "audio", "id": new_id(), "duration": rec.media_duration,
                            "max_channels": 2, "primary": True})
         for text in rec.text_tracks:
-            tracks.append({"type": "text", "id": new_id(), "text_type": "subtitles",
+            tracks.append({"type": "text", "id": str(text.get("id") or new_id()), "text_type": "subtitles",
                            "text_source": "uploaded", "language_code": text["language_code"],
                            "name": text["name"], "closed_captions": text["closed_captions"],
                            "status": "ready"})
@@ -232,6 +314,10 @@ class EmulatorState:
         rec.hold = False
         self._pending.discard(rec.id)
         self._save_asset(rec)
+        for stream in self._streams.values():
+            if stream.autostart_source == rec.id and stream.doc["status"] == "idle":
+                stream.autostart_source = None
+                self._start_live(stream, None, rec.id)
 
     def _finish_rendition(self, rec: AssetRecord, item: dict[str, Any]) -> None:
         res = item["resolution"]
@@ -285,7 +371,7 @@ class EmulatorState:
 
     def _finish_recording(self, rec: AssetRecord, ended_at: float) -> None:
         assert rec.live_started_at is not None
-        rec.media_duration = round(max(ended_at - rec.live_started_at, 0.0), 3)
+        rec.media_duration = self._recorded(rec, ended_at - rec.live_started_at)
         rec.live_length = rec.media_duration
         rec.doc["is_live"] = False
         rec.doc["recording_times"][0]["duration"] = rec.media_duration
@@ -309,6 +395,7 @@ class EmulatorState:
                           media_duration=self.config.default_input_duration)
         main = spec.main
         quality = spec.video_quality
+        source_media: str | None = None
         if main.kind == "clip":
             assert main.source_asset_id is not None
             source = self._clip_source(main)
@@ -324,10 +411,22 @@ class EmulatorState:
             # Mux copies text tracks into the clip, trimmed; uploaded text inputs are added too.
             rec.text_tracks = list(source.text_tracks)
             quality = quality or source.doc.get("video_quality")
+            source_media = source.media_name
         rec.text_tracks += [{"language_code": t.language_code, "name": t.name,
                              "closed_captions": t.closed_captions, "url": t.url} for t in spec.text_inputs]
         quality = quality or "basic"
         asset_id = new_id()
+        texts = [{"id": new_id(), "url": t.url, "language_code": t.language_code, "name": t.name,
+                  "closed_captions": t.closed_captions} for t in spec.text_inputs]
+        audio = "audio-only" in spec.static_resolutions or "audio-only" in (spec.mp4_support or "")
+        if self._processor is not None:
+            if main.kind == "clip" and source_media is not None:
+                rec.job = {"type": "clip", "source_media": source_media, "start": rec.clip_start,
+                           "end": rec.clip_end, "texts": texts, "audio": audio}
+            elif main.kind != "clip":
+                rec.job = {"type": "ingest", "url": main.url, "texts": texts, "audio": audio}
+        if rec.job is not None:
+            rec.processing, rec.media_state, rec.ready_at = "media", "queued", None
         doc: dict[str, Any] = {
             "id": asset_id,
             "created_at": _created_at(now),
@@ -359,6 +458,8 @@ class EmulatorState:
         self._assets[asset_id] = rec
         self._pending.add(asset_id)
         self._save_asset(rec)
+        if rec.job is not None:
+            self._submit(asset_id, rec.job)
         return copy.deepcopy(doc)
 
     @staticmethod
@@ -449,6 +550,9 @@ class EmulatorState:
             del self._assets[asset_id]
             self._pending.discard(asset_id)
             self._db.delete(ASSET, asset_id)
+            if self.media is not None and rec.media_name == asset_id \
+                    and not any(a.media_name == asset_id for a in self._assets.values()):
+                self.media.remove(asset_id)
 
         self._locked(run)
 
@@ -602,51 +706,91 @@ class EmulatorState:
         self._locked(run)
 
     def start_live_stream(self, stream_id: str, length: float | None = None,
-                          frame_rate: float = 30.0, width: int = 1280, height: int = 720) -> dict[str, Any]:
-        """Control API: a broadcast begins; its recording grows with the clock for ``length`` s."""
-        def run() -> dict[str, Any]:
-            stream = self._stream(stream_id)
-            if stream.doc["status"] == "active":
-                raise MuxApiError(409, "The live stream is already active.", "conflict")
-            if stream.doc["status"] == "disabled":
-                raise MuxApiError(409, "The live stream is disabled.", "conflict")
-            now = self.clock.now()
-            asset_id = new_id()
-            doc: dict[str, Any] = {
-                "id": asset_id,
-                "created_at": _created_at(now),
-                "status": "preparing",
-                "progress": {"state": "live", "progress": -1},
-                "duration": 0.0,
-                "is_live": True,
-                "live_stream_id": stream_id,
-                "ingest_type": "live_rtmp",
-                "video_quality": "plus",
-                "encoding_tier": "smart",
-                "max_resolution_tier": "1080p",
-                "master_access": "none",
-                "mp4_support": "none",
-                "recording_times": [{
-                    "started_at": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
-                    "duration": 0.0,
-                    "type": "content",
-                }],
-            }
-            if stream.new_asset_policies:
-                doc["playback_ids"] = self._new_playback_ids(ASSET, asset_id, stream.new_asset_policies)
-            rec = AssetRecord(doc=doc, seq=self._next_seq(), live_started_at=now,
-                              live_length=DEFAULT_LIVE_LENGTH if length is None else length,
-                              frame_rate=frame_rate, width=width, height=height)
-            self._media_fields(rec)
-            self._assets[asset_id] = rec
-            self._pending.add(asset_id)
-            stream.doc["status"] = "active"
-            stream.doc["active_asset_id"] = asset_id
+                          source_asset_id: str | None = None) -> dict[str, Any]:
+        """Control API: a broadcast begins; its recording grows with the clock for ``length`` s.
+
+        With ``source_asset_id`` (a ready asset with media) the broadcast is that asset's media, cut
+        into its real segments; without, the recording is metadata only.
+        """
+        return self._locked(lambda: self._start_live(self._stream(stream_id), length, source_asset_id))
+
+    def link_recording(self, stream_id: str, asset_id: str) -> None:
+        """Make an asset one of a stream's past recordings (demo content)."""
+        def run() -> None:
+            stream, rec = self._stream(stream_id), self._asset(asset_id)
+            rec.doc["live_stream_id"] = stream_id
+            rec.doc["ingest_type"] = "live_rtmp"
+            stream.doc["recent_asset_ids"] = [*stream.doc.get("recent_asset_ids", []), asset_id][-RECENT_ASSET_IDS:]
             self._save_asset(rec)
             self._save_stream(stream)
-            return copy.deepcopy(doc)
 
-        return self._locked(run)
+        self._locked(run)
+
+    def set_autostart(self, stream_id: str, source_asset_id: str) -> None:
+        def run() -> None:
+            stream = self._stream(stream_id)
+            source = self._asset(source_asset_id)
+            if source.status == "ready":
+                self._start_live(stream, None, source_asset_id)
+            else:
+                stream.autostart_source = source_asset_id
+                self._save_stream(stream)
+
+        self._locked(run)
+
+    def _start_live(self, stream: LiveStreamRecord, length: float | None,
+                    source_asset_id: str | None) -> dict[str, Any]:
+        if stream.doc["status"] == "active":
+            raise MuxApiError(409, "The live stream is already active.", "conflict")
+        if stream.doc["status"] == "disabled":
+            raise MuxApiError(409, "The live stream is disabled.", "conflict")
+        source = self._asset(source_asset_id) if source_asset_id else None
+        if source is not None and (source.status != "ready" or source.media_name is None):
+            raise invalid(f"Asset {source.id} has no media to broadcast; use a ready asset made with media.")
+        now = self.clock.now()
+        asset_id = new_id()
+        doc: dict[str, Any] = {
+            "id": asset_id,
+            "created_at": _created_at(now),
+            "status": "preparing",
+            "progress": {"state": "live", "progress": -1},
+            "duration": 0.0,
+            "is_live": True,
+            "live_stream_id": stream.id,
+            "ingest_type": "live_rtmp",
+            "video_quality": "plus",
+            "encoding_tier": "smart",
+            "max_resolution_tier": "1080p",
+            "master_access": "none",
+            "mp4_support": "none",
+            "recording_times": [{
+                "started_at": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
+                "duration": 0.0,
+                "type": "content",
+            }],
+        }
+        if stream.new_asset_policies:
+            doc["playback_ids"] = self._new_playback_ids(ASSET, asset_id, stream.new_asset_policies)
+        rec = AssetRecord(doc=doc, seq=self._next_seq(), live_started_at=now,
+                          live_length=DEFAULT_LIVE_LENGTH if length is None else length,
+                          frame_rate=30.0, width=1280, height=720, processing="seeded")
+        if source is not None:
+            assert self.media is not None and source.media_name is not None
+            manifest = self.media.manifest(source.media_name)
+            assert manifest is not None
+            rec.media_name, rec.processing, rec.media_state = source.media_name, "media", "done"
+            rec.live_length = min(rec.live_length or manifest.duration, manifest.duration)
+            rec.live_segment_ends = [end for _, end in manifest.segment_bounds()]
+            rec.frame_rate, rec.width, rec.height = source.frame_rate, source.width, source.height
+            rec.has_audio, rec.text_tracks = source.has_audio, [dict(t) for t in source.text_tracks]
+        self._media_fields(rec)
+        self._assets[asset_id] = rec
+        self._pending.add(asset_id)
+        stream.doc["status"] = "active"
+        stream.doc["active_asset_id"] = asset_id
+        self._save_asset(rec)
+        self._save_stream(stream)
+        return copy.deepcopy(doc)
 
     # ----------------------------------------------------------------- control
     def hold(self, asset_id: str) -> dict[str, Any]:
@@ -675,6 +819,9 @@ class EmulatorState:
             rec = self._asset(asset_id)
             if rec.is_recording:
                 self._finish_recording(rec, self.clock.now())
+            elif rec.status == "preparing" and rec.processing == "media" and rec.media_state != "done":
+                raise MuxApiError(409, "The asset's media is still being made; it turns ready when done "
+                                       "(hold and release control when).", "conflict")
             elif rec.status == "preparing":
                 self._make_ready(rec)
             return copy.deepcopy(rec.doc)

@@ -17,7 +17,7 @@ PROCESSING_SECONDS = 5.0
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[EmulatorServer]:
     config = EmulatorConfig(tokens=(Token(*RW), Token(*RO, read_only=True)), rate_limits=None,
-                            processing_seconds=PROCESSING_SECONDS)
+                            processing_seconds=PROCESSING_SECONDS, media=False)
     with EmulatorServer(config) as server:
         yield server
 

@@ -11,7 +11,7 @@ from tests.emulator.helpers import RW
 
 @pytest.mark.asyncio
 async def test_create_and_read_in_process() -> None:
-    app = create_app(EmulatorConfig(tokens=(Token(*RW),), rate_limits=None))
+    app = create_app(EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=False))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://emulator", auth=RW) as api:
         created = await api.post("/video/v1/assets", json={"inputs": [{"url": "https://e.com/a.mp4"}]})
@@ -24,7 +24,7 @@ async def test_create_and_read_in_process() -> None:
 
 @pytest.mark.asyncio
 async def test_demo_content_is_seeded_once() -> None:
-    app = create_app(EmulatorConfig(rate_limits=None, demo_content=True))
+    app = create_app(EmulatorConfig(rate_limits=None, demo_content=True, media=False))
     from muxclipper.emulator.demo import seed_demo_content
 
     seed_demo_content(app.runtime.state)  # a second time, as on a restart with the same data dir

@@ -19,7 +19,8 @@ CREATE = {"inputs": [{"url": "https://e.com/a.mp4"}], "playback_policies": ["pub
 
 
 def _config(data_dir: Path) -> EmulatorConfig:
-    return EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, data_dir=data_dir, processing_seconds=5)
+    return EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, data_dir=data_dir, processing_seconds=5,
+                          media=False)
 
 
 def test_everything_survives_a_restart(tmp_path: Path) -> None:
@@ -56,7 +57,7 @@ def test_reset_also_clears_the_data_dir(tmp_path: Path) -> None:
 
 def _start_cli(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "muxclipper", "emulator", "--data-dir", str(data_dir), "--no-rate-limit",
+        [sys.executable, "-m", "muxclipper", "emulator", "--data-dir", str(data_dir), "--no-rate-limit", "--no-media",
          "--token", f"{RW[0]}:{RW[1]}"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None

@@ -1,0 +1,1 @@
+"""Real media for the emulator: generation, ingest, frame-exact clips, HLS, captions, images."""

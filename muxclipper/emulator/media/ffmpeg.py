@@ -1,0 +1,136 @@
+"""Running the ffmpeg binary that the ``imageio-ffmpeg`` wheel ships, and reading what it says.
+
+The wheel has no ffprobe, so :func:`probe` reads the stream summary ``ffmpeg -i`` prints.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+
+class FfmpegError(RuntimeError):
+    """ffmpeg failed; ``detail`` is the last meaningful line it printed."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+@lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _last_line(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else "ffmpeg failed without saying why"
+
+
+def run(args: Sequence[str], *, timeout: float = 600.0, progress: Callable[[float], None] | None = None,
+        ) -> None:
+    """Run ffmpeg with ``args``; ``progress`` gets the output position in seconds as it moves."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    if progress is None:
+        result = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0:
+            raise FfmpegError(_last_line(result.stderr))
+        return
+    process = subprocess.Popen([*cmd, "-progress", "pipe:1", "-nostats", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("out_time_us="):
+                value = line.split("=", 1)[1].strip()
+                if value.lstrip("-").isdigit():
+                    progress(max(int(value), 0) / 1e6)
+        stderr = process.stderr.read()
+        code = process.wait(timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+    if code != 0:
+        raise FfmpegError(_last_line(stderr))
+
+
+@dataclass(frozen=True)
+class Probe:
+    duration: float
+    start: float
+    width: int
+    height: int
+    frame_rate: Fraction
+    video_codec: str
+    pix_fmt: str
+    audio_codec: str | None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_codec is not None
+
+
+_COMMON_RATES = [Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001)]
+
+
+def exact_rate(value: float) -> Fraction:
+    """The rational frame rate behind a printed one (29.97 → 30000/1001)."""
+    for rate in _COMMON_RATES:
+        if abs(float(rate) - value) < 0.006:
+            return rate
+    return Fraction(value).limit_denominator(1001)
+
+
+def probe(path: Path | str, timeout: float = 60.0) -> Probe:
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+                            capture_output=True, text=True, timeout=timeout)
+    text = result.stderr
+    video = re.search(r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)(?:\([^)]*\))?, (\d+)x(\d+)(.*)", text)
+    if video is None:
+        raise FfmpegError(_last_line(text) if "Invalid data" in text or "No such file" in text
+                          else "the input has no video stream")
+    duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", text)
+    start = re.search(r"start: (-?\d+(?:\.\d+)?)", text)
+    rate = re.search(r"([\d.]+) fps", video.group(5)) or re.search(r"([\d.]+) tbr", video.group(5))
+    audio = re.search(r"Stream #\S+.*?: Audio: (\w+)", text)
+    seconds = 0.0
+    if duration:
+        seconds = int(duration.group(1)) * 3600 + int(duration.group(2)) * 60 + float(duration.group(3))
+    return Probe(
+        duration=seconds,
+        start=float(start.group(1)) if start else 0.0,
+        width=int(video.group(3)),
+        height=int(video.group(4)),
+        frame_rate=exact_rate(float(rate.group(1))) if rate else Fraction(-1),
+        video_codec=video.group(1),
+        pix_fmt=video.group(2),
+        audio_codec=audio.group(1) if audio else None,
+    )
+
+
+def read_frames_rgb(path: Path | str, *, start: float | None = None, frames: int = 1,
+                    last: bool = False) -> tuple[int, int, list[bytes]]:
+    """Decode ``frames`` frames as raw RGB24 (for tests and checks); ``last`` reads the final ones."""
+    info = probe(path)
+    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    if last:
+        args += ["-sseof", f"-{max(frames + 2, 3) / float(info.frame_rate):.6f}"]
+    elif start is not None:
+        args += ["-ss", f"{start:.6f}"]
+    args += ["-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-fps_mode", "passthrough", "-"]
+    if not last:
+        args[-1:-1] = ["-frames:v", str(frames)]
+    data = subprocess.run(args, capture_output=True, timeout=120, check=True).stdout
+    size = info.width * info.height * 3
+    chunks = [data[i:i + size] for i in range(0, len(data) - size + 1, size)]
+    return info.width, info.height, chunks[-frames:] if last else chunks

@@ -1,0 +1,249 @@
+"""The emulator's transcoder: ingest inputs, cut frame-exact clips, package HLS — in a bounded pool.
+
+Two ffmpeg jobs at most run at once (these machines have two cores); the rest queue. Each job works
+in a ``.partial`` directory and publishes it whole, then reports to the state through callbacks.
+
+Clip rounding rule: ``start_time`` and ``end_time`` are rounded to the nearest frame boundary (half
+a frame rounds up), so the clip holds source frames ``round(start·fps)`` up to but not including
+``round(end·fps)``, and lasts exactly that many frame durations.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from muxclipper.emulator.media import ffmpeg, generate, hls, webvtt
+from muxclipper.emulator.media.store import Manifest, MediaStore, TextTrackFile
+
+log = logging.getLogger(__name__)
+
+X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
+AAC = ["-c:a", "aac", "-b:a", "128k"]
+
+
+@dataclass(frozen=True)
+class TextInputJob:
+    id: str
+    url: str
+    language_code: str
+    name: str
+    closed_captions: bool
+
+
+@dataclass(frozen=True)
+class IngestJob:
+    asset_id: str
+    url: str
+    texts: tuple[TextInputJob, ...] = ()
+    audio_rendition: bool = False
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    asset_id: str
+    source_media: str  # the media directory name of the source
+    start: float
+    end: float
+    texts: tuple[TextInputJob, ...] = ()
+    audio_rendition: bool = False
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    duration: float
+    frame_rate: float
+    width: int
+    height: int
+    has_audio: bool
+    text_tracks: list[dict[str, object]] = field(default_factory=list)
+
+
+class InputError(Exception):
+    """The input cannot be made into an asset; ``messages`` are Mux-style."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+def frame_range(start: float, end: float, rate: Fraction, frames: int) -> tuple[int, int]:
+    """Source frame indexes ``[first, stop)`` for a clip; see the module docstring."""
+    first = min(max(math.floor(start * rate + Fraction(1, 2)), 0), frames)
+    stop = min(max(math.floor(end * rate + Fraction(1, 2)), first), frames)
+    return first, stop
+
+
+def facts_of(manifest: Manifest) -> MediaFacts:
+    return MediaFacts(
+        duration=round(manifest.duration, 6), frame_rate=round(float(manifest.rate), 3),
+        width=manifest.width, height=manifest.height, has_audio=manifest.has_audio,
+        text_tracks=[{"id": t.id, "language_code": t.language_code, "name": t.name,
+                      "closed_captions": t.closed_captions} for t in manifest.text_tracks])
+
+
+class MediaProcessor:
+    """Callbacks: ``on_progress(asset_id, percent)``, ``on_done(asset_id, facts)``,
+    ``on_failed(asset_id, messages)``; they run on a worker thread."""
+
+    def __init__(self, store: MediaStore, workers: int = 2) -> None:
+        self.store = store
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mux-media")
+        self._closed = threading.Event()
+        self.on_progress: Callable[[str, float], None] = lambda asset_id, pct: None
+        self.on_done: Callable[[str, MediaFacts], None] = lambda asset_id, facts: None
+        self.on_failed: Callable[[str, list[str]], None] = lambda asset_id, messages: None
+
+    def submit(self, job: IngestJob | ClipJob) -> None:
+        if not self._closed.is_set():
+            self._pool.submit(self._run, job)
+
+    def close(self) -> None:
+        self._closed.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, job: IngestJob | ClipJob) -> None:
+        if self._closed.is_set():
+            return
+        try:
+            facts = self._ingest(job) if isinstance(job, IngestJob) else self._clip(job)
+        except InputError as exc:
+            self.on_failed(job.asset_id, exc.messages)
+        except ffmpeg.FfmpegError as exc:
+            self.on_failed(job.asset_id, [f"The input could not be processed: {exc.detail}"])
+        except Exception:  # noqa: BLE001 - a bug must still end the asset, not leave it preparing
+            log.exception("media job for %s failed", job.asset_id)
+            self.on_failed(job.asset_id, ["The emulator failed to process this asset."])
+        else:
+            self.on_done(job.asset_id, facts)
+
+    # ------------------------------------------------------------------ ingest
+    def _resolve(self, url: str) -> tuple[str, Path | None]:
+        """ffmpeg's input for ``url`` and, for generated sources, their captions."""
+        parts = urlsplit(url)
+        if parts.scheme == "emulator":
+            try:
+                spec = generate.spec_from_url(url)
+            except generate.UnknownGeneratedSource as exc:
+                raise InputError(str(exc)) from exc
+            video, captions = generate.generate(spec, self.store.generated)
+            return str(video), captions
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path))
+            if not path.is_file():
+                raise InputError(f"Unable to read the input file {url}: it does not exist.")
+            return str(path), None
+        return url, None
+
+    def _ingest(self, job: IngestJob) -> MediaFacts:
+        source, generated_captions = self._resolve(job.url)
+        try:
+            info = ffmpeg.probe(source, timeout=120)
+        except ffmpeg.FfmpegError as exc:
+            raise InputError(f"Unable to download or read the input from {job.url}: {exc.detail}") from exc
+        if info.frame_rate <= 0:
+            raise InputError("The input's frame rate could not be determined.")
+        work = self.store.partial_dir(job.asset_id)
+        master = work / "source.mp4"
+        standard = info.video_codec == "h264" and info.pix_fmt == "yuv420p" and info.audio_codec in (None, "aac")
+        self.on_progress(job.asset_id, 0.0)
+        if standard:
+            # Like Mux's "standard input" path: no re-encode, just a clean MP4 master.
+            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy",
+                        "-movflags", "+faststart", str(master)])
+        else:
+            gop = max(round(float(info.frame_rate) * 2), 1)
+            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *X264, "-g", str(gop),
+                        "-keyint_min", str(gop), "-sc_threshold", "0", *AAC, "-movflags", "+faststart",
+                        str(master)],
+                       progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
+        frames = round(info.duration * info.frame_rate)
+        texts = list(job.texts)
+        if generated_captions is not None:
+            texts.insert(0, TextInputJob(f"{job.asset_id[:8]}-cc", generated_captions.as_uri(), "en", "English", True))
+        tracks = [self._text_track(work, text, lambda cues: cues) for text in texts]
+        return self._finish(job.asset_id, work, master, info.frame_rate, frames, info.has_audio, tracks,
+                            job.audio_rendition)
+
+    def _text_track(self, work: Path, text: TextInputJob,
+                    transform: Callable[[list[webvtt.Cue]], list[webvtt.Cue]]) -> TextTrackFile:
+        (work / "text").mkdir(exist_ok=True)
+        raw = work / "text" / f"{text.id}.input.vtt"
+        source = text.url
+        if source.startswith("file://"):
+            source = unquote(urlsplit(source).path)
+        try:
+            ffmpeg.run(["-i", source, "-f", "webvtt", str(raw)], timeout=120)
+        except ffmpeg.FfmpegError as exc:
+            raise InputError(f"Unable to read the text track {text.url}: {exc.detail}") from exc
+        cues = transform(webvtt.parse(raw.read_text(encoding="utf-8")))
+        raw.unlink()
+        name = f"text/{text.id}.vtt"
+        (work / name).write_text(webvtt.render(cues), encoding="utf-8")
+        return TextTrackFile(text.id, text.language_code, text.name, text.closed_captions, name)
+
+    def _finish(self, asset_id: str, work: Path, master: Path, rate: Fraction, frames: int, has_audio: bool,
+                tracks: list[TextTrackFile], audio_rendition: bool) -> MediaFacts:
+        segments, mpegts_start = hls.package(master, work / "hls")
+        renditions = []
+        if audio_rendition and has_audio:
+            ffmpeg.run(["-i", str(master), "-vn", "-c:a", "copy", "-movflags", "+faststart",
+                        str(work / "audio.m4a")])
+            renditions.append("audio.m4a")
+        info = ffmpeg.probe(master)
+        manifest = Manifest(frame_rate=str(rate), frames=frames, width=info.width, height=info.height,
+                            has_audio=has_audio, segments=segments, mpegts_start=mpegts_start,
+                            text_tracks=tracks, renditions=renditions)
+        self.store.publish(asset_id, work, manifest)
+        return facts_of(manifest)
+
+    # ------------------------------------------------------------------ clips
+    def _clip(self, job: ClipJob) -> MediaFacts:
+        source = self.store.manifest(job.source_media)
+        if source is None:
+            raise InputError("The source asset's media is missing.")
+        rate = source.rate
+        first, stop = frame_range(job.start, job.end, rate, source.frames)
+        count = stop - first
+        if count <= 0:
+            raise InputError("The clip holds no frames.")
+        work = self.store.partial_dir(job.asset_id)
+        master = work / "source.mp4"
+        source_file = self.store.asset_dir(job.source_media) / "source.mp4"
+        half = Fraction(1, 2) / rate
+        seek = max(first / rate - half, Fraction(0))
+        lead = first / rate - seek  # how far into the seeked input the first frame sits
+        seconds = count / rate
+        gop = max(round(float(rate) * 2), 1)
+        graph = "[0:v]setpts=PTS-STARTPTS[v]"
+        maps = ["-map", "[v]"]
+        if source.has_audio:
+            graph += f";[0:a]atrim=start={float(lead):.6f}:end={float(lead + seconds):.6f},asetpts=PTS-STARTPTS[a]"
+            maps += ["-map", "[a]", *AAC]
+        self.on_progress(job.asset_id, 0.0)
+        ffmpeg.run(["-ss", f"{float(seek):.6f}", "-i", str(source_file), "-filter_complex", graph, *maps,
+                    "-frames:v", str(count), *X264, "-r", str(rate), "-g", str(gop), "-keyint_min", str(gop),
+                    "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
+                   progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
+        start_s, end_s = float(first / rate), float(stop / rate)
+        source_dir = self.store.asset_dir(job.source_media)
+        tracks = []
+        for track in source.text_tracks:
+            cues = webvtt.clip(webvtt.parse((source_dir / track.file).read_text(encoding="utf-8")), start_s, end_s)
+            (work / "text").mkdir(exist_ok=True)
+            (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
+            tracks.append(track)
+        tracks += [self._text_track(work, text, lambda cues: cues) for text in job.texts]
+        return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition)
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, dirs_exist_ok=True)
