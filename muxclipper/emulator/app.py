@@ -13,6 +13,7 @@ from muxclipper.emulator.errors import MuxApiError, error_response
 from muxclipper.emulator.gate import Gate
 from muxclipper.emulator.routes_api import api_routes
 from muxclipper.emulator.routes_control import control_routes
+from muxclipper.emulator.routes_media import media_routes
 from muxclipper.emulator.runtime import Runtime
 
 
@@ -39,7 +40,7 @@ def create_app(config: EmulatorConfig | None = None, runtime: Runtime | None = N
     if runtime.config.demo_content:
         seed_demo_content(runtime.state)
     routes = Starlette(
-        routes=[*api_routes(runtime), *control_routes(runtime)],
+        routes=[*api_routes(runtime), *control_routes(runtime), *media_routes(runtime)],
         exception_handlers={MuxApiError: _mux_error, HTTPException: _http_error},
     )
     return EmulatorApp(routes, runtime)

@@ -319,10 +319,19 @@ class EmulatorState:
                 stream.autostart_source = None
                 self._start_live(stream, None, rec.id)
 
+    def _file_size(self, rec: AssetRecord, name: str, estimate: float) -> str:
+        """The real size of a media file when there is one, else an estimate from the bit rate."""
+        if self.media is not None and rec.media_name is not None:
+            path = self.media.asset_dir(rec.media_name) / name
+            if path.exists():
+                return str(path.stat().st_size)
+        return str(int(estimate))
+
     def _finish_rendition(self, rec: AssetRecord, item: dict[str, Any]) -> None:
         res = item["resolution"]
         if res == "audio-only":
-            item.update(status="ready", bitrate=128_000, filesize=str(int(16_000 * rec.media_duration)))
+            item.update(status="ready", bitrate=128_000,
+                        filesize=self._file_size(rec, "audio.m4a", 16_000 * rec.media_duration))
             return
         height = rec.height if res == "highest" else int(res[:-1])
         if height > rec.height:
@@ -331,7 +340,7 @@ class EmulatorState:
         width = round(rec.width * height / rec.height / 2) * 2
         bitrate = 2_000_000
         item.update(status="ready", height=height, width=width, bitrate=bitrate,
-                    filesize=str(int(bitrate / 8 * rec.media_duration)),
+                    filesize=self._file_size(rec, "source.mp4", bitrate / 8 * rec.media_duration),
                     resolution_tier=_resolution_tier(height))
 
     def _legacy_mp4_files(self, rec: AssetRecord, support: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ import hashlib
 import json
 import math
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def _cached(cache: Path, key: str, suffix: str) -> tuple[Path, bool]:
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     path = cache / f"{digest}.{suffix}"
     return path, path.exists()
+
+
+def _tmp(path: Path) -> Path:
+    # Unique per request: two requests for the same picture may make it at once.
+    return path.with_name(f"{path.stem}.{uuid.uuid4().hex}.tmp{path.suffix}")
 
 
 def _publish(tmp: Path, path: Path) -> Path:
@@ -66,7 +72,7 @@ def thumbnail(master: Path, manifest: Manifest, cache: Path, fmt: str, time: flo
     path, hit = _cached(cache, f"thumb|{fmt}|{at:.6f}|{width}|{height}|{fit_mode}", fmt)
     if hit:
         return path
-    tmp = path.with_suffix(f".tmp.{fmt}")
+    tmp = _tmp(path)
     ffmpeg.run(["-ss", f"{at:.6f}", "-i", str(master), "-frames:v", "1", "-vf", vf, *IMAGE_CODECS[fmt],
                 "-f", "image2", str(tmp)])
     return _publish(tmp, path)
@@ -113,7 +119,7 @@ def storyboard_image(master: Path, manifest: Manifest, cache: Path, fmt: str, bo
     rows = math.ceil(len(board.tiles) / STORYBOARD_COLUMNS)
     # One frame per tile interval, scaled and laid out in a grid, in one decoding pass.
     rate = len(board.tiles) / max(board.duration, 0.001)
-    tmp = path.with_suffix(f".tmp.{fmt}")
+    tmp = _tmp(path)
     ffmpeg.run(["-ss", f"{start:.6f}", "-t", f"{board.duration:.6f}", "-i", str(master),
                 "-vf", f"fps={rate:.9f}:round=down,scale={board.tile_width}:{board.tile_height},"
                        f"tile={STORYBOARD_COLUMNS}x{rows}",
@@ -134,7 +140,7 @@ def animated(master: Path, manifest: Manifest, cache: Path, fmt: str, start: flo
     if hit:
         return path
     codec = ["-c:v", "gif"] if fmt == "gif" else ["-c:v", "libwebp_anim", "-loop", "0"]
-    tmp = path.with_suffix(f".tmp.{fmt}")
+    tmp = _tmp(path)
     ffmpeg.run(["-ss", f"{start:.6f}", "-t", f"{end - start:.6f}", "-i", str(master),
                 "-vf", f"fps={fps},{vf}", *codec, "-f", "gif" if fmt == "gif" else "webp", str(tmp)])
     return _publish(tmp, path)
