@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -54,3 +59,20 @@ class Emu:
         response = self.api.get(f"/video/v1/assets/{asset_id}")
         assert response.status_code == 200, response.text
         return dict(response.json()["data"])
+
+
+@contextmanager
+def emulator_process(data_dir: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``muxclipper emulator`` as a real process; always ended, so a failing test cannot hang."""
+    args: Sequence[str] = [sys.executable, "-m", "muxclipper", "emulator", "--data-dir", str(data_dir),
+                           "--no-rate-limit", "--token", f"{RW[0]}:{RW[1]}", *extra]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().strip()
+        assert first.startswith("MUX_BASE_URL=http://127.0.0.1:"), first
+        yield process, first.split("=", 1)[1]
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
-from tests.emulator.helpers import RW
+from tests.emulator.helpers import RW, emulator_process
 
 CREATE = {"inputs": [{"url": "https://e.com/a.mp4"}], "playback_policies": ["public"]}
 
@@ -55,53 +55,37 @@ def test_reset_also_clears_the_data_dir(tmp_path: Path) -> None:
         assert api.get("/video/v1/assets").json()["data"] == []
 
 
-def _start_cli(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "muxclipper", "emulator", "--data-dir", str(data_dir), "--no-rate-limit", "--no-media",
-         "--token", f"{RW[0]}:{RW[1]}"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    first = process.stdout.readline().strip()
-    assert first.startswith("MUX_BASE_URL=http://127.0.0.1:"), first
-    return process, first.split("=", 1)[1]
-
-
 @pytest.mark.slow
 def test_kill_9_loses_nothing_acknowledged_and_leaves_no_half_state(tmp_path: Path) -> None:
-    process, url = _start_cli(tmp_path)
     acknowledged: list[str] = []
     enough = threading.Event()
+    with emulator_process(tmp_path, "--no-media") as (process, url):
+        def create_until_killed() -> None:
+            with httpx.Client(base_url=url, auth=RW, timeout=5) as api:
+                while True:
+                    try:
+                        response = api.post("/video/v1/assets", json=CREATE)
+                    except httpx.TransportError:
+                        return
+                    acknowledged.append(response.json()["data"]["id"])
+                    if len(acknowledged) == 25:
+                        enough.set()
 
-    def create_until_killed() -> None:
-        with httpx.Client(base_url=url, auth=RW, timeout=5) as api:
-            while True:
-                try:
-                    response = api.post("/video/v1/assets", json=CREATE)
-                except httpx.TransportError:
-                    return
-                acknowledged.append(response.json()["data"]["id"])
-                if len(acknowledged) == 25:
-                    enough.set()
-
-    worker = threading.Thread(target=create_until_killed)
-    worker.start()
-    assert enough.wait(30), "the emulator did not create 25 assets in 30 s"
-    with process:
+        worker = threading.Thread(target=create_until_killed)
+        worker.start()
+        assert enough.wait(30), "the emulator did not create 25 assets in 30 s"
         os.kill(process.pid, signal.SIGKILL)  # in the middle of a stream of writes
         worker.join(10)
-    process, url = _start_cli(tmp_path)
-    with process:
-        with httpx.Client(base_url=url, auth=RW) as api:
-            ids: list[str] = []
-            page = api.get("/video/v1/assets", params={"limit": 100}).json()
+    with emulator_process(tmp_path, "--no-media") as (process, url), httpx.Client(base_url=url, auth=RW) as api:
+        ids: list[str] = []
+        page = api.get("/video/v1/assets", params={"limit": 100}).json()
+        ids += [a["id"] for a in page["data"]]
+        while page["next_cursor"]:
+            page = api.get("/video/v1/assets", params={"limit": 100, "cursor": page["next_cursor"]}).json()
             ids += [a["id"] for a in page["data"]]
-            while page["next_cursor"]:
-                page = api.get("/video/v1/assets", params={"limit": 100, "cursor": page["next_cursor"]}).json()
-                ids += [a["id"] for a in page["data"]]
-            for asset_id in acknowledged:
-                full = api.get(f"/video/v1/assets/{asset_id}").json()["data"]
-                assert full["playback_ids"], "a half-written asset came back"
-        process.terminate()
+        for asset_id in acknowledged:
+            full = api.get(f"/video/v1/assets/{asset_id}").json()["data"]
+            assert full["playback_ids"], "a half-written asset came back"
     assert set(acknowledged) <= set(ids)
     assert len(ids) - len(acknowledged) <= 1  # at most the one in flight when the process died
 
@@ -116,8 +100,7 @@ def test_cli_refuses_a_busy_port_with_a_clear_message(tmp_path: Path) -> None:
 
 
 def test_cli_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    process, url = _start_cli(tmp_path)
-    with process:
+    with emulator_process(tmp_path, "--no-media") as (process, url):
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=10)
     assert process.returncode == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -43,23 +44,26 @@ def run(args: Sequence[str], *, timeout: float = 600.0, progress: Callable[[floa
         if result.returncode != 0:
             raise FfmpegError(_last_line(result.stderr))
         return
-    process = subprocess.Popen([*cmd, "-progress", "pipe:1", "-nostats", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stderr is not None
-    try:
-        for line in process.stdout:
-            if line.startswith("out_time_us="):
-                value = line.split("=", 1)[1].strip()
-                if value.lstrip("-").isdigit():
-                    progress(max(int(value), 0) / 1e6)
-        stderr = process.stderr.read()
-        code = process.wait(timeout)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
+    # stderr goes to a file: a pipe read only at the end would fill up on a chatty input and
+    # block ffmpeg while we wait on its stdout.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as errors:
+        process = subprocess.Popen([*cmd, "-progress", "pipe:1", "-nostats", *args], stdout=subprocess.PIPE,
+                                   stderr=errors, text=True)
+        assert process.stdout is not None
+        try:
+            for line in process.stdout:
+                if line.startswith("out_time_us="):
+                    value = line.split("=", 1)[1].strip()
+                    if value.lstrip("-").isdigit():
+                        progress(max(int(value), 0) / 1e6)
+            code = process.wait(timeout)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stdout.close()
+        errors.seek(0)
+        stderr = errors.read()
     if code != 0:
         raise FfmpegError(_last_line(stderr))
 

@@ -8,6 +8,7 @@ soon", silence), the programme (colour bars, a moving box, a tone) and a postrol
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from pathlib import Path
@@ -140,7 +141,8 @@ def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:
         return video, captions
     directory.mkdir(parents=True, exist_ok=True)
     gop = max(round(float(Fraction(spec.fps)) * 2), 1)  # a keyframe every 2 s: clean HLS segments
-    tmp = video.with_suffix(".tmp.mp4")
+    # Unique per run: an ffmpeg left over from a killed emulator may still be writing its own.
+    tmp = video.with_name(f"{video.stem}.{uuid.uuid4().hex}.tmp.mp4")
     args = ["-f", "lavfi", "-i",
             f"smptehdbars=size={spec.width}x{spec.height}:rate={spec.fps}:duration={spec.duration}"]
     if spec.audio:
