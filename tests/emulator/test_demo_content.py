@@ -1,0 +1,55 @@
+"""``--demo-content``: the sources a producer meets in the demo, made once, quickly, and cached."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from muxclipper.emulator import EmulatorConfig, EmulatorServer
+from muxclipper.emulator.config import DEMO_TOKEN
+from tests.emulator.media_helpers import wait_until
+
+AUTH = (DEMO_TOKEN.id, DEMO_TOKEN.secret)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) -> None:
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path)
+    started = time.monotonic()
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
+        def all_sources_ready() -> list[dict[str, object]] | None:
+            assets = api.get("/video/v1/assets").json()["data"]
+            sources = [a for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
+            return sources if len(sources) == 3 and all(a["status"] == "ready" for a in sources) else None
+
+        sources = wait_until(all_sources_ready, 120, "the demo sources to be ready")
+        elapsed = time.monotonic() - started
+        by_name = {str(a["passthrough"]).split(":")[1]: a for a in sources}
+        assert by_name["live-event"]["duration"] == 200.0
+        assert by_name["talk"]["duration"] == 600.0
+        assert by_name["promo"]["duration"] == 30.0 and by_name["promo"]["max_stored_frame_rate"] == 25.0
+        for name in ("live-event", "talk"):
+            assert any(t["type"] == "text" for t in by_name[name]["tracks"])  # type: ignore[union-attr]
+        streams = {s["meta"]["title"]: s for s in api.get("/video/v1/live-streams").json()["data"]}
+        event_stream = streams["Demo: Friday keynote"]
+        assert event_stream["recent_asset_ids"] == [by_name["live-event"]["id"]]
+        rerun = wait_until(lambda: (s := api.get(f"/video/v1/live-streams/{streams['Demo: keynote re-run (live now)']['id']}")
+                                    .json()["data"])["status"] == "active" and s, 10, "the re-run to go live")
+        assert rerun["active_asset_id"]
+        assert streams["Demo: studio B (idle)"]["status"] == "idle"
+        # The keynote's captions say which part of the show they belong to.
+        pid = by_name["live-event"]["playback_ids"][0]["id"]  # type: ignore[index]
+        [track] = [t for t in by_name["live-event"]["tracks"] if t["type"] == "text"]  # type: ignore[union-attr]
+        captions = httpx.get(f"{server.stream_url}/{pid}/text/{track['id']}.vtt").text
+        assert "PREROLL · 00:00:16.000" in captions and "KEYNOTE · 00:00:20.000" in captions
+        assert "POSTROLL · 00:03:08.000" in captions
+    assert elapsed < 60, f"demo content took {elapsed:.1f} s"
+    restarted = time.monotonic()
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH) as api:
+        assets = api.get("/video/v1/assets").json()["data"]
+        assert sum(1 for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")) == 3
+    assert time.monotonic() - restarted < 5  # seeded once, nothing made again
