@@ -37,7 +37,7 @@ def seed_demo_content(state: EmulatorState) -> None:
         return
     event = _stream(state, "event-stream", "Demo: Friday keynote")
     channel = _stream(state, "channel", "Demo: keynote re-run (live now)")
-    _stream(state, "studio", "Demo: studio B (idle)")
+    studio = _stream(state, "studio", "Demo: studio B (idle)")
     if state.media is None:
         state.seed_assets([
             {"duration": 30.0, "frame_rate": 25.0, "width": 640, "height": 360,
@@ -51,8 +51,11 @@ def seed_demo_content(state: EmulatorState) -> None:
         state.start_live_stream(channel["id"], length=3600.0)
         return
     _ingest(state, "promo", "Demo: 25 fps promo")
-    _ingest(state, "talk", "Demo: ten-minute talk")
+    talk = _ingest(state, "talk", "Demo: ten-minute talk")
     recording = _ingest(state, "live-event", "Demo: Friday keynote (recording)")
     state.link_recording(event["id"], recording["id"])
+    # Started from the control API without a source, the idle streams broadcast real media.
+    state.set_default_source(studio["id"], talk["id"])
+    state.set_default_source(event["id"], recording["id"])
     # The re-run broadcasts the keynote in real time as soon as its media is ready.
     state.set_autostart(channel["id"], recording["id"])

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Self
+
+
+class _Stored:
+    """Records round-trip through JSON rows in the emulator's SQLite file."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload, no-any-return]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**data)
 
 
 @dataclass
-class AssetRecord:
+class AssetRecord(_Stored):
     """An asset: ``doc`` is exactly what the API returns; the rest drives its life cycle."""
 
     doc: dict[str, Any]
@@ -54,36 +65,24 @@ class AssetRecord:
     def is_recording(self) -> bool:
         return self.live_started_at is not None and bool(self.doc.get("is_live"))
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> AssetRecord:
-        return cls(**data)
-
 
 @dataclass
-class LiveStreamRecord:
+class LiveStreamRecord(_Stored):
     doc: dict[str, Any]
     seq: int
     new_asset_policies: list[str] = field(default_factory=list)
     #: Start broadcasting this asset's media as soon as it is ready (the demo's self-starting stream).
     autostart_source: str | None = None
+    #: What a start without a source broadcasts (the demo's idle streams have one).
+    default_source: str | None = None
 
     @property
     def id(self) -> str:
         return str(self.doc["id"])
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> LiveStreamRecord:
-        return cls(**data)
-
 
 @dataclass
-class SigningKeyRecord:
+class SigningKeyRecord(_Stored):
     doc: dict[str, Any]  # id and created_at; the private key is returned once and never kept
     seq: int
     public_key_pem: str
@@ -91,10 +90,3 @@ class SigningKeyRecord:
     @property
     def id(self) -> str:
         return str(self.doc["id"])
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SigningKeyRecord:
-        return cls(**data)

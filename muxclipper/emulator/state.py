@@ -721,7 +721,22 @@ class EmulatorState:
         With ``source_asset_id`` (a ready asset with media) the broadcast is that asset's media, cut
         into its real segments; without, the recording is metadata only.
         """
-        return self._locked(lambda: self._start_live(self._stream(stream_id), length, source_asset_id))
+        def run() -> dict[str, Any]:
+            stream = self._stream(stream_id)
+            source = source_asset_id or stream.default_source
+            if source is not None and source not in self._assets:
+                source = None  # the default source was deleted: broadcast without media
+            return self._start_live(stream, length, source)
+
+        return self._locked(run)
+
+    def set_default_source(self, stream_id: str, source_asset_id: str) -> None:
+        def run() -> None:
+            stream = self._stream(stream_id)
+            stream.default_source = source_asset_id
+            self._save_stream(stream)
+
+        self._locked(run)
 
     def link_recording(self, stream_id: str, asset_id: str) -> None:
         """Make an asset one of a stream's past recordings (demo content)."""
