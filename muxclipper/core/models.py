@@ -1,0 +1,133 @@
+"""What muxclipper knows about Mux objects: frozen, in milliseconds, free of wire names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+
+
+class AssetStatus(StrEnum):
+    PREPARING = "preparing"
+    READY = "ready"
+    ERRORED = "errored"
+
+
+class PlaybackPolicy(StrEnum):
+    PUBLIC = "public"
+    SIGNED = "signed"
+    DRM = "drm"
+
+
+class VideoQuality(StrEnum):
+    BASIC = "basic"
+    PLUS = "plus"
+    PREMIUM = "premium"
+
+
+class LiveStreamStatus(StrEnum):
+    IDLE = "idle"
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True)
+class PlaybackId:
+    id: str
+    policy: str  # a PlaybackPolicy value, or one Mux added since
+
+
+@dataclass(frozen=True)
+class Progress:
+    state: str           # ingesting, transcoding, completed, live, errored
+    percent: float | None  # 0–100; None when Mux says -1 (live, errored)
+
+
+@dataclass(frozen=True)
+class TextTrack:
+    id: str
+    language_code: str
+    name: str
+    closed_captions: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class StaticRendition:
+    name: str     # "highest.mp4", "audio.m4a", …
+    status: str   # ready, preparing, skipped, errored
+
+
+@dataclass(frozen=True)
+class Asset:
+    id: str
+    status: AssetStatus
+    created_at_s: int
+    duration_ms: int | None = None
+    frame_rate: Fraction | None = None
+    width: int | None = None
+    height: int | None = None
+    aspect_ratio: str | None = None
+    resolution_tier: str | None = None
+    video_quality: str | None = None
+    playback_ids: tuple[PlaybackId, ...] = ()
+    text_tracks: tuple[TextTrack, ...] = ()
+    static_renditions: tuple[StaticRendition, ...] = ()
+    passthrough: str | None = None
+    title: str | None = None
+    is_live: bool = False
+    live_stream_id: str | None = None
+    source_asset_id: str | None = None
+    ingest_type: str | None = None
+    progress: Progress | None = None
+    error_type: str | None = None
+    error_messages: tuple[str, ...] = ()
+
+    def playback_id(self, policy: str = PlaybackPolicy.PUBLIC) -> PlaybackId | None:
+        return next((p for p in self.playback_ids if p.policy == policy), None)
+
+
+@dataclass(frozen=True)
+class LiveStream:
+    id: str
+    status: str
+    created_at_s: int
+    active_asset_id: str | None = None
+    recent_asset_ids: tuple[str, ...] = ()
+    playback_ids: tuple[PlaybackId, ...] = ()
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaybackTarget:
+    """What ``GET /video/v1/playback-ids/{id}`` says a playback id belongs to."""
+
+    playback_id: str
+    policy: str
+    object_type: str  # "asset" or "live_stream"
+    object_id: str
+
+
+@dataclass(frozen=True)
+class AssetPage:
+    assets: tuple[Asset, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ClipOptions:
+    """How the clip asset is made; defaults are what producers want most of the time."""
+
+    playback_policies: tuple[str, ...] = (PlaybackPolicy.PUBLIC,)
+    video_quality: str | None = None  # None: Mux's choice (the source's)
+    mp4: bool = False
+    title: str | None = None
+    passthrough: str | None = None
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    source_asset_id: str
+    start_ms: int
+    end_ms: int
+    options: ClipOptions = field(default_factory=ClipOptions)

@@ -1,0 +1,135 @@
+"""Time and timecode maths: integer milliseconds inside the app, frames from the asset's frame rate.
+
+Accepted input forms (all to milliseconds): plain seconds (``12``, ``12.5``), ``[HH:]MM:SS[.mmm]``,
+SMPTE ``HH:MM:SS:FF`` and drop-frame ``HH:MM:SS;FF`` (29.97 and 59.94 only), and ``#123`` or ``123f``
+frame numbers. Frame maths uses exact rationals (29.97 is 30000/1001).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+_COMMON_RATES = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))
+
+
+class TimecodeError(ValueError):
+    """Text that is not a time; the message says which forms are accepted."""
+
+
+def exact_rate(fps: float | Fraction) -> Fraction:
+    """The rational rate behind a reported one: 29.97 → 30000/1001, 25.0 → 25."""
+    if isinstance(fps, Fraction):
+        return fps
+    if fps <= 0:
+        raise ValueError("frame rate must be positive")
+    for rate in _COMMON_RATES:
+        if abs(float(rate) - fps) < 0.006:
+            return rate
+    return Fraction(fps).limit_denominator(1001)
+
+
+def is_drop_frame(rate: Fraction) -> bool:
+    return rate in (Fraction(30000, 1001), Fraction(60000, 1001))
+
+
+def frame_to_ms(frame: int, rate: Fraction) -> int:
+    """Start of ``frame`` in whole milliseconds (rounded to nearest)."""
+    return round(frame * 1000 / rate)
+
+
+def ms_to_frame(ms: int, rate: Fraction) -> int:
+    """The frame on screen at ``ms``: the last frame starting at or before it (1 µs of slack)."""
+    return math.floor(Fraction(ms) * rate / 1000 + Fraction(1, 1000))
+
+
+def snap_ms(ms: int, rate: Fraction) -> int:
+    """``ms`` moved to the start of the nearest frame."""
+    return frame_to_ms(round(Fraction(ms) * rate / 1000), rate)
+
+
+def format_ms(ms: int) -> str:
+    """``HH:MM:SS.mmm``."""
+    sign = "-" if ms < 0 else ""
+    ms = abs(ms)
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _nominal(rate: Fraction) -> int:
+    return round(rate)
+
+
+def frame_to_smpte(frame: int, rate: Fraction) -> str:
+    """SMPTE timecode of a frame number; drop-frame (``;``) at 29.97 and 59.94."""
+    nominal = _nominal(rate)
+    if is_drop_frame(rate):
+        drop = nominal // 15  # 2 at 29.97, 4 at 59.94
+        per_10min = nominal * 600 - drop * 9
+        per_min = nominal * 60 - drop
+        tens, rest = divmod(frame, per_10min)
+        extra = 0 if rest < drop else drop * ((rest - drop) // per_min)
+        frame = frame + drop * 9 * tens + extra
+        sep = ";"
+    else:
+        sep = ":"
+    ff = frame % nominal
+    total_seconds = frame // nominal
+    return (f"{total_seconds // 3600:02d}:{total_seconds // 60 % 60:02d}:{total_seconds % 60:02d}"
+            f"{sep}{ff:02d}")
+
+
+def smpte_to_frame(hours: int, minutes: int, seconds: int, frames: int, rate: Fraction,
+                   drop: bool) -> int:
+    nominal = _nominal(rate)
+    if frames >= nominal:
+        raise TimecodeError(f"frame {frames} does not exist at {float(rate):g} fps (0–{nominal - 1})")
+    total_minutes = hours * 60 + minutes
+    frame = (total_minutes * 60 + seconds) * nominal + frames
+    if drop:
+        if not is_drop_frame(rate):
+            raise TimecodeError("drop-frame timecode (;) exists only at 29.97 and 59.94 fps")
+        dropped = nominal // 15
+        if seconds == 0 and minutes % 10 != 0 and frames < dropped:
+            raise TimecodeError(f"{hours:02d}:{minutes:02d}:00;{frames:02d} is dropped in drop-frame timecode")
+        frame -= dropped * (total_minutes - total_minutes // 10)
+    return frame
+
+
+_HMS = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+_SMPTE = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})([:;])(\d{1,2})$")
+_FRAME = re.compile(r"^(?:#(\d+)|(\d+)f)$")
+
+
+def parse_ms(text: str, rate: Fraction | None = None) -> int:
+    """Milliseconds from any accepted form; frame forms need the frame ``rate``."""
+    value = text.strip().replace(",", ".")
+    if not value:
+        raise TimecodeError("empty time: type seconds (12.5), HH:MM:SS.mmm or HH:MM:SS:FF")
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return round(Fraction(value) * 1000)
+    frame_match = _FRAME.match(value)
+    if frame_match:
+        if rate is None:
+            raise TimecodeError(f"{text!r} is a frame number; the frame rate is not known yet")
+        return frame_to_ms(int(frame_match.group(1) or frame_match.group(2)), rate)
+    smpte = _SMPTE.match(value)
+    if smpte:
+        if rate is None:
+            raise TimecodeError(f"{text!r} is SMPTE timecode; the frame rate is not known yet")
+        frame = smpte_to_frame(int(smpte.group(1)), int(smpte.group(2)), int(smpte.group(3)),
+                               int(smpte.group(5)), rate, smpte.group(4) == ";")
+        return frame_to_ms(frame, rate)
+    hms = _HMS.match(value)
+    if hms:
+        hours = int(hms.group(1) or 0)
+        minutes = int(hms.group(2))
+        seconds = Fraction(hms.group(3))
+        if minutes >= 60 or seconds >= 60:
+            raise TimecodeError(f"{text!r}: minutes and seconds go up to 59")
+        return round((hours * 3600 + minutes * 60 + seconds) * 1000)
+    raise TimecodeError(f"{text!r} is not a time: type seconds (12.5), HH:MM:SS.mmm, "
+                        "HH:MM:SS:FF (SMPTE) or #frame")

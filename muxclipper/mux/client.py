@@ -1,0 +1,216 @@
+"""The async Mux REST client over an injected ``httpx.AsyncClient``.
+
+Credentials go to the API origin only, per request (never set on the shared HTTP client, so the
+stream and image hosts never see them), and redirects are not followed on API calls. Reads and
+deletes are retried on connection errors, timeouts, 408, 429 and 5xx; creates never are — the clip
+service decides what an unknown outcome means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from muxclipper.core.models import Asset, AssetPage, ClipRequest, LiveStream, PlaybackTarget
+from muxclipper.core.sources import SourceRef
+from muxclipper.mux import wire
+from muxclipper.mux.budget import RateBudget
+from muxclipper.mux.errors import (
+    ApiConnectionError, ApiError, ApiTimeoutError, MuxError, NotFoundError, ResponseFormatError, for_status,
+)
+from muxclipper.mux.retry import RETRY_STATUSES, SAFE_METHODS, RetryPolicy, parse_retry_after
+
+DEFAULT_API = "https://api.mux.com"
+DEFAULT_STREAM = "https://stream.mux.com"
+DEFAULT_IMAGE = "https://image.mux.com"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    api: str = DEFAULT_API
+    stream: str = DEFAULT_STREAM
+    image: str = DEFAULT_IMAGE
+
+    @classmethod
+    def for_origin(cls, origin: str) -> Endpoints:
+        """A self-hosted emulator serves the three hosts from one origin."""
+        origin = origin.rstrip("/")
+        return cls(origin, f"{origin}/stream", f"{origin}/image")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    token_id: str
+    token_secret: str
+
+    def __repr__(self) -> str:  # keep the secret out of logs and tracebacks
+        return f"Credentials(token_id={self.token_id!r}, token_secret=<hidden>)"
+
+
+class MuxClient:
+    def __init__(self, http: httpx.AsyncClient, credentials: Credentials, endpoints: Endpoints | None = None,
+                 *, budget: RateBudget | None = None, retry: RetryPolicy | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 rng: random.Random | None = None) -> None:
+        self._http = http
+        self._auth = httpx.BasicAuth(credentials.token_id, credentials.token_secret)
+        self.endpoints = endpoints or Endpoints()
+        self.budget = budget or RateBudget()
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        #: Requests actually sent, for tests and diagnostics.
+        self.requests_sent = 0
+
+    # ------------------------------------------------------------------ transport
+    async def _request(self, method: str, path: str, *, action: str, params: dict[str, Any] | None = None,
+                       body: Any = None) -> Any:
+        url = f"{self.endpoints.api.rstrip('/')}{path}"
+        may_retry = method in SAFE_METHODS
+        attempt = 0
+        while True:
+            await self.budget.acquire(method)
+            error: MuxError
+            retry_after: float | None = None
+            try:
+                self.requests_sent += 1
+                response = await self._http.request(
+                    method, url, params=params, json=body, auth=self._auth, follow_redirects=False,
+                    headers={"accept": "application/json"})
+            except httpx.TimeoutException as exc:
+                error = ApiTimeoutError(f"Mux did not answer in time when asked to {action}.")
+                error.__cause__ = exc
+            except httpx.TransportError as exc:
+                error = ApiConnectionError(self._transport_message(exc, action))
+                error.__cause__ = exc
+            else:
+                if response.status_code < 300:
+                    return self._parse(response, action)
+                error = self._error(response, action)
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
+                if response.status_code == 429:
+                    self.budget.penalise(retry_after if retry_after is not None else 1.0)
+                if not (may_retry and response.status_code in RETRY_STATUSES):
+                    raise error
+            if not may_retry or attempt >= self.retry.max_retries:
+                raise error
+            await self._sleep(self.retry.delay(attempt, retry_after, self._rng))
+            attempt += 1
+
+    @staticmethod
+    def _transport_message(exc: httpx.TransportError, action: str) -> str:
+        text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
+            return (f"The secure connection to Mux failed (TLS certificate problem) when asked to {action}. "
+                    "Check the API address, or the proxy's certificate.")
+        if isinstance(exc, httpx.ConnectError):
+            return f"Could not connect to Mux to {action}."
+        return f"The connection to Mux broke when asked to {action}."
+
+    @staticmethod
+    def _parse(response: httpx.Response, action: str) -> Any:
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ResponseFormatError(f"Mux's answer when asked to {action} was not valid JSON.",
+                                      status=response.status_code,
+                                      request_id=response.headers.get("x-request-id")) from exc
+
+    @staticmethod
+    def _error(response: httpx.Response, action: str) -> MuxError:
+        request_id = response.headers.get("x-request-id")
+        if 300 <= response.status_code < 400:
+            return ApiConnectionError(f"The API address redirects (HTTP {response.status_code}) when asked to "
+                                      f"{action}; set it to the final address.", status=response.status_code,
+                                      request_id=request_id)
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+        error_type, messages = wire.error_from_body(body)
+        return for_status(response.status_code, error_type, messages, request_id, action)
+
+    # ------------------------------------------------------------------ assets
+    async def list_assets_page(self, *, limit: int = 100, cursor: str | None = None, page: int | None = None,
+                               live_stream_id: str | None = None) -> AssetPage:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        elif page:
+            params["page"] = page
+        if live_stream_id:
+            params["live_stream_id"] = live_stream_id
+        return wire.asset_page_from_wire(await self._request("GET", "/video/v1/assets", action="list assets",
+                                                             params=params))
+
+    async def iter_asset_pages(self, *, limit: int = 100, live_stream_id: str | None = None,
+                               ) -> AsyncIterator[AssetPage]:
+        """Newest first, page by page, following ``next_cursor``."""
+        cursor: str | None = None
+        while True:
+            page = await self.list_assets_page(limit=limit, cursor=cursor, live_stream_id=live_stream_id)
+            yield page
+            if not page.next_cursor:
+                return
+            cursor = page.next_cursor
+
+    async def get_asset(self, asset_id: str) -> Asset:
+        data = await self._request("GET", f"/video/v1/assets/{asset_id}", action="read the asset")
+        return wire.asset_from_wire(wire.envelope(data))
+
+    async def create_clip(self, request: ClipRequest, passthrough: str) -> Asset:
+        data = await self._request("POST", "/video/v1/assets", action="create the clip",
+                                   body=wire.clip_to_wire(request, passthrough))
+        return wire.asset_from_wire(wire.envelope(data))
+
+    async def delete_asset(self, asset_id: str) -> None:
+        await self._request("DELETE", f"/video/v1/assets/{asset_id}", action="delete the asset")
+
+    # ------------------------------------------------------------------ live streams, playback ids
+    async def list_live_streams(self, *, limit: int = 100, page: int = 1, status: str | None = None,
+                                ) -> list[LiveStream]:
+        params: dict[str, Any] = {"limit": limit, "page": page}
+        if status:
+            params["status"] = status
+        data = wire.envelope(await self._request("GET", "/video/v1/live-streams", action="list live streams",
+                                                 params=params))
+        if not isinstance(data, list):
+            raise ResponseFormatError("Mux's live stream list was not a list.")
+        return [wire.live_stream_from_wire(item) for item in data]
+
+    async def get_live_stream(self, stream_id: str) -> LiveStream:
+        data = await self._request("GET", f"/video/v1/live-streams/{stream_id}", action="read the live stream")
+        return wire.live_stream_from_wire(wire.envelope(data))
+
+    async def resolve_playback_id(self, playback_id: str) -> PlaybackTarget:
+        data = await self._request("GET", f"/video/v1/playback-ids/{playback_id}",
+                                   action="look up the playback id")
+        return wire.playback_target_from_wire(wire.envelope(data))
+
+    async def resolve_source(self, ref: SourceRef) -> Asset:
+        """The asset a pasted id or URL names; a live stream's id gives its active recording."""
+        if ref.kind == "id":
+            try:
+                return await self.get_asset(ref.value)
+            except NotFoundError:
+                pass  # not an asset id: perhaps a playback id
+        try:
+            target = await self.resolve_playback_id(ref.value)
+        except NotFoundError as exc:
+            raise NotFoundError(f"{ref.value} is neither an asset nor a playback id in this environment.",
+                                status=404) from exc
+        if target.object_type == "live_stream":
+            stream = await self.get_live_stream(target.object_id)
+            if not stream.active_asset_id:
+                raise ApiError(f"Live stream {stream.id} is not recording now; open one of its recordings "
+                               "instead.", status=None)
+            return await self.get_asset(stream.active_asset_id)
+        return await self.get_asset(target.object_id)

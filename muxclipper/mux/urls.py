@@ -1,0 +1,82 @@
+"""Playback URLs on the stream and image hosts: HLS, MP4, thumbnails, storyboards, instant clips.
+
+Signed playback ids get a short-lived RS256 JWT (PyJWT) made with the environment's signing key;
+with signed ids, instant-clip and image parameters go into the token's claims, as Mux requires.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import jwt
+
+from muxclipper.mux.client import Endpoints
+
+AUDIENCE = {"video": "v", "thumbnail": "t", "storyboard": "s", "gif": "g"}
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    key_id: str
+    private_key: str  # PEM, or base64 of the PEM as Mux hands it out
+
+    def pem(self) -> bytes:
+        raw = self.private_key.strip()
+        if raw.startswith("-----BEGIN"):
+            return raw.encode()
+        return base64.b64decode(raw)
+
+    def __repr__(self) -> str:
+        return f"SigningKey(key_id={self.key_id!r}, private_key=<hidden>)"
+
+
+class PlaybackUrls:
+    def __init__(self, endpoints: Endpoints, signing_key: SigningKey | None = None, *,
+                 lifetime_s: int = 6 * 3600, now: Callable[[], float] = time.time) -> None:
+        self.endpoints = endpoints
+        self.signing_key = signing_key
+        self.lifetime_s = lifetime_s
+        self._now = now
+
+    def token(self, playback_id: str, audience: str, claims: dict[str, Any] | None = None) -> str:
+        if self.signing_key is None:
+            raise ValueError("signed playback needs a signing key in the environment's settings")
+        payload = {"sub": playback_id, "aud": AUDIENCE[audience], "exp": int(self._now() + self.lifetime_s),
+                   **(claims or {})}
+        return jwt.encode(payload, self.signing_key.pem(), algorithm="RS256",
+                          headers={"kid": self.signing_key.key_id})
+
+    def _url(self, base: str, path: str, playback_id: str, policy: str, audience: str,
+             params: dict[str, Any]) -> str:
+        params = {k: v for k, v in params.items() if v is not None}
+        if policy == "signed":
+            params = {"token": self.token(playback_id, audience, params)}
+        query = f"?{urlencode(params)}" if params else ""
+        return f"{base.rstrip('/')}/{path}{query}"
+
+    def hls(self, playback_id: str, policy: str = "public") -> str:
+        return self._url(self.endpoints.stream, f"{playback_id}.m3u8", playback_id, policy, "video", {})
+
+    def instant_clip(self, playback_id: str, start_ms: int, end_ms: int, policy: str = "public") -> str:
+        """Segment-accurate, immediate and free: a playlist limited to the range."""
+        return self._url(self.endpoints.stream, f"{playback_id}.m3u8", playback_id, policy, "video",
+                         {"asset_start_time": start_ms / 1000, "asset_end_time": end_ms / 1000})
+
+    def mp4(self, playback_id: str, name: str = "highest.mp4", policy: str = "public",
+            download: str | None = None) -> str:
+        return self._url(self.endpoints.stream, f"{playback_id}/{name}", playback_id, policy, "video",
+                         {"download": download})
+
+    def thumbnail(self, playback_id: str, time_ms: int | None = None, *, width: int | None = None,
+                  height: int | None = None, fmt: str = "jpg", policy: str = "public") -> str:
+        return self._url(self.endpoints.image, f"{playback_id}/thumbnail.{fmt}", playback_id, policy, "thumbnail",
+                         {"time": None if time_ms is None else time_ms / 1000, "width": width, "height": height})
+
+    def storyboard(self, playback_id: str, fmt: str = "json", policy: str = "public") -> str:
+        return self._url(self.endpoints.image, f"{playback_id}/storyboard.{fmt}", playback_id, policy,
+                         "storyboard", {})
