@@ -1,0 +1,231 @@
+"""``muxclipper clip``, ``assets``, ``live-streams`` and ``jobs``.
+
+Exit codes: 0 done; 2 bad input or settings; 3 credentials refused (401/403); 4 Mux refused or the
+clip failed; 5 network (Mux unreachable, timed out); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from muxclipper.core.clip_rules import check_range
+from muxclipper.core.jobs import ClipJob, JobState
+from muxclipper.core.models import ClipOptions, ClipRequest
+from muxclipper.core.sources import SourceRefError, parse_source
+from muxclipper.core.timecode import TimecodeError, format_ms, parse_ms
+from muxclipper.mux.errors import (
+    ApiConnectionError, ApiError, AuthenticationError, MuxError, PermissionDeniedError, ResponseFormatError,
+)
+from muxclipper.services import paths
+from muxclipper.services.clip_jobs import JobInputError
+from muxclipper.services.environment import Environment, EnvironmentError_, from_process_env
+from muxclipper.services.session import Session, open_session
+from muxclipper.store.jobs import StoreUnavailableError
+
+EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_AUTH, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4, 5
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="muxclipper", description="Frame-exact clips from Mux videos.")
+    parser.add_argument("--api-base-url", help="the Mux API address (default: MUX_BASE_URL or api.mux.com)")
+    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    clip = sub.add_parser("clip", help="create a clip")
+    clip.add_argument("source", help="asset id, playback id or stream.mux.com/….m3u8 URL")
+    clip.add_argument("--start", required=True, help="seconds, HH:MM:SS.mmm, HH:MM:SS:FF or #frame")
+    clip.add_argument("--end", required=True, help="as --start")
+    clip.add_argument("--quality", choices=["basic", "plus", "premium"])
+    clip.add_argument("--policy", choices=["public", "signed"], default="public")
+    clip.add_argument("--mp4", action="store_true", help="also make a downloadable MP4")
+    clip.add_argument("--title")
+    clip.add_argument("--passthrough")
+    clip.add_argument("--wait", action="store_true", help="follow the clip until it is ready")
+    clip.add_argument("--json", action="store_true")
+
+    assets = sub.add_parser("assets", help="list assets, newest first")
+    assets.add_argument("--limit", type=int, default=25)
+    assets.add_argument("--live-stream", help="only recordings of this live stream")
+    assets.add_argument("--json", action="store_true")
+
+    streams = sub.add_parser("live-streams", help="list live streams")
+    streams.add_argument("--status", choices=["active", "idle", "disabled"])
+    streams.add_argument("--json", action="store_true")
+
+    jobs = sub.add_parser("jobs", help="list clip jobs of this environment")
+    jobs.add_argument("--watch", action="store_true", help="finish unfinished jobs and follow them")
+    jobs.add_argument("--all", action="store_true", help="jobs of every environment")
+    jobs.add_argument("--json", action="store_true")
+    return parser
+
+
+def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": job.id, "state": job.state.value, "environment": job.environment, "source_asset_id": job.source_asset_id,
+        "start_ms": job.start_ms, "end_ms": job.end_ms, "asset_id": job.asset_id, "progress": job.progress,
+        "error": job.error, "title": job.options.title, "playback_ids": [list(p) for p in job.playback_ids]}
+    public = next((pid for pid, policy in job.playback_ids if policy == "public"), None)
+    if session is not None and public and job.state is JobState.READY:
+        data["hls_url"] = session.urls.hls(public)
+        if job.options.mp4:
+            data["mp4_url"] = session.urls.mp4(public)
+    return data
+
+
+def job_line(job: ClipJob) -> str:
+    progress = f"{job.progress:5.1f}%" if job.progress is not None and job.state is JobState.PREPARING else ""
+    title = f"  {job.options.title}" if job.options.title else ""
+    detail = f"  {job.error}" if job.error else ""
+    return (f"#{job.id:<5} {job.state.value:<10} {progress:>6}  {job.source_asset_id}  "
+            f"{format_ms(job.start_ms)}–{format_ms(job.end_ms)}  {job.asset_id or '-'}{title}{detail}")
+
+
+async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bool) -> ClipJob:
+    finished = asyncio.Event()
+    last: dict[str, ClipJob] = {}
+
+    def on_update(job: ClipJob) -> None:
+        if job.id != job_id:
+            return
+        if show and (job.state, job.progress) != ((last["job"].state, last["job"].progress) if last else None):
+            print(job_line(job), file=sys.stderr, flush=True)
+        last["job"] = job
+        if job.state in done:
+            finished.set()
+
+    remove = session.jobs.updates.add(on_update)
+    try:
+        current = session.repo.get(job_id)
+        if current is not None and current.state in done:
+            return current
+        await finished.wait()
+    finally:
+        remove()
+    return last["job"]
+
+
+async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
+    try:
+        ref = parse_source(args.source)
+    except SourceRefError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    asset = await session.client.resolve_source(ref)
+    try:
+        start_ms, end_ms = parse_ms(args.start, asset.frame_rate), parse_ms(args.end, asset.frame_rate)
+    except TimecodeError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    problem = check_range(start_ms, end_ms, asset.duration_ms, live=asset.is_live)
+    if problem:
+        raise CliError(problem.message, EXIT_INPUT)
+    options = ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
+                          title=args.title, passthrough=args.passthrough)
+    try:
+        [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options)])
+    except JobInputError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    assert job.id is not None
+    done = {s for s in JobState if s.finished}
+    target = done if args.wait else done | {JobState.PREPARING}
+    job = await _wait_for(session, job.id, target, show=args.wait and not args.json)
+    if args.json:
+        print(json.dumps(job_json(job, session)))
+    else:
+        print(job_line(job))
+        info = job_json(job, session)
+        if "hls_url" in info:
+            print(info["hls_url"])
+    if job.state is JobState.FAILED or job.state is JobState.ERRORED:
+        return EXIT_API
+    return EXIT_OK
+
+
+async def cmd_assets(args: argparse.Namespace, session: Session) -> int:
+    page = await session.client.list_assets_page(limit=min(max(args.limit, 1), 100),
+                                                 live_stream_id=args.live_stream)
+    if args.json:
+        print(json.dumps([{"id": a.id, "status": a.status.value, "duration_ms": a.duration_ms, "title": a.title,
+                           "created_at": a.created_at_s, "is_live": a.is_live,
+                           "playback_ids": [[p.id, p.policy] for p in a.playback_ids]} for a in page.assets]))
+        return EXIT_OK
+    for a in page.assets:
+        duration = format_ms(a.duration_ms) if a.duration_ms is not None else "-"
+        live = " LIVE" if a.is_live else ""
+        print(f"{a.id}  {a.status.value:<9} {duration}{live}  {a.title or ''}")
+    return EXIT_OK
+
+
+async def cmd_live_streams(args: argparse.Namespace, session: Session) -> int:
+    streams = await session.client.list_live_streams(status=args.status)
+    if args.json:
+        print(json.dumps([{"id": s.id, "status": s.status, "active_asset_id": s.active_asset_id,
+                           "recent_asset_ids": list(s.recent_asset_ids), "title": s.title} for s in streams]))
+        return EXIT_OK
+    for s in streams:
+        print(f"{s.id}  {s.status:<8} {s.active_asset_id or '-'}  {s.title or ''}")
+    return EXIT_OK
+
+
+async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
+    if args.watch:
+        unfinished = session.jobs.resume()
+        done = {s for s in JobState if s.finished}
+        for job in unfinished:
+            assert job.id is not None
+            await _wait_for(session, job.id, done, show=not args.json)
+    jobs = session.repo.all(None if args.all else session.environment.key, limit=200)
+    if args.json:
+        print(json.dumps([job_json(j, session) for j in jobs]))
+    else:
+        for job in jobs:
+            print(job_line(job))
+    return EXIT_OK
+
+
+COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs}
+
+
+async def run(args: argparse.Namespace, environment: Environment) -> int:
+    async with open_session(environment, paths.jobs_db()) as session:
+        return await COMMANDS[args.command](args, session)
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        environment = from_process_env(os.environ, args.api_base_url)
+        return asyncio.run(run(args, environment))
+    except CliError as exc:
+        print(f"muxclipper: {exc}", file=sys.stderr)
+        return exc.code
+    except EnvironmentError_ as exc:
+        print(f"muxclipper: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except (AuthenticationError, PermissionDeniedError) as exc:
+        print(f"muxclipper: {exc.user_message}", file=sys.stderr)
+        return EXIT_AUTH
+    except (ApiConnectionError, ResponseFormatError) as exc:
+        print(f"muxclipper: {exc.user_message}", file=sys.stderr)
+        return EXIT_NETWORK
+    except (ApiError, MuxError) as exc:
+        print(f"muxclipper: {exc.user_message}", file=sys.stderr)
+        return EXIT_API
+    except StoreUnavailableError as exc:
+        print(f"muxclipper: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("muxclipper: interrupted; unfinished jobs continue with 'muxclipper jobs --watch'.", file=sys.stderr)
+        return 130

@@ -1,0 +1,47 @@
+"""Which Mux environment a run talks to: endpoints, credentials, and a key that names it in job rows.
+
+The credentials store (named environments in the OS keyring) builds on this; until then, and always
+for scripts, the variables every Mux SDK reads work: ``MUX_TOKEN_ID``, ``MUX_TOKEN_SECRET``,
+``MUX_BASE_URL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from muxclipper.mux.client import DEFAULT_API, Credentials, Endpoints
+
+
+class EnvironmentError_(ValueError):
+    """Missing or unusable settings; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    endpoints: Endpoints
+    credentials: Credentials
+
+    @property
+    def key(self) -> str:
+        """Stable and secret-free: the token id and the API address."""
+        return f"{self.credentials.token_id}@{self.endpoints.api}"
+
+
+def endpoints_for(api_base: str | None) -> Endpoints:
+    """Mux's own hosts for api.mux.com; anything else is taken as one origin serving all three."""
+    if not api_base or urlsplit(api_base).hostname == urlsplit(DEFAULT_API).hostname:
+        return Endpoints()
+    return Endpoints.for_origin(api_base)
+
+
+def from_process_env(env: Mapping[str, str], api_base_override: str | None = None) -> Environment:
+    token_id = env.get("MUX_TOKEN_ID", "").strip()
+    secret = env.get("MUX_TOKEN_SECRET", "").strip()
+    if not token_id or not secret:
+        raise EnvironmentError_("No Mux credentials: set MUX_TOKEN_ID and MUX_TOKEN_SECRET (an access token "
+                                "from the Mux dashboard, Settings → Access Tokens).")
+    return Environment("MUX_TOKEN_ID", endpoints_for(api_base_override or env.get("MUX_BASE_URL")),
+                       Credentials(token_id, secret))

@@ -1,0 +1,19 @@
+"""Where muxclipper keeps its files; ``MUXCLIPPER_DATA_DIR`` moves the data (tests, portable use)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    override = os.environ.get("MUXCLIPPER_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("muxclipper", appauthor=False)
+
+
+def jobs_db() -> Path:
+    return data_dir() / "jobs.sqlite3"

@@ -1,0 +1,44 @@
+"""Everything one environment needs at run time, opened and closed together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from muxclipper.mux.budget import RateBudget
+from muxclipper.mux.client import MuxClient
+from muxclipper.mux.urls import PlaybackUrls
+from muxclipper.services.clip_jobs import ClipJobService
+from muxclipper.services.environment import Environment
+from muxclipper.store.jobs import JobRepository
+
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+@dataclass
+class Session:
+    environment: Environment
+    client: MuxClient
+    jobs: ClipJobService
+    repo: JobRepository
+    urls: PlaybackUrls
+
+
+@asynccontextmanager
+async def open_session(environment: Environment, jobs_db: Path,
+                       transport: httpx.AsyncBaseTransport | None = None) -> AsyncIterator[Session]:
+    repo = JobRepository(jobs_db)
+    try:
+        async with httpx.AsyncClient(timeout=TIMEOUT, transport=transport) as http:
+            client = MuxClient(http, environment.credentials, environment.endpoints, budget=RateBudget())
+            jobs = ClipJobService(environment.key, client, repo)
+            try:
+                yield Session(environment, client, jobs, repo, PlaybackUrls(environment.endpoints))
+            finally:
+                await jobs.close()
+    finally:
+        repo.close()
