@@ -35,13 +35,16 @@ def is_drop_frame(rate: Fraction) -> bool:
 
 
 def frame_to_ms(frame: int, rate: Fraction) -> int:
-    """Start of ``frame`` in whole milliseconds (rounded to nearest)."""
-    return round(frame * 1000 / rate)
+    """The first whole millisecond at which ``frame`` is on screen (its start, rounded up).
+
+    Rounding up keeps the position inside the frame, so ``ms_to_frame`` gives the frame back.
+    """
+    return math.ceil(Fraction(frame * 1000) / rate)
 
 
 def ms_to_frame(ms: int, rate: Fraction) -> int:
-    """The frame on screen at ``ms``: the last frame starting at or before it (1 µs of slack)."""
-    return math.floor(Fraction(ms) * rate / 1000 + Fraction(1, 1000))
+    """The frame on screen at ``ms``: the last frame starting at or before it."""
+    return math.floor(Fraction(ms) * rate / 1000)
 
 
 def snap_ms(ms: int, rate: Fraction) -> int:

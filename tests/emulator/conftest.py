@@ -1,4 +1,4 @@
-"""One emulator on loopback for the session, reset before each test."""
+"""Media fixtures: an emulator making real video, and a stamped source asset."""
 
 from __future__ import annotations
 
@@ -10,52 +10,10 @@ import httpx
 import pytest
 
 from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
-from tests.emulator.helpers import RO, RW, Emu
+from tests.emulator.helpers import RW
 from tests.emulator.media_helpers import wait_settled
-from tests.openapi_check import validate_response
 
-PROCESSING_SECONDS = 5.0
 SMALL_SOURCE = "emulator://generated?duration=12&fps=25&width=320&height=180&preroll=1&postroll=1&captions=1"
-
-
-@pytest.fixture(scope="session")
-def emulator_server() -> Iterator[EmulatorServer]:
-    config = EmulatorConfig(tokens=(Token(*RW), Token(*RO, read_only=True)), rate_limits=None,
-                            processing_seconds=PROCESSING_SECONDS, media=False)
-    with EmulatorServer(config) as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def _emu_clients(emulator_server: EmulatorServer) -> Iterator[Emu]:
-    # httpx builds an SSL context per client (~0.1 s): build them once for the session.
-    url = emulator_server.url
-    hooks = {"response": [_check_against_spec]}
-    clients = [httpx.Client(base_url=url, auth=RW, timeout=10, event_hooks=hooks),
-               httpx.Client(base_url=url, auth=RO, timeout=10, event_hooks=hooks),
-               httpx.Client(base_url=url, timeout=10, event_hooks=hooks),
-               httpx.Client(base_url=url, timeout=10)]
-    yield Emu(url, *clients)
-    for client in clients:
-        client.close()
-
-
-@pytest.fixture
-def emu(_emu_clients: Emu) -> Emu:
-    _emu_clients.ctl("POST", "reset")
-    _emu_clients.ctl("PUT", "config", {"rate_limits": None, "processing_seconds": PROCESSING_SECONDS})
-    return _emu_clients
-
-
-def _check_against_spec(response: httpx.Response) -> None:
-    """Every API answer any emulator test sees must match Mux's OpenAPI description."""
-    path = response.request.url.path
-    if not path.startswith(("/video/", "/system/")) or response.status_code == 204:
-        return
-    if response.headers.get("x-emulator-fault") == "malformed":
-        return  # deliberately not JSON
-    response.read()
-    validate_response(response.request.method, path, response.status_code, response.json())
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.emulator.conftest import PROCESSING_SECONDS
+from tests.conftest import PROCESSING_SECONDS
 from tests.emulator.helpers import Emu
 
 
