@@ -167,7 +167,8 @@ class ClipJobService:
                 asset = await self._client.create_clip(request, passthrough_with_token(job.options.passthrough,
                                                                                        job.token))
             except RateLimitError:
-                job = self._save(job.evolve(state=JobState.QUEUED))  # Mux refused before acting
+                # Mux refused before acting: not an attempt. The budget already waits it out.
+                job = self._save(job.evolve(state=JobState.QUEUED, attempts=job.attempts - 1))
                 continue
             except ServerError:
                 job = await self._reconcile(job)  # a 5xx may come after Mux acted
