@@ -1,0 +1,147 @@
+"""The command line as a user runs it: real processes against the emulator, including kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from muxclipper.core.jobs import token_in
+from tests.emulator.helpers import RO, RW, Emu
+from tests.emulator.media_helpers import wait_until
+
+
+def _env(emu: Emu, tmp_path: Path, auth: tuple[str, str] = RW, base: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MUX_")}
+    env.update(MUX_TOKEN_ID=auth[0], MUX_TOKEN_SECRET=auth[1], MUX_BASE_URL=base or emu.url,
+               MUXCLIPPER_DATA_DIR=str(tmp_path / "data"))
+    return env
+
+
+def _run(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "muxclipper", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _clips(emu: Emu) -> list[dict[str, Any]]:
+    return [a for a in emu.api.get("/video/v1/assets", params={"limit": 100}).json()["data"]
+            if a.get("source_asset_id")]
+
+
+def test_clip_with_smpte_times_and_json(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0, "frame_rate": 25.0})
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "00:00:02:05", "--end", "12.5", "--title", "Hi",
+                  "--mp4", "--json")
+    assert result.returncode == 0, result.stderr
+    job = json.loads(result.stdout)
+    assert job["state"] == "preparing" and (job["start_ms"], job["end_ms"]) == (2_200, 12_500)
+    [clip] = _clips(emu)
+    assert clip["id"] == job["asset_id"] and clip["meta"]["title"] == "Hi"
+    assert "secret" not in result.stdout + result.stderr
+
+
+def test_clip_wait_ends_with_the_playback_url(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    emu.ctl("PUT", "config", {"processing_seconds": 1.0})
+    pid_source = emu.asset(source)["playback_ids"][0]["id"]
+    result = _run(_env(emu, tmp_path), "clip", f"https://stream.mux.com/{pid_source}.m3u8", "--start", "1",
+                  "--end", "4", "--wait")
+    assert result.returncode == 0, result.stderr
+    [clip] = _clips(emu)
+    pid = clip["playback_ids"][0]["id"]
+    assert result.stdout.strip().splitlines()[-1] == f"{emu.url}/stream/{pid}.m3u8"
+    assert "ready" in result.stdout and "preparing" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--start", "abc", "--end", "5"], "not a time"),
+    (["--start", "1", "--end", "1.2"], "at least 0.5 s"),
+    (["--start", "10", "--end", "500"], "past the end"),
+    (["--start", "00:00:01:40", "--end", "5"], "does not exist at 25 fps"),
+])
+def test_bad_input_exits_2_with_a_reason(emu: Emu, tmp_path: Path, args: list[str], fragment: str) -> None:
+    [source] = emu.seed({"duration": 60.0, "frame_rate": 25.0})
+    result = _run(_env(emu, tmp_path), "clip", source, *args)
+    assert result.returncode == 2 and fragment in result.stderr
+    assert _clips(emu) == []
+
+
+def test_exit_codes_for_settings_credentials_and_network(emu: Emu, tmp_path: Path) -> None:
+    env = _env(emu, tmp_path)
+    del env["MUX_TOKEN_SECRET"]
+    missing = _run(env, "assets")
+    assert missing.returncode == 2 and "MUX_TOKEN_SECRET" in missing.stderr
+    wrong = _run(_env(emu, tmp_path, ("test-token-id", "nope")), "assets")
+    assert wrong.returncode == 3 and "access token" in wrong.stderr and "nope" not in wrong.stderr
+    [source] = emu.seed({"duration": 60.0})
+    read_only = _run(_env(emu, tmp_path, RO), "clip", source, "--start", "1", "--end", "5")
+    assert read_only.returncode == 4 and "Video Write permission" in read_only.stdout
+    offline = _run(_env(emu, tmp_path, base="http://127.0.0.1:9"), "assets")
+    assert offline.returncode == 5 and "Could not connect" in offline.stderr
+
+
+def test_listing_assets_and_live_streams(emu: Emu, tmp_path: Path) -> None:
+    ids = emu.seed({"title": "Old"}, {"title": "New"})
+    stream = emu.api.post("/video/v1/live-streams", json={"meta": {"title": "Stage"}}).json()["data"]
+    listed = _run(_env(emu, tmp_path), "assets", "--json")
+    assert [a["id"] for a in json.loads(listed.stdout)] == ids[::-1]
+    text = _run(_env(emu, tmp_path), "live-streams")
+    assert stream["id"] in text.stdout and "Stage" in text.stdout and "idle" in text.stdout
+
+
+def _start_clip(emu: Emu, tmp_path: Path, source: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "muxclipper", "clip", source, "--start", "1", "--end", "5",
+                             "--wait"], env=_env(emu, tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=10)
+
+
+@pytest.mark.slow
+def test_kill_9_during_submission_then_a_new_process_finishes_without_duplicate(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    emu.ctl("PUT", "config", {"processing_seconds": 1.0})
+    # Mux acts on the create, then the answer is slow: the process dies with the outcome unknown.
+    emu.fault(kind="delay", method="POST", delay_ms=3000, when="after")
+    process = _start_clip(emu, tmp_path, source)
+    try:
+        wait_until(lambda: _clips(emu), 30, "Mux to have the clip")
+    finally:
+        _kill(process)
+    watch = _run(_env(emu, tmp_path), "jobs", "--watch", "--json")
+    assert watch.returncode == 0, watch.stderr
+    [job] = json.loads(watch.stdout)
+    assert job["state"] == "ready"
+    clips = _clips(emu)
+    assert len(clips) == 1 and clips[0]["id"] == job["asset_id"]
+    # The killed process's request is logged once its slow answer is written; there is no second one.
+    wait_until(lambda: emu.requests(method="POST"), 10, "the first create to be logged")
+    assert len(emu.requests(method="POST")) == 1  # found again, never sent twice
+
+
+@pytest.mark.slow
+def test_kill_9_during_polling_then_a_new_process_finishes_it(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    emu.ctl("PUT", "config", {"processing_seconds": 600.0})
+    process = _start_clip(emu, tmp_path, source)
+    try:
+        [clip] = wait_until(lambda: _clips(emu), 30, "Mux to have the clip")
+        wait_until(lambda: len(emu.requests(method="GET", path_prefix="/video/v1/assets")) >= 2, 30,
+                   "the CLI to poll")
+    finally:
+        _kill(process)
+    emu.ctl("POST", f"assets/{clip['id']}/finish")
+    watch = _run(_env(emu, tmp_path), "jobs", "--watch", "--json")
+    [job] = json.loads(watch.stdout)
+    assert job["state"] == "ready" and job["asset_id"] == clip["id"]
+    assert len(_clips(emu)) == 1
+    assert token_in(clip["passthrough"]) is not None
