@@ -869,7 +869,8 @@ class EmulatorState:
                     width: int = 1920, height: int = 1080, passthrough: str | None = None,
                     title: str | None = None, policies: Iterable[str] = ("public",),
                     live_stream_id: str | None = None, created_at: float | None = None,
-                    text_tracks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                    text_tracks: list[dict[str, Any]] | None = None,
+                    processing_seconds: float | None = None) -> dict[str, Any]:
         if status not in ("ready", "preparing", "errored"):
             raise invalid("status must be ready, preparing or errored.")
         now = self.clock.now()
@@ -905,6 +906,11 @@ class EmulatorState:
             self._make_ready(rec)
         elif status == "errored":
             self._make_errored(rec, "invalid_input", ["The input file could not be processed."])
+        elif processing_seconds is not None:
+            # Preparing on a timer, with progress, like a clip Mux is working on.
+            rec.processing_started_at, rec.ready_at = now, now + processing_seconds
+            self._pending.add(asset_id)
+            self._save_asset(rec)
         else:
             rec.hold = True  # a seeded preparing asset waits for the control API
             self._pending.add(asset_id)
