@@ -6,11 +6,12 @@ import sys
 from collections.abc import Sequence
 
 
+CLI_COMMANDS = ("clip", "assets", "live-streams", "jobs", "env")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in ("clip", "assets", "live-streams", "jobs") or (
-            len(args) > 2 and args[0] in ("--api-base-url", "--log-level") and args[2] in
-            ("clip", "assets", "live-streams", "jobs")):
+    if any(a in CLI_COMMANDS for a in args[:5]) and not (args and args[0] == "emulator"):
         from muxclipper.cli.commands import main as cli_main
 
         return cli_main(args)

@@ -101,3 +101,21 @@ def stamped_source(media_api: httpx.Client) -> dict[str, Any]:
     asset = wait_settled(media_api, response.json()["data"]["id"])
     assert asset["status"] == "ready", asset
     return asset
+
+
+@pytest.fixture(autouse=True)
+def _memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Unit tests never touch a real keyring or config; ``secret_service`` tests use the real one."""
+    import keyring
+
+    from tests.support.memory_keyring import MemoryKeyring
+
+    monkeypatch.setenv("MUXCLIPPER_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    if request.node.get_closest_marker("secret_service"):
+        yield
+        return
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)

@@ -23,7 +23,10 @@ from muxclipper.core.timecode import TimecodeError, format_ms, parse_ms
 from muxclipper.mux.errors import (
     ApiConnectionError, ApiError, AuthenticationError, MuxError, PermissionDeniedError, ResponseFormatError,
 )
+from muxclipper.cli import environments
 from muxclipper.services import paths
+from muxclipper.services.credentials import KeyringUnavailableError
+from muxclipper.services.environments import ProfileError
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.environment import Environment, EnvironmentError_, from_process_env
 from muxclipper.services.session import Session, open_session
@@ -41,8 +44,11 @@ class CliError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="muxclipper", description="Frame-exact clips from Mux videos.")
     parser.add_argument("--api-base-url", help="the Mux API address (default: MUX_BASE_URL or api.mux.com)")
+    parser.add_argument("--env", help="a named environment (see 'muxclipper env list'); default: "
+                                      "MUX_TOKEN_ID/MUX_TOKEN_SECRET if set, else the active environment")
     parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
     sub = parser.add_subparsers(dest="command", required=True)
+    environments.add_parser(sub)
 
     clip = sub.add_parser("clip", help="create a clip")
     clip.add_argument("source", help="asset id, playback id or stream.mux.com/….m3u8 URL")
@@ -202,12 +208,30 @@ async def run(args: argparse.Namespace, environment: Environment) -> int:
         return await COMMANDS[args.command](args, session)
 
 
+def choose_environment(args: argparse.Namespace) -> Environment:
+    """``--env NAME``, else the MUX_* variables, else the active named environment."""
+    if args.env:
+        store = environments.open_store()
+        return store.environment(store.find(args.env))
+    if os.environ.get("MUX_TOKEN_ID") or os.environ.get("MUX_TOKEN_SECRET"):
+        return from_process_env(os.environ, args.api_base_url)
+    store = environments.open_store()
+    if store.active is not None:
+        return store.environment(store.active)
+    return from_process_env(os.environ, args.api_base_url)  # raises with what to set
+
+
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
-        environment = from_process_env(os.environ, args.api_base_url)
+        if args.command == "env":
+            return environments.run(args)
+        environment = choose_environment(args)
         return asyncio.run(run(args, environment))
+    except (ProfileError, KeyringUnavailableError) as exc:
+        print(f"muxclipper: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     except CliError as exc:
         print(f"muxclipper: {exc}", file=sys.stderr)
         return exc.code

@@ -171,6 +171,13 @@ class MuxClient:
                                    body=wire.clip_to_wire(request, passthrough))
         return wire.asset_from_wire(wire.envelope(data))
 
+    async def probe_write_permission(self) -> None:
+        """An empty create: Mux answers 400 to a token that may write, 403 to one that may not.
+
+        Nothing is created either way (the body has no inputs).
+        """
+        await self._request("POST", "/video/v1/assets", action="check write permission", body={})
+
     async def delete_asset(self, asset_id: str) -> None:
         await self._request("DELETE", f"/video/v1/assets/{asset_id}", action="delete the asset")
 

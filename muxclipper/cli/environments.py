@@ -1,0 +1,121 @@
+"""``muxclipper env list|add|remove|test|use``: named environments without the window.
+
+The token secret is read from a prompt that does not echo, or from standard input with
+``--secret-stdin`` — never from an argument, where it would land in shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+
+import httpx
+
+from muxclipper.mux.client import MuxClient
+from muxclipper.services import paths
+from muxclipper.services.connection_check import ConnectionReport, check_connection
+from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
+from muxclipper.services.environment import Environment, endpoints_for
+from muxclipper.services.environments import COLOURS, EnvironmentStore, ProfileError, new_profile
+from muxclipper.services.session import TIMEOUT
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    env = sub.add_parser("env", help="manage named Mux environments (secrets in the OS keyring)")
+    actions = env.add_subparsers(dest="env_command", required=True)
+    actions.add_parser("list", help="list environments")
+    add = actions.add_parser("add", help="add an environment; asks for the token secret")
+    add.add_argument("name")
+    add.add_argument("--token-id", required=True)
+    add.add_argument("--api-base-url", dest="env_api_base_url", help="default https://api.mux.com")
+    add.add_argument("--colour", default=None, help="badge colour, like #1565c0")
+    confirm = add.add_mutually_exclusive_group()
+    confirm.add_argument("--confirm", dest="confirm", action="store_true", default=None,
+                         help="ask before creating clips (default for names that look like production)")
+    confirm.add_argument("--no-confirm", dest="confirm", action="store_false")
+    add.add_argument("--secret-stdin", action="store_true", help="read the token secret from standard input")
+    add.add_argument("--signing-key-id")
+    add.add_argument("--signing-key-file", type=Path, help="the signing private key (base64 or PEM)")
+    add.add_argument("--no-test", action="store_true", help="do not test the connection after adding")
+    remove = actions.add_parser("remove", help="remove an environment and its keyring entries")
+    remove.add_argument("name")
+    test = actions.add_parser("test", help="test an environment's connection and permissions")
+    test.add_argument("name", nargs="?")
+    use = actions.add_parser("use", help="make an environment the active one")
+    use.add_argument("name")
+
+
+def open_store() -> EnvironmentStore:
+    return EnvironmentStore(paths.environments_file(), KeyringSecrets())
+
+
+async def test_environment(environment: Environment) -> ConnectionReport:
+    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
+        return await check_connection(MuxClient(http, environment.credentials, environment.endpoints))
+
+
+def _read_secret(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().strip()
+    return getpass.getpass("Token secret (not shown): ").strip()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Answers the exit code; raises ProfileError / KeyringUnavailableError for the caller to word."""
+    store = open_store()
+    command = args.env_command
+    if command == "list":
+        active = store.active
+        for profile in store.profiles:
+            mark = "*" if active and profile.id == active.id else " "
+            confirm = " (confirms before creating)" if profile.confirm_create else ""
+            print(f"{mark} {profile.name}  {profile.token_id}  {profile.api_url}  {profile.colour}{confirm}")
+        if not store.profiles:
+            print("No environments yet: muxclipper env add NAME --token-id ID")
+        return 0
+    if command == "add":
+        KeyringSecrets().check()
+        endpoints = endpoints_for(args.env_api_base_url)
+        fields: dict[str, object] = {"api_url": endpoints.api, "stream_url": endpoints.stream,
+                                     "image_url": endpoints.image,
+                                     "colour": args.colour or COLOURS[len(store.profiles) % len(COLOURS)]}
+        if args.confirm is not None:
+            fields["confirm_create"] = args.confirm
+        signing = None
+        if args.signing_key_id:
+            if not args.signing_key_file:
+                raise ProfileError("--signing-key-id needs --signing-key-file with the private key.")
+            fields["signing_key_id"] = args.signing_key_id
+            signing = args.signing_key_file.read_text().strip()
+        profile = new_profile(args.name, args.token_id, **fields)
+        secret = _read_secret(args.secret_stdin)
+        store.add(profile, secret, signing)
+        print(f"Added {profile.name}; its secret is in the keyring.")
+        if args.no_test:
+            return 0
+        report = asyncio.run(test_environment(store.environment(profile)))
+        print(report.message)
+        return 0 if report.ok else 4
+    if command == "remove":
+        profile = store.find(args.name)
+        store.remove(profile)
+        print(f"Removed {profile.name} and its keyring entries.")
+        return 0
+    if command == "test":
+        chosen = store.find(args.name) if args.name else store.active
+        if chosen is None:
+            raise ProfileError("No environment to test: add one with muxclipper env add.")
+        report = asyncio.run(test_environment(store.environment(chosen)))
+        print(f"{chosen.name}: {report.message}")
+        return 0 if report.ok else (3 if report.verdict == "wrong_credentials" else 5)
+    if command == "use":
+        store.set_active(store.find(args.name))
+        print(f"{args.name} is now the active environment.")
+        return 0
+    raise AssertionError(command)
+
+
+__all__ = ["KeyringUnavailableError", "ProfileError", "add_parser", "open_store", "run"]
