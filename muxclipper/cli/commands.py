@@ -91,11 +91,12 @@ def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
     return data
 
 
-def job_line(job: ClipJob) -> str:
+def job_line(job: ClipJob, names: dict[str, str] | None = None) -> str:
     progress = f"{job.progress:5.1f}%" if job.progress is not None and job.state is JobState.PREPARING else ""
     title = f"  {job.options.title}" if job.options.title else ""
     detail = f"  {job.error}" if job.error else ""
-    return (f"#{job.id:<5} {job.state.value:<10} {progress:>6}  {job.source_asset_id}  "
+    where = f"[{names[job.environment]}] " if names and job.environment in names else ""
+    return (f"#{job.id:<5} {where}{job.state.value:<10} {progress:>6}  {job.source_asset_id}  "
             f"{format_ms(job.start_ms)}–{format_ms(job.end_ms)}  {job.asset_id or '-'}{title}{detail}")
 
 
@@ -195,8 +196,13 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
     if args.json:
         print(json.dumps([job_json(j, session) for j in jobs]))
     else:
+        try:  # every job shows the environment it belongs to, by name where one is known
+            names = {p.key: p.name for p in environments.open_store().profiles}
+        except ProfileError:
+            names = {}
+        names.setdefault(session.environment.key, session.environment.name)
         for job in jobs:
-            print(job_line(job))
+            print(job_line(job, names))
     return EXIT_OK
 
 

@@ -55,6 +55,11 @@ class EnvironmentProfile:
         return Endpoints(self.api_url, self.stream_url, self.image_url)
 
     @property
+    def key(self) -> str:
+        """The same key :class:`Environment` gives its jobs: token id and API address, no secret."""
+        return f"{self.token_id}@{self.api_url}"
+
+    @property
     def secret_name(self) -> str:
         return f"{self.id}:token_secret"
 
