@@ -1,0 +1,226 @@
+"""A player facade over ``QMediaPlayer`` and a ``QVideoSink``, in milliseconds and source frames.
+
+What Qt gives and what producers need differ in three ways this class bridges:
+
+- Qt's clock starts at the earliest packet, often audio (AAC priming puts video ~21 ms later), so
+  frame *n* appears at ``offset + n/fps``: the offset is read from frame 0 when a source loads.
+- A seek to a frame's exact start can still show the frame before; seeks aim at mid-frame.
+- Qt reports no error for an untrusted TLS certificate (it buffers forever): a load timeout turns
+  that silence into a message.
+
+Positions in and out are integer milliseconds of the *source* (frame 0 at 0 ms).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
+
+from muxclipper.core.timecode import frame_to_ms, ms_to_frame
+
+SHUTTLE_RATES = (1.0, 2.0, 4.0, 8.0)
+DEFAULT_LOAD_TIMEOUT_MS = 15_000
+
+ERROR_MESSAGES = {
+    QMediaPlayer.Error.ResourceError: "The video could not be loaded: the stream address answered with an "
+                                      "error (not found, not ready yet, or a live stream that is not active).",
+    QMediaPlayer.Error.FormatError: "The video's format cannot be played on this computer.",
+    QMediaPlayer.Error.NetworkError: "The network failed while loading the video; check the connection.",
+    QMediaPlayer.Error.AccessDeniedError: "Access to the video was refused: a signed playback id needs a valid "
+                                          "token (check the environment's signing key).",
+}
+
+
+class PlayerController(QObject):
+    """Signals:
+        loaded(int): a source is ready; its duration in milliseconds.
+        frame_shown(int, int): a frame is on screen: its index in the source and its time in ms.
+        duration_changed(int): the duration changed (a live recording grows), ms.
+        playing_changed(bool): playback started or stopped.
+        failed(str): loading or playing failed; a message a producer can act on.
+    """
+
+    loaded = Signal(int)
+    frame_shown = Signal(int, int)
+    duration_changed = Signal(int)
+    playing_changed = Signal(bool)
+    failed = Signal(str)
+
+    def __init__(self, sink: QVideoSink | None = None, parent: QObject | None = None,
+                 load_timeout_ms: int = DEFAULT_LOAD_TIMEOUT_MS) -> None:
+        super().__init__(parent)
+        self.player = QMediaPlayer(self)
+        self.sink = sink or QVideoSink(self)
+        self.player.setVideoSink(self.sink)
+        self._audio: QAudioOutput | None = None
+        self.rate = Fraction(30)
+        self._offset_us: int | None = None
+        self._frame = -1
+        self._loading = False
+        self._abandoned = False  # a load we gave up on: its late errors are not news
+        self._shuttle = 0  # >0 forward speed index, <0 reverse
+        self._load_timer = QTimer(self)
+        self._load_timer.setSingleShot(True)
+        self._load_timer.setInterval(load_timeout_ms)
+        self._load_timer.timeout.connect(self._on_load_timer_timeout)
+        self._reverse_timer = QTimer(self)
+        self._reverse_timer.timeout.connect(self._on_reverse_timer_timeout)
+        self.sink.videoFrameChanged.connect(self._on_sink_frame)
+        self.player.errorOccurred.connect(self._on_player_error)
+        self.player.durationChanged.connect(self._on_player_duration)
+        self.player.playbackStateChanged.connect(self._on_player_state)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def current_frame(self) -> int:
+        return max(self._frame, 0)
+
+    @property
+    def current_ms(self) -> int:
+        return frame_to_ms(self.current_frame, self.rate)
+
+    @property
+    def duration_ms(self) -> int:
+        return int(self.player.duration())
+
+    @property
+    def is_playing(self) -> bool:
+        return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
+    # ------------------------------------------------------------------ commands
+    def load(self, url: str, rate: Fraction) -> None:
+        """Open an HLS URL (signed URLs carry their token); the first frame is shown, paused."""
+        self.stop_shuttle()
+        self.rate = rate
+        self._offset_us = None
+        self._frame = -1
+        self._loading = True
+        self._abandoned = False
+        self.player.setSource(QUrl(url))
+        self.player.pause()
+        self._load_timer.start()
+
+    def unload(self) -> None:
+        self._load_timer.stop()
+        self.stop_shuttle()
+        self.player.stop()
+        self.player.setSource(QUrl())
+
+    def play(self) -> None:
+        self.stop_shuttle()
+        self.player.setPlaybackRate(1.0)
+        self.player.play()
+
+    def pause(self) -> None:
+        self.stop_shuttle()
+        self.player.pause()
+
+    def toggle(self) -> None:
+        self.pause() if self.is_playing else self.play()
+
+    def seek_frame(self, frame: int) -> None:
+        """Show ``frame`` (clamped to the media), paused where it was paused."""
+        last = max(ms_to_frame(self.duration_ms, self.rate) - 1, 0) if self.duration_ms > 0 else frame
+        frame = min(max(frame, 0), last)
+        offset_ms = (self._offset_us or 0) / 1000
+        # Aim at the middle of the frame: at its exact start Qt may still show the frame before.
+        target = offset_ms + float((Fraction(frame) + Fraction(1, 2)) * 1000 / self.rate)
+        self.player.setPosition(round(target))
+
+    def seek_ms(self, ms: int) -> None:
+        self.seek_frame(ms_to_frame(ms, self.rate))
+
+    def step(self, frames: int) -> None:
+        """Frame step (arrow keys): lands paused on the frame."""
+        self.stop_shuttle()
+        if self.is_playing:
+            self.player.pause()
+        self.seek_frame(self.current_frame + frames)
+
+    def shuttle_forward(self) -> None:
+        """L: play; pressed again, faster (1×, 2×, 4×, 8×)."""
+        if self._shuttle < 0:
+            self.stop_shuttle()
+        self._shuttle = min(self._shuttle + 1, len(SHUTTLE_RATES))
+        self._reverse_timer.stop()
+        self.player.setPlaybackRate(SHUTTLE_RATES[self._shuttle - 1])
+        self.player.play()
+
+    def shuttle_backward(self) -> None:
+        """J: play backwards by stepping frames on a timer (QMediaPlayer cannot run in reverse)."""
+        if self._shuttle > 0:
+            self.stop_shuttle()
+        self._shuttle = max(self._shuttle - 1, -len(SHUTTLE_RATES))
+        self.player.pause()
+        speed = SHUTTLE_RATES[-self._shuttle - 1]
+        self._reverse_timer.setInterval(max(round(1000 / float(self.rate) / speed), 1))
+        self._reverse_timer.start()
+
+    def stop_shuttle(self) -> None:
+        """K."""
+        if self._shuttle:
+            self._shuttle = 0
+            self._reverse_timer.stop()
+            self.player.setPlaybackRate(1.0)
+            self.player.pause()
+
+    def set_volume(self, volume: float) -> None:
+        self._audio_output().setVolume(min(max(volume, 0.0), 1.0))
+
+    def set_muted(self, muted: bool) -> None:
+        self._audio_output().setMuted(muted)
+
+    def _audio_output(self) -> QAudioOutput:
+        if self._audio is None:  # made on demand: no audio device is not an error
+            self._audio = QAudioOutput(self)
+            self.player.setAudioOutput(self._audio)
+        return self._audio
+
+    # ------------------------------------------------------------------ Qt's side
+    def frame_index(self, frame: QVideoFrame) -> int:
+        start = frame.startTime()
+        if self._offset_us is None:
+            self._offset_us = start
+        return round(Fraction(start - self._offset_us) * self.rate / 1_000_000)
+
+    def _on_sink_frame(self, frame: QVideoFrame) -> None:
+        if not frame.isValid() or frame.startTime() < 0:
+            return
+        index = self.frame_index(frame)
+        self._frame = index
+        if self._loading and self.player.duration() > 0:
+            self._loading = False
+            self._load_timer.stop()
+            self.loaded.emit(int(self.player.duration()))
+        self.frame_shown.emit(index, frame_to_ms(index, self.rate))
+
+    def _on_player_error(self, error: QMediaPlayer.Error, detail: str) -> None:
+        if self._abandoned:
+            return
+        self._load_timer.stop()
+        self._loading = False
+        message = ERROR_MESSAGES.get(error, "The video could not be played.")
+        self.failed.emit(f"{message} ({detail})" if detail else message)
+
+    def _on_load_timer_timeout(self) -> None:
+        if self._loading:
+            self._loading = False
+            self._abandoned = True
+            self.player.stop()
+            seconds = self._load_timer.interval() / 1000
+            self.failed.emit(f"The video did not load in {seconds:g} s. Check the network and the stream address; "
+                             "with https, the server's certificate may not be trusted by this computer.")
+
+    def _on_player_duration(self, duration: int) -> None:
+        self.duration_changed.emit(int(duration))
+
+    def _on_player_state(self, state: QMediaPlayer.PlaybackState) -> None:
+        self.playing_changed.emit(state == QMediaPlayer.PlaybackState.PlayingState)
+
+    def _on_reverse_timer_timeout(self) -> None:
+        if self.current_frame <= 0:
+            self.stop_shuttle()
+            return
+        self.seek_frame(self.current_frame - 1)

@@ -1,0 +1,118 @@
+"""The player on the emulator's real HLS, offscreen: every frame step and seek proved by its stamp."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import QVideoFrame
+
+from muxclipper.core.marking import MarkedRange
+from muxclipper.emulator import EmulatorServer
+from muxclipper.emulator.media import stamp
+from muxclipper.qt.player import PlayerController
+
+FPS = Fraction(25)
+
+
+def stamped(frame: QVideoFrame) -> int:
+    image = frame.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    raw = bytes(image.constBits())
+    return stamp.read_index(b"".join(raw[y * stride: y * stride + width * 3] for y in range(height)), width, height)
+
+
+@pytest.fixture
+def player(qtbot: Any, media_server: EmulatorServer, stamped_source: dict[str, Any]) -> Any:
+    controller = PlayerController()
+    shown: list[tuple[int, int]] = []  # (the controller's frame index, the stamp on the frame)
+    controller.sink.videoFrameChanged.connect(
+        lambda f: shown.append((controller.current_frame, stamped(f))) if f.isValid() else None)
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
+    with qtbot.waitSignal(controller.loaded, timeout=10_000) as loaded:
+        controller.load(f"{media_server.stream_url}/{pid}.m3u8", FPS)
+    assert loaded.args == [12_000]
+    controller.shown = shown  # type: ignore[attr-defined]
+    yield controller
+    controller.unload()
+
+
+def _land(qtbot: Any, player: Any, frame: int) -> int:
+    """Wait until the controller reports ``frame`` on screen; answer the stamp that frame carries."""
+    qtbot.waitUntil(lambda: bool(player.shown) and player.shown[-1][0] == frame, timeout=5_000)
+    return int(player.shown[-1][1])
+
+
+def test_first_frame_is_frame_zero(qtbot: Any, player: Any) -> None:
+    assert _land(qtbot, player, 0) == 0 and player.current_ms == 0
+
+
+def test_frame_steps_land_on_the_exact_frame(qtbot: Any, player: Any) -> None:
+    _land(qtbot, player, 0)
+    for expected in (1, 2, 3):
+        player.step(1)
+        assert _land(qtbot, player, expected) == expected
+    player.step(-1)
+    assert _land(qtbot, player, 2) == 2
+    player.step(25)  # Shift+→: one second
+    assert _land(qtbot, player, 27) == 27
+    assert not player.is_playing
+
+
+@pytest.mark.parametrize(("ms", "frame"), [(5_000, 125), (8_040, 201), (8_059, 201), (11_960, 299), (99_000, 299)])
+def test_seeks_show_the_frame_on_screen_at_that_time(qtbot: Any, player: Any, ms: int, frame: int) -> None:
+    player.seek_ms(ms)
+    assert _land(qtbot, player, frame) == frame
+
+
+def test_in_and_out_at_the_playhead_record_exactly_the_frame_shown(qtbot: Any, player: Any) -> None:
+    player.seek_frame(50)
+    on_screen_in = _land(qtbot, player, 50)
+    marked = MarkedRange(None, None, 12_000, FPS).with_in(player.current_ms)
+    player.seek_frame(224)
+    on_screen_last = _land(qtbot, player, 224)
+    marked = marked.with_out(player.current_ms + 40)  # O marks after the frame on screen
+    assert (marked.first_frame, marked.last_frame) == (on_screen_in, on_screen_last) == (50, 224)
+
+
+def test_shuttle_plays_forward_and_steps_backward(qtbot: Any, player: Any) -> None:
+    player.seek_frame(100)
+    _land(qtbot, player, 100)
+    player.shuttle_backward()
+    qtbot.waitUntil(lambda: player.current_frame <= 97, timeout=5_000)
+    player.stop_shuttle()
+    assert player.shown[-1][0] == player.shown[-1][1]  # every frame shown is the frame reported
+    player.shuttle_forward()
+    qtbot.waitUntil(lambda: player.current_frame > 110, timeout=5_000)
+    player.stop_shuttle()
+    assert not player.is_playing
+
+
+@pytest.mark.qt_log_ignore("Could not open media")  # Qt's own warning for the 404 this test causes
+def test_an_unknown_stream_fails_with_a_message(qtbot: Any, media_server: EmulatorServer) -> None:
+    controller = PlayerController()
+    with qtbot.waitSignal(controller.failed, timeout=5_000) as failed:
+        controller.load(f"{media_server.stream_url}/does-not-exist.m3u8", FPS)
+    assert "could not be loaded" in failed.args[0]
+    controller.unload()
+
+
+@pytest.mark.qt_log_ignore("Could not open media")  # Qt's note when the abandoned load is stopped
+def test_a_silent_server_times_out_with_a_message(qtbot: Any, media_server: EmulatorServer,
+                                                  stamped_source: dict[str, Any]) -> None:
+    import httpx
+
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
+    httpx.post(f"{media_server.url}/_emulator/faults",
+               json={"kind": "delay", "path": f"/stream/{pid}.m3u8", "delay_ms": 3000})
+    controller = PlayerController(load_timeout_ms=500)
+    with qtbot.waitSignal(controller.failed, timeout=5_000) as failed:
+        controller.load(f"{media_server.stream_url}/{pid}.m3u8", FPS)
+    assert "did not load in 0.5 s" in failed.args[0] and "certificate" in failed.args[0]
+    later: list[str] = []
+    controller.failed.connect(later.append)
+    qtbot.wait(300)  # nothing more must come of the abandoned load
+    assert later == []
+    controller.unload()
