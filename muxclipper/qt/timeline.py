@@ -266,7 +266,9 @@ class TimelineWidget(QWidget):
                 continue
             tile_w = tile.source.width() * STRIP_HEIGHT / max(tile.source.height(), 1)
             # Where the interval is wider than a tile, repeat it; where narrower, show it cropped.
-            x = left
+            # Only the repeats on screen are drawn: zoomed in, one interval can span a million pixels.
+            x = left + max(math.floor(-left / tile_w), 0) * tile_w if left < 0 else left
+            right = min(right, width)
             while x < right:
                 target = QRectF(x, top, min(tile_w, right - x), STRIP_HEIGHT)
                 source = QRectF(tile.source.x(), tile.source.y(),

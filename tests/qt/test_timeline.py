@@ -185,3 +185,6 @@ def test_paints_with_a_filmstrip_without_warnings(qtbot: Any, timeline: Timeline
     _marked(timeline, 6_000, 30_000)
     image = timeline.grab().toImage()
     assert image.pixelColor(300, RULER_HEIGHT + 30).green() > 100  # the strip is drawn
+    for _ in range(40):  # down to single frames: the strip still fills the view
+        timeline.zoom(1.25, 30_000)
+    assert timeline.grab().toImage().pixelColor(500, RULER_HEIGHT + 30).green() > 100
