@@ -136,3 +136,17 @@ def parse_ms(text: str, rate: Fraction | None = None) -> int:
         return round((hours * 3600 + minutes * 60 + seconds) * 1000)
     raise TimecodeError(f"{text!r} is not a time: type seconds (12.5), HH:MM:SS.mmm, "
                         "HH:MM:SS:FF (SMPTE) or #frame")
+
+
+DISPLAY_FORMATS = ("hms", "smpte", "frames", "seconds")
+
+
+def format_as(ms: int, rate: Fraction, display: str) -> str:
+    """``ms`` in one of the display formats the fields offer."""
+    if display == "smpte":
+        return frame_to_smpte(ms_to_frame(ms, rate), rate)
+    if display == "frames":
+        return f"#{ms_to_frame(ms, rate)}"
+    if display == "seconds":
+        return f"{ms / 1000:.3f}"
+    return format_ms(ms)

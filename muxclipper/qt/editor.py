@@ -1,0 +1,245 @@
+"""The editor: the player, its captions, the timeline, in/out fields, undo, and the keyboard map.
+
+Everything a producer does to find and mark a range happens here; what the range becomes (a clip,
+a batch segment) is the owner's business, told through ``create_requested``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from muxclipper.core.captions import CaptionCue, CaptionTrack
+from muxclipper.core.marking import MarkedRange
+from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, frame_to_ms
+from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, install
+from muxclipper.qt.marker_history import MarkerHistory
+from muxclipper.qt.player import PlayerController
+from muxclipper.qt.timecode_edit import TimecodeEdit
+from muxclipper.qt.timeline import StoryboardTile, TimelineWidget
+
+STILLS = ("before in", "in", "last", "after out")
+FORMAT_LABELS = {"hms": "HH:MM:SS.mmm", "smpte": "SMPTE", "frames": "Frames", "seconds": "Seconds"}
+
+
+class EditorWidget(QWidget):
+    """Signals:
+        range_changed(MarkedRange): the in/out range changed.
+        create_requested(MarkedRange): Ctrl+Enter.
+        stills_requested(list): ``[(name, ms), …]`` for the frames around the cut, to check before
+            submitting; the owner fetches them (thumbnail endpoint) and calls :meth:`set_still`.
+        message(str): something to tell the user (a time that could not be read, a load failure).
+    """
+
+    range_changed = Signal(object)
+    create_requested = Signal(object)
+    stills_requested = Signal(list)
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, keymap: tuple[KeyAction, ...] = DEFAULT_KEYMAP) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Editor")
+        self.keymap = keymap
+        self.video = QVideoWidget(self)
+        self.video.setAccessibleName("Video")
+        self.video.setMinimumSize(320, 180)
+        self.player = PlayerController(self.video.videoSink(), self)
+        self.caption_label = QLabel(self)
+        self.caption_label.setAccessibleName("Captions")
+        self.caption_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption_label.setWordWrap(True)
+        self.timeline = TimelineWidget(self)
+        self.position_field = TimecodeEdit("Playhead", self)
+        self.in_field = TimecodeEdit("In point", self)
+        self.out_field = TimecodeEdit("Out point", self)
+        self.length_label = QLabel(self)
+        self.length_label.setAccessibleName("Clip length")
+        self.format_box = QComboBox(self)
+        self.format_box.setAccessibleName("Time display")
+        for key in DISPLAY_FORMATS:
+            self.format_box.addItem(FORMAT_LABELS[key], key)
+        self.stills = {name: QLabel(name, self) for name in STILLS}
+        for name, label in self.stills.items():
+            label.setAccessibleName(f"Frame {name}")
+            label.setFixedSize(160, 90)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.history = MarkerHistory(self._apply_range, self)
+        self._captions: CaptionTrack | None = None
+        self.captions_visible = True
+        self._cheat_sheet: CheatSheet | None = None
+        self._layout()
+        self._connect()
+        self.actions_by_id = install(self, keymap, self._handlers())
+
+    def _layout(self) -> None:
+        fields = QHBoxLayout()
+        for label, widget in (("Playhead", self.position_field), ("In", self.in_field), ("Out", self.out_field)):
+            text = QLabel(label, self)
+            text.setBuddy(widget)
+            fields.addWidget(text)
+            fields.addWidget(widget)
+        fields.addWidget(self.length_label)
+        fields.addStretch(1)
+        fields.addWidget(self.format_box)
+        stills = QGridLayout()
+        for column, name in enumerate(STILLS):
+            stills.addWidget(self.stills[name], 0, column)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.video, 1)
+        layout.addWidget(self.caption_label)
+        layout.addWidget(self.timeline)
+        layout.addLayout(fields)
+        layout.addLayout(stills)
+
+    def _connect(self) -> None:
+        self.player.frame_shown.connect(self._on_player_frame_shown)
+        self.player.failed.connect(self.message)
+        self.player.duration_changed.connect(self._on_player_duration_changed)
+        self.timeline.seek_requested.connect(self.player.seek_ms)
+        self.timeline.range_changed.connect(self._on_timeline_range_changed)
+        self.timeline.range_change_finished.connect(self._on_timeline_range_change_finished)
+        self.in_field.committed.connect(lambda ms: self._edit(self.timeline.marked.with_in(ms)))
+        self.out_field.committed.connect(lambda ms: self._edit(self.timeline.marked.with_out(ms)))
+        self.position_field.committed.connect(self.player.seek_ms)
+        for field in (self.in_field, self.out_field, self.position_field):
+            field.rejected.connect(self.message)
+        self.format_box.currentIndexChanged.connect(self._on_format_changed)
+
+    def _second(self) -> int:
+        """Frames in a second at this source's rate."""
+        return round(self.player.rate)
+
+    def _handlers(self) -> dict[str, Callable[[], None]]:
+        second = self._second
+        return {
+            "play_pause": self.player.toggle,
+            "pause": self.player.pause,  # also ends a J/L shuttle
+            "shuttle_back": self.player.shuttle_backward,
+            "shuttle_forward": self.player.shuttle_forward,
+            "frame_back": lambda: self.player.step(-1),
+            "frame_forward": lambda: self.player.step(1),
+            "second_back": lambda: self.player.step(-second()),
+            "second_forward": lambda: self.player.step(second()),
+            "ten_back": lambda: self.player.step(-10 * second()),
+            "ten_forward": lambda: self.player.step(10 * second()),
+            "mark_in": self.mark_in,
+            "mark_out": self.mark_out,
+            "go_in": self.go_in,
+            "go_out": self.go_out,
+            "clear": lambda: self._edit(self.timeline.marked.cleared()),
+            "zoom_in": lambda: self.timeline.zoom(1.25),
+            "zoom_out": lambda: self.timeline.zoom(1 / 1.25),
+            "goto": self._on_goto,
+            "create": lambda: self.create_requested.emit(self.timeline.marked),
+            "undo": self.history.undo,
+            "redo": self.history.redo,
+            "captions": self.toggle_captions,
+            "cheat_sheet": self.show_cheat_sheet,
+        }
+
+    # ------------------------------------------------------------------ the owner's calls
+    def open_source(self, url: str, duration_ms: int, rate: Fraction) -> None:
+        self.history.clear()
+        self.timeline.set_source(duration_ms, rate)
+        for field in (self.in_field, self.out_field, self.position_field):
+            field.set_rate(rate)
+        self.set_captions(None)
+        self.player.load(url, rate)
+
+    def set_duration(self, duration_ms: int) -> None:
+        """A live recording grew (the owner polls its asset)."""
+        self.timeline.set_duration(duration_ms)
+
+    def set_captions(self, cues: list[CaptionCue] | None) -> None:
+        self._captions = CaptionTrack(cues) if cues else None
+        self._show_caption(self.player.current_ms)
+
+    def set_storyboard(self, sprite: QPixmap, tiles: list[StoryboardTile]) -> None:
+        self.timeline.set_storyboard(sprite, tiles)
+
+    def set_still(self, name: str, pixmap: QPixmap) -> None:
+        self.stills[name].setPixmap(pixmap.scaled(160, 90, Qt.AspectRatioMode.KeepAspectRatio,
+                                                  Qt.TransformationMode.SmoothTransformation))
+
+    # ------------------------------------------------------------------ marking
+    def mark_in(self) -> None:
+        self._edit(self.timeline.marked.with_in(self.player.current_ms))
+
+    def mark_out(self) -> None:
+        # The frame on screen is the last one inside: the out point is where the next frame starts.
+        self._edit(self.timeline.marked.with_out(frame_to_ms(self.player.current_frame + 1, self.player.rate)))
+
+    def go_in(self) -> None:
+        self.player.step(0)
+        self.player.seek_frame(self.timeline.marked.first_frame)
+
+    def go_out(self) -> None:
+        self.player.step(0)
+        self.player.seek_frame(self.timeline.marked.last_frame)
+
+    def _edit(self, marked: MarkedRange) -> None:
+        before = self.timeline.marked
+        self.timeline.set_range(marked)
+        self.history.record(before, self.timeline.marked)
+        self._request_stills()
+
+    def _apply_range(self, marked: MarkedRange) -> None:
+        self.timeline.set_range(marked)
+        self._request_stills()
+
+    def _request_stills(self) -> None:
+        marked, rate = self.timeline.marked, self.player.rate
+        first, last = marked.first_frame, marked.last_frame
+        self.stills_requested.emit([
+            ("before in", frame_to_ms(max(first - 1, 0), rate)), ("in", frame_to_ms(first, rate)),
+            ("last", frame_to_ms(last, rate)), ("after out", frame_to_ms(last + 1, rate))])
+
+    def toggle_captions(self) -> None:
+        self.captions_visible = not self.captions_visible
+        self._show_caption(self.player.current_ms)
+
+    def show_cheat_sheet(self) -> None:
+        if self._cheat_sheet is None:
+            self._cheat_sheet = CheatSheet(self.keymap, self)
+        self._cheat_sheet.show()
+        self._cheat_sheet.raise_()
+
+    # ------------------------------------------------------------------ slots
+    def _on_player_frame_shown(self, frame: int, ms: int) -> None:
+        self.timeline.set_playhead(ms)
+        self.position_field.set_ms(ms)
+        self._show_caption(ms)
+
+    def _show_caption(self, ms: int) -> None:
+        cue = self._captions.at(ms) if self._captions and self.captions_visible else None
+        self.caption_label.setText(cue.text if cue else "")
+
+    def _on_player_duration_changed(self, duration_ms: int) -> None:
+        if duration_ms > self.timeline.marked.duration_ms:
+            self.timeline.set_duration(duration_ms)
+
+    def _on_timeline_range_changed(self, marked: MarkedRange) -> None:
+        self.in_field.set_ms(marked.in_ms)
+        self.out_field.set_ms(marked.out_ms)
+        warning = "  (under 0.5 s: too short for Mux)" if marked.too_short else ""
+        self.length_label.setText(f"Length {format_as(marked.length_ms, marked.rate, self.in_field.display)}{warning}")
+        self.range_changed.emit(marked)
+
+    def _on_timeline_range_change_finished(self, change: tuple[MarkedRange, MarkedRange]) -> None:
+        self.history.record(*change)
+        self._request_stills()
+
+    def _on_format_changed(self, index: int) -> None:
+        display = str(self.format_box.itemData(index))
+        for field in (self.in_field, self.out_field, self.position_field):
+            field.set_display(display)
+        self._on_timeline_range_changed(self.timeline.marked)
+
+    def _on_goto(self) -> None:
+        self.position_field.setFocus()
+        self.position_field.selectAll()

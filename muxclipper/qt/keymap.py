@@ -1,0 +1,87 @@
+"""The keyboard map of ux.md, remappable, and the ``?`` cheat-sheet that lists the current keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    id: str
+    label: str
+    keys: tuple[str, ...]
+
+
+DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
+    KeyAction("play_pause", "Play / pause", ("Space",)),
+    KeyAction("pause", "Pause (stop shuttle)", ("K",)),
+    KeyAction("shuttle_back", "Play backward, faster on repeat", ("J",)),
+    KeyAction("shuttle_forward", "Play forward, faster on repeat", ("L",)),
+    KeyAction("frame_back", "One frame back", ("Left",)),
+    KeyAction("frame_forward", "One frame forward", ("Right",)),
+    KeyAction("second_back", "One second back", ("Shift+Left",)),
+    KeyAction("second_forward", "One second forward", ("Shift+Right",)),
+    KeyAction("ten_back", "Ten seconds back", ("Alt+Left",)),
+    KeyAction("ten_forward", "Ten seconds forward", ("Alt+Right",)),
+    KeyAction("mark_in", "Set in at the playhead", ("I",)),
+    KeyAction("mark_out", "Set out at the playhead", ("O",)),
+    KeyAction("go_in", "Go to in", ("Shift+I",)),
+    KeyAction("go_out", "Go to out", ("Shift+O",)),
+    KeyAction("clear", "Clear in and out", ("Alt+X",)),
+    KeyAction("zoom_in", "Zoom the timeline in", ("Ctrl+=", "Ctrl++")),
+    KeyAction("zoom_out", "Zoom the timeline out", ("Ctrl+-",)),
+    KeyAction("goto", "Go to a typed timecode", ("G",)),
+    KeyAction("create", "Create the clip", ("Ctrl+Return", "Ctrl+Enter")),
+    KeyAction("undo", "Undo marker edit", ("Ctrl+Z",)),
+    KeyAction("redo", "Redo marker edit", ("Ctrl+Shift+Z", "Ctrl+Y")),
+    KeyAction("captions", "Show or hide captions", ("C",)),
+    KeyAction("cheat_sheet", "This list of keys", ("?",)),
+)
+
+
+def keymap_with(overrides: Mapping[str, tuple[str, ...]]) -> tuple[KeyAction, ...]:
+    """The default map with the user's remapped keys."""
+    return tuple(KeyAction(a.id, a.label, tuple(overrides.get(a.id, a.keys))) for a in DEFAULT_KEYMAP)
+
+
+def install(widget: QWidget, keymap: tuple[KeyAction, ...], handlers: Mapping[str, Callable[[], None]]
+            ) -> dict[str, QAction]:
+    """One QAction per mapped key, active while ``widget`` or a child has focus."""
+    actions = {}
+    for entry in keymap:
+        handler = handlers.get(entry.id)
+        if handler is None:
+            continue
+        action = QAction(entry.label, widget)
+        action.setShortcuts([QKeySequence(k) for k in entry.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(handler)
+        widget.addAction(action)
+        actions[entry.id] = action
+    return actions
+
+
+class CheatSheet(QDialog):
+    """The current keyboard map; non-modal, closes with Escape or ``?``."""
+
+    def __init__(self, keymap: tuple[KeyAction, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAccessibleName("Keyboard shortcuts")
+        self.setModal(False)
+        self.table = QTableWidget(len(keymap), 2, self)
+        self.table.setAccessibleName("Shortcuts")
+        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        for row, entry in enumerate(keymap):
+            keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in entry.keys)
+            self.table.setItem(row, 0, QTableWidgetItem(keys))
+            self.table.setItem(row, 1, QTableWidgetItem(entry.label))
+        self.table.resizeColumnsToContents()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Keys work while the player or the timeline has focus.", self))
+        layout.addWidget(self.table)

@@ -1,0 +1,129 @@
+"""The editor driven by the keyboard on real HLS: marks land on the exact frames shown."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+
+from muxclipper.core.captions import parse_vtt
+from muxclipper.emulator import EmulatorServer
+from muxclipper.qt.editor import EditorWidget
+from muxclipper.qt.keymap import CheatSheet
+from tests.qt.test_player import stamped
+
+FPS = Fraction(25)
+
+
+@pytest.fixture
+def editor(qtbot: Any, media_server: EmulatorServer, stamped_source: dict[str, Any]) -> Any:
+    widget = EditorWidget()
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitActive(widget)
+    stamps: list[tuple[int, int]] = []
+    widget.video.videoSink().videoFrameChanged.connect(
+        lambda f: stamps.append((widget.player.current_frame, stamped(f))) if f.isValid() else None)
+    widget.stamps = stamps
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
+    with qtbot.waitSignal(widget.player.loaded, timeout=10_000):
+        widget.open_source(f"{media_server.stream_url}/{pid}.m3u8", 12_000, FPS)
+    widget.timeline.setFocus()
+    yield widget
+    widget.player.unload()
+
+
+def key(qtbot: Any, editor: Any, k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(editor.timeline, k, mods)
+
+
+def on_frame(qtbot: Any, editor: Any, frame: int) -> int:
+    qtbot.waitUntil(lambda: bool(editor.stamps) and editor.stamps[-1][0] == frame, timeout=5_000)
+    return int(editor.stamps[-1][1])
+
+
+def test_keyboard_marking_lands_on_the_frames_shown(qtbot: Any, editor: Any) -> None:
+    on_frame(qtbot, editor, 0)
+    for n in (1, 2, 3):
+        key(qtbot, editor, Qt.Key.Key_Right)
+        on_frame(qtbot, editor, n)
+    key(qtbot, editor, Qt.Key.Key_I)
+    key(qtbot, editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # one second: 25 frames
+    assert on_frame(qtbot, editor, 28) == 28
+    key(qtbot, editor, Qt.Key.Key_O)
+    marked = editor.timeline.marked
+    assert (marked.first_frame, marked.last_frame) == (3, 28)
+    assert (marked.in_ms, marked.out_ms) == (120, 1_160)
+    assert editor.in_field.text() == "00:00:00.120" and editor.length_label.text().startswith("Length 00:00:01.040")
+    key(qtbot, editor, Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)  # go to in
+    assert on_frame(qtbot, editor, 3) == 3
+    key(qtbot, editor, Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)  # go to out: the last frame inside
+    assert on_frame(qtbot, editor, 28) == 28
+
+
+def test_undo_redo_and_clear_by_keyboard(qtbot: Any, editor: Any) -> None:
+    on_frame(qtbot, editor, 0)
+    key(qtbot, editor, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)  # ten seconds
+    on_frame(qtbot, editor, 250)
+    key(qtbot, editor, Qt.Key.Key_O)
+    key(qtbot, editor, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    assert editor.timeline.marked.out_ms is None
+    key(qtbot, editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.timeline.marked.out_ms == 10_040
+    key(qtbot, editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.timeline.marked.out_ms is None
+    key(qtbot, editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert editor.timeline.marked.out_ms == 10_040
+
+
+def test_typed_and_pasted_times_in_every_form(qtbot: Any, editor: Any) -> None:
+    messages: list[str] = []
+    editor.message.connect(messages.append)
+    for text, ms in (("00:00:02:00", 2_000), ("#75", 3_000), ("4.5", 4_520), ("00:00:01.000", 1_000)):
+        editor.in_field.setText(text)
+        editor.in_field.editingFinished.emit()
+        assert editor.timeline.marked.in_ms == ms, text  # 4.5 s lands on frame 113's start (4 520 ms)
+    editor.out_field.setText("soon")
+    editor.out_field.editingFinished.emit()
+    assert editor.timeline.marked.out_ms is None and "not a time" in messages[-1]
+    editor.format_box.setCurrentIndex(editor.format_box.findData("smpte"))
+    assert editor.in_field.text() == "00:00:01:00"
+    editor.format_box.setCurrentIndex(editor.format_box.findData("frames"))
+    assert editor.in_field.text() == "#25"
+
+
+def test_frames_around_the_cut_are_requested(qtbot: Any, editor: Any) -> None:
+    with qtbot.waitSignal(editor.stills_requested) as requested:
+        editor.in_field.setText("2")
+        editor.in_field.editingFinished.emit()
+    assert dict(requested.args[0]) == {"before in": 1_960, "in": 2_000, "last": 11_960, "after out": 12_000}
+
+
+def test_captions_follow_the_playhead_and_toggle(qtbot: Any, editor: Any, media_server: EmulatorServer,
+                                                 stamped_source: dict[str, Any]) -> None:
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
+    [track] = [t for t in stamped_source["tracks"] if t["type"] == "text"]
+    editor.set_captions(parse_vtt(httpx.get(f"{media_server.stream_url}/{pid}/text/{track['id']}.vtt").text))
+    editor.player.seek_ms(5_000)
+    on_frame(qtbot, editor, 125)
+    assert editor.caption_label.text().startswith("Caption 2")
+    key(qtbot, editor, Qt.Key.Key_C)
+    assert editor.caption_label.text() == ""
+
+
+def test_cheat_sheet_and_create(qtbot: Any, editor: Any) -> None:
+    qtbot.keyClicks(editor.timeline, "?")
+    sheet = editor.findChild(CheatSheet)
+    assert sheet is not None and sheet.isVisible()
+    rows = [sheet.table.item(r, 1).text() for r in range(sheet.table.rowCount())]
+    assert "Set in at the playhead" in rows and not sheet.isModal()
+    sheet.close()
+    editor.timeline.setFocus()
+    with qtbot.waitSignal(editor.create_requested) as created:
+        key(qtbot, editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert created.args[0] == editor.timeline.marked
