@@ -71,6 +71,7 @@ class EditorWidget(QWidget):
         self.history = MarkerHistory(self._apply_range, self)
         self._captions: CaptionTrack | None = None
         self.captions_visible = True
+        self.follow_live = False
         self._cheat_sheet: CheatSheet | None = None
         self._layout()
         self._connect()
@@ -152,8 +153,13 @@ class EditorWidget(QWidget):
         self.player.load(url, rate)
 
     def set_duration(self, duration_ms: int) -> None:
-        """A live recording grew (the owner polls its asset)."""
+        """A live recording grew. QMediaPlayer reports no duration for a growing (EVENT) playlist,
+        so the owner polls the asset's ``duration`` and passes it on. With ``follow_live`` the view
+        and a paused playhead move to the newest frame; without, they stay where the user is."""
+        self.timeline.follow_live_edge = self.follow_live
         self.timeline.set_duration(duration_ms)
+        if self.follow_live and not self.player.is_playing:
+            self.player.seek_frame(max(self.timeline.marked.with_duration(duration_ms).last_frame, 0))
 
     def set_captions(self, cues: list[CaptionCue] | None) -> None:
         self._captions = CaptionTrack(cues) if cues else None
@@ -193,11 +199,14 @@ class EditorWidget(QWidget):
         self._request_stills()
 
     def _request_stills(self) -> None:
-        marked, rate = self.timeline.marked, self.player.rate
+        marked = self.timeline.marked
         first, last = marked.first_frame, marked.last_frame
-        self.stills_requested.emit([
-            ("before in", frame_to_ms(max(first - 1, 0), rate)), ("in", frame_to_ms(first, rate)),
-            ("last", frame_to_ms(last, rate)), ("after out", frame_to_ms(last + 1, rate))])
+        # Mid-frame times: a thumbnail asked for at a frame's exact start may come from its neighbour.
+        self.stills_requested.emit([(name, self._mid_frame_ms(frame)) for name, frame in (
+            ("before in", max(first - 1, 0)), ("in", first), ("last", last), ("after out", last + 1))])
+
+    def _mid_frame_ms(self, frame: int) -> int:
+        return (frame_to_ms(frame, self.player.rate) + frame_to_ms(frame + 1, self.player.rate)) // 2
 
     def toggle_captions(self) -> None:
         self.captions_visible = not self.captions_visible

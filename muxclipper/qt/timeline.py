@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.timecode import format_ms, frame_to_ms
+from muxclipper.mux.storyboard import Storyboard
 
 MARKER_SLACK_PX = 6
 SNAP_TO_PLAYHEAD_PX = 6
@@ -36,6 +37,14 @@ TICK_STEPS_MS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000
 class StoryboardTile:
     start_ms: int
     source: QRect  # where the tile sits in the sprite
+
+
+def tiles_from_storyboard(board: Storyboard, sprite_bytes: bytes) -> tuple[QPixmap, list[StoryboardTile]]:
+    """The sprite as a pixmap and each tile's place in it, for :meth:`TimelineWidget.set_storyboard`."""
+    sprite = QPixmap()
+    sprite.loadFromData(sprite_bytes)
+    return sprite, [StoryboardTile(t.start_ms, QRect(t.x, t.y, board.tile_width, board.tile_height))
+                    for t in board.tiles]
 
 
 class TimelineWidget(QWidget):

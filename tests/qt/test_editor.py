@@ -97,11 +97,54 @@ def test_typed_and_pasted_times_in_every_form(qtbot: Any, editor: Any) -> None:
     assert editor.in_field.text() == "#25"
 
 
-def test_frames_around_the_cut_are_requested(qtbot: Any, editor: Any) -> None:
+def test_frames_around_the_cut_are_checked_with_exact_thumbnails(
+        qtbot: Any, editor: Any, media_server: EmulatorServer, stamped_source: dict[str, Any]) -> None:
+    from PySide6.QtGui import QPixmap
+
+    from muxclipper.mux.client import Endpoints
+    from muxclipper.mux.urls import PlaybackUrls
+    from tests.emulator.test_media_hosts import _png_index
+
+    urls = PlaybackUrls(Endpoints.for_origin(media_server.url))
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
     with qtbot.waitSignal(editor.stills_requested) as requested:
         editor.in_field.setText("2")
         editor.in_field.editingFinished.emit()
-    assert dict(requested.args[0]) == {"before in": 1_960, "in": 2_000, "last": 11_960, "after out": 12_000}
+    stills = dict(requested.args[0])
+    assert stills == {"before in": 1_980, "in": 2_020, "last": 11_980, "after out": 12_020}
+    shown = {}
+    for name, ms in stills.items():
+        if ms < 12_000:  # "after out" is past the end of this source
+            png = httpx.get(urls.thumbnail(pid, ms, fmt="png")).content
+            shown[name] = _png_index(png)
+            pixmap = QPixmap()
+            pixmap.loadFromData(png)
+            editor.set_still(name, pixmap)
+    assert shown == {"before in": 49, "in": 50, "last": 299}
+    assert not editor.stills["in"].pixmap().isNull()
+
+
+def test_the_filmstrip_loads_from_the_storyboard(qtbot: Any, editor: Any, media_server: EmulatorServer,
+                                                 stamped_source: dict[str, Any]) -> None:
+    import asyncio
+
+    from muxclipper.mux.client import Endpoints
+    from muxclipper.mux.storyboard import fetch_storyboard
+    from muxclipper.mux.urls import PlaybackUrls
+    from muxclipper.qt.timeline import tiles_from_storyboard
+
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
+
+    async def load() -> Any:
+        async with httpx.AsyncClient() as http:
+            return await fetch_storyboard(http, PlaybackUrls(Endpoints.for_origin(media_server.url)).storyboard(pid))
+
+    board, sprite = asyncio.run(load())
+    assert len(board.tiles) == 50 and board.duration_ms == 12_000
+    pixmap, tiles = tiles_from_storyboard(board, sprite)
+    assert (pixmap.width(), pixmap.height()) == (2560, 720) and tiles[1].start_ms == 240
+    editor.set_storyboard(pixmap, tiles)
+    assert not editor.timeline.grab().toImage().isNull()
 
 
 def test_captions_follow_the_playhead_and_toggle(qtbot: Any, editor: Any, media_server: EmulatorServer,
@@ -127,3 +170,31 @@ def test_cheat_sheet_and_create(qtbot: Any, editor: Any) -> None:
     with qtbot.waitSignal(editor.create_requested) as created:
         key(qtbot, editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert created.args[0] == editor.timeline.marked
+
+
+def test_a_growing_live_recording_reaches_the_timeline(qtbot: Any, media_server: EmulatorServer,
+                                                       media_api: httpx.Client, stamped_source: dict[str, Any]) -> None:
+    stream = media_api.post("/video/v1/live-streams", json={"new_asset_settings": {"playback_policies": ["public"]}})
+    stream_id = stream.json()["data"]["id"]
+    recording = media_api.post(f"/_emulator/live-streams/{stream_id}/start",
+                               json={"source_asset_id": stamped_source["id"]}).json()["data"]
+    media_api.post("/_emulator/clock/advance", json={"seconds": 4})
+    widget = EditorWidget()
+    qtbot.addWidget(widget)
+    stamps: list[tuple[int, int]] = []
+    widget.video.videoSink().videoFrameChanged.connect(
+        lambda f: stamps.append((widget.player.current_frame, stamped(f))) if f.isValid() else None)
+    duration = media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"]["duration"]
+    with qtbot.waitSignal(widget.player.frame_shown, timeout=10_000):
+        widget.open_source(f"{media_server.stream_url}/{recording['playback_ids'][0]['id']}.m3u8",
+                           round(duration * 1000), FPS)
+    assert widget.timeline.marked.duration_ms == 4_000
+    media_api.post("/_emulator/clock/advance", json={"seconds": 6})
+    grown = media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"]["duration"]
+    widget.follow_live = True
+    widget.set_duration(round(grown * 1000))  # as the app does on each poll of the asset
+    assert widget.timeline.marked.duration_ms == 10_000
+    qtbot.waitUntil(lambda: bool(stamps) and stamps[-1][0] == 249, timeout=10_000)
+    assert stamps[-1][1] == 249  # the newest frame recorded is on screen, the right one
+    widget.player.unload()
+    media_api.put(f"/video/v1/live-streams/{stream_id}/complete")

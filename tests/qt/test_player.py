@@ -116,3 +116,19 @@ def test_a_silent_server_times_out_with_a_message(qtbot: Any, media_server: Emul
     qtbot.wait(300)  # nothing more must come of the abandoned load
     assert later == []
     controller.unload()
+
+
+def test_signed_playback_through_the_client_token(qtbot: Any, media_server: EmulatorServer, media_api: Any,
+                                                  stamped_source: dict[str, Any]) -> None:
+    from muxclipper.mux.client import Endpoints
+    from muxclipper.mux.urls import PlaybackUrls, SigningKey
+
+    key = media_api.post("/system/v1/signing-keys").json()["data"]
+    urls = PlaybackUrls(Endpoints.for_origin(media_server.url), SigningKey(key["id"], key["private_key"]))
+    signed = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "signed")
+    controller = PlayerController()
+    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+        controller.load(urls.hls(signed, policy="signed"), FPS)
+    controller.seek_frame(100)
+    qtbot.waitUntil(lambda: controller.current_frame == 100, timeout=5_000)
+    controller.unload()

@@ -67,7 +67,11 @@ def thumbnail(master: Path, manifest: Manifest, cache: Path, fmt: str, time: flo
     if fmt not in IMAGE_CODECS:
         raise ImageRequestError("format must be jpg, png or webp")
     duration = manifest.duration
-    at = duration / 2 if time is None else min(max(time, 0.0), max(duration - 1 / float(manifest.rate), 0.0))
+    at = duration / 2 if time is None else time
+    # The frame on screen at that time; ffmpeg's -ss gives the first frame starting at or after it,
+    # so seek to half a frame before the chosen frame's start.
+    frame = min(max(math.floor(at * manifest.rate), 0), manifest.frames - 1)
+    at = max((frame - 0.5) / float(manifest.rate), 0.0)
     vf = scale_filter(manifest.width, manifest.height, width, height, fit_mode)
     path, hit = _cached(cache, f"thumb|{fmt}|{at:.6f}|{width}|{height}|{fit_mode}", fmt)
     if hit:
