@@ -1,41 +1,192 @@
-"""Composition root of the desktop application (QApplication, qasync loop, wiring).
+"""Composition root of the desktop application: QApplication, the qasync loop, the wiring, the flags.
 
-The window arrives with the main-window issue; until then ``muxclipper --demo`` runs the emulator
-with its demo content so that the README's first command already gives something to look at.
+``muxclipper --demo`` runs the emulator in-process with its demo content and a demo environment (no
+keyring, no account) and opens the window on the live event's recording.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
+import logging.handlers
+import os
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from muxclipper import __version__
+
+if TYPE_CHECKING:
+    from muxclipper.emulator import EmulatorServer
+    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.services.environment import Environment
+
+log = logging.getLogger("muxclipper")
+DEMO_RECORDING = "muxclipper-demo:live-event"
+SMOKE_TIMEOUT_S = 60.0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="muxclipper",
-        description="Frame-exact clips from Mux videos and live recordings.",
-        epilog="Subcommands: 'muxclipper emulator --help' runs the local Mux emulator.")
+        prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings.",
+        epilog="Command line: muxclipper clip|assets|live-streams|jobs|env --help; "
+               "the local emulator: muxclipper emulator --help.")
     parser.add_argument("--version", action="version", version=f"muxclipper {__version__}")
     parser.add_argument("--demo", action="store_true",
-                        help="no account needed: run against a local emulator with demo content")
+                        help="no account needed: a local emulator with demo content")
+    parser.add_argument("--env", help="a named environment (default: the active one)")
+    parser.add_argument("--api-base-url", help="the Mux API address, e.g. a self-hosted emulator")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="start, show a frame of a source, exit 0 (or non-zero with the reason)")
     return parser
 
 
 def demo_data_dir() -> Path:
+    override = os.environ.get("MUXCLIPPER_DEMO_DIR")
+    if override:
+        return Path(override)
     from platformdirs import user_cache_path
 
     return user_cache_path("muxclipper", appauthor=False) / "demo-emulator"
 
 
+def log_file() -> Path:
+    from platformdirs import user_log_path
+
+    override = os.environ.get("MUXCLIPPER_LOG_DIR")
+    return (Path(override) if override else user_log_path("muxclipper", appauthor=False)) / "muxclipper.log"
+
+
+def setup_logging(level: str) -> Path:
+    path = log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    return path
+
+
+def choose_environment(args: argparse.Namespace) -> tuple[Environment, str]:
+    from muxclipper.services import paths
+    from muxclipper.services.credentials import KeyringSecrets
+    from muxclipper.services.environment import from_process_env
+    from muxclipper.services.environments import EnvironmentStore
+
+    store = EnvironmentStore(paths.environments_file(), KeyringSecrets())
+    if args.env:
+        profile = store.find(args.env)
+        return store.environment(profile), profile.colour
+    if os.environ.get("MUX_TOKEN_ID") or store.active is None:
+        return from_process_env(os.environ, args.api_base_url), "#455a64"
+    return store.environment(store.active), store.active.colour
+
+
+async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | None:
+    """The demo keynote's asset id once it is ready (its media is made on first start)."""
+    while time.monotonic() < deadline:
+        page = await window.session.client.list_assets_page(limit=100)
+        for asset in page.assets:
+            if asset.passthrough == DEMO_RECORDING and asset.status.value == "ready":
+                return asset.id
+        await asyncio.sleep(1.0)
+    return None
+
+
+async def run_window(args: argparse.Namespace, environment: Environment, colour: str,
+                     server: EmulatorServer | None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.services import paths
+    from muxclipper.services.session import open_session
+
+    jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
+    async with open_session(environment, jobs_db) as session:
+        window = MainWindow(session, colour)
+        window.resize(1400, 900)
+        window.show()
+        window.start()
+        closed = asyncio.Event()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.lastWindowClosed.connect(closed.set)
+        try:
+            if args.demo or args.smoke_test:
+                deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
+                if args.demo:
+                    window.show_message("Preparing the demo sources (about 40 s the first time)…")
+                    asset_id = await wait_for_demo_recording(window, deadline)
+                else:
+                    page = await session.client.list_assets_page(limit=25)
+                    asset_id = next((a.id for a in page.assets if a.status.value == "ready"), None)
+                if asset_id is None:
+                    if args.smoke_test:
+                        print("smoke test failed: no playable source appeared in time", file=sys.stderr)
+                        return 1
+                else:
+                    window.open_asset_id(asset_id)
+                if args.smoke_test:
+                    return await smoke(window, deadline)
+            await closed.wait()
+        finally:
+            await window.aclose()
+            window.close()
+    return 0
+
+
+async def smoke(window: MainWindow, deadline: float) -> int:
+    shown: list[int] = []
+    failures: list[str] = []
+    window.frame_on_screen.connect(shown.append)
+    window.editor.player.failed.connect(failures.append)
+    window.bridge.failed.connect(failures.append)
+    while time.monotonic() < deadline and not shown and not failures:
+        await asyncio.sleep(0.05)
+    if shown:
+        print(f"smoke test passed: frame {shown[0]} of {window.asset.id if window.asset else '?'} shown")
+        return 0
+    print(f"smoke test failed: {failures[0] if failures else 'no frame was shown in time'}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
-    if not args.demo:
-        build_parser().print_help()
-        print("\nThe window is not built yet; run 'muxclipper --demo' to start the demo emulator.")
-        return 0
-    from muxclipper.emulator.cli import main as emulator_main
+    path = setup_logging(args.log_level)
+    log.info("muxclipper %s starting (log: %s)", __version__, path)
+    server: EmulatorServer | None = None
+    try:
+        if args.demo:
+            from muxclipper.emulator import EmulatorConfig, EmulatorServer
+            from muxclipper.services.environments import demo_environment
 
-    return emulator_main(["--demo-content", "--data-dir", str(demo_data_dir())])
+            server = EmulatorServer(EmulatorConfig(demo_content=True, data_dir=demo_data_dir())).start()
+            environment, colour = demo_environment(server.url), "#6a1b9a"
+        else:
+            environment, colour = choose_environment(args)
+    except Exception as exc:  # noqa: BLE001 - said in words, traceback in the log
+        log.exception("start-up failed")
+        print(f"muxclipper: {exc}", file=sys.stderr)
+        if server is not None:
+            server.stop()
+        return 2
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("muxclipper")
+    app.setApplicationVersion(__version__)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            return int(loop.run_until_complete(run_window(args, environment, colour, server)))
+    finally:
+        if server is not None:
+            server.stop()

@@ -23,11 +23,14 @@ class Environment:
     name: str
     endpoints: Endpoints
     credentials: Credentials
+    #: Names the environment in job rows when its address changes from run to run (the demo's
+    #: emulator listens on a random port).
+    stable_key: str | None = None
 
     @property
     def key(self) -> str:
         """Stable and secret-free: the token id and the API address."""
-        return f"{self.credentials.token_id}@{self.endpoints.api}"
+        return self.stable_key or f"{self.credentials.token_id}@{self.endpoints.api}"
 
 
 def endpoints_for(api_base: str | None) -> Endpoints:

@@ -230,4 +230,5 @@ class EnvironmentStore:
 def demo_environment(origin: str, token_id: str = "demo-token-id", token_secret: str = "demo-token-secret",
                      ) -> Environment:
     """The built-in environment of ``--demo``: the local emulator, its public demo token, no keyring."""
-    return Environment("Demo (local emulator)", Endpoints.for_origin(origin), Credentials(token_id, token_secret))
+    return Environment("Demo (local emulator)", Endpoints.for_origin(origin), Credentials(token_id, token_secret),
+                       stable_key="demo")

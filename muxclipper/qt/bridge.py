@@ -1,0 +1,66 @@
+"""The one path from async work to the UI: run a coroutine on the qasync loop, report on signals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from muxclipper.mux.errors import MuxError
+from muxclipper.services.credentials import KeyringUnavailableError
+from muxclipper.services.environments import ProfileError
+from muxclipper.store.jobs import StoreUnavailableError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+EXPECTED = (MuxError, KeyringUnavailableError, ProfileError, StoreUnavailableError, ValueError)
+
+
+class Bridge(QObject):
+    """Signals:
+        failed(str): a task failed; the message says what to do next (the traceback goes to the log).
+        busy_changed(bool): whether any task is running.
+    """
+
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def run(self, coro: Coroutine[Any, Any, T], on_success: Callable[[T], None] | None = None,
+            what: str = "") -> asyncio.Task[T]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        self.busy_changed.emit(True)
+
+        def done(finished: asyncio.Task[T]) -> None:
+            self._tasks.discard(finished)
+            if not self._tasks:
+                self.busy_changed.emit(False)
+            if finished.cancelled():
+                return
+            error = finished.exception()
+            if error is None:
+                if on_success is not None:
+                    on_success(finished.result())
+                return
+            if isinstance(error, MuxError):
+                message = error.user_message
+            elif isinstance(error, EXPECTED):
+                message = str(error)
+            else:
+                log.error("unexpected failure%s", f" ({what})" if what else "", exc_info=error)
+                message = "Something went wrong; details are in the log file."
+            self.failed.emit(f"{what}: {message}" if what else message)
+
+        task.add_done_callback(done)
+        return task
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()

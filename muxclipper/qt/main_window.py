@@ -1,0 +1,288 @@
+"""The main window: sources on the left, the editor in the middle, the clip panel on the right, the
+clips table below. Routine events never open a dialog: results and problems go to the status line.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QMainWindow, QPushButton, QTableView, QToolBar, QVBoxLayout, QWidget,
+)
+
+from muxclipper.core.captions import parse_vtt
+from muxclipper.core.clip_rules import check_range
+from muxclipper.core.jobs import ClipJob, JobState
+from muxclipper.core.marking import MarkedRange
+from muxclipper.core.models import Asset, ClipOptions, ClipRequest, LiveStream
+from muxclipper.core.sources import SourceRefError, parse_source
+from muxclipper.core.timecode import exact_rate, format_ms
+from muxclipper.mux.storyboard import fetch_storyboard
+from muxclipper.qt.bridge import Bridge
+from muxclipper.qt.editor import EditorWidget
+from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
+from muxclipper.qt.timeline import tiles_from_storyboard
+from muxclipper.services.session import Session
+
+log = logging.getLogger(__name__)
+LIVE_POLL_MS = 2000
+SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+        source_opened(object): an :class:`Asset` is in the editor.
+        frame_on_screen(int): the editor shows a frame (index in the source).
+    """
+
+    source_opened = Signal(object)
+    frame_on_screen = Signal(int)
+
+    def __init__(self, session: Session, colour: str = "#1565c0") -> None:
+        super().__init__()
+        self.session = session
+        self.setWindowTitle(f"muxclipper — {session.environment.name}")
+        self.bridge = Bridge(self)
+        self.asset: Asset | None = None
+        self._http = httpx.AsyncClient(timeout=30)  # stream and image hosts: never credentials
+        self._build(colour)
+        self._live_timer = QTimer(self)
+        self._live_timer.setInterval(LIVE_POLL_MS)
+        self._live_timer.timeout.connect(self._on_live_timer_timeout)
+        self.bridge.failed.connect(self.show_message)
+        self.editor.message.connect(self.show_message)
+        self.editor.create_requested.connect(self._on_editor_create_requested)
+        self.editor.range_changed.connect(self._on_editor_range_changed)
+        self.editor.player.frame_shown.connect(lambda frame, ms: self.frame_on_screen.emit(frame))
+        session.jobs.updates.add(self.jobs_model.upsert)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self, colour: str) -> None:
+        toolbar = QToolBar("Environment", self)
+        toolbar.setObjectName("environment-toolbar")
+        self.badge = QLabel(f"  {self.session.environment.name}  ", self)
+        self.badge.setAccessibleName("Environment")
+        self.badge.setStyleSheet(f"background: {colour}; color: white; border-radius: 3px; font-weight: bold;")
+        toolbar.addWidget(self.badge)
+        self.addToolBar(toolbar)
+
+        self.editor = EditorWidget(self)
+        self.setCentralWidget(self.editor)
+
+        sources = QWidget(self)
+        self.open_field = QLineEdit(sources)
+        self.open_field.setAccessibleName("Open asset id, playback id or stream URL")
+        self.open_field.setPlaceholderText("Paste an asset id, playback id or stream.mux.com URL")
+        self.open_field.returnPressed.connect(self._on_open_field_return_pressed)
+        self.source_list = QListWidget(sources)
+        self.source_list.setAccessibleName("Sources")
+        self.source_list.itemActivated.connect(self._on_source_activated)
+        refresh = QPushButton("&Refresh", sources)
+        refresh.clicked.connect(self.load_sources)
+        box = QVBoxLayout(sources)
+        box.addWidget(self.open_field)
+        box.addWidget(self.source_list)
+        box.addWidget(refresh)
+        self._dock("Sources", sources, Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        panel = QWidget(self)
+        self.title_field = QLineEdit(panel)
+        self.title_field.setAccessibleName("Clip title")
+        self.quality_box = QComboBox(panel)
+        self.quality_box.setAccessibleName("Video quality")
+        for text, value in (("As the source", None), ("Basic", "basic"), ("Plus", "plus"), ("Premium", "premium")):
+            self.quality_box.addItem(text, value)
+        self.policy_box = QComboBox(panel)
+        self.policy_box.setAccessibleName("Playback policy")
+        self.policy_box.addItem("Public", "public")
+        self.policy_box.addItem("Signed", "signed")
+        self.mp4_box = QCheckBox("MP4 download", panel)
+        self.mp4_box.setAccessibleName("MP4 download")
+        self.passthrough_field = QLineEdit(panel)
+        self.passthrough_field.setAccessibleName("Passthrough")
+        self.range_problem = QLabel(panel)
+        self.range_problem.setAccessibleName("Range check")
+        self.range_problem.setWordWrap(True)
+        self.create_button = QPushButton("&Create clip (Ctrl+Enter)", panel)
+        self.create_button.clicked.connect(lambda: self._on_editor_create_requested(self.editor.timeline.marked))
+        self.instant_field = QLineEdit(panel)
+        self.instant_field.setReadOnly(True)
+        self.instant_field.setAccessibleName("Instant clip URL")
+        copy = QPushButton("Copy &instant URL", panel)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.instant_field.text()))
+        form = QFormLayout(panel)
+        form.addRow("Title", self.title_field)
+        form.addRow("Quality", self.quality_box)
+        form.addRow("Playback", self.policy_box)
+        form.addRow("", self.mp4_box)
+        form.addRow("Passthrough", self.passthrough_field)
+        form.addRow(self.range_problem)
+        form.addRow(self.create_button)
+        form.addRow("Instant clip", self.instant_field)
+        form.addRow(copy)
+        self._dock("Clip", panel, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.jobs_model = ClipJobsModel({self.session.environment.key: self.session.environment.name})
+        self.jobs_view = QTableView(self)
+        self.jobs_view.setAccessibleName("Clips")
+        self.jobs_view.setModel(self.jobs_model)
+        self.jobs_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.jobs_view.doubleClicked.connect(self._on_jobs_view_double_clicked)
+        self._dock("Clips", self.jobs_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        self.status = QLabel(self)
+        self.status.setAccessibleName("Messages")
+        self.statusBar().addWidget(self.status, 1)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.open_field.setFocus)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+
+    def show_message(self, text: str) -> None:
+        self.status.setText(text)
+        log.info("message: %s", text)
+
+    # ------------------------------------------------------------------ start
+    def start(self) -> None:
+        self.jobs_model.set_jobs(self.session.repo.all(self.session.environment.key, limit=500))
+        self.session.jobs.resume()
+        self.load_sources()
+
+    def load_sources(self) -> None:
+        async def fetch() -> tuple[list[Asset], list[LiveStream]]:
+            page = await self.session.client.list_assets_page(limit=100)
+            streams = await self.session.client.list_live_streams()
+            return list(page.assets), streams
+
+        self.bridge.run(fetch(), self._show_sources, "Loading sources")
+
+    def _show_sources(self, found: tuple[list[Asset], list[LiveStream]]) -> None:
+        assets, streams = found
+        self.source_list.clear()
+        titles = {s.id: s.title or s.id for s in streams}
+        for asset in assets:
+            if asset.source_asset_id:  # clips are listed below, not as sources
+                continue
+            live = "● LIVE  " if asset.is_live else ""
+            duration = format_ms(asset.duration_ms) if asset.duration_ms is not None else "…"
+            name = asset.title or (titles.get(asset.live_stream_id or "", "") + " recording").strip() or asset.id
+            item = QListWidgetItem(f"{live}{name}  {duration}  [{asset.status.value}]")
+            item.setData(SOURCE_ROLE, asset.id)
+            item.setToolTip(asset.id)
+            if asset.is_live:
+                item.setForeground(QColor("#c62828"))
+            self.source_list.addItem(item)
+
+    # ------------------------------------------------------------------ opening
+    def open_asset_id(self, asset_id: str) -> None:
+        self.bridge.run(self.session.client.get_asset(asset_id), self.open_asset, "Opening the source")
+
+    def _on_source_activated(self, item: QListWidgetItem) -> None:
+        self.open_asset_id(str(item.data(SOURCE_ROLE)))
+
+    def _on_open_field_return_pressed(self) -> None:
+        try:
+            ref = parse_source(self.open_field.text())
+        except SourceRefError as exc:
+            self.show_message(str(exc))
+            return
+        self.bridge.run(self.session.client.resolve_source(ref), self.open_asset, "Opening the source")
+
+    def open_asset(self, asset: Asset) -> None:
+        public = asset.playback_id("public")
+        if public is None or asset.frame_rate is None or asset.duration_ms is None:
+            self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id and to be "
+                              "ready (or recording).")
+            return
+        self.asset = asset
+        self.editor.open_source(self.session.urls.hls(public.id), asset.duration_ms, exact_rate(asset.frame_rate))
+        self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms)}"
+                          f"{', recording' if asset.is_live else ''}).")
+        if asset.is_live:
+            self._live_timer.start()
+        else:
+            self._live_timer.stop()
+        if asset.text_tracks:
+            track = asset.text_tracks[0]
+            url = f"{self.session.urls.endpoints.stream}/{public.id}/text/{track.id}.vtt"
+            self.bridge.run(self._fetch_text(url), lambda text: self.editor.set_captions(parse_vtt(text)))
+        self.bridge.run(fetch_storyboard(self._http, self.session.urls.storyboard(public.id)),
+                        lambda loaded: self.editor.set_storyboard(*tiles_from_storyboard(*loaded)))
+        self.source_opened.emit(asset)
+
+    async def _fetch_text(self, url: str) -> str:
+        response = await self._http.get(url)
+        response.raise_for_status()
+        return response.text
+
+    def _on_live_timer_timeout(self) -> None:
+        if self.asset is None or not self.asset.is_live:
+            self._live_timer.stop()
+            return
+
+        def grown(asset: Asset) -> None:
+            if self.asset is not None and asset.id == self.asset.id:
+                self.asset = asset
+                if asset.duration_ms is not None:
+                    self.editor.set_duration(asset.duration_ms)
+                if not asset.is_live:
+                    self._live_timer.stop()
+                    self.show_message("The recording has ended; its full length is on the timeline.")
+
+        self.bridge.run(self.session.client.get_asset(self.asset.id), grown)
+
+    # ------------------------------------------------------------------ clips
+    def _on_editor_range_changed(self, marked: MarkedRange) -> None:
+        public = self.asset.playback_id("public") if self.asset else None
+        if public is not None:
+            self.instant_field.setText(self.session.urls.instant_clip(public.id, marked.start_ms, marked.end_ms))
+        problem = check_range(marked.start_ms, marked.end_ms, marked.duration_ms,
+                              live=bool(self.asset and self.asset.is_live))
+        self.range_problem.setText(problem.message if problem else "")
+        self.create_button.setEnabled(problem is None and self.asset is not None)
+
+    def _on_editor_create_requested(self, marked: MarkedRange) -> None:
+        if self.asset is None:
+            self.show_message("Open a source first.")
+            return
+        problem = check_range(marked.start_ms, marked.end_ms, marked.duration_ms, live=self.asset.is_live)
+        if problem:
+            self.show_message(problem.message)
+            return
+        options = ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
+                              video_quality=self.quality_box.currentData(), mp4=self.mp4_box.isChecked(),
+                              title=self.title_field.text().strip() or None,
+                              passthrough=self.passthrough_field.text().strip() or None)
+        try:
+            [job] = self.session.jobs.submit([ClipRequest(self.asset.id, marked.start_ms, marked.end_ms, options)])
+        except ValueError as exc:
+            self.show_message(str(exc))
+            return
+        self.show_message(f"Clip #{job.id} queued: {format_ms(marked.start_ms)} – {format_ms(marked.end_ms)}.")
+
+    def _on_jobs_view_double_clicked(self, index: Any) -> None:
+        job: ClipJob = self.jobs_model.data(index, JobRole.JOB)
+        if job.state is JobState.READY and job.asset_id:
+            self.open_asset_id(job.asset_id)
+        else:
+            self.show_message(f"Clip #{job.id} is {job.state.value}; it can be played once ready.")
+
+    async def aclose(self) -> None:
+        self._live_timer.stop()
+        self.editor.player.unload()
+        self.bridge.cancel_all()
+        await self._http.aclose()
+
+    def closeEvent(self, event: Any) -> None:
+        self._live_timer.stop()
+        self.editor.player.unload()
+        super().closeEvent(event)
