@@ -1,0 +1,32 @@
+"""The clips table model passes Qt's model tester and shows what producers look for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from muxclipper.core.jobs import ClipJob, JobState
+from muxclipper.core.models import ClipOptions
+from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
+
+
+def _job(job_id: int, state: JobState = JobState.PREPARING, progress: float | None = 40.0) -> ClipJob:
+    return ClipJob(id=job_id, token=f"t{job_id}", environment="env-key", source_asset_id="src", start_ms=20_000,
+                   end_ms=185_000, options=ClipOptions(title=f"Clip {job_id}"), state=state, progress=progress,
+                   created_at_s=1_700_000_000.0)
+
+
+def test_model_tester_and_display(qtmodeltester: Any) -> None:
+    model = ClipJobsModel({"env-key": "Production"})
+    model.set_jobs([_job(1), _job(2, JobState.READY, 100.0)])
+    qtmodeltester.check(model)
+    model.upsert(_job(3, JobState.QUEUED, None))
+    model.upsert(_job(1, JobState.READY, 100.0))
+    qtmodeltester.check(model)
+    rows = [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
+    assert [r[3] for r in rows] == ["Clip 3", "Clip 2", "Clip 1"]  # newest first
+    assert rows[0][1] == "00:00:20.000 – 00:03:05.000" and rows[0][2] == "165.000 s"
+    assert rows[0][4] == "Production" and rows[2][5] == "ready" and rows[2][6] == "100 %"
+    assert model.data(model.index(0, 0), JobRole.JOB).id == 3
+    assert model.headerData(5, Qt.Orientation.Horizontal) == "State"

@@ -1,0 +1,139 @@
+"""End to end, offscreen, against the demo emulator: find the programme's first and last frames by
+keyboard, create the clip, follow it to ready, play it, and prove its frames by their stamps."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from muxclipper.app import DEMO_RECORDING
+from muxclipper.core.jobs import JobState
+from muxclipper.emulator import EmulatorConfig, EmulatorServer
+from muxclipper.qt.jobs_model import JobRole
+from muxclipper.qt.main_window import MainWindow
+from muxclipper.services.environments import demo_environment
+from muxclipper.services.session import open_session
+from tests.emulator.media_helpers import frame_indexes
+from tests.qt.test_player import stamped
+
+PREROLL_FRAMES, PROGRAMME_END_FRAME = 600, 5550  # 20 s and 185 s at 30 fps
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path_factory.mktemp("demo"))
+    with EmulatorServer(config) as server:
+        yield server
+
+
+async def until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.02)
+    return value
+
+
+def run(qapp: QApplication, scenario: Callable[[], Awaitable[None]]) -> None:
+    """Run an async scenario on a qasync loop: Qt events and asyncio tasks both flow meanwhile."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    # Closing the window at the end would end the whole Qt event loop (and this run) otherwise.
+    qapp.setQuitOnLastWindowClosed(False)
+    try:
+        loop.run_until_complete(asyncio.wait_for(scenario(), 240))
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
+        asyncio.set_event_loop(None)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_live_replay_trim_end_to_end(qapp: QApplication, demo_server: EmulatorServer, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with open_session(demo_environment(demo_server.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.resize(1400, 900)
+            window.show()
+            window.start()
+            stamps: list[tuple[int, int]] = []
+            player = window.editor.player
+            window.editor.video.videoSink().videoFrameChanged.connect(
+                lambda f: stamps.append((player.current_frame, stamped(f))) if f.isValid() else None)
+
+            async def on_frame(frame: int) -> int:
+                await until(lambda: stamps and stamps[-1][0] == frame, 10, f"frame {frame}")
+                return stamps[-1][1]
+
+            def key(k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+                QTest.keyClick(window.editor.timeline, k, mods)
+
+            async def go_to(seconds: str) -> None:
+                key(Qt.Key.Key_G)
+                QTest.keyClicks(window.editor.position_field, seconds)
+                QTest.keyClick(window.editor.position_field, Qt.Key.Key_Return)
+                window.editor.timeline.setFocus()
+
+            # The keynote's recording appears in the sources once its media is made.
+            async def recording() -> str | None:
+                page = await session.client.list_assets_page(limit=100)
+                return next((a.id for a in page.assets if a.passthrough == DEMO_RECORDING and a.status.value == "ready"),
+                            None)
+
+            deadline = time.monotonic() + 120
+            while (asset_id := await recording()) is None:
+                assert time.monotonic() < deadline, "the demo recording was not ready in 120 s"
+                await asyncio.sleep(0.5)
+            window.open_asset_id(asset_id)
+            assert await on_frame(0) == 0
+            window.editor.timeline.setFocus()
+            # The first programme frame: go near it, then check the slate boundary frame by frame.
+            await go_to("20")
+            assert await on_frame(PREROLL_FRAMES) == PREROLL_FRAMES
+            key(Qt.Key.Key_Left)
+            assert await on_frame(PREROLL_FRAMES - 1) == PREROLL_FRAMES - 1
+            key(Qt.Key.Key_Right)
+            await on_frame(PREROLL_FRAMES)
+            key(Qt.Key.Key_I)
+            # The last programme frame: the one before the postroll slate.
+            await go_to("185")
+            await on_frame(PROGRAMME_END_FRAME)
+            key(Qt.Key.Key_Left)
+            assert await on_frame(PROGRAMME_END_FRAME - 1) == PROGRAMME_END_FRAME - 1
+            key(Qt.Key.Key_O)
+            marked = window.editor.timeline.marked
+            assert (marked.first_frame, marked.last_frame) == (PREROLL_FRAMES, PROGRAMME_END_FRAME - 1)
+            window.title_field.setText("Keynote replay")
+            key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            model = window.jobs_model
+            await until(lambda: model.rowCount() == 1, 5, "the job in the table")
+            seen_states: list[str] = []
+            await until(lambda: (seen_states.append(model.job_at(0).state.value) or
+                                 model.job_at(0).state is JobState.READY), 120, "the clip to be ready")
+            assert "preparing" in seen_states
+            job = model.job_at(0)
+            assert job.asset_id and job.options.title == "Keynote replay"
+            # Prove the clip's first and last frames are exactly those marked.
+            hls = session.urls.hls(next(pid for pid, policy in job.playback_ids if policy == "public"))
+            head, tail, count = await asyncio.to_thread(frame_indexes, hls, first=1, last=1)
+            assert (head, tail, count) == ([PREROLL_FRAMES], [PROGRAMME_END_FRAME - 1], 4950)
+            # Play it from the table: its frame 0 is the keynote's first programme frame.
+            stamps.clear()
+            window.jobs_view.doubleClicked.emit(model.index(0, 0))
+            await until(lambda: window.asset is not None and window.asset.id == job.asset_id, 10, "the clip to open")
+            assert await on_frame(0) == PREROLL_FRAMES
+            assert model.data(model.index(0, 5)) == "ready" and model.data(model.index(0, 0), JobRole.JOB).id == job.id
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
