@@ -176,6 +176,15 @@ def main(argv: Sequence[str]) -> int:
             server.stop()
         return 2
 
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        print("muxclipper: no display to open the window on. On a desktop session this works as it is; on a "
+              "server, run it under xvfb-run, or run just the demo API with 'muxclipper emulator --demo-content'.",
+              file=sys.stderr)
+        if server is not None:
+            server.stop()
+        return 2
+
     import qasync
     from PySide6.QtWidgets import QApplication
 
