@@ -27,7 +27,10 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshot.png"
 
 
 async def shoot(app: QApplication, server: EmulatorServer) -> None:
-    async with open_session(demo_environment(server.url), demo_data_dir() / "screenshot-jobs.sqlite3") as session:
+    jobs = demo_data_dir() / "screenshot-jobs.sqlite3"
+    for stale in jobs.parent.glob(jobs.name + "*"):  # one clip in the picture, however often it is made
+        stale.unlink()
+    async with open_session(demo_environment(server.url), jobs) as session:
         window = MainWindow(session, "#6a1b9a")
         window.setGeometry(0, 0, 1600, 1000)
         window.show()
@@ -45,10 +48,10 @@ async def shoot(app: QApplication, server: EmulatorServer) -> None:
             await asyncio.sleep(0.05)
         editor = window.editor
         await asyncio.sleep(2)
-        editor.player.seek_ms(20_000)
+        editor.player.seek_frame(600)  # the first programme frame after the 20 s slate
         await asyncio.sleep(1)
         editor.mark_in()
-        editor.player.seek_ms(184_960)
+        editor.player.seek_frame(5549)  # the last one before the postroll
         await asyncio.sleep(1)
         editor.mark_out()
         window.title_field.setText("Friday keynote: replay")
@@ -57,7 +60,7 @@ async def shoot(app: QApplication, server: EmulatorServer) -> None:
             assert time.monotonic() < deadline, "the clip did not become ready"
             await asyncio.sleep(0.2)
         editor.player.seek_ms(95_000)
-        await asyncio.sleep(2)
+        await asyncio.sleep(3)  # the frames around the cut arrive from the image host
         OUT.parent.mkdir(exist_ok=True)
         subprocess.run(["import", "-window", "root", "-crop", "1600x1000+0+0", str(OUT)], check=True)
         print(f"wrote {OUT}")

@@ -4,12 +4,13 @@ clips table below. Routine events never open a dialog: results and problems go t
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
 import httpx
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QMainWindow, QPushButton, QTableView, QToolBar, QVBoxLayout, QWidget,
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.editor.message.connect(self.show_message)
         self.editor.create_requested.connect(self._on_editor_create_requested)
         self.editor.range_changed.connect(self._on_editor_range_changed)
+        self.editor.stills_requested.connect(self._on_editor_stills_requested)
         self.editor.player.frame_shown.connect(lambda frame, ms: self.frame_on_screen.emit(frame))
         session.jobs.updates.add(self.jobs_model.upsert)
 
@@ -249,6 +251,26 @@ class MainWindow(QMainWindow):
                               live=bool(self.asset and self.asset.is_live))
         self.range_problem.setText(problem.message if problem else "")
         self.create_button.setEnabled(problem is None and self.asset is not None)
+
+    def _on_editor_stills_requested(self, stills: list[tuple[str, int]]) -> None:
+        """The frames around the cut, from the image host's exact-time thumbnails."""
+        public = self.asset.playback_id("public") if self.asset else None
+        if public is None or self.asset is None or self.asset.duration_ms is None:
+            return
+        for name, ms in stills:
+            if 0 <= ms < self.asset.duration_ms:
+                url = self.session.urls.thumbnail(public.id, ms, width=320)
+                self.bridge.run(self._fetch_bytes(url), functools.partial(self._show_still, name))
+
+    async def _fetch_bytes(self, url: str) -> bytes:
+        response = await self._http.get(url)
+        response.raise_for_status()
+        return response.content
+
+    def _show_still(self, name: str, data: bytes) -> None:
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data):
+            self.editor.set_still(name, pixmap)
 
     def _on_editor_create_requested(self, marked: MarkedRange) -> None:
         if self.asset is None:

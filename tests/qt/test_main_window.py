@@ -114,6 +114,9 @@ def test_live_replay_trim_end_to_end(qapp: QApplication, demo_server: EmulatorSe
             key(Qt.Key.Key_O)
             marked = window.editor.timeline.marked
             assert (marked.first_frame, marked.last_frame) == (PREROLL_FRAMES, PROGRAMME_END_FRAME - 1)
+            # The frames around the cut arrive as stills to check before creating.
+            await until(lambda: all(not window.editor.stills[n].pixmap().isNull() for n in window.editor.stills), 15,
+                        "the frames around the cut")
             window.title_field.setText("Keynote replay")
             key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
             model = window.jobs_model
