@@ -72,7 +72,7 @@ def setup_logging(level: str) -> Path:
     return path
 
 
-def choose_environment(args: argparse.Namespace) -> tuple[Environment, str]:
+def choose_environment(args: argparse.Namespace) -> tuple[Environment, str, bool]:
     from muxclipper.services import paths
     from muxclipper.services.credentials import KeyringSecrets
     from muxclipper.services.environment import from_process_env
@@ -81,10 +81,10 @@ def choose_environment(args: argparse.Namespace) -> tuple[Environment, str]:
     store = EnvironmentStore(paths.environments_file(), KeyringSecrets())
     if args.env:
         profile = store.find(args.env)
-        return store.environment(profile), profile.colour
+        return store.environment(profile), profile.colour, profile.confirm_create
     if os.environ.get("MUX_TOKEN_ID") or store.active is None:
-        return from_process_env(os.environ, args.api_base_url), "#455a64"
-    return store.environment(store.active), store.active.colour
+        return from_process_env(os.environ, args.api_base_url), "#455a64", False
+    return store.environment(store.active), store.active.colour, store.active.confirm_create
 
 
 async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | None:
@@ -98,7 +98,7 @@ async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | 
     return None
 
 
-async def run_window(args: argparse.Namespace, environment: Environment, colour: str,
+async def run_window(args: argparse.Namespace, environment: Environment, colour: str, confirm: bool,
                      server: EmulatorServer | None) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -108,8 +108,7 @@ async def run_window(args: argparse.Namespace, environment: Environment, colour:
 
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
     async with open_session(environment, jobs_db) as session:
-        window = MainWindow(session, colour)
-        window.resize(1400, 900)
+        window = MainWindow(session, colour, confirm_create=confirm)
         window.show()
         window.start()
         closed = asyncio.Event()
@@ -166,9 +165,9 @@ def main(argv: Sequence[str]) -> int:
             from muxclipper.services.environments import demo_environment
 
             server = EmulatorServer(EmulatorConfig(demo_content=True, data_dir=demo_data_dir())).start()
-            environment, colour = demo_environment(server.url), "#6a1b9a"
+            environment, colour, confirm = demo_environment(server.url), "#6a1b9a", False
         else:
-            environment, colour = choose_environment(args)
+            environment, colour, confirm = choose_environment(args)
     except Exception as exc:  # noqa: BLE001 - said in words, traceback in the log
         log.exception("start-up failed")
         print(f"muxclipper: {exc}", file=sys.stderr)
@@ -195,7 +194,7 @@ def main(argv: Sequence[str]) -> int:
     asyncio.set_event_loop(loop)
     try:
         with loop:
-            return int(loop.run_until_complete(run_window(args, environment, colour, server)))
+            return int(loop.run_until_complete(run_window(args, environment, colour, confirm, server)))
     finally:
         if server is not None:
             server.stop()

@@ -9,11 +9,11 @@ import logging
 from typing import Any
 
 import httpx
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QMainWindow, QPushButton, QTableView, QToolBar, QVBoxLayout, QWidget,
+    QMainWindow, QMenu, QPushButton, QSystemTrayIcon, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
 from muxclipper.core.captions import parse_vtt
@@ -28,6 +28,7 @@ from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
 from muxclipper.qt.timeline import tiles_from_storyboard
+from muxclipper.services import paths
 from muxclipper.services.session import Session
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,13 @@ class MainWindow(QMainWindow):
     source_opened = Signal(object)
     frame_on_screen = Signal(int)
 
-    def __init__(self, session: Session, colour: str = "#1565c0") -> None:
+    def __init__(self, session: Session, colour: str = "#1565c0", *, confirm_create: bool = False,
+                 settings: QSettings | None = None) -> None:
         super().__init__()
         self.session = session
+        self.confirm_create = confirm_create
+        self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        self._armed_range: MarkedRange | None = None
         self.setWindowTitle(f"muxclipper — {session.environment.name}")
         self.bridge = Bridge(self)
         self.asset: Asset | None = None
@@ -62,6 +67,12 @@ class MainWindow(QMainWindow):
         self.editor.stills_requested.connect(self._on_editor_stills_requested)
         self.editor.player.frame_shown.connect(lambda frame, ms: self.frame_on_screen.emit(frame))
         session.jobs.updates.add(self.jobs_model.upsert)
+        session.jobs.updates.add(self._notify)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.show()
+        self._restore_settings()
 
     # ------------------------------------------------------------------ layout
     def _build(self, colour: str) -> None:
@@ -135,6 +146,8 @@ class MainWindow(QMainWindow):
         self.jobs_view.setModel(self.jobs_model)
         self.jobs_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.jobs_view.doubleClicked.connect(self._on_jobs_view_double_clicked)
+        self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.jobs_view.customContextMenuRequested.connect(self._on_jobs_view_menu)
         self._dock("Clips", self.jobs_view, Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.status = QLabel(self)
@@ -280,6 +293,13 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_message(problem.message)
             return
+        if self.confirm_create and self._armed_range != marked:
+            # Production asks twice, without a modal dialog: the second Ctrl+Enter creates.
+            self._armed_range = marked
+            self.show_message(f"This is {self.session.environment.name}: press Create (Ctrl+Enter) again to "
+                              "create the clip there.")
+            return
+        self._armed_range = None
         options = ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
                               video_quality=self.quality_box.currentData(), mp4=self.mp4_box.isChecked(),
                               title=self.title_field.text().strip() or None,
@@ -298,13 +318,101 @@ class MainWindow(QMainWindow):
         else:
             self.show_message(f"Clip #{job.id} is {job.state.value}; it can be played once ready.")
 
+    # ------------------------------------------------------------------ clips table actions
+    def job_urls(self, job: ClipJob) -> dict[str, str]:
+        """What a ready clip can be copied or opened as."""
+        public = next((pid for pid, policy in job.playback_ids if policy == "public"), None)
+        if public is None:
+            return {}
+        urls = self.session.urls
+        found = {"HLS URL": urls.hls(public), "Thumbnail URL": urls.thumbnail(public),
+                 "Instant clip URL": urls.instant_clip(public, 0, job.duration_ms)}
+        if job.options.mp4:
+            found["MP4 URL"] = urls.mp4(public)
+        return found
+
+    def _on_jobs_view_menu(self, pos: Any) -> None:
+        index = self.jobs_view.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = self.job_menu(self.jobs_model.job_at(index.row()))
+        menu.exec(self.jobs_view.viewport().mapToGlobal(pos))
+
+    def job_menu(self, job: ClipJob) -> QMenu:
+        menu = QMenu(self)
+        play = menu.addAction("&Play in the player")
+        play.setEnabled(job.state is JobState.READY)
+        play.triggered.connect(lambda: self.open_asset_id(str(job.asset_id)))
+        for label, url in self.job_urls(job).items():
+            action: QAction = menu.addAction(f"Copy {label}")
+            action.setEnabled(job.state is JobState.READY)
+            action.triggered.connect(lambda checked=False, u=url: self._copy(u))
+        if job.state is JobState.READY and "HLS URL" in self.job_urls(job):
+            opener = menu.addAction("Open in the &browser")
+            opener.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(self.job_urls(job)["HLS URL"])))
+        retry = menu.addAction("&Retry")
+        retry.setEnabled(job.state is JobState.FAILED)
+        retry.triggered.connect(lambda: self._retry(job))
+        source = menu.addAction("Show the &source")
+        source.triggered.connect(lambda: self.open_asset_id(job.source_asset_id))
+        return menu
+
+    def _copy(self, url: str) -> None:
+        QGuiApplication.clipboard().setText(url)
+        self.show_message(f"Copied {url}")
+
+    def _retry(self, job: ClipJob) -> None:
+        assert job.id is not None
+        try:
+            self.session.jobs.retry(job.id)
+        except ValueError as exc:
+            self.show_message(str(exc))
+
+    def _notify(self, job: ClipJob) -> None:
+        """A tray message when a clip is ready or failed: never a dialog for a routine event."""
+        if job.state in (JobState.READY, JobState.ERRORED, JobState.FAILED):
+            title = job.options.title or f"Clip #{job.id}"
+            text = "is ready" if job.state is JobState.READY else f"{job.state.value}: {job.error or ''}"
+            self.show_message(f"{title} {text}")
+            if self.tray is not None:
+                self.tray.showMessage("muxclipper", f"{title} {text}")
+
+    # ------------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.quality_box.setCurrentIndex(max(self.quality_box.findData(self.settings.value("clip/quality")), 0))
+        self.policy_box.setCurrentIndex(max(self.policy_box.findData(self.settings.value("clip/policy", "public")), 0))
+        self.mp4_box.setChecked(bool(self.settings.value("clip/mp4", False, type=bool)))
+        self.editor.format_box.setCurrentIndex(
+            max(self.editor.format_box.findData(self.settings.value("editor/display", "hms")), 0))
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("clip/quality", self.quality_box.currentData())
+        self.settings.setValue("clip/policy", self.policy_box.currentData())
+        self.settings.setValue("clip/mp4", self.mp4_box.isChecked())
+        self.settings.setValue("editor/display", self.editor.format_box.currentData())
+        self.settings.sync()
+
     async def aclose(self) -> None:
+        self.save_settings()
+        if self.tray is not None:
+            self.tray.hide()
         self._live_timer.stop()
         self.editor.player.unload()
         self.bridge.cancel_all()
         await self._http.aclose()
 
     def closeEvent(self, event: Any) -> None:
+        self.save_settings()
         self._live_timer.stop()
         self.editor.player.unload()
         super().closeEvent(event)

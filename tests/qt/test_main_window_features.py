@@ -1,0 +1,75 @@
+"""Main-window behaviour around the editor: production confirmation, clip actions, settings."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from muxclipper.core.jobs import JobState
+from muxclipper.core.marking import MarkedRange
+from muxclipper.core.models import Asset, AssetStatus, PlaybackId
+from muxclipper.qt.main_window import MainWindow
+from muxclipper.services.environment import Environment
+from muxclipper.services.session import open_session
+from muxclipper.mux.client import Credentials, Endpoints
+from tests.emulator.helpers import RW, Emu
+from tests.qt.test_main_window import run, until
+
+
+def _environment(emu: Emu) -> Environment:
+    return Environment("Production", Endpoints.for_origin(emu.url), Credentials(*RW))
+
+
+def test_production_asks_twice_then_the_clip_is_followed_to_ready(qapp: QApplication, emu: Emu,
+                                                                 tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0, "frame_rate": 25.0})
+    emu.ctl("PUT", "config", {"processing_seconds": 1.0})
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session, confirm_create=True)
+            window.asset = Asset(source, AssetStatus.READY, 0, 60_000, playback_ids=(PlaybackId("p", "public"),))
+            marked = MarkedRange(None, None, 60_000, window.editor.player.rate).with_in(2_000).with_out(8_000)
+            window.editor.create_requested.emit(marked)
+            assert "again" in window.status.text() and window.jobs_model.rowCount() == 0
+            window.editor.create_requested.emit(marked)
+            await until(lambda: window.jobs_model.rowCount() == 1, 5, "the job")
+            await until(lambda: window.jobs_model.job_at(0).state is JobState.READY, 20, "ready")
+            assert window.status.text().endswith("is ready")  # told without a dialog
+            job = window.jobs_model.job_at(0)
+            menu = window.job_menu(job)
+            labels = [a.text() for a in menu.actions()]
+            assert "Copy HLS URL" in labels and "Copy Instant clip URL" in labels
+            [copy] = [a for a in menu.actions() if a.text() == "Copy HLS URL"]
+            copy.trigger()
+            pid = next(p for p, policy in job.playback_ids if policy == "public")
+            assert QGuiApplication.clipboard().text() == f"{emu.url}/stream/{pid}.m3u8"
+            [retry] = [a for a in menu.actions() if a.text() == "&Retry"]
+            assert not retry.isEnabled()  # only failed jobs
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
+
+
+def test_clip_options_and_layout_are_remembered(qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with open_session(_environment(emu), tmp_path / "jobs.sqlite3") as session:
+            first = MainWindow(session)
+            first.mp4_box.setChecked(True)
+            first.quality_box.setCurrentIndex(first.quality_box.findData("premium"))
+            first.editor.format_box.setCurrentIndex(first.editor.format_box.findData("smpte"))
+            first.resize(700, 500)  # the offscreen screen is 800x800
+            await first.aclose()
+            second = MainWindow(session)
+            assert second.mp4_box.isChecked() and second.quality_box.currentData() == "premium"
+            assert second.editor.format_box.currentData() == "smpte"
+            assert (second.width(), second.height()) == (700, 500)
+            await second.aclose()
+            await asyncio.sleep(0)
+
+    run(qapp, scenario)
