@@ -119,3 +119,13 @@ def _memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     keyring.set_keyring(MemoryKeyring())
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _collect_in_the_main_thread() -> Iterator[None]:
+    """Qt objects caught in reference cycles must die here, not in whichever thread (the emulator's
+    server, say) happens to trigger the next garbage collection: Qt warns, and the warning fails a test."""
+    yield
+    import gc
+
+    gc.collect()

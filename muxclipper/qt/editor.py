@@ -104,8 +104,8 @@ class EditorWidget(QWidget):
         self.timeline.seek_requested.connect(self.player.seek_ms)
         self.timeline.range_changed.connect(self._on_timeline_range_changed)
         self.timeline.range_change_finished.connect(self._on_timeline_range_change_finished)
-        self.in_field.committed.connect(lambda ms: self._edit(self.timeline.marked.with_in(ms)))
-        self.out_field.committed.connect(lambda ms: self._edit(self.timeline.marked.with_out(ms)))
+        self.in_field.committed.connect(lambda ms: self.edit_range(self.timeline.marked.with_in(ms)))
+        self.out_field.committed.connect(lambda ms: self.edit_range(self.timeline.marked.with_out(ms)))
         self.position_field.committed.connect(self.player.seek_ms)
         for field in (self.in_field, self.out_field, self.position_field):
             field.rejected.connect(self.message)
@@ -132,7 +132,7 @@ class EditorWidget(QWidget):
             "mark_out": self.mark_out,
             "go_in": self.go_in,
             "go_out": self.go_out,
-            "clear": lambda: self._edit(self.timeline.marked.cleared()),
+            "clear": lambda: self.edit_range(self.timeline.marked.cleared()),
             "zoom_in": lambda: self.timeline.zoom(1.25),
             "zoom_out": lambda: self.timeline.zoom(1 / 1.25),
             "goto": self._on_goto,
@@ -174,11 +174,11 @@ class EditorWidget(QWidget):
 
     # ------------------------------------------------------------------ marking
     def mark_in(self) -> None:
-        self._edit(self.timeline.marked.with_in(self.player.current_ms))
+        self.edit_range(self.timeline.marked.with_in(self.player.current_ms))
 
     def mark_out(self) -> None:
         # The frame on screen is the last one inside: the out point is where the next frame starts.
-        self._edit(self.timeline.marked.with_out(frame_to_ms(self.player.current_frame + 1, self.player.rate)))
+        self.edit_range(self.timeline.marked.with_out(frame_to_ms(self.player.current_frame + 1, self.player.rate)))
 
     def go_in(self) -> None:
         self.player.step(0)
@@ -188,7 +188,8 @@ class EditorWidget(QWidget):
         self.player.step(0)
         self.player.seek_frame(self.timeline.marked.last_frame)
 
-    def _edit(self, marked: MarkedRange) -> None:
+    def edit_range(self, marked: MarkedRange) -> None:
+        """Change the range as one undoable step (keys, typed times, segments)."""
         before = self.timeline.marked
         self.timeline.set_range(marked)
         self.history.record(before, self.timeline.marked)

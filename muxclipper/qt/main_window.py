@@ -21,12 +21,14 @@ from muxclipper.core.clip_rules import check_range
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest, LiveStream
+from muxclipper.core.segments import Segment
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import exact_rate, format_ms
 from muxclipper.mux.storyboard import fetch_storyboard
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
+from muxclipper.qt.segments_panel import SegmentsPanel
 from muxclipper.qt.timeline import tiles_from_storyboard
 from muxclipper.services import paths
 from muxclipper.services.session import Session
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.confirm_create = confirm_create
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._armed_range: MarkedRange | None = None
+        self._armed_batch: list[Segment] | None = None
         self.setWindowTitle(f"muxclipper — {session.environment.name}")
         self.bridge = Bridge(self)
         self.asset: Asset | None = None
@@ -140,6 +143,13 @@ class MainWindow(QMainWindow):
         form.addRow(copy)
         self._dock("Clip", panel, Qt.DockWidgetArea.RightDockWidgetArea)
 
+        self.segments = SegmentsPanel(self)
+        self.segments.add_requested.connect(self._on_segments_add_requested)
+        self.segments.create_all_requested.connect(self._on_segments_create_all)
+        self.segments.segment_activated.connect(self._on_segment_activated)
+        self.segments.message.connect(self.show_message)
+        self._dock("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea)
+
         self.jobs_model = ClipJobsModel({self.session.environment.key: self.session.environment.name})
         self.jobs_view = QTableView(self)
         self.jobs_view.setAccessibleName("Clips")
@@ -213,6 +223,7 @@ class MainWindow(QMainWindow):
         self.bridge.run(self.session.client.resolve_source(ref), self.open_asset, "Opening the source")
 
     def open_asset(self, asset: Asset) -> None:
+        self.segments.duration_ms = asset.duration_ms or 0
         public = asset.playback_id("public")
         if public is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id and to be "
@@ -285,6 +296,54 @@ class MainWindow(QMainWindow):
         if pixmap.loadFromData(data):
             self.editor.set_still(name, pixmap)
 
+    def _on_segments_add_requested(self) -> None:
+        marked = self.editor.timeline.marked
+        problem = check_range(marked.start_ms, marked.end_ms, marked.duration_ms,
+                              live=bool(self.asset and self.asset.is_live))
+        if problem:
+            self.show_message(problem.message)
+            return
+        label = self.title_field.text().strip() or f"Segment {self.segments.table.rowCount() + 1}"
+        self.segments.add(Segment(label, marked.start_ms, marked.end_ms))
+
+    def _on_segment_activated(self, segment: Segment) -> None:
+        self.editor.edit_range(self.editor.timeline.marked.with_in(segment.start_ms).with_out(segment.end_ms))
+        self.editor.player.seek_ms(segment.start_ms)
+
+    def _on_segments_create_all(self, segments: list[Segment]) -> None:
+        """One batch: every clip is saved at once, then sent in order at the POST budget."""
+        if self.asset is None:
+            self.show_message("Open a source first.")
+            return
+        duration = self.editor.timeline.marked.duration_ms
+        for segment in segments:
+            problem = check_range(segment.start_ms, segment.end_ms, duration, live=self.asset.is_live)
+            if problem:
+                self.show_message(f"{segment.label}: {problem.message}")
+                return
+        if self.confirm_create and self._armed_batch != segments:
+            self._armed_batch = segments
+            self.show_message(f"This is {self.session.environment.name}: press Create all again to create "
+                              f"{len(segments)} clips there.")
+            return
+        self._armed_batch = None
+        options = self._clip_options()
+        requests = [ClipRequest(self.asset.id, s.start_ms, s.end_ms,
+                                ClipOptions(options.playback_policies, options.video_quality, options.mp4,
+                                            s.label, options.passthrough)) for s in segments]
+        try:
+            jobs = self.session.jobs.submit(requests)
+        except ValueError as exc:
+            self.show_message(str(exc))
+            return
+        self.show_message(f"{len(jobs)} clips queued.")
+
+    def _clip_options(self) -> ClipOptions:
+        return ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
+                           video_quality=self.quality_box.currentData(), mp4=self.mp4_box.isChecked(),
+                           title=self.title_field.text().strip() or None,
+                           passthrough=self.passthrough_field.text().strip() or None)
+
     def _on_editor_create_requested(self, marked: MarkedRange) -> None:
         if self.asset is None:
             self.show_message("Open a source first.")
@@ -300,10 +359,7 @@ class MainWindow(QMainWindow):
                               "create the clip there.")
             return
         self._armed_range = None
-        options = ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
-                              video_quality=self.quality_box.currentData(), mp4=self.mp4_box.isChecked(),
-                              title=self.title_field.text().strip() or None,
-                              passthrough=self.passthrough_field.text().strip() or None)
+        options = self._clip_options()
         try:
             [job] = self.session.jobs.submit([ClipRequest(self.asset.id, marked.start_ms, marked.end_ms, options)])
         except ValueError as exc:

@@ -55,3 +55,7 @@ def test_player_plays_and_seeks_to_the_exact_frame(qtbot: Any, media_server: Emu
         assert index == round(target_ms * FPS / 1000), (target_ms, seen)
     player.stop()
     player.setSource(QUrl())
+    import shiboken6
+
+    shiboken6.delete(player)  # now, in this thread
+    shiboken6.delete(sink)

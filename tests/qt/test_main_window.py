@@ -141,3 +141,67 @@ def test_live_replay_trim_end_to_end(qapp: QApplication, demo_server: EmulatorSe
             window.close()
 
     run(qapp, scenario)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplication, demo_server: EmulatorServer,
+                                                                 tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with open_session(demo_environment(demo_server.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.show()
+            window.start()
+            client = session.client
+
+            async def ready_asset(passthrough: str) -> Any:
+                page = await client.list_assets_page(limit=100)
+                return next((a for a in page.assets if a.passthrough == passthrough and a.status.value == "ready"),
+                            None)
+
+            deadline = time.monotonic() + 120
+            while (talk := await ready_asset("muxclipper-demo:talk")) is None:
+                assert time.monotonic() < deadline, "the demo talk was not ready in 120 s"
+                await asyncio.sleep(0.5)
+            window.open_asset(talk)
+            await until(lambda: window.editor.player.current_frame == 0 and window.asset is talk, 10, "the talk")
+            ranges = [(10_000, 15_000), (100_000, 112_500), (590_000, 600_000)]
+            for index, (start, end) in enumerate(ranges):
+                window.editor.edit_range(window.editor.timeline.marked.cleared().with_in(start).with_out(end))
+                window.title_field.setText(f"Highlight {index + 1}")
+                window.segments.add_requested.emit()
+            csv_path = tmp_path / "highlights.csv"
+            window.segments.export_to(csv_path)
+            window.segments.set_segments([])
+            window.segments.import_from(csv_path)  # the list survives a round trip through CSV
+            assert [s.label for s in window.segments.segments()] == ["Highlight 1", "Highlight 2", "Highlight 3"]
+            window.segments.create_all_requested.emit(window.segments.segments())
+            model = window.jobs_model
+            await until(lambda: model.rowCount() == 3, 5, "three jobs")
+            await until(lambda: all(model.job_at(r).state is JobState.READY for r in range(3)), 150, "three clips")
+            for row in range(3):
+                job = model.job_at(row)
+                first, stop = job.start_ms * 30 // 1000, job.end_ms * 30 // 1000
+                hls = session.urls.hls(next(pid for pid, policy in job.playback_ids if policy == "public"))
+                assert frame_indexes(hls, first=1, last=1) == ([first], [stop - 1], stop - first), job.options.title
+            # The always-on channel is still recording: clip what it has recorded so far.
+            streams = await client.list_live_streams(status="active")
+            [channel] = [s for s in streams if s.title == "Demo: keynote re-run (live now)"]
+            recording = await client.get_asset(str(channel.active_asset_id))
+            assert recording.is_live and recording.duration_ms is not None and recording.duration_ms >= 4_000
+            window.open_asset(recording)
+            await until(lambda: window.editor.player.current_frame == 0 and window.asset is recording, 10, "the recording")
+            grown = await until(lambda: window.editor.timeline.marked.duration_ms > recording.duration_ms, 10,
+                                "the recording to grow on the timeline")
+            assert grown
+            window.editor.edit_range(window.editor.timeline.marked.with_in(1_000).with_out(3_000))
+            window.title_field.setText("Live so far")
+            window.editor.create_requested.emit(window.editor.timeline.marked)
+            await until(lambda: model.rowCount() == 4 and model.job_at(0).state is JobState.READY, 60, "the live clip")
+            live_clip = model.job_at(0)
+            hls = session.urls.hls(next(pid for pid, policy in live_clip.playback_ids if policy == "public"))
+            assert frame_indexes(hls, first=1, last=1) == ([30], [89], 60)
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)

@@ -36,7 +36,15 @@ def player(qtbot: Any, media_server: EmulatorServer, stamped_source: dict[str, A
     assert loaded.args == [12_000]
     controller.shown = shown  # type: ignore[attr-defined]
     yield controller
+    dispose(controller)
+
+
+def dispose(controller: PlayerController) -> None:
+    """Unload and delete now, in this thread (see tests/conftest.py on Qt objects and GC)."""
+    import shiboken6
+
     controller.unload()
+    shiboken6.delete(controller)
 
 
 def _land(qtbot: Any, player: Any, frame: int) -> int:
@@ -96,7 +104,7 @@ def test_an_unknown_stream_fails_with_a_message(qtbot: Any, media_server: Emulat
     with qtbot.waitSignal(controller.failed, timeout=5_000) as failed:
         controller.load(f"{media_server.stream_url}/does-not-exist.m3u8", FPS)
     assert "could not be loaded" in failed.args[0]
-    controller.unload()
+    dispose(controller)
 
 
 @pytest.mark.qt_log_ignore("Could not open media")  # Qt's note when the abandoned load is stopped
@@ -115,7 +123,7 @@ def test_a_silent_server_times_out_with_a_message(qtbot: Any, media_server: Emul
     controller.failed.connect(later.append)
     qtbot.wait(300)  # nothing more must come of the abandoned load
     assert later == []
-    controller.unload()
+    dispose(controller)
 
 
 def test_signed_playback_through_the_client_token(qtbot: Any, media_server: EmulatorServer, media_api: Any,
@@ -131,4 +139,4 @@ def test_signed_playback_through_the_client_token(qtbot: Any, media_server: Emul
         controller.load(urls.hls(signed, policy="signed"), FPS)
     controller.seek_frame(100)
     qtbot.waitUntil(lambda: controller.current_frame == 100, timeout=5_000)
-    controller.unload()
+    dispose(controller)

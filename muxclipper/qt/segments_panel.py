@@ -1,0 +1,114 @@
+"""Segments: several ranges of the current source, labelled, created together as one batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from muxclipper.core.segments import (
+    Segment, SegmentListError, from_csv, from_youtube_chapters, to_csv, to_youtube_chapters,
+)
+from muxclipper.core.timecode import format_ms
+
+COLUMNS = ("Label", "In", "Out", "Length")
+
+
+class SegmentsPanel(QWidget):
+    """Signals:
+        add_requested(): add the editor's current range as a segment.
+        create_all_requested(list): create a clip for every segment.
+        segment_activated(object): a Segment was double-clicked (put it back in the editor).
+        message(str): an import that could not be read, an export written.
+    """
+
+    add_requested = Signal()
+    create_all_requested = Signal(list)
+    segment_activated = Signal(object)
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.duration_ms = 0
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setAccessibleName("Segments")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.cellDoubleClicked.connect(lambda row, column: self.segment_activated.emit(self.segments()[row]))
+        buttons = QHBoxLayout()
+        for text, name, slot in (("&Add range", "Add the current range", self.add_requested.emit),
+                                 ("Remove", "Remove the selected segment", self.remove_selected),
+                                 ("Create &all", "Create a clip for every segment", self._on_create_all),
+                                 ("Import…", "Import segments", self._on_import),
+                                 ("Export…", "Export segments", self._on_export)):
+            button = QPushButton(text, self)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def add(self, segment: Segment) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(segment.label))
+        for column, ms in ((1, segment.start_ms), (2, segment.end_ms), (3, segment.end_ms - segment.start_ms)):
+            item = QTableWidgetItem(format_ms(ms))
+            item.setData(Qt.ItemDataRole.UserRole, ms)  # the exact value behind the text
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, column, item)
+
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        assert item is not None
+        return item
+
+    def segments(self) -> list[Segment]:
+        role = Qt.ItemDataRole.UserRole
+        return [Segment(self._cell(r, 0).text().strip() or f"Segment {r + 1}",
+                        int(self._cell(r, 1).data(role)), int(self._cell(r, 2).data(role)))
+                for r in range(self.table.rowCount())]
+
+    def set_segments(self, segments: list[Segment]) -> None:
+        self.table.setRowCount(0)
+        for segment in segments:
+            self.add(segment)
+
+    def remove_selected(self) -> None:
+        for row in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(row)
+
+    def _on_create_all(self) -> None:
+        if self.table.rowCount():
+            self.create_all_requested.emit(self.segments())
+
+    # ------------------------------------------------------------------ files
+    def export_to(self, path: Path) -> None:
+        text = to_youtube_chapters(self.segments()) if path.suffix.lower() == ".txt" else to_csv(self.segments())
+        path.write_text(text, encoding="utf-8")
+        self.message.emit(f"Exported {self.table.rowCount()} segments to {path}.")
+
+    def import_from(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+            found = (from_youtube_chapters(text, self.duration_ms) if path.suffix.lower() == ".txt"
+                     else from_csv(text))
+        except (OSError, UnicodeDecodeError, SegmentListError) as exc:
+            self.message.emit(f"Could not import {path.name}: {exc}")
+            return
+        self.set_segments(found)
+        self.message.emit(f"Imported {len(found)} segments from {path.name}.")
+
+    def _on_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export segments", "segments.csv",
+                                              "CSV (*.csv);;YouTube chapters (*.txt)")
+        if name:
+            self.export_to(Path(name))
+
+    def _on_import(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import segments", "", "CSV (*.csv);;YouTube chapters (*.txt)")
+        if name:
+            self.import_from(Path(name))
