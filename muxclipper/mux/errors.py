@@ -79,24 +79,20 @@ class ResponseFormatError(MuxError):
     advice = "The answer was not Mux's usual format: check the API address (a proxy or captive portal?)."
 
 
+_BY_STATUS: dict[int, tuple[type[ApiError], str]] = {
+    400: (BadRequestError, "Mux refused to {action}: {detail}"),
+    401: (AuthenticationError, "Mux did not accept the credentials when asked to {action}."),
+    403: (PermissionDeniedError, "The token may not {action}."),
+    404: (NotFoundError, "Mux could not find what was needed to {action}."),
+    429: (RateLimitError, "Too many requests to {action} just now."),
+}
+
+
 def for_status(status: int, error_type: str | None, messages: tuple[str, ...], request_id: str | None,
                action: str) -> ApiError:
     """The error for an HTTP error answer to ``action`` (e.g. "create the clip")."""
     detail = " ".join(m.rstrip(".") + "." for m in messages) if messages else ""
-    if status == 400:
-        return BadRequestError(f"Mux refused to {action}: {detail or 'invalid parameters.'}", status=status,
-                               error_type=error_type, messages=messages, request_id=request_id)
-    if status == 401:
-        return AuthenticationError(f"Mux did not accept the credentials when asked to {action}.", status=status,
-                                   error_type=error_type, messages=messages, request_id=request_id)
-    if status == 403:
-        return PermissionDeniedError(f"The token may not {action}.", status=status,
-                                     error_type=error_type, messages=messages, request_id=request_id)
-    if status == 404:
-        return NotFoundError(f"Mux could not find what was needed to {action}.", status=status,
-                             error_type=error_type, messages=messages, request_id=request_id)
-    if status == 429:
-        return RateLimitError(f"Too many requests to {action} just now.", status=status,
-                              error_type=error_type, messages=messages, request_id=request_id)
-    return ServerError(f"Mux answered HTTP {status} when asked to {action}. {detail}".strip(), status=status,
-                       error_type=error_type, messages=messages, request_id=request_id)
+    kind, template = _BY_STATUS.get(
+        status, (ServerError, f"Mux answered HTTP {status} when asked to {{action}}. {{detail}}"))
+    message = template.format(action=action, detail=detail or ("invalid parameters." if status == 400 else "")).strip()
+    return kind(message, status=status, error_type=error_type, messages=messages, request_id=request_id)
