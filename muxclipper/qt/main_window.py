@@ -36,6 +36,7 @@ from muxclipper.services.session import Session
 log = logging.getLogger(__name__)
 LIVE_POLL_MS = 2000
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class MainWindow(QMainWindow):
@@ -95,6 +96,11 @@ class MainWindow(QMainWindow):
         self.open_field.setAccessibleName("Open asset id, playback id or stream URL")
         self.open_field.setPlaceholderText("Paste an asset id, playback id or stream.mux.com URL")
         self.open_field.returnPressed.connect(self._on_open_field_return_pressed)
+        self.search_field = QLineEdit(sources)
+        self.search_field.setAccessibleName("Search sources")
+        self.search_field.setPlaceholderText("Search title, id or passthrough")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.textChanged.connect(self._on_search_changed)
         self.source_list = QListWidget(sources)
         self.source_list.setAccessibleName("Sources")
         self.source_list.itemActivated.connect(self._on_source_activated)
@@ -102,6 +108,7 @@ class MainWindow(QMainWindow):
         refresh.clicked.connect(self.load_sources)
         box = QVBoxLayout(sources)
         box.addWidget(self.open_field)
+        box.addWidget(self.search_field)
         box.addWidget(self.source_list)
         box.addWidget(refresh)
         self._dock("Sources", sources, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -202,10 +209,20 @@ class MainWindow(QMainWindow):
             name = asset.title or (titles.get(asset.live_stream_id or "", "") + " recording").strip() or asset.id
             item = QListWidgetItem(f"{live}{name}  {duration}  [{asset.status.value}]")
             item.setData(SOURCE_ROLE, asset.id)
+            item.setData(SEARCH_ROLE, " ".join(filter(None, (name, asset.id, asset.passthrough))).lower())
             item.setToolTip(asset.id)
             if asset.is_live:
                 item.setForeground(QColor("#c62828"))
             self.source_list.addItem(item)
+        self._on_search_changed(self.search_field.text())
+
+    def _on_search_changed(self, text: str) -> None:
+        """Local search: every word must appear in the title, id or passthrough."""
+        words = text.lower().split()
+        for row in range(self.source_list.count()):
+            item = self.source_list.item(row)
+            haystack = str(item.data(SEARCH_ROLE) or "")
+            item.setHidden(not all(word in haystack for word in words))
 
     # ------------------------------------------------------------------ opening
     def open_asset_id(self, asset_id: str) -> None:

@@ -73,3 +73,29 @@ def test_clip_options_and_layout_are_remembered(qapp: QApplication, emu: Emu, tm
             await asyncio.sleep(0)
 
     run(qapp, scenario)
+
+
+def test_sources_are_listed_newest_first_and_searchable(qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    emu.seed({"title": "Morning show", "passthrough": "cms-101"}, {"title": "Evening news"},
+             {"title": "Morning recap"})
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.load_sources()
+            await until(lambda: window.source_list.count() == 3, 10, "the sources")
+
+            def visible() -> list[str]:
+                return [window.source_list.item(r).text().split("  ")[0] for r in range(window.source_list.count())
+                        if not window.source_list.item(r).isHidden()]
+
+            assert visible() == ["Morning recap", "Evening news", "Morning show"]
+            window.search_field.setText("morning")
+            assert visible() == ["Morning recap", "Morning show"]
+            window.search_field.setText("cms-101")
+            assert visible() == ["Morning show"]
+            window.search_field.clear()
+            assert len(visible()) == 3
+            await window.aclose()
+
+    run(qapp, scenario)
