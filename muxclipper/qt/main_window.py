@@ -4,15 +4,19 @@ clips table below. Routine events never open a dialog: results and problems go t
 
 from __future__ import annotations
 
+import csv
 import functools
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QCheckBox, QComboBox, QDockWidget, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem,
     QMainWindow, QMenu, QPushButton, QSystemTrayIcon, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -158,14 +162,36 @@ class MainWindow(QMainWindow):
         self._dock("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.jobs_model = ClipJobsModel({self.session.environment.key: self.session.environment.name})
+        self.jobs_filter = QSortFilterProxyModel(self)
+        self.jobs_filter.setSourceModel(self.jobs_model)
+        self.jobs_filter.setFilterKeyColumn(0)  # the source asset id
         self.jobs_view = QTableView(self)
         self.jobs_view.setAccessibleName("Clips")
-        self.jobs_view.setModel(self.jobs_model)
+        self.jobs_view.setModel(self.jobs_filter)
         self.jobs_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.jobs_view.doubleClicked.connect(self._on_jobs_view_double_clicked)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.jobs_view.customContextMenuRequested.connect(self._on_jobs_view_menu)
-        self._dock("Clips", self.jobs_view, Qt.DockWidgetArea.BottomDockWidgetArea)
+        clips = QWidget(self)
+        self.only_this_source = QCheckBox("Only clips of the open &source", clips)
+        self.only_this_source.setAccessibleName("Only clips of the open source")
+        self.only_this_source.toggled.connect(lambda _: self._filter_jobs())
+        export = QPushButton("E&xport clips…", clips)
+        export.setAccessibleName("Export the clips list")
+        export.clicked.connect(self._on_export_clicked)
+        self.undo_delete_button = QPushButton("&Undo delete", clips)
+        self.undo_delete_button.hide()
+        self.undo_delete_button.clicked.connect(self._on_undo_delete)
+        row = QHBoxLayout()
+        row.addWidget(self.only_this_source)
+        row.addStretch(1)
+        row.addWidget(self.undo_delete_button)
+        row.addWidget(export)
+        column = QVBoxLayout(clips)
+        column.addLayout(row)
+        column.addWidget(self.jobs_view)
+        self._dock("Clips", clips, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._pending_delete: tuple[ClipJob, QTimer] | None = None
 
         self.status = QLabel(self)
         self.status.setAccessibleName("Messages")
@@ -260,6 +286,7 @@ class MainWindow(QMainWindow):
             self.bridge.run(self._fetch_text(url), lambda text: self.editor.set_captions(parse_vtt(text)))
         self.bridge.run(fetch_storyboard(self._http, self.session.urls.storyboard(public.id)),
                         lambda loaded: self.editor.set_storyboard(*tiles_from_storyboard(*loaded)))
+        self._filter_jobs()
         self.source_opened.emit(asset)
 
     async def _fetch_text(self, url: str) -> str:
@@ -385,7 +412,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"Clip #{job.id} queued: {format_ms(marked.start_ms)} – {format_ms(marked.end_ms)}.")
 
     def _on_jobs_view_double_clicked(self, index: Any) -> None:
-        job: ClipJob = self.jobs_model.data(index, JobRole.JOB)
+        job: ClipJob = index.data(JobRole.JOB)  # the index knows its model (the view's proxy)
         if job.state is JobState.READY and job.asset_id:
             self.open_asset_id(job.asset_id)
         else:
@@ -408,7 +435,7 @@ class MainWindow(QMainWindow):
         index = self.jobs_view.indexAt(pos)
         if not index.isValid():
             return
-        menu = self.job_menu(self.jobs_model.job_at(index.row()))
+        menu = self.job_menu(index.data(JobRole.JOB))
         menu.exec(self.jobs_view.viewport().mapToGlobal(pos))
 
     def job_menu(self, job: ClipJob) -> QMenu:
@@ -428,7 +455,80 @@ class MainWindow(QMainWindow):
         retry.triggered.connect(lambda: self._retry(job))
         source = menu.addAction("Show the &source")
         source.triggered.connect(lambda: self.open_asset_id(job.source_asset_id))
+        delete = menu.addAction("&Delete the clip in Mux…")
+        delete.setEnabled(job.asset_id is not None and job.state in (JobState.READY, JobState.ERRORED))
+        delete.triggered.connect(lambda: self.delete_clip(job))
         return menu
+
+    # ------------------------------------------------------------------ delete, with time to undo
+    DELETE_GRACE_MS = 8000
+
+    def delete_clip(self, job: ClipJob) -> None:
+        """Deleting a clip asset cannot be undone in Mux, so it waits a few seconds, with Undo offered."""
+        if self._pending_delete is not None:
+            self._pending_delete[1].stop()
+            self._commit_delete()
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(self.DELETE_GRACE_MS)
+        timer.timeout.connect(self._commit_delete)
+        self._pending_delete = (job, timer)
+        timer.start()
+        self.undo_delete_button.show()
+        self.show_message(f"Deleting clip #{job.id} ({job.options.title or job.asset_id}) in "
+                          f"{self.DELETE_GRACE_MS // 1000} s — Undo delete keeps it.")
+
+    def _on_undo_delete(self) -> None:
+        if self._pending_delete is not None:
+            job, timer = self._pending_delete
+            timer.stop()
+            self._pending_delete = None
+            self.undo_delete_button.hide()
+            self.show_message(f"Clip #{job.id} kept.")
+
+    def _commit_delete(self) -> None:
+        if self._pending_delete is None:
+            return
+        job, _ = self._pending_delete
+        self._pending_delete = None
+        self.undo_delete_button.hide()
+        assert job.asset_id is not None
+
+        def deleted(_: None) -> None:
+            self.session.repo.update(job.evolve(state=JobState.CANCELLED, error="Deleted in Mux."))
+            self.jobs_model.upsert(job.evolve(state=JobState.CANCELLED, error="Deleted in Mux."))
+            self.show_message(f"Clip #{job.id} deleted in Mux.")
+
+        self.bridge.run(self.session.client.delete_asset(job.asset_id), deleted, "Deleting the clip")
+
+    # ------------------------------------------------------------------ filter and export
+    def _filter_jobs(self) -> None:
+        source = self.asset.id if self.asset is not None and self.only_this_source.isChecked() else ""
+        self.jobs_filter.setFilterFixedString(source)
+
+    def export_clips(self, path: Path) -> None:
+        """The clips list as CSV or JSON (by the file's extension), with their playback URLs."""
+        rows = []
+        for row in range(self.jobs_filter.rowCount()):
+            job: ClipJob = self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
+            rows.append({"id": job.id, "title": job.options.title or "", "source_asset_id": job.source_asset_id,
+                         "start": format_ms(job.start_ms), "end": format_ms(job.end_ms), "state": job.state.value,
+                         "clip_asset_id": job.asset_id or "", **{k.lower().replace(" ", "_"): v
+                                                                 for k, v in self.job_urls(job).items()}})
+        if path.suffix.lower() == ".json":
+            path.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+        else:
+            fields = list(dict.fromkeys(k for r in rows for k in r)) or ["id"]
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, fieldnames=fields)
+                writer.writeheader()
+                writer.writerows(rows)
+        self.show_message(f"Exported {len(rows)} clips to {path}.")
+
+    def _on_export_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", "CSV (*.csv);;JSON (*.json)")
+        if name:
+            self.export_clips(Path(name))
 
     def _copy(self, url: str) -> None:
         QGuiApplication.clipboard().setText(url)

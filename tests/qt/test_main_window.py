@@ -133,7 +133,7 @@ def test_live_replay_trim_end_to_end(qapp: QApplication, demo_server: EmulatorSe
             assert (head, tail, count) == ([PREROLL_FRAMES], [PROGRAMME_END_FRAME - 1], 4950)
             # Play it from the table: its frame 0 is the keynote's first programme frame.
             stamps.clear()
-            window.jobs_view.doubleClicked.emit(model.index(0, 0))
+            window.jobs_view.doubleClicked.emit(window.jobs_filter.index(0, 0))
             await until(lambda: window.asset is not None and window.asset.id == job.asset_id, 10, "the clip to open")
             assert await on_frame(0) == PREROLL_FRAMES
             assert model.data(model.index(0, 5)) == "ready" and model.data(model.index(0, 0), JobRole.JOB).id == job.id

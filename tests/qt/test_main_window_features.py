@@ -50,6 +50,27 @@ def test_production_asks_twice_then_the_clip_is_followed_to_ready(qapp: QApplica
             assert QGuiApplication.clipboard().text() == f"{emu.url}/stream/{pid}.m3u8"
             [retry] = [a for a in menu.actions() if a.text() == "&Retry"]
             assert not retry.isEnabled()  # only failed jobs
+            # Export, then delete with time to undo: Undo keeps the clip, a second delete goes through.
+            export = tmp_path / "clips.csv"
+            window.export_clips(export)
+            lines = export.read_text().splitlines()
+            assert lines[0].startswith("id,title,source_asset_id,start,end,state,clip_asset_id,hls_url")
+            assert f"{emu.url}/stream/{pid}.m3u8" in lines[1]
+            window.only_this_source.setChecked(True)
+            assert window.jobs_filter.rowCount() == 1
+            window.asset = Asset("another-source", AssetStatus.READY, 0, 1_000)
+            window._filter_jobs()  # noqa: SLF001 - as opening another source does
+            assert window.jobs_filter.rowCount() == 0
+            window.only_this_source.setChecked(False)
+            window.DELETE_GRACE_MS = 200
+            window.delete_clip(job)
+            assert not window.undo_delete_button.isHidden()
+            window.undo_delete_button.click()
+            await asyncio.sleep(0.4)  # past the grace period: nothing may be deleted
+            assert emu.api.get(f"/video/v1/assets/{job.asset_id}").status_code == 200
+            window.delete_clip(job)
+            await until(lambda: window.jobs_model.job_at(0).state is JobState.CANCELLED, 5, "the delete")
+            assert emu.api.get(f"/video/v1/assets/{job.asset_id}").status_code == 404
             await window.aclose()
             window.close()
 
