@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         self.open_field.setAccessibleName("Open asset id, playback id or stream URL")
         self.open_field.setPlaceholderText("Paste an asset id, playback id or stream.mux.com URL")
         self.open_field.returnPressed.connect(self._on_open_field_return_pressed)
+        self.recent_box = QComboBox(sources)
+        self.recent_box.setAccessibleName("Recent sources")
+        self.recent_box.activated.connect(self._on_recent_activated)
         self.search_field = QLineEdit(sources)
         self.search_field.setAccessibleName("Search sources")
         self.search_field.setPlaceholderText("Search title, id or passthrough")
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         refresh.clicked.connect(self.load_sources)
         box = QVBoxLayout(sources)
         box.addWidget(self.open_field)
+        box.addWidget(self.recent_box)
         box.addWidget(self.search_field)
         box.addWidget(self.source_list)
         box.addWidget(refresh)
@@ -242,6 +246,30 @@ class MainWindow(QMainWindow):
             self.source_list.addItem(item)
         self._on_search_changed(self.search_field.text())
 
+    RECENT_LIMIT = 10
+
+    def _recent(self) -> list[list[str]]:
+        value = self.settings.value(f"sources/recent/{self.session.environment.key}")
+        return [list(pair) for pair in value] if isinstance(value, list) else []
+
+    def _remember_source(self, asset: Asset) -> None:
+        label = asset.title or asset.id
+        recent = [[asset.id, label]] + [p for p in self._recent() if p[0] != asset.id]
+        self.settings.setValue(f"sources/recent/{self.session.environment.key}", recent[: self.RECENT_LIMIT])
+        self._show_recent()
+
+    def _show_recent(self) -> None:
+        self.recent_box.clear()
+        self.recent_box.addItem("Recent sources…", None)
+        for asset_id, label in self._recent():
+            self.recent_box.addItem(label, asset_id)
+
+    def _on_recent_activated(self, index: int) -> None:
+        asset_id = self.recent_box.itemData(index)
+        if asset_id:
+            self.open_asset_id(str(asset_id))
+        self.recent_box.setCurrentIndex(0)
+
     def _on_search_changed(self, text: str) -> None:
         """Local search: every word must appear in the title, id or passthrough."""
         words = text.lower().split()
@@ -287,6 +315,7 @@ class MainWindow(QMainWindow):
         self.bridge.run(fetch_storyboard(self._http, self.session.urls.storyboard(public.id)),
                         lambda loaded: self.editor.set_storyboard(*tiles_from_storyboard(*loaded)))
         self._filter_jobs()
+        self._remember_source(asset)
         self.source_opened.emit(asset)
 
     async def _fetch_text(self, url: str) -> str:
@@ -565,6 +594,7 @@ class MainWindow(QMainWindow):
         self.mp4_box.setChecked(bool(self.settings.value("clip/mp4", False, type=bool)))
         self.editor.format_box.setCurrentIndex(
             max(self.editor.format_box.findData(self.settings.value("editor/display", "hms")), 0))
+        self._show_recent()
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -96,6 +97,7 @@ def test_clip_options_and_layout_are_remembered(qapp: QApplication, emu: Emu, tm
     run(qapp, scenario)
 
 
+@pytest.mark.qt_log_ignore("Could not open media")  # seeded assets have no media to play
 def test_sources_are_listed_newest_first_and_searchable(qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
     emu.seed({"title": "Morning show", "passthrough": "cms-101"}, {"title": "Evening news"},
              {"title": "Morning recap"})
@@ -117,6 +119,16 @@ def test_sources_are_listed_newest_first_and_searchable(qapp: QApplication, emu:
             assert visible() == ["Morning show"]
             window.search_field.clear()
             assert len(visible()) == 3
+            # Opened sources are remembered, newest first, for the next start too.
+            for row in (2, 0):
+                window.source_list.itemActivated.emit(window.source_list.item(row))
+                title = window.source_list.item(row).text().split("  ")[0]
+                await until(lambda t=title: window.recent_box.count() > 1 and window.recent_box.itemText(1) == t, 5,
+                            "the recent source")
             await window.aclose()
+            again = MainWindow(session)
+            assert [again.recent_box.itemText(i) for i in range(1, again.recent_box.count())] == [
+                "Morning recap", "Morning show"]
+            await again.aclose()
 
     run(qapp, scenario)
