@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -68,13 +68,6 @@ class Persistence:
             self._conn.execute(
                 "INSERT OR REPLACE INTO objects (kind, id, seq, body) VALUES (?, ?, ?, ?)",
                 (kind, obj_id, seq, json.dumps(body, separators=(",", ":"))),
-            )
-
-    def put_many(self, kind: str, rows: Iterable[tuple[str, int, dict[str, Any]]]) -> None:
-        with self._lock:
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO objects (kind, id, seq, body) VALUES (?, ?, ?, ?)",
-                ((kind, i, s, json.dumps(b, separators=(",", ":"))) for i, s, b in rows),
             )
 
     def delete(self, kind: str, obj_id: str) -> None:

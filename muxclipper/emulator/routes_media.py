@@ -115,10 +115,6 @@ def _segments(target: Target) -> list[int]:
     return hls.live_window(indexes) if target.mode == "live" else indexes
 
 
-def _playlist_kind(target: Target) -> str:
-    return {"vod": "vod", "event": "event", "live": "live"}[target.mode]
-
-
 def _playlist(text: str) -> Response:
     return Response(text, media_type=M3U8, headers={"cache-control": "no-cache"})
 
@@ -126,14 +122,12 @@ def _playlist(text: str) -> Response:
 def media_routes(rt: Runtime) -> list[Route]:
     async def master(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
-        return _playlist(hls.master(target.manifest, target.child_query).replace(
-            "rendition.m3u8", f"{target.playback_id}/rendition.m3u8").replace(
-            'URI="subs/', f'URI="{target.playback_id}/subs/'))
+        return _playlist(hls.master(target.manifest, target.child_query, prefix=f"{target.playback_id}/"))
 
     async def rendition(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
         return _playlist(hls.media_playlist(target.manifest, _segments(target), "seg_{index:05d}.ts",
-                                            kind=_playlist_kind(target), query=target.child_query))
+                                            kind=target.mode, query=target.child_query))
 
     async def segment(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
@@ -153,7 +147,7 @@ def media_routes(rt: Runtime) -> list[Route]:
         track = request.path_params["track"]
         _track(target, track)
         return _playlist(hls.media_playlist(target.manifest, _segments(target), f"{track}/{{index}}.vtt",
-                                            kind=_playlist_kind(target), query=target.child_query))
+                                            kind=target.mode, query=target.child_query))
 
     async def subtitle_segment(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from types import TracebackType
 
 import uvicorn
@@ -76,14 +77,12 @@ class EmulatorServer:
         self._thread = threading.Thread(target=run, name="mux-emulator", daemon=True)
         self._thread.start()
         ready.wait(timeout)
-        deadline = threading.Event()
-        for _ in range(int(timeout / 0.01)):
-            if self._server.started:
-                break
-            deadline.wait(0.01)
-        else:
-            self.stop()
-            raise RuntimeError("the emulator did not start in time")
+        deadline = time.monotonic() + timeout
+        while not self._server.started:  # uvicorn has no event for "listening"; it sets a flag
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                self.stop()
+                raise RuntimeError("the emulator did not start in time")
+            time.sleep(0.01)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -311,17 +311,13 @@ class MainWindow(QMainWindow):
         if asset.text_tracks:
             track = asset.text_tracks[0]
             url = f"{self.session.urls.endpoints.stream}/{public.id}/text/{track.id}.vtt"
-            self.bridge.run(self._fetch_text(url), lambda text: self.editor.set_captions(parse_vtt(text)))
+            self.bridge.run(self._fetch_bytes(url),
+                            lambda data: self.editor.set_captions(parse_vtt(data.decode("utf-8", "replace"))))
         self.bridge.run(fetch_storyboard(self._http, self.session.urls.storyboard(public.id)),
                         lambda loaded: self.editor.set_storyboard(*tiles_from_storyboard(*loaded)))
         self._filter_jobs()
         self._remember_source(asset)
         self.source_opened.emit(asset)
-
-    async def _fetch_text(self, url: str) -> str:
-        response = await self._http.get(url)
-        response.raise_for_status()
-        return response.text
 
     def _on_live_timer_timeout(self) -> None:
         if self.asset is None or not self.asset.is_live:
@@ -472,13 +468,14 @@ class MainWindow(QMainWindow):
         play = menu.addAction("&Play in the player")
         play.setEnabled(job.state is JobState.READY)
         play.triggered.connect(lambda: self.open_asset_id(str(job.asset_id)))
-        for label, url in self.job_urls(job).items():
+        urls = self.job_urls(job)
+        for label, url in urls.items():
             action: QAction = menu.addAction(f"Copy {label}")
             action.setEnabled(job.state is JobState.READY)
             action.triggered.connect(lambda checked=False, u=url: self._copy(u))
-        if job.state is JobState.READY and "HLS URL" in self.job_urls(job):
+        if job.state is JobState.READY and "HLS URL" in urls:
             opener = menu.addAction("Open in the &browser")
-            opener.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(self.job_urls(job)["HLS URL"])))
+            opener.triggered.connect(lambda: QDesktopServices.openUrl(QUrl(urls["HLS URL"])))
         retry = menu.addAction("&Retry")
         retry.setEnabled(job.state is JobState.FAILED)
         retry.triggered.connect(lambda: self._retry(job))

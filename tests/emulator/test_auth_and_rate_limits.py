@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.emulator.helpers import Emu
@@ -99,7 +98,3 @@ def test_bad_rate_limit_config_is_refused(emu: Emu) -> None:
     response = emu.control.put("/_emulator/config", json={"rate_limits": {"speed": 3}})
     assert response.status_code == 400
 
-
-def test_a_client_with_bad_credentials_sees_httpx_status_error(emu: Emu) -> None:
-    with pytest.raises(httpx.HTTPStatusError):
-        emu.anon.get("/video/v1/assets").raise_for_status()

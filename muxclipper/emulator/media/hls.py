@@ -35,8 +35,11 @@ def _suffix(query: str) -> str:
     return f"?{query}" if query else ""
 
 
-def master(manifest: Manifest, query: str = "") -> str:
-    """The multivariant playlist: one H.264/AAC rendition, plus a subtitle group when there is text."""
+def master(manifest: Manifest, query: str = "", prefix: str = "") -> str:
+    """The multivariant playlist: one H.264/AAC rendition, plus a subtitle group when there is text.
+
+    ``prefix`` goes before each child URI (the stream host serves children under the playback id).
+    """
     lines = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-INDEPENDENT-SEGMENTS"]
     subs = ""
     for track in manifest.text_tracks:
@@ -44,13 +47,13 @@ def master(manifest: Manifest, query: str = "") -> str:
         characteristics = CLOSED_CAPTIONS if track.closed_captions else ""
         lines.append(f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="{track.name}",'
                      f'LANGUAGE="{track.language_code}",DEFAULT=NO,AUTOSELECT=YES,{characteristics}'
-                     f'URI="subs/{track.id}.m3u8{_suffix(query)}"')
+                     f'URI="{prefix}subs/{track.id}.m3u8{_suffix(query)}"')
     codecs = "avc1.640028,mp4a.40.2" if manifest.has_audio else "avc1.640028"
     bandwidth = 1_500_000
     lines.append(f"#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},AVERAGE-BANDWIDTH={bandwidth},"
                  f'CODECS="{codecs}",RESOLUTION={manifest.width}x{manifest.height},'
                  f"FRAME-RATE={float(manifest.rate):.3f}{subs}")
-    lines.append(f"rendition.m3u8{_suffix(query)}")
+    lines.append(f"{prefix}rendition.m3u8{_suffix(query)}")
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import math
-import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -244,6 +243,3 @@ class MediaProcessor:
         tracks += [self._text_track(work, text, lambda cues: cues) for text in job.texts]
         return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition)
 
-
-def copy_tree(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst, dirs_exist_ok=True)
