@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings.",
         epilog="Command line: muxclipper clip|assets|live-streams|jobs|env --help; "
                "the local emulator: muxclipper emulator --help.")
+    parser.add_argument("source", nargs="?",
+                        help="open this at start: an asset id, a playback id or a stream.mux.com URL")
     parser.add_argument("--version", action="version", version=f"muxclipper {__version__}")
     parser.add_argument("--demo", action="store_true",
                         help="no account needed: a local emulator with demo content")
@@ -116,7 +118,11 @@ async def run_window(args: argparse.Namespace, environment: Environment, colour:
         assert isinstance(app, QApplication)
         app.lastWindowClosed.connect(closed.set)
         try:
-            if args.demo or args.smoke_test:
+            if args.source:
+                window.open_text(args.source)
+                if args.smoke_test:
+                    return await smoke(window, time.monotonic() + SMOKE_TIMEOUT_S - 5)
+            elif args.demo or args.smoke_test:
                 deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
                 if args.demo:
                     window.show_message("Preparing the demo sources (about 40 s the first time)…")
@@ -188,8 +194,12 @@ def main(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
     app.setApplicationName("muxclipper")
     app.setApplicationVersion(__version__)
+    # run_window ends on lastWindowClosed itself: Qt quitting the loop first would cut its clean-up short
+    # ("Event loop stopped before Future completed").
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

@@ -4,6 +4,7 @@ clips table below. Routine events never open a dialog: results and problems go t
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import functools
 import json
@@ -13,34 +14,38 @@ from typing import Any
 
 import httpx
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QPixmap, QShortcut,
+)
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDockWidget, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem,
-    QMainWindow, QMenu, QPushButton, QSystemTrayIcon, QTableView, QToolBar, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDockWidget, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu,
+    QPushButton, QSystemTrayIcon, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
 from muxclipper.core.captions import parse_vtt
 from muxclipper.core.clip_rules import check_range
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.marking import MarkedRange
-from muxclipper.core.models import Asset, ClipOptions, ClipRequest, LiveStream
+from muxclipper.core.models import Asset, AssetPage, ClipOptions, ClipRequest, LiveStream
 from muxclipper.core.segments import Segment
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import exact_rate, format_ms
+from muxclipper.core.top_and_tail import top_and_tail
 from muxclipper.mux.storyboard import fetch_storyboard
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
 from muxclipper.qt.segments_panel import SegmentsPanel
+from muxclipper.qt.sources_model import source_label
+from muxclipper.qt.sources_panel import SourcesPanel
 from muxclipper.qt.timeline import tiles_from_storyboard
 from muxclipper.services import paths
 from muxclipper.services.session import Session
 
 log = logging.getLogger(__name__)
 LIVE_POLL_MS = 2000
-SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
+THUMBNAIL_WIDTH = 96
+THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
 
 
 class MainWindow(QMainWindow):
@@ -60,6 +65,10 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._armed_range: MarkedRange | None = None
         self._armed_batch: list[Segment] | None = None
+        self._armed_trim: tuple[tuple[str, ...], int, int] | None = None
+        self._sources_generation = 0  # pages that arrive after the list was reset are dropped
+        self._live_filter: str | None = None
+        self._thumbnail_slots = asyncio.Semaphore(THUMBNAIL_FETCHES)
         self.setWindowTitle(f"muxclipper — {session.environment.name}")
         self.bridge = Bridge(self)
         self.asset: Asset | None = None
@@ -95,31 +104,17 @@ class MainWindow(QMainWindow):
         self.editor = EditorWidget(self)
         self.setCentralWidget(self.editor)
 
-        sources = QWidget(self)
-        self.open_field = QLineEdit(sources)
-        self.open_field.setAccessibleName("Open asset id, playback id or stream URL")
-        self.open_field.setPlaceholderText("Paste an asset id, playback id or stream.mux.com URL")
-        self.open_field.returnPressed.connect(self._on_open_field_return_pressed)
-        self.recent_box = QComboBox(sources)
-        self.recent_box.setAccessibleName("Recent sources")
-        self.recent_box.activated.connect(self._on_recent_activated)
-        self.search_field = QLineEdit(sources)
-        self.search_field.setAccessibleName("Search sources")
-        self.search_field.setPlaceholderText("Search title, id or passthrough")
-        self.search_field.setClearButtonEnabled(True)
-        self.search_field.textChanged.connect(self._on_search_changed)
-        self.source_list = QListWidget(sources)
-        self.source_list.setAccessibleName("Sources")
-        self.source_list.itemActivated.connect(self._on_source_activated)
-        refresh = QPushButton("&Refresh", sources)
-        refresh.clicked.connect(self.load_sources)
-        box = QVBoxLayout(sources)
-        box.addWidget(self.open_field)
-        box.addWidget(self.recent_box)
-        box.addWidget(self.search_field)
-        box.addWidget(self.source_list)
-        box.addWidget(refresh)
-        self._dock("Sources", sources, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.sources = SourcesPanel(self)
+        self.sources.open_text.connect(self.open_text)
+        self.sources.asset_activated.connect(self.open_asset_id)
+        self.sources.refresh_requested.connect(self.load_sources)
+        self.sources.live_stream_chosen.connect(self._on_live_stream_chosen)
+        self.sources.trim_requested.connect(self.top_and_tail)
+        self.sources.model.more_wanted.connect(self._on_more_sources_wanted)
+        self.sources.model.thumbnails_wanted.connect(self._on_thumbnails_wanted)
+        self.sources.open_field.setAcceptDrops(False)  # a drop anywhere opens the source (see dropEvent)
+        self.setAcceptDrops(True)
+        self._dock("Sources", self.sources, Qt.DockWidgetArea.LeftDockWidgetArea)
 
         panel = QWidget(self)
         self.title_field = QLineEdit(panel)
@@ -200,7 +195,7 @@ class MainWindow(QMainWindow):
         self.status = QLabel(self)
         self.status.setAccessibleName("Messages")
         self.statusBar().addWidget(self.status, 1)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.open_field.setFocus)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.sources.open_field.setFocus)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
@@ -219,32 +214,69 @@ class MainWindow(QMainWindow):
         self.session.jobs.resume()
         self.load_sources()
 
+    # ------------------------------------------------------------------ sources
+    SOURCES_PAGE = 100  # Mux's largest page
+
     def load_sources(self) -> None:
-        async def fetch() -> tuple[list[Asset], list[LiveStream]]:
-            page = await self.session.client.list_assets_page(limit=100)
-            streams = await self.session.client.list_live_streams()
-            return list(page.assets), streams
+        """The first page of assets (of the chosen live stream, if one is) and the live streams."""
+        self._sources_generation += 1
+        generation, stream = self._sources_generation, self._live_filter
 
-        self.bridge.run(fetch(), self._show_sources, "Loading sources")
+        async def fetch() -> tuple[AssetPage, list[LiveStream]]:
+            return await asyncio.gather(
+                self.session.client.list_assets_page(limit=self.SOURCES_PAGE, live_stream_id=stream),
+                self.session.client.list_live_streams())
 
-    def _show_sources(self, found: tuple[list[Asset], list[LiveStream]]) -> None:
-        assets, streams = found
-        self.source_list.clear()
-        titles = {s.id: s.title or s.id for s in streams}
-        for asset in assets:
-            if asset.source_asset_id:  # clips are listed below, not as sources
-                continue
-            live = "● LIVE  " if asset.is_live else ""
-            duration = format_ms(asset.duration_ms) if asset.duration_ms is not None else "…"
-            name = asset.title or (titles.get(asset.live_stream_id or "", "") + " recording").strip() or asset.id
-            item = QListWidgetItem(f"{live}{name}  {duration}  [{asset.status.value}]")
-            item.setData(SOURCE_ROLE, asset.id)
-            item.setData(SEARCH_ROLE, " ".join(filter(None, (name, asset.id, asset.passthrough))).lower())
-            item.setToolTip(asset.id)
-            if asset.is_live:
-                item.setForeground(QColor("#c62828"))
-            self.source_list.addItem(item)
-        self._on_search_changed(self.search_field.text())
+        def show(found: tuple[AssetPage, list[LiveStream]]) -> None:
+            if generation == self._sources_generation:
+                page, streams = found
+                self.sources.model.reset(page.assets, page.next_cursor)
+                self.sources.set_live_streams(streams, self.sources.model.find)
+
+        self.bridge.run(fetch(), show, "Loading sources")
+
+    def _on_live_stream_chosen(self, stream_id: str | None) -> None:
+        self._live_filter = stream_id
+        self.load_sources()
+
+    def _on_more_sources_wanted(self, cursor: str) -> None:
+        generation, model = self._sources_generation, self.sources.model
+
+        async def fetch() -> AssetPage:
+            try:
+                return await self.session.client.list_assets_page(limit=self.SOURCES_PAGE, cursor=cursor,
+                                                                  live_stream_id=self._live_filter)
+            except BaseException:
+                model.page_failed()  # scrolling asks again
+                raise
+
+        def show(page: AssetPage) -> None:
+            if generation == self._sources_generation:
+                model.append_page(page.assets, page.next_cursor)
+
+        self.bridge.run(fetch(), show, "Loading more sources")
+
+    def _on_thumbnails_wanted(self, asset_ids: list[str]) -> None:
+        for asset_id in asset_ids:
+            asset = self.sources.model.find(asset_id)
+            public = asset.playback_id("public") if asset else None
+            if public is not None:
+                url = self.session.urls.thumbnail(public.id, width=THUMBNAIL_WIDTH)
+                self.bridge.run(self._fetch_thumbnail(url), functools.partial(self._show_thumbnail, asset_id))
+
+    async def _fetch_thumbnail(self, url: str) -> bytes | None:
+        """A list decoration: a missing one is not worth a message."""
+        async with self._thumbnail_slots:
+            try:
+                return await self._fetch_bytes(url)
+            except httpx.HTTPError as exc:
+                log.debug("no thumbnail from %s: %s", url.split("?")[0], exc)
+                return None
+
+    def _show_thumbnail(self, asset_id: str, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.sources.model.set_thumbnail(asset_id, pixmap)
 
     RECENT_LIMIT = 10
 
@@ -256,42 +288,31 @@ class MainWindow(QMainWindow):
         label = asset.title or asset.id
         recent = [[asset.id, label]] + [p for p in self._recent() if p[0] != asset.id]
         self.settings.setValue(f"sources/recent/{self.session.environment.key}", recent[: self.RECENT_LIMIT])
-        self._show_recent()
-
-    def _show_recent(self) -> None:
-        self.recent_box.clear()
-        self.recent_box.addItem("Recent sources…", None)
-        for asset_id, label in self._recent():
-            self.recent_box.addItem(label, asset_id)
-
-    def _on_recent_activated(self, index: int) -> None:
-        asset_id = self.recent_box.itemData(index)
-        if asset_id:
-            self.open_asset_id(str(asset_id))
-        self.recent_box.setCurrentIndex(0)
-
-    def _on_search_changed(self, text: str) -> None:
-        """Local search: every word must appear in the title, id or passthrough."""
-        words = text.lower().split()
-        for row in range(self.source_list.count()):
-            item = self.source_list.item(row)
-            haystack = str(item.data(SEARCH_ROLE) or "")
-            item.setHidden(not all(word in haystack for word in words))
+        self.sources.set_recent(self._recent())
 
     # ------------------------------------------------------------------ opening
     def open_asset_id(self, asset_id: str) -> None:
         self.bridge.run(self.session.client.get_asset(asset_id), self.open_asset, "Opening the source")
 
-    def _on_source_activated(self, item: QListWidgetItem) -> None:
-        self.open_asset_id(str(item.data(SOURCE_ROLE)))
-
-    def _on_open_field_return_pressed(self) -> None:
+    def open_text(self, text: str) -> None:
+        """An asset id, playback id or stream URL, typed, pasted, dropped or given on the command line."""
         try:
-            ref = parse_source(self.open_field.text())
+            ref = parse_source(text)
         except SourceRefError as exc:
             self.show_message(str(exc))
             return
+        self.sources.open_field.setText(text.strip())
         self.bridge.run(self.session.client.resolve_source(ref), self.open_asset, "Opening the source")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        data = event.mimeData()
+        text = data.urls()[0].toString() if data.hasUrls() else data.text()
+        event.acceptProposedAction()
+        self.open_text(text.strip().splitlines()[0] if text.strip() else text)
 
     def open_asset(self, asset: Asset) -> None:
         self.segments.duration_ms = asset.duration_ms or 0
@@ -406,6 +427,35 @@ class MainWindow(QMainWindow):
             self.show_message(str(exc))
             return
         self.show_message(f"{len(jobs)} clips queued.")
+
+    def top_and_tail(self, assets: list[Asset], head_ms: int, tail_ms: int) -> None:
+        """One clip per selected recording without its first and last seconds; the rest say why not."""
+        plans = [top_and_tail(asset, head_ms, tail_ms) for asset in assets]
+        good = [plan for plan in plans if plan.problem is None]
+        skipped = [str(plan.problem) for plan in plans if plan.problem is not None]
+        if not good:
+            self.show_message(" ".join(skipped) or "Select the recordings to top and tail.")
+            return
+        armed = (tuple(plan.asset.id for plan in good), head_ms, tail_ms)
+        if self.confirm_create and self._armed_trim != armed:
+            self._armed_trim = armed
+            self.show_message(f"This is {self.session.environment.name}: press Top and tail again to create "
+                              f"{len(good)} clips there.")
+            return
+        self._armed_trim = None
+        options = self._clip_options()
+        titles = self.sources.model.stream_titles
+        requests = [ClipRequest(plan.asset.id, plan.start_ms, plan.end_ms,
+                                ClipOptions(options.playback_policies, options.video_quality, options.mp4,
+                                            options.title or source_label(plan.asset, titles), options.passthrough))
+                    for plan in good]
+        try:
+            self.session.jobs.submit(requests)
+        except ValueError as exc:
+            self.show_message(str(exc))
+            return
+        note = f" Skipped: {' '.join(skipped)}" if skipped else ""
+        self.show_message(f"{len(good)} top-and-tail clips queued.{note}")
 
     def _clip_options(self) -> ClipOptions:
         return ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
@@ -591,7 +641,7 @@ class MainWindow(QMainWindow):
         self.mp4_box.setChecked(bool(self.settings.value("clip/mp4", False, type=bool)))
         self.editor.format_box.setCurrentIndex(
             max(self.editor.format_box.findData(self.settings.value("editor/display", "hms")), 0))
-        self._show_recent()
+        self.sources.set_recent(self._recent())
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
