@@ -90,7 +90,8 @@ def test_live_streams_list_their_recordings_and_filter_the_assets(qapp: QApplica
             top = tree.topLevelItem(0)
             assert top is not None
             assert top.text(0).startswith("● Town hall")
-            children = [top.child(i).text(0)  # type: ignore[union-attr].split("  ")[0] for i in range(top.childCount())]
+            children = [top.child(i).text(0).split("  ")[0]  # type: ignore[union-attr]
+                        for i in range(top.childCount())]
             assert children == ["● Recording now", "Yesterday", "Last week"]
             assert _titles(window)[0] == "● LIVE  Town hall recording"  # untitled: named after its stream
             recording = window.sources.model.find(top.child(0).data(0, ASSET_ID_ROLE))  # type: ignore[union-attr]
