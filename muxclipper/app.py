@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("muxclipper")
 DEMO_RECORDING = "muxclipper-demo:live-event"
 SMOKE_TIMEOUT_S = 60.0
+FIRST_PAINT_WAIT_S = 1.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,17 +107,26 @@ async def run_window(args: argparse.Namespace, environment: Environment, colour:
 
     from muxclipper.qt.main_window import MainWindow
     from muxclipper.services import paths
-    from muxclipper.services.session import open_session
 
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
+    # Paint the window first; the network side (httpx, TLS set-up, the job store) is imported and opened
+    # after, while the user already sees where things will be.
+    window = MainWindow(environment, colour, confirm_create=confirm)
+    painted, closed = asyncio.Event(), asyncio.Event()
+    window.painted.connect(painted.set)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.lastWindowClosed.connect(closed.set)
+    window.show()
+    try:
+        await asyncio.wait_for(painted.wait(), FIRST_PAINT_WAIT_S)
+    except asyncio.TimeoutError:
+        pass  # started minimised, or a compositor that holds the first frame: carry on
+    from muxclipper.services.session import open_session
+
     async with open_session(environment, jobs_db) as session:
-        window = MainWindow(session, colour, confirm_create=confirm)
-        window.show()
+        window.attach(session)
         window.start()
-        closed = asyncio.Event()
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        app.lastWindowClosed.connect(closed.set)
         try:
             if args.source:
                 window.open_text(args.source)

@@ -21,37 +21,13 @@ from muxclipper.core.models import Asset, AssetPage, ClipRequest, LiveStream, Pl
 from muxclipper.core.sources import SourceRef
 from muxclipper.mux import wire
 from muxclipper.mux.budget import RateBudget
+from muxclipper.mux.endpoints import DEFAULT_API, DEFAULT_IMAGE, DEFAULT_STREAM, Credentials, Endpoints
 from muxclipper.mux.errors import (
     ApiConnectionError, ApiError, ApiTimeoutError, MuxError, NotFoundError, ResponseFormatError, for_status,
 )
 from muxclipper.mux.retry import RETRY_STATUSES, SAFE_METHODS, RetryPolicy, parse_retry_after
 
-DEFAULT_API = "https://api.mux.com"
-DEFAULT_STREAM = "https://stream.mux.com"
-DEFAULT_IMAGE = "https://image.mux.com"
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    api: str = DEFAULT_API
-    stream: str = DEFAULT_STREAM
-    image: str = DEFAULT_IMAGE
-
-    @classmethod
-    def for_origin(cls, origin: str) -> Endpoints:
-        """A self-hosted emulator serves the three hosts from one origin."""
-        origin = origin.rstrip("/")
-        return cls(origin, f"{origin}/stream", f"{origin}/image")
-
-
-@dataclass(frozen=True)
-class Credentials:
-    token_id: str
-    token_secret: str
-
-    def __repr__(self) -> str:  # keep the secret out of logs and tracebacks
-        return f"Credentials(token_id={self.token_id!r}, token_secret=<hidden>)"
-
+__all__ = ["DEFAULT_API", "DEFAULT_IMAGE", "DEFAULT_STREAM", "Credentials", "Endpoints", "MuxClient"]
 
 class MuxClient:
     def __init__(self, http: httpx.AsyncClient, credentials: Credentials, endpoints: Endpoints | None = None,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from muxclipper.mux.errors import ApiConnectionError, ResponseFormatError
 from muxclipper.mux.wire import seconds_to_ms
@@ -38,6 +39,8 @@ def storyboard_from_json(data: Any) -> Storyboard:
 
 async def fetch_storyboard(http: httpx.AsyncClient, json_url: str) -> tuple[Storyboard, bytes]:
     """The storyboard and its sprite's bytes (two plain GETs to the image host)."""
+    import httpx  # the timeline imports this module for Storyboard; it should not pay for httpx
+
     try:
         response = await http.get(json_url)
         response.raise_for_status()

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import jwt
-
-from muxclipper.mux.client import Endpoints
+from muxclipper.mux.endpoints import Endpoints
 
 AUDIENCE = {"video": "v", "thumbnail": "t", "storyboard": "s", "gif": "g"}
 
@@ -48,6 +46,8 @@ class PlaybackUrls:
             raise ValueError("signed playback needs a signing key in the environment's settings")
         payload = {"sub": playback_id, "aud": AUDIENCE[audience], "exp": int(self._now() + self.lifetime_s),
                    **(claims or {})}
+        import jwt  # with cryptography, ~70 ms: only environments with signing keys pay it, when signing
+
         return jwt.encode(payload, self.signing_key.pem(), algorithm="RS256",
                           headers={"kid": self.signing_key.key_id})
 

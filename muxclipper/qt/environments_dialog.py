@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from muxclipper.mux.client import DEFAULT_API, Credentials
+from muxclipper.mux.endpoints import DEFAULT_API, Credentials
 from muxclipper.services.connection_check import ConnectionReport
 from muxclipper.services.credentials import KeyringUnavailableError, SessionSecrets
 from muxclipper.services.environment import Environment, endpoints_for

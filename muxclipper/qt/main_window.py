@@ -10,9 +10,8 @@ import functools
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QPixmap, QShortcut,
@@ -31,7 +30,6 @@ from muxclipper.core.segments import Segment
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import exact_rate, format_ms
 from muxclipper.core.top_and_tail import top_and_tail
-from muxclipper.mux.storyboard import fetch_storyboard
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
@@ -40,7 +38,10 @@ from muxclipper.qt.sources_model import source_label
 from muxclipper.qt.sources_panel import SourcesPanel
 from muxclipper.qt.timeline import tiles_from_storyboard
 from muxclipper.services import paths
-from muxclipper.services.session import Session
+from muxclipper.services.environment import Environment
+
+if TYPE_CHECKING:
+    from muxclipper.services.session import Session
 
 log = logging.getLogger(__name__)
 LIVE_POLL_MS = 2000
@@ -49,18 +50,26 @@ THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must n
 
 
 class MainWindow(QMainWindow):
-    """Signals:
+    """The window of one environment. Given a :class:`Session` it is ready at once; given just the
+    :class:`Environment` it can be shown first and the session attached when open (start-up paints the
+    window before importing and opening the network side).
+
+    Signals:
         source_opened(object): an :class:`Asset` is in the editor.
         frame_on_screen(int): the editor shows a frame (index in the source).
+        painted(): the window was painted for the first time.
     """
 
     source_opened = Signal(object)
     frame_on_screen = Signal(int)
+    painted = Signal()
+    session: Session
 
-    def __init__(self, session: Session, colour: str = "#1565c0", *, confirm_create: bool = False,
+    def __init__(self, session: Session | Environment, colour: str = "#1565c0", *, confirm_create: bool = False,
                  settings: QSettings | None = None) -> None:
         super().__init__()
-        self.session = session
+        self.environment = session if isinstance(session, Environment) else session.environment
+        self._painted = False
         self.confirm_create = confirm_create
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._armed_range: MarkedRange | None = None
@@ -69,10 +78,9 @@ class MainWindow(QMainWindow):
         self._sources_generation = 0  # pages that arrive after the list was reset are dropped
         self._live_filter: str | None = None
         self._thumbnail_slots = asyncio.Semaphore(THUMBNAIL_FETCHES)
-        self.setWindowTitle(f"muxclipper — {session.environment.name}")
+        self.setWindowTitle(f"muxclipper — {self.environment.name}")
         self.bridge = Bridge(self)
         self.asset: Asset | None = None
-        self._http = httpx.AsyncClient(timeout=30)  # stream and image hosts: never credentials
         self._build(colour)
         self._live_timer = QTimer(self)
         self._live_timer.setInterval(LIVE_POLL_MS)
@@ -83,19 +91,40 @@ class MainWindow(QMainWindow):
         self.editor.range_changed.connect(self._on_editor_range_changed)
         self.editor.stills_requested.connect(self._on_editor_stills_requested)
         self.editor.player.frame_shown.connect(lambda frame, ms: self.frame_on_screen.emit(frame))
-        session.jobs.updates.add(self.jobs_model.upsert)
-        session.jobs.updates.add(self._notify)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
             self.tray.show()
         self._restore_settings()
+        if isinstance(session, Environment):
+            self._set_working(False)
+            self.show_message(f"Connecting to {self.environment.name}…")
+        else:
+            self.attach(session)
+
+    def _set_working(self, enabled: bool) -> None:
+        """Nothing can be clicked before there is a session to act through."""
+        for widget in (self.editor, *(dock.widget() for dock in self.findChildren(QDockWidget))):
+            widget.setEnabled(enabled)
+
+    def attach(self, session: Session) -> None:
+        self.session = session
+        self._set_working(True)
+        self.show_message("")
+        session.jobs.updates.add(self.jobs_model.upsert)
+        session.jobs.updates.add(self._notify)
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
 
     # ------------------------------------------------------------------ layout
     def _build(self, colour: str) -> None:
         toolbar = QToolBar("Environment", self)
         toolbar.setObjectName("environment-toolbar")
-        self.badge = QLabel(f"  {self.session.environment.name}  ", self)
+        self.badge = QLabel(f"  {self.environment.name}  ", self)
         self.badge.setAccessibleName("Environment")
         self.badge.setStyleSheet(f"background: {colour}; color: white; border-radius: 3px; font-weight: bold;")
         toolbar.addWidget(self.badge)
@@ -160,7 +189,7 @@ class MainWindow(QMainWindow):
         self.segments.message.connect(self.show_message)
         self._dock("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self.jobs_model = ClipJobsModel({self.session.environment.key: self.session.environment.name})
+        self.jobs_model = ClipJobsModel({self.environment.key: self.environment.name})
         self.jobs_filter = QSortFilterProxyModel(self)
         self.jobs_filter.setSourceModel(self.jobs_model)
         self.jobs_filter.setFilterKeyColumn(0)  # the source asset id
@@ -210,7 +239,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ start
     def start(self) -> None:
-        self.jobs_model.set_jobs(self.session.repo.all(self.session.environment.key, limit=500))
+        self.jobs_model.set_jobs(self.session.repo.all(self.environment.key, limit=500))
         self.session.jobs.resume()
         self.load_sources()
 
@@ -266,6 +295,8 @@ class MainWindow(QMainWindow):
 
     async def _fetch_thumbnail(self, url: str) -> bytes | None:
         """A list decoration: a missing one is not worth a message."""
+        import httpx  # loaded with the session by now
+
         async with self._thumbnail_slots:
             try:
                 return await self._fetch_bytes(url)
@@ -281,13 +312,13 @@ class MainWindow(QMainWindow):
     RECENT_LIMIT = 10
 
     def _recent(self) -> list[list[str]]:
-        value = self.settings.value(f"sources/recent/{self.session.environment.key}")
+        value = self.settings.value(f"sources/recent/{self.environment.key}")
         return [list(pair) for pair in value] if isinstance(value, list) else []
 
     def _remember_source(self, asset: Asset) -> None:
         label = asset.title or asset.id
         recent = [[asset.id, label]] + [p for p in self._recent() if p[0] != asset.id]
-        self.settings.setValue(f"sources/recent/{self.session.environment.key}", recent[: self.RECENT_LIMIT])
+        self.settings.setValue(f"sources/recent/{self.environment.key}", recent[: self.RECENT_LIMIT])
         self.sources.set_recent(self._recent())
 
     # ------------------------------------------------------------------ opening
@@ -334,7 +365,9 @@ class MainWindow(QMainWindow):
             url = f"{self.session.urls.endpoints.stream}/{public.id}/text/{track.id}.vtt"
             self.bridge.run(self._fetch_bytes(url),
                             lambda data: self.editor.set_captions(parse_vtt(data.decode("utf-8", "replace"))))
-        self.bridge.run(fetch_storyboard(self._http, self.session.urls.storyboard(public.id)),
+        from muxclipper.mux.storyboard import fetch_storyboard  # with httpx: not before the first paint
+
+        self.bridge.run(fetch_storyboard(self.session.http, self.session.urls.storyboard(public.id)),
                         lambda loaded: self.editor.set_storyboard(*tiles_from_storyboard(*loaded)))
         self._filter_jobs()
         self._remember_source(asset)
@@ -377,7 +410,7 @@ class MainWindow(QMainWindow):
                 self.bridge.run(self._fetch_bytes(url), functools.partial(self._show_still, name))
 
     async def _fetch_bytes(self, url: str) -> bytes:
-        response = await self._http.get(url)
+        response = await self.session.http.get(url)  # the stream and image hosts: never credentials
         response.raise_for_status()
         return response.content
 
@@ -413,7 +446,7 @@ class MainWindow(QMainWindow):
                 return
         if self.confirm_create and self._armed_batch != segments:
             self._armed_batch = segments
-            self.show_message(f"This is {self.session.environment.name}: press Create all again to create "
+            self.show_message(f"This is {self.environment.name}: press Create all again to create "
                               f"{len(segments)} clips there.")
             return
         self._armed_batch = None
@@ -439,7 +472,7 @@ class MainWindow(QMainWindow):
         armed = (tuple(plan.asset.id for plan in good), head_ms, tail_ms)
         if self.confirm_create and self._armed_trim != armed:
             self._armed_trim = armed
-            self.show_message(f"This is {self.session.environment.name}: press Top and tail again to create "
+            self.show_message(f"This is {self.environment.name}: press Top and tail again to create "
                               f"{len(good)} clips there.")
             return
         self._armed_trim = None
@@ -474,7 +507,7 @@ class MainWindow(QMainWindow):
         if self.confirm_create and self._armed_range != marked:
             # Production asks twice, without a modal dialog: the second Ctrl+Enter creates.
             self._armed_range = marked
-            self.show_message(f"This is {self.session.environment.name}: press Create (Ctrl+Enter) again to "
+            self.show_message(f"This is {self.environment.name}: press Create (Ctrl+Enter) again to "
                               "create the clip there.")
             return
         self._armed_range = None
@@ -659,7 +692,7 @@ class MainWindow(QMainWindow):
         self._live_timer.stop()
         self.editor.player.unload()
         self.bridge.cancel_all()
-        await self._http.aclose()
+        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
 
     def closeEvent(self, event: Any) -> None:
         self.save_settings()

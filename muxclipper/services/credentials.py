@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-import keyring
-import keyring.backend
-import keyring.errors
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 log = logging.getLogger(__name__)
 SERVICE = "muxclipper"
@@ -44,6 +46,13 @@ def _advice() -> str:
         " Or keep the credentials for this run only (they are forgotten when muxclipper quits).")
 
 
+def _errors() -> ModuleType:
+    """keyring is imported when a secret is first used, not while the window opens."""
+    import keyring.errors
+
+    return keyring.errors
+
+
 class KeyringSecrets:
     """Secrets under the service name ``muxclipper``, one entry per ``name``."""
 
@@ -52,15 +61,20 @@ class KeyringSecrets:
 
     @property
     def backend(self) -> keyring.backend.KeyringBackend:
-        return self._backend or keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        import keyring
+
+        return keyring.get_keyring()
 
     def _fail(self, action: str, exc: Exception) -> KeyringUnavailableError:
+        errors = _errors()
         kind = type(exc).__name__
         # The exception text may name the item but never holds the secret; log the class only.
         log.warning("keyring %s failed: %s", action, kind)
-        if isinstance(exc, keyring.errors.NoKeyringError):
+        if isinstance(exc, errors.NoKeyringError):
             what = "No keyring is available to keep the Mux secret safely."
-        elif isinstance(exc, keyring.errors.KeyringLocked):
+        elif isinstance(exc, errors.KeyringLocked):
             what = "The keyring is locked."
         else:
             what = f"The keyring refused to {action} the Mux secret ({kind})."
@@ -69,28 +83,28 @@ class KeyringSecrets:
     def get(self, name: str) -> str | None:
         try:
             return self.backend.get_password(SERVICE, name)
-        except (keyring.errors.KeyringError, OSError) as exc:
+        except (_errors().KeyringError, OSError) as exc:
             raise self._fail("read", exc) from None
 
     def set(self, name: str, secret: str) -> None:
         try:
             self.backend.set_password(SERVICE, name, secret)
-        except (keyring.errors.KeyringError, OSError) as exc:
+        except (_errors().KeyringError, OSError) as exc:
             raise self._fail("store", exc) from None
 
     def delete(self, name: str) -> None:
         try:
             self.backend.delete_password(SERVICE, name)
-        except keyring.errors.PasswordDeleteError:
+        except _errors().PasswordDeleteError:
             pass  # already gone
-        except (keyring.errors.KeyringError, OSError) as exc:
+        except (_errors().KeyringError, OSError) as exc:
             raise self._fail("delete", exc) from None
 
     def check(self) -> None:
         """Raise :class:`KeyringUnavailableError` now rather than at the first secret."""
         backend = self.backend
         if backend.priority <= 0 or type(backend).__module__.startswith("keyring.backends.fail"):
-            raise self._fail("open", keyring.errors.NoKeyringError())
+            raise self._fail("open", _errors().NoKeyringError())
 
 
 class SessionSecrets:

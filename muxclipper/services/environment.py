@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from muxclipper.mux.client import DEFAULT_API, Credentials, Endpoints
+from muxclipper.mux.endpoints import DEFAULT_API, Credentials, Endpoints
 
 
 class EnvironmentError_(ValueError):

@@ -22,6 +22,7 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 @dataclass
 class Session:
     environment: Environment
+    http: httpx.AsyncClient  # carries no credentials: MuxClient adds them to API requests only
     client: MuxClient
     jobs: ClipJobService
     repo: JobRepository
@@ -37,7 +38,7 @@ async def open_session(environment: Environment, jobs_db: Path,
             client = MuxClient(http, environment.credentials, environment.endpoints, budget=RateBudget())
             jobs = ClipJobService(environment.key, client, repo)
             try:
-                yield Session(environment, client, jobs, repo, PlaybackUrls(environment.endpoints))
+                yield Session(environment, http, client, jobs, repo, PlaybackUrls(environment.endpoints))
             finally:
                 await jobs.close()
     finally:

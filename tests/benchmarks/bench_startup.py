@@ -1,0 +1,181 @@
+"""Benchmark: start-up and responsiveness of the main window (issue 7).
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_startup [--runs 5]``.
+
+Prints, against a local emulator:
+- launch → window painted, for a bare PySide6 QMainWindow and for muxclipper, in the same run;
+- launch → first frame of a source named on the command line (``muxclipper --smoke-test URL``);
+- the event loop's longest stall while the window lists 5,000 assets (scrolled to the end, page by page)
+  and follows 500 clip jobs to ready.
+Goals: window ≤ 0.4 s, first frame ≤ 0.6 s, stall ≤ 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from muxclipper.emulator import EmulatorConfig, EmulatorServer
+from muxclipper.emulator.config import DEMO_TOKEN
+from tests.benchmarks.machine import describe
+
+SOURCE = "emulator://generated?duration=30&fps=30&width=640&height=360&label=START"
+ASSETS, JOBS = 5_000, 500
+
+
+def child_env(tmp: Path) -> dict[str, str]:
+    return {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "MUX_TOKEN_ID": DEMO_TOKEN.id, "MUX_TOKEN_SECRET": DEMO_TOKEN.secret,
+            "MUXCLIPPER_DATA_DIR": str(tmp / "data"), "MUXCLIPPER_CONFIG_DIR": str(tmp / "config"),
+            "MUXCLIPPER_LOG_DIR": str(tmp / "log")}
+
+
+def time_to_line(command: list[str], prefix: str, env: dict[str, str]) -> float:
+    """Seconds from launching ``command`` to the moment it prints a line starting with ``prefix``."""
+    started = time.time()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert child.stdout is not None
+    try:
+        for line in child.stdout:
+            if line.startswith(prefix):
+                if line.startswith("painted "):
+                    return float(line.split()[1]) - started
+                return time.time() - started
+        raise RuntimeError(f"{command} ended without printing {prefix!r}")
+    finally:
+        child.kill()
+        child.wait()
+
+
+def wait_ready(client: httpx.Client, asset_id: str) -> dict[str, object]:
+    for _ in range(600):
+        asset = client.get(f"/video/v1/assets/{asset_id}").json()["data"]
+        if asset["status"] != "preparing":
+            return dict(asset)
+        time.sleep(0.1)
+    raise TimeoutError(asset_id)
+
+
+def startup(server: EmulatorServer, runs: int, tmp: Path) -> dict[str, list[float]]:
+    api = httpx.Client(base_url=server.url, auth=(DEMO_TOKEN.id, DEMO_TOKEN.secret), timeout=60)
+    created = api.post("/video/v1/assets", json={"inputs": [{"url": SOURCE}], "playback_policies": ["public"]})
+    asset = wait_ready(api, created.json()["data"]["id"])
+    playback = asset["playback_ids"][0]["id"]  # type: ignore[index]
+    api.close()
+    env = child_env(tmp)
+    probe = [sys.executable, "-m", "tests.benchmarks.startup_probe"]
+    commands = {
+        "bare PySide6 window painted": (probe + ["bare"], "painted "),
+        "muxclipper window painted": (probe + ["muxclipper", "--api-base-url", server.url], "painted "),
+        "muxclipper first frame of a source on the command line": (
+            [sys.executable, "-m", "muxclipper", "--smoke-test", "--api-base-url", server.url,
+             f"https://stream.mux.com/{playback}.m3u8"], "smoke test passed"),
+    }
+    for command, prefix in commands.values():  # warm the disk cache: every run then starts alike
+        time_to_line(command, prefix, env)
+    found: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):  # interleaved, so a busy moment of the machine hits all three
+        for name, (command, prefix) in commands.items():
+            found[name].append(time_to_line(command, prefix, env))
+    return found
+
+
+def stall(server: EmulatorServer, tmp: Path) -> tuple[float, float, float, int]:
+    """In process: the window lists every asset and follows the jobs; a 5 ms timer measures its lateness."""
+    import qasync
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from muxclipper.core.jobs import JobState
+    from muxclipper.core.models import ClipRequest
+    from muxclipper.mux.client import Credentials, Endpoints
+    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.services.environment import Environment
+    from muxclipper.services.session import open_session
+
+    control = httpx.Client(base_url=server.url, timeout=120)
+    control.put("/_emulator/config", json={"processing_seconds": 20.0})
+    sources = control.post("/_emulator/seed", json={"count": ASSETS, "template": {"title": "Seeded", "duration": 60}})
+    source_ids = sources.json()["data"]["assets"]
+    control.close()
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    gaps: list[float] = []
+
+    async def scenario() -> tuple[float, int]:
+        environment = Environment("Bench", Endpoints.for_origin(server.url),
+                                  Credentials(DEMO_TOKEN.id, DEMO_TOKEN.secret))
+        async with open_session(environment, tmp / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.resize(1400, 900)
+            window.show()
+            window.start()
+            last = time.perf_counter()
+
+            def tick() -> None:
+                nonlocal last
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+            timer = QTimer()
+            timer.setTimerType(Qt.TimerType.PreciseTimer)
+            timer.setInterval(5)
+            timer.timeout.connect(tick)
+            timer.start()
+            started = time.perf_counter()
+            session.jobs.submit([ClipRequest(source_ids[i], 1_000, 6_000) for i in range(JOBS)])
+            model, view = window.sources.model, window.sources.list_view
+            while model.has_more or model.rowCount() < ASSETS:
+                view.scrollToBottom()  # as a user holding End would: each page asked for once
+                await asyncio.sleep(0.05)
+            listed = time.perf_counter() - started
+            jobs = window.jobs_model
+            while jobs.rowCount() < JOBS or any(jobs.job_at(r).state is not JobState.READY
+                                                for r in range(jobs.rowCount())):
+                await asyncio.sleep(0.1)
+            timer.stop()
+            await window.aclose()
+            window.close()
+            return listed, model.rowCount()
+
+    try:
+        listed, rows = loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+    gaps.sort()
+    return gaps[-1] * 1000 - 5, gaps[int(len(gaps) * 0.99)] * 1000 - 5, listed, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    print(f"machine: {describe()}, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        config = EmulatorConfig(rate_limits=None, data_dir=tmp / "emulator", generated_dir=tmp / "generated")
+        with EmulatorServer(config) as server:
+            for what, values in startup(server, args.runs, tmp).items():
+                print(f"{what:<58} median {statistics.median(values) * 1000:6.0f} ms   "
+                      f"runs {', '.join(f'{v * 1000:.0f}' for v in values)}")
+            longest, p99, listed, rows = stall(server, tmp)
+            print(f"{rows} assets listed in {listed:.1f} s and {JOBS} clips followed to ready: longest event-loop "
+                  f"stall {longest:.1f} ms, p99 {p99:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
