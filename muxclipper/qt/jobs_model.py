@@ -21,10 +21,18 @@ class JobRole(IntEnum):
 
 
 class ClipJobsModel(QAbstractTableModel):
+    """Rows are newest first. Kept oldest first underneath, so a job's place never moves when newer ones
+    arrive and an update finds its row at once (500 jobs changing in one poll cost one signal, not 500 scans).
+    """
+
     def __init__(self, environment_names: dict[str, str] | None = None) -> None:
         super().__init__()
-        self._jobs: list[ClipJob] = []
+        self._jobs: list[ClipJob] = []      # oldest first
+        self._where: dict[int | None, int] = {}  # job id -> position in _jobs
         self._names = environment_names or {}
+
+    def _row(self, position: int) -> int:
+        return len(self._jobs) - 1 - position
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._jobs)
@@ -40,7 +48,7 @@ class ClipJobsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._jobs):
             return None
-        job = self._jobs[index.row()]
+        job = self._jobs[self._row(index.row())]
         if role == JobRole.JOB:
             return job
         if role == JobRole.PROGRESS:
@@ -74,18 +82,32 @@ class ClipJobsModel(QAbstractTableModel):
 
     def set_jobs(self, jobs: list[ClipJob]) -> None:
         self.beginResetModel()
-        self._jobs = sorted(jobs, key=lambda j: j.id or 0, reverse=True)
+        self._jobs = sorted(jobs, key=lambda j: j.id or 0)
+        self._where = {job.id: i for i, job in enumerate(self._jobs)}
         self.endResetModel()
 
     def upsert(self, job: ClipJob) -> None:
-        for row, existing in enumerate(self._jobs):
-            if existing.id == job.id:
-                self._jobs[row] = job
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-                return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._jobs.insert(0, job)
-        self.endInsertRows()
+        self.upsert_many([job])
+
+    def upsert_many(self, jobs: list[ClipJob]) -> None:
+        """Changed rows in one ``dataChanged``, new ones in one insertion at the top."""
+        changed: list[int] = []
+        fresh: dict[int | None, ClipJob] = {}
+        for job in jobs:
+            position = self._where.get(job.id)
+            if position is None:
+                fresh[job.id] = job
+            else:
+                self._jobs[position] = job
+                changed.append(self._row(position))
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1))
+        if fresh:
+            self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+            for job in sorted(fresh.values(), key=lambda j: j.id or 0):
+                self._where[job.id] = len(self._jobs)
+                self._jobs.append(job)
+            self.endInsertRows()
 
     def job_at(self, row: int) -> ClipJob:
-        return self._jobs[row]
+        return self._jobs[self._row(row)]

@@ -32,7 +32,8 @@ from muxclipper.core.timecode import exact_rate, format_ms
 from muxclipper.core.top_and_tail import top_and_tail
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor import EditorWidget
-from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
+from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole
+from muxclipper.qt.progress_delegate import ProgressDelegate
 from muxclipper.qt.segments_panel import SegmentsPanel
 from muxclipper.qt.sources_model import source_label
 from muxclipper.qt.sources_panel import SourcesPanel
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LIVE_POLL_MS = 2000
+PROGRESS_COLUMN = COLUMNS.index("Progress")
 THUMBNAIL_WIDTH = 96
 THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
 
@@ -78,6 +80,11 @@ class MainWindow(QMainWindow):
         self._sources_generation = 0  # pages that arrive after the list was reset are dropped
         self._live_filter: str | None = None
         self._thumbnail_slots = asyncio.Semaphore(THUMBNAIL_FETCHES)
+        self._job_updates: dict[int | None, ClipJob] = {}
+        self._job_updates_timer = QTimer(self)
+        self._job_updates_timer.setSingleShot(True)
+        self._job_updates_timer.setInterval(0)
+        self._job_updates_timer.timeout.connect(self._flush_job_updates)
         self.setWindowTitle(f"muxclipper — {self.environment.name}")
         self.bridge = Bridge(self)
         self.asset: Asset | None = None
@@ -111,8 +118,19 @@ class MainWindow(QMainWindow):
         self.session = session
         self._set_working(True)
         self.show_message("")
-        session.jobs.updates.add(self.jobs_model.upsert)
-        session.jobs.updates.add(self._notify)
+        session.jobs.updates.add(self._on_job_update)
+
+    def _on_job_update(self, job: ClipJob) -> None:
+        """Updates arrive in bursts (a batch submitted, a poll that saw 100 clips change): the table and
+        the notifications take each burst at once, after the code that caused it has finished."""
+        self._job_updates[job.id] = job
+        if not self._job_updates_timer.isActive():
+            self._job_updates_timer.start()
+
+    def _flush_job_updates(self) -> None:
+        jobs, self._job_updates = list(self._job_updates.values()), {}
+        self.jobs_model.upsert_many(jobs)
+        self._notify(jobs)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)
@@ -196,6 +214,7 @@ class MainWindow(QMainWindow):
         self.jobs_view = QTableView(self)
         self.jobs_view.setAccessibleName("Clips")
         self.jobs_view.setModel(self.jobs_filter)
+        self.jobs_view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.jobs_view))
         self.jobs_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.jobs_view.doubleClicked.connect(self._on_jobs_view_double_clicked)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -346,13 +365,14 @@ class MainWindow(QMainWindow):
         self.open_text(text.strip().splitlines()[0] if text.strip() else text)
 
     def open_asset(self, asset: Asset) -> None:
-        self.segments.duration_ms = asset.duration_ms or 0
         public = asset.playback_id("public")
         if public is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id and to be "
                               "ready (or recording).")
             return
         self.asset = asset
+        self.segments.set_source(asset.duration_ms, exact_rate(asset.frame_rate), asset.title or asset.id,
+                                 f"mux://assets/{asset.id}")
         self.editor.open_source(self.session.urls.hls(public.id), asset.duration_ms, exact_rate(asset.frame_rate))
         self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms)}"
                           f"{', recording' if asset.is_live else ''}).")
@@ -383,6 +403,7 @@ class MainWindow(QMainWindow):
                 self.asset = asset
                 if asset.duration_ms is not None:
                     self.editor.set_duration(asset.duration_ms)
+                    self.segments.duration_ms = asset.duration_ms
                 if not asset.is_live:
                     self._live_timer.stop()
                     self.show_message("The recording has ended; its full length is on the timeline.")
@@ -650,14 +671,26 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             self.show_message(str(exc))
 
-    def _notify(self, job: ClipJob) -> None:
-        """A tray message when a clip is ready or failed: never a dialog for a routine event."""
-        if job.state in (JobState.READY, JobState.ERRORED, JobState.FAILED):
+    def _notify(self, jobs: list[ClipJob]) -> None:
+        """A tray message when clips are ready or failed (one for a burst): never a dialog for a routine
+        event."""
+        done = [job for job in jobs if job.state in (JobState.READY, JobState.ERRORED, JobState.FAILED)]
+        if not done:
+            return
+        if len(done) == 1:
+            [job] = done
             title = job.options.title or f"Clip #{job.id}"
-            text = "is ready" if job.state is JobState.READY else f"{job.state.value}: {job.error or ''}"
-            self.show_message(f"{title} {text}")
-            if self.tray is not None:
-                self.tray.showMessage("muxclipper", f"{title} {text}")
+            text = f"{title} is ready" if job.state is JobState.READY else f"{title} {job.state.value}: {job.error or ''}"
+        else:
+            ready = sum(job.state is JobState.READY for job in done)
+            failed = len(done) - ready
+            text = ", ".join(filter(None, (f"{ready} clips ready" if ready else "",
+                                           f"{failed} failed (see the Clips table)" if failed else "")))
+        self.show_message(text)
+        if self.tray is not None:
+            icon = QSystemTrayIcon.MessageIcon.Information if all(j.state is JobState.READY for j in done) \
+                else QSystemTrayIcon.MessageIcon.Warning
+            self.tray.showMessage("muxclipper", text, icon)
 
     # ------------------------------------------------------------------ settings
     def _restore_settings(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.core.segments import (
-    Segment, SegmentListError, from_csv, from_youtube_chapters, to_csv, to_youtube_chapters,
+    Segment, SegmentListError, from_csv, from_youtube_chapters, to_csv, to_edl, to_youtube_chapters,
 )
 from muxclipper.core.timecode import format_ms
 
@@ -33,6 +34,9 @@ class SegmentsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.duration_ms = 0
+        self.rate = Fraction(30)
+        self.source_title = ""
+        self.source_ref = ""
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setAccessibleName("Segments")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -86,8 +90,18 @@ class SegmentsPanel(QWidget):
             self.create_all_requested.emit(self.segments())
 
     # ------------------------------------------------------------------ files
+    def set_source(self, duration_ms: int, rate: Fraction, title: str, ref: str) -> None:
+        """The open source: chapters end at its end, an EDL counts its frames and names it."""
+        self.duration_ms, self.rate, self.source_title, self.source_ref = duration_ms, rate, title, ref
+
     def export_to(self, path: Path) -> None:
-        text = to_youtube_chapters(self.segments()) if path.suffix.lower() == ".txt" else to_csv(self.segments())
+        suffix = path.suffix.lower()
+        if suffix == ".txt":
+            text = to_youtube_chapters(self.segments())
+        elif suffix == ".edl":
+            text = to_edl(self.segments(), self.rate, self.source_title or "muxclipper", self.source_ref)
+        else:
+            text = to_csv(self.segments())
         path.write_text(text, encoding="utf-8")
         self.message.emit(f"Exported {self.table.rowCount()} segments to {path}.")
 
@@ -104,7 +118,7 @@ class SegmentsPanel(QWidget):
 
     def _on_export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export segments", "segments.csv",
-                                              "CSV (*.csv);;YouTube chapters (*.txt)")
+                                              "CSV (*.csv);;YouTube chapters (*.txt);;Edit decision list (*.edl)")
         if name:
             self.export_to(Path(name))
 

@@ -15,13 +15,16 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal,
 )
-from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QPixmap
 
 from muxclipper.core.models import Asset, AssetStatus
 from muxclipper.core.timecode import format_ms
 
 Index = QModelIndex | QPersistentModelIndex
 THUMBNAIL_CACHE = 600  # pixmaps kept; a row scrolled far away asks again
+# Text colours with at least 4.5:1 contrast on a light and on a dark list (the system's dark mode).
+LIVE_ON_LIGHT, LIVE_ON_DARK = "#c62828", "#ff8a80"
+MUTED_ON_LIGHT, MUTED_ON_DARK = "#6d6d6d", "#a8a8a8"
 
 
 class SourceRole(IntEnum):
@@ -162,9 +165,12 @@ class SourcesModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(asset)
         if role == Qt.ItemDataRole.ForegroundRole:
+            dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
             if asset.is_live:
-                return QColor("#e53935")
-            return QColor("#9e9e9e") if asset.status is AssetStatus.ERRORED else None
+                return QColor(LIVE_ON_DARK if dark else LIVE_ON_LIGHT)
+            if asset.status is AssetStatus.ERRORED:
+                return QColor(MUTED_ON_DARK if dark else MUTED_ON_LIGHT)
+            return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{source_label(asset, self._stream_titles)}, {asset.status.value}"
         if role == SourceRole.ASSET:

@@ -30,3 +30,18 @@ def test_model_tester_and_display(qtmodeltester: Any) -> None:
     assert rows[0][4] == "Production" and rows[2][5] == "ready" and rows[2][6] == "100 %"
     assert model.data(model.index(0, 0), JobRole.JOB).id == 3
     assert model.headerData(5, Qt.Orientation.Horizontal) == "State"
+
+
+def test_a_burst_of_updates_lands_as_one_insert_and_one_change(qtmodeltester: Any) -> None:
+    model = ClipJobsModel()
+    model.set_jobs([_job(i) for i in range(1, 4)])
+    qtmodeltester.check(model)
+    inserted: list[tuple[int, int]] = []
+    changed: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
+    model.dataChanged.connect(lambda top, bottom, roles: changed.append((top.row(), bottom.row())))
+    model.upsert_many([_job(5), _job(2, JobState.READY, 100.0), _job(4), _job(3, JobState.READY, 100.0)])
+    assert inserted == [(0, 1)] and changed == [(1, 2)]  # rows 1 and 2 were jobs 3 and 2 before the insert
+    assert [model.job_at(r).id for r in range(model.rowCount())] == [5, 4, 3, 2, 1]
+    assert [model.job_at(r).state for r in (2, 3)] == [JobState.READY, JobState.READY]
+    qtmodeltester.check(model)
