@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import functools
+import html
 import json
 import logging
 from pathlib import Path
@@ -27,6 +28,7 @@ from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset, AssetPage, ClipOptions, ClipRequest, LiveStream
 from muxclipper.core.segments import Segment
+from muxclipper.core.source_facts import source_facts
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import exact_rate, format_ms
 from muxclipper.core.top_and_tail import top_and_tail
@@ -188,7 +190,11 @@ class MainWindow(QMainWindow):
         self.instant_field.setAccessibleName("Instant clip URL")
         copy = QPushButton("Copy &instant URL", panel)
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.instant_field.text()))
+        self.facts_label = QLabel("Open a source to see its facts.", panel)
+        self.facts_label.setAccessibleName("Source facts")
+        self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout(panel)
+        form.addRow(self.facts_label)
         form.addRow("Title", self.title_field)
         form.addRow("Quality", self.quality_box)
         form.addRow("Playback", self.policy_box)
@@ -371,6 +377,7 @@ class MainWindow(QMainWindow):
                               "ready (or recording).")
             return
         self.asset = asset
+        self._show_facts(asset)
         self.segments.set_source(asset.duration_ms, exact_rate(asset.frame_rate), asset.title or asset.id,
                                  f"mux://assets/{asset.id}")
         self.editor.open_source(self.session.urls.hls(public.id), asset.duration_ms, exact_rate(asset.frame_rate))
@@ -393,6 +400,11 @@ class MainWindow(QMainWindow):
         self._remember_source(asset)
         self.source_opened.emit(asset)
 
+    def _show_facts(self, asset: Asset) -> None:
+        lines = [f"<b>{html.escape(asset.title or asset.id)}</b>"]
+        lines += [f"{name}: {html.escape(value)}" for name, value in source_facts(asset)]
+        self.facts_label.setText("<br>".join(lines))
+
     def _on_live_timer_timeout(self) -> None:
         if self.asset is None or not self.asset.is_live:
             self._live_timer.stop()
@@ -401,6 +413,7 @@ class MainWindow(QMainWindow):
         def grown(asset: Asset) -> None:
             if self.asset is not None and asset.id == self.asset.id:
                 self.asset = asset
+                self._show_facts(asset)
                 if asset.duration_ms is not None:
                     self.editor.set_duration(asset.duration_ms)
                     self.segments.duration_ms = asset.duration_ms

@@ -41,7 +41,7 @@ def test_a_burst_of_updates_lands_as_one_insert_and_one_change(qtmodeltester: An
     model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
     model.dataChanged.connect(lambda top, bottom, roles: changed.append((top.row(), bottom.row())))
     model.upsert_many([_job(5), _job(2, JobState.READY, 100.0), _job(4), _job(3, JobState.READY, 100.0)])
-    assert inserted == [(0, 1)] and changed == [(1, 2)]  # rows 1 and 2 were jobs 3 and 2 before the insert
+    assert inserted == [(0, 1)] and changed == [(0, 1)]  # jobs 3 and 2 were rows 0 and 1 before the insert
     assert [model.job_at(r).id for r in range(model.rowCount())] == [5, 4, 3, 2, 1]
     assert [model.job_at(r).state for r in (2, 3)] == [JobState.READY, JobState.READY]
     qtmodeltester.check(model)

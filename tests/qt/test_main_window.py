@@ -165,6 +165,8 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
                 await asyncio.sleep(0.5)
             window.open_asset(talk)
             await until(lambda: window.editor.player.current_frame == 0 and window.asset is talk, 10, "the talk")
+            facts = window.facts_label.text()
+            assert "Frame rate: 30 fps" in facts and "Resolution: 640×360" in facts and "Status: ready" in facts
             ranges = [(10_000, 15_000), (100_000, 112_500), (590_000, 600_000)]
             for index, (start, end) in enumerate(ranges):
                 window.editor.edit_range(window.editor.timeline.marked.cleared().with_in(start).with_out(end))

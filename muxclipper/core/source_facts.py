@@ -1,0 +1,19 @@
+"""What a producer checks about a source before cutting it, as short lines for the window."""
+
+from __future__ import annotations
+
+from muxclipper.core.models import Asset
+from muxclipper.core.timecode import exact_rate, format_ms
+
+
+def source_facts(asset: Asset) -> list[tuple[str, str]]:
+    rate = exact_rate(asset.frame_rate) if asset.frame_rate else None
+    facts = [
+        ("Duration", (format_ms(asset.duration_ms) if asset.duration_ms is not None else "unknown")
+         + (" so far (recording)" if asset.is_live else "")),
+        ("Frame rate", f"{float(rate):.3f}".rstrip("0").rstrip(".") + " fps" if rate else "unknown"),
+        ("Resolution", f"{asset.width}×{asset.height}" if asset.width and asset.height else "unknown"),
+        ("Status", asset.status.value + (", recording" if asset.is_live else "")),
+        ("Captions", ", ".join(f"{t.name} ({t.language_code})" for t in asset.text_tracks) or "none"),
+    ]
+    return facts
