@@ -53,6 +53,11 @@ THUMBNAIL_WIDTH = 96
 THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
 
 
+def _trimmed_title(typed: str | None, source: str) -> str:
+    """Several recordings trimmed at once: a typed title names the batch, each clip keeps its source's name."""
+    return f"{typed} — {source}" if typed else source
+
+
 class MainWindow(QMainWindow):
     """The window of one environment. Given a :class:`Session` it is ready at once; given just the
     :class:`Environment` it can be shown first and the session attached when open (start-up paints the
@@ -514,7 +519,8 @@ class MainWindow(QMainWindow):
         titles = self.sources.model.stream_titles
         requests = [ClipRequest(plan.asset.id, plan.start_ms, plan.end_ms,
                                 ClipOptions(options.playback_policies, options.video_quality, options.mp4,
-                                            options.title or source_label(plan.asset, titles), options.passthrough))
+                                            _trimmed_title(options.title, source_label(plan.asset, titles)),
+                                            options.passthrough))
                     for plan in good]
         try:
             self.session.jobs.submit(requests)

@@ -196,6 +196,7 @@ def test_top_and_tail_clips_each_selected_recording(qapp: QApplication, emu: Emu
             assert not panel.trim_button.isEnabled()
             panel.select_rows([0, 1, 2, 3])
             assert panel.trim_button.text() == "Top and &tail 4 selected"
+            window.title_field.setText("Replay")
             panel.head_box.setValue(5)
             panel.tail_box.setValue(2.5)
             panel.trim_button.click()
@@ -205,8 +206,8 @@ def test_top_and_tail_clips_each_selected_recording(qapp: QApplication, emu: Emu
             assert "Match 4 is preparing, not ready" in message and "Match 3 is 00:00:06.000 long" in message
             jobs = sorted((window.jobs_model.job_at(r) for r in range(2)), key=lambda j: j.options.title or "")
             assert [(j.options.title, j.start_ms, j.end_ms) for j in jobs] == [
-                ("Match 1", 5_000, 57_520),  # 57.5 s is half-way through frame 1437: rounds up, as marks do
-                ("Match 2", 5_005, 87_488)]  # 29.97 fps: both cuts on frame starts
+                ("Replay — Match 1", 5_000, 57_520),  # 57.5 s is half-way through frame 1437: rounds up
+                ("Replay — Match 2", 5_005, 87_488)]  # 29.97 fps: both cuts on frame starts
             await until(lambda: all(window.jobs_model.job_at(r).state is JobState.READY for r in range(2)), 20,
                         "both clips ready")
             await window.aclose()
