@@ -8,6 +8,7 @@ import asyncio
 import csv
 import functools
 import html
+from dataclasses import replace
 import json
 import logging
 from pathlib import Path
@@ -373,7 +374,7 @@ class MainWindow(QMainWindow):
         data = event.mimeData()
         text = data.urls()[0].toString() if data.hasUrls() else data.text()
         event.acceptProposedAction()
-        self.open_text(text.strip().splitlines()[0] if text.strip() else text)
+        self.open_text((text.strip().splitlines() or [""])[0])  # a cell dragged out of a sheet ends in a newline
 
     def open_asset(self, asset: Asset) -> None:
         public = asset.playback_id("public")
@@ -490,9 +491,8 @@ class MainWindow(QMainWindow):
             return
         self._armed_batch = None
         options = self._clip_options()
-        requests = [ClipRequest(self.asset.id, s.start_ms, s.end_ms,
-                                ClipOptions(options.playback_policies, options.video_quality, options.mp4,
-                                            s.label, options.passthrough)) for s in segments]
+        requests = [ClipRequest(self.asset.id, s.start_ms, s.end_ms, replace(options, title=s.label))
+                    for s in segments]
         try:
             jobs = self.session.jobs.submit(requests)
         except ValueError as exc:
@@ -518,9 +518,7 @@ class MainWindow(QMainWindow):
         options = self._clip_options()
         titles = self.sources.model.stream_titles
         requests = [ClipRequest(plan.asset.id, plan.start_ms, plan.end_ms,
-                                ClipOptions(options.playback_policies, options.video_quality, options.mp4,
-                                            _trimmed_title(options.title, source_label(plan.asset, titles)),
-                                            options.passthrough))
+                                replace(options, title=_trimmed_title(options.title, source_label(plan.asset, titles))))
                     for plan in good]
         try:
             self.session.jobs.submit(requests)

@@ -93,13 +93,6 @@ class SourcesModel(QAbstractListModel):
             self._rows[asset.id] = len(self._assets)
             self._assets.append(asset)
 
-    def update_asset(self, asset: Asset) -> None:
-        row = self._rows.get(asset.id)
-        if row is not None:
-            self._assets[row] = asset
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
-
     @property
     def has_more(self) -> bool:
         return self._cursor is not None
