@@ -7,9 +7,7 @@ keyring, no account) and opens the window on the live event's recording.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import logging.handlers
 import os
 import sys
 import time
@@ -20,6 +18,8 @@ from typing import TYPE_CHECKING
 from muxclipper import __version__
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from muxclipper.emulator import EmulatorServer
     from muxclipper.qt.main_window import MainWindow
     from muxclipper.services.environment import Environment
@@ -65,6 +65,8 @@ def log_file() -> Path:
 
 
 def setup_logging(level: str) -> Path:
+    import logging.handlers
+
     path = log_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
@@ -92,6 +94,8 @@ def choose_environment(args: argparse.Namespace) -> tuple[Environment, str, bool
 
 async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | None:
     """The demo keynote's asset id once it is ready (its media is made on first start)."""
+    import asyncio
+
     while time.monotonic() < deadline:
         page = await window.session.client.list_assets_page(limit=100)
         for asset in page.assets:
@@ -110,29 +114,34 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-async def run_window(args: argparse.Namespace, environment: Environment, colour: str, confirm: bool,
-                     server: EmulatorServer | None) -> int:
-    from PySide6.QtWidgets import QApplication
+def show_frame(app: QApplication, window: MainWindow) -> bool:
+    """Show the window's frame and let Qt paint it (at most FIRST_PAINT_WAIT_S: started minimised, or a
+    compositor that holds the first frame, carries on). False if the window was closed meanwhile."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
-    from muxclipper.qt.main_window import MainWindow
-    from muxclipper.services import paths
-
-    jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
-    # Paint the window first; the network side (httpx, TLS set-up, the job store) is imported and opened
-    # after, while the user already sees where things will be.
-    window = MainWindow(environment, colour, confirm_create=confirm)
-    painted, closed = asyncio.Event(), asyncio.Event()
-    window.painted.connect(painted.set)
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    app.lastWindowClosed.connect(closed.set)
+    waiting = QEventLoop()
+    window.painted.connect(waiting.quit)
+    app.lastWindowClosed.connect(waiting.quit)
+    QTimer.singleShot(int(FIRST_PAINT_WAIT_S * 1000), waiting.quit)
     window.show()
-    try:
-        await asyncio.wait_for(painted.wait(), FIRST_PAINT_WAIT_S)
-    except asyncio.TimeoutError:
-        pass  # started minimised, or a compositor that holds the first frame: carry on
+    waiting.exec()
+    window.painted.disconnect(waiting.quit)
+    app.lastWindowClosed.disconnect(waiting.quit)
+    return window.isVisible()
+
+
+async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow) -> int:
+    """After the frame is painted: the panels, then the network side (httpx, TLS set-up, the job store)."""
+    import asyncio
+
+    from muxclipper.services import paths
     from muxclipper.services.session import open_session
 
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    window.build_panels()
+    environment = window.environment
+    jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
     async with open_session(environment, jobs_db) as session:
         window.attach(session)
         window.start()
@@ -166,6 +175,8 @@ async def run_window(args: argparse.Namespace, environment: Environment, colour:
 
 
 async def smoke(window: MainWindow, deadline: float) -> int:
+    import asyncio
+
     shown: list[int] = []
     failures: list[str] = []
     window.frame_on_screen.connect(shown.append)
@@ -210,8 +221,9 @@ def main(argv: Sequence[str]) -> int:
             server.stop()
         return 2
 
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from muxclipper.qt.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -220,11 +232,21 @@ def main(argv: Sequence[str]) -> int:
     # run_window ends on lastWindowClosed itself: Qt quitting the loop first would cut its clean-up short
     # ("Event loop stopped before Future completed").
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     try:
+        # The frame is painted before asyncio, the panels and the network side are even imported: the user
+        # sees the window (and which environment it acts on) at once.
+        window = MainWindow(environment, colour, confirm_create=confirm, panels=False)
+        if not show_frame(app, window):
+            window.save_settings()
+            return 0
+        import asyncio
+
+        import qasync
+
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
         with loop:
-            return int(loop.run_until_complete(run_window(args, environment, colour, confirm, server)))
+            return int(loop.run_until_complete(run_window(args, app, window)))
     finally:
         if server is not None:
             server.stop()

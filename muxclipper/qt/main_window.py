@@ -4,52 +4,51 @@ clips table below. Routine events never open a dialog: results and problems go t
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import functools
 import html
-from dataclasses import replace
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QAction, QDesktopServices, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence, QPixmap, QShortcut,
-)
-from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDockWidget, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMainWindow, QMenu,
-    QPushButton, QSystemTrayIcon, QTableView, QToolBar, QVBoxLayout, QWidget,
-)
+# Start-up paints this window's frame before the panels exist, so this module imports only what the frame
+# needs. Everything else (the panels with QtMultimedia, asyncio, Qt's enum namespaces, each costing tens of
+# milliseconds) is imported by build_panels() or by the method that uses it, once the frame is on screen.
+from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
 
 from muxclipper.core.captions import parse_vtt
 from muxclipper.core.clip_rules import check_range
 from muxclipper.core.jobs import ClipJob, JobState
-from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset, AssetPage, ClipOptions, ClipRequest, LiveStream
 from muxclipper.core.segments import Segment
 from muxclipper.core.source_facts import source_facts
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import exact_rate, format_ms
 from muxclipper.core.top_and_tail import top_and_tail
-from muxclipper.qt.bridge import Bridge
-from muxclipper.qt.editor import EditorWidget
-from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole
-from muxclipper.qt.progress_delegate import ProgressDelegate
-from muxclipper.qt.segments_panel import SegmentsPanel
-from muxclipper.qt.sources_model import source_label
-from muxclipper.qt.sources_panel import SourcesPanel
-from muxclipper.qt.timeline import tiles_from_storyboard
 from muxclipper.services import paths
 from muxclipper.services.environment import Environment
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QMenu, QPushButton, QSystemTrayIcon, QTableView
+
+    from muxclipper.core.marking import MarkedRange
+    from muxclipper.qt.bridge import Bridge
+    from muxclipper.qt.editor import EditorWidget
+    from muxclipper.qt.jobs_model import ClipJobsModel
+    from muxclipper.qt.segments_panel import SegmentsPanel
+    from muxclipper.qt.sources_panel import SourcesPanel
     from muxclipper.services.session import Session
 
 log = logging.getLogger(__name__)
 LIVE_POLL_MS = 2000
-PROGRESS_COLUMN = COLUMNS.index("Progress")
 THUMBNAIL_WIDTH = 96
 THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
 
@@ -61,8 +60,11 @@ def _trimmed_title(typed: str | None, source: str) -> str:
 
 class MainWindow(QMainWindow):
     """The window of one environment. Given a :class:`Session` it is ready at once; given just the
-    :class:`Environment` it can be shown first and the session attached when open (start-up paints the
-    window before importing and opening the network side).
+    :class:`Environment` it can be shown first and the session attached when open.
+
+    Start-up goes further: ``panels=False`` makes only the frame (the environment badge, the status line, the
+    saved size), which paints in a fraction of the time; :meth:`build_panels` then imports and adds the
+    editor, the sources, the clip panel and the clips table, and restores their saved layout.
 
     Signals:
         source_opened(object): an :class:`Asset` is in the editor.
@@ -74,12 +76,33 @@ class MainWindow(QMainWindow):
     frame_on_screen = Signal(int)
     painted = Signal()
     session: Session
+    bridge: Bridge
+    editor: EditorWidget
+    sources: SourcesPanel
+    segments: SegmentsPanel
+    jobs_model: ClipJobsModel
+    jobs_filter: QSortFilterProxyModel
+    jobs_view: QTableView
+    title_field: QLineEdit
+    quality_box: QComboBox
+    policy_box: QComboBox
+    mp4_box: QCheckBox
+    passthrough_field: QLineEdit
+    range_problem: QLabel
+    create_button: QPushButton
+    instant_field: QLineEdit
+    facts_label: QLabel
+    only_this_source: QCheckBox
+    undo_delete_button: QPushButton
+    tray: QSystemTrayIcon | None
 
     def __init__(self, session: Session | Environment, colour: str = "#1565c0", *, confirm_create: bool = False,
-                 settings: QSettings | None = None) -> None:
+                 settings: QSettings | None = None, panels: bool = True) -> None:
         super().__init__()
         self.environment = session if isinstance(session, Environment) else session.environment
         self._painted = False
+        self.panels_built = False
+        self._attached = False
         self.confirm_create = confirm_create
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._armed_range: MarkedRange | None = None
@@ -87,67 +110,21 @@ class MainWindow(QMainWindow):
         self._armed_trim: tuple[tuple[str, ...], int, int] | None = None
         self._sources_generation = 0  # pages that arrive after the list was reset are dropped
         self._live_filter: str | None = None
-        self._thumbnail_slots = asyncio.Semaphore(THUMBNAIL_FETCHES)
         self._job_updates: dict[int | None, ClipJob] = {}
-        self._job_updates_timer = QTimer(self)
-        self._job_updates_timer.setSingleShot(True)
-        self._job_updates_timer.setInterval(0)
-        self._job_updates_timer.timeout.connect(self._flush_job_updates)
-        self.setWindowTitle(f"muxclipper — {self.environment.name}")
-        self.bridge = Bridge(self)
+        self._pending_delete: tuple[ClipJob, QTimer] | None = None
         self.asset: Asset | None = None
-        self._build(colour)
-        self._live_timer = QTimer(self)
-        self._live_timer.setInterval(LIVE_POLL_MS)
-        self._live_timer.timeout.connect(self._on_live_timer_timeout)
-        self.bridge.failed.connect(self.show_message)
-        self.editor.message.connect(self.show_message)
-        self.editor.create_requested.connect(self._on_editor_create_requested)
-        self.editor.range_changed.connect(self._on_editor_range_changed)
-        self.editor.stills_requested.connect(self._on_editor_stills_requested)
-        self.editor.player.frame_shown.connect(lambda frame, ms: self.frame_on_screen.emit(frame))
-        self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(self.windowIcon(), self)
-            self.tray.show()
-        self._restore_settings()
+        self.setWindowTitle(f"muxclipper — {self.environment.name}")
+        self._build_frame(colour)
         if isinstance(session, Environment):
-            self._set_working(False)
             self.show_message(f"Connecting to {self.environment.name}…")
-        else:
+        if panels:
+            self.build_panels()
+        if not isinstance(session, Environment):
             self.attach(session)
 
-    def _set_working(self, enabled: bool) -> None:
-        """Nothing can be clicked before there is a session to act through."""
-        for widget in (self.editor, *(dock.widget() for dock in self.findChildren(QDockWidget))):
-            widget.setEnabled(enabled)
-
-    def attach(self, session: Session) -> None:
-        self.session = session
-        self._set_working(True)
-        self.show_message("")
-        session.jobs.updates.add(self._on_job_update)
-
-    def _on_job_update(self, job: ClipJob) -> None:
-        """Updates arrive in bursts (a batch submitted, a poll that saw 100 clips change): the table and
-        the notifications take each burst at once, after the code that caused it has finished."""
-        self._job_updates[job.id] = job
-        if not self._job_updates_timer.isActive():
-            self._job_updates_timer.start()
-
-    def _flush_job_updates(self) -> None:
-        jobs, self._job_updates = list(self._job_updates.values()), {}
-        self.jobs_model.upsert_many(jobs)
-        self._notify(jobs)
-
-    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            self.painted.emit()
-
-    # ------------------------------------------------------------------ layout
-    def _build(self, colour: str) -> None:
+    def _build_frame(self, colour: str) -> None:
+        """What the first paint shows: the environment (so nobody mistakes production for staging), the status
+        line, the window at its saved size."""
         toolbar = QToolBar("Environment", self)
         toolbar.setObjectName("environment-toolbar")
         self.badge = QLabel(f"  {self.environment.name}  ", self)
@@ -155,7 +132,40 @@ class MainWindow(QMainWindow):
         self.badge.setStyleSheet(f"background: {colour}; color: white; border-radius: 3px; font-weight: bold;")
         toolbar.addWidget(self.badge)
         self.addToolBar(toolbar)
+        self.status = QLabel(self)
+        self.status.setAccessibleName("Messages")
+        self.statusBar().addWidget(self.status, 1)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
 
+    def build_panels(self) -> None:
+        """The editor, the sources, the clip panel, the segments and the clips table, with their saved layout
+        and choices. Disabled until a session is attached."""
+        import asyncio
+
+        from PySide6.QtCore import QSortFilterProxyModel, Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+        from PySide6.QtWidgets import (
+            QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QSystemTrayIcon, QTableView,
+            QVBoxLayout,
+        )
+
+        from muxclipper.qt.bridge import Bridge
+        from muxclipper.qt.editor import EditorWidget
+        from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel
+        from muxclipper.qt.progress_delegate import ProgressDelegate
+        from muxclipper.qt.segments_panel import SegmentsPanel
+        from muxclipper.qt.sources_panel import SourcesPanel
+
+        self._thumbnail_slots = asyncio.Semaphore(THUMBNAIL_FETCHES)
+        self._job_updates_timer = QTimer(self)
+        self._job_updates_timer.setSingleShot(True)
+        self._job_updates_timer.setInterval(0)
+        self._job_updates_timer.timeout.connect(self._flush_job_updates)
+        self.bridge = Bridge(self)
         self.editor = EditorWidget(self)
         self.setCentralWidget(self.editor)
 
@@ -226,7 +236,7 @@ class MainWindow(QMainWindow):
         self.jobs_view = QTableView(self)
         self.jobs_view.setAccessibleName("Clips")
         self.jobs_view.setModel(self.jobs_filter)
-        self.jobs_view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.jobs_view))
+        self.jobs_view.setItemDelegateForColumn(COLUMNS.index("Progress"), ProgressDelegate(self.jobs_view))
         self.jobs_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.jobs_view.doubleClicked.connect(self._on_jobs_view_double_clicked)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -250,14 +260,62 @@ class MainWindow(QMainWindow):
         column.addLayout(row)
         column.addWidget(self.jobs_view)
         self._dock("Clips", clips, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._pending_delete: tuple[ClipJob, QTimer] | None = None
 
-        self.status = QLabel(self)
-        self.status.setAccessibleName("Messages")
-        self.statusBar().addWidget(self.status, 1)
         QShortcut(QKeySequence("Ctrl+L"), self, self.sources.open_field.setFocus)
+        self._live_timer = QTimer(self)
+        self._live_timer.setInterval(LIVE_POLL_MS)
+        self._live_timer.timeout.connect(self._on_live_timer_timeout)
+        self.bridge.failed.connect(self.show_message)
+        self.editor.message.connect(self.show_message)
+        self.editor.create_requested.connect(self._on_editor_create_requested)
+        self.editor.range_changed.connect(self._on_editor_range_changed)
+        self.editor.stills_requested.connect(self._on_editor_stills_requested)
+        self.editor.player.frame_shown.connect(lambda frame, ms: self.frame_on_screen.emit(frame))
+        self.tray = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.show()
+        self.panels_built = True
+        self._restore_settings()
+        self._set_working(self._attached)
+
+    def _set_working(self, enabled: bool) -> None:
+        """Nothing can be clicked before there is a session to act through."""
+        from PySide6.QtWidgets import QDockWidget
+
+        for widget in (self.editor, *(dock.widget() for dock in self.findChildren(QDockWidget))):
+            widget.setEnabled(enabled)
+
+    def attach(self, session: Session) -> None:
+        if not self.panels_built:
+            raise RuntimeError("build_panels() first: the panels are what the session drives")
+        self.session = session
+        self._attached = True
+        self._set_working(True)
+        self.show_message("")
+        session.jobs.updates.add(self._on_job_update)
+
+    def _on_job_update(self, job: ClipJob) -> None:
+        """Updates arrive in bursts (a batch submitted, a poll that saw 100 clips change): the table and
+        the notifications take each burst at once, after the code that caused it has finished."""
+        self._job_updates[job.id] = job
+        if not self._job_updates_timer.isActive():
+            self._job_updates_timer.start()
+
+    def _flush_job_updates(self) -> None:
+        jobs, self._job_updates = list(self._job_updates.values()), {}
+        self.jobs_model.upsert_many(jobs)
+        self._notify(jobs)
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        from PySide6.QtWidgets import QDockWidget
+
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
         dock.setWidget(widget)
@@ -283,6 +341,8 @@ class MainWindow(QMainWindow):
         generation, stream = self._sources_generation, self._live_filter
 
         async def fetch() -> tuple[AssetPage, list[LiveStream]]:
+            import asyncio
+
             return await asyncio.gather(
                 self.session.client.list_assets_page(limit=self.SOURCES_PAGE, live_stream_id=stream),
                 self.session.client.list_live_streams())
@@ -399,6 +459,7 @@ class MainWindow(QMainWindow):
             self.bridge.run(self._fetch_bytes(url),
                             lambda data: self.editor.set_captions(parse_vtt(data.decode("utf-8", "replace"))))
         from muxclipper.mux.storyboard import fetch_storyboard  # with httpx: not before the first paint
+        from muxclipper.qt.timeline import tiles_from_storyboard
 
         self.bridge.run(fetch_storyboard(self.session.http, self.session.urls.storyboard(public.id)),
                         lambda loaded: self.editor.set_storyboard(*tiles_from_storyboard(*loaded)))
@@ -514,6 +575,8 @@ class MainWindow(QMainWindow):
             self.show_message(f"This is {self.environment.name}: press Top and tail again to create "
                               f"{len(good)} clips there.")
             return
+        from muxclipper.qt.sources_model import source_label
+
         self._armed_trim = None
         options = self._clip_options()
         titles = self.sources.model.stream_titles
@@ -558,6 +621,8 @@ class MainWindow(QMainWindow):
         self.show_message(f"Clip #{job.id} queued: {format_ms(marked.start_ms)} – {format_ms(marked.end_ms)}.")
 
     def _on_jobs_view_double_clicked(self, index: Any) -> None:
+        from muxclipper.qt.jobs_model import JobRole
+
         job: ClipJob = index.data(JobRole.JOB)  # the index knows its model (the view's proxy)
         if job.state is JobState.READY and job.asset_id:
             self.open_asset_id(job.asset_id)
@@ -581,10 +646,16 @@ class MainWindow(QMainWindow):
         index = self.jobs_view.indexAt(pos)
         if not index.isValid():
             return
+        from muxclipper.qt.jobs_model import JobRole
+
         menu = self.job_menu(index.data(JobRole.JOB))
         menu.exec(self.jobs_view.viewport().mapToGlobal(pos))
 
     def job_menu(self, job: ClipJob) -> QMenu:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QAction, QDesktopServices
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         play = menu.addAction("&Play in the player")
         play.setEnabled(job.state is JobState.READY)
@@ -655,6 +726,8 @@ class MainWindow(QMainWindow):
 
     def export_clips(self, path: Path) -> None:
         """The clips list as CSV or JSON (by the file's extension), with their playback URLs."""
+        from muxclipper.qt.jobs_model import JobRole
+
         rows = []
         for row in range(self.jobs_filter.rowCount()):
             job: ClipJob = self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
@@ -673,6 +746,8 @@ class MainWindow(QMainWindow):
         self.show_message(f"Exported {len(rows)} clips to {path}.")
 
     def _on_export_clicked(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", "CSV (*.csv);;JSON (*.json)")
         if name:
             self.export_clips(Path(name))
@@ -705,17 +780,15 @@ class MainWindow(QMainWindow):
                                            f"{failed} failed (see the Clips table)" if failed else "")))
         self.show_message(text)
         if self.tray is not None:
+            from PySide6.QtWidgets import QSystemTrayIcon
+
             icon = QSystemTrayIcon.MessageIcon.Information if all(j.state is JobState.READY for j in done) \
                 else QSystemTrayIcon.MessageIcon.Warning
             self.tray.showMessage("muxclipper", text, icon)
 
     # ------------------------------------------------------------------ settings
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        """The docks' layout and the last choices (the window's size was restored with the frame)."""
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -728,6 +801,9 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
+        if not self.panels_built:  # closed while starting: the saved layout and choices stay as they were
+            self.settings.sync()
+            return
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("clip/quality", self.quality_box.currentData())
         self.settings.setValue("clip/policy", self.policy_box.currentData())
@@ -737,15 +813,20 @@ class MainWindow(QMainWindow):
 
     async def aclose(self) -> None:
         self.save_settings()
+        if not self.panels_built:
+            return
         if self.tray is not None:
             self.tray.hide()
         self._live_timer.stop()
         self.editor.player.unload()
         self.bridge.cancel_all()
+        import asyncio
+
         await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
 
-    def closeEvent(self, event: Any) -> None:
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.save_settings()
-        self._live_timer.stop()
-        self.editor.player.unload()
+        if self.panels_built:
+            self._live_timer.stop()
+            self.editor.player.unload()
         super().closeEvent(event)
