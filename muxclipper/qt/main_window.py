@@ -14,21 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # Start-up paints this window's frame before the panels exist, so this module imports only what the frame
-# needs. Everything else (the panels with QtMultimedia, asyncio, Qt's enum namespaces, each costing tens of
-# milliseconds) is imported by build_panels() or by the method that uses it, once the frame is on screen.
+# needs. Everything else (the panels with QtMultimedia, asyncio, Qt's enum namespaces, the core's dataclasses:
+# each costs tens of milliseconds) is imported by build_panels() or by the method that uses it, once the frame
+# is on screen.
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
 
 from muxclipper.core.captions import parse_vtt
 from muxclipper.core.clip_rules import check_range
-from muxclipper.core.jobs import ClipJob, JobState
-from muxclipper.core.models import Asset, AssetPage, ClipOptions, ClipRequest, LiveStream
 from muxclipper.core.segments import Segment
-from muxclipper.core.source_facts import source_facts
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import exact_rate, format_ms
-from muxclipper.core.top_and_tail import top_and_tail
 from muxclipper.services import paths
 from muxclipper.services.environment import Environment
 
@@ -39,7 +36,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QMenu, QPushButton, QSystemTrayIcon, QTableView
 
+    from muxclipper.core.jobs import ClipJob
     from muxclipper.core.marking import MarkedRange
+    from muxclipper.core.models import Asset, AssetPage, ClipOptions, LiveStream
     from muxclipper.qt.bridge import Bridge
     from muxclipper.qt.editor import EditorWidget
     from muxclipper.qt.jobs_model import ClipJobsModel
@@ -233,6 +232,8 @@ class MainWindow(QMainWindow):
         self.jobs_filter = QSortFilterProxyModel(self)
         self.jobs_filter.setSourceModel(self.jobs_model)
         self.jobs_filter.setFilterKeyColumn(0)  # the source asset id
+        # A job's source never changes: updates need no re-filtering (each would call back into Python per row).
+        self.jobs_filter.setDynamicSortFilter(False)
         self.jobs_view = QTableView(self)
         self.jobs_view.setAccessibleName("Clips")
         self.jobs_view.setModel(self.jobs_filter)
@@ -468,6 +469,8 @@ class MainWindow(QMainWindow):
         self.source_opened.emit(asset)
 
     def _show_facts(self, asset: Asset) -> None:
+        from muxclipper.core.source_facts import source_facts
+
         lines = [f"<b>{html.escape(asset.title or asset.id)}</b>"]
         lines += [f"{name}: {html.escape(value)}" for name, value in source_facts(asset)]
         self.facts_label.setText("<br>".join(lines))
@@ -536,6 +539,8 @@ class MainWindow(QMainWindow):
 
     def _on_segments_create_all(self, segments: list[Segment]) -> None:
         """One batch: every clip is saved at once, then sent in order at the POST budget."""
+        from muxclipper.core.models import ClipRequest
+
         if self.asset is None:
             self.show_message("Open a source first.")
             return
@@ -563,6 +568,9 @@ class MainWindow(QMainWindow):
 
     def top_and_tail(self, assets: list[Asset], head_ms: int, tail_ms: int) -> None:
         """One clip per selected recording without its first and last seconds; the rest say why not."""
+        from muxclipper.core.models import ClipRequest
+        from muxclipper.core.top_and_tail import top_and_tail
+
         plans = [top_and_tail(asset, head_ms, tail_ms) for asset in assets]
         good = [plan for plan in plans if plan.problem is None]
         skipped = [str(plan.problem) for plan in plans if plan.problem is not None]
@@ -592,12 +600,16 @@ class MainWindow(QMainWindow):
         self.show_message(f"{len(good)} top-and-tail clips queued.{note}")
 
     def _clip_options(self) -> ClipOptions:
+        from muxclipper.core.models import ClipOptions
+
         return ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
                            video_quality=self.quality_box.currentData(), mp4=self.mp4_box.isChecked(),
                            title=self.title_field.text().strip() or None,
                            passthrough=self.passthrough_field.text().strip() or None)
 
     def _on_editor_create_requested(self, marked: MarkedRange) -> None:
+        from muxclipper.core.models import ClipRequest
+
         if self.asset is None:
             self.show_message("Open a source first.")
             return
@@ -621,6 +633,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"Clip #{job.id} queued: {format_ms(marked.start_ms)} – {format_ms(marked.end_ms)}.")
 
     def _on_jobs_view_double_clicked(self, index: Any) -> None:
+        from muxclipper.core.jobs import JobState
         from muxclipper.qt.jobs_model import JobRole
 
         job: ClipJob = index.data(JobRole.JOB)  # the index knows its model (the view's proxy)
@@ -655,6 +668,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QAction, QDesktopServices
         from PySide6.QtWidgets import QMenu
+
+        from muxclipper.core.jobs import JobState
 
         menu = QMenu(self)
         play = menu.addAction("&Play in the player")
@@ -705,6 +720,8 @@ class MainWindow(QMainWindow):
             self.show_message(f"Clip #{job.id} kept.")
 
     def _commit_delete(self) -> None:
+        from muxclipper.core.jobs import JobState
+
         if self._pending_delete is None:
             return
         job, _ = self._pending_delete
@@ -766,6 +783,8 @@ class MainWindow(QMainWindow):
     def _notify(self, jobs: list[ClipJob]) -> None:
         """A tray message when clips are ready or failed (one for a burst): never a dialog for a routine
         event."""
+        from muxclipper.core.jobs import JobState
+
         done = [job for job in jobs if job.state in (JobState.READY, JobState.ERRORED, JobState.FAILED)]
         if not done:
             return

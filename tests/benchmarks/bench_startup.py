@@ -3,11 +3,15 @@
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_startup [--runs 5]``.
 
 Prints, against a local emulator:
-- launch → window painted, for a bare PySide6 QMainWindow and for muxclipper, in the same run;
+- launch → window painted, for a bare PySide6 QMainWindow and for muxclipper, in the same run, and launch →
+  window ready for input (its panels built, its session open);
 - launch → first frame of a source named on the command line (``muxclipper --smoke-test URL``);
 - the event loop's longest stall while the window lists 5,000 assets (scrolled to the end, page by page)
   and follows 500 clip jobs to ready (seeded as preparing in Mux and in the job store, as after a batch).
-The emulator runs in its own process.
+The emulator runs in its own process. The start-up figures are of muxclipper as a user has it: installed (not
+editable) into a fresh virtualenv with its runtime dependencies only (``pip install .``, ~40 s, made once per run;
+``--python`` reuses an interpreter that has it), with compiled modules. The test venv's extras change them: httpx,
+for one, imports its command line (rich, click, pygments: ~0.1 s) when they are installed.
 Goals: window ≤ 0.4 s, first frame ≤ 0.6 s, stall ≤ 30 ms.
 """
 
@@ -30,21 +34,42 @@ import httpx
 from muxclipper.emulator.config import DEMO_TOKEN
 from tests.benchmarks.machine import describe
 
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = Path(__file__).with_name("startup_probe.py")
 SOURCE = "emulator://generated?duration=30&fps=30&width=640&height=360&label=START"
 ASSETS, JOBS = 5_000, 500
 
 
 def child_env(tmp: Path) -> dict[str, str]:
-    return {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-            "MUX_TOKEN_ID": DEMO_TOKEN.id, "MUX_TOKEN_SECRET": DEMO_TOKEN.secret,
-            "MUXCLIPPER_DATA_DIR": str(tmp / "data"), "MUXCLIPPER_CONFIG_DIR": str(tmp / "config"),
-            "MUXCLIPPER_LOG_DIR": str(tmp / "log")}
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "MUX_TOKEN_ID": DEMO_TOKEN.id, "MUX_TOKEN_SECRET": DEMO_TOKEN.secret,
+           "MUXCLIPPER_DATA_DIR": str(tmp / "data"), "MUXCLIPPER_CONFIG_DIR": str(tmp / "config"),
+           "MUXCLIPPER_LOG_DIR": str(tmp / "log"),
+           # Compiled modules, as an installed app has them (the warm-up run writes them): a sandbox that sets
+           # PYTHONDONTWRITEBYTECODE would otherwise compile muxclipper from source at every start.
+           "PYTHONPYCACHEPREFIX": str(tmp / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def installed_python(tmp: Path) -> str:
+    """A fresh virtualenv with muxclipper installed from this checkout, as a user's ``pip install`` makes it."""
+    venv = tmp / "installed"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    done = subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT)],
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"pip install of {ROOT} failed:\n{done.stderr}")
+    return python
 
 
 def time_to_line(command: list[str], prefix: str, env: dict[str, str]) -> float:
     """Seconds from launching ``command`` to the moment it prints a line starting with ``prefix``."""
     started = time.time()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # Run from elsewhere, so that ``-m muxclipper`` finds the installed package, not this checkout.
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             cwd=env["MUXCLIPPER_DATA_DIR"])
     assert child.stdout is not None
     try:
         for line in child.stdout:
@@ -85,19 +110,22 @@ class Emulator:
         self.process.wait(10)
 
 
-def startup(server: Emulator, runs: int, tmp: Path) -> dict[str, list[float]]:
+def startup(server: Emulator, runs: int, tmp: Path, python: str) -> dict[str, list[float]]:
     api = httpx.Client(base_url=server.url, auth=(DEMO_TOKEN.id, DEMO_TOKEN.secret), timeout=60)
     created = api.post("/video/v1/assets", json={"inputs": [{"url": SOURCE}], "playback_policies": ["public"]})
     asset = wait_ready(api, created.json()["data"]["id"])
     playback = asset["playback_ids"][0]["id"]  # type: ignore[index]
     api.close()
     env = child_env(tmp)
-    probe = [sys.executable, "-m", "tests.benchmarks.startup_probe"]
+    Path(env["MUXCLIPPER_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    probe = [python, str(PROBE)]
     commands = {
         "bare PySide6 window painted": (probe + ["bare"], "painted "),
         "muxclipper window painted": (probe + ["muxclipper", "--api-base-url", server.url], "painted "),
+        "muxclipper window ready for input (panels, session)": (
+            probe + ["muxclipper-ready", "--api-base-url", server.url], "painted "),
         "muxclipper first frame of a source on the command line": (
-            [sys.executable, "-m", "muxclipper", "--smoke-test", "--api-base-url", server.url,
+            [python, "-m", "muxclipper", "--smoke-test", "--api-base-url", server.url,
              f"https://stream.mux.com/{playback}.m3u8"], "smoke test passed"),
     }
     for command, prefix in commands.values():  # warm the disk cache: every run then starts alike
@@ -163,16 +191,31 @@ def stall(server: Emulator, tmp: Path) -> tuple[float, float, float, int]:
             freeze_startup_objects()  # as muxclipper.app does
             # The first paint and the first page are start-up, measured above: the stall is measured after.
             await until_true(lambda: window.sources.model.rowCount() > 0)
-            last = time.perf_counter()
+            last, last_cpu = time.perf_counter(), time.thread_time()
 
             def tick() -> None:
-                nonlocal last
-                now = time.perf_counter()
+                nonlocal last, last_cpu
+                now, cpu = time.perf_counter(), time.thread_time()
                 gaps.append(now - last)
                 if now - last > 0.03 and os.environ.get("BENCH_TRACE"):
-                    print(f"gap {1000 * (now - last):.0f} ms at {now - started:.2f} s", flush=True)
-                last = now
+                    print(f"gap {1000 * (now - last):.0f} ms (this thread ran {1000 * (cpu - last_cpu):.0f} ms of it) "
+                          f"at {now - started:.2f} s", flush=True)
+                last, last_cpu = now, cpu
 
+            if os.environ.get("BENCH_TRACE"):
+                import gc
+
+                collecting: dict[str, float] = {}
+
+                def gc_trace(phase: str, info: dict[str, int]) -> None:
+                    if phase == "start":
+                        collecting["at"] = time.perf_counter()
+                    elif time.perf_counter() - collecting["at"] > 0.01:
+                        print(f"gc generation {info['generation']}: {1000 * (time.perf_counter() - collecting['at']):.0f}"
+                              f" ms, {len(gc.get_objects())} objects tracked, at {time.perf_counter() - started:.2f} s",
+                              flush=True)
+
+                gc.callbacks.append(gc_trace)
             timer = QTimer()
             timer.setTimerType(Qt.TimerType.PreciseTimer)
             timer.setInterval(5)
@@ -204,16 +247,22 @@ def stall(server: Emulator, tmp: Path) -> tuple[float, float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--python", help="an interpreter with muxclipper installed (default: a fresh venv)")
+    parser.add_argument("--only", choices=["startup", "stall"], help="measure just one of the two")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     print(f"machine: {describe()}, QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']}")
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        python = args.python or (installed_python(tmp) if args.only != "stall" else sys.executable)
         server = Emulator(tmp / "emulator")
         try:
-            for what, values in startup(server, args.runs, tmp).items():
-                print(f"{what:<58} median {statistics.median(values) * 1000:6.0f} ms   "
-                      f"runs {', '.join(f'{v * 1000:.0f}' for v in values)}")
+            if args.only != "stall":
+                for what, values in startup(server, args.runs, tmp, python).items():
+                    print(f"{what:<58} median {statistics.median(values) * 1000:6.0f} ms   "
+                          f"runs {', '.join(f'{v * 1000:.0f}' for v in values)}")
+            if args.only == "startup":
+                return
             longest, p99, listed, rows = stall(server, tmp)
             print(f"{rows} assets listed in {listed:.1f} s and {JOBS} clips followed to ready: longest event-loop "
                   f"stall {longest:.1f} ms, p99 {p99:.1f} ms")

@@ -3,6 +3,8 @@
 ``python -m tests.benchmarks.startup_probe bare`` shows an empty QMainWindow (the floor: PySide6 alone);
 ``python -m tests.benchmarks.startup_probe muxclipper ARGS…`` starts muxclipper with ARGS. Either prints
 ``painted <unix time>`` when its main window's ``paintEvent`` first runs, and exits at once.
+``python -m tests.benchmarks.startup_probe muxclipper-ready ARGS…`` prints ``painted <unix time>`` once the window
+is ready for input instead: its panels built and its session attached.
 
 The window's own ``paintEvent`` is wrapped, in both cases alike. An application-wide event filter would be
 simpler but is not neutral: PySide calls it in Python for every event of every widget (and builds a Python
@@ -42,13 +44,22 @@ def main() -> None:
         # first paint anyway.
         from muxclipper.qt.main_window import MainWindow
 
-        painted = MainWindow.paintEvent
+        if which == "muxclipper-ready":
+            attach = MainWindow.attach
 
-        def paint_event(self: MainWindow, event: Any) -> None:
-            painted(self, event)
-            report()
+            def attached(self: MainWindow, session: Any) -> None:
+                attach(self, session)
+                report()
 
-        MainWindow.paintEvent = paint_event  # type: ignore[method-assign]
+            MainWindow.attach = attached  # type: ignore[method-assign]
+        else:
+            painted = MainWindow.paintEvent
+
+            def paint_event(self: MainWindow, event: Any) -> None:
+                painted(self, event)
+                report()
+
+            MainWindow.paintEvent = paint_event  # type: ignore[method-assign]
         from muxclipper.__main__ import main as muxclipper_main
 
         muxclipper_main(args)

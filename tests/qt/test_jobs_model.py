@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions
-from muxclipper.qt.jobs_model import ClipJobsModel, JobRole
+from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole
 
 
 def _job(job_id: int, state: JobState = JobState.PREPARING, progress: float | None = 40.0) -> ClipJob:
@@ -39,9 +39,26 @@ def test_a_burst_of_updates_lands_as_one_insert_and_one_change(qtmodeltester: An
     inserted: list[tuple[int, int]] = []
     changed: list[tuple[int, int]] = []
     model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
-    model.dataChanged.connect(lambda top, bottom, roles: changed.append((top.row(), bottom.row())))
+    model.dataChanged.connect(lambda top, bottom, roles: changed.append(
+        (top.row(), bottom.row(), COLUMNS[top.column()], COLUMNS[bottom.column()])))
     model.upsert_many([_job(5), _job(2, JobState.READY, 100.0), _job(4), _job(3, JobState.READY, 100.0)])
-    assert inserted == [(0, 1)] and changed == [(0, 1)]  # jobs 3 and 2 were rows 0 and 1 before the insert
+    assert inserted == [(0, 1)]
+    # Jobs 3 and 2 were rows 0 and 1 before the insert: one change, of the cells a repaint needs.
+    assert changed == [(0, 1, "State", "Created")]
     assert [model.job_at(r).id for r in range(model.rowCount())] == [5, 4, 3, 2, 1]
     assert [model.job_at(r).state for r in (2, 3)] == [JobState.READY, JobState.READY]
+    qtmodeltester.check(model)
+
+
+def test_progress_repaints_only_the_cells_that_show_it(qtmodeltester: Any) -> None:
+    """Polling moves the progress of every pending clip each second: the rest of their rows stays unpainted,
+    and rows in between that did not change are not part of the change."""
+    model = ClipJobsModel()
+    model.set_jobs([_job(i) for i in range(1, 6)])  # rows: 5 4 3 2 1
+    changed: list[tuple[int, int, str, str]] = []
+    model.dataChanged.connect(lambda top, bottom, roles: changed.append(
+        (top.row(), bottom.row(), COLUMNS[top.column()], COLUMNS[bottom.column()])))
+    model.upsert_many([_job(5, progress=50.0), _job(4, progress=50.0), _job(2, progress=50.0)])
+    assert changed == [(0, 1, "Progress", "Created"), (3, 3, "Progress", "Created")]
+    assert model.data(model.index(3, COLUMNS.index("Progress"))) == "50 %"
     qtmodeltester.check(model)
