@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 _COMMON_RATES = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))
 
@@ -24,6 +25,13 @@ def exact_rate(fps: float | Fraction) -> Fraction:
         return fps
     if fps <= 0:
         raise ValueError("frame rate must be positive")
+    return _rate_of(fps)
+
+
+@lru_cache(maxsize=256)
+def _rate_of(fps: float) -> Fraction:
+    """Cached: a page of assets has a handful of rates, and one shared Fraction each (it is immutable) is one
+    object for the garbage collector instead of one per listed asset."""
     for rate in _COMMON_RATES:
         if abs(float(rate) - fps) < 0.006:
             return rate

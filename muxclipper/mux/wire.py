@@ -7,6 +7,7 @@ would mislead (an asset without ``id`` or ``status``): those raise :class:`Respo
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from muxclipper.core.models import (
@@ -56,6 +57,13 @@ def _playback_ids(items: Any) -> tuple[PlaybackId, ...]:
                  for p in items if isinstance(p, dict) and isinstance(p.get("id"), str))
 
 
+@lru_cache(maxsize=512)
+def _progress(state: str, percent: float | None) -> Progress:
+    """Shared (it is immutable): a list of 5,000 assets holds a few distinct ones, and each object fewer is work
+    fewer for every full garbage collection, which otherwise stalls the window."""
+    return Progress(state, percent)
+
+
 def asset_from_wire(data: Any) -> Asset:
     asset_id = _require(data, "id", "asset field")
     raw_status = _require(data, "status", "asset field")
@@ -80,7 +88,7 @@ def asset_from_wire(data: Any) -> Asset:
     if isinstance(progress, dict) and isinstance(progress.get("state"), str):
         value = progress.get("progress")
         percent = float(value) if isinstance(value, (int, float)) and value >= 0 else None
-        parsed_progress = Progress(progress["state"], percent)
+        parsed_progress = _progress(progress["state"], percent)
     errors = data.get("errors") if isinstance(data.get("errors"), dict) else {}
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     return Asset(
