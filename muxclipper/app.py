@@ -28,6 +28,7 @@ log = logging.getLogger("muxclipper")
 DEMO_RECORDING = "muxclipper-demo:live-event"
 SMOKE_TIMEOUT_S = 60.0
 FIRST_PAINT_WAIT_S = 1.0
+SOURCE_FIRST_WAIT_S = 5.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,23 +135,30 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     """After the frame is painted: the panels, then the network side (httpx, TLS set-up, the job store)."""
     import asyncio
 
-    from muxclipper.services import paths
-    from muxclipper.services.session import open_session
-
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     window.build_panels()
+    # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
+    from muxclipper.services import paths
+    from muxclipper.services.session import open_session
+
     environment = window.environment
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
     async with open_session(environment, jobs_db) as session:
         window.attach(session)
-        window.start()
-        freeze_startup_objects()
+        watch = SmokeWatch(window) if args.smoke_test else None
         try:
             if args.source:
-                window.open_text(args.source)
-                if args.smoke_test:
-                    return await smoke(window, time.monotonic() + SMOKE_TIMEOUT_S - 5)
+                # What was asked for gets the network (and the emulator's CPU) first: the lists of sources and
+                # clips load once it is open, or has failed, or after SOURCE_FIRST_WAIT_S.
+                opening = window.open_text(args.source)
+                if opening is not None:
+                    await asyncio.wait([opening], timeout=SOURCE_FIRST_WAIT_S)
+            window.start()
+            freeze_startup_objects()
+            if args.source:
+                if watch is not None:
+                    return await watch.verdict(time.monotonic() + SMOKE_TIMEOUT_S - 5)
             elif args.demo or args.smoke_test:
                 deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
                 if args.demo:
@@ -160,13 +168,13 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                     page = await session.client.list_assets_page(limit=25)
                     asset_id = next((a.id for a in page.assets if a.status.value == "ready"), None)
                 if asset_id is None:
-                    if args.smoke_test:
+                    if watch is not None:
                         print("smoke test failed: no playable source appeared in time", file=sys.stderr)
                         return 1
                 else:
                     window.open_asset_id(asset_id)
-                if args.smoke_test:
-                    return await smoke(window, deadline)
+                if watch is not None:
+                    return await watch.verdict(deadline)
             await closed.wait()
         finally:
             await window.aclose()
@@ -174,21 +182,30 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     return 0
 
 
-async def smoke(window: MainWindow, deadline: float) -> int:
-    import asyncio
+class SmokeWatch:
+    """What ``--smoke-test`` waits for: a frame on screen, or the first failure. Listening starts before the
+    source is opened, so that an answer arriving at once is not missed."""
 
-    shown: list[int] = []
-    failures: list[str] = []
-    window.frame_on_screen.connect(shown.append)
-    window.editor.player.failed.connect(failures.append)
-    window.bridge.failed.connect(failures.append)
-    while time.monotonic() < deadline and not shown and not failures:
-        await asyncio.sleep(0.05)
-    if shown:
-        print(f"smoke test passed: frame {shown[0]} of {window.asset.id if window.asset else '?'} shown")
-        return 0
-    print(f"smoke test failed: {failures[0] if failures else 'no frame was shown in time'}", file=sys.stderr)
-    return 1
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.shown: list[int] = []
+        self.failures: list[str] = []
+        window.frame_on_screen.connect(self.shown.append)
+        window.editor.player.failed.connect(self.failures.append)
+        window.bridge.failed.connect(self.failures.append)
+
+    async def verdict(self, deadline: float) -> int:
+        import asyncio
+
+        while time.monotonic() < deadline and not self.shown and not self.failures:
+            await asyncio.sleep(0.05)
+        if self.shown:
+            asset = self.window.asset
+            print(f"smoke test passed: frame {self.shown[0]} of {asset.id if asset else '?'} shown")
+            return 0
+        reason = self.failures[0] if self.failures else "no frame was shown in time"
+        print(f"smoke test failed: {reason}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str]) -> int:

@@ -417,15 +417,16 @@ class MainWindow(QMainWindow):
     def open_asset_id(self, asset_id: str) -> None:
         self.bridge.run(self.session.client.get_asset(asset_id), self.open_asset, "Opening the source")
 
-    def open_text(self, text: str) -> None:
-        """An asset id, playback id or stream URL, typed, pasted, dropped or given on the command line."""
+    def open_text(self, text: str) -> asyncio.Task[Asset] | None:
+        """An asset id, playback id or stream URL, typed, pasted, dropped or given on the command line.
+        Returns the task that resolves it (None if the text names no source: the status line says why)."""
         try:
             ref = parse_source(text)
         except SourceRefError as exc:
             self.show_message(str(exc))
-            return
+            return None
         self.sources.open_field.setText(text.strip())
-        self.bridge.run(self.session.client.resolve_source(ref), self.open_asset, "Opening the source")
+        return self.bridge.run(self.session.client.resolve_source(ref), self.open_asset, "Opening the source")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasUrls() or event.mimeData().hasText():
