@@ -29,6 +29,7 @@ DEMO_RECORDING = "muxclipper-demo:live-event"
 SMOKE_TIMEOUT_S = 60.0
 FIRST_PAINT_WAIT_S = 1.0
 SOURCE_FIRST_WAIT_S = 5.0
+PREVIEW_WAIT_S = 0.5
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +139,15 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     window.build_panels()
+    if args.source and window.preview_text(args.source):
+        # A stream URL's picture comes first, as the frame did: importing the network side holds the event loop
+        # for ~0.2 s, and the player needs it to bring the picture up (~0.1 s).
+        settled = asyncio.Event()
+        window.editor.player.preview_settled.connect(lambda _: settled.set())
+        try:
+            await asyncio.wait_for(settled.wait(), PREVIEW_WAIT_S)
+        except asyncio.TimeoutError:
+            pass  # a slow stream: it carries on loading while the session opens
     # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
     from muxclipper.services import paths
     from muxclipper.services.session import open_session

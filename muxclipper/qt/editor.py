@@ -150,7 +150,12 @@ class EditorWidget(QWidget):
         for field in (self.in_field, self.out_field, self.position_field):
             field.set_rate(rate)
         self.set_captions(None)
-        self.player.load(url, rate)
+        if not self.player.adopt(url, rate):  # the picture of a preview stays where it is
+            self.player.load(url, rate)
+
+    def preview(self, url: str) -> None:
+        """The picture of a stream whose asset is still being asked for; :meth:`open_source` takes it over."""
+        self.player.preview(url)
 
     def set_duration(self, duration_ms: int) -> None:
         """A live recording grew. QMediaPlayer reports no duration for a growing (EVENT) playlist,

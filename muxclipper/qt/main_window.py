@@ -428,6 +428,21 @@ class MainWindow(QMainWindow):
         self.sources.open_field.setText(text.strip())
         return self.bridge.run(self.session.client.resolve_source(ref), self.open_asset, "Opening the source")
 
+    def preview_text(self, text: str) -> bool:
+        """Start the picture of a stream URL named at start-up before the session is open: its asset arrives
+        later through :meth:`open_text`. (An id alone could be an asset's, whose stream only Mux knows.)
+        True if a preview started (``editor.player.preview_settled`` follows)."""
+        try:
+            ref = parse_source(text)
+        except SourceRefError:
+            return False  # open_text says why
+        if ref.kind != "playback_id":
+            return False
+        from muxclipper.mux.urls import PlaybackUrls
+
+        self.editor.preview(PlaybackUrls(self.environment.endpoints).hls(ref.value))
+        return True
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasUrls() or event.mimeData().hasText():
             event.acceptProposedAction()

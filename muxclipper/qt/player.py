@@ -13,6 +13,7 @@ Positions in and out are integer milliseconds of the *source* (frame 0 at 0 ms).
 
 from __future__ import annotations
 
+import logging
 from fractions import Fraction
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
@@ -21,6 +22,7 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideo
 from muxclipper.core.timecode import frame_to_ms, ms_to_frame
 
 SHUTTLE_RATES = (1.0, 2.0, 4.0, 8.0)
+log = logging.getLogger(__name__)
 DEFAULT_LOAD_TIMEOUT_MS = 15_000
 
 ERROR_MESSAGES = {
@@ -40,6 +42,7 @@ class PlayerController(QObject):
         duration_changed(int): the duration changed (a live recording grows), ms.
         playing_changed(bool): playback started or stopped.
         failed(str): loading or playing failed; a message a producer can act on.
+        preview_settled(bool): a preview shows its first picture (True), or could not (False).
     """
 
     loaded = Signal(int)
@@ -47,6 +50,7 @@ class PlayerController(QObject):
     duration_changed = Signal(int)
     playing_changed = Signal(bool)
     failed = Signal(str)
+    preview_settled = Signal(bool)
 
     def __init__(self, sink: QVideoSink | None = None, parent: QObject | None = None,
                  load_timeout_ms: int = DEFAULT_LOAD_TIMEOUT_MS) -> None:
@@ -57,7 +61,9 @@ class PlayerController(QObject):
         self._audio: QAudioOutput | None = None
         self.rate = Fraction(30)
         self._offset_us: int | None = None
+        self._last_start_us: int | None = None
         self._frame = -1
+        self._preview: str | None = None  # a stream loading before its asset, and so its frame rate, is known
         self._loading = False
         self._abandoned = False  # a load we gave up on: its late errors are not news
         self._shuttle = 0  # >0 forward speed index, <0 reverse
@@ -86,6 +92,11 @@ class PlayerController(QObject):
         return int(self.player.duration())
 
     @property
+    def previewing(self) -> str | None:
+        """The address of a preview waiting for its asset (see :meth:`preview`)."""
+        return self._preview
+
+    @property
     def is_playing(self) -> bool:
         return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
@@ -94,13 +105,34 @@ class PlayerController(QObject):
         """Open an HLS URL (signed URLs carry their token); the first frame is shown, paused."""
         self.stop_shuttle()
         self.rate = rate
+        self._preview = None
         self._offset_us = None
+        self._last_start_us = None
         self._frame = -1
         self._loading = True
         self._abandoned = False
         self.player.setSource(QUrl(url))
         self.player.pause()
         self._load_timer.start()
+
+    def preview(self, url: str) -> None:
+        """Start loading a stream whose asset is not known yet (a playback URL named at start-up), so that its
+        picture comes up while Mux is asked for the asset. Frames are reported once :meth:`adopt` brings the
+        frame rate; a failure meanwhile is only logged (the asset, when it comes, says whether it can play)."""
+        self.load(url, self.rate)
+        self._preview = url
+
+    def adopt(self, url: str, rate: Fraction) -> bool:
+        """The asset of the stream being previewed: keep what is loaded, and report the frame on screen with
+        the asset's rate. False, and nothing done, if ``url`` is not the preview."""
+        if self._preview is None or self._preview != url:
+            return False
+        self._preview = None
+        self.rate = rate
+        if self._offset_us is not None and self._last_start_us is not None:
+            self._frame = round(Fraction(self._last_start_us - self._offset_us) * rate / 1_000_000)
+            self.frame_shown.emit(self._frame, frame_to_ms(self._frame, rate))
+        return True
 
     def unload(self) -> None:
         self._load_timer.stop()
@@ -190,17 +222,25 @@ class PlayerController(QObject):
             return
         index = self.frame_index(frame)
         self._frame = index
+        self._last_start_us = frame.startTime()
         if self._loading and self.player.duration() > 0:
             self._loading = False
             self._load_timer.stop()
             self.loaded.emit(int(self.player.duration()))
-        self.frame_shown.emit(index, frame_to_ms(index, self.rate))
+        if self._preview is None:
+            self.frame_shown.emit(index, frame_to_ms(index, self.rate))
+        elif self._last_start_us == self._offset_us:  # a preview's numbers wait for its rate (adopt)
+            self.preview_settled.emit(True)
 
     def _on_player_error(self, error: QMediaPlayer.Error, detail: str) -> None:
         if self._abandoned:
             return
         self._load_timer.stop()
         self._loading = False
+        if self._preview is not None:
+            log.debug("preview of %s failed: %s %s", self._preview.split("?")[0], error, detail)
+            self._drop_preview()
+            return
         message = ERROR_MESSAGES.get(error, "The video could not be played.")
         self.failed.emit(f"{message} ({detail})" if detail else message)
 
@@ -209,9 +249,20 @@ class PlayerController(QObject):
             self._loading = False
             self._abandoned = True
             self.player.stop()
+            if self._preview is not None:
+                log.debug("preview of %s did not load in time", self._preview.split("?")[0])
+                self._drop_preview()
+                return
             seconds = self._load_timer.interval() / 1000
             self.failed.emit(f"The video did not load in {seconds:g} s. Check the network and the stream address; "
                              "with https, the server's certificate may not be trusted by this computer.")
+
+    def _drop_preview(self) -> None:
+        """Cleared, so that loading the same address for its asset starts afresh."""
+        self._preview = None
+        self._abandoned = True
+        self.player.setSource(QUrl())
+        self.preview_settled.emit(False)
 
     def _on_player_duration(self, duration: int) -> None:
         self.duration_changed.emit(int(duration))

@@ -5,7 +5,8 @@ Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.benchmarks.bench_star
 Prints, against a local emulator:
 - launch → window painted, for a bare PySide6 QMainWindow and for muxclipper, in the same run, and launch →
   window ready for input (its panels built, its session open);
-- launch → first frame of a source named on the command line (``muxclipper --smoke-test URL``);
+- launch → first frame of a source named on the command line, and → ``muxclipper --smoke-test URL`` passing (the
+  frame on screen with its frame number, the asset known);
 - the event loop's longest stall while the window lists 5,000 assets (scrolled to the end, page by page)
   and follows 500 clip jobs to ready (seeded as preparing in Mux and in the job store, as after a batch).
 The emulator runs in its own process. The start-up figures are of muxclipper as a user has it: installed (not
@@ -66,9 +67,10 @@ def installed_python(tmp: Path) -> str:
 
 def time_to_line(command: list[str], prefix: str, env: dict[str, str]) -> float:
     """Seconds from launching ``command`` to the moment it prints a line starting with ``prefix``."""
+    errors = tempfile.TemporaryFile("w+")
     started = time.time()
     # Run from elsewhere, so that ``-m muxclipper`` finds the installed package, not this checkout.
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=errors, text=True,
                              cwd=env["MUXCLIPPER_DATA_DIR"])
     assert child.stdout is not None
     try:
@@ -77,10 +79,13 @@ def time_to_line(command: list[str], prefix: str, env: dict[str, str]) -> float:
                 if line.startswith("painted "):
                     return float(line.split()[1]) - started
                 return time.time() - started
-        raise RuntimeError(f"{command} ended without printing {prefix!r}")
+        errors.seek(0)
+        said = [line for line in errors.read().splitlines() if not line.startswith("qt.multimedia")]
+        raise RuntimeError(f"{command} ended without printing {prefix!r}: {' | '.join(said[-5:])}")
     finally:
         child.kill()
         child.wait()
+        errors.close()
 
 
 def wait_ready(client: httpx.Client, asset_id: str) -> dict[str, object]:
@@ -125,6 +130,9 @@ def startup(server: Emulator, runs: int, tmp: Path, python: str) -> dict[str, li
         "muxclipper window ready for input (panels, session)": (
             probe + ["muxclipper-ready", "--api-base-url", server.url], "painted "),
         "muxclipper first frame of a source on the command line": (
+            probe + ["muxclipper-frame", "--api-base-url", server.url, f"https://stream.mux.com/{playback}.m3u8"],
+            "painted "),
+        "muxclipper --smoke-test passed (that frame, and its asset)": (
             [python, "-m", "muxclipper", "--smoke-test", "--api-base-url", server.url,
              f"https://stream.mux.com/{playback}.m3u8"], "smoke test passed"),
     }

@@ -4,7 +4,8 @@
 ``python -m tests.benchmarks.startup_probe muxclipper ARGS…`` starts muxclipper with ARGS. Either prints
 ``painted <unix time>`` when its main window's ``paintEvent`` first runs, and exits at once.
 ``python -m tests.benchmarks.startup_probe muxclipper-ready ARGS…`` prints ``painted <unix time>`` once the window
-is ready for input instead: its panels built and its session attached.
+is ready for input instead: its panels built and its session attached; ``muxclipper-frame ARGS…`` when the first
+frame of a video reaches the player's picture.
 
 The window's own ``paintEvent`` is wrapped, in both cases alike. An application-wide event filter would be
 simpler but is not neutral: PySide calls it in Python for every event of every widget (and builds a Python
@@ -44,7 +45,16 @@ def main() -> None:
         # first paint anyway.
         from muxclipper.qt.main_window import MainWindow
 
-        if which == "muxclipper-ready":
+        if which == "muxclipper-frame":
+            build_panels = MainWindow.build_panels
+
+            def built(self: MainWindow) -> None:
+                build_panels(self)
+                self.editor.player.sink.videoFrameChanged.connect(
+                    lambda frame: report() if frame.isValid() else None)
+
+            MainWindow.build_panels = built  # type: ignore[method-assign]
+        elif which == "muxclipper-ready":
             attach = MainWindow.attach
 
             def attached(self: MainWindow, session: Any) -> None:

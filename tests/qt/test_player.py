@@ -140,3 +140,42 @@ def test_signed_playback_through_the_client_token(qtbot: Any, media_server: Emul
     controller.seek_frame(100)
     qtbot.waitUntil(lambda: controller.current_frame == 100, timeout=5_000)
     dispose(controller)
+
+
+def test_a_preview_shows_the_picture_and_its_asset_numbers_the_frames(qtbot: Any, media_server: EmulatorServer,
+                                                                      stamped_source: dict[str, Any]) -> None:
+    """A stream URL named at start-up plays before its asset is known; the asset's rate then numbers the frame
+    on screen, without loading the stream again."""
+    controller = PlayerController()
+    pictures: list[int] = []
+    controller.sink.videoFrameChanged.connect(lambda f: pictures.append(stamped(f)) if f.isValid() else None)
+    numbered: list[tuple[int, int]] = []
+    controller.frame_shown.connect(lambda frame, ms: numbered.append((frame, ms)))
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
+    url = f"{media_server.stream_url}/{pid}.m3u8"
+    with qtbot.waitSignal(controller.preview_settled, timeout=10_000) as settled:
+        controller.preview(url)
+    assert settled.args == [True] and pictures == [0] and numbered == [] and controller.previewing == url
+    assert not controller.adopt(f"{media_server.stream_url}/another.m3u8", FPS)  # not this preview's asset
+    assert controller.adopt(url, FPS)
+    assert numbered == [(0, 0)] and controller.previewing is None
+    controller.step(3)
+    qtbot.waitUntil(lambda: numbered[-1][0] == 3, timeout=5_000)
+    assert pictures[-1] == 3 and pictures.count(0) == 1  # stepped in the stream as loaded, not a new load
+    dispose(controller)
+
+
+@pytest.mark.qt_log_ignore("Could not open media")  # Qt's own warning for the 404s this test causes
+def test_a_preview_that_cannot_play_stays_quiet_and_the_asset_load_still_reports(
+        qtbot: Any, media_server: EmulatorServer) -> None:
+    controller = PlayerController()
+    failures: list[str] = []
+    controller.failed.connect(failures.append)
+    url = f"{media_server.stream_url}/does-not-exist.m3u8"
+    with qtbot.waitSignal(controller.preview_settled, timeout=5_000) as settled:
+        controller.preview(url)
+    assert settled.args == [False] and controller.previewing is None and failures == []  # a signed or unknown stream: the asset, when it comes, says what is wrong
+    with qtbot.waitSignal(controller.failed, timeout=5_000) as failed:
+        controller.load(url, FPS)
+    assert "could not be loaded" in failed.args[0]
+    dispose(controller)
