@@ -138,10 +138,10 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
 
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
-    window.build_panels()
-    if args.source and window.preview_text(args.source):
-        # A stream URL's picture comes first, as the frame did: importing the network side holds the event loop
-        # for ~0.2 s, and the player needs it to bring the picture up (~0.1 s).
+    # A stream URL named on the command line starts playing as soon as the player exists, and its picture comes
+    # first, as the frame did: importing the network side next holds the event loop ~0.2 s, and the picture
+    # needs a few turns of it.
+    if window.build_panels(preview=args.source) and window.editor.player.previewing:
         settled = asyncio.Event()
         window.editor.player.preview_settled.connect(lambda _: settled.set())
         try:

@@ -140,9 +140,17 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1400, 900)
 
-    def build_panels(self) -> None:
+    def build_panels(self, preview: str | None = None) -> bool:
         """The editor, the sources, the clip panel, the segments and the clips table, with their saved layout
-        and choices. Disabled until a session is attached."""
+        and choices. Disabled until a session is attached.
+
+        ``preview``: a source named at start-up. If it is a stream URL, its picture starts loading as soon as the
+        player exists, while the rest is built (see :meth:`preview_text`); answers whether it did."""
+        from muxclipper.qt.editor import EditorWidget
+
+        self.editor = EditorWidget(self)
+        previewing = preview is not None and self.preview_text(preview)
+
         import asyncio
 
         from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -153,7 +161,6 @@ class MainWindow(QMainWindow):
         )
 
         from muxclipper.qt.bridge import Bridge
-        from muxclipper.qt.editor import EditorWidget
         from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel
         from muxclipper.qt.progress_delegate import ProgressDelegate
         from muxclipper.qt.segments_panel import SegmentsPanel
@@ -165,7 +172,6 @@ class MainWindow(QMainWindow):
         self._job_updates_timer.setInterval(0)
         self._job_updates_timer.timeout.connect(self._flush_job_updates)
         self.bridge = Bridge(self)
-        self.editor = EditorWidget(self)
         self.setCentralWidget(self.editor)
 
         self.sources = SourcesPanel(self)
@@ -279,6 +285,7 @@ class MainWindow(QMainWindow):
         self.panels_built = True
         self._restore_settings()
         self._set_working(self._attached)
+        return previewing
 
     def _set_working(self, enabled: bool) -> None:
         """Nothing can be clicked before there is a session to act through."""

@@ -48,10 +48,11 @@ def main() -> None:
         if which == "muxclipper-frame":
             build_panels = MainWindow.build_panels
 
-            def built(self: MainWindow) -> None:
-                build_panels(self)
+            def built(self: MainWindow, *args: Any, **kwargs: Any) -> bool:
+                previewing = build_panels(self, *args, **kwargs)
                 self.editor.player.sink.videoFrameChanged.connect(
                     lambda frame: report() if frame.isValid() else None)
+                return previewing
 
             MainWindow.build_panels = built  # type: ignore[method-assign]
         elif which == "muxclipper-ready":
