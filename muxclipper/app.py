@@ -132,16 +132,16 @@ def show_frame(app: QApplication, window: MainWindow) -> bool:
     return window.isVisible()
 
 
-async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow) -> int:
+async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow, previewing: bool) -> int:
     """After the frame is painted: the panels, then the network side (httpx, TLS set-up, the job store)."""
     import asyncio
 
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
-    # A stream URL named on the command line starts playing as soon as the player exists, and its picture comes
-    # first, as the frame did: importing the network side next holds the event loop ~0.2 s, and the picture
-    # needs a few turns of it.
-    if window.build_panels(preview=args.source) and window.editor.player.previewing:
+    window.build_panels()
+    # The picture of a stream URL named on the command line comes first, as the frame did: importing the network
+    # side next holds the event loop ~0.2 s, and the picture needs a few turns of it.
+    if previewing and window.editor.player.previewing:
         settled = asyncio.Event()
         window.editor.player.preview_settled.connect(lambda _: settled.set())
         try:
@@ -266,6 +266,9 @@ def main(argv: Sequence[str]) -> int:
         if not show_frame(app, window):
             window.save_settings()
             return 0
+        # A stream URL named on the command line starts loading as soon as there is a player; the player works
+        # in its own threads while asyncio, qasync and the other panels are imported.
+        previewing = window.build_editor(preview=args.source)
         import asyncio
 
         import qasync
@@ -273,7 +276,7 @@ def main(argv: Sequence[str]) -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            return int(loop.run_until_complete(run_window(args, app, window)))
+            return int(loop.run_until_complete(run_window(args, app, window, previewing)))
     finally:
         if server is not None:
             server.stop()

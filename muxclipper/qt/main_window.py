@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.environment = session if isinstance(session, Environment) else session.environment
         self._painted = False
         self.panels_built = False
+        self._editor_built = False
         self._attached = False
         self.confirm_create = confirm_create
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
@@ -140,16 +141,21 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1400, 900)
 
-    def build_panels(self, preview: str | None = None) -> bool:
-        """The editor, the sources, the clip panel, the segments and the clips table, with their saved layout
-        and choices. Disabled until a session is attached.
-
-        ``preview``: a source named at start-up. If it is a stream URL, its picture starts loading as soon as the
-        player exists, while the rest is built (see :meth:`preview_text`); answers whether it did."""
+    def build_editor(self, preview: str | None = None) -> bool:
+        """The player and its timeline, before the rest: ``preview``, a source named at start-up, starts loading
+        at once if it is a stream URL (see :meth:`preview_text`), while the rest is imported and built.
+        Answers whether it did. (:meth:`build_panels` builds the editor too, if this was not called.)"""
         from muxclipper.qt.editor import EditorWidget
 
         self.editor = EditorWidget(self)
-        previewing = preview is not None and self.preview_text(preview)
+        self._editor_built = True
+        return preview is not None and self.preview_text(preview)
+
+    def build_panels(self) -> None:
+        """The editor, the sources, the clip panel, the segments and the clips table, with their saved layout
+        and choices. Disabled until a session is attached."""
+        if not self._editor_built:
+            self.build_editor()
 
         import asyncio
 
@@ -285,7 +291,6 @@ class MainWindow(QMainWindow):
         self.panels_built = True
         self._restore_settings()
         self._set_working(self._attached)
-        return previewing
 
     def _set_working(self, enabled: bool) -> None:
         """Nothing can be clicked before there is a session to act through."""

@@ -46,15 +46,15 @@ def main() -> None:
         from muxclipper.qt.main_window import MainWindow
 
         if which == "muxclipper-frame":
-            build_panels = MainWindow.build_panels
+            build_editor = MainWindow.build_editor
 
             def built(self: MainWindow, *args: Any, **kwargs: Any) -> bool:
-                previewing = build_panels(self, *args, **kwargs)
+                previewing = build_editor(self, *args, **kwargs)
                 self.editor.player.sink.videoFrameChanged.connect(
                     lambda frame: report() if frame.isValid() else None)
                 return previewing
 
-            MainWindow.build_panels = built  # type: ignore[method-assign]
+            MainWindow.build_editor = built  # type: ignore[method-assign]
         elif which == "muxclipper-ready":
             attach = MainWindow.attach
 

@@ -155,13 +155,14 @@ def test_a_preview_shows_the_picture_and_its_asset_numbers_the_frames(qtbot: Any
     url = f"{media_server.stream_url}/{pid}.m3u8"
     with qtbot.waitSignal(controller.preview_settled, timeout=10_000) as settled:
         controller.preview(url)
+    qtbot.waitUntil(lambda: bool(pictures), timeout=5_000)  # the sink may call this from its own thread
     assert settled.args == [True] and pictures == [0] and numbered == [] and controller.previewing == url
     assert not controller.adopt(f"{media_server.stream_url}/another.m3u8", FPS)  # not this preview's asset
     assert controller.adopt(url, FPS)
     assert numbered == [(0, 0)] and controller.previewing is None
     controller.step(3)
-    qtbot.waitUntil(lambda: numbered[-1][0] == 3, timeout=5_000)
-    assert pictures[-1] == 3 and pictures.count(0) == 1  # stepped in the stream as loaded, not a new load
+    qtbot.waitUntil(lambda: numbered[-1][0] == 3 and pictures[-1] == 3, timeout=5_000)
+    assert pictures.count(0) == 1  # stepped in the stream as loaded, not a new load
     dispose(controller)
 
 
