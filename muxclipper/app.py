@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from muxclipper import __version__
 
@@ -116,38 +116,35 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def show_frame(app: QApplication, window: MainWindow) -> bool:
-    """Show the window's frame and let Qt paint it (at most FIRST_PAINT_WAIT_S: started minimised, or a
-    compositor that holds the first frame, carries on). False if the window was closed meanwhile."""
+def wait_for(app: QApplication, signal: Any, seconds: float) -> None:
+    """Let Qt run until ``signal`` fires, the last window closes or ``seconds`` pass. Before asyncio and qasync
+    are imported (start-up shows what it can first), a plain Qt event loop does the waiting."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     waiting = QEventLoop()
-    window.painted.connect(waiting.quit)
+    signal.connect(waiting.quit)
     app.lastWindowClosed.connect(waiting.quit)
-    QTimer.singleShot(int(FIRST_PAINT_WAIT_S * 1000), waiting.quit)
-    window.show()
+    QTimer.singleShot(int(seconds * 1000), waiting.quit)
     waiting.exec()
-    window.painted.disconnect(waiting.quit)
+    signal.disconnect(waiting.quit)
     app.lastWindowClosed.disconnect(waiting.quit)
+
+
+def show_frame(app: QApplication, window: MainWindow) -> bool:
+    """Show the window's frame and let Qt paint it (at most FIRST_PAINT_WAIT_S: started minimised, or a
+    compositor that holds the first frame, carries on). False if the window was closed meanwhile."""
+    window.show()
+    wait_for(app, window.painted, FIRST_PAINT_WAIT_S)
     return window.isVisible()
 
 
-async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow, previewing: bool) -> int:
+async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow) -> int:
     """After the frame is painted: the panels, then the network side (httpx, TLS set-up, the job store)."""
     import asyncio
 
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     window.build_panels()
-    # The picture of a stream URL named on the command line comes first, as the frame did: importing the network
-    # side next holds the event loop ~0.2 s, and the picture needs a few turns of it.
-    if previewing and window.editor.player.previewing:
-        settled = asyncio.Event()
-        window.editor.player.preview_settled.connect(lambda _: settled.set())
-        try:
-            await asyncio.wait_for(settled.wait(), PREVIEW_WAIT_S)
-        except asyncio.TimeoutError:
-            pass  # a slow stream: it carries on loading while the session opens
     # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
@@ -266,9 +263,15 @@ def main(argv: Sequence[str]) -> int:
         if not show_frame(app, window):
             window.save_settings()
             return 0
-        # A stream URL named on the command line starts loading as soon as there is a player; the player works
-        # in its own threads while asyncio, qasync and the other panels are imported.
-        previewing = window.build_editor(preview=args.source)
+        # A stream URL named on the command line starts playing as soon as there is a player, and its picture
+        # comes next, as the frame did: the imports that follow (asyncio, qasync, the other panels, the network
+        # side) hold the event loop ~0.3 s, and the picture needs a few turns of it. A slow stream carries on
+        # loading meanwhile.
+        if window.build_editor(preview=args.source) and window.editor.player.previewing:
+            wait_for(app, window.editor.player.preview_settled, PREVIEW_WAIT_S)
+            if not window.isVisible():
+                window.save_settings()
+                return 0
         import asyncio
 
         import qasync
@@ -276,7 +279,7 @@ def main(argv: Sequence[str]) -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            return int(loop.run_until_complete(run_window(args, app, window, previewing)))
+            return int(loop.run_until_complete(run_window(args, app, window)))
     finally:
         if server is not None:
             server.stop()

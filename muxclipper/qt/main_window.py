@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
         from muxclipper.qt.editor import EditorWidget
 
         self.editor = EditorWidget(self)
+        self.editor.setEnabled(self._attached)
+        self.setCentralWidget(self.editor)
         self._editor_built = True
         return preview is not None and self.preview_text(preview)
 
@@ -178,7 +180,6 @@ class MainWindow(QMainWindow):
         self._job_updates_timer.setInterval(0)
         self._job_updates_timer.timeout.connect(self._flush_job_updates)
         self.bridge = Bridge(self)
-        self.setCentralWidget(self.editor)
 
         self.sources = SourcesPanel(self)
         self.sources.open_text.connect(self.open_text)
