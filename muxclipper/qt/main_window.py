@@ -599,6 +599,7 @@ class MainWindow(QMainWindow):
         """One clip per selected recording without its first and last seconds; the rest say why not."""
         from muxclipper.core.models import ClipRequest
         from muxclipper.core.top_and_tail import top_and_tail
+        from muxclipper.qt.sources_model import source_label
 
         plans = [top_and_tail(asset, head_ms, tail_ms) for asset in assets]
         good = [plan for plan in plans if plan.problem is None]
@@ -612,8 +613,6 @@ class MainWindow(QMainWindow):
             self.show_message(f"This is {self.environment.name}: press Top and tail again to create "
                               f"{len(good)} clips there.")
             return
-        from muxclipper.qt.sources_model import source_label
-
         self._armed_trim = None
         options = self._clip_options()
         titles = self.sources.model.stream_titles
@@ -876,5 +875,6 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if self.panels_built:
             self._live_timer.stop()
+        if self._editor_built:  # also closed while a preview was loading: its threads stop
             self.editor.player.unload()
         super().closeEvent(event)

@@ -125,7 +125,7 @@ class PlayerController(QObject):
     def adopt(self, url: str, rate: Fraction) -> bool:
         """The asset of the stream being previewed: keep what is loaded, and report the frame on screen with
         the asset's rate. False, and nothing done, if ``url`` is not the preview."""
-        if self._preview is None or self._preview != url:
+        if self._preview != url:
             return False
         self._preview = None
         self.rate = rate
