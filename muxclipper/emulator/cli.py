@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from muxclipper.emulator.config import DEMO_TOKEN, EmulatorConfig, RateLimits, Token
 from muxclipper.emulator.server import EmulatorServer
+
+STOP_POLL_S = 0.1  # how soon Ctrl-C is noticed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,15 +47,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"muxclipper emulator: cannot listen on {args.host}:{args.port}: {exc.strerror}. "
               "Choose another --port, or 0 for any free one.", file=sys.stderr)
         return 2
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # The handlers only record the signal. Setting a threading.Event from a handler can deadlock: the handler
+    # runs in the main thread, which may be inside that Event's own lock in wait() (seen as a rare hang on
+    # Ctrl-C). signal.pause() would wake at once, but Windows has none.
+    stopping: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _: stopping.append(signum))
+    signal.signal(signal.SIGTERM, lambda signum, _: stopping.append(signum))
     print(f"MUX_BASE_URL={server.url}", flush=True)
     for token in config.tokens:
         mode = " (read-only)" if token.read_only else ""
         print(f"MUX_TOKEN_ID={token.id} MUX_TOKEN_SECRET={token.secret}{mode}", flush=True)
     print(f"stream host: {server.stream_url}  image host: {server.image_url}  (Ctrl-C stops)",
           file=sys.stderr, flush=True)
-    stop.wait()
+    while not stopping:
+        time.sleep(STOP_POLL_S)
     server.stop()
     return 0
