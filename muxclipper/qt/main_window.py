@@ -105,9 +105,7 @@ class MainWindow(QMainWindow):
         self._attached = False
         self.confirm_create = confirm_create
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-        self._armed_range: MarkedRange | None = None
-        self._armed_batch: list[Segment] | None = None
-        self._armed_trim: tuple[tuple[str, ...], int, int] | None = None
+        self._armed: dict[str, object] = {}  # per action, what production was asked to confirm
         self._sources_generation = 0  # pages that arrive after the list was reset are dropped
         self._live_filter: str | None = None
         self._job_updates: dict[int | None, ClipJob] = {}
@@ -579,12 +577,8 @@ class MainWindow(QMainWindow):
             if problem:
                 self.show_message(f"{segment.label}: {problem.message}")
                 return
-        if self.confirm_create and self._armed_batch != segments:
-            self._armed_batch = segments
-            self.show_message(f"This is {self.environment.name}: press Create all again to create "
-                              f"{len(segments)} clips there.")
+        if self._asks_first("batch", segments, f"press Create all again to create {len(segments)} clips there."):
             return
-        self._armed_batch = None
         options = self._clip_options()
         requests = [ClipRequest(self.asset.id, s.start_ms, s.end_ms, replace(options, title=s.label))
                     for s in segments]
@@ -608,12 +602,8 @@ class MainWindow(QMainWindow):
             self.show_message(" ".join(skipped) or "Select the recordings to top and tail.")
             return
         armed = (tuple(plan.asset.id for plan in good), head_ms, tail_ms)
-        if self.confirm_create and self._armed_trim != armed:
-            self._armed_trim = armed
-            self.show_message(f"This is {self.environment.name}: press Top and tail again to create "
-                              f"{len(good)} clips there.")
+        if self._asks_first("trim", armed, f"press Top and tail again to create {len(good)} clips there."):
             return
-        self._armed_trim = None
         options = self._clip_options()
         titles = self.sources.model.stream_titles
         requests = [ClipRequest(plan.asset.id, plan.start_ms, plan.end_ms,
@@ -626,6 +616,16 @@ class MainWindow(QMainWindow):
             return
         note = f" Skipped: {' '.join(skipped)}" if skipped else ""
         self.show_message(f"{len(good)} top-and-tail clips queued.{note}")
+
+    def _asks_first(self, action: str, what: object, then: str) -> bool:
+        """Production asks twice, without a modal dialog: the first press of ``action`` for ``what`` only says
+        which environment it is (True); the second, for the same ``what``, goes ahead (False)."""
+        if self.confirm_create and self._armed.get(action) != what:
+            self._armed[action] = what
+            self.show_message(f"This is {self.environment.name}: {then}")
+            return True
+        self._armed.pop(action, None)
+        return False
 
     def _clip_options(self) -> ClipOptions:
         from muxclipper.core.models import ClipOptions
@@ -645,13 +645,8 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_message(problem.message)
             return
-        if self.confirm_create and self._armed_range != marked:
-            # Production asks twice, without a modal dialog: the second Ctrl+Enter creates.
-            self._armed_range = marked
-            self.show_message(f"This is {self.environment.name}: press Create (Ctrl+Enter) again to "
-                              "create the clip there.")
+        if self._asks_first("clip", marked, "press Create (Ctrl+Enter) again to create the clip there."):
             return
-        self._armed_range = None
         options = self._clip_options()
         try:
             [job] = self.session.jobs.submit([ClipRequest(self.asset.id, marked.start_ms, marked.end_ms, options)])
