@@ -40,8 +40,9 @@ def _json_message(status: int, body: dict[str, Any], extra: list[tuple[bytes, by
 
 
 def _cycle(send: Send) -> Any:
-    """uvicorn's request cycle behind its bound ``send`` (None in-process, under ASGITransport)."""
-    return getattr(send, "__self__", None)
+    """uvicorn's request cycle behind its bound ``send`` (None in-process, under ASGITransport); through the
+    gate's logging wrapper, which names the ``send`` it wraps as ``__wrapped__``."""
+    return getattr(getattr(send, "__wrapped__", send), "__self__", None)
 
 
 def _client_gone(send: Send) -> bool:
@@ -109,13 +110,33 @@ class Gate:
         headers = dict(scope.get("headers", []))
         fault = self.runtime.faults.take(method, path)
         status: int | None = None
+        answered: int | None = None  # the status sent, once the response has started
+        logged = False
+
+        def record(final: int | None) -> None:
+            nonlocal logged
+            if not logged:
+                logged = True
+                self.runtime.log.add(LoggedRequest(
+                    method=method, path=path, query=scope.get("query_string", b"").decode("latin-1"),
+                    status=final, time=arrived, duration_ms=(time.perf_counter() - started) * 1000,
+                    authorization=b"authorization" in headers, fault=fault.kind if fault else None))
+
+        async def send_logged(message: Message) -> None:
+            nonlocal answered
+            if message["type"] == "http.response.start":
+                answered = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                # Logged before the last of the answer leaves: a client that reads the log after its response
+                # always finds the request there (logging after the send raced with such a reader).
+                record(answered)
+            await send(message)
+
+        send_logged.__wrapped__ = send  # type: ignore[attr-defined]
         try:
-            status = await self._handle(scope, receive, send, method, path, headers, fault)
+            status = await self._handle(scope, receive, send_logged, method, path, headers, fault)
         finally:
-            self.runtime.log.add(LoggedRequest(
-                method=method, path=path, query=scope.get("query_string", b"").decode("latin-1"),
-                status=status, time=arrived, duration_ms=(time.perf_counter() - started) * 1000,
-                authorization=b"authorization" in headers, fault=fault.kind if fault else None))
+            record(status)  # dropped or cut short: what is known
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, method: str, path: str,
                       headers: dict[bytes, bytes], fault: Fault | None) -> int | None:
