@@ -105,6 +105,7 @@ class Gate:
             return
         started = time.perf_counter()
         arrived = self.runtime.state.clock.now()
+        epoch = self.runtime.log.epoch
         method: str = scope["method"]
         path: str = scope["path"]
         headers = dict(scope.get("headers", []))
@@ -120,7 +121,7 @@ class Gate:
                 self.runtime.log.add(LoggedRequest(
                     method=method, path=path, query=scope.get("query_string", b"").decode("latin-1"),
                     status=final, time=arrived, duration_ms=(time.perf_counter() - started) * 1000,
-                    authorization=b"authorization" in headers, fault=fault.kind if fault else None))
+                    authorization=b"authorization" in headers, fault=fault.kind if fault else None), epoch)
 
         async def send_logged(message: Message) -> None:
             nonlocal answered

@@ -28,9 +28,19 @@ class RequestLog:
     def __init__(self) -> None:
         self._entries: list[LoggedRequest] = []
         self._lock = threading.Lock()
+        self._epoch = 0
 
-    def add(self, entry: LoggedRequest) -> None:
+    @property
+    def epoch(self) -> int:
+        """Which clearing of the log a request arrived after; taken when the request arrives."""
+        return self._epoch
+
+    def add(self, entry: LoggedRequest, epoch: int) -> None:
         with self._lock:
+            if epoch != self._epoch:
+                # Arrived before the log was cleared (a reset between tests) but finished after: a request
+                # still sleeping in a delay fault must not turn up in the next test's log.
+                return
             self._entries.append(entry)
             if len(self._entries) > MAX_ENTRIES:  # a long demo must not grow without bound
                 del self._entries[: MAX_ENTRIES // 10]
@@ -44,3 +54,4 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._epoch += 1

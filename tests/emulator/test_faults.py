@@ -109,3 +109,15 @@ def test_request_log_counts_calls_and_can_be_cleared(emu: Emu) -> None:
     assert len(emu.requests(method="POST")) == 1
     emu.control.delete("/_emulator/requests")
     assert emu.requests() == []
+
+
+def test_a_request_still_in_flight_when_the_log_is_cleared_stays_out_of_it(emu: Emu) -> None:
+    # The first POST sleeps 0.2 s in the emulator after its client gave up; a reset clears the log meanwhile.
+    emu.fault(kind="delay", method="POST", delay_ms=200, when="before")
+    with pytest.raises(httpx.ReadTimeout):
+        emu.api.post("/video/v1/assets", json=CREATE, timeout=0.05)
+    emu.ctl("POST", "reset")
+    # A GET held 0.4 s on the same event loop ends after the sleeping POST has finished.
+    emu.fault(kind="delay", method="GET", delay_ms=400, when="after")
+    assert emu.api.get("/video/v1/assets").status_code == 200
+    assert [(e["method"], e["status"]) for e in emu.requests()] == [("GET", 200)]
