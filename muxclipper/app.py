@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +24,14 @@ if TYPE_CHECKING:
     from muxclipper.emulator import EmulatorServer
     from muxclipper.qt.main_window import MainWindow
     from muxclipper.services.environment import Environment
+    from muxclipper.services.environments import EnvironmentStore
+    from muxclipper.services.session import Session
 
 log = logging.getLogger("muxclipper")
+PROCESS_KEY, DEMO_KEY = "process", "demo"  # the selector's keys of environments that are not stored
+PROCESS_COLOUR, DEMO_COLOUR = "#455a64", "#6a1b9a"
+NO_ENVIRONMENT = ("No Mux environment yet: add one with Environments… (an access token from the Mux dashboard, "
+                  "Settings → Access Tokens), or run muxclipper --demo to try it without an account.")
 DEMO_RECORDING = "muxclipper-demo:live-event"
 SMOKE_TIMEOUT_S = 60.0
 FIRST_PAINT_WAIT_S = 1.0
@@ -79,19 +86,57 @@ def setup_logging(level: str) -> Path:
     return path
 
 
-def choose_environment(args: argparse.Namespace) -> tuple[Environment, str, bool]:
-    from muxclipper.services import paths
-    from muxclipper.services.credentials import KeyringSecrets
-    from muxclipper.services.environment import from_process_env
-    from muxclipper.services.environments import EnvironmentStore
+@dataclass
+class Startup:
+    """The environment the window opens with, or why there is none (the window opens anyway, says so, and offers
+    the Environments dialog); the stored environments to switch between; the ``MUX_TOKEN_*`` one, if set."""
 
-    store = EnvironmentStore(paths.environments_file(), KeyringSecrets())
-    if args.env:
-        profile = store.find(args.env)
-        return store.environment(profile), profile.colour, profile.confirm_create
-    if os.environ.get("MUX_TOKEN_ID") or store.active is None:
-        return from_process_env(os.environ, args.api_base_url), "#455a64", False
-    return store.environment(store.active), store.active.colour, store.active.confirm_create
+    environment: Environment | None = None
+    colour: str = PROCESS_COLOUR
+    confirm_create: bool = False
+    key: str | None = None
+    store: EnvironmentStore | None = None
+    from_variables: Environment | None = None
+    problem: str | None = None
+
+
+def choose_environment(args: argparse.Namespace) -> Startup:
+    """``--env NAME``, else the ``MUX_TOKEN_*`` variables, else the active stored environment. A problem (no
+    environment yet, a locked keyring, a missing secret, an unreadable settings file) is kept in words."""
+    from muxclipper.services import paths
+    from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
+    from muxclipper.services.environment import EnvironmentError_, from_process_env
+    from muxclipper.services.environments import EnvironmentStore, ProfileError
+
+    startup = Startup()
+    try:
+        startup.store = EnvironmentStore(paths.environments_file(), KeyringSecrets())
+    except ProfileError as exc:
+        startup.problem = str(exc)
+    if os.environ.get("MUX_TOKEN_ID"):
+        try:
+            startup.from_variables = from_process_env(os.environ, args.api_base_url)
+        except EnvironmentError_ as exc:
+            startup.problem = str(exc)
+    store = startup.store
+    try:
+        if args.env:
+            if store is None:
+                return startup
+            profile = store.find(args.env)
+        elif startup.from_variables is not None:
+            startup.environment, startup.key = startup.from_variables, PROCESS_KEY
+            return startup
+        elif store is None or store.active is None:
+            startup.problem = startup.problem or NO_ENVIRONMENT
+            return startup
+        else:
+            profile = store.active
+        startup.environment = store.environment(profile)
+        startup.colour, startup.confirm_create, startup.key = profile.colour, profile.confirm_create, profile.id
+    except (ProfileError, KeyringUnavailableError) as exc:
+        startup.problem = str(exc)
+    return startup
 
 
 async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | None:
@@ -138,55 +183,98 @@ def show_frame(app: QApplication, window: MainWindow) -> bool:
     return window.isVisible()
 
 
-async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow) -> int:
-    """After the frame is painted: the panels, then the network side (httpx, TLS set-up, the job store)."""
+async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow, startup: Startup) -> int:
+    """After the frame is painted: the panels, then the network side (httpx, TLS set-up, the job store); then one
+    session after another as the user switches environments, until the window is closed."""
     import asyncio
 
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     window.build_panels()
     # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
+    from muxclipper.qt.environment_switcher import EnvironmentSwitcher, Resolved
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
 
-    environment = window.environment
+    extra = None
+    if args.demo and window.environment is not None:
+        extra = Resolved(window.environment, DEMO_COLOUR, False, DEMO_KEY)
+    elif startup.from_variables is not None:
+        extra = Resolved(startup.from_variables, PROCESS_COLOUR, False, PROCESS_KEY)
+    switcher = EnvironmentSwitcher(window, None if args.demo else startup.store, extra)
+    switcher.show_choices(DEMO_KEY if args.demo else startup.key)
+    if startup.problem and window.environment is None:
+        window.show_message(startup.problem)
+        if startup.problem == NO_ENVIRONMENT:
+            switcher.manage()  # the first start: where an environment is added, beside the window
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
-    async with open_session(environment, jobs_db) as session:
-        window.attach(session)
-        watch = SmokeWatch(window) if args.smoke_test else None
-        try:
-            if args.source:
-                # What was asked for gets the network (and the emulator's CPU) first: the lists of sources and
-                # clips load once it is open, or has failed, or after SOURCE_FIRST_WAIT_S.
-                opening = window.open_text(args.source)
-                if opening is not None:
-                    await asyncio.wait([opening], timeout=SOURCE_FIRST_WAIT_S)
-            window.start()
-            freeze_startup_objects()
-            if args.source:
-                if watch is not None:
-                    return await watch.verdict(time.monotonic() + SMOKE_TIMEOUT_S - 5)
-            elif args.demo or args.smoke_test:
-                deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
-                if args.demo:
-                    window.show_message("Preparing the demo sources (about 40 s the first time)…")
-                    asset_id = await wait_for_demo_recording(window, deadline)
+    first = True
+    while True:
+        environment = window.environment
+        if environment is None:  # nothing to connect to until the user adds or unlocks one
+            chosen = await switcher.next_switch(closed)
+            if chosen is None:
+                await window.aclose()
+                return 0
+            window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
+            continue
+        async with open_session(environment, jobs_db) as session:
+            window.attach(session)
+            chosen = None
+            try:
+                if first:
+                    first = False
+                    verdict = await open_first(args, window, session)
+                    if verdict is not None:
+                        return verdict
                 else:
-                    page = await session.client.list_assets_page(limit=25)
-                    asset_id = next((a.id for a in page.assets if a.status.value == "ready"), None)
-                if asset_id is None:
-                    if watch is not None:
-                        print("smoke test failed: no playable source appeared in time", file=sys.stderr)
-                        return 1
-                else:
-                    window.open_asset_id(asset_id)
-                if watch is not None:
-                    return await watch.verdict(deadline)
-            await closed.wait()
-        finally:
-            await window.aclose()
-            window.close()
-    return 0
+                    window.start()
+                chosen = await switcher.next_switch(closed)
+            finally:
+                if chosen is None:  # closed (or a smoke test's verdict, or a failure): the window ends here
+                    await window.aclose()
+                    window.close()
+                else:  # the session closes; the window stays, for the next one
+                    await window.detach()
+        if chosen is None:
+            return 0
+        window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
+
+
+async def open_first(args: argparse.Namespace, window: MainWindow, session: Session) -> int | None:
+    """The first session: the source named on the command line, or the demo's recording; for ``--smoke-test``
+    the verdict (an exit code), else None once the window is working."""
+    import asyncio
+
+    watch = SmokeWatch(window) if args.smoke_test else None
+    if args.source:
+        # What was asked for gets the network (and the emulator's CPU) first: the lists of sources and
+        # clips load once it is open, or has failed, or after SOURCE_FIRST_WAIT_S.
+        opening = window.open_text(args.source)
+        if opening is not None:
+            await asyncio.wait([opening], timeout=SOURCE_FIRST_WAIT_S)
+    window.start()
+    freeze_startup_objects()
+    if args.source:
+        if watch is not None:
+            return await watch.verdict(time.monotonic() + SMOKE_TIMEOUT_S - 5)
+    elif args.demo or args.smoke_test:
+        deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
+        if args.demo:
+            window.show_message("Preparing the demo sources (about 40 s the first time)…")
+            asset_id = await wait_for_demo_recording(window, deadline)
+        else:
+            page = await session.client.list_assets_page(limit=25)
+            asset_id = next((a.id for a in page.assets if a.status.value == "ready"), None)
+        if asset_id is None:
+            if watch is not None:
+                print("smoke test failed: no playable source appeared in time", file=sys.stderr)
+                return 1
+        else:
+            window.open_asset_id(asset_id)
+        if watch is not None:
+            return await watch.verdict(deadline)
+    return None
 
 
 class SmokeWatch:
@@ -226,9 +314,12 @@ def main(argv: Sequence[str]) -> int:
             from muxclipper.services.environments import demo_environment
 
             server = EmulatorServer(EmulatorConfig(demo_content=True, data_dir=demo_data_dir())).start()
-            environment, colour, confirm = demo_environment(server.url), "#6a1b9a", False
+            startup = Startup(demo_environment(server.url), DEMO_COLOUR, key=DEMO_KEY)
         else:
-            environment, colour, confirm = choose_environment(args)
+            startup = choose_environment(args)
+            if startup.environment is None and args.smoke_test:
+                print(f"muxclipper: {startup.problem}", file=sys.stderr)
+                return 2
     except Exception as exc:  # noqa: BLE001 - said in words, traceback in the log
         log.exception("start-up failed")
         print(f"muxclipper: {exc}", file=sys.stderr)
@@ -259,7 +350,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         # The frame is painted before asyncio, the panels and the network side are even imported: the user
         # sees the window (and which environment it acts on) at once.
-        window = MainWindow(environment, colour, confirm_create=confirm, panels=False)
+        window = MainWindow(startup.environment, startup.colour, confirm_create=startup.confirm_create,
+                            panels=False)
         if not show_frame(app, window):
             window.save_settings()
             return 0
@@ -279,7 +371,7 @@ def main(argv: Sequence[str]) -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with loop:
-            return int(loop.run_until_complete(run_window(args, app, window)))
+            return int(loop.run_until_complete(run_window(args, app, window, startup)))
     finally:
         if server is not None:
             server.stop()

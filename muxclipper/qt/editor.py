@@ -153,6 +153,18 @@ class EditorWidget(QWidget):
         if not self.player.adopt(url, rate):  # the picture of a preview stays where it is
             self.player.load(url, rate)
 
+    def close_source(self) -> None:
+        """Nothing open: the player stops, and the timeline, marks, captions and stills are cleared (the
+        window switched to another environment, where the source does not exist)."""
+        self.player.unload()
+        self.history.clear()
+        self.timeline.set_source(0, self.player.rate)
+        self.timeline.set_storyboard(QPixmap(), [])
+        self.set_captions(None)
+        for name, label in self.stills.items():
+            label.clear()
+            label.setText(name)
+
     def preview(self, url: str) -> None:
         """The picture of a stream whose asset is still being asked for; :meth:`open_source` takes it over."""
         self.player.preview(url)

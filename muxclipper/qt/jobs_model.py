@@ -36,6 +36,10 @@ class ClipJobsModel(QAbstractTableModel):
         self._where: dict[int | None, int] = {}  # job id -> position in _jobs
         self._names = environment_names or {}
 
+    def set_environment_names(self, names: dict[str, str]) -> None:
+        """Environment keys as named in the table (the window switched environments)."""
+        self._names = names
+
     def _row(self, position: int) -> int:
         return len(self._jobs) - 1 - position
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 # is on screen.
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
-from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QPushButton, QToolBar, QWidget
 
 from muxclipper.core.captions import parse_vtt
 from muxclipper.core.clip_rules import check_range
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QSortFilterProxyModel, Qt
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
-    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QMenu, QPushButton, QSystemTrayIcon, QTableView
+    from PySide6.QtWidgets import QCheckBox, QLineEdit, QMenu, QSystemTrayIcon, QTableView
 
     from muxclipper.core.jobs import ClipJob
     from muxclipper.core.marking import MarkedRange
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from muxclipper.services.session import Session
 
 log = logging.getLogger(__name__)
+NO_ENVIRONMENT_COLOUR = "#616161"
 LIVE_POLL_MS = 2000
 THUMBNAIL_WIDTH = 96
 THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
@@ -58,8 +59,10 @@ def _trimmed_title(typed: str | None, source: str) -> str:
 
 
 class MainWindow(QMainWindow):
-    """The window of one environment. Given a :class:`Session` it is ready at once; given just the
-    :class:`Environment` it can be shown first and the session attached when open.
+    """The window of one environment at a time. Given a :class:`Session` it is ready at once; given just the
+    :class:`Environment` (or None: none is usable yet) it can be shown first and the session attached when
+    open. The environment selector asks for another with ``environment_chosen``; the owner :meth:`detach`es the
+    session, :meth:`switch_to`s the new environment and attaches its session.
 
     Start-up goes further: ``panels=False`` makes only the frame (the environment badge, the status line, the
     saved size), which paints in a fraction of the time; :meth:`build_panels` then imports and adds the
@@ -69,11 +72,16 @@ class MainWindow(QMainWindow):
         source_opened(object): an :class:`Asset` is in the editor.
         frame_on_screen(int): the editor shows a frame (index in the source).
         painted(): the window was painted for the first time.
+        environment_chosen(str): the user chose another environment in the selector (its key; see
+            :meth:`set_environment_choices`).
+        manage_environments_requested(): the user asked for the Environments dialog.
     """
 
     source_opened = Signal(object)
     frame_on_screen = Signal(int)
     painted = Signal()
+    environment_chosen = Signal(str)
+    manage_environments_requested = Signal()
     session: Session
     bridge: Bridge
     editor: EditorWidget
@@ -95,10 +103,12 @@ class MainWindow(QMainWindow):
     undo_delete_button: QPushButton
     tray: QSystemTrayIcon | None
 
-    def __init__(self, session: Session | Environment, colour: str = "#1565c0", *, confirm_create: bool = False,
-                 settings: QSettings | None = None, panels: bool = True) -> None:
+    def __init__(self, session: Session | Environment | None, colour: str = "#1565c0", *,
+                 confirm_create: bool = False, settings: QSettings | None = None, panels: bool = True) -> None:
         super().__init__()
-        self.environment = session if isinstance(session, Environment) else session.environment
+        self.environment: Environment | None = (
+            session if isinstance(session, Environment) or session is None else session.environment)
+        self._environment_key: str | None = None  # the selector's key of the environment shown
         self._painted = False
         self.panels_built = False
         self._editor_built = False
@@ -111,24 +121,37 @@ class MainWindow(QMainWindow):
         self._job_updates: dict[int | None, ClipJob] = {}
         self._pending_delete: tuple[ClipJob, QTimer] | None = None
         self.asset: Asset | None = None
-        self.setWindowTitle(f"muxclipper — {self.environment.name}")
-        self._build_frame(colour)
+        self._build_frame()
+        self._show_environment(colour)
         if isinstance(session, Environment):
-            self.show_message(f"Connecting to {self.environment.name}…")
+            self.show_message(f"Connecting to {session.name}…")
         if panels:
             self.build_panels()
-        if not isinstance(session, Environment):
+        if session is not None and not isinstance(session, Environment):
             self.attach(session)
 
-    def _build_frame(self, colour: str) -> None:
-        """What the first paint shows: the environment (so nobody mistakes production for staging), the status
-        line, the window at its saved size."""
+    def _build_frame(self) -> None:
+        """What the first paint shows: the environment (so nobody mistakes production for staging) with its
+        selector, the status line, the window at its saved size."""
         toolbar = QToolBar("Environment", self)
         toolbar.setObjectName("environment-toolbar")
-        self.badge = QLabel(f"  {self.environment.name}  ", self)
+        self.badge = QLabel(self)
         self.badge.setAccessibleName("Environment")
-        self.badge.setStyleSheet(f"background: {colour}; color: white; border-radius: 3px; font-weight: bold;")
         toolbar.addWidget(self.badge)
+        self.environment_box = QComboBox(self)
+        self.environment_box.setAccessibleName("Switch environment")
+        self.environment_box.setToolTip("Switch to another Mux environment")
+        self.environment_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.environment_box.activated.connect(self._on_environment_box_activated)
+        # A tool bar shows a widget through its action: the action, not the widget, is shown or hidden.
+        self._environment_box_action = toolbar.addWidget(self.environment_box)
+        self._environment_box_action.setVisible(False)  # until there is more than one to choose from
+        self.manage_button = QPushButton("En&vironments…", self)
+        self.manage_button.setAccessibleName("Manage environments")
+        self.manage_button.setToolTip("Add, edit or remove Mux environments")
+        self.manage_button.clicked.connect(self.manage_environments_requested)
+        self._manage_action = toolbar.addWidget(self.manage_button)
+        self._manage_action.setVisible(False)  # shown by set_environment_choices(manageable=True)
         self.addToolBar(toolbar)
         self.status = QLabel(self)
         self.status.setAccessibleName("Messages")
@@ -138,6 +161,102 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 900)
+
+    def _show_environment(self, colour: str) -> None:
+        name = self.environment.name if self.environment is not None else "No environment"
+        self.setWindowTitle(f"muxclipper — {name}")
+        self.badge.setText(f"  {name}  ")
+        colour = colour if self.environment is not None else NO_ENVIRONMENT_COLOUR
+        self.badge.setStyleSheet(f"background: {colour}; color: white; border-radius: 3px; font-weight: bold;")
+
+    # ------------------------------------------------------------------ environments
+    def set_environment_choices(self, choices: list[tuple[str, str, str]], current: str | None,
+                                manageable: bool = True) -> None:
+        """What the selector offers: (key, name, colour) each, ``current`` the one shown. The selector appears once
+        there is a choice; ``manageable`` shows the Environments… button (not in the self-contained demo)."""
+        from PySide6.QtGui import QColor, QIcon
+
+        self._environment_key = current
+        self.environment_box.blockSignals(True)
+        self.environment_box.clear()
+        if current is None:
+            self.environment_box.addItem("Choose an environment…", None)
+        for key, name, colour in choices:
+            swatch = QPixmap(12, 12)
+            swatch.fill(QColor(colour))
+            self.environment_box.addItem(QIcon(swatch), name, key)
+        self.environment_box.setCurrentIndex(max(self.environment_box.findData(current), 0))
+        self.environment_box.blockSignals(False)
+        self._environment_box_action.setVisible(len(choices) > 1 or (current is None and bool(choices)))
+        self._manage_action.setVisible(manageable)
+
+    def _on_environment_box_activated(self, index: int) -> None:
+        key = self.environment_box.itemData(index)
+        # The selector shows where the window is until the owner has switched (or said why it cannot).
+        self.environment_box.setCurrentIndex(max(self.environment_box.findData(self._environment_key), 0))
+        if key is not None:
+            self.choose_environment(str(key))
+
+    def choose_environment(self, key: str) -> None:
+        """Ask the owner to switch to ``key``. Work that would be closed with the source (marks, segments) is named
+        first, and the same choice made again goes ahead: no dialog, nothing lost unawares."""
+        if key == self._environment_key:
+            return
+        name = self.environment_box.itemText(self.environment_box.findData(key)) or key
+        losing = self.open_work()
+        if losing and self._armed.get("switch") != key:
+            self._armed["switch"] = key
+            self.show_message(f"Switching to {name} closes {losing}: choose {name} again to switch.")
+            return
+        self._armed.pop("switch", None)
+        self.environment_chosen.emit(key)
+
+    def open_work(self) -> str:
+        """What switching environments would close, in words ('' if nothing worth keeping is open)."""
+        if not self.panels_built or self.asset is None:
+            return ""
+        marked = self.editor.timeline.marked
+        parts = [f"{html.escape(self.asset.title or self.asset.id)}"]
+        if marked.in_ms is not None or marked.out_ms is not None:
+            parts.append("its in and out marks")
+        count = len(self.segments.segments())
+        if count:
+            parts.append(f"{count} segment{'s' if count != 1 else ''}")
+        if len(parts) == 1:
+            return ""
+        return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 2 else " with ".join(parts)
+
+    @property
+    def environment_key(self) -> str | None:
+        """The selector's key of the environment shown (None: none yet)."""
+        return self._environment_key
+
+    def restyle_environment(self, name: str, colour: str, confirm_create: bool) -> None:
+        """The environment in use was renamed, recoloured or its confirmation changed in the Environments dialog."""
+        if self.environment is not None:
+            self.environment = replace(self.environment, name=name)
+            if self._attached:
+                self.session.environment = self.environment
+        self.confirm_create = confirm_create
+        self._show_environment(colour)
+        if self.panels_built and self.environment is not None:
+            self.jobs_model.set_environment_names({self.environment.key: name})
+
+    def switch_to(self, environment: Environment, colour: str, confirm_create: bool, key: str | None = None) -> None:
+        """Show ``environment`` (its session is attached next). Call after :meth:`detach`."""
+        if self._attached:
+            raise RuntimeError("detach() the current session first")
+        self.environment = environment
+        self.confirm_create = confirm_create
+        self._armed.clear()
+        self._show_environment(colour)
+        if key is not None:
+            self._environment_key = key
+            self.environment_box.setCurrentIndex(max(self.environment_box.findData(key), 0))
+        if self.panels_built:
+            self.jobs_model.set_environment_names({environment.key: environment.name})
+            self.sources.set_recent(self._recent())
+        self.show_message(f"Connecting to {environment.name}…")
 
     def build_editor(self, preview: str | None = None) -> bool:
         """The player and its timeline, before the rest: ``preview``, a source named at start-up, starts loading
@@ -239,7 +358,7 @@ class MainWindow(QMainWindow):
         self.segments.message.connect(self.show_message)
         self._dock("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea)
 
-        self.jobs_model = ClipJobsModel({self.environment.key: self.environment.name})
+        self.jobs_model = ClipJobsModel({self.environment.key: self.environment.name} if self.environment else {})
         self.jobs_filter = QSortFilterProxyModel(self)
         self.jobs_filter.setSourceModel(self.jobs_model)
         self.jobs_filter.setFilterKeyColumn(0)  # the source asset id
@@ -302,10 +421,41 @@ class MainWindow(QMainWindow):
         if not self.panels_built:
             raise RuntimeError("build_panels() first: the panels are what the session drives")
         self.session = session
+        self.environment = session.environment
         self._attached = True
         self._set_working(True)
         self.show_message("")
-        session.jobs.updates.add(self._on_job_update)
+        self._stop_listening = session.jobs.updates.add(self._on_job_update)
+
+    async def detach(self) -> None:
+        """Let go of the session before it closes (the user switches environments): a clip deletion waiting for
+        its undo time is carried out now, what was in flight is cancelled, and the source, its marks and
+        segments, the lists and the clips table are cleared. Clips still being made stay in the job store and
+        are followed again when their environment is next opened."""
+        import asyncio
+
+        if not self._attached:
+            return
+        await self._settle_pending_delete()
+        self._stop_listening()
+        self._attached = False
+        self._set_working(False)
+        self._live_timer.stop()
+        self.bridge.cancel_all()
+        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
+        self._job_updates.clear()
+        self._job_updates_timer.stop()
+        self._sources_generation += 1  # a page still on its way belongs to the old environment
+        self._live_filter = None
+        self.asset = None
+        self.editor.close_source()
+        self.segments.set_segments([])
+        self.facts_label.setText("Open a source to see its facts.")
+        self.instant_field.clear()
+        self.range_problem.clear()
+        self.sources.model.reset([], None)
+        self.sources.set_live_streams([], lambda _: None)
+        self.jobs_model.set_jobs([])
 
     def _on_job_update(self, job: ClipJob) -> None:
         """Updates arrive in bursts (a batch submitted, a poll that saw 100 clips change): the table and
@@ -340,7 +490,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ start
     def start(self) -> None:
-        self.jobs_model.set_jobs(self.session.repo.all(self.environment.key, limit=500))
+        self.jobs_model.set_jobs(self.session.repo.all(self.session.environment.key, limit=500))
         self.session.jobs.resume()
         self.load_sources()
 
@@ -415,13 +565,15 @@ class MainWindow(QMainWindow):
     RECENT_LIMIT = 10
 
     def _recent(self) -> list[list[str]]:
+        if self.environment is None:
+            return []
         value = self.settings.value(f"sources/recent/{self.environment.key}")
         return [list(pair) for pair in value] if isinstance(value, list) else []
 
     def _remember_source(self, asset: Asset) -> None:
         label = asset.title or asset.id
         recent = [[asset.id, label]] + [p for p in self._recent() if p[0] != asset.id]
-        self.settings.setValue(f"sources/recent/{self.environment.key}", recent[: self.RECENT_LIMIT])
+        self.settings.setValue(f"sources/recent/{self.session.environment.key}", recent[: self.RECENT_LIMIT])
         self.sources.set_recent(self._recent())
 
     # ------------------------------------------------------------------ opening
@@ -447,7 +599,7 @@ class MainWindow(QMainWindow):
             ref = parse_source(text)
         except SourceRefError:
             return False  # open_text says why
-        if ref.kind != "playback_id":
+        if ref.kind != "playback_id" or self.environment is None:
             return False
         from muxclipper.mux.urls import PlaybackUrls
 
@@ -622,7 +774,7 @@ class MainWindow(QMainWindow):
         which environment it is (True); the second, for the same ``what``, goes ahead (False)."""
         if self.confirm_create and self._armed.get(action) != what:
             self._armed[action] = what
-            self.show_message(f"This is {self.environment.name}: {then}")
+            self.show_message(f"This is {self.session.environment.name}: {then}")
             return True
         self._armed.pop(action, None)
         return False
@@ -721,9 +873,7 @@ class MainWindow(QMainWindow):
 
     def delete_clip(self, job: ClipJob) -> None:
         """Deleting a clip asset cannot be undone in Mux, so it waits a few seconds, with Undo offered."""
-        if self._pending_delete is not None:
-            self._pending_delete[1].stop()
-            self._commit_delete()
+        self._commit_delete()  # one waiting already goes now
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(self.DELETE_GRACE_MS)
@@ -735,29 +885,50 @@ class MainWindow(QMainWindow):
                           f"{self.DELETE_GRACE_MS // 1000} s — Undo delete keeps it.")
 
     def _on_undo_delete(self) -> None:
-        if self._pending_delete is not None:
-            job, timer = self._pending_delete
-            timer.stop()
-            self._pending_delete = None
-            self.undo_delete_button.hide()
+        job = self._take_pending_delete()
+        if job is not None:
             self.show_message(f"Clip #{job.id} kept.")
 
-    def _commit_delete(self) -> None:
-        from muxclipper.core.jobs import JobState
-
+    def _take_pending_delete(self) -> ClipJob | None:
         if self._pending_delete is None:
-            return
-        job, _ = self._pending_delete
+            return None
+        job, timer = self._pending_delete
+        timer.stop()
         self._pending_delete = None
         self.undo_delete_button.hide()
+        return job
+
+    def _commit_delete(self) -> None:
+        job = self._take_pending_delete()
+        if job is not None:
+            assert job.asset_id is not None
+            self.bridge.run(self.session.client.delete_asset(job.asset_id), functools.partial(self._deleted, job),
+                            "Deleting the clip")
+
+    async def _settle_pending_delete(self) -> None:
+        """The window closes or switches environments within a deletion's undo time: the user asked for it and
+        did not undo, so it is carried out now rather than forgotten."""
+        job = self._take_pending_delete()
+        if job is None:
+            return
         assert job.asset_id is not None
+        from muxclipper.mux.errors import MuxError
 
-        def deleted(_: None) -> None:
-            self.session.repo.update(job.evolve(state=JobState.CANCELLED, error="Deleted in Mux."))
-            self.jobs_model.upsert(job.evolve(state=JobState.CANCELLED, error="Deleted in Mux."))
-            self.show_message(f"Clip #{job.id} deleted in Mux.")
+        try:
+            await self.session.client.delete_asset(job.asset_id)
+        except MuxError as exc:
+            log.warning("deleting clip #%s on the way out failed: %s", job.id, exc)
+            self.show_message(f"Deleting clip #{job.id} failed: {exc}")
+            return
+        self._deleted(job, None)
 
-        self.bridge.run(self.session.client.delete_asset(job.asset_id), deleted, "Deleting the clip")
+    def _deleted(self, job: ClipJob, _: None) -> None:
+        from muxclipper.core.jobs import JobState
+
+        gone = job.evolve(state=JobState.CANCELLED, error="Deleted in Mux.")
+        self.session.repo.update(gone)
+        self.jobs_model.upsert(gone)
+        self.show_message(f"Clip #{job.id} deleted in Mux.")
 
     # ------------------------------------------------------------------ filter and export
     def _filter_jobs(self) -> None:
@@ -857,6 +1028,8 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if not self.panels_built:
             return
+        if self._attached:
+            await self._settle_pending_delete()
         if self.tray is not None:
             self.tray.hide()
         self._live_timer.stop()

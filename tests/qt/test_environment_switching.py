@@ -1,0 +1,156 @@
+"""The window's environment selector: switch between stored environments without restarting, never lose work
+unawares, and open the window even when no environment is usable yet (first start, locked keyring)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import keyring
+import keyring.errors
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from muxclipper.app import NO_ENVIRONMENT, Startup, build_parser, choose_environment, run_window
+from muxclipper.core.jobs import JobState
+from muxclipper.core.marking import MarkedRange
+from muxclipper.core.models import Asset, AssetStatus, PlaybackId
+from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
+from muxclipper.qt.environments_dialog import EnvironmentsDialog
+from muxclipper.qt.main_window import MainWindow
+from muxclipper.services import paths
+from muxclipper.services.credentials import KeyringSecrets
+from muxclipper.services.environment import endpoints_for
+from muxclipper.services.environments import EnvironmentProfile, EnvironmentStore, new_profile
+from tests.emulator.helpers import RW, Emu
+from tests.qt.test_main_window import run, until
+from tests.support.memory_keyring import RefusingKeyring
+
+PROD = ("prod-token-id", "prod-token-secret")
+
+
+@pytest.fixture(scope="module")
+def production_server() -> Iterator[EmulatorServer]:
+    config = EmulatorConfig(tokens=(Token(*PROD),), rate_limits=None, media=False, processing_seconds=1.0)
+    with EmulatorServer(config) as server:
+        with httpx.Client(base_url=server.url) as control:
+            control.post("/_emulator/seed", json={"assets": [{"title": "Production source"}]}).raise_for_status()
+        yield server
+
+
+def _profile(name: str, token_id: str, url: str, **fields: Any) -> EnvironmentProfile:
+    where = endpoints_for(url)
+    return new_profile(name, token_id, api_url=where.api, stream_url=where.stream, image_url=where.image, **fields)
+
+
+def _store() -> EnvironmentStore:
+    return EnvironmentStore(paths.environments_file(), KeyringSecrets())
+
+
+def _window(tmp_path: Path, startup: Startup) -> MainWindow:
+    window = MainWindow(startup.environment, startup.colour, confirm_create=startup.confirm_create, panels=False,
+                        settings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat))
+    window.resize(1200, 700)
+    window.show()
+    return window
+
+
+def _titles(window: MainWindow) -> list[str]:
+    if not window.panels_built:
+        return []
+    model = window.sources.model
+    return [model.asset_at(row).title or "" for row in range(model.rowCount())]
+
+
+def test_the_selector_switches_environments_and_each_keeps_its_clips(
+        qapp: QApplication, emu: Emu, production_server: EmulatorServer, tmp_path: Path) -> None:
+    [staging_source] = emu.seed({"title": "Staging source", "duration": 60.0, "frame_rate": 25.0})
+    emu.ctl("PUT", "config", {"processing_seconds": 1.0})
+    store = _store()
+    staging = store.add(_profile("Staging", RW[0], emu.url, colour="#2e7d32"), RW[1])
+    production = store.add(_profile("Production", PROD[0], production_server.url, colour="#c62828",
+                                    confirm_create=True), PROD[1])
+    startup = choose_environment(build_parser().parse_args([]))
+    assert (startup.key, startup.problem) == (staging.id, None)  # the first added is the active one
+
+    async def scenario() -> None:
+        window = _window(tmp_path, startup)
+        running = asyncio.ensure_future(run_window(build_parser().parse_args([]), qapp, window, startup))
+        await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources")
+        assert not window.environment_box.isHidden() and not window.manage_button.isHidden()
+        assert [window.environment_box.itemText(i) for i in range(window.environment_box.count())] == [
+            "Staging", "Production"]
+
+        # A clip in Staging, followed to ready.
+        window.asset = Asset(staging_source, AssetStatus.READY, 0, 60_000, frame_rate=25.0,
+                             playback_ids=(PlaybackId("p", "public"),))
+        window.editor.timeline.set_source(60_000, window.editor.player.rate)
+        marked = MarkedRange(None, None, 60_000, window.editor.player.rate).with_in(2_000).with_out(8_000)
+        window.editor.edit_range(marked)
+        window.editor.create_requested.emit(marked)
+        await until(lambda: window.jobs_model.rowCount() == 1, 5, "Staging's clip")
+
+        # Marks are open: the first choice of Production only says what it would close.
+        window.environment_box.activated.emit(window.environment_box.findData(production.id))
+        assert "choose Production again" in window.status.text()
+        assert "in and out marks" in window.status.text()
+        assert window.badge.text().strip() == "Staging" and window.environment_box.currentText() == "Staging"
+        window.environment_box.activated.emit(window.environment_box.findData(production.id))
+        await until(lambda: _titles(window) == ["Production source"], 10, "Production's sources")
+        assert window.badge.text().strip() == "Production" and window.windowTitle() == "muxclipper — Production"
+        assert window.environment_box.currentText() == "Production"
+        assert window.jobs_model.rowCount() == 0  # Staging's clip is not listed as Production's
+        assert window.asset is None and window.editor.timeline.marked.in_ms is None
+        assert window.confirm_create  # Production asks before creating
+        assert _store().active is not None and _store().active.id == production.id  # the next start opens it
+
+        # Back to Staging (nothing open now: at once); its clip is there and was followed to ready meanwhile.
+        window.environment_box.activated.emit(window.environment_box.findData(staging.id))
+        await until(lambda: window.jobs_model.rowCount() == 1, 10, "Staging's clip again")
+        await until(lambda: window.jobs_model.job_at(0).state is JobState.READY, 20, "the clip ready")
+        assert _titles(window) == ["Staging source"] and not window.confirm_create
+        window.close()
+        assert await asyncio.wait_for(running, 10) == 0
+
+    run(qapp, scenario)
+    # Each environment was asked with its own token only.
+    assert {e["authorization"] for e in emu.requests(path_prefix="/video/")} == {True}
+
+
+def test_without_an_environment_the_window_opens_and_the_first_one_added_connects(
+        qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    emu.seed({"title": "First source"})
+    startup = choose_environment(build_parser().parse_args([]))
+    assert startup.environment is None and startup.problem == NO_ENVIRONMENT
+
+    async def scenario() -> None:
+        window = _window(tmp_path, startup)
+        running = asyncio.ensure_future(run_window(build_parser().parse_args([]), qapp, window, startup))
+        dialog = await until(lambda: window.findChild(EnvironmentsDialog), 5, "the Environments dialog")
+        assert dialog.isVisible() and not dialog.isModal()  # beside the window, which stays usable
+        assert window.status.text() == NO_ENVIRONMENT and window.badge.text().strip() == "No environment"
+        assert not window.editor.isEnabled()
+        dialog.name_field.setText("Staging")
+        dialog.token_id_field.setText(RW[0])
+        dialog.secret_field.setText(RW[1])
+        dialog.api_field.setText(emu.url)
+        dialog.save_button.click()
+        await until(lambda: _titles(window) == ["First source"], 10, "the new environment's sources")
+        assert window.badge.text().strip() == "Staging" and window.editor.isEnabled()
+        window.close()
+        assert await asyncio.wait_for(running, 10) == 0
+
+    run(qapp, scenario)
+
+
+def test_a_locked_keyring_at_start_is_said_in_the_window_with_what_to_do(tmp_path: Path) -> None:
+    _store().add(new_profile("Production", PROD[0]), PROD[1])
+    keyring.set_keyring(RefusingKeyring(keyring.errors.KeyringLocked()))
+    startup = choose_environment(build_parser().parse_args([]))
+    assert startup.environment is None and startup.store is not None
+    assert startup.problem is not None and "locked" in startup.problem and "Unlock" in startup.problem
+    assert PROD[1] not in startup.problem
