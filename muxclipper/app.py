@@ -208,37 +208,40 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
         if startup.problem == NO_ENVIRONMENT:
             switcher.manage()  # the first start: where an environment is added, beside the window
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
-    first = True
-    while True:
-        environment = window.environment
-        if environment is None:  # nothing to connect to until the user adds or unlocks one
-            chosen = await switcher.next_switch(closed)
+    try:
+        first = True
+        while True:
+            environment = window.environment
+            if environment is None:  # nothing to connect to until the user adds or unlocks one
+                chosen = await switcher.next_switch(closed)
+                if chosen is None:
+                    await window.aclose()
+                    return 0
+                window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
+                continue
+            async with open_session(environment, jobs_db) as session:
+                window.attach(session)
+                chosen = None
+                try:
+                    if first:
+                        first = False
+                        verdict = await open_first(args, window, session)
+                        if verdict is not None:
+                            return verdict
+                    else:
+                        window.start()
+                    chosen = await switcher.next_switch(closed)
+                finally:
+                    if chosen is None:  # closed (or a smoke test's verdict, or a failure): the window ends here
+                        await window.aclose()
+                        window.close()
+                    else:  # the session closes; the window stays, for the next one
+                        await window.detach()
             if chosen is None:
-                await window.aclose()
                 return 0
             window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
-            continue
-        async with open_session(environment, jobs_db) as session:
-            window.attach(session)
-            chosen = None
-            try:
-                if first:
-                    first = False
-                    verdict = await open_first(args, window, session)
-                    if verdict is not None:
-                        return verdict
-                else:
-                    window.start()
-                chosen = await switcher.next_switch(closed)
-            finally:
-                if chosen is None:  # closed (or a smoke test's verdict, or a failure): the window ends here
-                    await window.aclose()
-                    window.close()
-                else:  # the session closes; the window stays, for the next one
-                    await window.detach()
-        if chosen is None:
-            return 0
-        window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
+    finally:
+        switcher.close()  # the Environments dialog goes with the window
 
 
 async def open_first(args: argparse.Namespace, window: MainWindow, session: Session) -> int | None:

@@ -60,6 +60,10 @@ class EnvironmentSwitcher(QObject):
             choices.append((self.extra.key, self.extra.environment.name, self.extra.colour))
         if self.store is not None:
             choices += [(p.id, p.name, p.colour) for p in self.store.profiles]
+        shown = self.window.environment
+        if current is not None and shown is not None and current not in {key for key, _, _ in choices}:
+            # Removed in the Environments dialog while in use: the window goes on with it until another is chosen.
+            choices.insert(0, (current, f"{shown.name} (removed)", "#616161"))
         self.window.set_environment_choices(choices, current, manageable=self.store is not None)
 
     def resolve(self, key: str) -> Resolved:
@@ -114,6 +118,10 @@ class EnvironmentSwitcher(QObject):
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
 
     def _test(self, environment: Environment) -> None:
         """Test connection in the dialog: one request with the typed settings, the answer in its status line."""

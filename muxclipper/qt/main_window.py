@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.badge)
         self.environment_box = QComboBox(self)
         self.environment_box.setAccessibleName("Switch environment")
-        self.environment_box.setToolTip("Switch to another Mux environment")
+        self.environment_box.setToolTip("Switch to another Mux environment (Ctrl+Shift+E)")
         self.environment_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.environment_box.activated.connect(self._on_environment_box_activated)
         # A tool bar shows a widget through its action: the action, not the widget, is shown or hidden.
@@ -153,6 +153,9 @@ class MainWindow(QMainWindow):
         self._manage_action = toolbar.addWidget(self.manage_button)
         self._manage_action.setVisible(False)  # shown by set_environment_choices(manageable=True)
         self.addToolBar(toolbar)
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence("Ctrl+Shift+E"), self, self._on_switch_shortcut)
         self.status = QLabel(self)
         self.status.setAccessibleName("Messages")
         self.statusBar().addWidget(self.status, 1)
@@ -189,6 +192,13 @@ class MainWindow(QMainWindow):
         self.environment_box.blockSignals(False)
         self._environment_box_action.setVisible(len(choices) > 1 or (current is None and bool(choices)))
         self._manage_action.setVisible(manageable)
+
+    def _on_switch_shortcut(self) -> None:
+        if self._environment_box_action.isVisible():
+            self.environment_box.setFocus()
+            self.environment_box.showPopup()
+        elif self._manage_action.isVisible():
+            self.manage_environments_requested.emit()
 
     def _on_environment_box_activated(self, index: int) -> None:
         key = self.environment_box.itemData(index)
@@ -281,8 +291,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QSortFilterProxyModel, Qt
         from PySide6.QtGui import QKeySequence, QShortcut
         from PySide6.QtWidgets import (
-            QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QSystemTrayIcon, QTableView,
-            QVBoxLayout,
+            QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QSystemTrayIcon, QTableView, QVBoxLayout,
         )
 
         from muxclipper.qt.bridge import Bridge

@@ -154,3 +154,39 @@ def test_a_locked_keyring_at_start_is_said_in_the_window_with_what_to_do(tmp_pat
     assert startup.environment is None and startup.store is not None
     assert startup.problem is not None and "locked" in startup.problem and "Unlock" in startup.problem
     assert PROD[1] not in startup.problem
+
+
+def test_the_environments_dialog_switches_restyles_and_removes_the_one_in_use(
+        qapp: QApplication, emu: Emu, production_server: EmulatorServer, tmp_path: Path) -> None:
+    emu.seed({"title": "Staging source"})
+    store = _store()
+    store.add(_profile("Staging", RW[0], emu.url), RW[1])
+    store.add(_profile("Production", PROD[0], production_server.url), PROD[1])
+    startup = choose_environment(build_parser().parse_args([]))
+
+    async def scenario() -> None:
+        window = _window(tmp_path, startup)
+        running = asyncio.ensure_future(run_window(build_parser().parse_args([]), qapp, window, startup))
+        await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources")
+        window.manage_button.click()
+        dialog = window.findChild(EnvironmentsDialog)
+        assert dialog is not None and dialog.isVisible()
+        dialog.environment_list.setCurrentRow(1)
+        dialog.use_button.click()
+        await until(lambda: _titles(window) == ["Production source"], 10, "Production's sources")
+        assert window.badge.text().strip() == "Production"
+        # Renamed and recoloured while in use: the badge and the selector follow at once.
+        dialog.name_field.setText("Live desk")
+        dialog.colour_box.setCurrentIndex(dialog.colour_box.findData("#00838f"))
+        dialog.save_button.click()
+        assert window.badge.text().strip() == "Live desk" and "#00838f" in window.badge.styleSheet()
+        assert window.environment_box.currentText() == "Live desk"
+        # Removed while in use: the window carries on with it, and says so in the selector.
+        dialog.remove_button.click()
+        dialog.remove_button.click()
+        assert window.environment_box.currentText() == "Live desk (removed)"
+        assert _titles(window) == ["Production source"]
+        window.close()
+        assert await asyncio.wait_for(running, 10) == 0
+
+    run(qapp, scenario)
