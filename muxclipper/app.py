@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from muxclipper.emulator import EmulatorServer
     from muxclipper.qt.main_window import MainWindow
-    from muxclipper.services.environment import Environment
-    from muxclipper.services.environments import EnvironmentStore
+    from muxclipper.services.environment import Environment, EnvironmentFace
+    from muxclipper.services.environments import EnvironmentProfile, EnvironmentStore
     from muxclipper.services.session import Session
 
 log = logging.getLogger("muxclipper")
@@ -89,9 +89,13 @@ def setup_logging(level: str) -> Path:
 @dataclass
 class Startup:
     """The environment the window opens with, or why there is none (the window opens anyway, says so, and offers
-    the Environments dialog); the stored environments to switch between; the ``MUX_TOKEN_*`` one, if set."""
+    the Environments dialog); the stored environments to switch between; the ``MUX_TOKEN_*`` one, if set.
+
+    A stored environment is chosen by its ``profile`` before the window is painted and its secret read after
+    (:meth:`read_secret`): importing keyring and asking the Secret Service take a few hundred milliseconds."""
 
     environment: Environment | None = None
+    profile: EnvironmentProfile | None = None
     colour: str = PROCESS_COLOUR
     confirm_create: bool = False
     key: str | None = None
@@ -99,12 +103,31 @@ class Startup:
     from_variables: Environment | None = None
     problem: str | None = None
 
+    @property
+    def face(self) -> EnvironmentFace | None:
+        """What the window's frame shows: the environment, or the stored one whose secret is still to be read."""
+        return self.environment if self.environment is not None else self.profile
+
+    def read_secret(self) -> None:
+        """The chosen stored environment, made runnable with its secret from the keyring (or the problem, in words:
+        a locked keyring, a secret missing)."""
+        from muxclipper.services.credentials import KeyringUnavailableError
+        from muxclipper.services.environments import ProfileError
+
+        if self.environment is not None or self.profile is None or self.store is None:
+            return
+        try:
+            self.environment = self.store.environment(self.profile)
+        except (ProfileError, KeyringUnavailableError) as exc:
+            self.problem = str(exc)
+
 
 def choose_environment(args: argparse.Namespace) -> Startup:
-    """``--env NAME``, else the ``MUX_TOKEN_*`` variables, else the active stored environment. A problem (no
-    environment yet, a locked keyring, a missing secret, an unreadable settings file) is kept in words."""
+    """``--env NAME``, else the ``MUX_TOKEN_*`` variables, else the active stored environment (its secret is read
+    by :meth:`Startup.read_secret`). A problem (no environment yet, an unknown name, an unreadable settings file)
+    is kept in words."""
     from muxclipper.services import paths
-    from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
+    from muxclipper.services.credentials import KeyringSecrets
     from muxclipper.services.environment import EnvironmentError_, from_process_env
     from muxclipper.services.environments import EnvironmentStore, ProfileError
 
@@ -132,10 +155,11 @@ def choose_environment(args: argparse.Namespace) -> Startup:
             return startup
         else:
             profile = store.active
-        startup.environment = store.environment(profile)
-        startup.colour, startup.confirm_create, startup.key = profile.colour, profile.confirm_create, profile.id
-    except (ProfileError, KeyringUnavailableError) as exc:
+    except ProfileError as exc:
         startup.problem = str(exc)
+        return startup
+    startup.profile = profile
+    startup.colour, startup.confirm_create, startup.key = profile.colour, profile.confirm_create, profile.id
     return startup
 
 
@@ -197,31 +221,38 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     from muxclipper.services.session import open_session
 
     extra = None
-    if args.demo and window.environment is not None:
-        extra = Resolved(window.environment, DEMO_COLOUR, False, DEMO_KEY)
+    if args.demo and startup.environment is not None:
+        extra = Resolved(startup.environment, DEMO_COLOUR, False, DEMO_KEY)
     elif startup.from_variables is not None:
         extra = Resolved(startup.from_variables, PROCESS_COLOUR, False, PROCESS_KEY)
     switcher = EnvironmentSwitcher(window, None if args.demo else startup.store, extra)
-    switcher.show_choices(DEMO_KEY if args.demo else startup.key)
-    if startup.problem and window.environment is None:
-        window.show_message(startup.problem)
+    switcher.show_choices(startup.key)
+    startup.read_secret()
+    if startup.environment is None:
+        if args.smoke_test:
+            print(f"muxclipper: {startup.problem}", file=sys.stderr)
+            await window.aclose()
+            window.close()
+            return 2
+        window.show_message(startup.problem or NO_ENVIRONMENT)
         if startup.problem == NO_ENVIRONMENT:
             switcher.manage()  # the first start: where an environment is added, beside the window
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
     try:
+        chosen: Resolved | None = None
+        if startup.environment is not None:
+            chosen = Resolved(startup.environment, startup.colour, startup.confirm_create, startup.key or "")
         first = True
         while True:
-            environment = window.environment
-            if environment is None:  # nothing to connect to until the user adds or unlocks one
+            if chosen is None:  # nothing to connect to until the user adds or unlocks one
                 chosen = await switcher.next_switch(closed)
                 if chosen is None:
                     await window.aclose()
                     return 0
                 window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
-                continue
+            environment, chosen = chosen.environment, None
             async with open_session(environment, jobs_db) as session:
                 window.attach(session)
-                chosen = None
                 try:
                     if first:
                         first = False
@@ -317,10 +348,10 @@ def main(argv: Sequence[str]) -> int:
             from muxclipper.services.environments import demo_environment
 
             server = EmulatorServer(EmulatorConfig(demo_content=True, data_dir=demo_data_dir())).start()
-            startup = Startup(demo_environment(server.url), DEMO_COLOUR, key=DEMO_KEY)
+            startup = Startup(demo_environment(server.url), colour=DEMO_COLOUR, key=DEMO_KEY)
         else:
             startup = choose_environment(args)
-            if startup.environment is None and args.smoke_test:
+            if startup.face is None and args.smoke_test:
                 print(f"muxclipper: {startup.problem}", file=sys.stderr)
                 return 2
     except Exception as exc:  # noqa: BLE001 - said in words, traceback in the log
@@ -353,7 +384,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         # The frame is painted before asyncio, the panels and the network side are even imported: the user
         # sees the window (and which environment it acts on) at once.
-        window = MainWindow(startup.environment, startup.colour, confirm_create=startup.confirm_create,
+        window = MainWindow(startup.face, startup.colour, confirm_create=startup.confirm_create,
                             panels=False)
         if not show_frame(app, window):
             window.save_settings()

@@ -154,31 +154,39 @@ class EnvironmentSwitcher(QObject):
         task.add_done_callback(show)
 
     def _on_environments_changed(self) -> None:
-        """Added, edited or removed: the selector follows; a window without an environment opens the active one;
-        the environment in use, edited, shows its new name and colour and reconnects with its new settings."""
+        """Added, edited or removed: the selector follows. Not connected yet (no environment, a locked keyring, a
+        missing secret), the edit may be what was missing: the one shown, or else the active one, is tried again.
+        Connected, the environment in use takes its new name and colour, and reconnects if its settings changed."""
         assert self.store is not None
         current = self.window.environment_key
         self.show_choices(current)
-        if current is None:
-            if self.store.active is not None:
-                self.choose(self.store.active.id)
+        profile = self._profile(current)
+        if profile is not None:
+            self.window.restyle_environment(profile, profile.colour, profile.confirm_create)
+        if not self.window.attached:
+            target = profile or self.store.active
+            if target is not None:
+                self.choose(target.id)
             return
-        if current == (self.extra.key if self.extra else None):
-            return
-        try:
-            profile = self.store.find(current)
-        except ProfileError:
-            return  # removed while in use: the window carries on with it until another is chosen
-        self.window.restyle_environment(profile.name, profile.colour, profile.confirm_create)
+        if profile is None:
+            return  # the variables' environment, or removed while in use: it carries on until another is chosen
         try:
             resolved = self._resolved(profile, self.store.environment(profile))
         except (ProfileError, KeyringUnavailableError):
             return  # said when it is next chosen
-        shown = self.window.environment
-        if shown is not None and (resolved.environment.credentials, resolved.environment.endpoints) != (
-                shown.credentials, shown.endpoints):
+        connected = self.window.session.environment
+        if (resolved.environment.credentials, resolved.environment.endpoints) != (
+                connected.credentials, connected.endpoints):
             if self.window.open_work():
                 self.window.show_message(f"{profile.name}'s new settings are used when it is next opened: "
                                          f"{self.window.open_work()} stay open until then.")
             else:
                 self._wanted.put_nowait(resolved)
+
+    def _profile(self, key: str | None) -> EnvironmentProfile | None:
+        if key is None or self.store is None or (self.extra is not None and key == self.extra.key):
+            return None
+        try:
+            return self.store.find(key)
+        except ProfileError:
+            return None

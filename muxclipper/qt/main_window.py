@@ -11,7 +11,7 @@ import json
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 # Start-up paints this window's frame before the panels exist, so this module imports only what the frame
 # needs. Everything else (the panels with QtMultimedia, asyncio, Qt's enum namespaces, the core's dataclasses:
@@ -27,7 +27,7 @@ from muxclipper.core.segments import Segment
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import exact_rate, format_ms
 from muxclipper.services import paths
-from muxclipper.services.environment import Environment
+from muxclipper.services.environment import EnvironmentFace
 
 if TYPE_CHECKING:
     import asyncio
@@ -51,6 +51,10 @@ NO_ENVIRONMENT_COLOUR = "#616161"
 LIVE_POLL_MS = 2000
 THUMBNAIL_WIDTH = 96
 THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
+
+
+def _is_session(given: object) -> TypeGuard[Session]:
+    return hasattr(given, "jobs")  # a Session; not imported here (it brings httpx)
 
 
 def _trimmed_title(typed: str | None, source: str) -> str:
@@ -103,11 +107,13 @@ class MainWindow(QMainWindow):
     undo_delete_button: QPushButton
     tray: QSystemTrayIcon | None
 
-    def __init__(self, session: Session | Environment | None, colour: str = "#1565c0", *,
+    def __init__(self, session: Session | EnvironmentFace | None, colour: str = "#1565c0", *,
                  confirm_create: bool = False, settings: QSettings | None = None, panels: bool = True) -> None:
         super().__init__()
-        self.environment: Environment | None = (
-            session if isinstance(session, Environment) or session is None else session.environment)
+        attached = session if _is_session(session) else None
+        # Before a session: what to show (a stored environment's secret may still be in the keyring).
+        self.environment: EnvironmentFace | None = (
+            attached.environment if attached is not None else cast("EnvironmentFace | None", session))
         self._environment_key: str | None = None  # the selector's key of the environment shown
         self._painted = False
         self.panels_built = False
@@ -123,12 +129,12 @@ class MainWindow(QMainWindow):
         self.asset: Asset | None = None
         self._build_frame()
         self._show_environment(colour)
-        if isinstance(session, Environment):
-            self.show_message(f"Connecting to {session.name}…")
+        if attached is None and self.environment is not None:
+            self.show_message(f"Connecting to {self.environment.name}…")
         if panels:
             self.build_panels()
-        if session is not None and not isinstance(session, Environment):
-            self.attach(session)
+        if attached is not None:
+            self.attach(attached)
 
     def _build_frame(self) -> None:
         """What the first paint shows: the environment (so nobody mistakes production for staging) with its
@@ -241,18 +247,25 @@ class MainWindow(QMainWindow):
         """The selector's key of the environment shown (None: none yet)."""
         return self._environment_key
 
-    def restyle_environment(self, name: str, colour: str, confirm_create: bool) -> None:
-        """The environment in use was renamed, recoloured or its confirmation changed in the Environments dialog."""
-        if self.environment is not None:
-            self.environment = replace(self.environment, name=name)
-            if self._attached:
-                self.session.environment = self.environment
+    @property
+    def attached(self) -> bool:
+        """Whether a session is attached (the window is connected and working)."""
+        return self._attached
+
+    def restyle_environment(self, face: EnvironmentFace, colour: str, confirm_create: bool) -> None:
+        """The environment shown was renamed, recoloured or its confirmation changed in the Environments dialog."""
+        if self._attached:
+            self.session.environment = replace(self.session.environment, name=face.name)
+            self.environment = self.session.environment
+        else:
+            self.environment = face
         self.confirm_create = confirm_create
         self._show_environment(colour)
-        if self.panels_built and self.environment is not None:
-            self.jobs_model.set_environment_names({self.environment.key: name})
+        if self.panels_built:
+            self.jobs_model.set_environment_names({face.key: face.name})
 
-    def switch_to(self, environment: Environment, colour: str, confirm_create: bool, key: str | None = None) -> None:
+    def switch_to(self, environment: EnvironmentFace, colour: str, confirm_create: bool,
+                  key: str | None = None) -> None:
         """Show ``environment`` (its session is attached next). Call after :meth:`detach`."""
         if self._attached:
             raise RuntimeError("detach() the current session first")

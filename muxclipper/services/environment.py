@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from muxclipper.mux.endpoints import DEFAULT_API, Credentials, Endpoints
@@ -16,6 +17,20 @@ from muxclipper.mux.endpoints import DEFAULT_API, Credentials, Endpoints
 
 class EnvironmentError_(ValueError):
     """Missing or unusable settings; the message says what to set."""
+
+
+class EnvironmentFace(Protocol):
+    """What the window shows of an environment before it is connected, its secret perhaps still in the keyring:
+    an :class:`Environment`, or a stored profile whose secret has not been read."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def endpoints(self) -> Endpoints: ...
+
+    @property
+    def key(self) -> str: ...
 
 
 @dataclass(frozen=True)

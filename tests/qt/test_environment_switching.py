@@ -4,6 +4,8 @@ unawares, and open the window even when no environment is usable yet (first star
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,13 @@ def production_server() -> Iterator[EmulatorServer]:
         yield server
 
 
+@pytest.fixture(autouse=True)
+def _no_token_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MUX_TOKEN_* would win over the stored environments these tests are about."""
+    for name in ("MUX_TOKEN_ID", "MUX_TOKEN_SECRET", "MUX_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def _profile(name: str, token_id: str, url: str, **fields: Any) -> EnvironmentProfile:
     where = endpoints_for(url)
     return new_profile(name, token_id, api_url=where.api, stream_url=where.stream, image_url=where.image, **fields)
@@ -52,7 +61,7 @@ def _store() -> EnvironmentStore:
 
 
 def _window(tmp_path: Path, startup: Startup) -> MainWindow:
-    window = MainWindow(startup.environment, startup.colour, confirm_create=startup.confirm_create, panels=False,
+    window = MainWindow(startup.face, startup.colour, confirm_create=startup.confirm_create, panels=False,
                         settings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat))
     window.resize(1200, 700)
     window.show()
@@ -151,9 +160,20 @@ def test_a_locked_keyring_at_start_is_said_in_the_window_with_what_to_do(tmp_pat
     _store().add(new_profile("Production", PROD[0]), PROD[1])
     keyring.set_keyring(RefusingKeyring(keyring.errors.KeyringLocked()))
     startup = choose_environment(build_parser().parse_args([]))
+    assert startup.face is not None and startup.face.name == "Production"  # what the frame shows meanwhile
+    startup.read_secret()
     assert startup.environment is None and startup.store is not None
     assert startup.problem is not None and "locked" in startup.problem and "Unlock" in startup.problem
     assert PROD[1] not in startup.problem
+
+
+def test_a_stored_environment_is_chosen_before_the_first_paint_without_the_keyring() -> None:
+    # Importing keyring and asking the Secret Service cost a few hundred ms: the frame must not wait for them.
+    _store().add(_profile("Production", PROD[0], "http://127.0.0.1:9"), PROD[1])
+    code = ("import sys; from muxclipper.app import build_parser, choose_environment; "
+            "s = choose_environment(build_parser().parse_args([])); print(s.face.name, 'keyring' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["Production", "False"]
 
 
 def test_the_environments_dialog_switches_restyles_and_removes_the_one_in_use(
