@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("muxclipper")
 PROCESS_KEY, DEMO_KEY = "process", "demo"  # the selector's keys of environments that are not stored
 PROCESS_COLOUR, DEMO_COLOUR = "#455a64", "#6a1b9a"
-NO_ENVIRONMENT = ("No Mux environment yet: add one with Environments… (an access token from the Mux dashboard, "
-                  "Settings → Access Tokens), or run muxclipper --demo to try it without an account.")
+NO_ENVIRONMENT = ("No Mux environment yet: add one with Environments… (or muxclipper env add), using an access token "
+                  "from the Mux dashboard (Settings → Access Tokens); or run muxclipper --demo to try it without an "
+                  "account.")
 DEMO_RECORDING = "muxclipper-demo:live-event"
 SMOKE_TIMEOUT_S = 60.0
 FIRST_PAINT_WAIT_S = 1.0
