@@ -20,6 +20,7 @@ from muxclipper.qt.sources_model import SourceFilter, SourceRole, SourcesModel, 
 
 THUMB = QSize(96, 54)
 ASSET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STREAM_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class SourcesPanel(QWidget):
@@ -149,17 +150,25 @@ class SourcesPanel(QWidget):
             self.recent_box.addItem(label, asset_id)
 
     def set_live_streams(self, streams: list[LiveStream], find: Callable[[str], Asset | None]) -> None:
-        """The streams, each with its recording in progress first, then its recent ones."""
+        """The streams, each with its recording in progress first, then its recent ones. A refresh keeps what the
+        user did to the tree: the streams they collapsed, the item they were on, where they had scrolled."""
         self.model.set_stream_titles({s.id: s.title or s.id for s in streams})
         chosen = self.stream_box.currentData()
         self.stream_box.clear()
         self.stream_box.addItem("Every source", None)
-        self.streams_tree.clear()
+        tree = self.streams_tree
+        tops = [item for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i)) is not None]
+        collapsed = {str(item.data(0, STREAM_ID_ROLE)) for item in tops if not item.isExpanded()}
+        current = tree.currentItem()
+        on = None if current is None else (current.data(0, STREAM_ID_ROLE), current.data(0, ASSET_ID_ROLE))
+        scrolled = tree.verticalScrollBar().value()
+        tree.clear()
         for stream in streams:
             name = stream.title or stream.id
             self.stream_box.addItem(f"Recordings of {name}", stream.id)
             top = QTreeWidgetItem([f"{'● ' if stream.status == 'active' else ''}{name}  [{stream.status}]"])
             top.setToolTip(0, stream.id)
+            top.setData(0, STREAM_ID_ROLE, stream.id)
             recordings = [stream.active_asset_id] if stream.active_asset_id else []
             recordings += [a for a in reversed(stream.recent_asset_ids) if a != stream.active_asset_id]
             for asset_id in recordings:
@@ -171,13 +180,18 @@ class SourcesPanel(QWidget):
                 if asset is not None and asset.duration_ms is not None:
                     text += f"  {format_ms(asset.duration_ms)}"
                 child = QTreeWidgetItem([text])
+                child.setData(0, STREAM_ID_ROLE, stream.id)
                 child.setData(0, ASSET_ID_ROLE, asset_id)
                 child.setToolTip(0, asset_id)
                 top.addChild(child)
             if not recordings:
                 top.addChild(QTreeWidgetItem(["No recordings yet"]))
-            self.streams_tree.addTopLevelItem(top)
-            top.setExpanded(True)
+            tree.addTopLevelItem(top)
+            top.setExpanded(stream.id not in collapsed)
+            for item in (top, *(top.child(i) for i in range(top.childCount()))):
+                if item is not None and on == (item.data(0, STREAM_ID_ROLE), item.data(0, ASSET_ID_ROLE)):
+                    tree.setCurrentItem(item)
+        tree.verticalScrollBar().setValue(scrolled)
         self.stream_box.setCurrentIndex(max(self.stream_box.findData(chosen), 0))
 
     def _show_loaded(self, *_: object) -> None:

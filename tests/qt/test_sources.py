@@ -4,6 +4,7 @@ with their recordings, thumbnails, opening by drop, recent sources, and top and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -213,3 +214,25 @@ def test_top_and_tail_clips_each_selected_recording(qapp: QApplication, emu: Emu
             await window.aclose()
 
     run(qapp, scenario)
+
+
+def test_a_refresh_of_the_live_streams_keeps_what_the_user_collapsed_and_chose(qtbot: Any) -> None:
+    from muxclipper.core.models import LiveStream
+    from muxclipper.qt.sources_panel import SourcesPanel
+
+    panel = SourcesPanel()
+    qtbot.addWidget(panel)
+    first = LiveStream("s1", "idle", 0, recent_asset_ids=("a1",), title="Morning show")
+    second = LiveStream("s2", "active", 0, active_asset_id="b2", recent_asset_ids=("b1",), title="Keynote")
+    panel.set_live_streams([first, second], lambda _: None)
+    tree = panel.streams_tree
+    tree.topLevelItem(0).setExpanded(False)
+    tree.setCurrentItem(tree.topLevelItem(1).child(1))  # Keynote's earlier recording
+    assert tree.currentItem().data(0, ASSET_ID_ROLE) == "b1"
+
+    # Refreshed: the recording in progress has ended and a new one started.
+    second = LiveStream("s2", "active", 0, active_asset_id="b3", recent_asset_ids=("b1", "b2"), title="Keynote")
+    panel.set_live_streams([first, second], lambda _: None)
+    assert not tree.topLevelItem(0).isExpanded() and tree.topLevelItem(1).isExpanded()
+    assert tree.currentItem().data(0, ASSET_ID_ROLE) == "b1"
+    assert [tree.topLevelItem(1).child(i).data(0, ASSET_ID_ROLE) for i in range(3)] == ["b3", "b2", "b1"]
