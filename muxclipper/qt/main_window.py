@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         if not self.panels_built or self.asset is None:
             return ""
         marked = self.editor.timeline.marked
-        parts = [f"{html.escape(self.asset.title or self.asset.id)}"]
+        parts = [self.asset.title or self.asset.id]
         if marked.in_ms is not None or marked.out_ms is not None:
             parts.append("its in and out marks")
         count = len(self.segments.segments())
