@@ -17,7 +17,11 @@ class RangeProblem:
 
 
 def check_range(start_ms: int, end_ms: int, duration_ms: int | None = None, *,
-                live: bool = False) -> RangeProblem | None:
+                live: bool = False, open_end: bool = False) -> RangeProblem | None:
+    """``open_end``: no out point was set, so ``end_ms`` is just the end so far. A recording still growing then has
+    no end to clip to: the clip would stop wherever the recording is when Mux gets the request."""
+    if live and open_end:
+        return RangeProblem("The recording is still going: set an out point (O) where the clip should end.")
     if start_ms < 0:
         return RangeProblem("The in point is before the start of the video.")
     if end_ms <= start_ms:

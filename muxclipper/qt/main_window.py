@@ -700,7 +700,7 @@ class MainWindow(QMainWindow):
         if public is not None:
             self.instant_field.setText(self.session.urls.instant_clip(public.id, marked.start_ms, marked.end_ms))
         problem = check_range(marked.start_ms, marked.end_ms, marked.duration_ms,
-                              live=bool(self.asset and self.asset.is_live))
+                              live=bool(self.asset and self.asset.is_live), open_end=marked.out_ms is None)
         self.range_problem.setText(problem.message if problem else "")
         self.create_button.setEnabled(problem is None and self.asset is not None)
 
@@ -727,7 +727,7 @@ class MainWindow(QMainWindow):
     def _on_segments_add_requested(self) -> None:
         marked = self.editor.timeline.marked
         problem = check_range(marked.start_ms, marked.end_ms, marked.duration_ms,
-                              live=bool(self.asset and self.asset.is_live))
+                              live=bool(self.asset and self.asset.is_live), open_end=marked.out_ms is None)
         if problem:
             self.show_message(problem.message)
             return
@@ -815,7 +815,8 @@ class MainWindow(QMainWindow):
         if self.asset is None:
             self.show_message("Open a source first.")
             return
-        problem = check_range(marked.start_ms, marked.end_ms, marked.duration_ms, live=self.asset.is_live)
+        problem = check_range(marked.start_ms, marked.end_ms, marked.duration_ms, live=self.asset.is_live,
+                              open_end=marked.out_ms is None)
         if problem:
             self.show_message(problem.message)
             return

@@ -201,7 +201,11 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
             grown = await until(lambda: window.editor.timeline.marked.duration_ms > recording.duration_ms, 10,
                                 "the recording to grow on the timeline")
             assert grown
+            # No out point on a recording still growing: said at once, and nothing can be sent.
+            window.editor.edit_range(window.editor.timeline.marked.with_in(1_000))
+            assert "set an out point" in window.range_problem.text() and not window.create_button.isEnabled()
             window.editor.edit_range(window.editor.timeline.marked.with_in(1_000).with_out(3_000))
+            assert window.range_problem.text() == "" and window.create_button.isEnabled()
             window.title_field.setText("Live so far")
             window.editor.create_requested.emit(window.editor.timeline.marked)
             await until(lambda: model.rowCount() == 4 and model.job_at(0).state is JobState.READY, 60, "the live clip")
