@@ -88,6 +88,8 @@ class EnvironmentSwitcher(QObject):
             return
         if self.store is not None and key != (self.extra.key if self.extra else None):
             self.store.set_active(self.store.find(key))  # the next start opens it too
+            if self.dialog is not None:
+                self.dialog.refresh()
         self._wanted.put_nowait(resolved)
 
     async def next_switch(self, closed: asyncio.Event) -> Resolved | None:

@@ -35,6 +35,10 @@ def _swatch(colour: str) -> QIcon:
     return QIcon(pixmap)
 
 
+def _label(profile: EnvironmentProfile, active: EnvironmentProfile | None) -> str:
+    return profile.name + ("  (active)" if active is not None and active.id == profile.id else "")
+
+
 class EnvironmentsDialog(QDialog):
     """Every control has a unique Alt+letter: Add, Duplicate, Remove, Use, Import, Name, coLour,
     Token id, Secret, api addrEss, streaM, imaGe, Clips, Key id, Private key, test cOnnection, saVe.
@@ -155,13 +159,21 @@ class EnvironmentsDialog(QDialog):
         self.name_field.textEdited.connect(self._on_name_edited)
 
     # ------------------------------------------------------------------ display
+    def refresh(self) -> None:
+        """The window switched the active environment: the list says which it is now. The form is left alone,
+        with whatever the user is typing in it."""
+        active = self._store.active
+        for row in range(self.environment_list.count()):
+            item = self.environment_list.item(row)
+            profile = self._store.find(str(item.data(Qt.ItemDataRole.UserRole)))
+            item.setText(_label(profile, active))
+
     def _reload(self, select: str | None = None) -> None:
         active = self._store.active
         self.environment_list.blockSignals(True)
         self.environment_list.clear()
         for profile in self._store.profiles:
-            label = profile.name + ("  (active)" if active and active.id == profile.id else "")
-            item = QListWidgetItem(_swatch(profile.colour), label)
+            item = QListWidgetItem(_swatch(profile.colour), _label(profile, active))
             item.setData(Qt.ItemDataRole.UserRole, profile.id)
             self.environment_list.addItem(item)
         self.environment_list.blockSignals(False)

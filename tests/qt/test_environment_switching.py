@@ -195,6 +195,16 @@ def test_the_environments_dialog_switches_restyles_and_removes_the_one_in_use(
         dialog.use_button.click()
         await until(lambda: _titles(window) == ["Production source"], 10, "Production's sources")
         assert window.badge.text().strip() == "Production"
+        # Switched back in the window's selector: the open dialog marks the active one, the form is left alone.
+        dialog.token_id_field.setText("being typed")
+        window.environment_box.activated.emit(window.environment_box.findData(startup.key))
+        await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources again")
+        assert dialog.environment_list.item(0).text() == "Staging  (active)"
+        assert dialog.environment_list.item(1).text() == "Production"
+        assert dialog.token_id_field.text() == "being typed"
+        dialog.environment_list.setCurrentRow(1)
+        dialog.use_button.click()
+        await until(lambda: _titles(window) == ["Production source"], 10, "Production's sources again")
         # Renamed and recoloured while in use: the badge and the selector follow at once.
         dialog.name_field.setText("Live desk")
         dialog.colour_box.setCurrentIndex(dialog.colour_box.findData("#00838f"))
