@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from muxclipper import __version__
 
 if TYPE_CHECKING:
+    import asyncio
+
     from PySide6.QtWidgets import QApplication
 
     from muxclipper.emulator import EmulatorServer
@@ -257,7 +259,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                 try:
                     if first:
                         first = False
-                        verdict = await open_first(args, window, session)
+                        verdict = await _unless_closed(open_first(args, window, session), closed)
                         if verdict is not None:
                             return verdict
                     else:
@@ -274,6 +276,23 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
             window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
     finally:
         switcher.close()  # the Environments dialog goes with the window
+
+
+async def _unless_closed(work: Coroutine[Any, Any, int | None], closed: asyncio.Event) -> int | None:
+    """``work``'s answer, or None as soon as the window is closed (the demo's first start waits ~40 s for its
+    recording: a window closed meanwhile must end the program, not wait with it)."""
+    import asyncio
+
+    task = asyncio.ensure_future(work)
+    closing = asyncio.ensure_future(closed.wait())
+    try:
+        await asyncio.wait([task, closing], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        closing.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.wait([task])
+    return None if task.cancelled() else task.result()
 
 
 async def open_first(args: argparse.Namespace, window: MainWindow, session: Session) -> int | None:
