@@ -14,6 +14,7 @@ import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from muxclipper import __version__
@@ -177,6 +178,32 @@ async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | 
                 return asset.id
         await asyncio.sleep(1.0)
     return None
+
+
+def report_unexpected(window: MainWindow, log_path: Path, loop: asyncio.AbstractEventLoop) -> None:
+    """An error nobody foresaw (a bug) goes to the log file with its traceback and is said in the status line; the
+    window carries on with the user's marks and jobs. Slots and Qt's virtual methods report through
+    ``sys.excepthook`` (else a traceback on a terminal nobody reads), callbacks on the loop through its handler."""
+
+    def say(error: BaseException) -> None:
+        window.show_message(f"Something unexpected went wrong ({type(error).__name__}); the window carries on. "
+                            f"Details are in {log_path}: please send them with a report.")
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        log.critical("unexpected error", exc_info=(kind, error, trace))
+        say(error)
+
+    def on_loop_error(_: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        log.error("unexpected error on the event loop: %s", context.get("message", ""), exc_info=error)
+        if isinstance(error, Exception):
+            say(error)
+
+    sys.excepthook = hook
+    loop.set_exception_handler(on_loop_error)
 
 
 def freeze_startup_objects() -> None:
@@ -424,6 +451,7 @@ def main(argv: Sequence[str]) -> int:
 
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
+        report_unexpected(window, path, loop)
         with loop:
             return int(loop.run_until_complete(run_window(args, app, window, startup)))
     finally:

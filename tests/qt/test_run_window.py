@@ -1,14 +1,16 @@
-"""The window's run (app.run_window): closing the window ends it promptly, whatever start-up is waiting for."""
+"""The window's run (app.py): closing the window ends it promptly, whatever start-up is waiting for; an
+unforeseen error is logged and said, and the window carries on."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from muxclipper.app import DEMO_KEY, Startup, build_parser, run_window
+from muxclipper.app import DEMO_KEY, Startup, build_parser, report_unexpected, run_window
 from muxclipper.mux.client import Credentials, Endpoints
 from muxclipper.services.environment import Environment
 from tests.emulator.helpers import RW, Emu
@@ -31,3 +33,36 @@ def test_closing_the_window_while_the_demo_prepares_ends_the_run(qapp: QApplicat
         assert await asyncio.wait_for(running, 5) == 0
 
     run(qapp, scenario)
+
+
+def test_an_unforeseen_error_is_logged_and_said_and_the_window_carries_on(
+        qapp: QApplication, emu: Emu, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    startup = Startup(Environment("Staging", Endpoints.for_origin(emu.url), Credentials(*RW)))
+    log_path = tmp_path / "muxclipper.log"
+
+    async def scenario() -> None:
+        window = _window(tmp_path, startup)
+        previous = sys.excepthook
+        loop = asyncio.get_running_loop()
+        report_unexpected(window, log_path, loop)
+        try:
+            # A bug in a slot (PySide reports it through sys.excepthook) ...
+            try:
+                raise RuntimeError("a bug in a slot")
+            except RuntimeError as error:
+                sys.excepthook(RuntimeError, error, error.__traceback__)
+            assert "RuntimeError" in window.status.text() and str(log_path) in window.status.text()
+            window.show_message("")
+            # ... and in a callback on the event loop.
+            loop.call_soon(lambda: 1 / 0)
+            await until(lambda: "ZeroDivisionError" in window.status.text(), 5, "the loop's error said")
+        finally:
+            sys.excepthook = previous
+            loop.set_exception_handler(None)
+        assert window.isVisible()
+        await window.aclose()
+        window.close()
+
+    run(qapp, scenario)
+    logged = [r for r in caplog.records if r.exc_info]
+    assert [r.exc_info[0] for r in logged if r.exc_info] == [RuntimeError, ZeroDivisionError]
