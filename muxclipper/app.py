@@ -11,7 +11,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -268,6 +269,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
         if startup.problem == NO_ENVIRONMENT:
             switcher.manage()  # the first start: where an environment is added, beside the window
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
+    sessions = KeptSessions(jobs_db, open_session)
     try:
         chosen: Resolved | None = None
         if startup.environment is not None:
@@ -280,29 +282,70 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                     await window.aclose()
                     return 0
                 window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
-            environment, chosen = chosen.environment, None
-            async with open_session(environment, jobs_db) as session:
-                window.attach(session)
-                try:
-                    if first:
-                        first = False
-                        verdict = await _unless_closed(open_first(args, window, session), closed)
-                        if verdict is not None:
-                            return verdict
-                    else:
-                        window.start()
-                    chosen = await switcher.next_switch(closed)
-                finally:
-                    if chosen is None:  # closed (or a smoke test's verdict, or a failure): the window ends here
-                        await window.aclose()
-                        window.close()
-                    else:  # the session closes; the window stays, for the next one
-                        await window.detach()
+            session, chosen = await sessions.open(chosen.environment), None
+            window.attach(session)
+            try:
+                if first:
+                    first = False
+                    verdict = await _unless_closed(open_first(args, window, session), closed)
+                    if verdict is not None:
+                        return verdict
+                else:
+                    window.start()
+                chosen = await switcher.next_switch(closed)
+            finally:
+                if chosen is None:  # closed (or a smoke test's verdict, or a failure): the window ends here
+                    await window.aclose()
+                    window.close()
+                else:  # the window stays, for the next environment; this one goes on following its clips
+                    await window.detach()
+                    sessions.leave(session, window.follow_in_background(session))
             if chosen is None:
                 return 0
             window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
     finally:
         switcher.close()  # the Environments dialog goes with the window
+        await sessions.aclose()
+
+
+class KeptSessions:
+    """The session of every environment the window has shown, kept open until the window closes: one left behind
+    goes on submitting and following its clips (and says when they end), and coming back to it takes it up as
+    it is. A session whose credentials or addresses have changed since is closed and opened anew."""
+
+    def __init__(self, jobs_db: Path, opener: Callable[[Environment, Path], AbstractAsyncContextManager[Session]]
+                 ) -> None:
+        self.jobs_db = jobs_db
+        self.opener = opener
+        self._kept: dict[str, tuple[Session, AsyncExitStack, Callable[[], None] | None]] = {}
+
+    async def open(self, environment: Environment) -> Session:
+        kept = self._kept.pop(environment.key, None)
+        if kept is not None:
+            session, stack, stop_following = kept
+            if (session.environment.credentials, session.environment.endpoints) == (
+                    environment.credentials, environment.endpoints):
+                if stop_following is not None:
+                    stop_following()
+                session.environment = environment  # perhaps renamed meanwhile
+                self._kept[environment.key] = (session, stack, None)
+                return session
+            if stop_following is not None:
+                stop_following()
+            await stack.aclose()
+        stack = AsyncExitStack()
+        session = await stack.enter_async_context(self.opener(environment, self.jobs_db))
+        self._kept[environment.key] = (session, stack, None)
+        return session
+
+    def leave(self, session: Session, stop_following: Callable[[], None]) -> None:
+        _, stack, _ = self._kept[session.environment.key]
+        self._kept[session.environment.key] = (session, stack, stop_following)
+
+    async def aclose(self) -> None:
+        kept, self._kept = self._kept, {}
+        for _, stack, _ in kept.values():
+            await stack.aclose()
 
 
 async def _unless_closed(work: Coroutine[Any, Any, int | None], closed: asyncio.Event) -> int | None:

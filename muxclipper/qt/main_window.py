@@ -31,6 +31,7 @@ from muxclipper.services.environment import EnvironmentFace
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Callable
 
     from PySide6.QtCore import QSortFilterProxyModel, Qt
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self._sources_generation = 0  # pages that arrive after the list was reset are dropped
         self._live_filter: str | None = None
         self._job_updates: dict[int | None, ClipJob] = {}
+        self._background_done: dict[str, list[ClipJob]] = {}  # by environment name: clips ended in one left behind
         self._pending_delete: tuple[ClipJob, QTimer] | None = None
         self.asset: Asset | None = None
         self._build_frame()
@@ -450,10 +452,9 @@ class MainWindow(QMainWindow):
         self._stop_listening = session.jobs.updates.add(self._on_job_update)
 
     async def detach(self) -> None:
-        """Let go of the session before it closes (the user switches environments): a clip deletion waiting for
-        its undo time is carried out now, what was in flight is cancelled, and the source, its marks and
-        segments, the lists and the clips table are cleared. Clips still being made stay in the job store and
-        are followed again when their environment is next opened."""
+        """Let go of the session (the user switches environments): a clip deletion waiting for its undo time is
+        carried out now, what was in flight is cancelled, and the source, its marks and segments, the lists and
+        the clips table are cleared. The session may stay open to follow its clips (:meth:`follow_in_background`)."""
         import asyncio
 
         if not self._attached:
@@ -479,6 +480,18 @@ class MainWindow(QMainWindow):
         self.sources.set_live_streams([], lambda _: None)
         self.jobs_model.set_jobs([])
 
+    def follow_in_background(self, session: Session) -> Callable[[], None]:
+        """An environment the window has left goes on making its clips: their endings are still told (status line,
+        tray), under the environment's name. Returns what stops it (on coming back to that environment)."""
+
+        def on_update(job: ClipJob) -> None:
+            if job.state.finished:
+                self._background_done.setdefault(session.environment.name, []).append(job)
+                if not self._job_updates_timer.isActive():
+                    self._job_updates_timer.start()
+
+        return session.jobs.updates.add(on_update)
+
     def _on_job_update(self, job: ClipJob) -> None:
         """Updates arrive in bursts (a batch submitted, a poll that saw 100 clips change): the table and
         the notifications take each burst at once, after the code that caused it has finished."""
@@ -488,8 +501,12 @@ class MainWindow(QMainWindow):
 
     def _flush_job_updates(self) -> None:
         jobs, self._job_updates = list(self._job_updates.values()), {}
-        self.jobs_model.upsert_many(jobs)
-        self._notify(jobs)
+        if jobs:
+            self.jobs_model.upsert_many(jobs)
+            self._notify(jobs)
+        elsewhere, self._background_done = self._background_done, {}
+        for name, done in elsewhere.items():
+            self._notify(done, where=name)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)
@@ -570,14 +587,19 @@ class MainWindow(QMainWindow):
 
     async def _fetch_thumbnail(self, url: str) -> bytes | None:
         """A list decoration: a missing one is not worth a message."""
+        async with self._thumbnail_slots:
+            return await self._fetch_picture(url)
+
+    async def _fetch_picture(self, url: str) -> bytes | None:
+        """A picture that only helps (a list thumbnail, a frame beside the cut): one the image host does not have
+        (yet: a recording's newest frames) is left out without a message."""
         import httpx  # loaded with the session by now
 
-        async with self._thumbnail_slots:
-            try:
-                return await self._fetch_bytes(url)
-            except httpx.HTTPError as exc:
-                log.debug("no thumbnail from %s: %s", url.split("?")[0], exc)
-                return None
+        try:
+            return await self._fetch_bytes(url)
+        except httpx.HTTPError as exc:
+            log.debug("no picture from %s: %s", url.split("?")[0], exc)
+            return None
 
     def _show_thumbnail(self, asset_id: str, data: bytes | None) -> None:
         pixmap = QPixmap()
@@ -712,16 +734,16 @@ class MainWindow(QMainWindow):
         for name, ms in stills:
             if 0 <= ms < self.asset.duration_ms:
                 url = self.session.urls.thumbnail(public.id, ms, width=320)
-                self.bridge.run(self._fetch_bytes(url), functools.partial(self._show_still, name))
+                self.bridge.run(self._fetch_picture(url), functools.partial(self._show_still, name))
 
     async def _fetch_bytes(self, url: str) -> bytes:
         response = await self.session.http.get(url)  # the stream and image hosts: never credentials
         response.raise_for_status()
         return response.content
 
-    def _show_still(self, name: str, data: bytes) -> None:
+    def _show_still(self, name: str, data: bytes | None) -> None:
         pixmap = QPixmap()
-        if pixmap.loadFromData(data):
+        if data is not None and pixmap.loadFromData(data):
             self.editor.set_still(name, pixmap)
 
     def _on_segments_add_requested(self) -> None:
@@ -997,9 +1019,9 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             self.show_message(str(exc))
 
-    def _notify(self, jobs: list[ClipJob]) -> None:
+    def _notify(self, jobs: list[ClipJob], where: str | None = None) -> None:
         """A tray message when clips are ready or failed (one for a burst): never a dialog for a routine
-        event."""
+        event. ``where``: the environment they belong to, when it is not the one shown."""
         from muxclipper.core.jobs import JobState
 
         done = [job for job in jobs if job.state in (JobState.READY, JobState.ERRORED, JobState.FAILED)]
@@ -1013,7 +1035,9 @@ class MainWindow(QMainWindow):
             ready = sum(job.state is JobState.READY for job in done)
             failed = len(done) - ready
             text = ", ".join(filter(None, (f"{ready} clips ready" if ready else "",
-                                           f"{failed} failed (see the Clips table)" if failed else "")))
+                                           f"{failed} failed (see the Clips table{' there' if where else ''})" if failed else "")))
+        if where is not None:
+            text = f"{where}: {text}"
         self.show_message(text)
         if self.tray is not None:
             from PySide6.QtWidgets import QSystemTrayIcon

@@ -116,12 +116,16 @@ def test_the_selector_switches_environments_and_each_keeps_its_clips(
         assert window.asset is None and window.editor.timeline.marked.in_ms is None
         assert window.confirm_create  # Production asks before creating
         assert _store().active is not None and _store().active.id == production.id  # the next start opens it
+        # Staging goes on making its clip meanwhile, and says when it is ready.
+        await until(lambda: window.status.text() == "Staging: Clip #1 is ready", 20, "Staging's clip told ready")
+        assert window.jobs_model.rowCount() == 0
 
-        # Back to Staging (nothing open now: at once); its clip is there and was followed to ready meanwhile.
+        # Back to Staging (nothing open now: at once); its clip is there, ready.
         window.environment_box.activated.emit(window.environment_box.findData(staging.id))
         await until(lambda: window.jobs_model.rowCount() == 1, 10, "Staging's clip again")
-        await until(lambda: window.jobs_model.job_at(0).state is JobState.READY, 20, "the clip ready")
-        assert _titles(window) == ["Staging source"] and not window.confirm_create
+        assert window.jobs_model.job_at(0).state is JobState.READY
+        await until(lambda: "Staging source" in _titles(window), 10, "Staging's sources again")  # and the clip
+        assert not window.confirm_create
         window.close()
         assert await asyncio.wait_for(running, 10) == 0
 
