@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from muxclipper.qt.main_window import NO_ENVIRONMENT_COLOUR
 from muxclipper.services.credentials import KeyringUnavailableError, SessionSecrets
 from muxclipper.services.environment import Environment
 from muxclipper.services.environments import EnvironmentProfile, EnvironmentStore, ProfileError
@@ -63,7 +64,7 @@ class EnvironmentSwitcher(QObject):
         shown = self.window.environment
         if current is not None and shown is not None and current not in {key for key, _, _ in choices}:
             # Removed in the Environments dialog while in use: the window goes on with it until another is chosen.
-            choices.insert(0, (current, f"{shown.name} (removed)", "#616161"))
+            choices.insert(0, (current, f"{shown.name} (removed)", NO_ENVIRONMENT_COLOUR))
         self.window.set_environment_choices(choices, current, manageable=self.store is not None)
 
     def resolve(self, key: str) -> Resolved:
