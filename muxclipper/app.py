@@ -281,7 +281,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                 if chosen is None:
                     await window.aclose()
                     return 0
-                window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
+            window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
             session, chosen = await sessions.open(chosen.environment), None
             window.attach(session)
             try:
@@ -302,7 +302,6 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                     sessions.leave(session, window.follow_in_background(session))
             if chosen is None:
                 return 0
-            window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
     finally:
         switcher.close()  # the Environments dialog goes with the window
         await sessions.aclose()
@@ -315,6 +314,8 @@ class KeptSessions:
 
     def __init__(self, jobs_db: Path, opener: Callable[[Environment, Path], AbstractAsyncContextManager[Session]]
                  ) -> None:
+        # ``opener`` is services.session.open_session, passed in: importing it here would bring httpx before the
+        # first paint.
         self.jobs_db = jobs_db
         self.opener = opener
         self._kept: dict[str, tuple[Session, AsyncExitStack, Callable[[], None] | None]] = {}
@@ -323,15 +324,13 @@ class KeptSessions:
         kept = self._kept.pop(environment.key, None)
         if kept is not None:
             session, stack, stop_following = kept
+            if stop_following is not None:
+                stop_following()  # the window takes its clips back, or the session goes
             if (session.environment.credentials, session.environment.endpoints) == (
                     environment.credentials, environment.endpoints):
-                if stop_following is not None:
-                    stop_following()
                 session.environment = environment  # perhaps renamed meanwhile
                 self._kept[environment.key] = (session, stack, None)
                 return session
-            if stop_following is not None:
-                stop_following()
             await stack.aclose()
         stack = AsyncExitStack()
         session = await stack.enter_async_context(self.opener(environment, self.jobs_db))

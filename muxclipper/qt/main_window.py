@@ -466,8 +466,7 @@ class MainWindow(QMainWindow):
         self._live_timer.stop()
         self.bridge.cancel_all()
         await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
-        self._job_updates.clear()
-        self._job_updates_timer.stop()
+        self._job_updates.clear()  # (the timer still flushes other environments' endings, if any are due)
         self._sources_generation += 1  # a page still on its way belongs to the old environment
         self._live_filter = None
         self.asset = None
