@@ -1,6 +1,9 @@
-"""Composition root of the desktop application: QApplication, the qasync loop, the wiring, the flags.
+"""Composition root of the desktop application: the flags, the log file, QApplication, the qasync loop, and the
+window with one environment's session after another.
 
-``muxclipper --demo`` runs the emulator in-process with its demo content and a demo environment (no
+Which environment a run starts with is decided in ``services/environment_choice.py`` (the command line uses the
+same), the sessions kept per environment in ``services/session_pool.py``, what opens first and the smoke test in
+``launch/``. ``muxclipper --demo`` runs the emulator in-process with its demo content and a demo environment (no
 keyring, no account) and opens the window on the live event's recording.
 """
 
@@ -10,15 +13,21 @@ import argparse
 import logging
 import os
 import sys
-import time
-from collections.abc import Callable, Coroutine, Sequence
-from contextlib import AbstractAsyncContextManager, AsyncExitStack
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from muxclipper import __version__
+from muxclipper.services.environment_choice import (
+    DEMO_COLOUR,
+    DEMO_KEY,
+    NO_ENVIRONMENT,
+    PROCESS_COLOUR,
+    PROCESS_KEY,
+    EnvironmentChoice,
+    choose_environment,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -27,20 +36,10 @@ if TYPE_CHECKING:
 
     from muxclipper.emulator import EmulatorServer
     from muxclipper.qt.main_window import MainWindow
-    from muxclipper.services.environment import Environment, EnvironmentFace
-    from muxclipper.services.environments import EnvironmentProfile, EnvironmentStore
-    from muxclipper.services.session import Session
 
+__all__ = ["DEMO_KEY", "NO_ENVIRONMENT", "build_parser", "main", "run_window"]
 log = logging.getLogger("muxclipper")
-PROCESS_KEY, DEMO_KEY = "process", "demo"  # the selector's keys of environments that are not stored
-PROCESS_COLOUR, DEMO_COLOUR = "#455a64", "#6a1b9a"
-NO_ENVIRONMENT = ("No Mux environment yet: add one with Environments… (or muxclipper env add), using an access token "
-                  "from the Mux dashboard (Settings → Access Tokens); or run muxclipper --demo to try it without an "
-                  "account.")
-DEMO_RECORDING = "muxclipper-demo:live-event"
-SMOKE_TIMEOUT_S = 60.0
 FIRST_PAINT_WAIT_S = 1.0
-SOURCE_FIRST_WAIT_S = 5.0
 PREVIEW_WAIT_S = 0.5
 
 
@@ -91,96 +90,6 @@ def setup_logging(level: str) -> Path:
     return path
 
 
-@dataclass
-class Startup:
-    """The environment the window opens with, or why there is none (the window opens anyway, says so, and offers
-    the Environments dialog); the stored environments to switch between; the ``MUX_TOKEN_*`` one, if set.
-
-    A stored environment is chosen by its ``profile`` before the window is painted and its secret read after
-    (:meth:`read_secret`): importing keyring and asking the Secret Service take a few hundred milliseconds."""
-
-    environment: Environment | None = None
-    profile: EnvironmentProfile | None = None
-    colour: str = PROCESS_COLOUR
-    confirm_create: bool = False
-    key: str | None = None
-    store: EnvironmentStore | None = None
-    from_variables: Environment | None = None
-    problem: str | None = None
-
-    @property
-    def face(self) -> EnvironmentFace | None:
-        """What the window's frame shows: the environment, or the stored one whose secret is still to be read."""
-        return self.environment if self.environment is not None else self.profile
-
-    def read_secret(self) -> None:
-        """The chosen stored environment, made runnable with its secret from the keyring (or the problem, in words:
-        a locked keyring, a secret missing)."""
-        from muxclipper.services.credentials import KeyringUnavailableError
-        from muxclipper.services.environments import ProfileError
-
-        if self.environment is not None or self.profile is None or self.store is None:
-            return
-        try:
-            self.environment = self.store.environment(self.profile)
-        except (ProfileError, KeyringUnavailableError) as exc:
-            self.problem = str(exc)
-
-
-def choose_environment(args: argparse.Namespace) -> Startup:
-    """``--env NAME``, else the ``MUX_TOKEN_*`` variables, else the active stored environment (its secret is read
-    by :meth:`Startup.read_secret`). A problem (no environment yet, an unknown name, an unreadable settings file)
-    is kept in words."""
-    from muxclipper.services import paths
-    from muxclipper.services.credentials import KeyringSecrets
-    from muxclipper.services.environment import EnvironmentError_, from_process_env
-    from muxclipper.services.environments import EnvironmentStore, ProfileError
-
-    startup = Startup()
-    try:
-        startup.store = EnvironmentStore(paths.environments_file(), KeyringSecrets())
-    except ProfileError as exc:
-        startup.problem = str(exc)
-    if os.environ.get("MUX_TOKEN_ID"):
-        try:
-            startup.from_variables = from_process_env(os.environ, args.api_base_url)
-        except EnvironmentError_ as exc:
-            startup.problem = str(exc)
-    store = startup.store
-    try:
-        if args.env:
-            if store is None:
-                return startup
-            profile = store.find(args.env)
-        elif startup.from_variables is not None:
-            startup.environment, startup.key = startup.from_variables, PROCESS_KEY
-            return startup
-        elif store is None or store.active is None:
-            startup.problem = startup.problem or NO_ENVIRONMENT
-            return startup
-        else:
-            profile = store.active
-    except ProfileError as exc:
-        startup.problem = str(exc)
-        return startup
-    startup.profile = profile
-    startup.colour, startup.confirm_create, startup.key = profile.colour, profile.confirm_create, profile.id
-    return startup
-
-
-async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | None:
-    """The demo keynote's asset id once it is ready (its media is made on first start)."""
-    import asyncio
-
-    while time.monotonic() < deadline:
-        page = await window.session.client.list_assets_page(limit=100)
-        for asset in page.assets:
-            if asset.passthrough == DEMO_RECORDING and asset.status.value == "ready":
-                return asset.id
-        await asyncio.sleep(1.0)
-    return None
-
-
 def report_unexpected(window: MainWindow, log_path: Path, loop: asyncio.AbstractEventLoop) -> None:
     """An error nobody foresaw (a bug) goes to the log file with its traceback and is said in the status line; the
     window carries on with the user's marks and jobs. Slots and Qt's virtual methods report through
@@ -207,15 +116,6 @@ def report_unexpected(window: MainWindow, log_path: Path, loop: asyncio.Abstract
     loop.set_exception_handler(on_loop_error)
 
 
-def freeze_startup_objects() -> None:
-    """Modules, Qt wrappers and settings made at start-up live as long as the program: leave them out of
-    Python's full garbage collections, which otherwise scan them all and stall the window ~50 ms each."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
-
-
 def wait_for(app: QApplication, signal: Any, seconds: float) -> None:
     """Let Qt run until ``signal`` fires, the last window closes or ``seconds`` pass. Before asyncio and qasync
     are imported (start-up shows what it can first), a plain Qt event loop does the waiting."""
@@ -238,7 +138,8 @@ def show_frame(app: QApplication, window: MainWindow) -> bool:
     return window.isVisible()
 
 
-async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow, startup: Startup) -> int:
+async def run_window(args: argparse.Namespace, app: QApplication, window: MainWindow,
+                     startup: EnvironmentChoice) -> int:
     """After the frame is painted: the panels, then the network side (httpx, TLS set-up, the job store); then one
     session after another as the user switches environments, until the window is closed."""
     import asyncio
@@ -247,9 +148,11 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     app.lastWindowClosed.connect(closed.set)
     window.build_panels()
     # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
+    from muxclipper.launch.first_source import open_first, unless_closed
     from muxclipper.qt.environment_switcher import EnvironmentSwitcher, Resolved
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
+    from muxclipper.services.session_pool import SessionPool
 
     extra = None
     if args.demo and startup.environment is not None:
@@ -269,7 +172,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
         if startup.problem == NO_ENVIRONMENT:
             switcher.manage()  # the first start: where an environment is added, beside the window
     jobs_db = (demo_data_dir() / "jobs.sqlite3") if args.demo else paths.jobs_db()
-    sessions = KeptSessions(jobs_db, open_session)
+    sessions = SessionPool(jobs_db, open_session)
     try:
         chosen: Resolved | None = None
         if startup.environment is not None:
@@ -287,7 +190,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
             try:
                 if first:
                     first = False
-                    verdict = await _unless_closed(open_first(args, window, session), closed)
+                    verdict = await unless_closed(open_first(args, window, session), closed)
                     if verdict is not None:
                         return verdict
                 else:
@@ -307,125 +210,6 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
         await sessions.aclose()
 
 
-class KeptSessions:
-    """The session of every environment the window has shown, kept open until the window closes: one left behind
-    goes on submitting and following its clips (and says when they end), and coming back to it takes it up as
-    it is. A session whose credentials or addresses have changed since is closed and opened anew."""
-
-    def __init__(self, jobs_db: Path, opener: Callable[[Environment, Path], AbstractAsyncContextManager[Session]]
-                 ) -> None:
-        # ``opener`` is services.session.open_session, passed in: importing it here would bring httpx before the
-        # first paint.
-        self.jobs_db = jobs_db
-        self.opener = opener
-        self._kept: dict[str, tuple[Session, AsyncExitStack, Callable[[], None] | None]] = {}
-
-    async def open(self, environment: Environment) -> Session:
-        kept = self._kept.pop(environment.key, None)
-        if kept is not None:
-            session, stack, stop_following = kept
-            if stop_following is not None:
-                stop_following()  # the window takes its clips back, or the session goes
-            if (session.environment.credentials, session.environment.endpoints) == (
-                    environment.credentials, environment.endpoints):
-                session.environment = environment  # perhaps renamed meanwhile
-                self._kept[environment.key] = (session, stack, None)
-                return session
-            await stack.aclose()
-        stack = AsyncExitStack()
-        session = await stack.enter_async_context(self.opener(environment, self.jobs_db))
-        self._kept[environment.key] = (session, stack, None)
-        return session
-
-    def leave(self, session: Session, stop_following: Callable[[], None]) -> None:
-        _, stack, _ = self._kept[session.environment.key]
-        self._kept[session.environment.key] = (session, stack, stop_following)
-
-    async def aclose(self) -> None:
-        kept, self._kept = self._kept, {}
-        for _, stack, _ in kept.values():
-            await stack.aclose()
-
-
-async def _unless_closed(work: Coroutine[Any, Any, int | None], closed: asyncio.Event) -> int | None:
-    """``work``'s answer, or None as soon as the window is closed (the demo's first start waits ~40 s for its
-    recording: a window closed meanwhile must end the program, not wait with it)."""
-    import asyncio
-
-    task = asyncio.ensure_future(work)
-    closing = asyncio.ensure_future(closed.wait())
-    try:
-        await asyncio.wait([task, closing], return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        closing.cancel()
-        if not task.done():
-            task.cancel()
-            await asyncio.wait([task])
-    return None if task.cancelled() else task.result()
-
-
-async def open_first(args: argparse.Namespace, window: MainWindow, session: Session) -> int | None:
-    """The first session: the source named on the command line, or the demo's recording; for ``--smoke-test``
-    the verdict (an exit code), else None once the window is working."""
-    import asyncio
-
-    watch = SmokeWatch(window) if args.smoke_test else None
-    if args.source:
-        # What was asked for gets the network (and the emulator's CPU) first: the lists of sources and
-        # clips load once it is open, or has failed, or after SOURCE_FIRST_WAIT_S.
-        opening = window.open_text(args.source)
-        if opening is not None:
-            await asyncio.wait([opening], timeout=SOURCE_FIRST_WAIT_S)
-    window.start()
-    freeze_startup_objects()
-    if args.source:
-        if watch is not None:
-            return await watch.verdict(time.monotonic() + SMOKE_TIMEOUT_S - 5)
-    elif args.demo or args.smoke_test:
-        deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
-        if args.demo:
-            window.show_message("Preparing the demo sources (about 40 s the first time)…")
-            asset_id = await wait_for_demo_recording(window, deadline)
-        else:
-            page = await session.client.list_assets_page(limit=25)
-            asset_id = next((a.id for a in page.assets if a.status.value == "ready"), None)
-        if asset_id is None:
-            if watch is not None:
-                print("smoke test failed: no playable source appeared in time", file=sys.stderr)
-                return 1
-        else:
-            window.open_asset_id(asset_id)
-        if watch is not None:
-            return await watch.verdict(deadline)
-    return None
-
-
-class SmokeWatch:
-    """What ``--smoke-test`` waits for: a frame on screen, or the first failure. Listening starts before the
-    source is opened, so that an answer arriving at once is not missed."""
-
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.shown: list[int] = []
-        self.failures: list[str] = []
-        window.frame_on_screen.connect(self.shown.append)
-        window.editor.player.failed.connect(self.failures.append)
-        window.bridge.failed.connect(self.failures.append)
-
-    async def verdict(self, deadline: float) -> int:
-        import asyncio
-
-        while time.monotonic() < deadline and not self.shown and not self.failures:
-            await asyncio.sleep(0.05)
-        if self.shown:
-            asset = self.window.asset
-            print(f"smoke test passed: frame {self.shown[0]} of {asset.id if asset else '?'} shown")
-            return 0
-        reason = self.failures[0] if self.failures else "no frame was shown in time"
-        print(f"smoke test failed: {reason}", file=sys.stderr)
-        return 1
-
-
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     path = setup_logging(args.log_level)
@@ -437,9 +221,9 @@ def main(argv: Sequence[str]) -> int:
             from muxclipper.services.environments import demo_environment
 
             server = EmulatorServer(EmulatorConfig(demo_content=True, data_dir=demo_data_dir())).start()
-            startup = Startup(demo_environment(server.url), colour=DEMO_COLOUR, key=DEMO_KEY)
+            startup = EnvironmentChoice(demo_environment(server.url), colour=DEMO_COLOUR, key=DEMO_KEY)
         else:
-            startup = choose_environment(args)
+            startup = choose_environment(args.env, args.api_base_url, os.environ)
             if startup.face is None and args.smoke_test:
                 print(f"muxclipper: {startup.problem}", file=sys.stderr)
                 return 2

@@ -16,9 +16,10 @@ from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from muxclipper.app import DEMO_RECORDING, demo_data_dir
+from muxclipper.app import demo_data_dir
 from muxclipper.core.jobs import JobState
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
+from muxclipper.launch.first_source import DEMO_RECORDING
 from muxclipper.qt.main_window import MainWindow
 from muxclipper.services.environments import demo_environment
 from muxclipper.services.session import open_session
@@ -54,9 +55,9 @@ async def shoot(app: QApplication, server: EmulatorServer) -> None:
         editor.player.seek_frame(5549)  # the last one before the postroll
         await asyncio.sleep(1)
         editor.mark_out()
-        window.title_field.setText("Friday keynote: replay")
+        window.clip_options.title_field.setText("Friday keynote: replay")
         editor.create_requested.emit(editor.timeline.marked)
-        while not (window.jobs_model.rowCount() and window.jobs_model.job_at(0).state is JobState.READY):
+        while not (window.clips.jobs_model.rowCount() and window.clips.jobs_model.job_at(0).state is JobState.READY):
             assert time.monotonic() < deadline, "the clip did not become ready"
             await asyncio.sleep(0.2)
         editor.player.seek_ms(95_000)

@@ -5,6 +5,10 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" test
 
+# The house rules first (design.md): types (mypy, strict) and lint (ruff) fail the run like a failing test.
+.venv/bin/python -m mypy
+.venv/bin/python -m ruff check --quiet muxclipper tests scripts
+
 # A throw-away HOME keeps the tests away from the user's real settings, data and keyring.
 TEST_HOME="$(mktemp -d)"
 trap 'rm -rf "$TEST_HOME"' EXIT

@@ -15,20 +15,27 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from muxclipper.core.clip_rules import check_range
+from muxclipper.cli import environments
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, format_ms, parse_ms
 from muxclipper.mux.errors import (
-    ApiConnectionError, ApiError, AuthenticationError, MuxError, PermissionDeniedError, ResponseFormatError,
+    ApiConnectionError,
+    ApiError,
+    AuthenticationError,
+    MuxError,
+    PermissionDeniedError,
+    ResponseFormatError,
 )
-from muxclipper.cli import environments
+from muxclipper.mux.urls import url_key
 from muxclipper.services import paths
-from muxclipper.services.credentials import KeyringUnavailableError
-from muxclipper.services.environments import ProfileError
 from muxclipper.services.clip_jobs import JobInputError
-from muxclipper.services.environment import Environment, EnvironmentError_, from_process_env
+from muxclipper.services.credentials import KeyringUnavailableError
+from muxclipper.services.environment import Environment, EnvironmentError_
+from muxclipper.services.environment_choice import NO_ENVIRONMENT
+from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
+from muxclipper.services.environments import ProfileError
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
 
@@ -83,11 +90,8 @@ def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
         "id": job.id, "state": job.state.value, "environment": job.environment, "source_asset_id": job.source_asset_id,
         "start_ms": job.start_ms, "end_ms": job.end_ms, "asset_id": job.asset_id, "progress": job.progress,
         "error": job.error, "title": job.options.title, "playback_ids": [list(p) for p in job.playback_ids]}
-    public = next((pid for pid, policy in job.playback_ids if policy == "public"), None)
-    if session is not None and public and job.state is JobState.READY:
-        data["hls_url"] = session.urls.hls(public)
-        if job.options.mp4:
-            data["mp4_url"] = session.urls.mp4(public)
+    if session is not None and job.state is JobState.READY:
+        data.update({url_key(label): url for label, url in session.urls.for_clip(job).items()})
     return data
 
 
@@ -115,7 +119,7 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
 
     remove = session.jobs.updates.add(on_update)
     try:
-        current = session.repo.get(job_id)
+        current = session.jobs.job(job_id)
         if current is not None and current.state in done:
             return current
         await finished.wait()
@@ -134,13 +138,10 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         start_ms, end_ms = parse_ms(args.start, asset.frame_rate), parse_ms(args.end, asset.frame_rate)
     except TimecodeError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    problem = check_range(start_ms, end_ms, asset.duration_ms, live=asset.is_live)
-    if problem:
-        raise CliError(problem.message, EXIT_INPUT)
     options = ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
                           title=args.title, passthrough=args.passthrough)
-    try:
-        [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options)])
+    try:  # the service checks the request against its source, by the rules the window uses
+        [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options, source=asset)])
     except JobInputError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     assert job.id is not None
@@ -192,7 +193,7 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
         for job in unfinished:
             assert job.id is not None
             await _wait_for(session, job.id, done, show=not args.json)
-    jobs = session.repo.all(None if args.all else session.environment.key, limit=200)
+    jobs = session.jobs.history(limit=200, every_environment=args.all)
     if args.json:
         print(json.dumps([job_json(j, session) for j in jobs]))
     else:
@@ -215,16 +216,13 @@ async def run(args: argparse.Namespace, environment: Environment) -> int:
 
 
 def choose_environment(args: argparse.Namespace) -> Environment:
-    """``--env NAME``, else the MUX_* variables, else the active named environment."""
-    if args.env:
-        store = environments.open_store()
-        return store.environment(store.find(args.env))
-    if os.environ.get("MUX_TOKEN_ID") or os.environ.get("MUX_TOKEN_SECRET"):
-        return from_process_env(os.environ, args.api_base_url)
-    store = environments.open_store()
-    if store.active is not None:
-        return store.environment(store.active)
-    return from_process_env(os.environ, args.api_base_url)  # raises with what to set
+    """By the one precedence the window uses too (services/environment_choice.py): ``--env``, the ``MUX_TOKEN_*``
+    variables, the active stored environment."""
+    choice = choose_environment_by_precedence(args.env, args.api_base_url, os.environ)
+    choice.read_secret()
+    if choice.environment is None:
+        raise EnvironmentError_(choice.problem or NO_ENVIRONMENT)
+    return choice.environment
 
 
 def main(argv: Sequence[str]) -> int:

@@ -12,15 +12,11 @@ import getpass
 import sys
 from pathlib import Path
 
-import httpx
-
-from muxclipper.mux.client import MuxClient
 from muxclipper.services import paths
-from muxclipper.services.connection_check import ConnectionReport, check_connection
+from muxclipper.services.connection_check import test_environment
 from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
-from muxclipper.services.environment import Environment, endpoints_for
+from muxclipper.services.environment import endpoints_for
 from muxclipper.services.environments import COLOURS, EnvironmentStore, ProfileError, new_profile
-from muxclipper.services.session import TIMEOUT
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,11 +46,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def open_store() -> EnvironmentStore:
     return EnvironmentStore(paths.environments_file(), KeyringSecrets())
-
-
-async def test_environment(environment: Environment) -> ConnectionReport:
-    async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-        return await check_connection(MuxClient(http, environment.credentials, environment.endpoints))
 
 
 def _read_secret(from_stdin: bool) -> str:

@@ -1,12 +1,21 @@
-"""The rules a clip range must meet before anything is sent to Mux."""
+"""The rules a clip request must meet before anything is sent to Mux, in one place: the window (a single clip,
+segments, top and tail), the command line and the job service all ask :func:`check_request`, and all say the
+same words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from muxclipper.core.models import Asset, ClipRequest
 
 MIN_CLIP_MS = 500
 MAX_PASSTHROUGH = 255
 MAX_TITLE = 512
+#: A job's token (uuid4 hex) and its tag ride in the clip's passthrough beside the user's own (core/jobs.py).
+JOB_TAG_LENGTH = len("mcj:") + 32 + 1
+MAX_USER_PASSTHROUGH = MAX_PASSTHROUGH - JOB_TAG_LENGTH
 
 
 @dataclass(frozen=True)
@@ -33,3 +42,24 @@ def check_range(start_ms: int, end_ms: int, duration_ms: int | None = None, *,
         return RangeProblem(f"The out point is past the end of what is {where} "
                             f"({duration_ms / 1000:.3f} s).")
     return None
+
+
+def check_text_fields(title: str | None, passthrough: str | None) -> RangeProblem | None:
+    """What Mux limits besides the range: the title's and the passthrough's length (the job's tag included)."""
+    if title and len(title) > MAX_TITLE:
+        return RangeProblem(f"The title is {len(title)} characters; Mux takes at most {MAX_TITLE}.")
+    if passthrough and len(passthrough) > MAX_USER_PASSTHROUGH:
+        return RangeProblem(f"The passthrough is {len(passthrough)} characters; with muxclipper's job tag "
+                            f"it may be at most {MAX_USER_PASSTHROUGH}.")
+    return None
+
+
+def check_request(request: ClipRequest, source: Asset | None = None, *,
+                  open_end: bool = False) -> RangeProblem | None:
+    """Everything about ``request`` that can be known before sending it: the range against ``source`` (its
+    duration so far, whether it is still recording; without it, the range alone), then the title and the
+    passthrough. ``open_end`` as in :func:`check_range`."""
+    duration = source.duration_ms if source is not None else None
+    live = source.is_live if source is not None else False
+    return (check_range(request.start_ms, request.end_ms, duration, live=live, open_end=open_end)
+            or check_text_fields(request.options.title, request.options.passthrough))

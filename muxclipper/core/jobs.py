@@ -66,8 +66,3 @@ def token_in(passthrough: str | None) -> str | None:
         if word.startswith(PASSTHROUGH_TAG):
             return word[len(PASSTHROUGH_TAG):]
     return None
-
-
-def user_passthrough_limit(token: str) -> int:
-    """How long the user's own passthrough may be beside the token."""
-    return 255 - len(PASSTHROUGH_TAG) - len(token) - 1

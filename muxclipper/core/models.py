@@ -127,7 +127,11 @@ class ClipOptions:
 
 @dataclass(frozen=True)
 class ClipRequest:
+    """A clip to make. ``source``, when the caller has it, is what the request is checked against before it is
+    saved (duration so far, still recording: :func:`muxclipper.core.clip_rules.check_request`)."""
+
     source_asset_id: str
     start_ms: int
     end_ms: int
     options: ClipOptions = field(default_factory=ClipOptions)
+    source: Asset | None = field(default=None, compare=False, repr=False)

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from muxclipper.core.timecode import (
-    TimecodeError, format_ms, frame_to_smpte, is_drop_frame, parse_ms, smpte_to_frame,
+    TimecodeError,
+    format_ms,
+    frame_to_smpte,
+    is_drop_frame,
+    parse_ms,
+    smpte_to_frame,
 )
 
 EDL_RECORD_START_S = 3600  # 01:00:00:00, where editing suites start a programme

@@ -177,7 +177,7 @@ class Gate:
         return None
 
     def _token(self, header: bytes | None) -> Any:
-        if not header or not header[:6].lower() == b"basic ":
+        if not header or header[:6].lower() != b"basic ":
             return None
         try:
             user, _, password = base64.b64decode(header[6:].strip(), validate=True).decode().partition(":")

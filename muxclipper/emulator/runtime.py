@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from muxclipper.emulator.config import EmulatorConfig, RateLimits, Token
 from muxclipper.emulator.faults import FaultBook

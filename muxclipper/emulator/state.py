@@ -8,8 +8,8 @@ tests can move the clock instead of sleeping, and a restart resumes exactly wher
 from __future__ import annotations
 
 import base64
-import copy
 import binascii
+import copy
 import json
 import math
 import threading

@@ -12,7 +12,6 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -23,7 +22,13 @@ from muxclipper.mux import wire
 from muxclipper.mux.budget import RateBudget
 from muxclipper.mux.endpoints import DEFAULT_API, DEFAULT_IMAGE, DEFAULT_STREAM, Credentials, Endpoints
 from muxclipper.mux.errors import (
-    ApiConnectionError, ApiError, ApiTimeoutError, MuxError, NotFoundError, ResponseFormatError, for_status,
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    MuxError,
+    NotFoundError,
+    ResponseFormatError,
+    for_status,
 )
 from muxclipper.mux.retry import RETRY_STATUSES, SAFE_METHODS, RetryPolicy, parse_retry_after
 

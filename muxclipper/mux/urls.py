@@ -1,4 +1,6 @@
-"""Playback URLs on the stream and image hosts: HLS, MP4, thumbnails, storyboards, instant clips.
+"""Every URL muxclipper builds: a source asset as a clip's input (``mux://assets/…``), and playback URLs on the
+stream and image hosts: HLS, MP4, caption tracks, thumbnails, storyboards, instant clips, and what a clip job's
+asset can be copied or opened as.
 
 Signed playback ids get a short-lived RS256 JWT (PyJWT) made with the environment's signing key;
 with signed ids, instant-clip and image parameters go into the token's claims, as Mux requires.
@@ -10,12 +12,20 @@ import base64
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from muxclipper.mux.endpoints import Endpoints
 
+if TYPE_CHECKING:
+    from muxclipper.core.jobs import ClipJob
+
 AUDIENCE = {"video": "v", "thumbnail": "t", "storyboard": "s", "gif": "g"}
+
+
+def asset_input(asset_id: str) -> str:
+    """A source asset as the input of a clip (``POST /video/v1/assets``), and as cut lists name it."""
+    return f"mux://assets/{asset_id}"
 
 
 @dataclass(frozen=True)
@@ -80,3 +90,25 @@ class PlaybackUrls:
     def storyboard(self, playback_id: str, fmt: str = "json", policy: str = "public") -> str:
         return self._url(self.endpoints.image, f"{playback_id}/storyboard.{fmt}", playback_id, policy,
                          "storyboard", {})
+
+    def text_track(self, playback_id: str, track_id: str, policy: str = "public") -> str:
+        """A caption track's WebVTT (Qt's player does not deliver HLS subtitles: the app reads them itself)."""
+        return self._url(self.endpoints.stream, f"{playback_id}/text/{track_id}.vtt", playback_id, policy,
+                         "video", {})
+
+    def for_clip(self, job: ClipJob) -> dict[str, str]:
+        """What a clip job's asset can be copied or opened as, by label ("HLS URL", …); empty until it has a public
+        playback id. The window's menu and export and the command line's output all use these."""
+        public = next((pid for pid, policy in job.playback_ids if policy == "public"), None)
+        if public is None:
+            return {}
+        found = {"HLS URL": self.hls(public), "Thumbnail URL": self.thumbnail(public),
+                 "Instant clip URL": self.instant_clip(public, 0, job.duration_ms)}
+        if job.options.mp4:
+            found["MP4 URL"] = self.mp4(public)
+        return found
+
+
+def url_key(label: str) -> str:
+    """A label of :meth:`PlaybackUrls.for_clip` as a JSON/CSV field name: "HLS URL" → "hls_url"."""
+    return label.lower().replace(" ", "_")

@@ -11,11 +11,20 @@ from functools import lru_cache
 from typing import Any
 
 from muxclipper.core.models import (
-    Asset, AssetPage, AssetStatus, ClipRequest, LiveStream, PlaybackId, PlaybackTarget, Progress,
-    StaticRendition, TextTrack,
+    Asset,
+    AssetPage,
+    AssetStatus,
+    ClipRequest,
+    LiveStream,
+    PlaybackId,
+    PlaybackTarget,
+    Progress,
+    StaticRendition,
+    TextTrack,
 )
 from muxclipper.core.timecode import exact_rate
 from muxclipper.mux.errors import ResponseFormatError
+from muxclipper.mux.urls import asset_input
 
 
 def seconds_to_ms(value: Any) -> int | None:
@@ -133,7 +142,7 @@ def playback_target_from_wire(data: Any) -> PlaybackTarget:
 def clip_to_wire(request: ClipRequest, passthrough: str) -> dict[str, Any]:
     """The ``POST /video/v1/assets`` body for a clip; ``end_time`` is always sent (live sources)."""
     body: dict[str, Any] = {
-        "inputs": [{"url": f"mux://assets/{request.source_asset_id}",
+        "inputs": [{"url": asset_input(request.source_asset_id),
                     "start_time": ms_to_seconds(request.start_ms), "end_time": ms_to_seconds(request.end_ms)}],
         "playback_policies": list(request.options.playback_policies),
         "passthrough": passthrough,

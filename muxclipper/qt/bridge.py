@@ -10,13 +10,10 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from muxclipper.mux.errors import MuxError
-from muxclipper.services.credentials import KeyringUnavailableError
-from muxclipper.services.environments import ProfileError
-from muxclipper.store.jobs import StoreUnavailableError
+from muxclipper.services.errors import EXPECTED_ERRORS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-EXPECTED = (MuxError, KeyringUnavailableError, ProfileError, StoreUnavailableError, ValueError)
 
 
 class Bridge(QObject):
@@ -51,7 +48,7 @@ class Bridge(QObject):
                 return
             if isinstance(error, MuxError):
                 message = error.user_message
-            elif isinstance(error, EXPECTED):
+            elif isinstance(error, EXPECTED_ERRORS):
                 message = str(error)
             else:
                 log.error("unexpected failure%s", f" ({what})" if what else "", exc_info=error)

@@ -161,9 +161,7 @@ class EditorWidget(QWidget):
         self.timeline.set_source(0, self.player.rate)
         self.timeline.set_storyboard(QPixmap(), [])
         self.set_captions(None)
-        for name, label in self.stills.items():
-            label.clear()
-            label.setText(name)
+        self.clear_stills()
 
     def preview(self, url: str) -> None:
         """The picture of a stream whose asset is still being asked for; :meth:`open_source` takes it over."""
@@ -188,6 +186,16 @@ class EditorWidget(QWidget):
     def set_still(self, name: str, pixmap: QPixmap) -> None:
         self.stills[name].setPixmap(pixmap.scaled(160, 90, Qt.AspectRatioMode.KeepAspectRatio,
                                                   Qt.TransformationMode.SmoothTransformation))
+
+    def clear_still(self, name: str) -> None:
+        """No picture for this one (past the end, or not on the image host yet): its name, not an old frame."""
+        label = self.stills[name]
+        label.clear()
+        label.setText(name)
+
+    def clear_stills(self) -> None:
+        for name in self.stills:
+            self.clear_still(name)
 
     # ------------------------------------------------------------------ marking
     def mark_in(self) -> None:

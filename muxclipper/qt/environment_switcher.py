@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from muxclipper.qt.main_window import NO_ENVIRONMENT_COLOUR
+from muxclipper.qt.environment_bar import NO_ENVIRONMENT_COLOUR
 from muxclipper.services.credentials import KeyringUnavailableError, SessionSecrets
 from muxclipper.services.environment import Environment
 from muxclipper.services.environments import EnvironmentProfile, EnvironmentStore, ProfileError
@@ -128,17 +128,7 @@ class EnvironmentSwitcher(QObject):
 
     def _test(self, environment: Environment) -> None:
         """Test connection in the dialog: one request with the typed settings, the answer in its status line."""
-        from muxclipper.services.connection_check import ConnectionReport, Verdict
-
-        async def check() -> ConnectionReport:
-            import httpx
-
-            from muxclipper.mux.client import MuxClient
-            from muxclipper.services.connection_check import check_connection
-            from muxclipper.services.session import TIMEOUT
-
-            async with httpx.AsyncClient(timeout=TIMEOUT) as http:
-                return await check_connection(MuxClient(http, environment.credentials, environment.endpoints))
+        from muxclipper.services.connection_check import ConnectionReport, Verdict, test_environment
 
         def show(done: asyncio.Task[ConnectionReport]) -> None:
             self._checks.discard(done)
@@ -152,7 +142,7 @@ class EnvironmentSwitcher(QObject):
                 report = done.result()
             self.dialog.show_report(report)
 
-        task = asyncio.ensure_future(check())
+        task = asyncio.ensure_future(test_environment(environment))
         self._checks.add(task)
         task.add_done_callback(show)
 

@@ -13,8 +13,18 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from muxclipper.mux.endpoints import DEFAULT_API, Credentials
@@ -22,7 +32,12 @@ from muxclipper.services.connection_check import ConnectionReport
 from muxclipper.services.credentials import KeyringUnavailableError, SessionSecrets
 from muxclipper.services.environment import Environment, endpoints_for
 from muxclipper.services.environments import (
-    COLOURS, EnvironmentProfile, EnvironmentStore, ProfileError, new_profile, suggests_production,
+    COLOURS,
+    EnvironmentProfile,
+    EnvironmentStore,
+    ProfileError,
+    new_profile,
+    suggests_production,
 )
 
 COLOUR_NAMES = {"#2e7d32": "Green", "#1565c0": "Blue", "#6a1b9a": "Purple", "#ef6c00": "Orange",

@@ -7,11 +7,23 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from muxclipper.core.segments import (
-    Segment, SegmentListError, from_csv, from_youtube_chapters, to_csv, to_edl, to_youtube_chapters,
+    Segment,
+    SegmentListError,
+    from_csv,
+    from_youtube_chapters,
+    to_csv,
+    to_edl,
+    to_youtube_chapters,
 )
 from muxclipper.core.timecode import format_ms
 

@@ -1,24 +1,46 @@
 """The Sources panel: open by id or URL, recent sources, the paged asset list with its filters, live
 streams with their recordings, and "top and tail" over several selected recordings.
 
-It only displays and forwards: the window fetches pages, thumbnails and live streams and opens sources.
+Pages, thumbnails and live streams come from the attached session's services, a page at a time as the list
+scrolls; opening a source is the window's business, told through ``open_text`` and ``asset_activated``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QTabWidget,
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from muxclipper.core.models import Asset, LiveStream
+from muxclipper.core.models import Asset, AssetPage, LiveStream
 from muxclipper.core.timecode import format_ms
+from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.sources_model import SourceFilter, SourceRole, SourcesModel, source_label
 
+if TYPE_CHECKING:
+    from muxclipper.services.session import Session
+
 THUMB = QSize(96, 54)
+PAGE = 100  # Mux's largest page
+RECENT_LIMIT = 10
 ASSET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STREAM_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -27,19 +49,22 @@ class SourcesPanel(QWidget):
     """Signals:
         open_text(str): text naming a source (typed, pasted or dropped) to open.
         asset_activated(str): an asset id picked from a list.
-        refresh_requested(): load the first page and the live streams again.
-        live_stream_chosen(object): list only this live stream's recordings (an id), or every asset (None).
         trim_requested(list, int, int): top and tail these assets by so many milliseconds at each end.
     """
 
     open_text = Signal(str)
     asset_activated = Signal(str)
-    refresh_requested = Signal()
-    live_stream_chosen = Signal(object)
     trim_requested = Signal(list, int, int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: Bridge | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.bridge = bridge or Bridge(self)
+        self.settings = settings
+        self.session: Session | None = None
+        self._environment_key: str | None = None
+        self._generation = 0  # pages that arrive after the list was reset are dropped
+        self._live_filter: str | None = None
         self.open_field = QLineEdit(self)
         self.open_field.setAccessibleName("Open asset id, playback id or stream URL")
         self.open_field.setPlaceholderText("Paste or drop an asset id, playback id or stream.mux.com URL")
@@ -50,6 +75,8 @@ class SourcesPanel(QWidget):
         self.recent_box.activated.connect(self._on_recent_activated)
 
         self.model = SourcesModel(self)
+        self.model.more_wanted.connect(self._on_model_more_wanted)
+        self.model.thumbnails_wanted.connect(self._on_model_thumbnails_wanted)
         self.filter = SourceFilter(self)
         self.filter.setSourceModel(self.model)
         self.tabs = QTabWidget(self)
@@ -58,7 +85,7 @@ class SourcesPanel(QWidget):
 
         refresh = QPushButton("&Refresh", self)
         refresh.setAccessibleName("Refresh the sources")
-        refresh.clicked.connect(self.refresh_requested.emit)
+        refresh.clicked.connect(self.load)
         layout = QVBoxLayout(self)
         layout.addWidget(self.open_field)
         layout.addWidget(self.recent_box)
@@ -82,7 +109,7 @@ class SourcesPanel(QWidget):
         self.stream_box = QComboBox(tab)
         self.stream_box.setAccessibleName("Filter by live stream")
         self.stream_box.addItem("Every source", None)
-        self.stream_box.activated.connect(lambda _: self.live_stream_chosen.emit(self.stream_box.currentData()))
+        self.stream_box.activated.connect(lambda _: self._on_live_stream_chosen(self.stream_box.currentData()))
         filters = QHBoxLayout()
         filters.addWidget(self.status_box)
         filters.addWidget(self.stream_box, 1)
@@ -141,6 +168,94 @@ class SourcesPanel(QWidget):
         self.streams_tree.setHeaderHidden(True)
         self.streams_tree.itemActivated.connect(self._on_stream_item_activated)
         return self.streams_tree
+
+    # ------------------------------------------------------------------ the session
+    def show_environment(self, key: str | None) -> None:
+        """The recent sources of the environment shown (each environment has its own)."""
+        self._environment_key = key
+        self.set_recent(self.recent())
+
+    def attach(self, session: Session) -> None:
+        self.session = session
+
+    def detach(self) -> None:
+        """Nothing of the environment left behind stays listed (a page still on its way is dropped)."""
+        self.session = None
+        self._generation += 1
+        self._live_filter = None
+        self.model.reset([], None)
+        self.set_live_streams([], lambda _: None)
+
+    def load(self) -> None:
+        """The first page of assets (of the chosen live stream, if one is) and the live streams."""
+        if self.session is None:
+            return
+        self._generation += 1
+        generation, stream, client = self._generation, self._live_filter, self.session.client
+
+        async def fetch() -> tuple[AssetPage, list[LiveStream]]:
+            return await asyncio.gather(client.list_assets_page(limit=PAGE, live_stream_id=stream),
+                                        client.list_live_streams())
+
+        def show(found: tuple[AssetPage, list[LiveStream]]) -> None:
+            if generation == self._generation:
+                page, streams = found
+                self.model.reset(page.assets, page.next_cursor)
+                self.set_live_streams(streams, self.model.find)
+
+        self.bridge.run(fetch(), show, "Loading sources")
+
+    def _on_live_stream_chosen(self, stream_id: str | None) -> None:
+        self._live_filter = stream_id
+        self.load()
+
+    def _on_model_more_wanted(self, cursor: str) -> None:
+        if self.session is None:
+            self.model.page_failed()
+            return
+        generation, model, client, stream = self._generation, self.model, self.session.client, self._live_filter
+
+        async def fetch() -> AssetPage:
+            try:
+                return await client.list_assets_page(limit=PAGE, cursor=cursor, live_stream_id=stream)
+            except BaseException:
+                model.page_failed()  # scrolling asks again
+                raise
+
+        def show(page: AssetPage) -> None:
+            if generation == self._generation:
+                model.append_page(page.assets, page.next_cursor)
+
+        self.bridge.run(fetch(), show, "Loading more sources")
+
+    def _on_model_thumbnails_wanted(self, asset_ids: list[str]) -> None:
+        if self.session is None:
+            return
+        for asset_id in asset_ids:
+            asset = self.model.find(asset_id)
+            if asset is not None:
+                self.bridge.run(self.session.pictures.thumbnail(asset, THUMB.width()),
+                                functools.partial(self._show_thumbnail, asset_id))
+
+    def _show_thumbnail(self, asset_id: str, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.model.set_thumbnail(asset_id, pixmap)
+
+    # ------------------------------------------------------------------ recent sources
+    def recent(self) -> list[list[str]]:
+        """[asset id, label] of the sources opened lately in the environment shown, newest first."""
+        if self.settings is None or self._environment_key is None:
+            return []
+        value = self.settings.value(f"sources/recent/{self._environment_key}")
+        return [list(pair) for pair in value] if isinstance(value, list) else []
+
+    def remember(self, asset: Asset) -> None:
+        if self.settings is None or self._environment_key is None:
+            return
+        recent = [[asset.id, asset.title or asset.id]] + [p for p in self.recent() if p[0] != asset.id]
+        self.settings.setValue(f"sources/recent/{self._environment_key}", recent[:RECENT_LIMIT])
+        self.set_recent(self.recent())
 
     # ------------------------------------------------------------------ shown
     def set_recent(self, recent: list[list[str]]) -> None:

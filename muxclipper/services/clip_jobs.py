@@ -15,12 +15,17 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 
-from muxclipper.core.clip_rules import check_range
-from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token, token_in, user_passthrough_limit
+from muxclipper.core.clip_rules import check_request
+from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token, token_in
 from muxclipper.core.models import Asset, ClipRequest
 from muxclipper.mux.client import MuxClient
 from muxclipper.mux.errors import (
-    ApiConnectionError, ApiError, MuxError, RateLimitError, ResponseFormatError, ServerError,
+    ApiConnectionError,
+    ApiError,
+    MuxError,
+    RateLimitError,
+    ResponseFormatError,
+    ServerError,
 )
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.poller import BatchPoller, apply_asset
@@ -55,16 +60,12 @@ class ClipJobService:
 
     # ------------------------------------------------------------------ entry points
     def make_job(self, request: ClipRequest) -> ClipJob:
-        problem = check_range(request.start_ms, request.end_ms)
+        """The job for ``request``, checked by the same rules as everywhere (against its source when it carries
+        one): :class:`JobInputError` says what is wrong."""
+        problem = check_request(request, request.source)
         if problem:
             raise JobInputError(problem.message)
         token = uuid.uuid4().hex
-        user = request.options.passthrough
-        if user and len(user) > user_passthrough_limit(token):
-            raise JobInputError(f"The passthrough is {len(user)} characters; with muxclipper's job tag "
-                                f"it may be at most {user_passthrough_limit(token)}.")
-        if request.options.title and len(request.options.title) > 512:
-            raise JobInputError("The title is longer than Mux's 512 characters.")
         return ClipJob(id=None, token=token, environment=self.environment,
                        source_asset_id=request.source_asset_id, start_ms=request.start_ms, end_ms=request.end_ms,
                        options=request.options, created_at_s=self._now())
@@ -105,6 +106,22 @@ class ClipJobService:
         job = self._repo.update(job.evolve(state=JobState.CANCELLED))
         self.updates.emit(job)
         return job
+
+    def job(self, job_id: int) -> ClipJob | None:
+        """One job of the history, as it is saved now (another process may be moving it on)."""
+        return self._repo.get(job_id)
+
+    def history(self, limit: int | None = None, *, every_environment: bool = False) -> list[ClipJob]:
+        """The clips table and ``muxclipper jobs``: this environment's jobs (or all), newest first."""
+        return self._repo.all(None if every_environment else self.environment, limit=limit)
+
+    async def delete_in_mux(self, job: ClipJob) -> ClipJob:
+        """Delete a clip's asset in Mux (it cannot be undone there: the window waits a few seconds first), then
+        record the job as cancelled, told to every listener like any other change."""
+        if job.asset_id is None:
+            raise JobInputError(f"Clip #{job.id} has no asset in Mux to delete.")
+        await self._client.delete_asset(job.asset_id)
+        return self._save(job.evolve(state=JobState.CANCELLED, error="Deleted in Mux."))
 
     @property
     def busy(self) -> bool:

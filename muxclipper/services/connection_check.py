@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import httpx
 
 from muxclipper.mux.client import MuxClient
 from muxclipper.mux.errors import (
-    ApiConnectionError, ApiTimeoutError, AuthenticationError, BadRequestError, MuxError, PermissionDeniedError,
-    RateLimitError, ResponseFormatError, ServerError,
+    ApiConnectionError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    MuxError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseFormatError,
+    ServerError,
 )
+
+if TYPE_CHECKING:
+    from muxclipper.services.environment import Environment
+
+#: As a session's (services/session.py): a slow answer is waited for, an unreachable host is said soon.
+CHECK_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
 class Verdict(StrEnum):
@@ -77,3 +93,10 @@ async def check_connection(client: MuxClient) -> ConnectionReport:
         return ConnectionReport(Verdict.WORKS, "Works: the token can read assets (whether it may create clips "
                                 f"could not be checked: {report.message})")
     return ConnectionReport(Verdict.WORKS, "Works: the token can read assets and create clips.")
+
+
+async def test_environment(environment: Environment) -> ConnectionReport:
+    """Test connection for ``environment`` as typed (the window's Environments dialog, ``muxclipper env add/test``),
+    on a client of its own: nothing of an open session is touched."""
+    async with httpx.AsyncClient(timeout=CHECK_TIMEOUT) as http:
+        return await check_connection(MuxClient(http, environment.credentials, environment.endpoints))

@@ -10,10 +10,8 @@ ever falls back to a file.
 from __future__ import annotations
 
 import logging
-from typing import Protocol
-
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import keyring.backend

@@ -1,4 +1,7 @@
-"""Everything one environment needs at run time, opened and closed together."""
+"""Everything one environment needs at run time, opened and closed together.
+
+What the window and the command line get is the services: the Mux client, the clip jobs, the URL builder and the
+pictures. The HTTP client and the job history stay inside (every byte of I/O goes through a service)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from muxclipper.mux.client import MuxClient
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.services.clip_jobs import ClipJobService
 from muxclipper.services.environment import Environment
+from muxclipper.services.pictures import PictureService
 from muxclipper.store.jobs import JobRepository
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -22,11 +26,10 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 @dataclass
 class Session:
     environment: Environment
-    http: httpx.AsyncClient  # carries no credentials: MuxClient adds them to API requests only
     client: MuxClient
     jobs: ClipJobService
-    repo: JobRepository
     urls: PlaybackUrls
+    pictures: PictureService
 
 
 @asynccontextmanager
@@ -34,11 +37,14 @@ async def open_session(environment: Environment, jobs_db: Path,
                        transport: httpx.AsyncBaseTransport | None = None) -> AsyncIterator[Session]:
     repo = JobRepository(jobs_db)
     try:
+        # One HTTP client for the API and the media hosts: it carries no credentials (MuxClient adds them to API
+        # requests only).
         async with httpx.AsyncClient(timeout=TIMEOUT, transport=transport) as http:
             client = MuxClient(http, environment.credentials, environment.endpoints, budget=RateBudget())
             jobs = ClipJobService(environment.key, client, repo)
+            urls = PlaybackUrls(environment.endpoints)
             try:
-                yield Session(environment, http, client, jobs, repo, PlaybackUrls(environment.endpoints))
+                yield Session(environment, client, jobs, urls, PictureService(http, urls))
             finally:
                 await jobs.close()
     finally:

@@ -21,9 +21,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import httpx  # noqa: E402
-from PySide6.QtCore import QEventLoop, QRect, QTimer, QUrl  # noqa: E402
+from PySide6.QtCore import QEventLoop, QRect, QUrl  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPixmap  # noqa: E402
-from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame  # noqa: E402
+from PySide6.QtMultimedia import QMediaPlayer  # noqa: E402
 from PySide6.QtMultimediaWidgets import QVideoWidget  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 

@@ -68,7 +68,7 @@ def installed_python(tmp: Path) -> str:
 
 def time_to_line(command: list[str], prefix: str, env: dict[str, str]) -> float:
     """Seconds from launching ``command`` to the moment it prints a line starting with ``prefix``."""
-    errors = tempfile.TemporaryFile("w+")
+    errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 - read after the child exits
     started = time.time()
     # Run from elsewhere, so that ``-m muxclipper`` finds the installed package, not this checkout.
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=errors, text=True,
@@ -180,13 +180,13 @@ def stall(server: Emulator, tmp: Path) -> tuple[float, float, float, int]:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from muxclipper.app import freeze_startup_objects
     from muxclipper.core.jobs import ClipJob, JobState
-    from muxclipper.store.jobs import JobRepository
+    from muxclipper.launch.first_source import freeze_startup_objects
     from muxclipper.mux.client import Credentials, Endpoints
     from muxclipper.qt.main_window import MainWindow
     from muxclipper.services.environment import Environment
     from muxclipper.services.session import open_session
+    from muxclipper.store.jobs import JobRepository
 
     control = httpx.Client(base_url=server.url, timeout=120)
     seeded = control.post("/_emulator/seed", json={"count": ASSETS - JOBS,
@@ -256,7 +256,7 @@ def stall(server: Emulator, tmp: Path) -> tuple[float, float, float, int]:
                 view.scrollToBottom()  # as a user holding End would: each page asked for once
                 await asyncio.sleep(0.05)
             listed = time.perf_counter() - started
-            jobs = window.jobs_model
+            jobs = window.clips.jobs_model
             while jobs.rowCount() < JOBS or any(jobs.job_at(r).state is not JobState.READY
                                                 for r in range(jobs.rowCount())):
                 await asyncio.sleep(0.1)

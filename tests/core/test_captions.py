@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from fractions import Fraction
+
 from muxclipper.core.captions import CaptionTrack, parse_vtt
 from muxclipper.core.timecode import format_as
-from fractions import Fraction
 
 VTT = """WEBVTT
 

@@ -7,7 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from muxclipper.core.segments import (
-    Segment, SegmentListError, from_csv, from_youtube_chapters, to_csv, to_youtube_chapters,
+    Segment,
+    SegmentListError,
+    from_csv,
+    from_youtube_chapters,
+    to_csv,
+    to_youtube_chapters,
 )
 
 segments = st.lists(st.builds(Segment, st.text(alphabet="abc ,\"xyz", max_size=12).map(str.strip),

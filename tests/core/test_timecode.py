@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from muxclipper.core.timecode import (
-    TimecodeError, exact_rate, format_ms, frame_to_ms, frame_to_smpte, ms_to_frame, parse_ms, snap_ms,
+    TimecodeError,
+    exact_rate,
+    format_ms,
+    frame_to_ms,
+    frame_to_smpte,
+    ms_to_frame,
+    parse_ms,
+    snap_ms,
 )
 
 RATES = [Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30), Fraction(50),

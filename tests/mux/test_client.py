@@ -11,8 +11,15 @@ from muxclipper.core.models import AssetStatus, ClipOptions, ClipRequest
 from muxclipper.core.sources import parse_source
 from muxclipper.mux.client import Credentials, Endpoints, MuxClient
 from muxclipper.mux.errors import (
-    ApiConnectionError, ApiTimeoutError, AuthenticationError, BadRequestError, NotFoundError,
-    PermissionDeniedError, RateLimitError, ResponseFormatError, ServerError,
+    ApiConnectionError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseFormatError,
+    ServerError,
 )
 from tests.emulator.helpers import Emu
 from tests.mux.conftest import FAST_RETRY, make_client

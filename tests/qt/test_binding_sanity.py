@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 
 def test_void_painter_calls_keep_none_alive(qapp: object) -> None:

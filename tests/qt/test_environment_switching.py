@@ -4,6 +4,7 @@ unawares, and open the window even when no environment is usable yet (first star
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from muxclipper.app import NO_ENVIRONMENT, Startup, build_parser, choose_environment, run_window
+from muxclipper.app import build_parser, run_window
 from muxclipper.core.jobs import JobState
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset, AssetStatus, PlaybackId
@@ -27,6 +28,7 @@ from muxclipper.qt.main_window import MainWindow
 from muxclipper.services import paths
 from muxclipper.services.credentials import KeyringSecrets
 from muxclipper.services.environment import endpoints_for
+from muxclipper.services.environment_choice import NO_ENVIRONMENT, EnvironmentChoice, choose_environment
 from muxclipper.services.environments import EnvironmentProfile, EnvironmentStore, new_profile
 from tests.emulator.helpers import RW, Emu
 from tests.qt.test_main_window import run, until
@@ -60,7 +62,7 @@ def _store() -> EnvironmentStore:
     return EnvironmentStore(paths.environments_file(), KeyringSecrets())
 
 
-def _window(tmp_path: Path, startup: Startup) -> MainWindow:
+def _window(tmp_path: Path, startup: EnvironmentChoice) -> MainWindow:
     window = MainWindow(startup.face, startup.colour, confirm_create=startup.confirm_create, panels=False,
                         settings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat))
     window.resize(1200, 700)
@@ -83,15 +85,15 @@ def test_the_selector_switches_environments_and_each_keeps_its_clips(
     staging = store.add(_profile("Staging", RW[0], emu.url, colour="#2e7d32"), RW[1])
     production = store.add(_profile("Production", PROD[0], production_server.url, colour="#c62828",
                                     confirm_create=True), PROD[1])
-    startup = choose_environment(build_parser().parse_args([]))
+    startup = choose_environment(None, None, os.environ)
     assert (startup.key, startup.problem) == (staging.id, None)  # the first added is the active one
 
     async def scenario() -> None:
         window = _window(tmp_path, startup)
         running = asyncio.ensure_future(run_window(build_parser().parse_args([]), qapp, window, startup))
         await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources")
-        assert not window.environment_box.isHidden() and not window.manage_button.isHidden()
-        assert [window.environment_box.itemText(i) for i in range(window.environment_box.count())] == [
+        assert not window.environment_bar.environment_box.isHidden() and not window.environment_bar.manage_button.isHidden()
+        assert [window.environment_bar.environment_box.itemText(i) for i in range(window.environment_bar.environment_box.count())] == [
             "Staging", "Production"]
 
         # A clip in Staging, followed to ready.
@@ -101,29 +103,29 @@ def test_the_selector_switches_environments_and_each_keeps_its_clips(
         marked = MarkedRange(None, None, 60_000, window.editor.player.rate).with_in(2_000).with_out(8_000)
         window.editor.edit_range(marked)
         window.editor.create_requested.emit(marked)
-        await until(lambda: window.jobs_model.rowCount() == 1, 5, "Staging's clip")
+        await until(lambda: window.clips.jobs_model.rowCount() == 1, 5, "Staging's clip")
 
         # Marks are open: the first choice of Production only says what it would close.
-        window.environment_box.activated.emit(window.environment_box.findData(production.id))
+        window.environment_bar.environment_box.activated.emit(window.environment_bar.environment_box.findData(production.id))
         assert "choose Production again" in window.status.text()
         assert "in and out marks" in window.status.text()
-        assert window.badge.text().strip() == "Staging" and window.environment_box.currentText() == "Staging"
-        window.environment_box.activated.emit(window.environment_box.findData(production.id))
+        assert window.environment_bar.badge.text().strip() == "Staging" and window.environment_bar.environment_box.currentText() == "Staging"
+        window.environment_bar.environment_box.activated.emit(window.environment_bar.environment_box.findData(production.id))
         await until(lambda: _titles(window) == ["Production source"], 10, "Production's sources")
-        assert window.badge.text().strip() == "Production" and window.windowTitle() == "muxclipper — Production"
-        assert window.environment_box.currentText() == "Production"
-        assert window.jobs_model.rowCount() == 0  # Staging's clip is not listed as Production's
+        assert window.environment_bar.badge.text().strip() == "Production" and window.windowTitle() == "muxclipper — Production"
+        assert window.environment_bar.environment_box.currentText() == "Production"
+        assert window.clips.jobs_model.rowCount() == 0  # Staging's clip is not listed as Production's
         assert window.asset is None and window.editor.timeline.marked.in_ms is None
         assert window.confirm_create  # Production asks before creating
         assert _store().active is not None and _store().active.id == production.id  # the next start opens it
         # Staging goes on making its clip meanwhile, and says when it is ready.
         await until(lambda: window.status.text() == "Staging: Clip #1 is ready", 20, "Staging's clip told ready")
-        assert window.jobs_model.rowCount() == 0
+        assert window.clips.jobs_model.rowCount() == 0
 
         # Back to Staging (nothing open now: at once); its clip is there, ready.
-        window.environment_box.activated.emit(window.environment_box.findData(staging.id))
-        await until(lambda: window.jobs_model.rowCount() == 1, 10, "Staging's clip again")
-        assert window.jobs_model.job_at(0).state is JobState.READY
+        window.environment_bar.environment_box.activated.emit(window.environment_bar.environment_box.findData(staging.id))
+        await until(lambda: window.clips.jobs_model.rowCount() == 1, 10, "Staging's clip again")
+        assert window.clips.jobs_model.job_at(0).state is JobState.READY
         await until(lambda: "Staging source" in _titles(window), 10, "Staging's sources again")  # and the clip
         assert not window.confirm_create
         window.close()
@@ -137,7 +139,7 @@ def test_the_selector_switches_environments_and_each_keeps_its_clips(
 def test_without_an_environment_the_window_opens_and_the_first_one_added_connects(
         qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
     emu.seed({"title": "First source"})
-    startup = choose_environment(build_parser().parse_args([]))
+    startup = choose_environment(None, None, os.environ)
     assert startup.environment is None and startup.problem == NO_ENVIRONMENT
 
     async def scenario() -> None:
@@ -145,7 +147,7 @@ def test_without_an_environment_the_window_opens_and_the_first_one_added_connect
         running = asyncio.ensure_future(run_window(build_parser().parse_args([]), qapp, window, startup))
         dialog = await until(lambda: window.findChild(EnvironmentsDialog), 5, "the Environments dialog")
         assert dialog.isVisible() and not dialog.isModal()  # beside the window, which stays usable
-        assert window.status.text() == NO_ENVIRONMENT and window.badge.text().strip() == "No environment"
+        assert window.status.text() == NO_ENVIRONMENT and window.environment_bar.badge.text().strip() == "No environment"
         assert not window.editor.isEnabled()
         dialog.name_field.setText("Staging")
         dialog.token_id_field.setText(RW[0])
@@ -153,7 +155,7 @@ def test_without_an_environment_the_window_opens_and_the_first_one_added_connect
         dialog.api_field.setText(emu.url)
         dialog.save_button.click()
         await until(lambda: _titles(window) == ["First source"], 10, "the new environment's sources")
-        assert window.badge.text().strip() == "Staging" and window.editor.isEnabled()
+        assert window.environment_bar.badge.text().strip() == "Staging" and window.editor.isEnabled()
         window.close()
         assert await asyncio.wait_for(running, 10) == 0
 
@@ -163,7 +165,7 @@ def test_without_an_environment_the_window_opens_and_the_first_one_added_connect
 def test_a_locked_keyring_at_start_is_said_in_the_window_with_what_to_do(tmp_path: Path) -> None:
     _store().add(new_profile("Production", PROD[0]), PROD[1])
     keyring.set_keyring(RefusingKeyring(keyring.errors.KeyringLocked()))
-    startup = choose_environment(build_parser().parse_args([]))
+    startup = choose_environment(None, None, os.environ)
     assert startup.face is not None and startup.face.name == "Production"  # what the frame shows meanwhile
     startup.read_secret()
     assert startup.environment is None and startup.store is not None
@@ -174,8 +176,8 @@ def test_a_locked_keyring_at_start_is_said_in_the_window_with_what_to_do(tmp_pat
 def test_a_stored_environment_is_chosen_before_the_first_paint_without_the_keyring() -> None:
     # Importing keyring and asking the Secret Service cost a few hundred ms: the frame must not wait for them.
     _store().add(_profile("Production", PROD[0], "http://127.0.0.1:9"), PROD[1])
-    code = ("import sys; from muxclipper.app import build_parser, choose_environment; "
-            "s = choose_environment(build_parser().parse_args([])); print(s.face.name, 'keyring' in sys.modules)")
+    code = ("import os, sys; from muxclipper.services.environment_choice import choose_environment; "
+            "s = choose_environment(None, None, os.environ); print(s.face.name, 'keyring' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["Production", "False"]
 
@@ -186,22 +188,22 @@ def test_the_environments_dialog_switches_restyles_and_removes_the_one_in_use(
     store = _store()
     store.add(_profile("Staging", RW[0], emu.url), RW[1])
     store.add(_profile("Production", PROD[0], production_server.url), PROD[1])
-    startup = choose_environment(build_parser().parse_args([]))
+    startup = choose_environment(None, None, os.environ)
 
     async def scenario() -> None:
         window = _window(tmp_path, startup)
         running = asyncio.ensure_future(run_window(build_parser().parse_args([]), qapp, window, startup))
         await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources")
-        window.manage_button.click()
+        window.environment_bar.manage_button.click()
         dialog = window.findChild(EnvironmentsDialog)
         assert dialog is not None and dialog.isVisible()
         dialog.environment_list.setCurrentRow(1)
         dialog.use_button.click()
         await until(lambda: _titles(window) == ["Production source"], 10, "Production's sources")
-        assert window.badge.text().strip() == "Production"
+        assert window.environment_bar.badge.text().strip() == "Production"
         # Switched back in the window's selector: the open dialog marks the active one, the form is left alone.
         dialog.token_id_field.setText("being typed")
-        window.environment_box.activated.emit(window.environment_box.findData(startup.key))
+        window.environment_bar.environment_box.activated.emit(window.environment_bar.environment_box.findData(startup.key))
         await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources again")
         assert dialog.environment_list.item(0).text() == "Staging  (active)"
         assert dialog.environment_list.item(1).text() == "Production"
@@ -213,12 +215,12 @@ def test_the_environments_dialog_switches_restyles_and_removes_the_one_in_use(
         dialog.name_field.setText("Live desk")
         dialog.colour_box.setCurrentIndex(dialog.colour_box.findData("#00838f"))
         dialog.save_button.click()
-        assert window.badge.text().strip() == "Live desk" and "#00838f" in window.badge.styleSheet()
-        assert window.environment_box.currentText() == "Live desk"
+        assert window.environment_bar.badge.text().strip() == "Live desk" and "#00838f" in window.environment_bar.badge.styleSheet()
+        assert window.environment_bar.environment_box.currentText() == "Live desk"
         # Removed while in use: the window carries on with it, and says so in the selector.
         dialog.remove_button.click()
         dialog.remove_button.click()
-        assert window.environment_box.currentText() == "Live desk (removed)"
+        assert window.environment_bar.environment_box.currentText() == "Live desk (removed)"
         assert _titles(window) == ["Production source"]
         window.close()
         assert await asyncio.wait_for(running, 10) == 0

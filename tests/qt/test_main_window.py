@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from muxclipper.app import DEMO_RECORDING
 from muxclipper.core.jobs import JobState
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
+from muxclipper.launch.first_source import DEMO_RECORDING
 from muxclipper.qt.jobs_model import JobRole
 from muxclipper.qt.main_window import MainWindow
 from muxclipper.services.environments import demo_environment
@@ -117,9 +117,9 @@ def test_live_replay_trim_end_to_end(qapp: QApplication, demo_server: EmulatorSe
             # The frames around the cut arrive as stills to check before creating.
             await until(lambda: all(not window.editor.stills[n].pixmap().isNull() for n in window.editor.stills), 15,
                         "the frames around the cut")
-            window.title_field.setText("Keynote replay")
+            window.clip_options.title_field.setText("Keynote replay")
             key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-            model = window.jobs_model
+            model = window.clips.jobs_model
             await until(lambda: model.rowCount() == 1, 5, "the job in the table")
             seen_states: list[str] = []
             await until(lambda: (seen_states.append(model.job_at(0).state.value) or
@@ -133,7 +133,7 @@ def test_live_replay_trim_end_to_end(qapp: QApplication, demo_server: EmulatorSe
             assert (head, tail, count) == ([PREROLL_FRAMES], [PROGRAMME_END_FRAME - 1], 4950)
             # Play it from the table: its frame 0 is the keynote's first programme frame.
             stamps.clear()
-            window.jobs_view.doubleClicked.emit(window.jobs_filter.index(0, 0))
+            window.clips.jobs_view.doubleClicked.emit(window.clips.jobs_filter.index(0, 0))
             await until(lambda: window.asset is not None and window.asset.id == job.asset_id, 10, "the clip to open")
             assert await on_frame(0) == PREROLL_FRAMES
             assert model.data(model.index(0, 5)) == "ready" and model.data(model.index(0, 0), JobRole.JOB).id == job.id
@@ -165,12 +165,12 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
                 await asyncio.sleep(0.5)
             window.open_asset(talk)
             await until(lambda: window.editor.player.current_frame == 0 and window.asset is talk, 10, "the talk")
-            facts = window.facts_label.text()
+            facts = window.clip_options.facts_label.text()
             assert "Frame rate: 30 fps" in facts and "Resolution: 640×360" in facts and "Status: ready" in facts
             ranges = [(10_000, 15_000), (100_000, 112_500), (590_000, 600_000)]
             for index, (start, end) in enumerate(ranges):
                 window.editor.edit_range(window.editor.timeline.marked.cleared().with_in(start).with_out(end))
-                window.title_field.setText(f"Highlight {index + 1}")
+                window.clip_options.title_field.setText(f"Highlight {index + 1}")
                 window.segments.add_requested.emit()
             csv_path = tmp_path / "highlights.csv"
             window.segments.export_to(csv_path)
@@ -183,7 +183,7 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
             assert edl[7].endswith("00:01:40:00 00:01:52:15 01:00:05:00 01:00:17:15")
             assert f"* SOURCE FILE: mux://assets/{talk.id}" in edl
             window.segments.create_all_requested.emit(window.segments.segments())
-            model = window.jobs_model
+            model = window.clips.jobs_model
             await until(lambda: model.rowCount() == 3, 5, "three jobs")
             await until(lambda: all(model.job_at(r).state is JobState.READY for r in range(3)), 150, "three clips")
             for row in range(3):
@@ -203,10 +203,10 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
             assert grown
             # No out point on a recording still growing: said at once, and nothing can be sent.
             window.editor.edit_range(window.editor.timeline.marked.with_in(1_000))
-            assert "set an out point" in window.range_problem.text() and not window.create_button.isEnabled()
+            assert "set an out point" in window.clip_options.range_problem.text() and not window.clip_options.create_button.isEnabled()
             window.editor.edit_range(window.editor.timeline.marked.with_in(1_000).with_out(3_000))
-            assert window.range_problem.text() == "" and window.create_button.isEnabled()
-            window.title_field.setText("Live so far")
+            assert window.clip_options.range_problem.text() == "" and window.clip_options.create_button.isEnabled()
+            window.clip_options.title_field.setText("Live so far")
             window.editor.create_requested.emit(window.editor.timeline.marked)
             await until(lambda: model.rowCount() == 4 and model.job_at(0).state is JobState.READY, 60, "the live clip")
             live_clip = model.job_at(0)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from muxclipper.core.jobs import JobState
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset, AssetStatus, PlaybackId
+from muxclipper.mux.client import Credentials, Endpoints
 from muxclipper.qt.main_window import MainWindow
 from muxclipper.services.environment import Environment
 from muxclipper.services.session import open_session
-from muxclipper.mux.client import Credentials, Endpoints
 from tests.emulator.helpers import RW, Emu
 from tests.qt.test_main_window import run, until
 
@@ -36,13 +34,13 @@ def test_production_asks_twice_then_the_clip_is_followed_to_ready(qapp: QApplica
             window.asset = Asset(source, AssetStatus.READY, 0, 60_000, playback_ids=(PlaybackId("p", "public"),))
             marked = MarkedRange(None, None, 60_000, window.editor.player.rate).with_in(2_000).with_out(8_000)
             window.editor.create_requested.emit(marked)
-            assert "again" in window.status.text() and window.jobs_model.rowCount() == 0
+            assert "again" in window.status.text() and window.clips.jobs_model.rowCount() == 0
             window.editor.create_requested.emit(marked)
-            await until(lambda: window.jobs_model.rowCount() == 1, 5, "the job")
-            await until(lambda: window.jobs_model.job_at(0).state is JobState.READY, 20, "ready")
+            await until(lambda: window.clips.jobs_model.rowCount() == 1, 5, "the job")
+            await until(lambda: window.clips.jobs_model.job_at(0).state is JobState.READY, 20, "ready")
             assert window.status.text().endswith("is ready")  # told without a dialog
-            job = window.jobs_model.job_at(0)
-            menu = window.job_menu(job)
+            job = window.clips.jobs_model.job_at(0)
+            menu = window.clips.job_menu(job)
             labels = [a.text() for a in menu.actions()]
             assert "Copy HLS URL" in labels and "Copy Instant clip URL" in labels
             [copy] = [a for a in menu.actions() if a.text() == "Copy HLS URL"]
@@ -53,24 +51,23 @@ def test_production_asks_twice_then_the_clip_is_followed_to_ready(qapp: QApplica
             assert not retry.isEnabled()  # only failed jobs
             # Export, then delete with time to undo: Undo keeps the clip, a second delete goes through.
             export = tmp_path / "clips.csv"
-            window.export_clips(export)
+            window.clips.export_clips(export)
             lines = export.read_text().splitlines()
             assert lines[0].startswith("id,title,source_asset_id,start,end,state,clip_asset_id,hls_url")
             assert f"{emu.url}/stream/{pid}.m3u8" in lines[1]
-            window.only_this_source.setChecked(True)
-            assert window.jobs_filter.rowCount() == 1
-            window.asset = Asset("another-source", AssetStatus.READY, 0, 1_000)
-            window._filter_jobs()  # noqa: SLF001 - as opening another source does
-            assert window.jobs_filter.rowCount() == 0
-            window.only_this_source.setChecked(False)
-            window.DELETE_GRACE_MS = 200
-            window.delete_clip(job)
-            assert not window.undo_delete_button.isHidden()
-            window.undo_delete_button.click()
+            window.clips.only_this_source.setChecked(True)
+            assert window.clips.jobs_filter.rowCount() == 1
+            window.clips.set_source("another-source")  # as opening another source does
+            assert window.clips.jobs_filter.rowCount() == 0
+            window.clips.only_this_source.setChecked(False)
+            window.clips.DELETE_GRACE_MS = 200
+            window.clips.delete_clip(job)
+            assert not window.clips.undo_delete_button.isHidden()
+            window.clips.undo_delete_button.click()
             await asyncio.sleep(0.4)  # past the grace period: nothing may be deleted
             assert emu.api.get(f"/video/v1/assets/{job.asset_id}").status_code == 200
-            window.delete_clip(job)
-            await until(lambda: window.jobs_model.job_at(0).state is JobState.CANCELLED, 5, "the delete")
+            window.clips.delete_clip(job)
+            await until(lambda: window.clips.jobs_model.job_at(0).state is JobState.CANCELLED, 5, "the delete")
             assert emu.api.get(f"/video/v1/assets/{job.asset_id}").status_code == 404
             await window.aclose()
             window.close()
@@ -82,13 +79,13 @@ def test_clip_options_and_layout_are_remembered(qapp: QApplication, emu: Emu, tm
     async def scenario() -> None:
         async with open_session(_environment(emu), tmp_path / "jobs.sqlite3") as session:
             first = MainWindow(session)
-            first.mp4_box.setChecked(True)
-            first.quality_box.setCurrentIndex(first.quality_box.findData("premium"))
+            first.clip_options.mp4_box.setChecked(True)
+            first.clip_options.quality_box.setCurrentIndex(first.clip_options.quality_box.findData("premium"))
             first.editor.format_box.setCurrentIndex(first.editor.format_box.findData("smpte"))
             first.resize(700, 500)  # the offscreen screen is 800x800
             await first.aclose()
             second = MainWindow(session)
-            assert second.mp4_box.isChecked() and second.quality_box.currentData() == "premium"
+            assert second.clip_options.mp4_box.isChecked() and second.clip_options.quality_box.currentData() == "premium"
             assert second.editor.format_box.currentData() == "smpte"
             assert (second.width(), second.height()) == (700, 500)
             await second.aclose()

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from muxclipper.app import DEMO_KEY, Startup, build_parser, report_unexpected, run_window
+from muxclipper.app import build_parser, report_unexpected, run_window
 from muxclipper.mux.client import Credentials, Endpoints
 from muxclipper.services.environment import Environment
+from muxclipper.services.environment_choice import DEMO_KEY, EnvironmentChoice
 from tests.emulator.helpers import RW, Emu
 from tests.qt.test_environment_switching import _window
 from tests.qt.test_main_window import run, until
@@ -23,7 +24,7 @@ def test_closing_the_window_while_the_demo_prepares_ends_the_run(qapp: QApplicat
     # The demo's first start waits for its recording (~40 s); here it never comes.
     monkeypatch.setenv("MUXCLIPPER_DEMO_DIR", str(tmp_path / "demo"))
     (tmp_path / "demo").mkdir()
-    startup = Startup(Environment("Demo", Endpoints.for_origin(emu.url), Credentials(*RW)), key=DEMO_KEY)
+    startup = EnvironmentChoice(Environment("Demo", Endpoints.for_origin(emu.url), Credentials(*RW)), key=DEMO_KEY)
 
     async def scenario() -> None:
         window = _window(tmp_path, startup)
@@ -37,7 +38,7 @@ def test_closing_the_window_while_the_demo_prepares_ends_the_run(qapp: QApplicat
 
 def test_an_unforeseen_error_is_logged_and_said_and_the_window_carries_on(
         qapp: QApplication, emu: Emu, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    startup = Startup(Environment("Staging", Endpoints.for_origin(emu.url), Credentials(*RW)))
+    startup = EnvironmentChoice(Environment("Staging", Endpoints.for_origin(emu.url), Credentials(*RW)))
     log_path = tmp_path / "muxclipper.log"
 
     async def scenario() -> None:

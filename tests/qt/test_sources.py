@@ -43,7 +43,7 @@ def test_assets_load_page_by_page_as_the_list_scrolls(qapp: QApplication, emu: E
             window.resize(1000, 780)
             window.show()
             model, view = window.sources.model, window.sources.list_view
-            window.load_sources()
+            window.sources.load()
             await until(lambda: model.rowCount() == 100, 10, "the first page")
             assert _titles(window)[0] == "Morning show"  # newest first
             assert "scroll for more" in window.sources.loaded_label.text()
@@ -85,7 +85,7 @@ def test_live_streams_list_their_recordings_and_filter_the_assets(qapp: QApplica
             window = MainWindow(session)
             opened: list[Asset] = []
             window.source_opened.connect(opened.append)
-            window.load_sources()
+            window.sources.load()
             tree = window.sources.streams_tree
             await until(lambda: tree.topLevelItemCount() == 1, 10, "the live stream")
             top = tree.topLevelItem(0)
@@ -123,7 +123,7 @@ def test_thumbnails_are_fetched_for_the_rows_on_screen(qapp: QApplication, media
             window = MainWindow(session)
             window.resize(1000, 780)
             window.show()
-            window.load_sources()
+            window.sources.load()
             model = window.sources.model
             await until(lambda: model.find(str(stamped_source["id"])), 10, "the source")
             row = next(r for r in range(model.rowCount()) if model.asset_at(r).id == stamped_source["id"])
@@ -191,25 +191,25 @@ def test_top_and_tail_clips_each_selected_recording(qapp: QApplication, emu: Emu
     async def scenario() -> None:
         async with open_session(_environment(emu.url), tmp_path / "jobs.sqlite3") as session:
             window = MainWindow(session)
-            window.load_sources()
+            window.sources.load()
             await until(lambda: window.sources.model.rowCount() == 4, 10, "the sources")
             panel = window.sources
             assert not panel.trim_button.isEnabled()
             panel.select_rows([0, 1, 2, 3])
             assert panel.trim_button.text() == "Top and &tail 4 selected"
-            window.title_field.setText("Replay")
+            window.clip_options.title_field.setText("Replay")
             panel.head_box.setValue(5)
             panel.tail_box.setValue(2.5)
             panel.trim_button.click()
-            await until(lambda: window.jobs_model.rowCount() == 2, 10, "two jobs")
+            await until(lambda: window.clips.jobs_model.rowCount() == 2, 10, "two jobs")
             message = window.status.text()
             assert message.startswith("2 top-and-tail clips queued.")
             assert "Match 4 is preparing, not ready" in message and "Match 3 is 00:00:06.000 long" in message
-            jobs = sorted((window.jobs_model.job_at(r) for r in range(2)), key=lambda j: j.options.title or "")
+            jobs = sorted((window.clips.jobs_model.job_at(r) for r in range(2)), key=lambda j: j.options.title or "")
             assert [(j.options.title, j.start_ms, j.end_ms) for j in jobs] == [
                 ("Replay — Match 1", 5_000, 57_520),  # 57.5 s is half-way through frame 1437: rounds up
                 ("Replay — Match 2", 5_005, 87_488)]  # 29.97 fps: both cuts on frame starts
-            await until(lambda: all(window.jobs_model.job_at(r).state is JobState.READY for r in range(2)), 20,
+            await until(lambda: all(window.clips.jobs_model.job_at(r).state is JobState.READY for r in range(2)), 20,
                         "both clips ready")
             await window.aclose()
 

@@ -50,7 +50,7 @@ def test_frame_first_then_panels_with_the_saved_layout(qapp: QApplication, emu: 
         async with open_session(environment, tmp_path / "jobs.sqlite3") as session:
             first = MainWindow(session, settings=settings())
             first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, first.findChild(QDockWidget, "dock-clips"))
-            first.mp4_box.setChecked(True)
+            first.clip_options.mp4_box.setChecked(True)
             first.resize(700, 500)
             await first.aclose()
 
@@ -60,7 +60,7 @@ def test_frame_first_then_panels_with_the_saved_layout(qapp: QApplication, emu: 
             early.painted.connect(lambda: painted.append(True))
             early.show()
             await until(lambda: bool(painted), 5, "the frame painted")
-            assert early.badge.text().strip() == "Production" and "Connecting" in early.status.text()
+            assert early.environment_bar.badge.text().strip() == "Production" and "Connecting" in early.status.text()
             assert early.findChildren(QDockWidget) == [] and (early.width(), early.height()) == (700, 500)
             early.close()
 
@@ -74,7 +74,7 @@ def test_frame_first_then_panels_with_the_saved_layout(qapp: QApplication, emu: 
             assert not second.editor.isEnabled()  # nothing to click before there is a session
             clips = second.findChild(QDockWidget, "dock-clips")
             assert second.dockWidgetArea(clips) == Qt.DockWidgetArea.LeftDockWidgetArea
-            assert second.mp4_box.isChecked()
+            assert second.clip_options.mp4_box.isChecked()
             second.attach(session)
             assert second.editor.isEnabled() and clips.widget().isEnabled()
             await second.aclose()

@@ -11,7 +11,10 @@ import pytest
 
 from muxclipper.services.credentials import SERVICE, KeyringSecrets, KeyringUnavailableError, SessionSecrets
 from muxclipper.services.environments import (
-    EnvironmentStore, ProfileError, new_profile, suggests_production,
+    EnvironmentStore,
+    ProfileError,
+    new_profile,
+    suggests_production,
 )
 from tests.support.memory_keyring import MemoryKeyring, RefusingKeyring
 

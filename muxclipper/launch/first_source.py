@@ -1,0 +1,89 @@
+"""What the window opens first: the source named on the command line, or the demo's recording (made on the demo's
+first start, ~40 s), or for ``--smoke-test`` any playable source; and the smoke test's verdict on it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
+
+from muxclipper.launch.smoke_test import SMOKE_TIMEOUT_S, SmokeWatch
+
+if TYPE_CHECKING:
+    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.services.session import Session
+
+DEMO_RECORDING = "muxclipper-demo:live-event"
+SOURCE_FIRST_WAIT_S = 5.0
+
+
+def freeze_startup_objects() -> None:
+    """Modules, Qt wrappers and settings made at start-up live as long as the program: leave them out of
+    Python's full garbage collections, which otherwise scan them all and stall the window ~50 ms each."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | None:
+    """The demo keynote's asset id once it is ready (its media is made on first start)."""
+    while time.monotonic() < deadline:
+        page = await window.session.client.list_assets_page(limit=100)
+        for asset in page.assets:
+            if asset.passthrough == DEMO_RECORDING and asset.status.value == "ready":
+                return asset.id
+        await asyncio.sleep(1.0)
+    return None
+
+
+async def unless_closed(work: Coroutine[Any, Any, int | None], closed: asyncio.Event) -> int | None:
+    """``work``'s answer, or None as soon as the window is closed (the demo's first start waits ~40 s for its
+    recording: a window closed meanwhile must end the program, not wait with it)."""
+    task = asyncio.ensure_future(work)
+    closing = asyncio.ensure_future(closed.wait())
+    try:
+        await asyncio.wait([task, closing], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        closing.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.wait([task])
+    return None if task.cancelled() else task.result()
+
+
+async def open_first(args: argparse.Namespace, window: MainWindow, session: Session) -> int | None:
+    """The first session: the source named on the command line, or the demo's recording; for ``--smoke-test``
+    the verdict (an exit code), else None once the window is working."""
+    watch = SmokeWatch(window) if args.smoke_test else None
+    if args.source:
+        # What was asked for gets the network (and the emulator's CPU) first: the lists of sources and
+        # clips load once it is open, or has failed, or after SOURCE_FIRST_WAIT_S.
+        opening = window.open_text(args.source)
+        if opening is not None:
+            await asyncio.wait([opening], timeout=SOURCE_FIRST_WAIT_S)
+    window.start()
+    freeze_startup_objects()
+    if args.source:
+        if watch is not None:
+            return await watch.verdict(time.monotonic() + SMOKE_TIMEOUT_S - 5)
+    elif args.demo or args.smoke_test:
+        deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
+        if args.demo:
+            window.show_message("Preparing the demo sources (about 40 s the first time)…")
+            asset_id = await wait_for_demo_recording(window, deadline)
+        else:
+            page = await session.client.list_assets_page(limit=25)
+            asset_id = next((a.id for a in page.assets if a.status.value == "ready"), None)
+        if asset_id is None:
+            if watch is not None:
+                print("smoke test failed: no playable source appeared in time", file=sys.stderr)
+                return 1
+        else:
+            window.open_asset_id(asset_id)
+        if watch is not None:
+            return await watch.verdict(deadline)
+    return None

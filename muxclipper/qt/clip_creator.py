@@ -1,0 +1,146 @@
+"""Turning what the user marked into clip requests: one clip (Ctrl+Enter), all segments, top and tail over several
+recordings. Each path builds its requests from the clip options, checks them by the one rule set
+(:func:`muxclipper.core.clip_rules.check_request`, which the job service applies again), asks twice in production,
+and hands them to the session's clip jobs. The POST itself is built in ``mux/wire.py``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from muxclipper.core.clip_rules import check_request
+from muxclipper.core.jobs import ClipJob
+from muxclipper.core.marking import MarkedRange
+from muxclipper.core.models import Asset, ClipRequest
+from muxclipper.core.segments import Segment
+from muxclipper.core.timecode import format_ms
+from muxclipper.core.top_and_tail import top_and_tail
+from muxclipper.qt.clip_options_panel import ClipOptionsPanel
+
+if TYPE_CHECKING:
+    from muxclipper.services.session import Session
+
+
+def trimmed_title(typed: str | None, source: str) -> str:
+    """Several recordings trimmed at once: a typed title names the batch, each clip keeps its source's name."""
+    return f"{typed} — {source}" if typed else source
+
+
+class ClipCreator(QObject):
+    """Signals:
+        message(str): what happened (queued, refused and why, production's question).
+    """
+
+    message = Signal(str)
+
+    def __init__(self, options: ClipOptionsPanel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.options = options
+        self.session: Session | None = None
+        self.source: Asset | None = None
+        self.confirm_create = False
+        self._armed: dict[str, object] = {}  # per action, what production was asked to confirm
+
+    def attach(self, session: Session | None, confirm_create: bool) -> None:
+        self.session, self.confirm_create, self.source = session, confirm_create, None
+        self._armed.clear()
+
+    def request(self, start_ms: int, end_ms: int, title: str | None = None,
+                source: Asset | None = None) -> ClipRequest:
+        """A request from the clip options, for the open source unless ``source`` says otherwise."""
+        source = source or self.source
+        assert source is not None
+        options = self.options.options()
+        if title is not None:
+            options = replace(options, title=title)
+        return ClipRequest(source.id, start_ms, end_ms, options, source=source)
+
+    @staticmethod
+    def problem(request: ClipRequest, open_end: bool = False) -> str | None:
+        found = check_request(request, request.source, open_end=open_end)
+        return found.message if found else None
+
+    def check(self, marked: MarkedRange) -> None:
+        """The range check and the instant-clip URL beside the clip options, as the marks (or the title) change."""
+        if self.source is None or self.session is None:
+            return
+        problem = self.problem(self.request(marked.start_ms, marked.end_ms), open_end=marked.out_ms is None)
+        public = self.source.playback_id("public")
+        instant = self.session.urls.instant_clip(public.id, marked.start_ms, marked.end_ms) if public else None
+        self.options.show_check(problem, instant)
+
+    def marked_problem(self, marked: MarkedRange) -> str | None:
+        """Why the marked range cannot be a clip (or a segment), in words; None if it can."""
+        if self.source is None:
+            return "Open a source first."
+        return self.problem(self.request(marked.start_ms, marked.end_ms), open_end=marked.out_ms is None)
+
+    def _asks_first(self, action: str, what: object, then: str) -> bool:
+        """Production asks twice, without a modal dialog: the first press of ``action`` for ``what`` only says
+        which environment it is (True); the second, for the same ``what``, goes ahead (False)."""
+        if self.confirm_create and self._armed.get(action) != what:
+            self._armed[action] = what
+            name = self.session.environment.name if self.session is not None else "production"
+            self.message.emit(f"This is {name}: {then}")
+            return True
+        self._armed.pop(action, None)
+        return False
+
+    def _submit(self, requests: list[ClipRequest]) -> list[ClipJob] | None:
+        assert self.session is not None
+        try:
+            return self.session.jobs.submit(requests)
+        except ValueError as exc:
+            self.message.emit(str(exc))
+            return None
+
+    def create_clip(self, marked: MarkedRange) -> None:
+        """Ctrl+Enter or Create: one clip of the marked range."""
+        problem = self.marked_problem(marked)
+        if problem:
+            self.message.emit(problem)
+            return
+        if self._asks_first("clip", marked, "press Create (Ctrl+Enter) again to create the clip there."):
+            return
+        jobs = self._submit([self.request(marked.start_ms, marked.end_ms)])
+        if jobs:
+            self.message.emit(f"Clip #{jobs[0].id} queued: {format_ms(marked.start_ms)} – {format_ms(marked.end_ms)}.")
+
+    def create_segments(self, segments: list[Segment]) -> None:
+        """Create all: one batch, every clip saved at once, then sent in order at the POST budget."""
+        if self.source is None:
+            self.message.emit("Open a source first.")
+            return
+        requests = [self.request(s.start_ms, s.end_ms, title=s.label) for s in segments]
+        for segment, request in zip(segments, requests, strict=True):
+            problem = self.problem(request)
+            if problem:
+                self.message.emit(f"{segment.label}: {problem}")
+                return
+        if self._asks_first("batch", segments, f"press Create all again to create {len(segments)} clips there."):
+            return
+        jobs = self._submit(requests)
+        if jobs is not None:
+            self.message.emit(f"{len(jobs)} clips queued.")
+
+    def top_and_tail(self, assets: list[Asset], head_ms: int, tail_ms: int, labels: dict[str, str]) -> None:
+        """One clip per selected recording without its first and last seconds (``labels``: each one's name); the
+        rest say why not."""
+        plans = [top_and_tail(asset, head_ms, tail_ms) for asset in assets]
+        good = [plan for plan in plans if plan.problem is None]
+        skipped = [str(plan.problem) for plan in plans if plan.problem is not None]
+        if not good:
+            self.message.emit(" ".join(skipped) or "Select the recordings to top and tail.")
+            return
+        armed = (tuple(plan.asset.id for plan in good), head_ms, tail_ms)
+        if self._asks_first("trim", armed, f"press Top and tail again to create {len(good)} clips there."):
+            return
+        typed = self.options.options().title
+        requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset,
+                                 title=trimmed_title(typed, labels.get(plan.asset.id, plan.asset.id)))
+                    for plan in good]
+        if self._submit(requests) is not None:
+            note = f" Skipped: {' '.join(skipped)}" if skipped else ""
+            self.message.emit(f"{len(good)} top-and-tail clips queued.{note}")

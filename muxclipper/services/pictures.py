@@ -1,0 +1,79 @@
+"""Pictures and captions of a source, from Mux's stream and image hosts: list thumbnails, exact-time stills beside
+the cut, the storyboard under the timeline and caption tracks. The widgets ask here and never fetch themselves.
+
+These hosts get no credentials (signed ids carry their own tokens in the URL). A picture that only helps (a
+thumbnail, a still) and that the host does not have, or not yet (a recording's newest frames), is ``None``: the
+window leaves it out without a message. The storyboard and captions raise :class:`ApiConnectionError` with words
+for the status line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+
+from muxclipper.core.captions import CaptionCue, parse_vtt
+from muxclipper.core.models import Asset
+from muxclipper.mux.errors import ApiConnectionError
+from muxclipper.mux.storyboard import Storyboard, fetch_storyboard
+from muxclipper.mux.urls import PlaybackUrls
+
+log = logging.getLogger(__name__)
+THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
+STILL_WIDTH = 320
+
+
+class PictureService:
+    def __init__(self, http: httpx.AsyncClient, urls: PlaybackUrls) -> None:
+        self._http = http
+        self._urls = urls
+        self._thumbnail_slots = asyncio.Semaphore(THUMBNAIL_FETCHES)
+
+    async def thumbnail(self, asset: Asset, width: int) -> bytes | None:
+        """A list decoration: at most a few fetched at once; a missing one is not worth a message."""
+        public = asset.playback_id("public")
+        if public is None:
+            return None
+        async with self._thumbnail_slots:
+            return await self._optional(self._urls.thumbnail(public.id, width=width))
+
+    async def still(self, asset: Asset, time_ms: int, width: int = STILL_WIDTH) -> bytes | None:
+        """The frame shown at ``time_ms`` (the image host's exact-time thumbnail), or None."""
+        public = asset.playback_id("public")
+        if public is None or asset.duration_ms is None or not 0 <= time_ms < asset.duration_ms:
+            return None
+        return await self._optional(self._urls.thumbnail(public.id, time_ms, width=width))
+
+    async def storyboard(self, asset: Asset) -> tuple[Storyboard, bytes] | None:
+        """The storyboard and its sprite (None for an asset without a public playback id)."""
+        public = asset.playback_id("public")
+        if public is None:
+            return None
+        return await fetch_storyboard(self._http, self._urls.storyboard(public.id))
+
+    async def captions(self, asset: Asset) -> list[CaptionCue] | None:
+        """The cues of the asset's first text track (None when it has none)."""
+        public = asset.playback_id("public")
+        if public is None or not asset.text_tracks:
+            return None
+        url = self._urls.text_track(public.id, asset.text_tracks[0].id)
+        try:
+            data = await self._get(url)
+        except httpx.HTTPError as exc:
+            raise ApiConnectionError(f"The captions could not be loaded ({exc}); the video plays without "
+                                     "them.") from exc
+        return parse_vtt(data.decode("utf-8", "replace"))
+
+    async def _optional(self, url: str) -> bytes | None:
+        try:
+            return await self._get(url)
+        except httpx.HTTPError as exc:
+            log.debug("no picture from %s: %s", url.split("?")[0], exc)
+            return None
+
+    async def _get(self, url: str) -> bytes:
+        response = await self._http.get(url)
+        response.raise_for_status()
+        return response.content
