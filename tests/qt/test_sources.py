@@ -236,3 +236,39 @@ def test_a_refresh_of_the_live_streams_keeps_what_the_user_collapsed_and_chose(q
     assert not tree.topLevelItem(0).isExpanded() and tree.topLevelItem(1).isExpanded()
     assert tree.currentItem().data(0, ASSET_ID_ROLE) == "b1"
     assert [tree.topLevelItem(1).child(i).data(0, ASSET_ID_ROLE) for i in range(3)] == ["b3", "b2", "b1"]
+
+
+def test_the_lazy_sources_model_and_its_filter_pass_the_model_tester(qapp: QApplication, qtmodeltester: Any) -> None:
+    """Qt's own checks over every state the list goes through: empty, a first page with more to fetch, a fetch
+    asked for, a page appended (overlapping the last one, as new uploads shift pages), a reset and filtering."""
+    from muxclipper.core.models import AssetStatus
+    from muxclipper.qt.sources_model import SourceFilter, SourcesModel
+
+    def page(first: int, count: int) -> list[Asset]:
+        return [Asset(f"asset-{i}", AssetStatus.READY if i % 3 else AssetStatus.ERRORED, 1_000 - i,
+                      title=f"Show {i}") for i in range(first, first + count)]
+
+    qtmodeltester.check(SourcesModel())  # empty
+    model = SourcesModel()  # (a tester, once attached, checks again on every change, fetching more itself)
+    wanted: list[str] = []
+    model.more_wanted.connect(wanted.append)
+    model.reset(page(0, 10), "cursor-2")
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert wanted == ["cursor-2"] and not model.canFetchMore()  # one page asked for at a time
+    qtmodeltester.check(model)
+    model.page_failed()  # the page did not come: the view may ask again (the tester does)
+    qtmodeltester.check(model)
+    model.append_page(page(8, 10), None)  # two rows overlap the first page: listed once
+    assert model.rowCount() == 18 and not model.has_more
+    qtmodeltester.check(model)
+    model.set_thumbnail("asset-3", QPixmap(4, 4))
+    proxy = SourceFilter()
+    proxy.setSourceModel(model)
+    proxy.set_search("Show 1")
+    qtmodeltester.check(proxy)
+    proxy.set_status("errored")
+    qtmodeltester.check(proxy)
+    model.reset([], None)
+    qtmodeltester.check(model)
+    qtmodeltester.check(proxy)
