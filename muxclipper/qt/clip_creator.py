@@ -18,6 +18,7 @@ from muxclipper.core.segments import Segment
 from muxclipper.core.timecode import format_ms
 from muxclipper.core.top_and_tail import top_and_tail
 from muxclipper.qt.clip_options_panel import ClipOptionsPanel
+from muxclipper.qt.sources_model import source_label
 
 if TYPE_CHECKING:
     from muxclipper.services.session import Session
@@ -70,6 +71,14 @@ class ClipCreator(QObject):
         public = self.source.playback_id("public")
         instant = self.session.urls.instant_clip(public.id, marked.start_ms, marked.end_ms) if public else None
         self.options.show_check(problem, instant)
+
+    def segment(self, marked: MarkedRange, label: str) -> Segment | None:
+        """The marked range as a segment of the batch, or None (and why, in a message) if it cannot be a clip."""
+        problem = self.marked_problem(marked)
+        if problem:
+            self.message.emit(problem)
+            return None
+        return Segment(label, marked.start_ms, marked.end_ms)
 
     def marked_problem(self, marked: MarkedRange) -> str | None:
         """Why the marked range cannot be a clip (or a segment), in words; None if it can."""
@@ -125,9 +134,9 @@ class ClipCreator(QObject):
         if jobs is not None:
             self.message.emit(f"{len(jobs)} clips queued.")
 
-    def top_and_tail(self, assets: list[Asset], head_ms: int, tail_ms: int, labels: dict[str, str]) -> None:
-        """One clip per selected recording without its first and last seconds (``labels``: each one's name); the
-        rest say why not."""
+    def top_and_tail(self, assets: list[Asset], head_ms: int, tail_ms: int, stream_titles: dict[str, str]) -> None:
+        """One clip per selected recording without its first and last seconds, each titled after its source
+        (``stream_titles`` name untitled recordings after their live stream); the rest say why not."""
         plans = [top_and_tail(asset, head_ms, tail_ms) for asset in assets]
         good = [plan for plan in plans if plan.problem is None]
         skipped = [str(plan.problem) for plan in plans if plan.problem is not None]
@@ -139,7 +148,7 @@ class ClipCreator(QObject):
             return
         typed = self.options.options().title
         requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset,
-                                 title=trimmed_title(typed, labels.get(plan.asset.id, plan.asset.id)))
+                                 title=trimmed_title(typed, source_label(plan.asset, stream_titles)))
                     for plan in good]
         if self._submit(requests) is not None:
             note = f" Skipped: {' '.join(skipped)}" if skipped else ""

@@ -16,7 +16,10 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 
 from muxclipper.core.captions import CaptionCue, CaptionTrack
 from muxclipper.core.marking import MarkedRange
+from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, frame_to_ms
+from muxclipper.mux.endpoints import Endpoints
+from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, install
 from muxclipper.qt.marker_history import MarkerHistory
 from muxclipper.qt.player import PlayerController
@@ -162,6 +165,19 @@ class EditorWidget(QWidget):
         self.timeline.set_storyboard(QPixmap(), [])
         self.set_captions(None)
         self.clear_stills()
+
+    def preview_text(self, text: str, endpoints: Endpoints) -> bool:
+        """The picture of a stream URL (or playback id) named at start-up, before the session is open: its asset
+        arrives later and :meth:`open_source` takes the picture over. (An asset id alone names no stream: only Mux
+        knows its playback id.) True if a preview started (``player.preview_settled`` follows)."""
+        try:
+            ref = parse_source(text)
+        except SourceRefError:
+            return False  # opening it says why
+        if ref.kind != "playback_id":
+            return False
+        self.preview(PlaybackUrls(endpoints).hls(ref.value))
+        return True
 
     def preview(self, url: str) -> None:
         """The picture of a stream whose asset is still being asked for; :meth:`open_source` takes it over."""

@@ -1,8 +1,11 @@
 """The environment bar: which Mux environment the window acts on (a badge in its colour, so nobody mistakes
-production for staging), the selector to switch and the Environments… button. It displays and forwards: what
-switching means (closing the source, asking twice) is the window's business."""
+production for staging), the selector to switch and the Environments… button. Switching closes the open source:
+when that would lose marks or segments, the bar says so and the same choice made again goes ahead (no dialog);
+switching itself is the owner's business, told through ``environment_chosen``."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -11,19 +14,34 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QToolBar, QWidget
 NO_ENVIRONMENT_COLOUR = "#616161"
 
 
+def open_work_words(source: str, marks: str, segments: int) -> str:
+    """What switching would close, in words ('' when only a source without marks or segments is open)."""
+    parts = [source] + ([marks] if marks else []) + ([f"{segments} segment{'s' if segments != 1 else ''}"]
+                                                     if segments else [])
+    if len(parts) == 1:
+        return ""
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 2 else " with ".join(parts)
+
+
 class EnvironmentBar(QToolBar):
-    """Signals:
-        environment_picked(str): the user picked another environment in the selector (its key).
+    """``losing`` says what switching now would close ('' for nothing worth keeping).
+
+    Signals:
+        environment_chosen(str): switch to this environment (its key): chosen, and confirmed if work was open.
         manage_requested(): the user asked for the Environments dialog.
+        message(str): what a first choice would close, and how to go ahead.
     """
 
-    environment_picked = Signal(str)
+    environment_chosen = Signal(str)
     manage_requested = Signal()
+    message = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, losing: Callable[[], str] = lambda: "") -> None:
         super().__init__("Environment", parent)
         self.setObjectName("environment-toolbar")
         self._current: str | None = None
+        self._losing = losing
+        self._armed: str | None = None  # the key chosen once while work was open
         self.badge = QLabel(self)
         self.badge.setAccessibleName("Environment")
         self.addWidget(self.badge)
@@ -70,6 +88,22 @@ class EnvironmentBar(QToolBar):
         self._box_action.setVisible(len(choices) > 1 or (current is None and bool(choices)))
         self._manage_action.setVisible(manageable)
 
+    def choose(self, key: str) -> None:
+        """Switch to ``key``: at once if nothing would be lost, else on the second choice of the same key."""
+        if key == self._current:
+            return
+        name, losing = self.name_of(key), self._losing()
+        if losing and self._armed != key:
+            self._armed = key
+            self.message.emit(f"Switching to {name} closes {losing}: choose {name} again to switch.")
+            return
+        self._armed = None
+        self.environment_chosen.emit(key)
+
+    def forget_choice(self) -> None:
+        """A switch happened: a choice made before it is not a first choice any more."""
+        self._armed = None
+
     def set_current(self, key: str) -> None:
         self._current = key
         self.environment_box.setCurrentIndex(max(self.environment_box.findData(key), 0))
@@ -89,5 +123,5 @@ class EnvironmentBar(QToolBar):
         key = self.environment_box.itemData(index)
         # The selector shows where the window is until the owner has switched (or said why it cannot).
         self.environment_box.setCurrentIndex(max(self.environment_box.findData(self._current), 0))
-        if key is not None and key != self._current:
-            self.environment_picked.emit(str(key))
+        if key is not None:
+            self.choose(str(key))

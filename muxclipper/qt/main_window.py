@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 # costs tens of milliseconds) once the frame is on screen.
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.qt.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar
+from muxclipper.core.timecode import format_ms
+from muxclipper.qt.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar, open_work_words
 from muxclipper.services import paths
 from muxclipper.services.environment import EnvironmentFace
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     import asyncio
     from collections.abc import Callable
 
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
     from muxclipper.core.marking import MarkedRange
@@ -40,10 +40,10 @@ if TYPE_CHECKING:
     from muxclipper.qt.clip_options_panel import ClipOptionsPanel
     from muxclipper.qt.clips_panel import ClipsPanel
     from muxclipper.qt.editor import EditorWidget
-    from muxclipper.qt.editor_pictures import EditorPictures
     from muxclipper.qt.recording_watcher import RecordingWatcher
     from muxclipper.qt.segments_panel import SegmentsPanel
     from muxclipper.qt.sources_panel import SourcesPanel
+    from muxclipper.qt.window_panels import WindowPanels
     from muxclipper.services.session import Session
 
 __all__ = ["NO_ENVIRONMENT_COLOUR", "MainWindow"]
@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
     creator: ClipCreator
     notices: ClipNotices
     recording: RecordingWatcher
-    pictures: EditorPictures
+    panels: WindowPanels
 
     def __init__(self, session: Session | EnvironmentFace | None, colour: str = "#1565c0", *,
                  confirm_create: bool = False, settings: QSettings | None = None, panels: bool = True) -> None:
@@ -103,8 +103,6 @@ class MainWindow(QMainWindow):
         self._attached = False
         self._confirm_create = confirm_create
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-        self._armed: dict[str, object] = {}  # per action, what production was asked to confirm
-        self._stop_notices: Callable[[], None] | None = None
         self._asset: Asset | None = None
         self._build_frame()
         self._show_environment(colour)
@@ -119,9 +117,10 @@ class MainWindow(QMainWindow):
     def _build_frame(self) -> None:
         """What the first paint shows: the environment (so nobody mistakes production for staging) with its
         selector, the status line, the window at its saved size."""
-        self.environment_bar = EnvironmentBar(self)
-        self.environment_bar.environment_picked.connect(self.choose_environment)
+        self.environment_bar = EnvironmentBar(self, losing=self.open_work)
+        self.environment_bar.environment_chosen.connect(self.environment_chosen)
         self.environment_bar.manage_requested.connect(self.manage_environments_requested)
+        self.environment_bar.message.connect(self.show_message)
         self.addToolBar(self.environment_bar)
         QShortcut(QKeySequence("Ctrl+Shift+E"), self, self.environment_bar.open_selector)
         self.status = QLabel(self)
@@ -162,41 +161,27 @@ class MainWindow(QMainWindow):
         return preview is not None and self.preview_text(preview)
 
     def build_panels(self) -> None:
-        """The sources, the clip options, the segments and the clips around the editor, with their saved layout
-        and choices, wired. Disabled until a session is attached."""
+        """The sources, the clip options, the segments and the clips around the editor (``qt/window_panels.py``),
+        with their saved layout and choices, wired. Disabled until a session is attached."""
         if not self._editor_built:
             self.build_editor()
-        from PySide6.QtCore import Qt
+        from muxclipper.qt.window_panels import WindowPanels
 
-        from muxclipper.qt.bridge import Bridge
-        from muxclipper.qt.clip_creator import ClipCreator
-        from muxclipper.qt.clip_notices import ClipNotices
-        from muxclipper.qt.clip_options_panel import ClipOptionsPanel
-        from muxclipper.qt.clips_panel import ClipsPanel
-        from muxclipper.qt.editor_pictures import EditorPictures
-        from muxclipper.qt.recording_watcher import RecordingWatcher
-        from muxclipper.qt.segments_panel import SegmentsPanel
-        from muxclipper.qt.sources_panel import SourcesPanel
-
-        self.bridge = Bridge(self)
-        self.sources = SourcesPanel(self.bridge, self.settings, self)
-        self.clip_options = ClipOptionsPanel(self)
-        self.creator = ClipCreator(self.clip_options, self)
-        self.segments = SegmentsPanel(self)
         names = {self.environment.key: self.environment.name} if self.environment else {}
-        self.clips = ClipsPanel(self.bridge, names, self)
-        self.notices = ClipNotices(self.windowIcon(), self)
-        self.recording = RecordingWatcher(self.bridge, self)
-        self.pictures = EditorPictures(self.editor, self.bridge)
-        self._dock("Sources", self.sources, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Clip", self.clip_options, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock("Clips", self.clips, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.panels = panels = WindowPanels.build(self, self.editor, self.settings, names)
+        self.bridge, self.sources, self.clip_options, self.creator = (panels.bridge, panels.sources,
+                                                                       panels.clip_options, panels.creator)
+        self.segments, self.clips, self.notices, self.recording = (panels.segments, panels.clips, panels.notices,
+                                                                   panels.recording)
+        panels.dock_into(self)
         self._wire()
         self.sources.open_field.setAcceptDrops(False)  # a drop anywhere opens the source (see dropEvent)
         self.setAcceptDrops(True)
         self.panels_built = True
-        self._restore_settings()
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        panels.restore(self.settings)
         self._set_working(self._attached)
 
     def _wire(self) -> None:
@@ -205,7 +190,8 @@ class MainWindow(QMainWindow):
             speaker.connect(self.show_message)
         self.sources.open_text.connect(self.open_text)
         self.sources.asset_activated.connect(self.open_asset_id)
-        self.sources.trim_requested.connect(self.top_and_tail)
+        self.sources.trim_requested.connect(
+            lambda assets, head, tail: self.creator.top_and_tail(assets, head, tail, self.sources.model.stream_titles))
         self.editor.create_requested.connect(self.create_clip)
         self.editor.range_changed.connect(self.creator.check)
         self.editor.player.frame_shown.connect(lambda frame, ms: self.frame_on_screen.emit(frame))
@@ -222,14 +208,6 @@ class MainWindow(QMainWindow):
             lambda _: self.show_message("The recording has ended; its full length is on the timeline."))
         QShortcut(QKeySequence("Ctrl+L"), self, self.sources.open_field.setFocus)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock-{title.lower()}")
-        dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(area, dock)
-
     def _set_working(self, enabled: bool) -> None:
         """Nothing can be clicked before there is a session to act through."""
         for widget in (self.editor, *(dock.widget() for dock in self.findChildren(QDockWidget))):
@@ -242,33 +220,16 @@ class MainWindow(QMainWindow):
         self.environment_bar.set_choices(choices, current, manageable)
 
     def choose_environment(self, key: str) -> None:
-        """Ask the owner to switch to ``key``. Work that would be closed with the source (marks, segments) is named
-        first, and the same choice made again goes ahead: no dialog, nothing lost unawares."""
-        if key == self.environment_key:
-            return
-        name = self.environment_bar.name_of(key)
-        losing = self.open_work()
-        if losing and self._armed.get("switch") != key:
-            self._armed["switch"] = key
-            self.show_message(f"Switching to {name} closes {losing}: choose {name} again to switch.")
-            return
-        self._armed.pop("switch", None)
-        self.environment_chosen.emit(key)
+        """Ask the owner to switch to ``key`` (see :meth:`EnvironmentBar.choose`: open work is named first)."""
+        self.environment_bar.choose(key)
 
     def open_work(self) -> str:
         """What switching environments would close, in words ('' if nothing worth keeping is open)."""
         if not self.panels_built or self.asset is None:
             return ""
-        marked = self.editor.timeline.marked
-        parts = [self.asset.title or self.asset.id]
-        if marked.in_ms is not None or marked.out_ms is not None:
-            parts.append("its in and out marks")
-        count = len(self.segments.segments())
-        if count:
-            parts.append(f"{count} segment{'s' if count != 1 else ''}")
-        if len(parts) == 1:
-            return ""
-        return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 2 else " with ".join(parts)
+        marked, count = self.editor.timeline.marked, len(self.segments.segments())
+        marks = "its in and out marks" if marked.in_ms is not None or marked.out_ms is not None else ""
+        return open_work_words(self.asset.title or self.asset.id, marks, count)
 
     @property
     def environment_key(self) -> str | None:
@@ -321,7 +282,7 @@ class MainWindow(QMainWindow):
             raise RuntimeError("detach() the current session first")
         self.environment = environment
         self.confirm_create = confirm_create
-        self._armed.clear()
+        self.environment_bar.forget_choice()
         if self.panels_built:
             self.creator.attach(None, confirm_create)
         self._show_environment(colour)
@@ -340,12 +301,7 @@ class MainWindow(QMainWindow):
         self._attached = True
         self._set_working(True)
         self.show_message("")
-        self.sources.show_environment(session.environment.key)
-        self.sources.attach(session)
-        self.clips.attach(session)
-        self.pictures.attach(session.pictures)
-        self.creator.attach(session, self.confirm_create)
-        self._stop_notices = self.notices.follow(session)
+        self.panels.attach(session, self.confirm_create)
 
     def start(self) -> None:
         """The session's work begins: its clips listed (unfinished ones resumed) and its sources loaded."""
@@ -357,25 +313,12 @@ class MainWindow(QMainWindow):
         """Let go of the session (the user switches environments): a clip deletion waiting for its undo time is
         carried out now, what was in flight is cancelled, and the source, its marks and segments, the lists and
         the clips table are cleared. The session may stay open to follow its clips (:meth:`follow_in_background`)."""
-        import asyncio
-
         if not self._attached:
             return
-        await self.clips.detach()
-        if self._stop_notices is not None:
-            self._stop_notices()
         self._attached = False
         self._set_working(False)
-        self.recording.stop()
-        self.bridge.cancel_all()
-        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
-        self.creator.attach(None, False)
+        await self.panels.detach()
         self.asset = None
-        self.editor.close_source()
-        self.pictures.detach()
-        self.segments.set_segments([])
-        self.clip_options.show_source(None)
-        self.sources.detach()
 
     def follow_in_background(self, session: Session) -> Callable[[], None]:
         """An environment the window has left goes on making its clips: their endings are still told (status line,
@@ -398,19 +341,9 @@ class MainWindow(QMainWindow):
         return self.bridge.run(self.session.client.resolve_source(ref), self.open_asset, "Opening the source")
 
     def preview_text(self, text: str) -> bool:
-        """Start the picture of a stream URL named at start-up before the session is open: its asset arrives
-        later through :meth:`open_text`. (An id alone could be an asset's, whose stream only Mux knows.)
-        True if a preview started (``editor.player.preview_settled`` follows)."""
-        try:
-            ref = parse_source(text)
-        except SourceRefError:
-            return False  # open_text says why
-        if ref.kind != "playback_id" or self.environment is None:
-            return False
-        from muxclipper.mux.urls import PlaybackUrls
-
-        self.editor.preview(PlaybackUrls(self.environment.endpoints).hls(ref.value))
-        return True
+        """Start the picture of a stream URL named at start-up before the session is open (its asset arrives later
+        through :meth:`open_text`). True if a preview started (``editor.player.preview_settled`` follows)."""
+        return self.environment is not None and self.editor.preview_text(text, self.environment.endpoints)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         if event.mimeData().hasUrls() or event.mimeData().hasText():
@@ -425,23 +358,13 @@ class MainWindow(QMainWindow):
     def open_asset(self, asset: Asset) -> None:
         """``asset`` into every panel: the editor plays it, the options show its facts, the segments and the clips
         filter follow it, a recording is watched as it grows."""
-        from muxclipper.core.timecode import exact_rate, format_ms
-        from muxclipper.mux.urls import asset_input
-
         public = asset.playback_id("public")
         if public is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id and to be "
                               "ready (or recording).")
             return
         self.asset = asset
-        rate = exact_rate(asset.frame_rate)
-        self.clip_options.show_source(asset)
-        self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
-        self.editor.open_source(self.session.urls.hls(public.id), asset.duration_ms, rate)
-        self.pictures.show(asset)
-        self.recording.watch(asset, self.session.client)
-        self.clips.set_source(asset.id)
-        self.sources.remember(asset)
+        self.panels.show_source(asset, self.session)
         self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms)}"
                           f"{', recording' if asset.is_live else ''}).")
         self.source_opened.emit(asset)
@@ -450,72 +373,37 @@ class MainWindow(QMainWindow):
         if self.asset is None or asset.id != self.asset.id:
             return
         self.asset = asset
-        self.clip_options.show_source(asset)
-        self.pictures.follow(asset)
-        if asset.duration_ms is not None:
-            self.editor.set_duration(asset.duration_ms)
-            self.segments.duration_ms = asset.duration_ms
-        self.creator.check(self.editor.timeline.marked)
+        self.panels.follow_source(asset)
 
     # ------------------------------------------------------------------ creating clips (qt/clip_creator.py)
     def create_clip(self, marked: MarkedRange) -> None:
         self.creator.create_clip(marked)
 
     def _on_segments_add_requested(self) -> None:
-        from muxclipper.core.segments import Segment
-
-        marked = self.editor.timeline.marked
-        problem = self.creator.marked_problem(marked)
-        if problem:
-            self.show_message(problem)
-            return
         label = self.clip_options.title_field.text().strip() or f"Segment {self.segments.table.rowCount() + 1}"
-        self.segments.add(Segment(label, marked.start_ms, marked.end_ms))
+        segment = self.creator.segment(self.editor.timeline.marked, label)
+        if segment is not None:
+            self.segments.add(segment)
 
     def _on_segment_activated(self, segment: Segment) -> None:
         self.editor.edit_range(self.editor.timeline.marked.with_in(segment.start_ms).with_out(segment.end_ms))
         self.editor.player.seek_ms(segment.start_ms)
 
-    def top_and_tail(self, assets: list[Asset], head_ms: int, tail_ms: int) -> None:
-        from muxclipper.qt.sources_model import source_label
-
-        titles = self.sources.model.stream_titles
-        self.creator.top_and_tail(assets, head_ms, tail_ms, {a.id: source_label(a, titles) for a in assets})
-
     # ------------------------------------------------------------------ settings and closing
-    def _restore_settings(self) -> None:
-        """The docks' layout and the last choices (the window's size was restored with the frame)."""
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-        self.clip_options.restore(self.settings)
-        self.editor.format_box.setCurrentIndex(
-            max(self.editor.format_box.findData(self.settings.value("editor/display", "hms")), 0))
-        self.sources.show_environment(self.environment.key if self.environment is not None else None)
-
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         if not self.panels_built:  # closed while starting: the saved layout and choices stay as they were
             self.settings.sync()
             return
         self.settings.setValue("window/state", self.saveState())
-        self.clip_options.save(self.settings)
-        self.settings.setValue("editor/display", self.editor.format_box.currentData())
+        self.panels.save(self.settings)
         self.settings.sync()
 
     async def aclose(self) -> None:
         self.save_settings()
         if not self.panels_built:
             return
-        if self._attached:
-            await self.clips.settle_pending_delete()
-        self.notices.close()
-        self.recording.stop()
-        self.editor.player.unload()
-        self.bridge.cancel_all()
-        import asyncio
-
-        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
+        await self.panels.aclose(settle=self._attached)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.save_settings()

@@ -1,0 +1,140 @@
+"""The window's panels, built together once the frame is on screen, and what reaches all of them at once: a
+session attached or let go, a source opened or grown, the saved layout and choices.
+
+Start-up loads this module (and through it the panels, QtMultimedia's widgets aside, asyncio and the core's types)
+only after the window's first paint: lazy loading by module, in one place."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from muxclipper.core.models import Asset
+from muxclipper.core.timecode import exact_rate
+from muxclipper.mux.urls import asset_input
+from muxclipper.qt.bridge import Bridge
+from muxclipper.qt.clip_creator import ClipCreator
+from muxclipper.qt.clip_notices import ClipNotices
+from muxclipper.qt.clip_options_panel import ClipOptionsPanel
+from muxclipper.qt.clips_panel import ClipsPanel
+from muxclipper.qt.editor import EditorWidget
+from muxclipper.qt.editor_pictures import EditorPictures
+from muxclipper.qt.recording_watcher import RecordingWatcher
+from muxclipper.qt.segments_panel import SegmentsPanel
+from muxclipper.qt.sources_panel import SourcesPanel
+
+if TYPE_CHECKING:
+    from muxclipper.services.session import Session
+
+
+@dataclass
+class WindowPanels:
+    editor: EditorWidget
+    bridge: Bridge
+    sources: SourcesPanel
+    clip_options: ClipOptionsPanel
+    creator: ClipCreator
+    segments: SegmentsPanel
+    clips: ClipsPanel
+    notices: ClipNotices
+    recording: RecordingWatcher
+    pictures: EditorPictures
+    _stop_notices: Callable[[], None] | None = None
+
+    @classmethod
+    def build(cls, window: QMainWindow, editor: EditorWidget, settings: QSettings,
+              environment_names: dict[str, str]) -> WindowPanels:
+        bridge = Bridge(window)
+        clip_options = ClipOptionsPanel(window)
+        return cls(editor=editor, bridge=bridge, sources=SourcesPanel(bridge, settings, window),
+                   clip_options=clip_options, creator=ClipCreator(clip_options, window), segments=SegmentsPanel(window),
+                   clips=ClipsPanel(bridge, environment_names, window), notices=ClipNotices(window.windowIcon(), window),
+                   recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge))
+
+    def dock_into(self, window: QMainWindow) -> None:
+        """The window's layout: sources left, clip options and segments right, clips below (movable, floatable)."""
+        for title, widget, area in (("Sources", self.sources, Qt.DockWidgetArea.LeftDockWidgetArea),
+                                    ("Clip", self.clip_options, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Clips", self.clips, Qt.DockWidgetArea.BottomDockWidgetArea)):
+            dock = QDockWidget(title, window)
+            dock.setObjectName(f"dock-{title.lower()}")
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            window.addDockWidget(area, dock)
+
+    def attach(self, session: Session, confirm_create: bool) -> None:
+        self.sources.show_environment(session.environment.key)
+        self.sources.attach(session)
+        self.clips.attach(session)
+        self.pictures.attach(session.pictures)
+        self.creator.attach(session, confirm_create)
+        self._stop_notices = self.notices.follow(session)
+
+    async def detach(self) -> None:
+        """A deletion waiting for its undo time is carried out, what was in flight is cancelled, and the source, its
+        marks and segments, the lists and the clips table are cleared."""
+        await self.clips.detach()
+        if self._stop_notices is not None:
+            self._stop_notices()
+            self._stop_notices = None
+        self.recording.stop()
+        self.bridge.cancel_all()
+        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
+        self.creator.attach(None, False)
+        self.editor.close_source()
+        self.pictures.detach()
+        self.segments.set_segments([])
+        self.clip_options.show_source(None)
+        self.sources.detach()
+
+    def show_source(self, asset: Asset, session: Session) -> None:
+        """``asset`` (playable: a public playback id, a frame rate and a duration) into every panel: the editor plays
+        it, the options show its facts, the segments and the clips filter follow it, a recording is watched."""
+        public = asset.playback_id("public")
+        assert public is not None and asset.frame_rate is not None and asset.duration_ms is not None
+        rate = exact_rate(asset.frame_rate)
+        self.creator.source = asset
+        self.clip_options.show_source(asset)
+        self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
+        self.editor.open_source(session.urls.hls(public.id), asset.duration_ms, rate)
+        self.pictures.show(asset)
+        self.recording.watch(asset, session.client)
+        self.clips.set_source(asset.id)
+        self.sources.remember(asset)
+
+    def follow_source(self, asset: Asset) -> None:
+        """The open source as Mux has it now (a recording grew or ended)."""
+        self.creator.source = asset
+        self.clip_options.show_source(asset)
+        self.pictures.follow(asset)
+        if asset.duration_ms is not None:
+            self.editor.set_duration(asset.duration_ms)
+            self.segments.duration_ms = asset.duration_ms
+        self.creator.check(self.editor.timeline.marked)
+
+    def restore(self, settings: QSettings) -> None:
+        self.clip_options.restore(settings)
+        self.editor.format_box.setCurrentIndex(
+            max(self.editor.format_box.findData(settings.value("editor/display", "hms")), 0))
+
+    def save(self, settings: QSettings) -> None:
+        self.clip_options.save(settings)
+        settings.setValue("editor/display", self.editor.format_box.currentData())
+
+    async def aclose(self, settle: bool) -> None:
+        """The window closes: a deletion in its undo time is carried out (``settle``: a session is attached),
+        playback and polling stop, tasks are cancelled."""
+        if settle:
+            await self.clips.settle_pending_delete()
+        self.notices.close()
+        self.recording.stop()
+        self.editor.player.unload()
+        self.bridge.cancel_all()
+        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
