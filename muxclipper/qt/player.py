@@ -7,6 +7,9 @@ What Qt gives and what producers need differ in three ways this class bridges:
 - A seek to a frame's exact start can still show the frame before; seeks aim at mid-frame.
 - Qt reports no error for an untrusted TLS certificate (it buffers forever): a load timeout turns
   that silence into a message.
+- Setting the source Qt already has does not reload it: the next frame would be taken for frame 0 and every
+  number after it would be off by where the player was. Loading the same address unloads it first, and a first
+  frame that starts far from the stream's start is not believed: the source is loaded again, and said so.
 
 Positions in and out are integer milliseconds of the *source* (frame 0 at 0 ms).
 """
@@ -24,6 +27,9 @@ from muxclipper.core.timecode import frame_to_ms, ms_to_frame
 SHUTTLE_RATES = (1.0, 2.0, 4.0, 8.0)
 log = logging.getLogger(__name__)
 DEFAULT_LOAD_TIMEOUT_MS = 15_000
+#: A freshly loaded stream's first frame starts at its clock's origin (audio priming puts it a few tens of ms
+#: later): one that starts later than this is not frame 0, and numbering frames from it would be wrong.
+FIRST_FRAME_LIMIT_US = 500_000
 
 ERROR_MESSAGES = {
     QMediaPlayer.Error.ResourceError: "The video could not be loaded: the stream address answered with an "
@@ -64,6 +70,8 @@ class PlayerController(QObject):
         self._last_start_us: int | None = None
         self._frame = -1
         self._preview: str | None = None  # a stream loading before its asset, and so its frame rate, is known
+        self._url: str | None = None
+        self._reloads = 0  # of this source, because its first frame could not be frame 0
         self._loading = False
         self._abandoned = False  # a load we gave up on: its late errors are not news
         self._shuttle = 0  # >0 forward speed index, <0 reverse
@@ -111,6 +119,9 @@ class PlayerController(QObject):
         self._frame = -1
         self._loading = True
         self._abandoned = False
+        if self.player.source() == QUrl(url):
+            self.player.setSource(QUrl())  # else Qt keeps the pipeline, and where it was in it
+        self._url, self._reloads = url, 0
         self.player.setSource(QUrl(url))
         self.player.pause()
         self._load_timer.start()
@@ -220,6 +231,9 @@ class PlayerController(QObject):
     def _on_sink_frame(self, frame: QVideoFrame) -> None:
         if not frame.isValid() or frame.startTime() < 0:
             return
+        if self._offset_us is None and frame.startTime() > FIRST_FRAME_LIMIT_US and self._loading:
+            self._distrust_first_frame(frame.startTime())
+            return
         index = self.frame_index(frame)
         self._frame = index
         self._last_start_us = frame.startTime()
@@ -231,6 +245,24 @@ class PlayerController(QObject):
             self.frame_shown.emit(index, frame_to_ms(index, self.rate))
         elif self._last_start_us == self._offset_us:  # a preview's numbers wait for its rate (adopt)
             self.preview_settled.emit(True)
+
+    def _distrust_first_frame(self, start_us: int) -> None:
+        """The first frame after loading starts at ``start_us``, not at the stream's start: frame numbers counted
+        from it would not match the picture. Load again, once; if that does not help, say so and show nothing
+        numbered."""
+        log.warning("first frame after loading starts at %.3f s, not at 0: reloading", start_us / 1e6)
+        url, reloads = self._url, self._reloads
+        if url is None or reloads >= 1:
+            self._loading = False
+            self._load_timer.stop()
+            self.player.stop()
+            self.failed.emit("The player could not tell which frame it shows, so it stopped rather than show wrong "
+                             "times. Open the source again; if this repeats, the log file has details.")
+            return
+        self.failed.emit("The player lost track of which frame it shows; loading the video again…")
+        self.player.setSource(QUrl())
+        self.load(url, self.rate)
+        self._reloads = reloads + 1
 
     def _on_player_error(self, error: QMediaPlayer.Error, detail: str) -> None:
         if self._abandoned:

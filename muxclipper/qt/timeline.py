@@ -269,6 +269,8 @@ class TimelineWidget(QWidget):
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
         painter.drawLine(x, 0, x, height)
         if self.hasFocus():
+            # An outline only: a brush left set by the markers would fill the whole timeline with their colour.
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DotLine))
             painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         painter.end()
@@ -316,6 +318,7 @@ class TimelineWidget(QWidget):
         r = self._range
         if r.in_ms is None and r.out_ms is None:
             return
+        painter.save()  # the markers' pens and brushes stay here
         warn = QColor(198, 40, 40) if r.too_short else QColor(21, 101, 192)
         left, right = self.x_for_ms(r.start_ms), self.x_for_ms(r.end_ms)
         shade = QColor(warn)
@@ -336,3 +339,4 @@ class TimelineWidget(QWidget):
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text)))
             painter.drawText(QRectF(left, height - 18, max(right - left, 120), 16),
                              Qt.AlignmentFlag.AlignLeft, f"{r.length_ms / 1000:.3f} s")
+        painter.restore()

@@ -180,3 +180,20 @@ def test_a_preview_that_cannot_play_stays_quiet_and_the_asset_load_still_reports
         controller.load(url, FPS)
     assert "could not be loaded" in failed.args[0]
     dispose(controller)
+
+
+def test_reopening_the_open_source_keeps_picture_and_playhead_together(
+        qtbot: Any, player: Any, media_server: EmulatorServer, stamped_source: dict[str, Any]) -> None:
+    # Seen on screen: double-clicking the open source in Assets left the picture 6 s away from the playhead, and
+    # every mark made then was 6 s wrong. The frame reported must be the frame shown, after re-opening too.
+    player.seek_frame(150)
+    assert _land(qtbot, player, 150) == 150
+    pid = next(p["id"] for p in stamped_source["playback_ids"] if p["policy"] == "public")
+    player.shown.clear()
+    with qtbot.waitSignal(player.loaded, timeout=10_000):
+        player.load(f"{media_server.stream_url}/{pid}.m3u8", FPS)
+    assert _land(qtbot, player, 0) == 0  # opened afresh at its first frame
+    for frame in (40, 200, 7):
+        player.seek_frame(frame)
+        assert _land(qtbot, player, frame) == frame
+    assert all(reported == on_screen for reported, on_screen in player.shown)
