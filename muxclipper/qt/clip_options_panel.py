@@ -7,7 +7,16 @@ import html
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from muxclipper.core.models import Asset, ClipOptions
 from muxclipper.core.source_facts import source_facts
@@ -54,6 +63,10 @@ class ClipOptionsPanel(QWidget):
         self.facts_label = QLabel(NO_SOURCE, self)
         self.facts_label.setAccessibleName("Source facts")
         self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long title or id wraps (or is cut) inside the panel: opening a source must not widen the window.
+        self.facts_label.setWordWrap(True)
+        self.facts_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.range_problem.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form = QFormLayout(self)
         form.addRow(self.facts_label)
         form.addRow("Title", self.title_field)

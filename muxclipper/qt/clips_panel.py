@@ -75,7 +75,7 @@ class ClipsPanel(QWidget):
         self.only_this_source = QCheckBox("Only clips of the open &source", self)
         self.only_this_source.setAccessibleName("Only clips of the open source")
         self.only_this_source.toggled.connect(lambda _: self._apply_filter())
-        export = QPushButton("E&xport clips…", self)
+        export = QPushButton("Ex&port clips…", self)
         export.setAccessibleName("Export the clips list")
         export.clicked.connect(self._on_export_clicked)
         self.undo_delete_button = QPushButton("&Undo delete", self)

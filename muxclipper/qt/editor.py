@@ -8,25 +8,59 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from muxclipper.core.captions import CaptionCue, CaptionTrack
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, frame_to_ms
+from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
-from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, install
+from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
 from muxclipper.qt.marker_history import MarkerHistory
 from muxclipper.qt.player import PlayerController
 from muxclipper.qt.timecode_edit import TimecodeEdit
 from muxclipper.qt.timeline import StoryboardTile, TimelineWidget
+from muxclipper.qt.transport_bar import TransportBar
 
 STILLS = ("before in", "in", "last", "after out")
+
+
+class StillView(QLabel):
+    """A frame beside the cut, scaled to the room it has (down to a quarter of its full 160×90), or its name."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, parent)
+        self.name = name
+        self._picture: QPixmap | None = None
+        self.setAccessibleName(f"Frame {name}")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(80, 45)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(160, 90)
+
+    def show_picture(self, picture: QPixmap | None) -> None:
+        self._picture = picture
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._picture is None:
+            self.clear()
+            self.setText(self.name)
+            return
+        self.setPixmap(self._picture.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                            Qt.TransformationMode.SmoothTransformation))
 FORMAT_LABELS = {"hms": "HH:MM:SS.mmm", "smpte": "SMPTE", "frames": "Frames", "seconds": "Seconds"}
 
 
@@ -66,38 +100,42 @@ class EditorWidget(QWidget):
         self.format_box.setAccessibleName("Time display")
         for key in DISPLAY_FORMATS:
             self.format_box.addItem(FORMAT_LABELS[key], key)
-        self.stills = {name: QLabel(name, self) for name in STILLS}
-        for name, label in self.stills.items():
-            label.setAccessibleName(f"Frame {name}")
-            label.setFixedSize(160, 90)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stills = {name: StillView(name, self) for name in STILLS}
         self.history = MarkerHistory(self._apply_range, self)
         self._captions: CaptionTrack | None = None
         self.captions_visible = True
         self.follow_live = False
         self._cheat_sheet: CheatSheet | None = None
+        self._said_problem = False  # a typed time was refused: the next good edit clears the message
+        self.actions_by_id = install(self, keymap, self._handlers())
+        LocalNavigationKeys.install()
+        self.transport = TransportBar(self.player, self.actions_by_id, self.position_field, self)
         self._layout()
         self._connect()
-        self.actions_by_id = install(self, keymap, self._handlers())
+        # Clicking the picture plays or pauses, as in every player; the keys then act on the editor.
+        self.video.installEventFilter(self)
 
     def _layout(self) -> None:
-        fields = QHBoxLayout()
-        for label, widget in (("Playhead", self.position_field), ("In", self.in_field), ("Out", self.out_field)):
+        """Picture, captions, transport (with the playhead's time), timeline, in/out with the length and the time
+        display, the frames around the cut. Each row fits the centre of a 1280-pixel-wide window."""
+        marks = QHBoxLayout()
+        for label, widget in (("In", self.in_field), ("Out", self.out_field)):
             text = QLabel(label, self)
             text.setBuddy(widget)
-            fields.addWidget(text)
-            fields.addWidget(widget)
-        fields.addWidget(self.length_label)
-        fields.addStretch(1)
-        fields.addWidget(self.format_box)
-        stills = QGridLayout()
-        for column, name in enumerate(STILLS):
-            stills.addWidget(self.stills[name], 0, column)
+            marks.addWidget(text)
+            marks.addWidget(widget)
+        marks.addWidget(self.length_label)
+        marks.addStretch(1)
+        marks.addWidget(self.format_box)
+        stills = QHBoxLayout()
+        for name in STILLS:
+            stills.addWidget(self.stills[name], 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.video, 1)
         layout.addWidget(self.caption_label)
+        layout.addWidget(self.transport)
         layout.addWidget(self.timeline)
-        layout.addLayout(fields)
+        layout.addLayout(marks)
         layout.addLayout(stills)
 
     def _connect(self) -> None:
@@ -107,11 +145,12 @@ class EditorWidget(QWidget):
         self.timeline.seek_requested.connect(self.player.seek_ms)
         self.timeline.range_changed.connect(self._on_timeline_range_changed)
         self.timeline.range_change_finished.connect(self._on_timeline_range_change_finished)
-        self.in_field.committed.connect(lambda ms: self.edit_range(self.timeline.marked.with_in(ms)))
-        self.out_field.committed.connect(lambda ms: self.edit_range(self.timeline.marked.with_out(ms)))
-        self.position_field.committed.connect(self.player.seek_ms)
+        self.in_field.committed.connect(self._on_in_field_committed)
+        self.out_field.committed.connect(self._on_out_field_committed)
+        self.position_field.committed.connect(self._on_position_field_committed)
         for field in (self.in_field, self.out_field, self.position_field):
-            field.rejected.connect(self.message)
+            field.rejected.connect(self._say_problem)
+            field.finished.connect(self.focus_timeline)
         self.format_box.currentIndexChanged.connect(self._on_format_changed)
 
     def _second(self) -> int:
@@ -144,6 +183,7 @@ class EditorWidget(QWidget):
             "redo": self.history.redo,
             "captions": self.toggle_captions,
             "cheat_sheet": self.show_cheat_sheet,
+            "leave_field": self.focus_timeline,
         }
 
     # ------------------------------------------------------------------ the owner's calls
@@ -200,14 +240,11 @@ class EditorWidget(QWidget):
         self.timeline.set_storyboard(sprite, tiles)
 
     def set_still(self, name: str, pixmap: QPixmap) -> None:
-        self.stills[name].setPixmap(pixmap.scaled(160, 90, Qt.AspectRatioMode.KeepAspectRatio,
-                                                  Qt.TransformationMode.SmoothTransformation))
+        self.stills[name].show_picture(pixmap)
 
     def clear_still(self, name: str) -> None:
         """No picture for this one (past the end, or not on the image host yet): its name, not an old frame."""
-        label = self.stills[name]
-        label.clear()
-        label.setText(name)
+        self.stills[name].show_picture(None)
 
     def clear_stills(self) -> None:
         for name in self.stills:
@@ -215,11 +252,12 @@ class EditorWidget(QWidget):
 
     # ------------------------------------------------------------------ marking
     def mark_in(self) -> None:
-        self.edit_range(self.timeline.marked.with_in(self.player.current_ms))
+        # The frame stepped to, even if a quick key press comes before it is painted.
+        self.edit_range(self.timeline.marked.with_in(frame_to_ms(self.player.target_frame, self.player.rate)))
 
     def mark_out(self) -> None:
         # The frame on screen is the last one inside: the out point is where the next frame starts.
-        self.edit_range(self.timeline.marked.with_out(frame_to_ms(self.player.current_frame + 1, self.player.rate)))
+        self.edit_range(self.timeline.marked.with_out(frame_to_ms(self.player.target_frame + 1, self.player.rate)))
 
     def go_in(self) -> None:
         self.player.step(0)
@@ -277,8 +315,10 @@ class EditorWidget(QWidget):
     def _on_timeline_range_changed(self, marked: MarkedRange) -> None:
         self.in_field.set_ms(marked.in_ms)
         self.out_field.set_ms(marked.out_ms)
-        warning = "  (under 0.5 s: too short for Mux)" if marked.too_short else ""
-        self.length_label.setText(f"Length {format_as(marked.length_ms, marked.rate, self.in_field.display)}{warning}")
+        # The warning is the colour and the tooltip: a longer text would squeeze the time fields beside it.
+        self.length_label.setText(f"Length {format_as(marked.length_ms, marked.rate, self.in_field.display)}")
+        self.length_label.setStyleSheet("color: #c62828; font-weight: bold;" if marked.too_short else "")
+        self.length_label.setToolTip("Under 0.5 s: too short for Mux" if marked.too_short else "")
         self.range_changed.emit(marked)
 
     def _on_timeline_range_change_finished(self, change: tuple[MarkedRange, MarkedRange]) -> None:
@@ -294,3 +334,56 @@ class EditorWidget(QWidget):
     def _on_goto(self) -> None:
         self.position_field.setFocus()
         self.position_field.selectAll()
+
+    def focus_timeline(self) -> None:
+        """Keys act on the editor again (Escape or Enter in a time field, a click on the picture)."""
+        self.timeline.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.video and event.type() == QEvent.Type.MouseButtonPress:
+            self.player.toggle()
+            self.focus_timeline()
+            return True
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------------ typed times: refused, never changed
+    def _say_problem(self, text: str) -> None:
+        self._said_problem = True
+        self.message.emit(text)
+
+    def _done_editing(self) -> None:
+        if self._said_problem:
+            self._said_problem = False
+            self.message.emit("")  # the refusal is answered: it does not stay in the status line
+
+    def _on_position_field_committed(self, ms: int) -> None:
+        duration = self.timeline.marked.duration_ms
+        if not 0 <= ms < max(duration, 1):
+            self.position_field.refuse(f"{format_ms(ms)} is outside the video (00:00:00.000 – {format_ms(duration)}).")
+            return
+        self.player.seek_ms(ms)
+        self._done_editing()
+
+    def _on_in_field_committed(self, ms: int) -> None:
+        marked = self.timeline.marked
+        if ms < 0 or ms >= marked.duration_ms:
+            self.in_field.refuse(f"In {format_ms(ms)} is outside the video (00:00:00.000 – "
+                                 f"{format_ms(marked.duration_ms)}).")
+        elif marked.out_ms is not None and ms >= marked.out_ms:
+            self.in_field.refuse(f"In {format_ms(ms)} is not before Out ({format_ms(marked.out_ms)}): set an in "
+                                 "point before the out point, or clear Out first (Alt+X clears both).")
+        else:
+            self.edit_range(marked.with_in(ms))
+            self._done_editing()
+
+    def _on_out_field_committed(self, ms: int) -> None:
+        marked = self.timeline.marked
+        if ms <= 0 or ms > marked.duration_ms:
+            self.out_field.refuse(f"Out {format_ms(ms)} is outside the video (up to {format_ms(marked.duration_ms)}"
+                                  ").")
+        elif marked.in_ms is not None and ms <= marked.in_ms:
+            self.out_field.refuse(f"Out {format_ms(ms)} is not after In ({format_ms(marked.in_ms)}): set an out "
+                                  "point after the in point.")
+        else:
+            self.edit_range(marked.with_out(ms))
+            self._done_editing()

@@ -1,13 +1,30 @@
-"""The keyboard map of ux.md, remappable, and the ``?`` cheat-sheet that lists the current keys."""
+"""The keyboard map of ux.md, remappable, and the ``?`` cheat-sheet that lists the current keys.
+
+The keys are the window's, as in every editing suite: they work wherever focus is, except where a widget needs them
+for itself — a text field (typing, its own arrows: Qt lets it override shortcuts), and the arrow and page keys in a
+list, a table, a drop-down, a spin box or a slider (:class:`LocalNavigationKeys`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,7 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("redo", "Redo marker edit", ("Ctrl+Shift+Z", "Ctrl+Y")),
     KeyAction("captions", "Show or hide captions", ("C",)),
     KeyAction("cheat_sheet", "This list of keys", ("?",)),
+    KeyAction("leave_field", "Leave a field: the keys act on the editor again", ("Escape",)),
 )
 
 
@@ -51,7 +69,7 @@ def keymap_with(overrides: Mapping[str, tuple[str, ...]]) -> tuple[KeyAction, ..
 
 def install(widget: QWidget, keymap: tuple[KeyAction, ...], handlers: Mapping[str, Callable[[], None]]
             ) -> dict[str, QAction]:
-    """One QAction per mapped key, active while ``widget`` or a child has focus."""
+    """One QAction per mapped key, active anywhere in ``widget``'s window (see the module's docstring)."""
     actions = {}
     for entry in keymap:
         handler = handlers.get(entry.id)
@@ -59,11 +77,37 @@ def install(widget: QWidget, keymap: tuple[KeyAction, ...], handlers: Mapping[st
             continue
         action = QAction(entry.label, widget)
         action.setShortcuts([QKeySequence(k) for k in entry.keys])
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(handler)
         widget.addAction(action)
         actions[entry.id] = action
     return actions
+
+
+VERTICAL_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home,
+                 Qt.Key.Key_End}
+NAVIGATING_WIDGETS = (QAbstractItemView, QComboBox, QAbstractSpinBox, QAbstractSlider)
+
+
+class LocalNavigationKeys(QObject):
+    """Up, down, page and home/end keys stay with the list, table, drop-down, spin box or slider that has focus
+    (moving through the sources or clips, changing a value); left and right stay with a slider only. Everywhere
+    else they are the editor's (← → step frames). Installed once on the application."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+                and ((event.key() in VERTICAL_KEYS and isinstance(watched, NAVIGATING_WIDGETS))
+                     or (event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right)
+                         and isinstance(watched, QAbstractSlider)))):
+            event.accept()  # the widget gets the key press; no shortcut fires
+        return False
+
+    @classmethod
+    def install(cls) -> None:
+        app = QApplication.instance()
+        if app is not None and not any(isinstance(child, cls) for child in app.children()):
+            app.installEventFilter(cls(app))
 
 
 class CheatSheet(QDialog):
@@ -83,5 +127,6 @@ class CheatSheet(QDialog):
             self.table.setItem(row, 1, QTableWidgetItem(entry.label))
         self.table.resizeColumnsToContents()
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Keys work while the player or the timeline has focus.", self))
+        layout.addWidget(QLabel("Keys work anywhere in the window except while typing in a field (Escape leaves "
+                                "it); in lists and drop-downs the arrow keys move through them.", self))
         layout.addWidget(self.table)

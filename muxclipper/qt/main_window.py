@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 # Start-up paints this window's frame before the panels exist, so this module imports only what the frame
 # needs; build_editor() and build_panels() import the panels (QtMultimedia, asyncio, the services' types: each
 # costs tens of milliseconds) once the frame is on screen.
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy
 
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
@@ -125,12 +125,31 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Shift+E"), self, self.environment_bar.open_selector)
         self.status = QLabel(self)
         self.status.setAccessibleName("Messages")
+        # A long message is cut at the window's edge (the whole of it is the tooltip): it must not widen the window.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status, 1)
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._first_size()
+        self._fit_to_screen()
+
+    def _first_size(self) -> None:
+        """No saved size: 1400×900 where the screen has room for it, else the whole screen."""
+        screen = self.screen().availableGeometry()
+        if screen.width() < 1500 or screen.height() < 1000:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self.resize(min(1400, screen.width() - 40), min(900, screen.height() - 60))
+
+    def _fit_to_screen(self) -> None:
+        """A size saved on a larger screen, or at another scale, is brought back inside this screen (the window
+        manager's frame and title bar included)."""
+        screen = self.screen().availableGeometry()
+        width, height = min(self.width(), screen.width() - 8), min(self.height(), screen.height() - 40)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), screen.left()), screen.right() - width)
+        y = min(max(self.y(), screen.top()), screen.bottom() - height)
+        self.move(x, y)
 
     def _show_environment(self, colour: str) -> None:
         name = self.environment.name if self.environment is not None else None
@@ -139,6 +158,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.status.setText(text)
+        self.status.setToolTip(text)
         log.info("message: %s", text)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -365,6 +385,7 @@ class MainWindow(QMainWindow):
             return
         self.asset = asset
         self.panels.show_source(asset, self.session)
+        self.editor.focus_timeline()  # opened to be marked: the keys act on it at once
         self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms)}"
                           f"{', recording' if asset.is_live else ''}).")
         self.source_opened.emit(asset)

@@ -49,6 +49,7 @@ class PlayerController(QObject):
         playing_changed(bool): playback started or stopped.
         failed(str): loading or playing failed; a message a producer can act on.
         preview_settled(bool): a preview shows its first picture (True), or could not (False).
+        shuttle_changed(float): the J/L shuttle's speed: >0 forward, <0 backward, 0 stopped (1, 2, 4, 8×).
     """
 
     loaded = Signal(int)
@@ -57,6 +58,7 @@ class PlayerController(QObject):
     playing_changed = Signal(bool)
     failed = Signal(str)
     preview_settled = Signal(bool)
+    shuttle_changed = Signal(float)
 
     def __init__(self, sink: QVideoSink | None = None, parent: QObject | None = None,
                  load_timeout_ms: int = DEFAULT_LOAD_TIMEOUT_MS) -> None:
@@ -69,6 +71,7 @@ class PlayerController(QObject):
         self._offset_us: int | None = None
         self._last_start_us: int | None = None
         self._frame = -1
+        self._pending: int | None = None  # a frame asked for that is not on screen yet
         self._preview: str | None = None  # a stream loading before its asset, and so its frame rate, is known
         self._url: str | None = None
         self._reloads = 0  # of this source, because its first frame could not be frame 0
@@ -96,6 +99,12 @@ class PlayerController(QObject):
         return frame_to_ms(self.current_frame, self.rate)
 
     @property
+    def target_frame(self) -> int:
+        """The frame the player is going to (the last one asked for), or the one on screen. Steps and marks count
+        from here: three quick → presses land three frames on, not one (each frame takes a few tens of ms)."""
+        return self._pending if self._pending is not None else self.current_frame
+
+    @property
     def duration_ms(self) -> int:
         return int(self.player.duration())
 
@@ -117,6 +126,7 @@ class PlayerController(QObject):
         self._offset_us = None
         self._last_start_us = None
         self._frame = -1
+        self._pending = None
         self._loading = True
         self._abandoned = False
         if self.player.source() == QUrl(url):
@@ -152,6 +162,7 @@ class PlayerController(QObject):
         self.player.setSource(QUrl())
 
     def play(self) -> None:
+        self._pending = None
         self.stop_shuttle()
         self.player.setPlaybackRate(1.0)
         self.player.play()
@@ -167,6 +178,7 @@ class PlayerController(QObject):
         """Show ``frame`` (clamped to the media), paused where it was paused."""
         last = max(ms_to_frame(self.duration_ms, self.rate) - 1, 0) if self.duration_ms > 0 else frame
         frame = min(max(frame, 0), last)
+        self._pending = frame if frame != self._frame else None
         offset_ms = (self._offset_us or 0) / 1000
         # Aim at the middle of the frame: at its exact start Qt may still show the frame before.
         target = offset_ms + float((Fraction(frame) + Fraction(1, 2)) * 1000 / self.rate)
@@ -180,7 +192,7 @@ class PlayerController(QObject):
         self.stop_shuttle()
         if self.is_playing:
             self.player.pause()
-        self.seek_frame(self.current_frame + frames)
+        self.seek_frame(self.target_frame + frames)
 
     def shuttle_forward(self) -> None:
         """L: play; pressed again, faster (1×, 2×, 4×, 8×)."""
@@ -190,6 +202,7 @@ class PlayerController(QObject):
         self._reverse_timer.stop()
         self.player.setPlaybackRate(SHUTTLE_RATES[self._shuttle - 1])
         self.player.play()
+        self.shuttle_changed.emit(SHUTTLE_RATES[self._shuttle - 1])
 
     def shuttle_backward(self) -> None:
         """J: play backwards by stepping frames on a timer (QMediaPlayer cannot run in reverse)."""
@@ -200,6 +213,7 @@ class PlayerController(QObject):
         speed = SHUTTLE_RATES[-self._shuttle - 1]
         self._reverse_timer.setInterval(max(round(1000 / float(self.rate) / speed), 1))
         self._reverse_timer.start()
+        self.shuttle_changed.emit(-speed)
 
     def stop_shuttle(self) -> None:
         """K."""
@@ -208,12 +222,18 @@ class PlayerController(QObject):
             self._reverse_timer.stop()
             self.player.setPlaybackRate(1.0)
             self.player.pause()
+            self.shuttle_changed.emit(0.0)
 
     def set_volume(self, volume: float) -> None:
+        """0.0–1.0 (linear)."""
         self._audio_output().setVolume(min(max(volume, 0.0), 1.0))
 
     def set_muted(self, muted: bool) -> None:
         self._audio_output().setMuted(muted)
+
+    @property
+    def muted(self) -> bool:
+        return self._audio is not None and self._audio.isMuted()
 
     def _audio_output(self) -> QAudioOutput:
         if self._audio is None:  # made on demand: no audio device is not an error
@@ -236,6 +256,8 @@ class PlayerController(QObject):
             return
         index = self.frame_index(frame)
         self._frame = index
+        if index == self._pending or self.is_playing:
+            self._pending = None
         self._last_start_us = frame.startTime()
         if self._loading and self.player.duration() > 0:
             self._loading = False

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
+    QGridLayout,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -53,16 +53,19 @@ class SegmentsPanel(QWidget):
         self.table.setAccessibleName("Segments")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.cellDoubleClicked.connect(lambda row, column: self.segment_activated.emit(self.segments()[row]))
-        buttons = QHBoxLayout()
-        for text, name, slot in (("&Add range", "Add the current range", self.add_requested.emit),
-                                 ("Remove", "Remove the selected segment", self.remove_selected),
-                                 ("Create &all", "Create a clip for every segment", self._on_create_all),
-                                 ("Import…", "Import segments", self._on_import),
-                                 ("Export…", "Export segments", self._on_export)):
+        # Two rows: the panel shares the right side with the clip options, down to a 1280-pixel-wide screen.
+        buttons = QGridLayout()
+        for index, (text, name, slot) in enumerate((
+                ("&Add range", "Add the current range", self.add_requested.emit),
+                ("Remove", "Remove the selected segment", self.remove_selected),
+                ("Create &all", "Create a clip for every segment", self._on_create_all),
+                ("Import…", "Import segments", self._on_import),
+                ("Export…", "Export segments", self._on_export))):
             button = QPushButton(text, self)
             button.setAccessibleName(name)
+            button.setToolTip(name)
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, index // 3, index % 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(buttons)

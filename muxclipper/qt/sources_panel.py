@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -135,12 +136,15 @@ class SourcesPanel(QWidget):
         self.trim_button.setAccessibleName("Top and tail the selected sources")
         self.trim_button.setToolTip("Create a clip of each selected recording without its first and last seconds")
         self.trim_button.clicked.connect(self._on_trim_clicked)
-        trim = QHBoxLayout()
-        trim.addWidget(QLabel("Cut", tab))
-        trim.addWidget(self.head_box)
-        trim.addWidget(QLabel("+", tab))
-        trim.addWidget(self.tail_box)
-        trim.addWidget(self.trim_button, 1)
+        # The seconds on one line, the button under them: the panel stays narrow enough for a 1280-pixel screen.
+        trim = QGridLayout()
+        trim.addWidget(QLabel("Cut", tab), 0, 0)
+        trim.addWidget(self.head_box, 0, 1)
+        trim.addWidget(QLabel("+", tab), 0, 2)
+        trim.addWidget(self.tail_box, 0, 3)
+        trim.addWidget(self.trim_button, 1, 0, 1, 4)
+        trim.setColumnStretch(1, 1)
+        trim.setColumnStretch(3, 1)
 
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 0, 0, 0)

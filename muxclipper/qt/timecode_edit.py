@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame, QWidget
 
 from muxclipper.core.timecode import TimecodeError, format_as, parse_ms
 
@@ -13,13 +14,21 @@ from muxclipper.core.timecode import TimecodeError, format_as, parse_ms
 class TimecodeEdit(QLineEdit):
     """Accepts seconds, ``HH:MM:SS.mmm``, SMPTE ``HH:MM:SS:FF`` (``;`` drop-frame) or ``#frame``.
 
+    The field is always wide enough for its longest time at the current display (at any scale): a squeezed field
+    showed "500" for "00:00:00.500".
+
     Signals:
-        committed(int): a valid time was entered (Enter or leaving the field), in milliseconds.
-        rejected(str): the text is not a time; why, in words (the field keeps the text to fix).
+        committed(int): a valid time was entered (Enter or leaving the field), in milliseconds. The receiver may
+            :meth:`refuse` it (a time outside the video, an out point before the in point): nothing is changed.
+        rejected(str): the text is not a time, or was refused; why, in words (the field keeps the text to fix).
+        finished(): the user is done here (Enter on a time taken, Escape): keys may go back to the editor.
     """
 
     committed = Signal(int)
     rejected = Signal(str)
+    finished = Signal()
+    #: The widest text of each display, for the field's minimum width.
+    WIDEST = {"hms": "88:88:88.888", "smpte": "88:88:88:88", "frames": "#8888888", "seconds": "88888.888"}
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,7 +37,9 @@ class TimecodeEdit(QLineEdit):
         self.rate = Fraction(30)
         self.display = "hms"
         self._ms: int | None = None
+        self._refused = False
         self.editingFinished.connect(self._on_editing_finished)
+        self._fit_width()
 
     def set_rate(self, rate: Fraction) -> None:
         self.rate = rate
@@ -37,6 +48,45 @@ class TimecodeEdit(QLineEdit):
     def set_display(self, display: str) -> None:
         self.display = display
         self.set_ms(self._ms)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        metrics = self.fontMetrics()
+        text = metrics.horizontalAdvance(self.WIDEST.get(self.display, self.WIDEST["hms"]))
+        margins = self.textMargins()
+        # QLineEdit's own inner margin (2 px a side) and the cursor's width besides the frame the style adds.
+        inner = QSize(text + margins.left() + margins.right() + 8, metrics.height())
+        self.setMinimumWidth(self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option, inner, self).width())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_width()
+
+    def refuse(self, reason: str) -> None:
+        """The time typed cannot be taken as it is: the field keeps it, marked, and says why."""
+        self._refused = True
+        self.setStyleSheet("border: 1px solid #c62828;")
+        self.setToolTip(reason)
+        self.rejected.emit(reason)
+
+    def event(self, event: QEvent) -> bool:
+        # Escape belongs to the field (it gives up the edit), not to the window's shortcut that also leaves fields.
+        if event.type() == QEvent.Type.ShortcutOverride and getattr(event, "key", lambda: None)() == Qt.Key.Key_Escape:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape:
+            self.set_ms(self._ms)  # what was typed is dropped; the field shows the time it had
+            self.finished.emit()
+            return
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._refused:
+            self.finished.emit()
 
     def set_ms(self, ms: int | None) -> None:
         self._ms = ms
@@ -45,14 +95,13 @@ class TimecodeEdit(QLineEdit):
         self.setToolTip("")
 
     def _on_editing_finished(self) -> None:
+        self._refused = False
         text = self.text().strip()
         if not text or (self._ms is not None and text == format_as(self._ms, self.rate, self.display)):
             return
         try:
             ms = parse_ms(text, self.rate)
         except TimecodeError as exc:
-            self.setStyleSheet("border: 1px solid #c62828;")
-            self.setToolTip(str(exc))
-            self.rejected.emit(str(exc))
+            self.refuse(str(exc))
             return
         self.committed.emit(ms)

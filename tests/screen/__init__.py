@@ -1,0 +1,1 @@
+"""The real window on a virtual X screen with a window manager: what a user sees, grabbed and measured."""

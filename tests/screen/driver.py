@@ -1,0 +1,283 @@
+"""Drives the real window on the X display it is started on (xcb, a window manager running) with real key and mouse
+input, grabs the screen after each step and measures what a user would see. Prints one JSON report on stdout.
+
+Run by tests/screen/test_real_window.py (and scripts/walkthrough.sh) as a subprocess:
+``python -m tests.screen.driver OUT_DIR [--scale 1.5]``; screenshots land in OUT_DIR, one per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SOURCE = "emulator://generated?duration=20&fps=25&width=640&height=360&preroll=2&postroll=2&label={label}"
+SOURCE_HEIGHT = 360
+
+
+class Screen:
+    """Real input and screen grabs on this process's X display."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.steps: list[str] = []
+
+    def key(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["xdotool", "key", "--clearmodifiers", key], check=True)
+
+    def type(self, text: str) -> None:
+        subprocess.run(["xdotool", "type", "--delay", "20", text], check=True)
+
+    def click(self, x: int, y: int, *, double: bool = False) -> None:
+        subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click",
+                        *(["--repeat", "2"] if double else []), "1"], check=True)
+
+    def grab(self, step: str) -> Any:
+        from PySide6.QtGui import QImage
+
+        path = self.out / f"{len(self.steps) + 1:02d}-{step}.png"
+        subprocess.run(["import", "-window", "root", str(path)], check=True)
+        self.steps.append(path.name)
+        return QImage(str(path))
+
+
+def device_rect(widget: Any) -> tuple[int, int, int, int]:
+    """Where ``widget`` is on the screen, in the screen's pixels (x, y, width, height)."""
+    from PySide6.QtCore import QPoint
+
+    ratio = widget.devicePixelRatioF()
+    top_left = widget.mapToGlobal(QPoint(0, 0))
+    return (round(top_left.x() * ratio), round(top_left.y() * ratio), round(widget.width() * ratio),
+            round(widget.height() * ratio))
+
+
+def centre(widget: Any) -> tuple[int, int]:
+    x, y, w, h = device_rect(widget)
+    return x + w // 2, y + h // 2
+
+
+def distinct_colours(image: Any, rect: tuple[int, int, int, int]) -> int:
+    """How many different colours (to 4 bits a channel) a region of a grab holds: a solid block has one or two."""
+    x0, y0, w, h = rect
+    seen = set()
+    for y in range(y0 + 2, y0 + h - 2, 2):
+        for x in range(x0 + 2, x0 + w - 2, 2):
+            rgb = image.pixel(x, y)
+            seen.add(((rgb >> 20) & 0xF, (rgb >> 12) & 0xF, (rgb >> 4) & 0xF))
+    return len(seen)
+
+
+def stamp_on_screen(image: Any, video: Any, source_width: int, source_height: int) -> int | None:
+    """The frame index stamped in the picture as it is on the screen (the video letterboxed in its widget)."""
+    from muxclipper.emulator.media import stamp
+
+    x, y, w, h = device_rect(video)
+    scale = min(w / source_width, h / source_height)
+    left, top = x + (w - source_width * scale) / 2, y + (h - source_height * scale) / 2
+    size = stamp.block_size(source_height) * scale
+    value = 0
+    for bit in range(stamp.BITS):
+        rgb = image.pixel(round(left + (bit + 0.5) * size), round(top + size / 2))
+        luma = (((rgb >> 16) & 0xFF) * 299 + ((rgb >> 8) & 0xFF) * 587 + (rgb & 0xFF) * 114) // 1000
+        if luma > 128:
+            value |= 1 << bit
+    return value
+
+
+def text_fits(field: Any) -> bool:
+    """Whether a line edit shows its whole text (what is typed or displayed is not cut off)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    field.initStyleOption(option)
+    room = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field).width()
+    margins = field.textMargins()
+    return field.fontMetrics().horizontalAdvance(field.text()) <= room - margins.left() - margins.right() - 4
+
+
+async def until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.02)
+    return value
+
+
+class Run:
+    def __init__(self, out: Path, report: dict[str, Any]) -> None:
+        self.screen = Screen(out)
+        self.report = report
+
+    async def settled_stamp(self, window: Any, step: str) -> dict[str, int | None]:
+        """Grab until the picture on screen holds still, then compare its stamp with the playhead's frame."""
+        player = window.editor.player
+        await until(lambda: player.current_frame >= 0 and not player.is_playing, 10, "the player to stop")
+        reads: list[int | None] = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            image = self.screen.grab(step)
+            reads.append(stamp_on_screen(image, window.editor.video, 640, SOURCE_HEIGHT))
+            if len(reads) >= 2 and reads[-1] == reads[-2] == player.current_frame:
+                break
+            await asyncio.sleep(0.1)  # the next grab: what the X server shows after Qt's next paint
+        return {"on_screen": reads[-1], "playhead": player.current_frame}
+
+
+async def scenario(run: Run, scale: float) -> None:
+    import httpx
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
+    from muxclipper.mux.client import Credentials, Endpoints
+    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.sources_model import SourceRole
+    from muxclipper.qt.timecode_edit import TimecodeEdit
+    from muxclipper.services.environment import Environment
+    from muxclipper.services.session import open_session
+    from tests.emulator.helpers import RW
+    from tests.emulator.media_helpers import wait_settled
+
+    report, screen = run.report, run.screen
+    cache = Path(os.environ.get("MUXCLIPPER_SCREEN_CACHE", tempfile.mkdtemp()))
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=cache,
+                            processing_seconds=1.0)
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
+        ids = []
+        for label in ("FIRST", "SECOND"):
+            made = api.post("/video/v1/assets", json={"inputs": [{"url": SOURCE.format(label=label)}],
+                                                      "playback_policies": ["public"]})
+            ids.append(wait_settled(api, made.json()["data"]["id"])["id"])
+        environment = Environment("Staging", Endpoints.for_origin(server.url), Credentials(*RW))
+        settings = QSettings(str(screen.out / "window.ini"), QSettings.Format.IniFormat)
+        async with open_session(environment, screen.out / "jobs.sqlite3") as session:
+            window = MainWindow(session, settings=settings)
+            window.show()
+            await until(lambda: window.isVisible() and window.windowHandle() is not None
+                        and window.windowHandle().isExposed(), 10, "the window on screen")
+            window.start()
+            available = QApplication.primaryScreen().availableGeometry()
+            frame = window.frameGeometry()
+            report["window_fits"] = available.contains(frame)
+            report["window"] = [frame.x(), frame.y(), frame.width(), frame.height()]
+            report["screen"] = [available.width(), available.height()]
+            await until(lambda: window.sources.model.rowCount() >= 2, 20, "the sources listed")
+
+            # Open the first source from the list, by double-clicking it.
+            view = window.sources.list_view
+            listed = window.sources.filter
+            row = next(r for r in range(listed.rowCount()) if listed.index(r, 0).data(SourceRole.ASSET).id == ids[0])
+            rect = view.visualRect(window.sources.filter.index(row, 0))
+            x, y, _, _ = device_rect(view.viewport())
+            ratio = view.devicePixelRatioF()
+            screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
+            await until(lambda: window.asset is not None and window.asset.id == ids[0], 15, "the source opened")
+            report["opened"] = await run.settled_stamp(window, "opened")
+
+            # Keys straight away, wherever focus is (the list still has it): step, mark in, a second on, mark out.
+            player = window.editor.player
+            focus = QApplication.focusWidget()
+            report["focus_after_open"] = type(focus).__name__ if focus else None
+            screen.key("Right", "Right", "Right")
+            await until(lambda: player.current_frame == 3, 5, "three frames on")
+            screen.key("i", "shift+Right", "o")
+            await until(lambda: window.editor.timeline.marked.out_ms is not None and player.current_frame == 28, 5,
+                        "in and out by keys, and the frame a second on")
+            report["keys_without_clicking"] = {"frame": player.current_frame,
+                                               "in_ms": window.editor.timeline.marked.in_ms,
+                                               "out_ms": window.editor.timeline.marked.out_ms}
+            report["after_keys"] = await run.settled_stamp(window, "marked-by-keys")
+
+            # The timeline with focus and both markers: ruler, filmstrip, markers, playhead — not one block.
+            timeline = window.editor.timeline
+            timeline.setFocus()
+            await until(lambda: timeline.hasFocus(), 5, "the timeline focused")
+            screen.key("Left")
+            await until(lambda: player.current_frame == 27, 5, "a frame back")
+            image = screen.grab("timeline-focused")
+            report["timeline_colours_focused"] = distinct_colours(image, device_rect(timeline))
+
+            # Typed times show in full.
+            fields = window.findChildren(TimecodeEdit)
+            report["fields_fit"] = {field.accessibleName(): text_fits(field) for field in fields if field.isVisible()}
+
+            # Seek by a typed time, then re-open the open source by double-clicking it again.
+            screen.key("g")
+            await until(lambda: window.editor.position_field.hasFocus(), 5, "the playhead field (G)")
+            screen.type("00:00:06.000")
+            screen.key("Return")
+            await until(lambda: player.current_frame == 150, 5, "the typed time")
+            report["typed_seek"] = await run.settled_stamp(window, "typed-seek")
+            report["focus_after_typing"] = type(QApplication.focusWidget()).__name__
+            screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
+            await until(lambda: player.current_frame == 0, 15, "the source re-opened at its start")
+            report["reopened"] = await run.settled_stamp(window, "reopened")
+            player.seek_frame(212)
+            await until(lambda: player.current_frame == 212, 5, "a seek after re-opening")
+            report["reopened_seek"] = await run.settled_stamp(window, "reopened-seek")
+
+            # Another source, then a clip of it, played.
+            window.open_asset_id(ids[1])
+            await until(lambda: window.asset is not None and window.asset.id == ids[1], 15, "the second source")
+            report["switched"] = await run.settled_stamp(window, "second-source")
+            window.activateWindow()
+            timeline.setFocus()
+            screen.key("shift+Right", "shift+Right", "i", "shift+Right", "shift+Right", "o", "ctrl+Return")
+            await until(lambda: window.clips.jobs_model.rowCount() == 1, 10, "the clip queued")
+            from muxclipper.core.jobs import JobState
+
+            await until(lambda: window.clips.jobs_model.job_at(0).state is JobState.READY, 60, "the clip ready")
+            clip = window.clips.jobs_model.job_at(0)
+            window.open_asset_id(str(clip.asset_id))
+            await until(lambda: window.asset is not None and window.asset.id == clip.asset_id, 15, "the clip opened")
+            played = await run.settled_stamp(window, "clip-opened")
+            # The clip's frames carry their source's stamps: its frame n is the source's frame (in + n).
+            report["clip_played"] = {"on_screen": played["on_screen"],
+                                     "playhead": (played["playhead"] or 0) + clip.start_ms * 25 // 1000}
+            screen.grab("end")
+            await window.aclose()
+            window.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    report: dict[str, Any] = {"errors": []}
+    run = Run(args.out, report)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(asyncio.wait_for(scenario(run, args.scale), 240))
+    except Exception:  # noqa: BLE001 - reported: the test says which step failed and why
+        report["errors"].append(traceback.format_exc())
+    finally:
+        loop.close()
+    report["screenshots"] = run.screen.steps
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
