@@ -246,6 +246,9 @@ def main(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.qt_messages import route_to_log
+
+    route_to_log()  # Qt's and FFmpeg's lines to the log file, not the terminal
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)

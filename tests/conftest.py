@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# FFmpeg (in Qt's multimedia) would print a line per HLS segment to stderr: as in the app, its lines go through Qt's
+# message handler (pytest-qt's during a test), never to the terminal.
+from muxclipper.qt.qt_messages import route_to_log  # noqa: E402
+
+route_to_log()
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402

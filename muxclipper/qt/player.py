@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 
 from muxclipper.core.timecode import frame_to_ms, ms_to_frame
+from muxclipper.qt import qt_messages
 
 SHUTTLE_RATES = (1.0, 2.0, 4.0, 8.0)
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class PlayerController(QObject):
                  load_timeout_ms: int = DEFAULT_LOAD_TIMEOUT_MS) -> None:
         super().__init__(parent)
         self.player = QMediaPlayer(self)
+        qt_messages.player_created()
         self.sink = sink or QVideoSink(self)
         self.player.setVideoSink(self.sink)
         self._audio: QAudioOutput | None = None

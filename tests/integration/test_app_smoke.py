@@ -18,11 +18,12 @@ from tests.emulator.helpers import RW
 pytestmark = pytest.mark.slow
 
 
-def _smoke(server: EmulatorServer, source: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _smoke(server: EmulatorServer, source: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MUX_TOKEN_ID": RW[0], "MUX_TOKEN_SECRET": RW[1],
            "MUXCLIPPER_DATA_DIR": str(tmp_path / "data"), "MUXCLIPPER_CONFIG_DIR": str(tmp_path / "config"),
            "MUXCLIPPER_LOG_DIR": str(tmp_path / "log")}
-    return subprocess.run([sys.executable, "-m", "muxclipper", "--smoke-test", "--api-base-url", server.url, source],
+    return subprocess.run([sys.executable, "-m", "muxclipper", "--smoke-test", "--api-base-url", server.url, *extra,
+                           source],
                           env=env, capture_output=True, text=True, timeout=90, check=False)
 
 
@@ -39,3 +40,14 @@ def test_smoke_test_fails_with_the_reason(media_server: EmulatorServer, tmp_path
     done = _smoke(media_server, "NoSuchAssetAnywhere0123", tmp_path)
     assert done.returncode == 1
     assert "smoke test failed: Opening the source:" in done.stderr
+
+
+def test_ffmpeg_lines_go_to_the_log_not_the_terminal(
+        media_server: EmulatorServer, stamped_source: dict[str, Any], tmp_path: Path) -> None:
+    # Seen on a terminal: "[hls @ 0x…] Opening '…seg_00003.ts' for reading", a line per segment, from Qt's FFmpeg.
+    playback = stamped_source["playback_ids"][0]["id"]
+    done = _smoke(media_server, f"https://stream.mux.com/{playback}.m3u8", tmp_path, "--log-level", "debug")
+    assert done.returncode == 0, done.stderr
+    assert "[hls @" not in done.stderr and "Opening '" not in done.stderr, done.stderr
+    logged = (tmp_path / "log" / "muxclipper.log").read_text()
+    assert "DEBUG qt: FFmpeg log: " in logged and ".m3u8" in logged

@@ -262,6 +262,10 @@ def main() -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from muxclipper.qt.qt_messages import route_to_log
+
+    route_to_log()  # as the app does
+
     app = QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)
     report: dict[str, Any] = {"errors": []}
