@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                "the local emulator: muxclipper emulator --help.")
     parser.add_argument("source", nargs="?",
                         help="open this at start: an asset id, a playback id or a stream.mux.com URL")
-    parser.add_argument("--version", action="version", version=f"muxclipper {__version__}")
+    from muxclipper.qt.versions import PrintVersions  # issue 15: muxclipper, Qt and FFmpeg versions
+
+    parser.add_argument("--version", action=PrintVersions)
     parser.add_argument("--demo", action="store_true",
                         help="no account needed: a local emulator with demo content")
     parser.add_argument("--env", help="a named environment (default: the active one)")
@@ -467,6 +469,9 @@ def main(argv: Sequence[str]) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("muxclipper")
     app.setApplicationVersion(__version__)
+    from muxclipper.qt.identity import apply_identity  # issue 15: the icon, the desktop file name
+
+    apply_identity(app)
     # run_window ends on lastWindowClosed itself: Qt quitting the loop first would cut its clean-up short
     # ("Event loop stopped before Future completed").
     app.setQuitOnLastWindowClosed(False)
