@@ -69,6 +69,10 @@ def ffmpeg_line(timeout: float = 10.0) -> str:
         return f"ffmpeg: {exe} does not run ({exc}); {NO_FFMPEG.split('; ', 1)[1]}"
     first = done.stdout.splitlines()[0] if done.stdout else ""
     match = re.match(r"ffmpeg version (\S+)", first)
+    if not Path(exe).is_absolute():  # the system's, found on PATH: say which
+        import shutil
+
+        exe = shutil.which(exe) or exe
     return f"ffmpeg {match.group(1) if match else '(unknown version)'}: {exe}"
 
 
