@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                "the local emulator: muxclipper emulator --help.")
     parser.add_argument("source", nargs="?",
                         help="open this at start: an asset id, a playback id or a stream.mux.com URL")
-    parser.add_argument("--version", action="version", version=f"muxclipper {__version__}")
+    from muxclipper.qt.versions import PrintVersions  # muxclipper's, Qt's and FFmpeg's, without a window
+
+    parser.add_argument("--version", action=PrintVersions)
     parser.add_argument("--demo", action="store_true",
                         help="no account needed: a local emulator with demo content")
     parser.add_argument("--env", help="a named environment (default: the active one)")
@@ -245,6 +247,7 @@ def main(argv: Sequence[str]) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from muxclipper.qt.identity import apply_identity
     from muxclipper.qt.main_window import MainWindow
     from muxclipper.qt.qt_messages import route_to_log
 
@@ -254,6 +257,7 @@ def main(argv: Sequence[str]) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("muxclipper")
     app.setApplicationVersion(__version__)
+    apply_identity(app)  # the icon, and the desktop file name the dock matches the window to
     # run_window ends on lastWindowClosed itself: Qt quitting the loop first would cut its clean-up short
     # ("Event loop stopped before Future completed").
     app.setQuitOnLastWindowClosed(False)

@@ -60,7 +60,10 @@ class EmulatorServer:
         sock.listen(128)
         sock.setblocking(False)
         self._socket = sock
-        config = uvicorn.Config(self.app, http="h11", lifespan="off", log_level="warning",
+        # log_config=None: uvicorn's own logging config writes to sys.stderr, which a windowed app (the frozen
+        # Windows build, pythonw) does not have: it fails with "Unable to configure formatter 'default'". Its
+        # loggers then go wherever the host's logging does (the app's log file, the emulator CLI's stderr).
+        config = uvicorn.Config(self.app, http="h11", lifespan="off", log_level="warning", log_config=None,
                                 access_log=False, timeout_keep_alive=30)
         self._server = uvicorn.Server(config)
         ready = threading.Event()

@@ -5,8 +5,10 @@ The wheel has no ffprobe, so :func:`probe` reads the stream summary ``ffmpeg -i`
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +32,34 @@ def ffmpeg_exe() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
+# The variables through which a frozen app's bootloader (PyInstaller) makes its bundle's libraries found first.
+_LIBRARY_PATHS = ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "LIBPATH")
+
+
+def child_env() -> dict[str, str] | None:
+    """The environment ffmpeg runs with: this process's, less the frozen bundle's library folder.
+
+    In an installed (frozen) app the bootloader puts the bundle first in ``LD_LIBRARY_PATH`` and keeps the user's
+    value in ``LD_LIBRARY_PATH_ORIG``; a system ffmpeg inheriting it would load the bundle's libav and OpenSSL
+    instead of its own and fail to start. None (inherit as is) when nothing needs undoing.
+    """
+    bundle = getattr(sys, "_MEIPASS", None)
+    env = dict(os.environ)
+    changed = False
+    for name in _LIBRARY_PATHS:
+        original = env.pop(f"{name}_ORIG", None)
+        changed |= original is not None
+        value = env.get(name)
+        if value is None or bundle is None or str(bundle) not in value.split(os.pathsep):
+            continue
+        changed = True
+        if original is not None:
+            env[name] = original
+        else:
+            del env[name]
+    return env if changed else None
+
+
 def _last_line(stderr: str) -> str:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     return lines[-1] if lines else "ffmpeg failed without saying why"
@@ -40,7 +70,8 @@ def run(args: Sequence[str], *, timeout: float = 600.0, progress: Callable[[floa
     """Run ffmpeg with ``args``; ``progress`` gets the output position in seconds as it moves."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     if progress is None:
-        result = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=timeout,
+                                env=child_env())
         if result.returncode != 0:
             raise FfmpegError(_last_line(result.stderr))
         return
@@ -48,7 +79,7 @@ def run(args: Sequence[str], *, timeout: float = 600.0, progress: Callable[[floa
     # block ffmpeg while we wait on its stdout.
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as errors:
         process = subprocess.Popen([*cmd, "-progress", "pipe:1", "-nostats", *args], stdout=subprocess.PIPE,
-                                   stderr=errors, text=True)
+                                   stderr=errors, text=True, env=child_env())
         assert process.stdout is not None
         try:
             for line in process.stdout:
@@ -97,7 +128,7 @@ def exact_rate(value: float) -> Fraction:
 
 def probe(path: Path | str, timeout: float = 60.0) -> Probe:
     result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-                            capture_output=True, text=True, timeout=timeout)
+                            capture_output=True, text=True, timeout=timeout, env=child_env())
     text = result.stderr
     video = re.search(r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)(?:\([^)]*\))?, (\d+)x(\d+)(.*)", text)
     if video is None:
@@ -134,7 +165,7 @@ def read_frames_rgb(path: Path | str, *, start: float | None = None, frames: int
     args += ["-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-fps_mode", "passthrough", "-"]
     if not last:
         args[-1:-1] = ["-frames:v", str(frames)]
-    data = subprocess.run(args, capture_output=True, timeout=120, check=True).stdout
+    data = subprocess.run(args, capture_output=True, timeout=120, check=True, env=child_env()).stdout
     size = info.width * info.height * 3
     chunks = [data[i:i + size] for i in range(0, len(data) - size + 1, size)]
     return info.width, info.height, chunks[-frames:] if last else chunks

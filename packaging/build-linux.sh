@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Build muxclipper's Linux installers from a clean clone, on Debian 12 (or newer) or Ubuntu 22.04+:
+#   bash packaging/build-linux.sh [--deb-only]
+# Writes into dist/:
+#   muxclipper_<version>_<arch>.deb   the Debian/Ubuntu package: the bundle under /opt/muxclipper, built without
+#                                     the distribution's own libraries (its Depends: come from dpkg-shlibdeps) and
+#                                     without ffmpeg (Recommends: ffmpeg; the app runs the system's)
+#   muxclipper-<version>-linux-<machine>.tar.gz
+#                                     for other distributions: self-contained (system libraries, the static
+#                                     ffmpeg and its GPLv3 notice included); unpack anywhere, run ./muxclipper
+# and leaves the bundles in build/pyinstaller/{deb,tarball}/muxclipper.
+# Build tools (PyInstaller in .venv, dpkg-dev, patchelf, binutils…) are installed as scripts/setup.sh installs
+# the test tools: with apt when run as root, else it prints the apt-get line to run. packaging/README.md says
+# what ships and why.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+deb_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --deb-only) deb_only=1 ;;
+    *) echo "usage: bash packaging/build-linux.sh [--deb-only]" >&2; exit 2 ;;
+  esac
+done
+
+# shellcheck source=../scripts/setup.sh
+source "$ROOT/scripts/setup.sh" test
+cd "$ROOT"
+PY="$ROOT/.venv/bin/python"
+OUT="${MUXCLIPPER_DIST:-$ROOT/dist}"
+WORK="$ROOT/build/pyinstaller"
+APP_ID="$("$PY" -c 'from muxclipper.qt.identity import APP_ID; print(APP_ID)')"
+VERSION="$("$PY" -c 'import muxclipper; print(muxclipper.__version__)')"
+ARCH="$(dpkg --print-architecture)"
+MACHINE="$(uname -m)"
+MAINTAINER="${DEB_MAINTAINER:-muxclipper developers <muxclipper@users.noreply.github.com>}"
+mkdir -p "$OUT"
+
+say() { echo "build-linux: $*" >&2; }
+
+# freeze NAME BUNDLE_FFMPEG SYSTEM_LIBRARIES: one PyInstaller build into $WORK/NAME/muxclipper.
+freeze() {
+  say "freezing the $1 bundle (ffmpeg: $2, system libraries: $3)"
+  MUXCLIPPER_BUNDLE_FFMPEG="$2" MUXCLIPPER_SYSTEM_LIBRARIES="$3" "$PY" -m PyInstaller --noconfirm --clean \
+    --log-level WARN --distpath "$WORK/$1" --workpath "$WORK/work-$1" packaging/muxclipper.spec
+  tidy "$WORK/$1/muxclipper"
+}
+
+# tidy BUNDLE: strip what is safe to strip, and remove RUNPATH entries that point outside the bundle (a pyenv
+# Python leaves its build home in libpython's). Safe, and checked by tests/packaging: libpython (22 → 6 MB),
+# Python's extension modules, cffi's and cryptography's, Qt's ICU. Not the rest of Qt: stripped, its libavformat
+# fails to load ("ELF load command address/offset not page-aligned") and the player has no backend.
+tidy() {
+  local file rpath kept entry
+  find "$1/_internal" -maxdepth 1 -name 'libpython3*.so*' -exec strip --strip-unneeded {} +
+  find "$1/_internal" \( -path '*/lib-dynload/*.so' -o -name '_cffi_backend*.so' -o -path '*/cryptography/*.so' \
+    -o -path '*/Qt/lib/libicu*.so*' \) -type f -exec strip --strip-unneeded {} +
+  while IFS= read -r -d '' file; do
+    rpath="$(patchelf --print-rpath "$file" 2>/dev/null)" || continue
+    [ -n "$rpath" ] || continue
+    kept=""
+    IFS=: read -ra entries <<<"$rpath"
+    for entry in "${entries[@]}"; do
+      case "$entry" in '$ORIGIN'*) kept="${kept:+$kept:}$entry" ;; esac
+    done
+    if [ "$kept" != "$rpath" ]; then
+      if [ -n "$kept" ]; then patchelf --set-rpath "$kept" "$file"; else patchelf --remove-rpath "$file"; fi
+    fi
+  done < <(find "$1" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
+}
+
+# desktop_files DEST: the desktop entry, AppStream metainfo and hicolor icons under DEST/share.
+desktop_files() {
+  install -D -m 644 "packaging/linux/$APP_ID.desktop" "$1/share/applications/$APP_ID.desktop"
+  install -D -m 644 "packaging/linux/$APP_ID.metainfo.xml" "$1/share/metainfo/$APP_ID.metainfo.xml"
+  mkdir -p "$1/share/icons"
+  cp -r resources/icons/hicolor "$1/share/icons/"
+  find "$1/share/icons" -type d -exec chmod 755 {} + && find "$1/share/icons" -type f -exec chmod 644 {} +
+}
+
+build_deb() {
+  local stage="$WORK/deb-stage" pkg bundle depends deb
+  pkg="$stage/debian/muxclipper"
+  bundle="$WORK/deb/muxclipper"
+  rm -rf "$stage"
+  mkdir -p "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/doc/muxclipper" "$pkg/usr/share/lintian/overrides"
+  cp -a "$bundle" "$pkg/opt/muxclipper"
+  ln -s /opt/muxclipper/muxclipper "$pkg/usr/bin/muxclipper"
+  desktop_files "$pkg/usr"
+  sed -e "s/@VERSION@/$VERSION/g" packaging/linux/copyright >"$pkg/usr/share/doc/muxclipper/copyright"
+  printf 'muxclipper (%s) unstable; urgency=medium\n\n  * Release %s: see https://pypi.org/project/muxclipper/ and the README.\n\n -- %s  %s\n' \
+    "$VERSION" "$VERSION" "$MAINTAINER" "$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")" |
+    gzip -9n >"$pkg/usr/share/doc/muxclipper/changelog.gz"
+  install -m 644 packaging/linux/lintian-overrides "$pkg/usr/share/lintian/overrides/muxclipper"
+  # Permissions as Debian wants them, whatever the build machine's umask: directories and programs 755, the
+  # rest 644 (shared libraries are not executable).
+  find "$pkg" -type d -exec chmod 755 {} +
+  find "$pkg" -type f -exec chmod 644 {} +
+  chmod 755 "$pkg/opt/muxclipper/muxclipper"
+
+  # Depends: from the libraries the bundle's ELF files need and does not carry itself.
+  say "computing Depends: with dpkg-shlibdeps"
+  printf 'Source: muxclipper\n\nPackage: muxclipper\nArchitecture: any\n' >"$stage/debian/control"
+  # Qt's libavformat asks for libbz2.so.1: Debian's libbz2-1.0 installs that name, but as a symlink to a library
+  # whose SONAME is libbz2.so.1.0, so no package declares it and dpkg-shlibdeps needs telling.
+  echo "libbz2 1 libbz2-1.0" >"$stage/debian/shlibs.local"
+  local -a elves=() libdirs=()
+  while IFS= read -r -d '' file; do
+    if head -c 4 "$file" | grep -q $'\x7fELF'; then elves+=("$file"); fi
+  done < <(find "$pkg/opt/muxclipper" -type f \( -name '*.so' -o -name '*.so.*' -o -name muxclipper \) -print0)
+  while IFS= read -r dir; do libdirs+=("-l$dir"); done < <(find "$pkg/opt/muxclipper" -name '*.so*' -printf '%h\n' | sort -u)
+  depends="$(cd "$stage" && dpkg-shlibdeps -O "${libdirs[@]}" -e"${elves[@]}" 2>"$WORK/shlibdeps.log" \
+    | sed -n 's/^shlibs:Depends=//p')" || { cat "$WORK/shlibdeps.log" >&2; exit 1; }
+  [ -n "$depends" ] || { say "dpkg-shlibdeps found no dependencies"; cat "$WORK/shlibdeps.log" >&2; exit 1; }
+  # A library found nowhere (neither in the bundle nor in an installed package) is only a warning to
+  # dpkg-shlibdeps; here it means the package would not start: stop.
+  if grep "couldn't find library" "$WORK/shlibdeps.log" >&2; then
+    say "install the packages that provide these libraries, or let the bundle carry them"; exit 1
+  fi
+
+  cat >"$pkg/DEBIAN/control" <<EOF
+Package: muxclipper
+Version: $VERSION
+Architecture: $ARCH
+Maintainer: $MAINTAINER
+Installed-Size: $(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
+Depends: $depends
+Recommends: ffmpeg
+Section: video
+Priority: optional
+Description: frame-exact clips from Mux videos and live recordings
+ muxclipper opens a Mux video or a live stream's recording, lets you mark the
+ in and out points on the exact frame, and creates the clip through the Mux
+ Video API. A local Mux emulator with demo content (muxclipper --demo) lets you
+ try it without an account; it makes its videos with the system's ffmpeg.
+EOF
+  deb="$OUT/muxclipper_${VERSION}_${ARCH}.deb"
+  say "packing $deb"
+  dpkg-deb --root-owner-group -Zxz -z6 --build "$pkg" "$deb" >/dev/null
+  echo "$deb"
+}
+
+build_tarball() {
+  local bundle="$WORK/tarball/muxclipper" name="muxclipper-$VERSION-linux-$MACHINE" tarball
+  desktop_files "$bundle"
+  install -m 644 LICENSE "$bundle/LICENSE"
+  tarball="$OUT/$name.tar.gz"
+  say "packing $tarball"
+  tar -C "$WORK/tarball" --owner=0 --group=0 --numeric-owner --transform "s,^muxclipper,$name," -czf "$tarball" muxclipper
+  echo "$tarball"
+}
+
+freeze deb 0 0
+build_deb
+if [ "$deb_only" = 0 ]; then
+  freeze tarball 1 1
+  build_tarball
+fi
