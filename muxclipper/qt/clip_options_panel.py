@@ -53,7 +53,7 @@ class ClipOptionsPanel(QWidget):
         self.range_problem = QLabel(self)
         self.range_problem.setAccessibleName("Range check")
         self.range_problem.setWordWrap(True)
-        self.create_button = QPushButton("&Create clip (Ctrl+Enter)", self)
+        self.create_button = QPushButton("Create clip (Ctrl+Enter)", self)
         self.create_button.clicked.connect(self.create_requested)
         self.instant_field = QLineEdit(self)
         self.instant_field.setReadOnly(True)

@@ -11,14 +11,24 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QMenu, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.timecode import format_ms
 from muxclipper.mux.errors import MuxError
 from muxclipper.mux.urls import url_key
 from muxclipper.qt.bridge import Bridge
-from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole
+from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole, SourceFacts
 from muxclipper.qt.progress_delegate import ProgressDelegate
 
 if TYPE_CHECKING:
@@ -45,7 +55,8 @@ class ClipsPanel(QWidget):
     message = Signal(str)
     DELETE_GRACE_MS = 8000
 
-    def __init__(self, bridge: Bridge, environment_names: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: Bridge, environment_names: dict[str, str], parent: QWidget | None = None,
+                 source_facts: SourceFacts | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.session: Session | None = None
@@ -58,10 +69,11 @@ class ClipsPanel(QWidget):
         self._flush_timer.setInterval(0)
         self._flush_timer.timeout.connect(self._flush_updates)
 
-        self.jobs_model = ClipJobsModel(environment_names)
+        self.jobs_model = ClipJobsModel(environment_names, source_facts)
         self.jobs_filter = QSortFilterProxyModel(self)
         self.jobs_filter.setSourceModel(self.jobs_model)
-        self.jobs_filter.setFilterKeyColumn(0)  # the source asset id
+        self.jobs_filter.setFilterKeyColumn(0)
+        self.jobs_filter.setFilterRole(JobRole.SOURCE_ID)
         # A job's source never changes: updates need no re-filtering (each would call back into Python per row).
         self.jobs_filter.setDynamicSortFilter(False)
         self.jobs_view = QTableView(self)
@@ -72,12 +84,18 @@ class ClipsPanel(QWidget):
         self.jobs_view.doubleClicked.connect(self._on_jobs_view_double_clicked)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.jobs_view.customContextMenuRequested.connect(self._on_jobs_view_menu)
+        # The title takes the room there is; the other columns are as wide as what they show, never wrapped.
+        header = self.jobs_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Title"), QHeaderView.ResizeMode.Stretch)
+        self.jobs_view.setWordWrap(False)
+        self.jobs_view.verticalHeader().hide()
         self.only_this_source = QCheckBox("Only clips of the open &source", self)
         self.only_this_source.setAccessibleName("Only clips of the open source")
         self.only_this_source.toggled.connect(lambda _: self._apply_filter())
         export = QPushButton("Ex&port clips…", self)
         export.setAccessibleName("Export the clips list")
-        export.clicked.connect(self._on_export_clicked)
+        export.clicked.connect(self.ask_export)
         self.undo_delete_button = QPushButton("&Undo delete", self)
         self.undo_delete_button.hide()
         self.undo_delete_button.clicked.connect(self._on_undo_delete)
@@ -251,7 +269,7 @@ class ClipsPanel(QWidget):
                 writer.writerows(rows)
         self.message.emit(f"Exported {len(rows)} clips to {path}.")
 
-    def _on_export_clicked(self) -> None:
+    def ask_export(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", "CSV (*.csv);;JSON (*.json)")
         if name:
             self.export_clips(Path(name))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBox
 from muxclipper.core.captions import CaptionCue, CaptionTrack
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms
+from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms, ms_to_frame
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
@@ -107,6 +107,7 @@ class EditorWidget(QWidget):
         self.follow_live = False
         self._cheat_sheet: CheatSheet | None = None
         self._said_problem = False  # a typed time was refused: the next good edit clears the message
+        self._edit_points: list[int] = []
         self.actions_by_id = install(self, keymap, self._handlers())
         LocalNavigationKeys.install()
         self.transport = TransportBar(self.player, self.actions_by_id, self.position_field, self)
@@ -184,6 +185,8 @@ class EditorWidget(QWidget):
             "captions": self.toggle_captions,
             "cheat_sheet": self.show_cheat_sheet,
             "leave_field": self.focus_timeline,
+            "prev_edit": lambda: self.go_to_edit_point(-1),
+            "next_edit": lambda: self.go_to_edit_point(1),
         }
 
     # ------------------------------------------------------------------ the owner's calls
@@ -258,6 +261,28 @@ class EditorWidget(QWidget):
     def mark_out(self) -> None:
         # The frame on screen is the last one inside: the out point is where the next frame starts.
         self.edit_range(self.timeline.marked.with_out(frame_to_ms(self.player.target_frame + 1, self.player.rate)))
+
+    def set_edit_points(self, points_ms: list[int]) -> None:
+        """Edit points besides in and out (segment edges; later slate and recording-session edges)."""
+        self._edit_points = sorted(set(points_ms))
+
+    def go_to_edit_point(self, direction: int) -> None:
+        """↑ / ↓: the nearest edit point before or after the playhead (in, out, segment edges), as in editing
+        suites. An out point is where the next frame starts: going to it shows the last frame inside."""
+        marked, rate = self.timeline.marked, self.player.rate
+        here = self.player.target_frame
+        frames = {ms_to_frame(ms, rate) for ms in self._edit_points}
+        if marked.in_ms is not None:
+            frames.add(marked.first_frame)
+        if marked.out_ms is not None:
+            frames.add(marked.last_frame)
+        ahead = sorted(f for f in frames if (f > here if direction > 0 else f < here))
+        if not ahead:
+            self.message.emit("No edit point after the playhead." if direction > 0 else
+                              "No edit point before the playhead.")
+            return
+        self.player.step(0)
+        self.player.seek_frame(ahead[0] if direction > 0 else ahead[-1])
 
     def go_in(self) -> None:
         self.player.step(0)

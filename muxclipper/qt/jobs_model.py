@@ -1,28 +1,39 @@
-"""The clips table: one row per clip job, newest first, with Mux's progress."""
+"""The clips table: one row per clip job, newest first, with Mux's progress. Times show in the editor's time
+display; a source is named by its title (its id in the tooltip) when the window knows it."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from enum import IntEnum
+from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from muxclipper.core.jobs import ClipJob, JobState
-from muxclipper.core.timecode import format_ms
+from muxclipper.core.timecode import format_as
 
-COLUMNS = ("Source", "Range", "Length", "Title", "Environment", "State", "Progress", "Created")
+COLUMNS = ("Title", "Source", "In – Out", "Length", "State", "Progress", "Created", "Ready in")
+HEADER_TIPS = ("The clip's title (Clip #N when it has none)", "The asset the clip is cut from",
+               "Where the clip starts and ends in its source", "The clip's length",
+               "queued, submitting, preparing (Mux is making it), ready, errored, failed or cancelled",
+               "Mux's progress making the clip", "When Create was pressed",
+               "From Create to ready in Mux (counting while it is being made)")
 # What each column shows (see _text): an update repaints only the columns whose fields changed.
 COLUMN_FIELDS: tuple[tuple[str, ...], ...] = (
-    ("source_asset_id",), ("start_ms", "end_ms"), ("start_ms", "end_ms"), ("options",), ("environment",),
-    ("state", "error"), ("state", "progress"), ("created_at_s", "ready_at_s"))
-CREATED_COLUMN = COLUMNS.index("Created")
+    ("options",), ("source_asset_id",), ("start_ms", "end_ms"), ("start_ms", "end_ms"), ("state", "error"),
+    ("state", "progress"), ("created_at_s",), ("created_at_s", "ready_at_s", "state"))
+READY_IN_COLUMN = COLUMNS.index("Ready in")
 Index = QModelIndex | QPersistentModelIndex
+#: What the window knows of a source asset: its title and frame rate (None, None when it does not).
+SourceFacts = Callable[[str], tuple[str | None, Fraction | None]]
 
 
 class JobRole(IntEnum):
     JOB = Qt.ItemDataRole.UserRole + 1       # the ClipJob itself
     PROGRESS = Qt.ItemDataRole.UserRole + 2  # 0–100, or None
+    SOURCE_ID = Qt.ItemDataRole.UserRole + 3  # the source asset's id (what "only clips of the open source" filters)
 
 
 class ClipJobsModel(QAbstractTableModel):
@@ -30,15 +41,29 @@ class ClipJobsModel(QAbstractTableModel):
     arrive and an update finds its row at once (500 jobs changing in one poll cost one signal, not 500 scans).
     """
 
-    def __init__(self, environment_names: dict[str, str] | None = None) -> None:
+    def __init__(self, environment_names: dict[str, str] | None = None,
+                 source_facts: SourceFacts | None = None) -> None:
         super().__init__()
         self._jobs: list[ClipJob] = []      # oldest first
         self._where: dict[int | None, int] = {}  # job id -> position in _jobs
         self._names = environment_names or {}
+        self._source_facts = source_facts or (lambda _: (None, None))
+        self._display = "hms"
 
     def set_environment_names(self, names: dict[str, str]) -> None:
-        """Environment keys as named in the table (the window switched environments)."""
+        """Environment keys as named in the tooltips (the window switched environments)."""
         self._names = names
+
+    def set_display(self, display: str) -> None:
+        """Times as the editor shows them (HH:MM:SS.mmm, SMPTE, frames, seconds)."""
+        self._display = display
+        if self._jobs:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._jobs) - 1, 3))
+
+    def sources_known(self) -> None:
+        """The window learned source titles (a page of assets listed): the Source column names them."""
+        if self._jobs:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._jobs) - 1, 1))
 
     def _row(self, position: int) -> int:
         return len(self._jobs) - 1 - position
@@ -50,8 +75,12 @@ class ClipJobsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -62,31 +91,47 @@ class ClipJobsModel(QAbstractTableModel):
             return job
         if role == JobRole.PROGRESS:
             return job.progress
+        if role == JobRole.SOURCE_ID:
+            return job.source_asset_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(job, index.column(), role == Qt.ItemDataRole.ToolTipRole)
         return None
 
+    def _time(self, ms: int, rate: Fraction | None) -> str:
+        # SMPTE and frames need the source's rate: without it, the clock time says the same thing.
+        display = self._display if rate is not None or self._display in ("hms", "seconds") else "hms"
+        return format_as(ms, rate or Fraction(1000), display)
+
     def _text(self, job: ClipJob, column: int, tooltip: bool) -> str:
         if column == 0:
-            return job.source_asset_id
+            title = job.options.title or f"Clip #{job.id}"
+            where = self._names.get(job.environment)
+            return f"{title} (in {where})" if tooltip and where else title
         if column == 1:
-            return f"{format_ms(job.start_ms)} – {format_ms(job.end_ms)}"
-        if column == 2:
-            return f"{job.duration_ms / 1000:.3f} s"
-        if column == 3:
-            return job.options.title or ""
+            name, _ = self._source_facts(job.source_asset_id)
+            return f"{name} ({job.source_asset_id})" if tooltip and name else name or job.source_asset_id
+        if column in (2, 3):
+            _, rate = self._source_facts(job.source_asset_id)
+            if column == 3:
+                return self._time(job.duration_ms, rate)
+            return f"{self._time(job.start_ms, rate)} – {self._time(job.end_ms, rate)}"
         if column == 4:
-            return self._names.get(job.environment, job.environment)
-        if column == 5:
             text = job.state.value
             return f"{text}: {job.error}" if tooltip and job.error else text
-        if column == 6:
+        if column == 5:
             if job.state is JobState.READY:
                 return "100 %"
             return f"{job.progress:.0f} %" if job.progress is not None else ""
+        if column == 6:
+            stamp = time.localtime(job.created_at_s)
+            today = time.localtime()
+            same_day = stamp[:3] == today[:3]
+            return time.strftime("%H:%M:%S" if same_day else "%Y-%m-%d %H:%M", stamp)
         if column == 7:
-            elapsed = (job.ready_at_s or time.time()) - job.created_at_s
-            return time.strftime("%H:%M:%S", time.localtime(job.created_at_s)) + f" ({elapsed:.0f} s)"
+            if job.state is not JobState.READY and job.state.finished:
+                return ""
+            elapsed = int((job.ready_at_s or time.time()) - job.created_at_s)
+            return f"{elapsed // 60} min {elapsed % 60:02d} s" if elapsed >= 60 else f"{elapsed} s"
         return ""
 
     def set_jobs(self, jobs: list[ClipJob]) -> None:
@@ -112,8 +157,8 @@ class ClipJobsModel(QAbstractTableModel):
             old, self._jobs[position] = self._jobs[position], job
             columns = [c for c, fields in enumerate(COLUMN_FIELDS)
                        if any(getattr(old, f) != getattr(job, f) for f in fields)]
-            if job.ready_at_s is None:
-                columns.append(CREATED_COLUMN)  # its elapsed time is counting: show the current one
+            if job.ready_at_s is None and not job.state.finished:
+                columns.append(READY_IN_COLUMN)  # its elapsed time is counting: show the current one
             if columns:
                 spans[self._row(position)] = (min(columns), max(columns))
         for first, last in _runs(sorted(spans)):

@@ -53,6 +53,8 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("zoom_in", "Zoom the timeline in", ("Ctrl+=", "Ctrl++")),
     KeyAction("zoom_out", "Zoom the timeline out", ("Ctrl+-",)),
     KeyAction("goto", "Go to a typed timecode", ("G",)),
+    KeyAction("prev_edit", "Previous edit point (in, out, segment edges)", ("Up",)),
+    KeyAction("next_edit", "Next edit point (in, out, segment edges)", ("Down",)),
     KeyAction("create", "Create the clip", ("Ctrl+Return", "Ctrl+Enter")),
     KeyAction("undo", "Undo marker edit", ("Ctrl+Z",)),
     KeyAction("redo", "Redo marker edit", ("Ctrl+Shift+Z", "Ctrl+Y")),
@@ -111,22 +113,39 @@ class LocalNavigationKeys(QObject):
 
 
 class CheatSheet(QDialog):
-    """The current keyboard map; non-modal, closes with Escape or ``?``."""
+    """The current keyboard map; non-modal, closes with Escape or ``?``. Two columns of keys, sized to show every
+    one without scrolling."""
 
     def __init__(self, keymap: tuple[KeyAction, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")
         self.setModal(False)
-        self.table = QTableWidget(len(keymap), 2, self)
+        half = (len(keymap) + 1) // 2
+        self.table = QTableWidget(half, 4, self)
         self.table.setAccessibleName("Shortcuts")
-        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
-        for row, entry in enumerate(keymap):
+        self.table.setHorizontalHeaderLabels(["Keys", "Action", "Keys", "Action"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for index, entry in enumerate(keymap):
             keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in entry.keys)
-            self.table.setItem(row, 0, QTableWidgetItem(keys))
-            self.table.setItem(row, 1, QTableWidgetItem(entry.label))
+            row, column = index % half, 2 * (index // half)
+            self.table.setItem(row, column, QTableWidgetItem(keys))
+            self.table.setItem(row, column + 1, QTableWidgetItem(entry.label))
         self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        width = self.table.verticalHeader().width() + sum(self.table.columnWidth(c) for c in range(4)) + 4
+        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(half)) + 4
+        self.table.setFixedSize(width, height)
+        note = QLabel("Keys work anywhere in the window except while typing in a field (Escape leaves it); in lists "
+                      "and drop-downs the up and down keys move through them.", self)
+        note.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Keys work anywhere in the window except while typing in a field (Escape leaves "
-                                "it); in lists and drop-downs the arrow keys move through them.", self))
+        layout.addWidget(note)
         layout.addWidget(self.table)
+        close = QAction("Close", self)
+        close.setShortcuts([QKeySequence("Escape"), QKeySequence("?")])
+        close.triggered.connect(self.close)
+        self.addAction(close)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 # needs; build_editor() and build_panels() import the panels (QtMultimedia, asyncio, the services' types: each
 # costs tens of milliseconds) once the frame is on screen.
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy
+from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QSizePolicy
 
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
 from muxclipper.qt.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar, open_work_words
+from muxclipper.qt.menu_bar import MenuBar
 from muxclipper.services import paths
 from muxclipper.services.environment import EnvironmentFace
 
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self._confirm_create = confirm_create
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._asset: Asset | None = None
+        self._about: QDialog | None = None
         self._build_frame()
         self._show_environment(colour)
         if attached is None and self.environment is not None:
@@ -122,7 +123,8 @@ class MainWindow(QMainWindow):
         self.environment_bar.manage_requested.connect(self.manage_environments_requested)
         self.environment_bar.message.connect(self.show_message)
         self.addToolBar(self.environment_bar)
-        QShortcut(QKeySequence("Ctrl+Shift+E"), self, self.environment_bar.open_selector)
+        self.menus = MenuBar(self, open_environments=self.environment_bar.open_selector, about=self.show_about)
+        self.setMenuBar(self.menus)
         self.status = QLabel(self)
         self.status.setAccessibleName("Messages")
         # A long message is cut at the window's edge (the whole of it is the tooltip): it must not widen the window.
@@ -155,6 +157,15 @@ class MainWindow(QMainWindow):
         name = self.environment.name if self.environment is not None else None
         self.setWindowTitle(f"muxclipper — {name or 'No environment'}")
         self.environment_bar.show_environment(name, colour)
+
+    def show_about(self) -> None:
+        """Help → About (versions, licences), beside the window."""
+        from muxclipper.qt.about_dialog import AboutDialog
+
+        if self._about is None:
+            self._about = AboutDialog(self)
+        self._about.show()
+        self._about.raise_()
 
     def show_message(self, text: str) -> None:
         self.status.setText(text)
@@ -221,12 +232,14 @@ class MainWindow(QMainWindow):
         self.segments.add_requested.connect(self._on_segments_add_requested)
         self.segments.create_all_requested.connect(self.creator.create_segments)
         self.segments.segment_activated.connect(self._on_segment_activated)
+        self.segments.segments_changed.connect(
+            lambda segments: self.editor.set_edit_points([ms for s in segments for ms in (s.start_ms, s.end_ms)]))
+        self.menus.add_panels(self.editor, self.sources, self.segments, self.clips, self.creator)
         self.clips.play_requested.connect(self.open_asset_id)
         self.clips.source_requested.connect(self.open_asset_id)
         self.recording.grown.connect(self._on_recording_grown)
         self.recording.ended.connect(
             lambda _: self.show_message("The recording has ended; its full length is on the timeline."))
-        QShortcut(QKeySequence("Ctrl+L"), self, self.sources.open_field.setFocus)
 
     def _set_working(self, enabled: bool) -> None:
         """Nothing can be clicked before there is a session to act through."""

@@ -36,12 +36,14 @@ class SegmentsPanel(QWidget):
         create_all_requested(list): create a clip for every segment.
         segment_activated(object): a Segment was double-clicked (put it back in the editor).
         message(str): an import that could not be read, an export written.
+        segments_changed(list): the segments now (added, removed, edited, imported, replaced).
     """
 
     add_requested = Signal()
     create_all_requested = Signal(list)
     segment_activated = Signal(object)
     message = Signal(str)
+    segments_changed = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,14 +55,16 @@ class SegmentsPanel(QWidget):
         self.table.setAccessibleName("Segments")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.cellDoubleClicked.connect(lambda row, column: self.segment_activated.emit(self.segments()[row]))
+        self.table.itemChanged.connect(lambda _: self.segments_changed.emit(self.segments()))
+        self.table.model().rowsRemoved.connect(lambda *_: self.segments_changed.emit(self.segments()))
         # Two rows: the panel shares the right side with the clip options, down to a 1280-pixel-wide screen.
         buttons = QGridLayout()
         for index, (text, name, slot) in enumerate((
-                ("&Add range", "Add the current range", self.add_requested.emit),
+                ("A&dd range", "Add the current range", self.add_requested.emit),
                 ("Remove", "Remove the selected segment", self.remove_selected),
                 ("Create &all", "Create a clip for every segment", self._on_create_all),
-                ("Import…", "Import segments", self._on_import),
-                ("Export…", "Export segments", self._on_export))):
+                ("Import…", "Import segments", self.ask_import),
+                ("Export…", "Export segments", self.ask_export))):
             button = QPushButton(text, self)
             button.setAccessibleName(name)
             button.setToolTip(name)
@@ -71,6 +75,7 @@ class SegmentsPanel(QWidget):
         layout.addLayout(buttons)
 
     def add(self, segment: Segment) -> None:
+        self.table.blockSignals(True)  # one change told, once the row is whole
         row = self.table.rowCount()
         self.table.insertRow(row)
         self.table.setItem(row, 0, QTableWidgetItem(segment.label))
@@ -79,6 +84,8 @@ class SegmentsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, ms)  # the exact value behind the text
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, column, item)
+        self.table.blockSignals(False)
+        self.segments_changed.emit(self.segments())
 
     def _cell(self, row: int, column: int) -> QTableWidgetItem:
         item = self.table.item(row, column)
@@ -131,13 +138,15 @@ class SegmentsPanel(QWidget):
         self.set_segments(found)
         self.message.emit(f"Imported {len(found)} segments from {path.name}.")
 
-    def _on_export(self) -> None:
+    def ask_export(self) -> None:
+        """Export…: asks where, in which format (by the file's extension)."""
         name, _ = QFileDialog.getSaveFileName(self, "Export segments", "segments.csv",
                                               "CSV (*.csv);;YouTube chapters (*.txt);;Edit decision list (*.edl)")
         if name:
             self.export_to(Path(name))
 
-    def _on_import(self) -> None:
+    def ask_import(self) -> None:
+        """Import…: asks which file."""
         name, _ = QFileDialog.getOpenFileName(self, "Import segments", "", "CSV (*.csv);;YouTube chapters (*.txt)")
         if name:
             self.import_from(Path(name))

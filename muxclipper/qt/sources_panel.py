@@ -335,10 +335,17 @@ class SourcesPanel(QWidget):
         for row in rows:
             selection.select(self.filter.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
 
-    def _on_trim_clicked(self) -> None:
+    def trim_arguments(self) -> tuple[list[Asset], int, int] | None:
+        """The selected recordings and the milliseconds to cut at each end (None: nothing selected)."""
         assets = self.selected_assets()
-        if assets:
-            self.trim_requested.emit(assets, round(self.head_box.value() * 1000), round(self.tail_box.value() * 1000))
+        if not assets:
+            return None
+        return assets, round(self.head_box.value() * 1000), round(self.tail_box.value() * 1000)
+
+    def _on_trim_clicked(self) -> None:
+        arguments = self.trim_arguments()
+        if arguments is not None:
+            self.trim_requested.emit(*arguments)
 
     def _on_list_activated(self, index: QModelIndex) -> None:
         asset: Asset = index.data(SourceRole.ASSET)

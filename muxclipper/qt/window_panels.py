@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
@@ -26,6 +27,7 @@ from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.editor_pictures import EditorPictures
 from muxclipper.qt.recording_watcher import RecordingWatcher
 from muxclipper.qt.segments_panel import SegmentsPanel
+from muxclipper.qt.sources_model import source_label
 from muxclipper.qt.sources_panel import SourcesPanel
 
 if TYPE_CHECKING:
@@ -51,9 +53,25 @@ class WindowPanels:
               environment_names: dict[str, str]) -> WindowPanels:
         bridge = Bridge(window)
         clip_options = ClipOptionsPanel(window)
-        return cls(editor=editor, bridge=bridge, sources=SourcesPanel(bridge, settings, window),
-                   clip_options=clip_options, creator=ClipCreator(clip_options, window), segments=SegmentsPanel(window),
-                   clips=ClipsPanel(bridge, environment_names, window), notices=ClipNotices(window.windowIcon(), window),
+        sources = SourcesPanel(bridge, settings, window)
+        creator = ClipCreator(clip_options, window)
+
+        def source_facts(asset_id: str) -> tuple[str | None, Fraction | None]:
+            """What the clips table shows of a clip's source: the open one, or one listed."""
+            asset = creator.source if creator.source is not None and creator.source.id == asset_id else \
+                sources.model.find(asset_id)
+            if asset is None:
+                return None, None
+            return (source_label(asset, sources.model.stream_titles),
+                    exact_rate(asset.frame_rate) if asset.frame_rate else None)
+
+        clips = ClipsPanel(bridge, environment_names, window, source_facts)
+        sources.model.modelReset.connect(clips.jobs_model.sources_known)
+        sources.model.rowsInserted.connect(lambda *_: clips.jobs_model.sources_known())
+        editor.format_box.currentIndexChanged.connect(
+            lambda _: clips.jobs_model.set_display(str(editor.format_box.currentData())))
+        return cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
+                   segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
                    recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge))
 
     def dock_into(self, window: QMainWindow) -> None:

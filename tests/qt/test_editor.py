@@ -163,8 +163,12 @@ def test_cheat_sheet_and_create(qtbot: Any, editor: Any) -> None:
     qtbot.keyClicks(editor.timeline, "?")
     sheet = editor.findChild(CheatSheet)
     assert sheet is not None and sheet.isVisible()
-    rows = [sheet.table.item(r, 1).text() for r in range(sheet.table.rowCount())]
-    assert "Set in at the playhead" in rows and not sheet.isModal()
+    labels = [item.text() for r in range(sheet.table.rowCount()) for c in (1, 3)
+              if (item := sheet.table.item(r, c)) is not None]
+    assert "Set in at the playhead" in labels and not sheet.isModal()
+    assert len(labels) == len(editor.keymap)  # every key listed, in two columns
+    # Readable without scrolling: the table is as large as its rows and columns.
+    assert sheet.table.verticalScrollBar().maximum() == 0 and sheet.table.horizontalScrollBar().maximum() == 0
     sheet.close()
     editor.timeline.setFocus()
     with qtbot.waitSignal(editor.create_requested) as created:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from muxclipper.core.jobs import JobState
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.launch.first_source import DEMO_RECORDING
-from muxclipper.qt.jobs_model import JobRole
+from muxclipper.qt.jobs_model import COLUMNS, JobRole
 from muxclipper.qt.main_window import MainWindow
 from muxclipper.services.environments import demo_environment
 from muxclipper.services.session import open_session
@@ -136,7 +136,7 @@ def test_live_replay_trim_end_to_end(qapp: QApplication, demo_server: EmulatorSe
             window.clips.jobs_view.doubleClicked.emit(window.clips.jobs_filter.index(0, 0))
             await until(lambda: window.asset is not None and window.asset.id == job.asset_id, 10, "the clip to open")
             assert await on_frame(0) == PREROLL_FRAMES
-            assert model.data(model.index(0, 5)) == "ready" and model.data(model.index(0, 0), JobRole.JOB).id == job.id
+            assert model.data(model.index(0, COLUMNS.index("State"))) == "ready" and model.data(model.index(0, 0), JobRole.JOB).id == job.id
             await window.aclose()
             window.close()
 

@@ -207,6 +207,13 @@ async def scenario(run: Run, scale: float) -> None:
             await until(lambda: player.current_frame == 27, 5, "a frame back")
             image = screen.grab("timeline-focused")
             report["timeline_colours_focused"] = distinct_colours(image, device_rect(timeline))
+            # Alt+X clears in and out (it used to open "Export clips…"); Ctrl+Z brings them back.
+            marked = timeline.marked
+            screen.key("alt+x")
+            await until(lambda: timeline.marked.in_ms is None and timeline.marked.out_ms is None, 5, "Alt+X")
+            screen.key("ctrl+z")
+            await until(lambda: timeline.marked == marked, 5, "Ctrl+Z")
+            report["alt_x_then_undo"] = True
 
             # Typed times show in full.
             fields = window.findChildren(TimecodeEdit)
