@@ -151,7 +151,7 @@ class EditorWidget(QWidget):
         self.position_field.committed.connect(self._on_position_field_committed)
         for field in (self.in_field, self.out_field, self.position_field):
             field.rejected.connect(self._say_problem)
-            field.finished.connect(self.focus_timeline)
+            field.finished.connect(self._on_field_finished)
         self.format_box.currentIndexChanged.connect(self._on_format_changed)
 
     def _second(self) -> int:
@@ -372,6 +372,11 @@ class EditorWidget(QWidget):
         return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ typed times: refused, never changed
+    def _on_field_finished(self) -> None:
+        """Enter on a time taken, or Escape: the keys are the editor's again, and a refusal is no longer news."""
+        self._done_editing()
+        self.focus_timeline()
+
     def _say_problem(self, text: str) -> None:
         self._said_problem = True
         self.message.emit(text)

@@ -202,3 +202,33 @@ def test_a_growing_live_recording_reaches_the_timeline(qtbot: Any, media_server:
     assert stamps[-1][1] == 249  # the newest frame recorded is on screen, the right one
     widget.player.unload()
     media_api.put(f"/video/v1/live-streams/{stream_id}/complete")
+
+
+def _type_into(qtbot: Any, field: Any, text: str) -> None:
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_typed_times_are_refused_with_words_never_changed(qtbot: Any, editor: Any) -> None:
+    # Seen: an Out before In became In + 1 frame, an In past Out and an Out past the end were clamped, silently.
+    said: list[str] = []
+    editor.message.connect(said.append)
+    _type_into(qtbot, editor.in_field, "00:00:05.000")
+    _type_into(qtbot, editor.out_field, "00:00:08.000")
+    assert (editor.timeline.marked.in_ms, editor.timeline.marked.out_ms) == (5_000, 8_000)
+    assert editor.timeline.hasFocus()  # Enter on a time taken: the keys are the editor's again
+    for field, text, words in ((editor.out_field, "00:00:03.000", "is not after In"),
+                               (editor.in_field, "00:00:09.000", "is not before Out"),
+                               (editor.out_field, "00:00:30.000", "outside the video"),
+                               (editor.position_field, "00:01:00.000", "outside the video")):
+        _type_into(qtbot, field, text)
+        assert words in said[-1] and words in field.toolTip(), (text, said[-1])
+        assert (editor.timeline.marked.in_ms, editor.timeline.marked.out_ms) == (5_000, 8_000)
+        assert field.text() == text and field.hasFocus()  # kept to fix, where it was typed
+        qtbot.keyClick(field, Qt.Key.Key_Escape)  # gives up the edit: the field shows the mark again
+        assert field.text() != text and editor.timeline.hasFocus() and said[-1] == ""
+    _type_into(qtbot, editor.out_field, "00:00:09.000")
+    assert editor.timeline.marked.out_ms == 9_000
+    assert said[-1] == ""  # the last refusal does not stay in the status line
