@@ -197,6 +197,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                         return verdict
                 else:
                     window.start()
+                    window.open_last_source()  # coming back to an environment takes it up where it was left
                 chosen = await switcher.next_switch(closed)
             finally:
                 if chosen is None:  # closed (or a smoke test's verdict, or a failure): the window ends here

@@ -67,6 +67,8 @@ async def open_first(args: argparse.Namespace, window: MainWindow, session: Sess
             await asyncio.wait([opening], timeout=SOURCE_FIRST_WAIT_S)
     window.start()
     freeze_startup_objects()
+    if not (args.source or args.demo or args.smoke_test):
+        window.open_last_source()  # where the producer left off, marks and segments included
     if args.source:
         if watch is not None:
             return await watch.verdict(time.monotonic() + SMOKE_TIMEOUT_S - 5)

@@ -234,6 +234,8 @@ class MainWindow(QMainWindow):
         self.segments.segment_activated.connect(self._on_segment_activated)
         self.segments.segments_changed.connect(
             lambda segments: self.editor.set_edit_points([ms for s in segments for ms in (s.start_ms, s.end_ms)]))
+        self.segments.segments_changed.connect(self.panels.memory.segments_changed)
+        self.editor.range_changed.connect(self.panels.memory.marks_changed)
         self.menus.add_panels(self.editor, self.sources, self.segments, self.clips, self.creator)
         self.clips.play_requested.connect(self.open_asset_id)
         self.clips.source_requested.connect(self.open_asset_id)
@@ -341,6 +343,14 @@ class MainWindow(QMainWindow):
         self.clips.show_history()
         self.session.jobs.resume()
         self.sources.load()
+
+    def open_last_source(self) -> bool:
+        """The source open when this environment was last left, with its marks and segments (False: none)."""
+        asset_id = self.panels.memory.last_source(self.session.environment.key)
+        if asset_id is None:
+            return False
+        self.bridge.run(self.session.client.get_asset(asset_id), self.open_asset, "Opening the source you had open")
+        return True
 
     async def detach(self) -> None:
         """Let go of the session (the user switches environments): a clip deletion waiting for its undo time is

@@ -29,6 +29,7 @@ from muxclipper.qt.recording_watcher import RecordingWatcher
 from muxclipper.qt.segments_panel import SegmentsPanel
 from muxclipper.qt.sources_model import source_label
 from muxclipper.qt.sources_panel import SourcesPanel
+from muxclipper.qt.work_memory import WorkMemory
 
 if TYPE_CHECKING:
     from muxclipper.services.session import Session
@@ -46,6 +47,7 @@ class WindowPanels:
     notices: ClipNotices
     recording: RecordingWatcher
     pictures: EditorPictures
+    memory: WorkMemory
     _stop_notices: Callable[[], None] | None = None
 
     @classmethod
@@ -72,7 +74,8 @@ class WindowPanels:
             lambda _: clips.jobs_model.set_display(str(editor.format_box.currentData())))
         return cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
                    segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
-                   recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge))
+                   recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
+                   memory=WorkMemory(settings, window))
 
     def dock_into(self, window: QMainWindow) -> None:
         """The window's layout: sources left, clip options and segments right, clips below (movable, floatable)."""
@@ -98,6 +101,7 @@ class WindowPanels:
     async def detach(self) -> None:
         """A deletion waiting for its undo time is carried out, what was in flight is cancelled, and the source, its
         marks and segments, the lists and the clips table are cleared."""
+        self.memory.close()
         await self.clips.detach()
         if self._stop_notices is not None:
             self._stop_notices()
@@ -118,6 +122,8 @@ class WindowPanels:
         public = asset.playback_id("public")
         assert public is not None and asset.frame_rate is not None and asset.duration_ms is not None
         rate = exact_rate(asset.frame_rate)
+        # First: what was open is saved before opening this one resets the marks.
+        in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)
         self.creator.source = asset
         self.clip_options.show_source(asset)
         self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
@@ -126,6 +132,14 @@ class WindowPanels:
         self.recording.watch(asset, session.client)
         self.clips.set_source(asset.id)
         self.sources.remember(asset)
+        # The marks and segments kept for this source (a restart, or opening it again) come back.
+        marked = self.editor.timeline.marked
+        if in_ms is not None and in_ms < asset.duration_ms:
+            marked = marked.with_in(in_ms)
+        if out_ms is not None and out_ms <= asset.duration_ms:
+            marked = marked.with_out(out_ms)
+        self.editor.timeline.set_range(marked)
+        self.segments.set_segments(segments)
 
     def follow_source(self, asset: Asset) -> None:
         """The open source as Mux has it now (a recording grew or ended)."""
@@ -147,8 +161,9 @@ class WindowPanels:
         settings.setValue("editor/display", self.editor.format_box.currentData())
 
     async def aclose(self, settle: bool) -> None:
-        """The window closes: a deletion in its undo time is carried out (``settle``: a session is attached),
-        playback and polling stop, tasks are cancelled."""
+        """The window closes: the work on the open source is saved, a deletion in its undo time is carried out
+        (``settle``: a session is attached), playback and polling stop, tasks are cancelled."""
+        self.memory.save()
         if settle:
             await self.clips.settle_pending_delete()
         self.notices.close()

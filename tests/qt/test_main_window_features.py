@@ -92,3 +92,44 @@ def test_clip_options_and_layout_are_remembered(qapp: QApplication, emu: Emu, tm
             await asyncio.sleep(0)
 
     run(qapp, scenario)
+
+
+def test_marks_and_segments_are_kept_across_restarts_per_environment_and_source(
+        qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    [first, second] = emu.seed({"title": "Keynote", "duration": 60.0, "frame_rate": 25.0},
+                               {"title": "Talk", "duration": 30.0, "frame_rate": 25.0})
+    settings = str(tmp_path / "window.ini")
+
+    async def scenario() -> None:
+        from PySide6.QtCore import QSettings
+
+        from muxclipper.core.segments import Segment
+
+        async with open_session(_environment(emu), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session, settings=QSettings(settings, QSettings.Format.IniFormat))
+            window.start()
+            window.open_asset_id(first)
+            await until(lambda: window.asset is not None and window.asset.id == first, 10, "the keynote open")
+            rate = window.editor.player.rate
+            window.editor.edit_range(MarkedRange(None, None, 60_000, rate).with_in(4_000).with_out(9_000))
+            window.segments.add(Segment("Opening", 1_000, 3_000))
+            window.open_asset_id(second)  # the keynote's work is kept while another source is open
+            await until(lambda: window.asset is not None and window.asset.id == second, 10, "the talk open")
+            assert window.editor.timeline.marked.in_ms is None and window.segments.segments() == []
+            window.open_asset_id(first)
+            await until(lambda: window.asset is not None and window.asset.id == first, 10, "the keynote again")
+            assert (window.editor.timeline.marked.in_ms, window.editor.timeline.marked.out_ms) == (4_000, 9_000)
+            await window.aclose()
+            window.close()
+            # A restart: the keynote (the source open last) comes back with its marks and segments.
+            again = MainWindow(session, settings=QSettings(settings, QSettings.Format.IniFormat))
+            again.start()
+            assert again.open_last_source()
+            await until(lambda: again.asset is not None and again.asset.id == first, 10, "the keynote reopened")
+            marked = again.editor.timeline.marked
+            assert (marked.in_ms, marked.out_ms) == (4_000, 9_000)
+            assert again.segments.segments() == [Segment("Opening", 1_000, 3_000)]
+            await again.aclose()
+            again.close()
+
+    run(qapp, scenario)
