@@ -407,6 +407,7 @@ class MainWindow(QMainWindow):
                               "ready (or recording).")
             return
         self.asset = asset
+        self.sources.learn(asset)  # the list says what the options say: ready, the length recorded so far
         self.panels.show_source(asset, self.session)
         self.editor.focus_timeline()  # opened to be marked: the keys act on it at once
         self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms)}"
@@ -417,6 +418,7 @@ class MainWindow(QMainWindow):
         if self.asset is None or asset.id != self.asset.id:
             return
         self.asset = asset
+        self.sources.learn(asset)
         self.panels.follow_source(asset)
 
     # ------------------------------------------------------------------ creating clips (qt/clip_creator.py)

@@ -140,6 +140,22 @@ class SourcesModel(QAbstractListModel):
     def asset_at(self, row: int) -> Asset:
         return self._assets[row]
 
+    def update(self, asset: Asset) -> bool:
+        """A listed asset as Mux has it now (ready at last, a recording longer or ended): its row shows it. False if
+        it is not listed."""
+        row = self._rows.get(asset.id)
+        if row is None:
+            return False
+        if self._assets[row] != asset:
+            self._assets[row] = asset
+            self.dataChanged.emit(self.index(row), self.index(row))
+        return True
+
+    @property
+    def changing(self) -> list[Asset]:
+        """Listed assets that Mux is still making or that are still recording: what a refresh may change."""
+        return [a for a in self._assets if a.status is AssetStatus.PREPARING or a.is_live]
+
     def find(self, asset_id: str) -> Asset | None:
         row = self._rows.get(asset_id)
         return None if row is None else self._assets[row]

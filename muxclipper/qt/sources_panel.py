@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,13 +35,25 @@ from PySide6.QtWidgets import (
 
 from muxclipper.core.models import Asset, AssetPage, LiveStream
 from muxclipper.core.timecode import format_ms
+from muxclipper.mux.errors import MuxError
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.sources_model import SourceFilter, SourceRole, SourcesModel, source_label
 
 if TYPE_CHECKING:
     from muxclipper.services.session import Session
 
+log = logging.getLogger(__name__)
 THUMB = QSize(96, 54)
+RECORDING_NOW_ROLE = Qt.ItemDataRole.UserRole + 3
+FRESH_MS = 5000  # how often the listed assets that are still changing are asked for again
+FRESH_PER_ROUND = 4
+
+
+def recording_now_text(asset: Asset | None) -> str:
+    """A recording in progress, with how long it has been recording (counted here, every second)."""
+    if asset is None:
+        return "● Recording now"
+    return f"● Recording now  {format_ms(max(int((time.time() - asset.created_at_s) * 1000), 0))[:-4]}"
 PAGE = 100  # Mux's largest page
 RECENT_LIMIT = 10
 ASSET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -77,6 +91,15 @@ class SourcesPanel(QWidget):
 
         self.model = SourcesModel(self)
         self.model.more_wanted.connect(self._on_model_more_wanted)
+        # The recordings in progress count up every second; the assets still changing are asked for again now and
+        # then, so "preparing" turns "ready" without a Refresh.
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._on_tick_timeout)
+        self._fresh = QTimer(self)
+        self._fresh.setInterval(FRESH_MS)
+        self._fresh.timeout.connect(self._on_fresh_timeout)
+        self._fresh_turn = 0
         self.model.thumbnails_wanted.connect(self._on_model_thumbnails_wanted)
         self.filter = SourceFilter(self)
         self.filter.setSourceModel(self.model)
@@ -181,10 +204,14 @@ class SourcesPanel(QWidget):
 
     def attach(self, session: Session) -> None:
         self.session = session
+        self._fresh.start()
+        self._tick.start()
 
     def detach(self) -> None:
         """Nothing of the environment left behind stays listed (a page still on its way is dropped)."""
         self.session = None
+        self._fresh.stop()
+        self._tick.stop()
         self._generation += 1
         self._live_filter = None
         self.model.reset([], None)
@@ -208,6 +235,40 @@ class SourcesPanel(QWidget):
                 self.set_live_streams(streams, self.model.find)
 
         self.bridge.run(fetch(), show, "Loading sources")
+
+    def learn(self, asset: Asset) -> None:
+        """An asset as Mux has it now, learned elsewhere (opened, a recording grown): its row shows it."""
+        self.model.update(asset)
+
+    def _on_tick_timeout(self) -> None:
+        for i in range(self.streams_tree.topLevelItemCount()):
+            top = self.streams_tree.topLevelItem(i)
+            for j in range(top.childCount() if top is not None else 0):
+                child = top.child(j) if top is not None else None
+                if child is not None and child.data(0, RECORDING_NOW_ROLE):
+                    child.setText(0, recording_now_text(self.model.find(str(child.data(0, ASSET_ID_ROLE)))))
+
+    def _on_fresh_timeout(self) -> None:
+        changing = self.model.changing
+        if self.session is None or not changing:
+            return
+        client = self.session.client
+        # A few a round, in turn: polling the clips shares the same GET budget.
+        self._fresh_turn = (self._fresh_turn + FRESH_PER_ROUND) % max(len(changing), 1)
+        asked = (changing + changing)[self._fresh_turn:self._fresh_turn + FRESH_PER_ROUND]
+
+        async def fetch() -> list[Asset]:
+            try:
+                return list(await asyncio.gather(*(client.get_asset(a.id) for a in dict.fromkeys(asked))))
+            except MuxError as exc:  # only freshness: the next round asks again, no message each time
+                log.debug("refreshing listed assets failed: %s", exc)
+                return []
+
+        def show(assets: list[Asset]) -> None:
+            for asset in assets:
+                self.model.update(asset)
+
+        self.bridge.run(fetch(), show)
 
     def _on_live_stream_chosen(self, stream_id: str | None) -> None:
         self._live_filter = stream_id
@@ -293,12 +354,13 @@ class SourcesPanel(QWidget):
             for asset_id in recordings:
                 asset = find(asset_id)
                 if asset_id == stream.active_asset_id:
-                    text = "● Recording now"
+                    text = recording_now_text(asset)
                 else:
                     text = source_label(asset, {}) if asset and asset.title else f"Recording {asset_id[:8]}…"
-                if asset is not None and asset.duration_ms is not None:
-                    text += f"  {format_ms(asset.duration_ms)}"
+                    if asset is not None and asset.duration_ms is not None:
+                        text += f"  {format_ms(asset.duration_ms)}"
                 child = QTreeWidgetItem([text])
+                child.setData(0, RECORDING_NOW_ROLE, asset_id == stream.active_asset_id)
                 child.setData(0, STREAM_ID_ROLE, stream.id)
                 child.setData(0, ASSET_ID_ROLE, asset_id)
                 child.setToolTip(0, asset_id)

@@ -272,3 +272,24 @@ def test_the_lazy_sources_model_and_its_filter_pass_the_model_tester(qapp: QAppl
     model.reset([], None)
     qtmodeltester.check(model)
     qtmodeltester.check(proxy)
+
+
+def test_an_asset_made_ready_shows_ready_in_the_list_without_a_refresh(qapp: QApplication, emu: Emu,
+                                                                        tmp_path: Path) -> None:
+    # Seen: an asset stayed "[preparing]" in the list until Refresh while the clip panel said it was ready.
+    [made] = emu.seed({"title": "Interview", "status": "preparing"})
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.sources._fresh.setInterval(200)  # noqa: SLF001 - every few seconds in the app; here, sooner
+            window.sources.load()
+            await until(lambda: _titles(window) == ["Interview"], 10, "the list")
+            label = window.sources.filter.index(0, 0).data()
+            assert "[preparing]" in label
+            emu.ctl("POST", f"assets/{made}/finish")
+            await until(lambda: "[preparing]" not in window.sources.filter.index(0, 0).data(), 10,
+                        "the row to say ready")
+            await window.aclose()
+
+    run(qapp, scenario)
