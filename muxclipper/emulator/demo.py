@@ -30,10 +30,21 @@ def _ingest(state: EmulatorState, preset: str, title: str) -> dict[str, Any]:
     return state.create_asset(spec)
 
 
+def _keep_the_rerun_live(state: EmulatorState, assets: list[dict[str, Any]]) -> None:
+    """Demo content made before the re-run looped (it broadcast once, ~4 minutes after the first start, and never
+    again): the re-run loops from now on."""
+    recording = next((a for a in assets if a.get("passthrough") == f"{DEMO_MARK}:live-event"), None)
+    streams = state.list_live_streams(limit=100)
+    channel = next((s for s in streams if s.get("passthrough") == f"{DEMO_MARK}:channel"), None)
+    if recording is not None and channel is not None and state.media is not None:
+        state.set_loop(str(channel["id"]), str(recording["id"]))
+
+
 def seed_demo_content(state: EmulatorState) -> None:
     """Add the demo sources unless this state already has them."""
     existing, _ = state.list_assets(limit=100)
     if any(str(a.get("passthrough", "")).startswith(DEMO_MARK) for a in existing):
+        _keep_the_rerun_live(state, existing)
         return
     event = _stream(state, "event-stream", "Demo: Friday keynote")
     channel = _stream(state, "channel", "Demo: keynote re-run (live now)")
@@ -57,5 +68,6 @@ def seed_demo_content(state: EmulatorState) -> None:
     # Started from the control API without a source, the idle streams broadcast real media.
     state.set_default_source(studio["id"], talk["id"])
     state.set_default_source(event["id"], recording["id"])
-    # The re-run broadcasts the keynote in real time as soon as its media is ready.
-    state.set_autostart(channel["id"], recording["id"])
+    # The re-run broadcasts the keynote in real time as soon as its media is ready, and again when it ends, a fresh
+    # recording each time: the live-replay trim can be tried at any moment of a demo, and after a restart.
+    state.set_loop(channel["id"], recording["id"])

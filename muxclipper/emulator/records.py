@@ -75,6 +75,10 @@ class LiveStreamRecord(_Stored):
     autostart_source: str | None = None
     #: What a start without a source broadcasts (the demo's idle streams have one).
     default_source: str | None = None
+    #: Broadcast this asset's media again and again, a fresh recording each time (the demo's "live now" stream),
+    #: the next one starting at ``next_broadcast_at`` (emulator clock) once the last one ends.
+    loop_source: str | None = None
+    next_broadcast_at: float | None = None
 
     @property
     def id(self) -> str:

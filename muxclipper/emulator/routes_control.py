@@ -91,6 +91,14 @@ def control_routes(rt: Runtime) -> list[Route]:
         return data(state.start_live_stream(request.path_params["stream_id"], _number(body, "length"), source),
                     201)
 
+    async def loop_live(request: Request) -> Response:
+        body = await json_body(request)
+        source = body.get("source_asset_id")
+        if not isinstance(source, str):
+            raise invalid("source_asset_id must be the id of a ready asset with media.")
+        state.set_loop(request.path_params["stream_id"], source)
+        return data({"looping": source})
+
     async def advance_clock(request: Request) -> Response:
         body = await json_body(request)
         seconds = _number(body, "seconds")
@@ -149,6 +157,7 @@ def control_routes(rt: Runtime) -> list[Route]:
         Route(f"{base}/seed", seed, methods=["POST"]),
         Route(f"{base}/assets/{{asset_id}}/{{action}}", asset_action, methods=["POST"]),
         Route(f"{base}/live-streams/{{stream_id}}/start", start_live, methods=["POST"]),
+        Route(f"{base}/live-streams/{{stream_id}}/loop", loop_live, methods=["POST"]),
         Route(f"{base}/clock/advance", advance_clock, methods=["POST"]),
         Route(f"{base}/faults", list_faults, methods=["GET"]),
         Route(f"{base}/faults", arm_fault, methods=["POST"]),

@@ -36,6 +36,8 @@ DEFAULT_PAGE_SIZE = 25
 DEFAULT_LIVE_LENGTH = 600.0
 #: How many recent asset ids a live stream lists (Mux keeps a short history; the number is a guess).
 RECENT_ASSET_IDS = 10
+#: Between the end of a looping broadcast and the next (a reconnecting encoder takes about this long).
+LOOP_GAP_S = 5.0
 
 T = TypeVar("T")
 
@@ -252,6 +254,12 @@ class EmulatorState:
                 self._make_ready(rec)
             else:
                 self._update_progress(rec, now)
+        for stream in self._streams.values():
+            due = stream.next_broadcast_at
+            if (stream.loop_source and due is not None and now >= due and stream.doc["status"] == "idle"
+                    and stream.loop_source in self._assets and self._assets[stream.loop_source].status == "ready"):
+                stream.next_broadcast_at = None
+                self._start_live(stream, None, stream.loop_source)
 
     @staticmethod
     def _recorded(rec: AssetRecord, elapsed: float) -> float:
@@ -391,6 +399,8 @@ class EmulatorState:
             stream.doc["status"] = "idle"
             recent = [a for a in stream.doc.get("recent_asset_ids", []) if a != rec.id] + [rec.id]
             stream.doc["recent_asset_ids"] = recent[-RECENT_ASSET_IDS:]
+            if stream.loop_source:
+                stream.next_broadcast_at = max(ended_at, self.clock.now()) + LOOP_GAP_S
             self._save_stream(stream)
 
     # ----------------------------------------------------------------- assets
@@ -746,6 +756,18 @@ class EmulatorState:
             rec.doc["ingest_type"] = "live_rtmp"
             stream.doc["recent_asset_ids"] = [*stream.doc.get("recent_asset_ids", []), asset_id][-RECENT_ASSET_IDS:]
             self._save_asset(rec)
+            self._save_stream(stream)
+
+        self._locked(run)
+
+    def set_loop(self, stream_id: str, source_asset_id: str) -> None:
+        """The stream broadcasts the asset's media over and over, each time as a new recording, a few seconds apart
+        (starting as soon as the asset is ready): the demo's "live now" stream is live whenever the demo runs."""
+        def run() -> None:
+            stream = self._stream(stream_id)
+            stream.loop_source = source_asset_id
+            if stream.doc["status"] == "idle":
+                stream.next_broadcast_at = self.clock.now()
             self._save_stream(stream)
 
         self._locked(run)

@@ -72,6 +72,25 @@ def test_recording_ends_when_the_source_runs_out(media_server: EmulatorServer, m
     assert media_api.get(f"/video/v1/live-streams/{stream_id}").json()["data"]["recent_asset_ids"] == [recording["id"]]
 
 
+def test_a_looping_stream_broadcasts_again_with_a_fresh_recording(
+        media_server: EmulatorServer, media_api: httpx.Client, stamped_source: dict[str, Any]) -> None:
+    # Seen in the demo: the "live now" re-run ended ~4 minutes after the first start and never came back.
+    stream = media_api.post("/video/v1/live-streams", json={"new_asset_settings": {"playback_policies": ["public"]}})
+    stream_id = stream.json()["data"]["id"]
+    media_api.post(f"/_emulator/live-streams/{stream_id}/loop", json={"source_asset_id": stamped_source["id"]})
+    first = media_api.get(f"/video/v1/live-streams/{stream_id}").json()["data"]
+    assert first["status"] == "active" and first["active_asset_id"]
+    media_api.post("/_emulator/clock/advance", json={"seconds": 13})  # the 12 s source ran out
+    between = media_api.get(f"/video/v1/live-streams/{stream_id}").json()["data"]
+    assert between["status"] == "idle" and between["recent_asset_ids"] == [first["active_asset_id"]]
+    media_api.post("/_emulator/clock/advance", json={"seconds": 6})  # a reconnect's few seconds later
+    second = media_api.get(f"/video/v1/live-streams/{stream_id}").json()["data"]
+    assert second["status"] == "active" and second["active_asset_id"] not in (None, first["active_asset_id"])
+    recording = media_api.get(f"/video/v1/assets/{second['active_asset_id']}").json()["data"]
+    assert recording["is_live"] and recording["status"] == "preparing"
+    media_api.delete(f"/video/v1/live-streams/{stream_id}")  # no more broadcasts in this shared emulator
+
+
 def test_a_source_without_media_cannot_broadcast(media_api: httpx.Client) -> None:
     [seeded] = media_api.post("/_emulator/seed", json={"assets": [{}]}).json()["data"]["assets"]
     stream_id = media_api.post("/video/v1/live-streams", json={}).json()["data"]["id"]
