@@ -256,6 +256,9 @@ class PlayerController(QObject):
         if self._offset_us is None and frame.startTime() > FIRST_FRAME_LIMIT_US and self._loading:
             self._distrust_first_frame(frame.startTime())
             return
+        # A frame is on screen: the stream loads (a growing recording never reports a duration, so "loaded" may wait
+        # for one, but the load timeout must not cry "did not load" over a picture that is there).
+        self._load_timer.stop()
         index = self.frame_index(frame)
         self._frame = index
         if index == self._pending or self.is_playing:

@@ -197,3 +197,29 @@ def test_reopening_the_open_source_keeps_picture_and_playhead_together(
         player.seek_frame(frame)
         assert _land(qtbot, player, frame) == frame
     assert all(reported == on_screen for reported, on_screen in player.shown)
+
+
+def test_a_growing_recording_is_not_reported_as_failing_to_load(
+        qtbot: Any, media_server: EmulatorServer, stamped_source: dict[str, Any]) -> None:
+    # Seen on the local emulator: a recording in progress said "did not load in 15 s … certificate may not be
+    # trusted" while its picture was on screen (Qt reports no duration for a growing playlist).
+    import httpx
+
+    from tests.emulator.helpers import RW
+
+    with httpx.Client(base_url=media_server.url, auth=RW, timeout=30) as api:
+        stream = api.post("/video/v1/live-streams", json={"new_asset_settings": {"playback_policies": ["public"]}})
+        stream_id = stream.json()["data"]["id"]
+        recording = api.post(f"/_emulator/live-streams/{stream_id}/start",
+                             json={"source_asset_id": stamped_source["id"]}).json()["data"]
+        api.post("/_emulator/clock/advance", json={"seconds": 4})
+        controller = PlayerController(load_timeout_ms=1_000)
+        try:
+            with qtbot.waitSignal(controller.frame_shown, timeout=10_000):
+                controller.load(f"{media_server.stream_url}/{recording['playback_ids'][0]['id']}.m3u8", FPS)
+            # The load timeout (1 s here) passes with the picture on screen: nothing is said.
+            with qtbot.assertNotEmitted(controller.failed, wait=1_500):
+                pass
+        finally:
+            dispose(controller)
+            api.delete(f"/video/v1/live-streams/{stream_id}")
