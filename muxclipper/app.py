@@ -46,7 +46,7 @@ PREVIEW_WAIT_S = 0.5
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings.",
+        prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings.", allow_abbrev=False,
         epilog="Command line: muxclipper clip|assets|live-streams|jobs|env --help; "
                "the local emulator: muxclipper emulator --help.")
     parser.add_argument("source", nargs="?",

@@ -19,11 +19,12 @@ from muxclipper.core.clip_rules import check_range
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import TimecodeError, format_ms, parse_ms
+from muxclipper.core.timecode import TimecodeError, check_time_text, format_ms, parse_ms
 from muxclipper.mux.errors import (
     ApiConnectionError, ApiError, AuthenticationError, MuxError, PermissionDeniedError, ResponseFormatError,
 )
 from muxclipper.cli import environments
+from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.services import paths
 from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environments import ProfileError
@@ -42,7 +43,7 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="muxclipper", description="Frame-exact clips from Mux videos.")
+    parser = SafeArgumentParser(prog="muxclipper", description="Frame-exact clips from Mux videos.")
     parser.add_argument("--api-base-url", help="the Mux API address (default: MUX_BASE_URL or api.mux.com)")
     parser.add_argument("--env", help="a named environment (see 'muxclipper env list'); default: "
                                       "MUX_TOKEN_ID/MUX_TOKEN_SECRET if set, else the active environment")
@@ -126,8 +127,9 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
 
 async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     try:
-        ref = parse_source(args.source)
-    except SourceRefError as exc:
+        ref = parse_source(args.source, session.environment.endpoints.stream)
+        check_time_text(args.start), check_time_text(args.end)  # what was typed, before Mux is asked anything
+    except (SourceRefError, TimecodeError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     asset = await session.client.resolve_source(ref)
     try:
@@ -211,6 +213,8 @@ COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_str
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:
     async with open_session(environment, paths.jobs_db()) as session:
+        if session.storage_notice:
+            print(f"muxclipper: {session.storage_notice}", file=sys.stderr)
         return await COMMANDS[args.command](args, session)
 
 
