@@ -128,7 +128,8 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
 async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     try:
         ref = parse_source(args.source, session.environment.endpoints.stream)
-        check_time_text(args.start), check_time_text(args.end)  # what was typed, before Mux is asked anything
+        for typed in (args.start, args.end):  # what was typed is checked before Mux is asked anything
+            check_time_text(typed)
     except (SourceRefError, TimecodeError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     asset = await session.client.resolve_source(ref)

@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -25,7 +26,7 @@ from muxclipper.services.environments import (
 from muxclipper.services.session import TIMEOUT
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     env = sub.add_parser("env", help="manage named Mux environments (secrets in the OS keyring)")
     actions = env.add_subparsers(dest="env_command", required=True)
     actions.add_parser("list", help="list environments")

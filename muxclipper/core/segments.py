@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -149,7 +150,7 @@ def from_youtube_chapters(text: str, duration_ms: int) -> list[Segment]:
                                    f"source ({format_ms(duration_ms)}); remove it or open the source it belongs to.")
         starts.append((start_ms, _clean_label(match.group(2), number), number))
     starts.sort()
-    for (start, _, _), (following, _, number) in zip(starts, starts[1:], strict=False):
+    for (start, _, _), (following, _, number) in pairwise(starts):
         if following == start:
             raise SegmentListError(f"Line {number}: another chapter also starts at {_chapter_time(start)}; "
                                    "chapters need different times.")

@@ -390,7 +390,7 @@ def _profile_from_json(entry: Any) -> EnvironmentProfile:
     values = {k: v for k, v in entry.items() if k in _PROFILE_FIELDS}
     for key in _TEXT_FIELDS:
         if key in values and not isinstance(values[key], str):
-            raise ValueError(f"has a {key} that is not text")
+            raise ValueError(f"has a field {key} that is not text")
     if not isinstance(values.get("confirm_create", False), bool):
         raise ValueError("has a confirm_create that is not true or false")
     if values.get("signing_key_id") is not None and not isinstance(values["signing_key_id"], str):
