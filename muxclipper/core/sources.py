@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 _ID = re.compile(r"[A-Za-z0-9]{10,64}", re.ASCII)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:", re.ASCII)  # javascript:, data:, file: …
 MUX_STREAM_HOST = "stream.mux.com"
 MAX_SOURCE_TEXT = 2048
 
@@ -52,11 +53,13 @@ def parse_source(text: str, stream_url: str | None = None) -> SourceRef:
     if len(value) > MAX_SOURCE_TEXT:
         raise SourceRefError(f"That is {len(value):,} characters long: paste an asset id, a playback id or a "
                              "stream.mux.com URL.")
-    if "://" in value or value.startswith(f"{MUX_STREAM_HOST}/") or ".m3u8" in value:
+    if value.startswith("mux://assets/"):  # the clip input's own form, as copied from an API body
+        value = value.removeprefix("mux://assets/")
+    elif "://" in value or value.startswith(f"{MUX_STREAM_HOST}/") or ".m3u8" in value:
+        if "://" not in value and _SCHEME.match(value) and not value.startswith(MUX_STREAM_HOST):
+            raise SourceRefError(f"{_shown(text)}: paste an https://stream.mux.com/PLAYBACK_ID.m3u8 URL")
         return SourceRef("playback_id", _playback_id_in(text, value if "://" in value else f"https://{value}",
                                                         stream_url))
-    if value.startswith("mux://assets/"):
-        value = value.removeprefix("mux://assets/")
     if not _ID.fullmatch(value):
         raise SourceRefError(f"{_shown(text)} is not an asset id, a playback id or a stream.mux.com URL")
     return SourceRef("id", value)
