@@ -42,7 +42,8 @@ def int_param(request: Request, name: str) -> int | None:
     if raw is None or raw == "":
         return None
     # ASCII digits only, and few of them: int() would read "٣" as 3 and refuse 5,000 digits with a ValueError.
-    if not (raw.isascii() and raw.lstrip("-").isdigit() and len(raw) <= 18):
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
         raise invalid(f"{name} must be a whole number; got {raw[:40]!r}.")
     return int(raw)
 
