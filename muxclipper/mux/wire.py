@@ -109,7 +109,8 @@ def asset_from_wire(data: Any) -> Asset:
     tracks = [t for t in _list(data.get("tracks")) if isinstance(t, dict)]
     video = next((t for t in tracks if t.get("type") == "video"), {})
     rate = _number(data.get("max_stored_frame_rate", video.get("max_frame_rate")), MAX_FRAME_RATE)
-    frame_rate: Fraction | None = exact_rate(rate) if rate else None
+    # Below 1 fps is no video Mux makes; a tiny rate would round to a rate of 0 and divide by it later.
+    frame_rate: Fraction | None = exact_rate(rate) if rate is not None and rate >= 1 else None
     texts = tuple(
         TextTrack(_text(t.get("id")), _text(t.get("language_code")), _text(t.get("name")),
                   t.get("closed_captions") is True, _str(t.get("status")) or "ready")
