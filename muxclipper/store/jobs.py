@@ -151,7 +151,7 @@ class JobRepository:
             # Checked before anything is written: switching the journal mode or migrating would change
             # another program's database, or one a newer muxclipper wrote.
             self._check_file()
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._set_wal()
             self._conn.execute("PRAGMA synchronous=FULL")
             self._migrate()
             self._check_columns()
@@ -167,6 +167,7 @@ class JobRepository:
 
     def _error(self, exc: sqlite3.Error) -> Exception:
         code = getattr(exc, "sqlite_errorcode", None)
+        code = None if code is None else int(code) & 0xFF  # the primary code: SQLITE_CORRUPT_INDEX is CORRUPT
         if code in _DAMAGE_CODES:
             return DamagedHistoryError(self.path, f"SQLite says {exc}", self._identity)
         if code in _ENVIRONMENT_CODES:
@@ -174,7 +175,19 @@ class JobRepository:
         return exc
 
     def _check_file(self) -> None:
-        """Raise :class:`DamagedHistoryError` unless this is an intact job history (or an empty file)."""
+        """Raise :class:`DamagedHistoryError` unless this is an intact job history (or an empty file).
+
+        Read in one transaction: another process creating the history at this moment commits its tables and
+        its user_version together, and a reader must see both or neither (tables without the version would look
+        like another program's database)."""
+        self._conn.execute("BEGIN")
+        try:
+            self._check_snapshot()
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
+    def _check_snapshot(self) -> None:
         version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise DamagedHistoryError(self.path, f"it was written by a newer muxclipper (schema {version}, this "
@@ -190,6 +203,21 @@ class JobRepository:
         if problems != ["ok"]:
             raise DamagedHistoryError(self.path, f"SQLite finds it damaged ({'; '.join(problems)[:300]})")
 
+    def _set_wal(self) -> None:
+        """Switch to WAL, waiting (as the busy timeout would) while another process starting at the same moment
+        holds the lock: SQLite answers this pragma "locked" at once instead of calling its busy handler."""
+        deadline = time.monotonic() + 5.0
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                code = getattr(exc, "sqlite_errorcode", None)
+                if code is None or int(code) & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                        or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def _check_columns(self) -> None:
         columns = {r[1] for r in self._conn.execute("PRAGMA table_info(jobs)")}
         missing = [f for f in ("id", *_FIELDS) if f not in columns]
@@ -197,9 +225,13 @@ class JobRepository:
             raise DamagedHistoryError(self.path, f"its jobs table lacks {', '.join(missing)}")
 
     def _migrate(self) -> None:
-        version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-        for target in range(version + 1, SCHEMA_VERSION + 1):
+        for target in range(1, SCHEMA_VERSION + 1):
             with self._transaction():
+                # Read again under the write lock: another process starting at the same moment may have
+                # migrated meanwhile (reading it before the lock made the second one fail "table jobs already
+                # exists").
+                if int(self._conn.execute("PRAGMA user_version").fetchone()[0]) >= target:
+                    continue
                 for statement in _MIGRATIONS[target].split(";"):
                     if statement.strip():
                         self._conn.execute(statement)

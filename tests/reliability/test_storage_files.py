@@ -11,6 +11,8 @@ import asyncio
 import io
 import json
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -218,3 +220,20 @@ def test_a_secret_read_from_stdin_never_reaches_the_damaged_copy(cli_env: Path, 
     [kept] = _copies(path)
     assert kept.read_text() == "[]" and RW[1] not in path.read_text() + out + err
     assert [p["name"] for p in json.loads(path.read_text())["profiles"]] == ["Local"]
+
+
+def test_processes_starting_together_on_a_new_history_neither_fail_nor_set_it_aside(tmp_path: Path) -> None:
+    """A window and a command started at the same moment both create the history: before, the second failed
+    "table jobs already exists" or "database is locked"; the damage check must not take a half-made history
+    for another program's database either."""
+    script = ("import sys, pathlib; from muxclipper.store.jobs import open_job_history; "
+              "repo, notice = open_job_history(pathlib.Path(sys.argv[1])); repo.close(); "
+              "print(notice or 'clean')")
+    for round_ in range(5):
+        path = tmp_path / f"round{round_}" / "jobs.sqlite3"
+        path.parent.mkdir()
+        starts = [subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        results = [p.communicate(timeout=60) for p in starts]
+        assert [out.strip() for out, _ in results] == ["clean"] * 3, results
+        assert _copies(path) == []
