@@ -63,3 +63,29 @@ def test_wire_parser_reads_any_answer_or_says_it_is_malformed(value: Any) -> Non
     kind, messages = wire.error_from_body(value)
     assert kind is None or isinstance(kind, str)
     assert all(isinstance(m, str) for m in messages)
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000, b'{"data": {"id": "a", "status": "ready", '
+                                  b'"duration": ' + b"9" * 5000 + b"}}", b'{"data": \xff}'])
+@pytest.mark.parametrize("status", [200, 400])
+@pytest.mark.asyncio
+async def test_client_calls_a_hostile_answer_malformed(body: bytes, status: int) -> None:
+    """What reaches the wire parser first goes through the client's JSON decoding: 100,000-deep nesting, a
+    5,000-digit number and bytes that are not UTF-8 are a ResponseFormatError (or an API error for a 400),
+    not a RecursionError or ValueError escaping to the window."""
+    import httpx
+
+    from muxclipper.mux.budget import BudgetLimits, RateBudget
+    from muxclipper.mux.client import Credentials, Endpoints, MuxClient
+    from muxclipper.mux.errors import MuxError
+    from muxclipper.mux.retry import RetryPolicy
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=body, headers={"content-type": "application/json"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        client = MuxClient(http, Credentials("i", "s"), Endpoints("https://api.example"),
+                           budget=RateBudget(BudgetLimits(other_per_second=100, other_burst=10)),
+                           retry=RetryPolicy(max_retries=0))
+        with pytest.raises(ResponseFormatError if status == 200 else MuxError):
+            await client.get_asset("AssetId0123456789")
