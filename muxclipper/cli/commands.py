@@ -27,7 +27,7 @@ from muxclipper.cli import environments
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.services import paths
 from muxclipper.services.credentials import KeyringUnavailableError
-from muxclipper.services.environments import ProfileError
+from muxclipper.services.environments import ProfileError, hidden_character, visible
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.environment import Environment, EnvironmentError_, from_process_env
 from muxclipper.services.session import Session, open_session
@@ -94,8 +94,9 @@ def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
 
 def job_line(job: ClipJob, names: dict[str, str] | None = None) -> str:
     progress = f"{job.progress:5.1f}%" if job.progress is not None and job.state is JobState.PREPARING else ""
-    title = f"  {job.options.title}" if job.options.title else ""
-    detail = f"  {job.error}" if job.error else ""
+    # Titles and errors come from the history and from Mux: escaped, so no control character reaches the terminal.
+    title = f"  {visible(job.options.title, 512)}" if job.options.title else ""
+    detail = f"  {visible(job.error, 1000)}" if job.error else ""
     where = f"[{names[job.environment]}] " if names and job.environment in names else ""
     return (f"#{job.id:<5} {where}{job.state.value:<10} {progress:>6}  {job.source_asset_id}  "
             f"{format_ms(job.start_ms)}–{format_ms(job.end_ms)}  {job.asset_id or '-'}{title}{detail}")
@@ -132,6 +133,11 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
             check_time_text(typed)
     except (SourceRefError, TimecodeError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
+    for flag, text in (("--title", args.title), ("--passthrough", args.passthrough)):
+        hidden = hidden_character(text or "")
+        if hidden is not None:  # it would be shown as is by every list of clips, in the window and here
+            raise CliError(f"{flag} contains a control or formatting character ({hidden}); type it with letters, "
+                           "digits, spaces and punctuation only.", EXIT_INPUT)
     asset = await session.client.resolve_source(ref)
     try:
         start_ms, end_ms = parse_ms(args.start, asset.frame_rate), parse_ms(args.end, asset.frame_rate)

@@ -62,7 +62,7 @@ def visible(text: str, limit: int = 80) -> str:
     return shown + ("…" if len(text) > limit else "")
 
 
-def _hidden_characters(text: str) -> str | None:
+def hidden_character(text: str) -> str | None:
     """The first character of ``text`` that would not show as itself, escaped; None when all are visible."""
     for ch in text:
         if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
@@ -77,7 +77,7 @@ def check_name(name: str) -> str:
         raise ProfileError("Give the environment a name.")
     if len(name) > MAX_NAME:
         raise ProfileError(f"The environment name is {len(name):,} characters long; use at most {MAX_NAME}.")
-    bad = _hidden_characters(name)
+    bad = hidden_character(name)
     if bad is not None:
         raise ProfileError(f"The environment name contains a control or formatting character ({bad}); type it "
                            "with letters, digits, spaces and punctuation only.")
@@ -124,7 +124,7 @@ def is_loopback(host: str) -> bool:
 
 def check_address(label: str, url: str) -> None:
     """An API, stream or image address the secret and the pictures may travel to; raises what to change."""
-    if len(url) > MAX_URL or _hidden_characters(url) is not None or any(ch.isspace() for ch in url):
+    if len(url) > MAX_URL or hidden_character(url) is not None or any(ch.isspace() for ch in url):
         raise ProfileError(f"The {label} address has spaces or control characters (or is too long); type it as "
                            "https://host.")
     try:
@@ -398,12 +398,12 @@ def _profile_from_json(entry: Any) -> EnvironmentProfile:
     if values.get("storage", "keyring") not in ("keyring", "session"):
         raise ValueError("has an unknown storage")
     profile = EnvironmentProfile(**values)
-    if _hidden_characters(profile.name) is not None or len(profile.name) > 4 * MAX_NAME:
+    if hidden_character(profile.name) is not None or len(profile.name) > 4 * MAX_NAME:
         raise ValueError("has a name with control characters")
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", profile.colour):
         raise ValueError("has a colour that is not like #1565c0")
     for url in (profile.api_url, profile.stream_url, profile.image_url):
-        if not re.match(r"^https?://[^/\s@]+", url) or _hidden_characters(url) is not None:
+        if not re.match(r"^https?://[^/\s@]+", url) or hidden_character(url) is not None:
             raise ValueError(f"has an address that is not http(s)://host: '{visible(url, 60)}'")
     return profile
 

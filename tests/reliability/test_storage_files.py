@@ -237,3 +237,19 @@ def test_processes_starting_together_on_a_new_history_neither_fail_nor_set_it_as
         results = [p.communicate(timeout=60) for p in starts]
         assert [out.strip() for out, _ in results] == ["clean"] * 3, results
         assert _copies(path) == []
+
+
+def test_jobs_lists_titles_and_errors_from_the_history_escaped(cli_env: Path, capsys: pytest.CaptureFixture[str]
+                                                               ) -> None:
+    """A title saved by the window (or an older muxclipper) and an error worded by Mux may hold control
+    characters: ``jobs`` shows them escaped, never raw on the terminal."""
+    from muxclipper.core.jobs import JobState
+    from muxclipper.core.models import ClipOptions
+
+    repo = JobRepository(cli_env / "jobs.sqlite3")
+    repo.add(ClipJob(None, "t", f"{RW[0]}@http://x", "SourceAsset0001", 0, 1_000, ClipOptions(title="Key\x1b[2Jnote"),
+                     state=JobState.FAILED, error="Mux said \x07\u202ebad"))
+    repo.close()
+    code, out, err = _cli(capsys, "jobs", "--all")
+    assert code == 0, err
+    assert "Key\\x1b[2Jnote" in out and "\\x07\\u202ebad" in out and _no_raw_controls(out)
