@@ -10,7 +10,6 @@ Every row also checks that no raw control character reaches the terminal or the 
 from __future__ import annotations
 
 import io
-import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field

@@ -29,8 +29,7 @@ from muxclipper.services.session import open_session
 from muxclipper.store.jobs import JobRepository, open_job_history
 from tests.emulator.helpers import RW, Emu
 from tests.reliability.storage_damage import (
-    GOOD_PROFILE, HISTORY_DAMAGE, SETTINGS_DAMAGE, HistoryDamage, SettingsDamage, make_settings,
-    snapshot,
+    GOOD_PROFILE, HISTORY_DAMAGE, SETTINGS_DAMAGE, HistoryDamage, SettingsDamage, make_settings, snapshot,
 )
 from tests.support.reliability_counts import record
 
@@ -155,8 +154,8 @@ def test_a_bad_row_does_not_stop_resuming_the_others(cli_env: Path, emu: Emu,
     path = cli_env / "jobs.sqlite3"
     repo = JobRepository(path)
     key = f"{RW[0]}@{emu.url}"
-    good, bad = repo.add_many([ClipJob(None, "good-token", key, source, 1_000, 3_000),
-                               ClipJob(None, "bad-token", key, source, 1_000, 3_000)])
+    _, bad = repo.add_many([ClipJob(None, "good-token", key, source, 1_000, 3_000),
+                            ClipJob(None, "bad-token", key, source, 1_000, 3_000)])
     repo.close()
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE jobs SET state = 'bogus' WHERE id = ?", (bad.id,))
