@@ -240,7 +240,10 @@ class EnvironmentStore:
             self._set_aside(problems)
             self._settings = settings
             if settings.profiles or settings.active:
-                self._save()  # what could be read, so that the next start is clean
+                try:
+                    self._save()  # what could be read, so that the next start is clean
+                except OSError as exc:  # a read-only folder: go on with what was read; the notice still says it
+                    log.warning("the repaired environment settings could not be written to %s: %s", self.path, exc)
         return settings
 
     def _set_aside(self, problems: list[str]) -> None:

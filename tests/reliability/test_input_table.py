@@ -141,6 +141,7 @@ TABLE: list[Bad] = [
     Bad("csv", "a field past the csv module's limit", 'A,"' + "x" * 200_000 + '",3\n', "field larger than field limit"),
     Bad("csv", "a label longer than Mux keeps", "t" * 600 + ",0,5\n", "Line 1: the label is 600 characters"),
     Bad("csv", "two columns", "label,start,end\nIntro,5\n", "Line 2: expected label,start,end"),
+    Bad("csv", "a CR inside an unquoted field (csv.Error before)", "Intro\rpart two,0,5\n", "Line 1: expected"),
     Bad("csv", "a quoted label over two lines, then a bad row", 'A,0,5\n"two\nlines",5,8\nB,x,9\n', "Line 4:"),
     Bad("chapters", "a chapter past the source's end", "0:00 Intro\n1:30:00 Encore\n", "starts at or after the end",
         extra={"duration_ms": 3_600_000}),
