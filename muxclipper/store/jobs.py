@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions
@@ -145,7 +145,7 @@ class JobRepository:
             raise StoreUnavailableError(f"The clip job history ({path}) cannot be created: {exc.strerror}. "
                                         "Check that the folder is writable.") from exc
         except sqlite3.Error as exc:
-            raise self._error(exc) from exc
+            self._raise(exc)
         try:
             self._conn.row_factory = sqlite3.Row
             # Checked before anything is written: switching the journal mode or migrating would change
@@ -159,20 +159,22 @@ class JobRepository:
             self._conn.close()
             exc.identity = self._identity
             raise
-        except BaseException as exc:
+        except sqlite3.Error as exc:
             self._conn.close()
-            if isinstance(exc, sqlite3.Error):
-                raise self._error(exc) from exc
+            self._raise(exc)
+        except BaseException:
+            self._conn.close()
             raise
 
-    def _error(self, exc: sqlite3.Error) -> Exception:
+    def _raise(self, exc: sqlite3.Error) -> NoReturn:
+        """Raise what ``exc`` means: a damaged file, a problem of the machine, or (anything else) a bug."""
         code = getattr(exc, "sqlite_errorcode", None)
         code = None if code is None else int(code) & 0xFF  # the primary code: SQLITE_CORRUPT_INDEX is CORRUPT
         if code in _DAMAGE_CODES:
-            return DamagedHistoryError(self.path, f"SQLite says {exc}", self._identity)
+            raise DamagedHistoryError(self.path, f"SQLite says {exc}", self._identity) from exc
         if code in _ENVIRONMENT_CODES:
-            return _unavailable(self.path, exc)
-        return exc
+            raise _unavailable(self.path, exc) from exc
+        raise exc
 
     def _check_file(self) -> None:
         """Raise :class:`DamagedHistoryError` unless this is an intact job history (or an empty file).
