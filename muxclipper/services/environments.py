@@ -48,6 +48,13 @@ _TOKEN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: ESC of ANSI sequences, newlines), format characters (U+202E right-to-left override, zero-width ones),
 #: line and paragraph separators, and unassigned or private code points.
 _HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+#: Format characters that writing needs: zero-width non-joiner (Persian, Indic scripts) and joiner (emoji
+#: sequences such as 👩‍💻). They move nothing on a terminal.
+_JOINERS = {"\u200c", "\u200d"}
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES and ch not in _JOINERS
 
 
 class ProfileError(ValueError):
@@ -57,15 +64,14 @@ class ProfileError(ValueError):
 def visible(text: str, limit: int = 80) -> str:
     """``text`` safe to print on a terminal or in a message: hidden characters shown as ``\\x1b``/``\\u202e``,
     cut to ``limit`` characters. Never put a secret through it: it is for names and ids."""
-    shown = "".join(ch if unicodedata.category(ch) not in _HIDDEN_CATEGORIES else ch.encode("unicode_escape")
-                    .decode("ascii") for ch in text[:limit])
+    shown = "".join(ch.encode("unicode_escape").decode("ascii") if _hidden(ch) else ch for ch in text[:limit])
     return shown + ("…" if len(text) > limit else "")
 
 
 def hidden_character(text: str) -> str | None:
     """The first character of ``text`` that would not show as itself, escaped; None when all are visible."""
     for ch in text:
-        if unicodedata.category(ch) in _HIDDEN_CATEGORIES:
+        if _hidden(ch):
             return ch.encode("unicode_escape").decode("ascii")
     return None
 

@@ -72,3 +72,10 @@ def test_env_add_on_a_local_emulator_still_works(emu: Emu, tmp_path: Path, monke
     out, err = capsys.readouterr()
     assert code == 0, err
     assert out.startswith("Added Local emulator; its secret is in the keyring.") and RW[1] not in out + err
+
+
+@pytest.mark.parametrize("name", ["Team 👩\u200d💻", "می\u200cخواهم", "Produktion – Köln", "本番"])
+def test_names_in_any_script_stay_accepted(name: str) -> None:
+    from muxclipper.services.environments import check_name
+
+    assert check_name(name) == name
