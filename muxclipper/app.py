@@ -45,7 +45,7 @@ PREVIEW_WAIT_S = 0.5
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings.",
+        prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings.", allow_abbrev=False,
         epilog="Command line: muxclipper clip|assets|live-streams|jobs|env --help; "
                "the local emulator: muxclipper emulator --help.")
     parser.add_argument("source", nargs="?",
@@ -189,6 +189,10 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
             window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
             session, chosen = await sessions.open(chosen.environment), None
             window.attach(session)
+            notices = [n for n in (startup.store.notice if first and startup.store is not None else None,
+                                   session.storage_notice) if n]
+            if notices:  # a damaged settings file or job history was set aside: said where, once
+                window.show_message(" ".join(notices))
             try:
                 if first:
                     first = False

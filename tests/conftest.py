@@ -134,3 +134,14 @@ def _collect_in_the_main_thread() -> Iterator[None]:
     import gc
 
     gc.collect()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The reliability suites' counts (schedules, kills, damaged files, bad inputs, fuzz cases), when any ran."""
+    from tests.support.reliability_counts import counts
+
+    tried = counts()
+    if tried:
+        terminalreporter.section("reliability counts")
+        for kind, n in tried.items():
+            terminalreporter.write_line(f"{kind}: {n:,}")

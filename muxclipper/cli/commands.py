@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from muxclipper.cli import environments
+from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import TimecodeError, format_ms, parse_ms
+from muxclipper.core.timecode import TimecodeError, check_time_text, format_ms, parse_ms
 from muxclipper.mux.errors import (
     ApiConnectionError,
     ApiError,
@@ -35,7 +36,7 @@ from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
-from muxclipper.services.environments import ProfileError
+from muxclipper.services.environments import ProfileError, hidden_character, visible
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
 
@@ -49,7 +50,7 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="muxclipper", description="Frame-exact clips from Mux videos.")
+    parser = SafeArgumentParser(prog="muxclipper", description="Frame-exact clips from Mux videos.")
     parser.add_argument("--api-base-url", help="the Mux API address (default: MUX_BASE_URL or api.mux.com)")
     parser.add_argument("--env", help="a named environment (see 'muxclipper env list'); default: "
                                       "MUX_TOKEN_ID/MUX_TOKEN_SECRET if set, else the active environment")
@@ -97,8 +98,9 @@ def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
 
 def job_line(job: ClipJob, names: dict[str, str] | None = None) -> str:
     progress = f"{job.progress:5.1f}%" if job.progress is not None and job.state is JobState.PREPARING else ""
-    title = f"  {job.options.title}" if job.options.title else ""
-    detail = f"  {job.error}" if job.error else ""
+    # Titles and errors come from the history and from Mux: escaped, so no control character reaches the terminal.
+    title = f"  {visible(job.options.title, 512)}" if job.options.title else ""
+    detail = f"  {visible(job.error, 1000)}" if job.error else ""
     where = f"[{names[job.environment]}] " if names and job.environment in names else ""
     return (f"#{job.id:<5} {where}{job.state.value:<10} {progress:>6}  {job.source_asset_id}  "
             f"{format_ms(job.start_ms)}–{format_ms(job.end_ms)}  {job.asset_id or '-'}{title}{detail}")
@@ -130,9 +132,16 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
 
 async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     try:
-        ref = parse_source(args.source)
-    except SourceRefError as exc:
+        ref = parse_source(args.source, session.environment.endpoints.stream)
+        for typed in (args.start, args.end):  # what was typed is checked before Mux is asked anything
+            check_time_text(typed)
+    except (SourceRefError, TimecodeError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
+    for flag, text in (("--title", args.title), ("--passthrough", args.passthrough)):
+        hidden = hidden_character(text or "")
+        if hidden is not None:  # it would be shown as is by every list of clips, in the window and here
+            raise CliError(f"{flag} contains a control or formatting character ({hidden}); type it with letters, "
+                           "digits, spaces and punctuation only.", EXIT_INPUT)
     asset = await session.client.resolve_source(ref)
     try:
         start_ms, end_ms = parse_ms(args.start, asset.frame_rate), parse_ms(args.end, asset.frame_rate)
@@ -212,6 +221,8 @@ COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_str
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:
     async with open_session(environment, paths.jobs_db()) as session:
+        if session.storage_notice:
+            print(f"muxclipper: {session.storage_notice}", file=sys.stderr)
         return await COMMANDS[args.command](args, session)
 
 
@@ -219,6 +230,8 @@ def choose_environment(args: argparse.Namespace) -> Environment:
     """By the one precedence the window uses too (services/environment_choice.py): ``--env``, the ``MUX_TOKEN_*``
     variables, the active stored environment."""
     choice = choose_environment_by_precedence(args.env, args.api_base_url, os.environ)
+    if choice.store is not None and choice.store.notice:
+        print(f"muxclipper: {choice.store.notice}", file=sys.stderr)  # the settings file was repaired: where, why
     choice.read_secret()
     if choice.environment is None:
         raise EnvironmentError_(choice.problem or NO_ENVIRONMENT)

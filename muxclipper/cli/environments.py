@@ -11,15 +11,25 @@ import asyncio
 import getpass
 import sys
 from pathlib import Path
+from typing import Any
 
 from muxclipper.services import paths
 from muxclipper.services.connection_check import test_environment
 from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
 from muxclipper.services.environment import endpoints_for
-from muxclipper.services.environments import COLOURS, EnvironmentStore, ProfileError, new_profile
+from muxclipper.services.environments import (
+    COLOURS,
+    MAX_SIGNING_KEY,
+    EnvironmentStore,
+    ProfileError,
+    check_profile,
+    check_secret,
+    new_profile,
+    visible,
+)
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     env = sub.add_parser("env", help="manage named Mux environments (secrets in the OS keyring)")
     actions = env.add_subparsers(dest="env_command", required=True)
     actions.add_parser("list", help="list environments")
@@ -45,13 +55,36 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def open_store() -> EnvironmentStore:
-    return EnvironmentStore(paths.environments_file(), KeyringSecrets())
+    """The settings; what had to be repaired in them is said on stderr (once: the file is repaired)."""
+    store = EnvironmentStore(paths.environments_file(), KeyringSecrets())
+    if store.notice:
+        print(f"muxclipper: {store.notice}", file=sys.stderr)
+    return store
 
 
 def _read_secret(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().strip()
-    return getpass.getpass("Token secret (not shown): ").strip()
+        secret = sys.stdin.readline(8192).strip()
+    else:
+        secret = getpass.getpass("Token secret (not shown): ").strip()
+    check_secret(secret)
+    return secret
+
+
+def _read_signing_key(path: Path) -> str:
+    """The private key file's text; a missing or unreadable file is said, not a traceback."""
+    shown = visible(str(path), 200)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SIGNING_KEY + 1)
+    except OSError as exc:
+        raise ProfileError(f"--signing-key-file {shown} cannot be read ({exc.strerror}); give the path of the "
+                           "private key Mux gave when the signing key was created.") from exc
+    try:
+        return data.decode("ascii").strip()
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"--signing-key-file {shown} is not a base64 or PEM key; give the private key Mux "
+                           "gave when the signing key was created.") from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
         for profile in store.profiles:
             mark = "*" if active and profile.id == active.id else " "
             confirm = " (confirms before creating)" if profile.confirm_create else ""
-            print(f"{mark} {profile.name}  {profile.token_id}  {profile.api_url}  {profile.colour}{confirm}")
+            print(f"{mark} {visible(profile.name)}  {visible(profile.token_id)}  {visible(profile.api_url, 200)}  "
+                  f"{profile.colour}{confirm}")
         if not store.profiles:
             print("No environments yet: muxclipper env add NAME --token-id ID")
         return 0
@@ -76,15 +110,20 @@ def run(args: argparse.Namespace) -> int:
         if args.confirm is not None:
             fields["confirm_create"] = args.confirm
         signing = None
+        if args.signing_key_file and not args.signing_key_id:
+            raise ProfileError("--signing-key-file needs --signing-key-id, the id of that key in Mux.")
         if args.signing_key_id:
             if not args.signing_key_file:
                 raise ProfileError("--signing-key-id needs --signing-key-file with the private key.")
-            fields["signing_key_id"] = args.signing_key_id
-            signing = args.signing_key_file.read_text().strip()
+            fields["signing_key_id"] = args.signing_key_id.strip()
         profile = new_profile(args.name, args.token_id, **fields)
+        # Everything typed is checked before the secret is asked for, and nothing is saved unless all is good.
+        check_profile(profile)
+        if args.signing_key_file:
+            signing = _read_signing_key(args.signing_key_file)
         secret = _read_secret(args.secret_stdin)
         store.add(profile, secret, signing)
-        print(f"Added {profile.name}; its secret is in the keyring.")
+        print(f"Added {visible(profile.name)}; its secret is in the keyring.")
         if args.no_test:
             return 0
         report = asyncio.run(test_environment(store.environment(profile)))
@@ -93,18 +132,19 @@ def run(args: argparse.Namespace) -> int:
     if command == "remove":
         profile = store.find(args.name)
         store.remove(profile)
-        print(f"Removed {profile.name} and its keyring entries.")
+        print(f"Removed {visible(profile.name)} and its keyring entries.")
         return 0
     if command == "test":
         chosen = store.find(args.name) if args.name else store.active
         if chosen is None:
             raise ProfileError("No environment to test: add one with muxclipper env add.")
         report = asyncio.run(test_environment(store.environment(chosen)))
-        print(f"{chosen.name}: {report.message}")
+        print(f"{visible(chosen.name)}: {report.message}")
         return 0 if report.ok else (3 if report.verdict == "wrong_credentials" else 5)
     if command == "use":
-        store.set_active(store.find(args.name))
-        print(f"{args.name} is now the active environment.")
+        chosen = store.find(args.name)
+        store.set_active(chosen)
+        print(f"{visible(chosen.name)} is now the active environment.")
         return 0
     raise AssertionError(command)
 

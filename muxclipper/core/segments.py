@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 
 from muxclipper.core.timecode import (
     TimecodeError,
@@ -48,18 +49,70 @@ def to_csv(segments: list[Segment]) -> str:
     return out.getvalue()
 
 
+#: More rows than any cut list a producer makes; a bigger file is not a cut list, and would freeze the table.
+MAX_SEGMENTS = 5000
+#: Mux keeps a title (meta.title, where a segment's label goes) of at most 512 characters.
+MAX_LABEL = 512
+_DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal mark is a comma
+
+
+def _clean_label(label: str, number: int) -> str:
+    """The label as one line (a CR or LF inside a quoted field becomes a space), within Mux's title limit."""
+    label = "".join(" " if not ch.isprintable() else ch for ch in label).strip()
+    if len(label) > MAX_LABEL:
+        raise SegmentListError(f"Line {number}: the label is {len(label):,} characters long; Mux keeps at most "
+                               f"{MAX_LABEL}. Shorten it and import again.")
+    return label
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the first non-empty line: the first of ``,``, ``;`` and tab that splits it in three or
+    more."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    for delimiter in _DELIMITERS:
+        try:
+            if len(next(csv.reader([first], delimiter=delimiter), [])) >= 3:
+                return delimiter
+        except csv.Error:
+            break  # from_csv reads it again with the comma, and says what is wrong on which line
+    return ","
+
+
 def from_csv(text: str, rate: Fraction | None = None) -> list[Segment]:
-    rows = list(csv.reader(io.StringIO(text.strip())))
-    if rows and [c.strip().lower() for c in rows[0][:3]] == ["label", "start", "end"]:
-        rows = rows[1:]
-    segments = []
-    for number, row in enumerate(rows, start=2):
+    """Segments from ``label,start,end`` rows, with or without that header line.
+
+    Line numbers in messages are those of the file as an editor shows them (a quoted label spanning lines
+    counts them all). A UTF-8 byte order mark (Excel's "CSV UTF-8") is ignored, and ``;`` or tab separators
+    are read as well as commas. Raises :class:`SegmentListError` and nothing else.
+    """
+    text = text.removeprefix("\ufeff")
+    # newline="" lets the csv module see CR, LF and CRLF itself, so a line break inside a quoted label is
+    # part of the label, and files from old Macs (CR only) read as lines.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
+    segments: list[Segment] = []
+    first_row = True
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise SegmentListError(f"Line {line}: {exc}; save the list again as CSV (label,start,end).") from exc
+        number, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
+        if first_row:
+            first_row = False
+            if [c.strip().lower() for c in row[:3]] == ["label", "start", "end"]:
+                continue
+        if len(segments) >= MAX_SEGMENTS:
+            raise SegmentListError(f"Line {number}: more than {MAX_SEGMENTS:,} segments; split the list.")
         if len(row) < 3:
             raise SegmentListError(f"Line {number}: expected label,start,end.")
+        label = _clean_label(row[0], number)
         try:
-            segments.append(Segment(row[0].strip(), parse_ms(row[1], rate), parse_ms(row[2], rate)))
+            segments.append(Segment(label, parse_ms(row[1], rate), parse_ms(row[2], rate)))
         except TimecodeError as exc:
             raise SegmentListError(f"Line {number}: {exc}") from exc
     return segments
@@ -75,23 +128,39 @@ def to_youtube_chapters(segments: list[Segment]) -> str:
     return "\n".join(f"{_chapter_time(s.start_ms)} {s.label}".rstrip() for s in segments) + "\n"
 
 
-_CHAPTER = re.compile(r"^\s*((?:\d+:)?\d{1,2}:\d{2})\s+[-–]?\s*(.*)$")
+_CHAPTER = re.compile(r"^\s*((?:[0-9]+:)?[0-9]{1,2}:[0-9]{2})\s+[-–]?\s*(.*)$", re.ASCII)
 
 
 def from_youtube_chapters(text: str, duration_ms: int) -> list[Segment]:
-    starts: list[tuple[int, str]] = []
+    """Segments from ``H:MM:SS Title`` lines: each chapter ends where the next begins, the last at
+    ``duration_ms``. A chapter at or past the end, or two at the same time, are refused with their line:
+    either would make a segment that ends before it starts. Raises :class:`SegmentListError` only."""
+    text = text.removeprefix("\ufeff")
+    starts: list[tuple[int, str, int]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         match = _CHAPTER.match(line)
-        if not match:
+        if not match or len(match.group(1)) > 12:
             raise SegmentListError(f"Line {number}: expected a time and a title, like 1:23 Intro.")
         parts = [int(p) for p in match.group(1).split(":")]
+        if parts[-1] >= 60 or (len(parts) == 3 and parts[-2] >= 60):
+            raise SegmentListError(f"Line {number}: minutes and seconds go up to 59 ({match.group(1)}).")
+        if len(starts) >= MAX_SEGMENTS:
+            raise SegmentListError(f"Line {number}: more than {MAX_SEGMENTS:,} chapters; split the list.")
         seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) == 3 else 0)
-        starts.append((seconds * 1000, match.group(2).strip()))
+        start_ms = seconds * 1000
+        if start_ms >= duration_ms:
+            raise SegmentListError(f"Line {number}: the chapter at {match.group(1)} starts at or after the end of the "
+                                   f"source ({format_ms(duration_ms)}); remove it or open the source it belongs to.")
+        starts.append((start_ms, _clean_label(match.group(2), number), number))
     starts.sort()
+    for (start, _, _), (following, _, number) in pairwise(starts):
+        if following == start:
+            raise SegmentListError(f"Line {number}: another chapter also starts at {_chapter_time(start)}; "
+                                   "chapters need different times.")
     return [Segment(label, start, starts[i + 1][0] if i + 1 < len(starts) else duration_ms)
-            for i, (start, label) in enumerate(starts)]
+            for i, (start, label, _) in enumerate(starts)]
 
 
 def to_edl(segments: list[Segment], rate: Fraction, title: str, source: str) -> str:

@@ -110,40 +110,80 @@ def smpte_to_frame(hours: int, minutes: int, seconds: int, frames: int, rate: Fr
     return frame
 
 
-_HMS = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
-_SMPTE = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})([:;])(\d{1,2})$")
-_FRAME = re.compile(r"^(?:#(\d+)|(\d+)f)$")
+# ASCII digits only: Python's \d also matches Arabic-Indic, Devanagari and other digits, which int() and
+# Fraction() then read ("٣" would be 3 s) although no timecode tool writes them.
+_HMS = re.compile(r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{1,2}(?:\.[0-9]+)?)", re.ASCII)
+_SMPTE = re.compile(r"([0-9]+):([0-9]{1,2}):([0-9]{1,2})([:;])([0-9]{1,2})", re.ASCII)
+_FRAME = re.compile(r"#([0-9]+)|([0-9]+)f", re.ASCII)
+_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+#: Longer text is no time anyone types ("999:59:59.999999" is 16); refusing it early keeps 5,000-digit
+#: pastes from reaching int(), which refuses over 4,300 digits with a ValueError of its own.
+MAX_TIME_TEXT = 40
+#: A bound far beyond any Mux asset (12 h at most) that keeps every time inside SQLite's 64-bit integers.
+MAX_TIME_MS = 1000 * 3600 * 1000
+FORMS = "type seconds (12.5), HH:MM:SS.mmm, HH:MM:SS:FF (SMPTE) or #frame"
+
+
+def _shown(text: str) -> str:
+    """``text`` quoted for a message: control characters escaped, and long text cut."""
+    return repr(text[:MAX_TIME_TEXT]) + ("…" if len(text) > MAX_TIME_TEXT else "")
 
 
 def parse_ms(text: str, rate: Fraction | None = None) -> int:
-    """Milliseconds from any accepted form; frame forms need the frame ``rate``."""
+    """Milliseconds from any accepted form; frame forms need the frame ``rate``.
+
+    Raises :class:`TimecodeError` (and nothing else) for any text that is not a time from 0 to
+    :data:`MAX_TIME_MS`.
+    """
     value = text.strip().replace(",", ".")
     if not value:
-        raise TimecodeError("empty time: type seconds (12.5), HH:MM:SS.mmm or HH:MM:SS:FF")
-    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        raise TimecodeError(f"empty time: {FORMS}")
+    if len(value) > MAX_TIME_TEXT:
+        raise TimecodeError(f"{_shown(text)} is {len(value):,} characters long, too long for a time: {FORMS}")
+    ms = _parse(text, value, rate)
+    if ms > MAX_TIME_MS:
+        raise TimecodeError(f"{_shown(text)} is beyond {MAX_TIME_MS // 3_600_000} hours; no video is that long")
+    return ms
+
+
+def check_time_text(text: str) -> None:
+    """Raise :class:`TimecodeError` unless ``text`` is in an accepted form, before the frame rate is known (a
+    command checks what was typed before asking Mux anything). Frame numbers that need the rate are checked
+    again by :func:`parse_ms` once it is known."""
+    value = text.strip().replace(",", ".")
+    if _FRAME.fullmatch(value) or _SMPTE.fullmatch(value):
+        if len(value) > MAX_TIME_TEXT:
+            raise TimecodeError(f"{_shown(text)} is {len(value):,} characters long, too long for a time: {FORMS}")
+        return
+    parse_ms(text)
+
+
+def _parse(text: str, value: str, rate: Fraction | None) -> int:
+    if _SECONDS.fullmatch(value):
         return round(Fraction(value) * 1000)
-    frame_match = _FRAME.match(value)
+    frame_match = _FRAME.fullmatch(value)
     if frame_match:
         if rate is None:
-            raise TimecodeError(f"{text!r} is a frame number; the frame rate is not known yet")
+            raise TimecodeError(f"{_shown(text)} is a frame number; the frame rate is not known yet")
         return frame_to_ms(int(frame_match.group(1) or frame_match.group(2)), rate)
-    smpte = _SMPTE.match(value)
+    smpte = _SMPTE.fullmatch(value)
     if smpte:
         if rate is None:
-            raise TimecodeError(f"{text!r} is SMPTE timecode; the frame rate is not known yet")
+            raise TimecodeError(f"{_shown(text)} is SMPTE timecode; the frame rate is not known yet")
         frame = smpte_to_frame(int(smpte.group(1)), int(smpte.group(2)), int(smpte.group(3)),
                                int(smpte.group(5)), rate, smpte.group(4) == ";")
         return frame_to_ms(frame, rate)
-    hms = _HMS.match(value)
+    hms = _HMS.fullmatch(value)
     if hms:
         hours = int(hms.group(1) or 0)
         minutes = int(hms.group(2))
         seconds = Fraction(hms.group(3))
         if minutes >= 60 or seconds >= 60:
-            raise TimecodeError(f"{text!r}: minutes and seconds go up to 59")
+            raise TimecodeError(f"{_shown(text)}: minutes and seconds go up to 59")
         return round((hours * 3600 + minutes * 60 + seconds) * 1000)
-    raise TimecodeError(f"{text!r} is not a time: type seconds (12.5), HH:MM:SS.mmm, "
-                        "HH:MM:SS:FF (SMPTE) or #frame")
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        raise TimecodeError(f"{_shown(text)} has digits other than 0–9; type the time with 0–9: {FORMS}")
+    raise TimecodeError(f"{_shown(text)} is not a time: {FORMS}")
 
 
 DISPLAY_FORMATS = ("hms", "smpte", "frames", "seconds")

@@ -17,7 +17,7 @@ STOP_POLL_S = 0.1  # how soon Ctrl-C is noticed
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="muxclipper emulator",
+        prog="muxclipper emulator", allow_abbrev=False,
         description="Run a local Mux API + stream + image server (for tests and the offline demo).")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")

@@ -76,7 +76,7 @@ def _decode_cursor(cursor: str) -> int:
         if not isinstance(value, int):
             raise ValueError(cursor)
         return value
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError) as exc:
         raise invalid("cursor is not valid; pass the next_cursor of a previous response.") from exc
 
 

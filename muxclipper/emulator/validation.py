@@ -2,10 +2,19 @@
 
 Semantic checks that need state (does the source asset exist, is it ready, is the range inside it)
 live in :mod:`muxclipper.emulator.state`.
+
+:func:`parse_json_body` is the one door request bodies come in by. It accepts only what a strict JSON
+parser such as Mux's accepts and what the emulator can store and send back: no ``NaN`` or ``Infinity``
+(Python's ``json`` reads them; stored, they made every later answer about the asset a 500), no number
+beyond a double, no lone surrogate in a string, nesting of at most :data:`MAX_DEPTH`. Anything else is a
+400 ``invalid_parameters`` like Mux's, never a traceback. Every ``parse_*`` function raises
+:class:`~muxclipper.emulator.errors.MuxApiError` and nothing else, whatever JSON value it is given.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,8 +88,74 @@ class _Problems:
             raise invalid(*self.messages)
 
 
+#: Deeper than any Mux request body (inputs[0].… is three levels); far below Python's recursion limit.
+MAX_DEPTH = 32
+#: Digits of a JSON integer: more than a double tells apart. Python's int() refuses over 4,300 with a
+#: ValueError of its own, and float() of a longer one overflows.
+MAX_INT_DIGITS = 30
+#: A bound on any number of seconds: beyond it ``end - start`` and friends would lose all precision.
+MAX_SECONDS = 1e9
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a number with {len(text):,} digits")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is beyond what a number can hold")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_value(value: Any) -> None:
+    """Walk ``value`` without recursion: depth, and strings that UTF-8 can carry back out."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise ValueError(f"it nests deeper than {MAX_DEPTH} levels")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("a string holds a lone UTF-16 surrogate (\\ud800–\\udfff)") from None
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("NaN and Infinity are not JSON numbers")
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The JSON value of a request body, as strict JSON; raises a 400 ``invalid_parameters`` otherwise."""
+    try:
+        text = raw.decode("utf-8")
+        value = json.loads(text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant)
+        _check_value(value)
+    except UnicodeDecodeError:
+        raise invalid("The request body is not UTF-8 text; send a JSON object.") from None
+    except RecursionError:
+        raise invalid(f"The request body nests deeper than {MAX_DEPTH} levels; send a JSON object.") from None
+    except ValueError as exc:  # json.JSONDecodeError is one
+        raise invalid(f"The request body is not valid JSON ({str(exc)[:200]}).") from None
+    return value
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A JSON number the emulator can compute with: finite, and within :data:`MAX_SECONDS`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value) and abs(value) <= MAX_SECONDS
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _enum(problems: _Problems, body: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str | None:
@@ -163,7 +238,7 @@ def _main_input(problems: _Problems, item: dict[str, Any]) -> MainInput | None:
     start, end = item.get("start_time"), item.get("end_time")
     for key, value in (("start_time", start), ("end_time", end)):
         if value is not None and not _is_number(value):
-            problems.add(f"inputs[0].{key} must be a number of seconds.")
+            problems.add(f"inputs[0].{key} must be a number of seconds (finite, at most {MAX_SECONDS:g}).")
             return None
     if url.startswith("mux://assets/"):
         source_id = url[len("mux://assets/"):]

@@ -9,7 +9,6 @@ service decides what an unknown outcome means.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -100,7 +99,7 @@ class MuxClient:
             return None
         try:
             return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:
             raise ResponseFormatError(f"Mux's answer when asked to {action} was not valid JSON.",
                                       status=response.status_code,
                                       request_id=response.headers.get("x-request-id")) from exc
@@ -114,7 +113,7 @@ class MuxClient:
                                       request_id=request_id)
         try:
             body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
             body = None
         error_type, messages = wire.error_from_body(body)
         return for_status(response.status_code, error_type, messages, request_id, action)

@@ -1,11 +1,15 @@
 """The only place that knows Mux's JSON: field names, the ``{"data": …}`` envelope, and seconds.
 
 Parsing is tolerant of unknown fields and of missing optional ones, strict where a missing field
-would mislead (an asset without ``id`` or ``status``): those raise :class:`ResponseFormatError`.
+would mislead (an asset without ``id`` or ``status``): those raise :class:`ResponseFormatError`. An
+optional field of the wrong type (a list where an object belongs, NaN or 1e308 where a duration
+belongs) reads as missing. Whatever JSON value they are given, the ``*_from_wire`` functions raise
+:class:`ResponseFormatError` and nothing else (tests/reliability/test_fuzz_wire.py).
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -26,11 +30,25 @@ from muxclipper.core.timecode import exact_rate
 from muxclipper.mux.errors import ResponseFormatError
 from muxclipper.mux.urls import asset_input
 
+#: Beyond any asset (Mux's longest is 12 h): a number past it is a malformed answer, read as missing.
+MAX_SECONDS = 10 * 365 * 24 * 3600
+MAX_FRAME_RATE = 1000
 
-def seconds_to_ms(value: Any) -> int | None:
+
+def _number(value: Any, limit: float) -> float | None:
+    """A finite JSON number from 0 to ``limit``, else None."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return round(value * 1000)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
+    return number if math.isfinite(number) and 0 <= number <= limit else None
+
+
+def seconds_to_ms(value: Any) -> int | None:
+    seconds = _number(value, MAX_SECONDS)
+    return None if seconds is None else round(seconds * 1000)
 
 
 def ms_to_seconds(ms: int) -> float:
@@ -39,6 +57,21 @@ def ms_to_seconds(ms: int) -> float:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _id(data: Any, key: str, what: str) -> str:
+    value = _require(data, key, what)
+    if not isinstance(value, str) or not value:
+        raise ResponseFormatError(f"Mux's answer has a {what} {key!r} that is not text.")
+    return value
 
 
 def _require(data: Any, key: str, what: str) -> Any:
@@ -53,16 +86,16 @@ def envelope(body: Any) -> Any:
 
 
 def _created_at(value: Any) -> int:
-    try:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
         return int(value)  # Mux sends a string of Unix seconds
-    except (TypeError, ValueError):
-        return 0
+    seconds = _number(value, 1e12)
+    return int(seconds) if seconds is not None else 0
 
 
 def _playback_ids(items: Any) -> tuple[PlaybackId, ...]:
     if not isinstance(items, list):
         return ()
-    return tuple(PlaybackId(str(p["id"]), str(p.get("policy", "public")))
+    return tuple(PlaybackId(p["id"], _str(p.get("policy")) or "public")
                  for p in items if isinstance(p, dict) and isinstance(p.get("id"), str))
 
 
@@ -74,46 +107,53 @@ def _progress(state: str, percent: float | None) -> Progress:
 
 
 def asset_from_wire(data: Any) -> Asset:
-    asset_id = _require(data, "id", "asset field")
+    asset_id = _id(data, "id", "asset field")
     raw_status = _require(data, "status", "asset field")
     try:
         status = AssetStatus(raw_status)
-    except ValueError as exc:
-        raise ResponseFormatError(f"Mux reported an asset status muxclipper does not know: {raw_status!r}.") from exc
-    video = next((t for t in data.get("tracks") or [] if isinstance(t, dict) and t.get("type") == "video"), {})
-    rate = data.get("max_stored_frame_rate", video.get("max_frame_rate"))
-    frame_rate: Fraction | None = None
-    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate > 0:
-        frame_rate = exact_rate(float(rate))
+    except (ValueError, TypeError) as exc:
+        raise ResponseFormatError(f"Mux reported an asset status muxclipper does not know: {str(raw_status)[:40]!r}."
+                                  ) from exc
+    tracks = [t for t in _list(data.get("tracks")) if isinstance(t, dict)]
+    video = next((t for t in tracks if t.get("type") == "video"), {})
+    rate = _number(data.get("max_stored_frame_rate", video.get("max_frame_rate")), MAX_FRAME_RATE)
+    # Below 1 fps is no video Mux makes; a tiny rate would round to a rate of 0 and divide by it later.
+    frame_rate: Fraction | None = exact_rate(rate) if rate is not None and rate >= 1 else None
     texts = tuple(
-        TextTrack(str(t.get("id", "")), str(t.get("language_code", "")), str(t.get("name", "")),
-                  bool(t.get("closed_captions", False)), str(t.get("status", "ready")))
-        for t in data.get("tracks") or [] if isinstance(t, dict) and t.get("type") == "text")
-    renditions = tuple(
-        StaticRendition(str(f.get("name", "")), str(f.get("status", (data.get("static_renditions") or {}).get("status", "ready"))))
-        for f in (data.get("static_renditions") or {}).get("files") or [] if isinstance(f, dict))
+        TextTrack(_text(t.get("id")), _text(t.get("language_code")), _text(t.get("name")),
+                  t.get("closed_captions") is True, _str(t.get("status")) or "ready")
+        for t in tracks if t.get("type") == "text")
+    static = _dict(data.get("static_renditions"))
+    renditions_status = _str(static.get("status")) or "ready"
+    renditions = tuple(StaticRendition(_text(f.get("name")), _str(f.get("status")) or renditions_status)
+                       for f in _list(static.get("files")) if isinstance(f, dict))
     progress = data.get("progress")
     parsed_progress = None
     if isinstance(progress, dict) and isinstance(progress.get("state"), str):
-        value = progress.get("progress")
-        percent = float(value) if isinstance(value, (int, float)) and value >= 0 else None
-        parsed_progress = _progress(progress["state"], percent)
-    errors = data.get("errors") if isinstance(data.get("errors"), dict) else {}
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        parsed_progress = _progress(progress["state"], _number(progress.get("progress"), 100))
+    errors = _dict(data.get("errors"))
+    meta = _dict(data.get("meta"))
     return Asset(
-        id=str(asset_id), status=status, created_at_s=_created_at(data.get("created_at")),
+        id=asset_id, status=status, created_at_s=_created_at(data.get("created_at")),
         duration_ms=seconds_to_ms(data.get("duration")), frame_rate=frame_rate,
-        width=video.get("max_width") if isinstance(video.get("max_width"), int) else None,
-        height=video.get("max_height") if isinstance(video.get("max_height"), int) else None,
+        width=_pixels(video.get("max_width")), height=_pixels(video.get("max_height")),
         aspect_ratio=_str(data.get("aspect_ratio")), resolution_tier=_str(data.get("resolution_tier")),
         video_quality=_str(data.get("video_quality")), playback_ids=_playback_ids(data.get("playback_ids")),
         text_tracks=texts, static_renditions=renditions, passthrough=_str(data.get("passthrough")),
-        title=_str(meta.get("title")), is_live=bool(data.get("is_live", False)),
+        title=_str(meta.get("title")), is_live=data.get("is_live") is True,
         live_stream_id=_str(data.get("live_stream_id")), source_asset_id=_str(data.get("source_asset_id")),
         ingest_type=_str(data.get("ingest_type")), progress=parsed_progress,
         error_type=_str(errors.get("type")),
-        error_messages=tuple(m for m in errors.get("messages") or [] if isinstance(m, str)),
+        error_messages=tuple(m for m in _list(errors.get("messages")) if isinstance(m, str)),
     )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _pixels(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 100_000 else None
 
 
 def asset_page_from_wire(body: Any) -> AssetPage:
@@ -125,18 +165,23 @@ def asset_page_from_wire(body: Any) -> AssetPage:
 
 
 def live_stream_from_wire(data: Any) -> LiveStream:
-    meta: dict[str, Any] = data["meta"] if isinstance(data, dict) and isinstance(data.get("meta"), dict) else {}
+    stream_id = _id(data, "id", "live stream field")
+    status = _require(data, "status", "live stream field")
+    if not isinstance(status, str):
+        raise ResponseFormatError("Mux's answer has a live stream status that is not text.")
+    meta = _dict(data.get("meta"))
     return LiveStream(
-        id=str(_require(data, "id", "live stream field")), status=str(_require(data, "status", "live stream field")),
+        id=stream_id, status=status,
         created_at_s=_created_at(data.get("created_at")), active_asset_id=_str(data.get("active_asset_id")),
-        recent_asset_ids=tuple(a for a in data.get("recent_asset_ids") or [] if isinstance(a, str)),
+        recent_asset_ids=tuple(a for a in _list(data.get("recent_asset_ids")) if isinstance(a, str)),
         playback_ids=_playback_ids(data.get("playback_ids")), title=_str(meta.get("title")))
 
 
 def playback_target_from_wire(data: Any) -> PlaybackTarget:
     obj = _require(data, "object", "playback id field")
-    return PlaybackTarget(str(_require(data, "id", "playback id field")), str(data.get("policy", "public")),
-                          str(_require(obj, "type", "object field")), str(_require(obj, "id", "object field")))
+    policy = data.get("policy")
+    return PlaybackTarget(_id(data, "id", "playback id field"), policy if isinstance(policy, str) else "public",
+                          _id(obj, "type", "object field"), _id(obj, "id", "object field"))
 
 
 def clip_to_wire(request: ClipRequest, passthrough: str) -> dict[str, Any]:

@@ -214,7 +214,7 @@ class EditorWidget(QWidget):
         arrives later and :meth:`open_source` takes the picture over. (An asset id alone names no stream: only Mux
         knows its playback id.) True if a preview started (``player.preview_settled`` follows)."""
         try:
-            ref = parse_source(text)
+            ref = parse_source(text, endpoints.stream)
         except SourceRefError:
             return False  # opening it says why
         if ref.kind != "playback_id":

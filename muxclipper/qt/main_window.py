@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         """An asset id, playback id or stream URL, typed, pasted, dropped or given on the command line.
         Returns the task that resolves it (None if the text names no source: the status line says why)."""
         try:
-            ref = parse_source(text)
+            ref = parse_source(text, self.session.environment.endpoints.stream)
         except SourceRefError as exc:
             self.show_message(str(exc))
             return None

@@ -18,7 +18,7 @@ from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.services.clip_jobs import ClipJobService
 from muxclipper.services.environment import Environment
 from muxclipper.services.pictures import PictureService
-from muxclipper.store.jobs import JobRepository
+from muxclipper.store.jobs import open_job_history
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
@@ -30,12 +30,15 @@ class Session:
     jobs: ClipJobService
     urls: PlaybackUrls
     pictures: PictureService
+    #: What was wrong with the job history when it was opened (set aside and started anew, or rows left
+    #: out), in words for the status line or stderr; None when all was well. Also in the log file.
+    storage_notice: str | None = None
 
 
 @asynccontextmanager
 async def open_session(environment: Environment, jobs_db: Path,
                        transport: httpx.AsyncBaseTransport | None = None) -> AsyncIterator[Session]:
-    repo = JobRepository(jobs_db)
+    repo, notice = open_job_history(jobs_db)
     try:
         # One HTTP client for the API and the media hosts: it carries no credentials (MuxClient adds them to API
         # requests only).
@@ -44,7 +47,7 @@ async def open_session(environment: Environment, jobs_db: Path,
             jobs = ClipJobService(environment.key, client, repo)
             urls = PlaybackUrls(environment.endpoints)
             try:
-                yield Session(environment, client, jobs, urls, PictureService(http, urls))
+                yield Session(environment, client, jobs, urls, PictureService(http, urls), notice)
             finally:
                 await jobs.close()
     finally:

@@ -4,19 +4,26 @@ Every state change is committed (``synchronous=FULL``) before the network step i
 process that dies at any instruction leaves a row that says what may have happened.
 
 Errors are split as in qutebrowser's ``sql.py``: problems of the environment (disk full, read-only,
-locked, not a database) become :class:`StoreUnavailableError` with what to do; anything else is a
-bug and propagates.
+locked) become :class:`StoreUnavailableError` with what to do; anything else is a bug and propagates.
+
+A damaged file is neither: :func:`open_job_history` sets it aside under a timestamped name (nothing is
+deleted), starts a new history and answers a notice saying so. A damaged file is one SQLite cannot read
+(random bytes, truncated, a directory), one written by a newer muxclipper, or another program's
+database. A single unreadable row (an unknown state, options that are not JSON) is left out of every
+answer and listed in the notice; it stays in the file untouched.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions
@@ -49,13 +56,32 @@ _MIGRATIONS: dict[int, str] = {
 _ENVIRONMENT_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
                       sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_NOTADB,
                       sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_PERM, sqlite3.SQLITE_PROTOCOL}
+#: What SQLite says of a file that is not (or no longer) a database: the file's fault, not the machine's.
+_DAMAGE_CODES = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
 _FIELDS = ("token", "environment", "source_asset_id", "start_ms", "end_ms", "options", "state", "asset_id",
            "playback_ids", "progress", "error", "attempts", "created_at", "updated_at", "submitted_at",
            "ready_at")
 
 
+log = logging.getLogger(__name__)
+
+
 class StoreUnavailableError(Exception):
     """The job history cannot be read or written because of the machine, not muxclipper."""
+
+
+class DamagedHistoryError(StoreUnavailableError):
+    """The file is not a job history muxclipper can read; ``reason`` says what it is instead.
+
+    Raised by :class:`JobRepository` before it changes anything in the file; :func:`open_job_history`
+    answers it by setting the file aside and starting anew."""
+
+    def __init__(self, path: Path, reason: str, identity: tuple[int, int] | None = None) -> None:
+        super().__init__(f"The clip job history ({path}) cannot be read: {reason}; move it aside and muxclipper "
+                         "starts a new history.")
+        self.reason = reason
+        #: (device, inode) of the file judged, so that only that file is ever set aside.
+        self.identity = identity
 
 
 def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailableError:
@@ -78,35 +104,136 @@ def _options_to_json(options: ClipOptions) -> str:
 
 def _options_from_json(text: str) -> ClipOptions:
     data = json.loads(text)
-    return ClipOptions(tuple(data.get("playback_policies") or ("public",)), data.get("video_quality"),
-                       bool(data.get("mp4")), data.get("title"), data.get("passthrough"))
+    if not isinstance(data, dict):
+        raise ValueError("options is not a JSON object")
+    policies = data.get("playback_policies") or ("public",)
+    if not isinstance(policies, (list, tuple)) or not all(isinstance(p, str) for p in policies):
+        raise ValueError("options.playback_policies is not a list of names")
+    for key in ("video_quality", "title", "passthrough"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValueError(f"options.{key} is not text")
+    return ClipOptions(tuple(policies), data.get("video_quality"), bool(data.get("mp4")), data.get("title"),
+                       data.get("passthrough"))
+
+
+def _row_problem(row: sqlite3.Row, exc: Exception) -> str:
+    """In words, which field of a row cannot be read."""
+    try:
+        JobState(row["state"])
+    except ValueError:
+        return f"unknown state {str(row['state'])[:40]!r}"
+    for column in ("options", "playback_ids"):
+        try:
+            json.loads(row[column])
+        except (TypeError, ValueError):
+            return f"{column} is not JSON"
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
 class JobRepository:
     def __init__(self, path: Path) -> None:
         self.path = path
+        #: Rows left out of answers because they cannot be read, by id: why (see :meth:`unreadable_rows`).
+        self.unreadable: dict[int, str] = {}
+        self._identity = _identity(path)
+        if path.is_dir():
+            raise DamagedHistoryError(path, "a folder is where the file should be", self._identity)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._migrate()
         except OSError as exc:
             raise StoreUnavailableError(f"The clip job history ({path}) cannot be created: {exc.strerror}. "
                                         "Check that the folder is writable.") from exc
         except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", None) in _ENVIRONMENT_CODES:
-                raise _unavailable(path, exc) from exc
+            self._raise(exc)
+        try:
+            self._conn.row_factory = sqlite3.Row
+            # Checked before anything is written: switching the journal mode or migrating would change
+            # another program's database, or one a newer muxclipper wrote.
+            self._check_file()
+            self._set_wal()
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+            self._check_columns()
+        except DamagedHistoryError as exc:
+            self._conn.close()
+            exc.identity = self._identity
+            raise
+        except sqlite3.Error as exc:
+            self._conn.close()
+            self._raise(exc)
+        except BaseException:
+            self._conn.close()
             raise
 
-    def _migrate(self) -> None:
+    def _raise(self, exc: sqlite3.Error) -> NoReturn:
+        """Raise what ``exc`` means: a damaged file, a problem of the machine, or (anything else) a bug."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        code = None if code is None else int(code) & 0xFF  # the primary code: SQLITE_CORRUPT_INDEX is CORRUPT
+        if code in _DAMAGE_CODES:
+            raise DamagedHistoryError(self.path, f"SQLite says {exc}", self._identity) from exc
+        if code in _ENVIRONMENT_CODES:
+            raise _unavailable(self.path, exc) from exc
+        raise exc
+
+    def _check_file(self) -> None:
+        """Raise :class:`DamagedHistoryError` unless this is an intact job history (or an empty file).
+
+        Read in one transaction: another process creating the history at this moment commits its tables and
+        its user_version together, and a reader must see both or neither (tables without the version would look
+        like another program's database)."""
+        self._conn.execute("BEGIN")
+        try:
+            self._check_snapshot()
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
+    def _check_snapshot(self) -> None:
         version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
-            raise StoreUnavailableError(f"The clip job history ({self.path}) was written by a newer muxclipper "
-                                        f"(schema {version}); update muxclipper.")
-        for target in range(version + 1, SCHEMA_VERSION + 1):
+            raise DamagedHistoryError(self.path, f"it was written by a newer muxclipper (schema {version}, this "
+                                                 f"one reads up to {SCHEMA_VERSION}); update muxclipper to see "
+                                                 "those jobs again")
+        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 and tables - {"sqlite_sequence"}:
+            # Every migration sets user_version in the transaction that creates the tables: tables without
+            # it are not ours.
+            raise DamagedHistoryError(self.path, "it is another program's database (its tables: "
+                                                 f"{', '.join(sorted(tables))[:200]})")
+        problems = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            raise DamagedHistoryError(self.path, f"SQLite finds it damaged ({'; '.join(problems)[:300]})")
+
+    def _set_wal(self) -> None:
+        """Switch to WAL, waiting (as the busy timeout would) while another process starting at the same moment
+        holds the lock: SQLite answers this pragma "locked" at once instead of calling its busy handler."""
+        deadline = time.monotonic() + 5.0
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                code = getattr(exc, "sqlite_errorcode", None)
+                if code is None or int(code) & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                        or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _check_columns(self) -> None:
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(jobs)")}
+        missing = [f for f in ("id", *_FIELDS) if f not in columns]
+        if missing:
+            raise DamagedHistoryError(self.path, f"its jobs table lacks {', '.join(missing)}")
+
+    def _migrate(self) -> None:
+        for target in range(1, SCHEMA_VERSION + 1):
             with self._transaction():
+                # Read again under the write lock: another process starting at the same moment may have
+                # migrated meanwhile (reading it before the lock made the second one fail "table jobs already
+                # exists").
+                if int(self._conn.execute("PRAGMA user_version").fetchone()[0]) >= target:
+                    continue
                 for statement in _MIGRATIONS[target].split(";"):
                     if statement.strip():
                         self._conn.execute(statement)
@@ -141,12 +268,18 @@ class JobRepository:
 
     @staticmethod
     def _job(row: sqlite3.Row) -> ClipJob:
+        for column in ("token", "environment", "source_asset_id"):
+            if not isinstance(row[column], str):
+                raise TypeError(f"{column} is not text")
+        for column in ("start_ms", "end_ms", "attempts"):
+            if not isinstance(row[column], int):
+                raise TypeError(f"{column} is not a whole number")
         return ClipJob(
             id=row["id"], token=row["token"], environment=row["environment"],
             source_asset_id=row["source_asset_id"], start_ms=row["start_ms"], end_ms=row["end_ms"],
             options=_options_from_json(row["options"]), state=JobState(row["state"]), asset_id=row["asset_id"],
-            playback_ids=tuple((p[0], p[1]) for p in json.loads(row["playback_ids"])), progress=row["progress"],
-            error=row["error"], attempts=row["attempts"], created_at_s=row["created_at"],
+            playback_ids=tuple((str(p[0]), str(p[1])) for p in json.loads(row["playback_ids"])),
+            progress=row["progress"], error=row["error"], attempts=row["attempts"], created_at_s=row["created_at"],
             updated_at_s=row["updated_at"], submitted_at_s=row["submitted_at"], ready_at_s=row["ready_at"])
 
     def add(self, job: ClipJob) -> ClipJob:
@@ -193,11 +326,48 @@ class JobRepository:
                 limit: int | None = None) -> list[ClipJob]:
         sql = f"SELECT * FROM jobs {where} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else "")
         try:
-            return [self._job(r) for r in self._conn.execute(sql, list(params)).fetchall()]
+            rows = self._conn.execute(sql, list(params)).fetchall()
         except sqlite3.Error as exc:
             if getattr(exc, "sqlite_errorcode", None) in _ENVIRONMENT_CODES:
                 raise _unavailable(self.path, exc) from exc
             raise
+        jobs = []
+        for row in rows:
+            job = self._readable(row)
+            if job is not None:
+                jobs.append(job)
+        return jobs
+
+    def _readable(self, row: sqlite3.Row) -> ClipJob | None:
+        """The row's job, or None (and the row noted in :attr:`unreadable`) when a field cannot be read: one
+        bad row must not hide the others, nor stop a window or a command."""
+        try:
+            return self._job(row)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            row_id = int(row["id"])
+            if row_id not in self.unreadable:
+                self.unreadable[row_id] = _row_problem(row, exc)
+                log.warning("job #%s in %s left out: %s", row_id, self.path, self.unreadable[row_id])
+            return None
+
+    def unreadable_rows(self) -> dict[int, str]:
+        """Every row of the file that cannot be read, by id: why.
+
+        SQLite picks out the suspects (an unknown state, a field of the wrong type, options that are not a JSON
+        object) so that a history of 10,000 jobs is checked in a few milliseconds, not read whole at every
+        start; a row damaged in a way only reading shows is still left out, and logged, when it is read."""
+        states = [s.value for s in JobState]
+        suspects = (f"state NOT IN ({', '.join('?' for _ in states)})"
+                    " OR typeof(token) != 'text' OR typeof(environment) != 'text'"
+                    " OR typeof(source_asset_id) != 'text' OR typeof(start_ms) != 'integer'"
+                    " OR typeof(end_ms) != 'integer' OR typeof(attempts) != 'integer'"
+                    " OR NOT json_valid(options) OR json_type(options) != 'object'"
+                    " OR NOT json_valid(playback_ids) OR json_type(playback_ids) != 'array'")
+        try:
+            self._select(f"WHERE {suspects}", states, order="id ASC")
+        except sqlite3.OperationalError:  # an SQLite without its JSON functions (before 3.38): read them all
+            self._select(order="id ASC")
+        return dict(sorted(self.unreadable.items()))
 
     def get(self, job_id: int) -> ClipJob | None:
         found = self._select("WHERE id = ?", [job_id])
@@ -216,3 +386,77 @@ class JobRepository:
         if environment is None:
             return self._select(limit=limit)
         return self._select("WHERE environment = ?", [environment], limit=limit)
+
+
+def open_job_history(path: Path) -> tuple[JobRepository, str | None]:
+    """The job history at ``path``, and a notice for the user when something in it was damaged.
+
+    A damaged file is renamed beside itself with the time (``jobs.sqlite3.damaged-20261130T201500Z``, its
+    ``-wal`` and ``-shm`` with it) and a new history is started in its place; unreadable rows are left where they
+    are and named. Problems of the machine (disk full, permissions, locked) still raise
+    :class:`StoreUnavailableError`: setting a file aside would not help there.
+    """
+    try:
+        repo = JobRepository(path)
+    except DamagedHistoryError as exc:
+        kept = set_aside(path, exc.identity)
+        repo = JobRepository(path)
+        where = (f"it is kept as {kept.name} beside it" if kept is not None
+                 else "another muxclipper set it aside at the same moment")
+        notice = (f"The clip job history {path} could not be read ({exc.reason}); {where} and a new history was "
+                  "started. Clips already made in Mux are not affected.")
+        log.warning("%s", notice)
+        return repo, notice
+    try:
+        bad = repo.unreadable_rows()
+    except BaseException:
+        repo.close()
+        raise
+    if not bad:
+        return repo, None
+    listed = "; ".join(f"#{row_id}: {why}" for row_id, why in list(bad.items())[:5])
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    notice = (f"{len(bad)} job{'s' if len(bad) != 1 else ''} in the clip job history {path} cannot be read and "
+              f"{'are' if len(bad) != 1 else 'is'} left out ({listed}{more}). The rows stay in the file "
+              "untouched; the other jobs carry on.")
+    log.warning("%s", notice)
+    return repo, notice
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def set_aside(path: Path, identity: tuple[int, int] | None = None) -> Path | None:
+    """Rename a damaged file (or folder) to ``NAME.damaged-<UTC time>`` beside it and answer the new path; its
+    SQLite ``-wal`` and ``-shm`` go with it (left behind, SQLite would replay them into the new history).
+
+    With ``identity``, only that very file is moved: when two processes find the same damaged file, the second
+    must not set aside the new history the first has just started (it answers None instead)."""
+    if identity is not None and _identity(path) not in (identity, None):
+        return None
+    if not path.exists() and not path.is_symlink():
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    for attempt in range(100):
+        kept = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt else ""))
+        if not kept.exists():
+            break
+    else:
+        raise StoreUnavailableError(f"The clip job history ({path}) is damaged and cannot be set aside: too many "
+                                    "copies beside it already. Move them elsewhere.")
+    try:
+        os.replace(path, kept)
+        for suffix in ("-wal", "-shm"):
+            extra = path.with_name(path.name + suffix)
+            if extra.exists():
+                os.replace(extra, kept.with_name(kept.name + suffix))
+    except OSError as exc:
+        raise StoreUnavailableError(f"The clip job history ({path}) is damaged and cannot be set aside "
+                                    f"({exc.strerror}). Move it elsewhere yourself and muxclipper starts a new "
+                                    "history.") from exc
+    return kept

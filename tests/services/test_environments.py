@@ -135,8 +135,12 @@ def test_session_only_secrets_are_never_written(tmp_path: Path, backend: MemoryK
         later_run.environment(later_run.find("Laptop"))
 
 
-def test_damaged_settings_file(tmp_path: Path) -> None:
+def test_damaged_settings_file_is_set_aside_and_the_store_starts_empty(tmp_path: Path) -> None:
     path = tmp_path / "environments.json"
     path.write_text("{broken")
-    with pytest.raises(ProfileError, match="Move the file aside"):
-        EnvironmentStore(path, KeyringSecrets())
+    store = EnvironmentStore(path, KeyringSecrets())
+    assert store.profiles == [] and store.notice is not None and "not JSON" in store.notice
+    [kept] = tmp_path.glob("environments.json.damaged-*")
+    assert kept.read_text() == "{broken" and kept.name in store.notice
+    store.add(new_profile("Fresh", "id"), SECRET)
+    assert kept.read_text() == "{broken"  # saving later never touches the copy

@@ -1,0 +1,74 @@
+"""Storage suite, the window's side: ``muxclipper --smoke-test SOURCE`` (the installed program, as packaging
+checks run it) against each damaged job history and settings file. It must start, show a frame, exit 0,
+write the notice to its log, and keep the damaged file's copy; the job history's notice is also on the
+session (``Session.storage_notice``) for the status line.
+
+One start of the window per damaged file (about 1 s each), the other file left sound or absent.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from muxclipper.emulator import EmulatorServer
+from muxclipper.store.jobs import JobRepository
+from tests.emulator.helpers import RW
+from tests.reliability.storage_damage import (
+    HISTORY_DAMAGE,
+    SETTINGS_DAMAGE,
+    HistoryDamage,
+    SettingsDamage,
+    make_settings,
+    snapshot,
+)
+from tests.support.reliability_counts import record
+
+pytestmark = pytest.mark.slow
+
+CASES: list[HistoryDamage | SettingsDamage] = [*HISTORY_DAMAGE, *SETTINGS_DAMAGE]
+
+
+@pytest.mark.parametrize("damage", CASES, ids=[
+    f"{'history' if isinstance(d, HistoryDamage) else 'settings'}: {d.name}" for d in CASES])
+def test_window_starts_on_a_damaged_file_says_so_and_keeps_the_copy(
+        damage: HistoryDamage | SettingsDamage, media_server: EmulatorServer, stamped_source: dict[str, Any],
+        tmp_path: Path) -> None:
+    record("damaged files (window smoke test)")
+    jobs = tmp_path / "data" / "jobs.sqlite3"
+    jobs.parent.mkdir(parents=True)
+    config = tmp_path / "config" / "environments.json"
+    if isinstance(damage, HistoryDamage):
+        damage.make(jobs)
+    else:
+        make_settings(config, damage)
+    before = snapshot(jobs if isinstance(damage, HistoryDamage) else config)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MUX_TOKEN_ID": RW[0], "MUX_TOKEN_SECRET": RW[1],
+           "MUXCLIPPER_DATA_DIR": str(jobs.parent), "MUXCLIPPER_CONFIG_DIR": str(config.parent),
+           "MUXCLIPPER_LOG_DIR": str(tmp_path / "log")}
+    playback = stamped_source["playback_ids"][0]["id"]
+    done = subprocess.run([sys.executable, "-m", "muxclipper", "--smoke-test", "--api-base-url", media_server.url,
+                           f"https://stream.mux.com/{playback}.m3u8"],
+                          env=env, capture_output=True, text=True, timeout=90, check=False)
+    log = (tmp_path / "log" / "muxclipper.log").read_text()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("smoke test passed: frame 0"), done.stdout
+    assert "Traceback" not in done.stderr + log
+    path = jobs if isinstance(damage, HistoryDamage) else config
+    assert damage.said in log and str(path) in log
+    copies = list(path.parent.glob(f"{path.name}.damaged-*"))
+    if isinstance(damage, HistoryDamage) and not damage.whole_file:
+        assert copies == []  # a bad row is left in place, not copied
+    else:
+        [copy] = copies
+        assert snapshot(copy) == before
+    repo = JobRepository(jobs)  # what is there now is a sound history
+    try:
+        assert len(repo.all()) == (2 if isinstance(damage, HistoryDamage) and not damage.whole_file else 0)
+    finally:
+        repo.close()

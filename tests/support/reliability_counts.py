@@ -1,0 +1,22 @@
+"""What the reliability suites tried in this run, counted by kind and printed at the end of the run.
+
+A suite calls ``record("fuzz cases: timecode parser", n)`` as it goes; ``pytest_terminal_summary`` in
+tests/conftest.py prints every kind with its total, so a CI log shows how much was tried, not only that it
+passed. Counts live in this process only (the suite runs without xdist).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+_counts: Counter[str] = Counter()
+
+
+def record(kind: str, n: int = 1) -> None:
+    """Add ``n`` to the count of ``kind`` (a phrase such as "damaged files" or "fault schedules")."""
+    _counts[kind] += n
+
+
+def counts() -> dict[str, int]:
+    """Every kind recorded so far, in the order first recorded."""
+    return dict(_counts)
