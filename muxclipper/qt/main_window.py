@@ -455,6 +455,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if self.panels_built:
             self.recording.stop()
+            self.sources.stop()
         if self._editor_built:  # also closed while a preview was loading: its threads stop
             self.editor.player.unload()
         super().closeEvent(event)

@@ -20,7 +20,7 @@ import logging
 from fractions import Fraction
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer, QVideoFrame, QVideoSink
 
 from muxclipper.core.timecode import frame_to_ms, ms_to_frame
 from muxclipper.qt import qt_messages
@@ -226,19 +226,30 @@ class PlayerController(QObject):
             self.player.pause()
             self.shuttle_changed.emit(0.0)
 
+    @property
+    def has_sound(self) -> bool:
+        """Whether there is a sound device to play through (a server or a virtual screen often has none)."""
+        return bool(QMediaDevices.audioOutputs())
+
     def set_volume(self, volume: float) -> None:
-        """0.0–1.0 (linear)."""
-        self._audio_output().setVolume(min(max(volume, 0.0), 1.0))
+        """0.0–1.0 (linear). Without a sound device, nothing: the video plays on its own clock."""
+        output = self._audio_output()
+        if output is not None:
+            output.setVolume(min(max(volume, 0.0), 1.0))
 
     def set_muted(self, muted: bool) -> None:
-        self._audio_output().setMuted(muted)
+        output = self._audio_output()
+        if output is not None:
+            output.setMuted(muted)
 
     @property
     def muted(self) -> bool:
         return self._audio is not None and self._audio.isMuted()
 
-    def _audio_output(self) -> QAudioOutput:
-        if self._audio is None:  # made on demand: no audio device is not an error
+    def _audio_output(self) -> QAudioOutput | None:
+        # Made on demand, and only where there is a device: with none (no sound server), stopping a player that
+        # has an audio output could hang Qt's playback threads (seen once in a few dozen closes on a headless run).
+        if self._audio is None and self.has_sound:
             self._audio = QAudioOutput(self)
             self.player.setAudioOutput(self._audio)
         return self._audio

@@ -210,6 +210,10 @@ class SourcesPanel(QWidget):
     def detach(self) -> None:
         """Nothing of the environment left behind stays listed (a page still on its way is dropped)."""
         self.session = None
+        self.stop()
+
+    def stop(self) -> None:
+        """No more asking Mux or counting (the window closes or lets go of its session)."""
         self._fresh.stop()
         self._tick.stop()
         self._generation += 1

@@ -77,11 +77,19 @@ class TransportBar(QWidget):
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume.valueChanged.connect(lambda value: player.set_volume(value / 100))
         row.addWidget(self.volume)
-        player.playing_changed.connect(self._on_player_playing_changed)
-        player.shuttle_changed.connect(self._on_player_shuttle_changed)
+        # Queued: QMediaPlayer tells its state from inside stop() and setSource(); updating icons there, with its
+        # playback threads winding down, once hung the window's close.
+        self._icons = {playing: self.style().standardIcon(icon) for playing, icon in (
+            (True, QStyle.StandardPixmap.SP_MediaPause), (False, QStyle.StandardPixmap.SP_MediaPlay))}
+        player.playing_changed.connect(self._on_player_playing_changed, Qt.ConnectionType.QueuedConnection)
+        player.shuttle_changed.connect(self._on_player_shuttle_changed, Qt.ConnectionType.QueuedConnection)
         player.frame_shown.connect(lambda frame, _: self.frame_label.setText(f"#{frame}"))
         self._on_mute_toggled(False)
         self.set_volume(80)
+        if not player.has_sound:
+            for widget in (self.mute_button, self.volume):
+                widget.setEnabled(False)
+                widget.setToolTip("No sound device on this computer: the video plays without sound")
         self._on_player_shuttle_changed(0.0)
 
     def set_volume(self, percent: int) -> None:
@@ -95,8 +103,7 @@ class TransportBar(QWidget):
         self.mute_button.setToolTip("Sound off: click to turn it on" if muted else "Mute")
 
     def _on_player_playing_changed(self, playing: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.buttons["play_pause"].defaultAction().setIcon(self.style().standardIcon(icon))
+        self.buttons["play_pause"].defaultAction().setIcon(self._icons[playing])
         self._show_state()
 
     def _on_player_shuttle_changed(self, speed: float) -> None:

@@ -167,6 +167,7 @@ class WindowPanels:
         if settle:
             await self.clips.settle_pending_delete()
         self.notices.close()
+        self.sources.stop()
         self.recording.stop()
         self.editor.player.unload()
         self.bridge.cancel_all()

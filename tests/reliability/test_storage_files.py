@@ -109,7 +109,7 @@ def test_session_carries_the_notice(damage: HistoryDamage, tmp_path: Path) -> No
 
     async def open_it() -> str | None:
         async with open_session(environment, path) as session:
-            session.repo.all()
+            session.jobs.history()
             return session.storage_notice
 
     notice = asyncio.run(open_it())

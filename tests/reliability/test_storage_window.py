@@ -29,7 +29,8 @@ from tests.reliability.storage_damage import (
 )
 from tests.support.reliability_counts import record
 
-pytestmark = pytest.mark.slow
+# A real process each, showing a frame; the first of a run also waits for the shared test media to be encoded.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(150)]
 
 CASES: list[HistoryDamage | SettingsDamage] = [*HISTORY_DAMAGE, *SETTINGS_DAMAGE]
 
