@@ -92,6 +92,10 @@ async def _drop(send: Send) -> None:
         await asyncio.sleep(0)
 
 
+async def _discard(message: Message) -> None:
+    """The ``send`` for an answer whose client has gone."""
+
+
 class Gate:
     """The outermost ASGI layer, so that ``send`` is the server's own (needed to hang up)."""
 
@@ -151,8 +155,11 @@ class Gate:
                 return fault.status
             if fault.when == "before" and fault.kind == "delay":
                 await asyncio.sleep(fault.delay_ms / 1000)
-                if _client_gone(send):
+                if _client_gone(send) and not fault.acts_if_abandoned:
                     return None  # like a request that timed out in a queue: never acted on
+                if _client_gone(send):
+                    await self._pass(scope, receive, _discard)  # acts, and nobody hears the answer
+                    return None
             if fault.when == "before" and fault.kind == "drop":
                 await _drop(send)
                 return None

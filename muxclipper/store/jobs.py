@@ -298,7 +298,8 @@ class JobRepository:
     def _write_run(self, job: ClipJob) -> None:
         self._conn.execute(
             "INSERT INTO job_runs (job_id, note, last_sent_at) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE "
-            "SET note = excluded.note, last_sent_at = excluded.last_sent_at", [job.id, job.note, job.last_sent_at_s])
+            "SET note = COALESCE(excluded.note, job_runs.note), last_sent_at = excluded.last_sent_at",
+            [job.id, job.note, job.last_sent_at_s])  # a note stays: a copy of the job read before it has none
 
     def _beat(self, owner: LeaseOwner, now: float) -> None:
         self._conn.execute("INSERT INTO lease_owners (owner, pid, host, heartbeat_at) VALUES (?, ?, ?, ?) "
