@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         report = asyncio.run(test_environment(store.environment(profile)))
         print(report.message)
-        return 0 if report.ok else 4
+        return exit_code(report)
     if command == "remove":
         profile = store.find(args.name)
         store.remove(profile)
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             raise ProfileError("No environment to test: add one with muxclipper env add.")
         report = asyncio.run(test_environment(store.environment(chosen)))
         print(f"{chosen.name}: {report.message}")
-        return 0 if report.ok else (3 if report.verdict == "wrong_credentials" else 5)
+        return exit_code(report)
     if command == "use":
         store.set_active(store.find(args.name))
         print(f"{args.name} is now the active environment.")
@@ -118,4 +118,16 @@ def run(args: argparse.Namespace) -> int:
     raise AssertionError(command)
 
 
-__all__ = ["KeyringUnavailableError", "ProfileError", "add_parser", "open_store", "run"]
+def exit_code(report: ConnectionReport) -> int:
+    """The command line's exit code for a connection check (the README's table): 0 works, 3 credentials,
+    5 network (unreachable, TLS, timing out, only 429), 4 anything else Mux (or not Mux) answered."""
+    if report.ok:
+        return 0
+    if report.verdict == "wrong_credentials":
+        return 3
+    if report.verdict in ("unreachable", "tls_problem", "timed_out", "rate_limited"):
+        return 5
+    return 4
+
+
+__all__ = ["KeyringUnavailableError", "exit_code", "ProfileError", "add_parser", "open_store", "run"]

@@ -110,6 +110,7 @@ class ClipJobService:
         self._heart: asyncio.Task[None] | None = None
         #: Extra assets deleted (job id, asset id), for tests and diagnostics.
         self.duplicates_deleted: list[tuple[int, str]] = []
+        self._refusals: dict[int, ApiError] = {}
 
     # ------------------------------------------------------------------ entry points
     def make_job(self, request: ClipRequest) -> ClipJob:
@@ -188,6 +189,10 @@ class ClipJobService:
     def history(self, limit: int | None = 500, *, all_environments: bool = False) -> list[ClipJob]:
         """Jobs newest first, of this environment (or of all), for the window's list and ``muxclipper jobs``."""
         return self._repo.all(None if all_environments else self.environment, limit=limit)
+
+    def refusal(self, job_id: int) -> ApiError | None:
+        """Mux's refusal of the job's create in this run (a 403 says which token to fix), if it was refused."""
+        return self._refusals.get(job_id)
 
     def job(self, job_id: int) -> ClipJob | None:
         return self._repo.get(job_id)
@@ -346,6 +351,7 @@ class ClipJobService:
                 job = await self._reconcile(job)
                 continue
             except ApiError as exc:  # 400, 401, 403, 404: Mux refused, nothing was made
+                self._refusals[job.id] = exc  # type: ignore[index]  # saved jobs have ids
                 self._save(job.moved_to(JobState.FAILED, error=exc.user_message))
                 return
             self._adopt(job, asset)

@@ -79,6 +79,16 @@ _FIELDS = ("token", "environment", "source_asset_id", "start_ms", "end_ms", "opt
            "ready_at")
 
 
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code: Python gives the extended one (SQLITE_IOERR_WRITE is 778, not 10)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def _is_environment(exc: sqlite3.Error) -> bool:
+    return _primary_code(exc) in _ENVIRONMENT_CODES
+
+
 class StoreUnavailableError(Exception):
     """The job history cannot be read or written because of the machine, not muxclipper."""
 
@@ -123,9 +133,10 @@ def pid_alive(pid: int) -> bool:
 
 
 def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailableError:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code in (sqlite3.SQLITE_FULL,):
-        advice = "Free some disk space, then try again."
+    code = _primary_code(exc)
+    if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+        # A write refused by the system (no space, over a size quota) is an I/O error to SQLite.
+        advice = "The disk may be full: free some disk space, then try again."
     elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         advice = "Another muxclipper may be writing it; close it or wait a moment."
     elif code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
@@ -160,7 +171,7 @@ class JobRepository:
             raise StoreUnavailableError(f"The clip job history ({path}) cannot be created: {exc.strerror}. "
                                         "Check that the folder is writable.") from exc
         except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", None) in _ENVIRONMENT_CODES:
+            if _is_environment(exc):
                 raise _unavailable(path, exc) from exc
             raise
 
@@ -187,7 +198,7 @@ class JobRepository:
                 raise
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", None) in _ENVIRONMENT_CODES:
+            if _is_environment(exc):
                 raise _unavailable(self.path, exc) from exc
             raise
 
@@ -272,7 +283,7 @@ class JobRepository:
             return [self._job(r).evolve(note=r["run_note"], last_sent_at_s=r["run_last_sent_at"])
                     for r in self._conn.execute(sql, list(params)).fetchall()]
         except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", None) in _ENVIRONMENT_CODES:
+            if _is_environment(exc):
                 raise _unavailable(self.path, exc) from exc
             raise
 
