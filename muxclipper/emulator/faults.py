@@ -8,7 +8,11 @@ Kinds (``when`` says whether the emulator acts on the request first):
   (as Mux does behind a proxy that keeps a request it has accepted: it acts after the client gave up);
 - ``drop``: close the connection with no response, before or after acting;
 - ``truncate``: act, then send the headers and half the body and close;
-- ``malformed``: act, then answer with the real status and a body that is not JSON.
+- ``malformed``: act, then answer with the real status and a body that is not JSON;
+- ``extra_fields``: act, then answer with fields Mux may add one day (at the top, in ``data`` and in each
+  object of it) and unknown values of open enums (``progress.state``, ``video_quality``, ``ingest_type``,
+  ``max_resolution_tier``), as a newer Mux would;
+- ``unknown_status``: act, then answer with every asset ``status`` replaced by one no client knows yet.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 from muxclipper.emulator.errors import invalid
 
-KINDS = ("status", "delay", "drop", "truncate", "malformed")
+KINDS = ("status", "delay", "drop", "truncate", "malformed", "extra_fields", "unknown_status")
 
 
 @dataclass
