@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from muxclipper.core.clip_rules import check_range
 from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token, token_in, user_passthrough_limit
@@ -75,6 +76,25 @@ class JobTimings:
     #: How often a job another process holds is read again.
     watch_interval_s: float = 1.0
 
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> JobTimings:
+        """The defaults, with the two windows a user may need to lengthen (a proxy known to hold requests
+        longer) or a test to shorten: ``MUXCLIPPER_LATE_ANSWER_WINDOW_S``, ``MUXCLIPPER_DUPLICATE_WATCH_S``."""
+        timings = cls()
+        for field, name in (("late_answer_window_s", "MUXCLIPPER_LATE_ANSWER_WINDOW_S"),
+                            ("duplicate_watch_s", "MUXCLIPPER_DUPLICATE_WATCH_S")):
+            text = env.get(name)
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                log.warning("%s=%r is not a number of seconds; using %s", name, text, getattr(timings, field))
+                continue
+            if 0 <= value <= 86_400:
+                timings = replace(timings, **{field: value})
+        return timings
+
 
 class JobInputError(ValueError):
     """A clip request that cannot be sent as it is; the message says why."""
@@ -94,7 +114,7 @@ class ClipJobService:
         self._repo = repo
         self._now = now
         self._sleep = sleep
-        self.timings = timings or JobTimings()
+        self.timings = timings or JobTimings.from_env()
         self.owner = owner or LeaseOwner.new()
         self.updates: Listeners[ClipJob] = Listeners()
         self.problems: Listeners[Exception] = Listeners()
