@@ -110,7 +110,7 @@ def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": job.id, "state": job.state.value, "environment": job.environment, "source_asset_id": job.source_asset_id,
         "start_ms": job.start_ms, "end_ms": job.end_ms, "asset_id": job.asset_id, "progress": job.progress,
-        "error": job.error, "title": job.options.title, "playback_ids": [list(p) for p in job.playback_ids]}
+        "error": job.error, "note": job.note, "title": job.options.title, "playback_ids": [list(p) for p in job.playback_ids]}
     public = next((pid for pid, policy in job.playback_ids if policy == "public"), None)
     if session is not None and public and job.state is JobState.READY:
         data["hls_url"] = session.urls.hls(public)
@@ -123,6 +123,8 @@ def job_line(job: ClipJob, names: dict[str, str] | None = None) -> str:
     progress = f"{job.progress:5.1f}%" if job.progress is not None and job.state is JobState.PREPARING else ""
     title = f"  {job.options.title}" if job.options.title else ""
     detail = f"  {job.error}" if job.error else ""
+    if job.note:
+        detail += f"  ({job.note})"
     where = f"[{names[job.environment]}] " if names and job.environment in names else ""
     return (f"#{job.id:<5} {where}{job.state.value:<10} {progress:>6}  {job.source_asset_id}  "
             f"{format_ms(job.start_ms)}–{format_ms(job.end_ms)}  {job.asset_id or '-'}{title}{detail}")
@@ -234,7 +236,7 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
             print(info["hls_url"])
     if job.state in (JobState.FAILED, JobState.ERRORED):
         print(f"muxclipper: job #{job.id} {job.state.value}: {job.error or 'no reason given'}", file=sys.stderr)
-    if job.state is JobState.FAILED and isinstance(session.jobs.refusal(job.id),
+    if job.state is JobState.FAILED and job.id is not None and isinstance(session.jobs.refusal(job.id),
                                                    (AuthenticationError, PermissionDeniedError)):
         return EXIT_AUTH  # the create was refused for the credentials: the same code as any other request
     if job.state is JobState.FAILED or job.state is JobState.ERRORED:

@@ -105,7 +105,7 @@ def test_kill_9_then_a_fresh_process_finishes_everything(emu: Emu, tmp_path: Pat
         jobs = repo.all()
         repo.close()
     reported = json.loads(outputs[0][0])
-    assert sorted(j["id"] for j in reported) == sorted(j.id for j in jobs), f"{label}: the watcher missed a job"
+    assert sorted(j["id"] for j in reported) == sorted(j.id or 0 for j in jobs), f"{label}: the watcher missed a job"
     check_invariants(label, jobs, jobs, _clips(emu), set())
     record("process death: cases")
     record("process death: kill -9", kills)
