@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from muxclipper.core.jobs import TRANSITIONS, ClipJob, IllegalTransitionError, JobState, check_transition
+from muxclipper.core.jobs import (
+    TRANSITIONS,
+    ClipJob,
+    IllegalTransitionError,
+    JobState,
+    check_transition,
+)
 
 
 def _job(state: JobState) -> ClipJob:

@@ -30,7 +30,14 @@ from muxclipper.services import poller
 from muxclipper.services.clip_jobs import ClipJobService, JobTimings
 from muxclipper.store.jobs import JobRepository
 from tests.reliability.counts import record
-from tests.reliability.harness import Emulator, ErrorLog, GiveUpTransport, VirtualTime, check_invariants, make_client
+from tests.reliability.harness import (
+    Emulator,
+    ErrorLog,
+    GiveUpTransport,
+    VirtualTime,
+    check_invariants,
+    make_client,
+)
 
 SCHEDULES = int(os.environ.get("MUXCLIPPER_FAULT_SCHEDULES", "240"))
 SEED = int(os.environ.get("MUXCLIPPER_FAULT_SEED", "1414"))
@@ -67,7 +74,7 @@ def random_fault(rng: random.Random) -> dict[str, Any]:
 
 def _crash(service: ClipJobService) -> None:
     """Stop a service as a hung or killed process would: mid-request, leases not released."""
-    for task in (service._worker, service._watcher, service._sweeper, service._heart,  # noqa: SLF001
+    for task in (service._worker, service._watcher, service._sweeper, service._heart,
                  service.poller.task):
         if task is not None:
             task.cancel()
@@ -117,7 +124,7 @@ async def run_schedule(seed: int, folder: Path) -> dict[str, int]:
             for job in jobs:
                 if job.state is JobState.READY and job.asset_id and job.id is not None and rng.random() < 0.5:
                     try:
-                        await live._client.delete_asset(job.asset_id)  # noqa: SLF001 - as the window does
+                        await live._client.delete_asset(job.asset_id)
                     except NotFoundError:
                         pass
                     except MuxError:
