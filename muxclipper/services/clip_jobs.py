@@ -219,7 +219,13 @@ class ClipJobService:
 
     @property
     def busy(self) -> bool:
-        return bool(self._queued) or self.poller.pending > 0 or bool(self._watched)
+        """This process is sending or following jobs (closing it now hands them to the next run)."""
+        return bool(self._queued) or self.poller.pending > 0
+
+    @property
+    def watching(self) -> int:
+        """How many jobs another process holds that this one follows (closing loses nothing)."""
+        return len(self._watched)
 
     async def wait_idle(self) -> None:
         """Until nothing is queued, polled, watched or looked for (tests, and a command that ends)."""

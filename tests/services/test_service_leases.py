@@ -31,7 +31,7 @@ async def test_a_second_service_watches_a_job_in_flight_and_never_sends_it(emu: 
         assert job.id is not None
         await wait_state(a, job.id, [JobState.SUBMITTING])
         [resumed] = b.resume()  # as a window's start or `jobs --watch` does, while the POST is in flight
-        assert resumed.id == job.id and b.busy
+        assert resumed.id == job.id and b.watching == 1 and not b.busy
         seen = await wait_state(b, job.id, [JobState.PREPARING])  # heard through the history
         emu.ctl("POST", f"assets/{seen.asset_id}/finish")
         await wait_state(b, job.id, [JobState.READY])
