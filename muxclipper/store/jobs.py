@@ -164,7 +164,7 @@ class JobRepository:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
             self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._enable_wal()
             self._conn.execute("PRAGMA synchronous=FULL")
             self._migrate()
         except OSError as exc:
@@ -182,10 +182,25 @@ class JobRepository:
                                         f"(schema {version}); update muxclipper.")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self._transaction():
+                if int(self._conn.execute("PRAGMA user_version").fetchone()[0]) >= target:
+                    continue  # another process opening the same new file migrated it while we waited
                 for statement in _MIGRATIONS[target].split(";"):
                     if statement.strip():
                         self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {target}")
+
+    def _enable_wal(self) -> None:
+        """WAL, waiting out another process that opens the same new file: switching the journal mode
+        answers "database is locked" at once (SQLite's busy timeout does not cover it)."""
+        deadline = time.monotonic() + 5.0
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if _primary_code(exc) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -44,7 +44,7 @@ SEED = int(os.environ.get("MUXCLIPPER_FAULT_SEED", "1414"))
 BATCH = 24
 CLIENT_TIMEOUT_S = 0.15
 TIMINGS = JobTimings(late_answer_window_s=0.6, late_answer_first_pause_s=0.05, late_answer_max_pause_s=0.2,
-                     duplicate_watch_s=2.5, duplicate_first_pause_s=0.1, duplicate_max_pause_s=0.4,
+                     duplicate_watch_s=4.0, duplicate_first_pause_s=0.1, duplicate_max_pause_s=0.4,
                      network_retry_s=0.05, heartbeat_s=0.1, lease_ttl_s=0.6, watch_interval_s=0.05)
 TARGETS = [("POST", "/video/v1/assets"), ("GET", "/video/v1/assets"), ("GET", "/video/v1/assets/*"),
            ("DELETE", "/video/v1/assets/*"), (None, "/video/*")]

@@ -80,8 +80,9 @@ def test_kill_9_then_a_fresh_process_finishes_everything(emu: Emu, tmp_path: Pat
         emu.fault(method="POST", path="/video/v1/assets", times=rng.randint(1, 2), delay_ms=rng.randint(500, 2500),
                   **fault)
     env = _env(emu, tmp_path)
-    # The fresh process looks for a killed create's asset for 3 s after it left (users get 90 s).
-    env.update(MUXCLIPPER_LATE_ANSWER_WINDOW_S="3", MUXCLIPPER_DUPLICATE_WATCH_S="3")
+    # The fresh process looks for a killed create's asset for 5 s after it left (users get 90 s): twice the
+    # longest hold below, so that a loaded machine's lag cannot push Mux's act past the window.
+    env.update(MUXCLIPPER_LATE_ANSWER_WINDOW_S="5", MUXCLIPPER_DUPLICATE_WATCH_S="5")
     clips = [_spawn(env, "clip", source, "--start", str(1 + i), "--end", str(5 + i), "--wait") for i in range(2)]
     started = time.monotonic()
     kills = 0
