@@ -420,7 +420,7 @@ class ClipJobService:
                 break
         return found
 
-    async def _delete_extras(self, job: ClipJob, keep: str, found: list[Asset]) -> str | None:
+    async def _delete_extras(self, job: ClipJob, keep: str | None, found: list[Asset]) -> str | None:
         """Delete every asset carrying the job's token but ``keep``; the note for the user, if any went."""
         gone = []
         for asset in found:
@@ -434,9 +434,12 @@ class ClipJobService:
             self.duplicates_deleted.append((job.id, asset.id))
             gone.append(asset.id)
             log.warning("job %s: Mux made its clip twice (a late answer); deleted the extra asset %s, kept %s",
-                        job.id, asset.id, keep)
+                        job.id, asset.id, keep or "none (the job's clip was deleted)")
         if not gone:
             return None
+        if keep is None:
+            return (f"Mux made this clip again after it was deleted (an answer came late); muxclipper deleted "
+                    f"{', '.join(gone)} too.")
         return (f"Mux made this clip {len(gone) + 1} times (an answer came late); muxclipper deleted the "
                 f"extra {', '.join(gone)} and kept {keep}.")
 
@@ -486,16 +489,19 @@ class ClipJobService:
         jobs = []
         for job_id, until in list(self._suspects.items()):
             job = self._repo.get(job_id)
-            if job is None or job.state is JobState.CANCELLED:
+            if job is None:
                 self._suspects.pop(job_id, None)
                 continue
-            if job.asset_id is not None:
+            # A job with its clip keeps that one; a job the user put away (its clip deleted) keeps none: a late
+            # copy of a deleted clip is as unwanted as a second one.
+            if job.asset_id is not None or job.state is JobState.CANCELLED:
                 jobs.append(job)
         if jobs:
             found = await self._search(jobs)
             for job in jobs:
-                assert job.id is not None and job.asset_id is not None
-                note = await self._delete_extras(job, job.asset_id, found.get(job.token, []))
+                assert job.id is not None
+                keep = None if job.state is JobState.CANCELLED else job.asset_id
+                note = await self._delete_extras(job, keep, found.get(job.token, []))
                 if note:
                     updated = self._repo.set_note(job.id, note)
                     if updated is not None:

@@ -102,3 +102,24 @@ async def test_a_job_resumed_after_600_newer_assets_still_finds_its_clip(
     assert len(gets) >= 7  # 601 newer assets, 100 a page: it did page that far back
     await service.close()
     repo.close()
+
+
+async def test_a_late_copy_of_a_clip_the_user_deleted_is_deleted_too(
+        emu: Emu, http: httpx.AsyncClient, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    emu.fault(kind="delay", method="POST", path="/video/v1/assets", delay_ms=2500, when="before",
+              acts_if_abandoned=True)
+    repo = JobRepository(tmp_path / "jobs.sqlite3")
+    timings = JobTimings(**{**FAST.__dict__, "late_answer_window_s": 0.5, "duplicate_watch_s": 5.0})
+    service, job_id = await _run_one(emu, http, repo, timings, source)
+    job = await wait_state(service, job_id, [JobState.PREPARING])  # the second send's clip
+    assert job.asset_id is not None
+    emu.api.delete(f"/video/v1/assets/{job.asset_id}")  # the user deletes it, as the window does
+    service.mark_deleted(job_id, "Deleted in Mux.")
+    await service.wait_idle()  # meanwhile Mux acts on the first, held create
+    assert clips_with_token(emu, job.token) == []
+    final = repo.get(job_id)
+    assert final is not None and final.state is JobState.CANCELLED
+    assert final.note is not None and "after it was deleted" in final.note
+    await service.close()
+    repo.close()
