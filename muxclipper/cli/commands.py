@@ -1,7 +1,10 @@
 """``muxclipper clip``, ``assets``, ``live-streams`` and ``jobs``.
 
-Exit codes: 0 done; 2 bad input or settings; 3 credentials refused (401/403); 4 Mux refused or the
-clip failed; 5 network (Mux unreachable, timed out); 1 anything else.
+Exit codes (the README's table says the same; ``tests/cli/test_exit_codes.py`` holds both to it): 0 done;
+2 bad input or settings; 3 credentials refused (401/403, also when creating); 4 Mux refused or the clip
+failed; 5 network (Mux unreachable, timing out, or answering only 429/5xx, also for longer than
+``--wait-timeout`` while waiting); 6 the job history cannot be written (disk full, read-only); 1 anything
+else; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +31,9 @@ from muxclipper.mux.errors import (
     AuthenticationError,
     MuxError,
     PermissionDeniedError,
+    RateLimitError,
     ResponseFormatError,
+    ServerError,
 )
 from muxclipper.mux.urls import url_key
 from muxclipper.services import paths
@@ -40,7 +46,28 @@ from muxclipper.services.environments import ProfileError, hidden_character, vis
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
 
-EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_AUTH, EXIT_API, EXIT_NETWORK = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_ERROR, EXIT_INPUT, EXIT_AUTH, EXIT_API, EXIT_NETWORK, EXIT_STORAGE = 0, 1, 2, 3, 4, 5, 6
+EXIT_INTERRUPTED = 130
+#: A wait (``clip``, ``clip --wait``, ``jobs --watch``) gives up after this long without a usable answer from Mux.
+DEFAULT_WAIT_TIMEOUT_S = 120.0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError("give a number of seconds between 0 and 86400")
+    return value
+
+
+def _add_wait_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait-timeout", type=_seconds, default=DEFAULT_WAIT_TIMEOUT_S, metavar="SECONDS",
+                        help="give up waiting after SECONDS without a usable answer from Mux (unreachable, "
+                             "timing out, or only 'too many requests' / server errors); default "
+                             f"{DEFAULT_WAIT_TIMEOUT_S:g}. Exits 5; the job is kept and "
+                             "'muxclipper jobs --watch' finishes it")
 
 
 class CliError(Exception):
@@ -68,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     clip.add_argument("--title")
     clip.add_argument("--passthrough")
     clip.add_argument("--wait", action="store_true", help="follow the clip until it is ready")
+    _add_wait_timeout(clip)
     clip.add_argument("--json", action="store_true")
 
     assets = sub.add_parser("assets", help="list assets, newest first")
@@ -82,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="list clip jobs of this environment")
     jobs.add_argument("--watch", action="store_true", help="finish unfinished jobs and follow them")
     jobs.add_argument("--all", action="store_true", help="jobs of every environment")
+    _add_wait_timeout(jobs)
     jobs.add_argument("--json", action="store_true")
     return parser
 
@@ -90,7 +119,8 @@ def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": job.id, "state": job.state.value, "environment": job.environment, "source_asset_id": job.source_asset_id,
         "start_ms": job.start_ms, "end_ms": job.end_ms, "asset_id": job.asset_id, "progress": job.progress,
-        "error": job.error, "title": job.options.title, "playback_ids": [list(p) for p in job.playback_ids]}
+        "error": job.error, "note": job.note, "title": job.options.title,
+        "playback_ids": [list(p) for p in job.playback_ids]}
     if session is not None and job.state is JobState.READY:
         data.update({url_key(label): url for label, url in session.urls.for_clip(job).items()})
     return data
@@ -101,14 +131,51 @@ def job_line(job: ClipJob, names: dict[str, str] | None = None) -> str:
     # Titles and errors come from the history and from Mux: escaped, so no control character reaches the terminal.
     title = f"  {visible(job.options.title, 512)}" if job.options.title else ""
     detail = f"  {visible(job.error, 1000)}" if job.error else ""
+    if job.note:
+        detail += f"  ({visible(job.note, 1000)})"
     where = f"[{names[job.environment]}] " if names and job.environment in names else ""
     return (f"#{job.id:<5} {where}{job.state.value:<10} {progress:>6}  {job.source_asset_id}  "
             f"{format_ms(job.start_ms)}–{format_ms(job.end_ms)}  {job.asset_id or '-'}{title}{detail}")
 
 
-async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bool) -> ClipJob:
+class _MuxSilence:
+    """How long since Mux last gave a usable answer: any answer but 408, 429 and 5xx resets it."""
+
+    def __init__(self, session: Session, limit_s: float) -> None:
+        self.limit_s = limit_s
+        self._last = time.monotonic()
+        self._status: int | None = None
+        self._session = session
+        session.answers.add(self._on_status)
+
+    def _on_status(self, status: int) -> None:
+        if status not in (408, 429) and status < 500:
+            self._last = time.monotonic()
+        else:
+            self._status = status
+
+    def remaining(self) -> float:
+        return self._last + self.limit_s - time.monotonic()
+
+    def error(self, job_id: int) -> CliError:
+        if self._status == 429:
+            what = "only answered 'too many requests'"
+        elif self._status is not None:
+            what = f"only answered with errors (HTTP {self._status})"
+        else:
+            what = "could not be reached or did not answer"
+        return CliError(f"Mux {what} for {self.limit_s:g} s. Job #{job_id} is kept: run 'muxclipper jobs --watch' "
+                        "to finish it when the network is back, or give --wait-timeout a longer time.",
+                        EXIT_NETWORK)
+
+
+async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bool,
+                    timeout_s: float | None = None) -> ClipJob:
+    """The job once it reaches ``done``; raises CliError (5) after ``timeout_s`` without a usable answer
+    from Mux, and the history's error when the job history cannot be written (a full disk)."""
     finished = asyncio.Event()
     last: dict[str, ClipJob] = {}
+    problems: list[Exception] = []
 
     def on_update(job: ClipJob) -> None:
         if job.id != job_id:
@@ -119,14 +186,28 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
         if job.state in done:
             finished.set()
 
+    def on_problem(exc: Exception) -> None:
+        problems.append(exc)
+        finished.set()
+
+    silence = _MuxSilence(session, timeout_s) if timeout_s else None
     remove = session.jobs.updates.add(on_update)
+    remove_problems = session.jobs.problems.add(on_problem)
     try:
         current = session.jobs.job(job_id)
         if current is not None and current.state in done:
             return current
-        await finished.wait()
+        while not finished.is_set():
+            try:
+                await asyncio.wait_for(finished.wait(), None if silence is None else max(silence.remaining(), 0.0))
+            except TimeoutError:
+                if silence is not None and silence.remaining() <= 0:
+                    raise silence.error(job_id) from None
     finally:
         remove()
+        remove_problems()
+    if problems and not ("job" in last and last["job"].state in done):
+        raise problems[0]
     return last["job"]
 
 
@@ -156,7 +237,7 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     assert job.id is not None
     done = {s for s in JobState if s.finished}
     target = done if args.wait else done | {JobState.PREPARING}
-    job = await _wait_for(session, job.id, target, show=args.wait and not args.json)
+    job = await _wait_for(session, job.id, target, show=args.wait and not args.json, timeout_s=args.wait_timeout)
     if args.json:
         print(json.dumps(job_json(job, session)))
     else:
@@ -164,6 +245,11 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         info = job_json(job, session)
         if "hls_url" in info:
             print(info["hls_url"])
+    if job.state in (JobState.FAILED, JobState.ERRORED):
+        print(f"muxclipper: job #{job.id} {job.state.value}: {job.error or 'no reason given'}", file=sys.stderr)
+    if job.state is JobState.FAILED and job.id is not None and isinstance(session.jobs.refusal(job.id),
+                                                   (AuthenticationError, PermissionDeniedError)):
+        return EXIT_AUTH  # the create was refused for the credentials: the same code as any other request
     if job.state is JobState.FAILED or job.state is JobState.ERRORED:
         return EXIT_API
     return EXIT_OK
@@ -201,8 +287,8 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
         done = {s for s in JobState if s.finished}
         for job in unfinished:
             assert job.id is not None
-            await _wait_for(session, job.id, done, show=not args.json)
-    jobs = session.jobs.history(limit=200, every_environment=args.all)
+            await _wait_for(session, job.id, done, show=not args.json, timeout_s=args.wait_timeout)
+    jobs = session.jobs.history(limit=200, all_environments=args.all)
     if args.json:
         print(json.dumps([job_json(j, session) for j in jobs]))
     else:
@@ -258,15 +344,17 @@ def main(argv: Sequence[str]) -> int:
     except (AuthenticationError, PermissionDeniedError) as exc:
         print(f"muxclipper: {exc.user_message}", file=sys.stderr)
         return EXIT_AUTH
-    except (ApiConnectionError, ResponseFormatError) as exc:
+    except (ApiConnectionError, ResponseFormatError, RateLimitError, ServerError) as exc:
+        # Unreachable, or answering only "too many requests" / server errors even after retries: try later.
         print(f"muxclipper: {exc.user_message}", file=sys.stderr)
         return EXIT_NETWORK
     except (ApiError, MuxError) as exc:
         print(f"muxclipper: {exc.user_message}", file=sys.stderr)
         return EXIT_API
     except StoreUnavailableError as exc:
-        print(f"muxclipper: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"muxclipper: {exc} Unfinished jobs are kept as last saved: 'muxclipper jobs --watch' finishes "
+              "them afterwards.", file=sys.stderr)
+        return EXIT_STORAGE
     except KeyboardInterrupt:
         print("muxclipper: interrupted; unfinished jobs continue with 'muxclipper jobs --watch'.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from muxclipper.services import paths
-from muxclipper.services.connection_check import test_environment
+from muxclipper.services.connection_check import ConnectionReport, test_environment
 from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
 from muxclipper.services.environment import endpoints_for
 from muxclipper.services.environments import (
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         report = asyncio.run(test_environment(store.environment(profile)))
         print(report.message)
-        return 0 if report.ok else 4
+        return exit_code(report)
     if command == "remove":
         profile = store.find(args.name)
         store.remove(profile)
@@ -140,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
             raise ProfileError("No environment to test: add one with muxclipper env add.")
         report = asyncio.run(test_environment(store.environment(chosen)))
         print(f"{visible(chosen.name)}: {report.message}")
-        return 0 if report.ok else (3 if report.verdict == "wrong_credentials" else 5)
+        return exit_code(report)
     if command == "use":
         chosen = store.find(args.name)
         store.set_active(chosen)
@@ -149,4 +149,16 @@ def run(args: argparse.Namespace) -> int:
     raise AssertionError(command)
 
 
-__all__ = ["KeyringUnavailableError", "ProfileError", "add_parser", "open_store", "run"]
+def exit_code(report: ConnectionReport) -> int:
+    """The command line's exit code for a connection check (the README's table): 0 works, 3 credentials,
+    5 network (unreachable, TLS, timing out, only 429), 4 anything else Mux (or not Mux) answered."""
+    if report.ok:
+        return 0
+    if report.verdict == "wrong_credentials":
+        return 3
+    if report.verdict in ("unreachable", "tls_problem", "timed_out", "rate_limited"):
+        return 5
+    return 4
+
+
+__all__ = ["KeyringUnavailableError", "exit_code", "ProfileError", "add_parser", "open_store", "run"]

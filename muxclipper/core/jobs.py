@@ -1,4 +1,16 @@
-"""Clip jobs: what the user asked for, what happened, and which states may follow which."""
+"""Clip jobs: what the user asked for, what happened, and which states may follow which.
+
+Every change of a job's state goes through :data:`TRANSITIONS` (``ClipJob.moved_to``): the services and
+the store refuse any other, so a stale copy of a job can never drag a finished clip back to
+``submitting`` (which would send it again)::
+
+    queued ──► submitting ──► preparing ──► ready ──► cancelled (deleted in Mux)
+      │  ▲         │  │            │           ▲          ▲
+      │  └─────────┘  │            └──► errored ┴──────────┤
+      │  (not found:  └──► ready / errored / failed         │
+      │   send again)                   │                   │
+      └──► cancelled, failed ◄── retry ─┘ (failed ──► queued)
+"""
 
 from __future__ import annotations
 
@@ -41,13 +53,46 @@ class ClipJob:
     updated_at_s: float = 0.0
     submitted_at_s: float | None = None
     ready_at_s: float | None = None
+    #: What the user should know beyond the state (e.g. a duplicate Mux made late and muxclipper deleted).
+    note: str | None = None
+    #: When the latest create request left (``submitted_at_s`` is the first): late answers are awaited from it.
+    last_sent_at_s: float | None = None
 
     def evolve(self, **changes: object) -> ClipJob:
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def moved_to(self, state: JobState, **changes: object) -> ClipJob:
+        """The job in ``state`` (with ``changes``); raises :class:`IllegalTransitionError` if the table forbids it."""
+        check_transition(self.state, state, self.id)
+        return replace(self, state=state, **changes)  # type: ignore[arg-type]
+
     @property
     def duration_ms(self) -> int:
         return self.end_ms - self.start_ms
+
+
+class IllegalTransitionError(RuntimeError):
+    """A job state change the transition table forbids: a bug (or a stale copy of the job), never the user's."""
+
+
+#: Which states may follow which. Staying in the same state (new progress, a note) is always allowed.
+TRANSITIONS: dict[JobState, frozenset[JobState]] = {
+    JobState.QUEUED: frozenset({JobState.SUBMITTING, JobState.CANCELLED, JobState.FAILED}),
+    # Not found after an unknown outcome: queued to be sent again; found: adopted in whatever state Mux says.
+    JobState.SUBMITTING: frozenset({JobState.QUEUED, JobState.PREPARING, JobState.READY, JobState.ERRORED,
+                                    JobState.FAILED}),
+    JobState.PREPARING: frozenset({JobState.READY, JobState.ERRORED, JobState.CANCELLED}),
+    JobState.READY: frozenset({JobState.CANCELLED}),      # the clip was deleted in Mux
+    JobState.ERRORED: frozenset({JobState.CANCELLED}),
+    JobState.FAILED: frozenset({JobState.QUEUED, JobState.CANCELLED}),  # retry, or put away
+    JobState.CANCELLED: frozenset(),
+}
+
+
+def check_transition(old: JobState, new: JobState, job_id: int | None = None) -> None:
+    if new is not old and new not in TRANSITIONS[old]:
+        raise IllegalTransitionError(f"Job {job_id if job_id is not None else '(unsaved)'} cannot go from "
+                                     f"{old.value} to {new.value}; this is a bug in muxclipper.")
 
 
 PASSTHROUGH_TAG = "mcj:"

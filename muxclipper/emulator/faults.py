@@ -3,10 +3,16 @@
 Kinds (``when`` says whether the emulator acts on the request first):
 
 - ``status``: answer ``status`` with Mux's body for it, without acting (``retry_after`` adds the header);
-- ``delay``: wait ``delay_ms`` before acting (``when: before``) or before answering (``when: after``);
+- ``delay``: wait ``delay_ms`` before acting (``when: before``) or before answering (``when: after``); a
+  request whose client hung up during a ``before`` delay is dropped unacted, unless ``acts_if_abandoned``
+  (as Mux does behind a proxy that keeps a request it has accepted: it acts after the client gave up);
 - ``drop``: close the connection with no response, before or after acting;
 - ``truncate``: act, then send the headers and half the body and close;
-- ``malformed``: act, then answer with the real status and a body that is not JSON.
+- ``malformed``: act, then answer with the real status and a body that is not JSON;
+- ``extra_fields``: act, then answer with fields Mux may add one day (at the top, in ``data`` and in each
+  object of it) and unknown values of open enums (``progress.state``, ``video_quality``, ``ingest_type``,
+  ``max_resolution_tier``), as a newer Mux would;
+- ``unknown_status``: act, then answer with every asset ``status`` replaced by one no client knows yet.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 
 from muxclipper.emulator.errors import invalid
 
-KINDS = ("status", "delay", "drop", "truncate", "malformed")
+KINDS = ("status", "delay", "drop", "truncate", "malformed", "extra_fields", "unknown_status")
 
 
 @dataclass
@@ -31,6 +37,7 @@ class Fault:
     delay_ms: int = 0
     when: str = "before"
     retry_after: float | None = None
+    acts_if_abandoned: bool = False
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and fnmatch.fnmatchcase(path, self.path)
@@ -39,7 +46,8 @@ class Fault:
     def from_json(cls, data: Any) -> Fault:
         if not isinstance(data, dict):
             raise invalid("A fault is an object with at least a kind.")
-        known = {"kind", "method", "path", "times", "status", "delay_ms", "when", "retry_after"}
+        known = {"kind", "method", "path", "times", "status", "delay_ms", "when", "retry_after",
+                 "acts_if_abandoned"}
         unknown = set(data) - known
         if unknown:
             raise invalid(f"Unknown fault fields: {', '.join(sorted(unknown))}.")
@@ -55,6 +63,8 @@ class Fault:
             raise invalid("times must be a whole number of at least 1.")
         if not isinstance(fault.status, int) or not 100 <= fault.status <= 599:
             raise invalid("status must be an HTTP status code.")
+        if not isinstance(fault.acts_if_abandoned, bool):
+            raise invalid("acts_if_abandoned must be true or false.")
         if fault.method is not None:
             fault.method = fault.method.upper()
         return fault

@@ -92,6 +92,39 @@ async def _drop(send: Send) -> None:
         await asyncio.sleep(0)
 
 
+_FUTURE_ENUMS = {"video_quality": "ultra", "ingest_type": "on_demand_future", "max_resolution_tier": "4320p"}
+
+
+def _future_body(body: bytes, kind: str) -> bytes:
+    """The answer as a newer Mux might send it: extra fields and enum values this client has never seen."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(doc, dict):
+        return body
+    items = doc.get("data")
+    objects = [o for o in (items if isinstance(items, list) else [items]) if isinstance(o, dict)]
+    for obj in objects:
+        if kind == "unknown_status":
+            if "status" in obj:
+                obj["status"] = "awaiting_review"
+            continue
+        obj["x_future_field"] = {"nested": [1, "two", None]}
+        for key, value in _FUTURE_ENUMS.items():
+            if key in obj:
+                obj[key] = value
+        if isinstance(obj.get("progress"), dict):
+            obj["progress"]["state"] = "transcoding_future"
+    if kind == "extra_fields":
+        doc["x_future_top_level"] = True
+    return json.dumps(doc).encode()
+
+
+async def _discard(message: Message) -> None:
+    """The ``send`` for an answer whose client has gone."""
+
+
 class Gate:
     """The outermost ASGI layer, so that ``send`` is the server's own (needed to hang up)."""
 
@@ -151,8 +184,11 @@ class Gate:
                 return fault.status
             if fault.when == "before" and fault.kind == "delay":
                 await asyncio.sleep(fault.delay_ms / 1000)
-                if _client_gone(send):
+                if _client_gone(send) and not fault.acts_if_abandoned:
                     return None  # like a request that timed out in a queue: never acted on
+                if _client_gone(send):
+                    await self._pass(scope, receive, _discard)  # acts, and nobody hears the answer
+                    return None
             if fault.when == "before" and fault.kind == "drop":
                 await _drop(send)
                 return None
@@ -226,6 +262,13 @@ class Gate:
         if fault.kind == "drop":
             await _drop(send)
             return None
+        if fault.kind in ("extra_fields", "unknown_status"):
+            changed = _future_body(bytes(body), fault.kind)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            headers += [(b"content-length", str(len(changed)).encode()), (b"x-emulator-fault", fault.kind.encode())]
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": changed, "more_body": False})
+            return status
         if fault.kind == "malformed":
             junk = bytes(body[: max(len(body) // 2, 1)]) or b"{"
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]

@@ -1,19 +1,38 @@
 """Clip jobs of one environment: saved before anything is sent, submitted at the POST budget, created
 **exactly once**, and followed to the end by the batch poller.
 
-Exactly once: each job carries a unique token that rides in the clip's ``passthrough``. A create
-whose outcome is unknown (timeout, dropped connection, a 5xx, an unreadable answer, a crash after
-sending) leaves the job ``submitting``; before anything is sent again, recent assets are searched
-for the token, and an asset that carries it is adopted instead of making a second one.
+Exactly once, in four parts:
+
+1. **One process at a time.** A job is leased (in the job history, in the same transaction that saves it
+   or takes it up) to one running service: only the holder sends, searches and polls for it. Every other
+   process (a second window, ``muxclipper jobs --watch``) only *watches*: it reads what the holder writes
+   and takes the job over once the holder's lease expires (no heartbeat for ``LEASE_TTL_S``, or its pid is
+   gone from this host).
+2. **A token.** Each job carries a unique token that rides in the clip's ``passthrough``. A create whose
+   outcome is unknown (timeout, dropped connection, a 5xx, an unreadable answer, a crash after sending)
+   leaves the job ``submitting``.
+3. **A late-answer window.** Before anything is sent again, the account's assets are searched for the
+   token, newest first, back to the job's first send (however many pages that is, at the GET budget), and
+   the search is repeated with growing pauses for :attr:`JobTimings.late_answer_window_s` after the request
+   left: Mux (or a proxy in front of it) can hold a request past our timeout and act on it later.
+4. **Duplicates removed.** Mux has no idempotency key, so a request held even longer can still make a
+   second asset after the job was sent again. For :attr:`JobTimings.duplicate_watch_s` after an unknown
+   outcome the service keeps looking; an extra asset carrying the job's token is deleted, the job's
+   ``note`` says so and a warning is logged. The adopted asset (the one the user was given) is never the
+   one deleted.
+
+What this does not cover: a request Mux acts on later than the duplicate watch while no muxclipper runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from muxclipper.core.clip_rules import check_request
 from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token, token_in
@@ -23,20 +42,64 @@ from muxclipper.mux.errors import (
     ApiConnectionError,
     ApiError,
     MuxError,
+    NotFoundError,
     RateLimitError,
     ResponseFormatError,
     ServerError,
 )
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.poller import BatchPoller, apply_asset
-from muxclipper.store.jobs import JobRepository
+from muxclipper.store.jobs import LEASE_TTL_S, JobRepository, LeaseLostError, LeaseOwner, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-#: How far before a job's first send the search for its asset goes (clock skew, slow answers).
+#: How far before a job's first send the search for its asset goes (clock skew between us and Mux).
 RECONCILE_MARGIN_S = 600
-RECONCILE_MAX_PAGES = 5
+#: Kept for callers of the old name; the search is no longer capped in pages (it stops at older assets).
+RECONCILE_MAX_PAGES = None
+
+
+@dataclass(frozen=True)
+class JobTimings:
+    """Every wait of the service, in seconds (tests shrink them; the defaults are what users get)."""
+
+    #: After a create with an unknown outcome, its asset is searched for this long after the request left
+    #: before the clip is sent again: 30 s of our timeout plus a minute that a proxy or a busy Mux may hold it.
+    late_answer_window_s: float = 90.0
+    #: The first pause between searches; it doubles, up to ``late_answer_max_pause_s``.
+    late_answer_first_pause_s: float = 2.0
+    late_answer_max_pause_s: float = 20.0
+    #: How long after an unknown outcome a late duplicate is still looked for (and deleted).
+    duplicate_watch_s: float = 600.0
+    duplicate_first_pause_s: float = 2.0
+    duplicate_max_pause_s: float = 30.0
+    #: Pause after a network failure before a job is tried again.
+    network_retry_s: float = 5.0
+    #: How often a lease holder says it is alive, and how long silence makes its leases free.
+    heartbeat_s: float = 5.0
+    lease_ttl_s: float = LEASE_TTL_S
+    #: How often a job another process holds is read again.
+    watch_interval_s: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> JobTimings:
+        """The defaults, with the two windows a user may need to lengthen (a proxy known to hold requests
+        longer) or a test to shorten: ``MUXCLIPPER_LATE_ANSWER_WINDOW_S``, ``MUXCLIPPER_DUPLICATE_WATCH_S``."""
+        timings = cls()
+        for field, name in (("late_answer_window_s", "MUXCLIPPER_LATE_ANSWER_WINDOW_S"),
+                            ("duplicate_watch_s", "MUXCLIPPER_DUPLICATE_WATCH_S")):
+            text = env.get(name)
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                log.warning("%s=%r is not a number of seconds; using %s", name, text, getattr(timings, field))
+                continue
+            if 0 <= value <= 86_400:
+                timings = replace(timings, **{field: value})
+        return timings
 
 
 class JobInputError(ValueError):
@@ -44,19 +107,36 @@ class JobInputError(ValueError):
 
 
 class ClipJobService:
-    """Signals (listeners): ``updates`` gets every changed :class:`ClipJob`."""
+    """Signals (listeners): ``updates`` gets every changed :class:`ClipJob` (also those another process
+    holds and this one watches); ``problems`` gets a :class:`StoreUnavailableError` when the job history
+    cannot be written (a full disk): the work waits and is tried again."""
 
     def __init__(self, environment: str, client: MuxClient, repo: JobRepository, *,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time, timings: JobTimings | None = None,
+                 owner: LeaseOwner | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.environment = environment
         self._client = client
         self._repo = repo
         self._now = now
+        self._sleep = sleep
+        self.timings = timings or JobTimings.from_env()
+        self.owner = owner or LeaseOwner.new()
         self.updates: Listeners[ClipJob] = Listeners()
-        self.poller = BatchPoller(client, repo, self.updates, now=now)
+        self.problems: Listeners[Exception] = Listeners()
+        self.poller = BatchPoller(client, repo, self.updates, now=now, owner=self.owner, on_lost=self._watch,
+                                  problems=self.problems)
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
         self._worker: asyncio.Task[None] | None = None
+        self._watched: dict[int, ClipJob] = {}
+        self._watcher: asyncio.Task[None] | None = None
+        self._suspects: dict[int, float] = {}  # job id -> look for late duplicates until (Unix time)
+        self._sweeper: asyncio.Task[None] | None = None
+        self._heart: asyncio.Task[None] | None = None
+        #: Extra assets deleted (job id, asset id), for tests and diagnostics.
+        self.duplicates_deleted: list[tuple[int, str]] = []
+        self._refusals: dict[int, ApiError] = {}
 
     # ------------------------------------------------------------------ entry points
     def make_job(self, request: ClipRequest) -> ClipJob:
@@ -71,31 +151,40 @@ class ClipJobService:
                        options=request.options, created_at_s=self._now())
 
     def submit(self, requests: Iterable[ClipRequest]) -> list[ClipJob]:
-        """Save the jobs (all or none), then send them in order at the POST budget."""
-        jobs = self._repo.add_many([self.make_job(r) for r in requests])
+        """Save the jobs (all or none, leased to this process), then send them in order at the POST budget."""
+        jobs = self._repo.add_many([self.make_job(r) for r in requests], owner=self.owner)
+        self._beat()
         for job in jobs:
             self.updates.emit(job)
             self._enqueue(job)
         return jobs
 
     def resume(self) -> list[ClipJob]:
-        """Pick up what a previous run left: send queued jobs, reconcile unknown ones, poll the rest."""
+        """Pick up what a previous run left: send queued jobs, reconcile unknown ones, poll the rest; jobs
+        another live process holds are watched, and taken up if it dies. Late duplicates still looked for
+        are looked for again."""
         unfinished = self._repo.unfinished(self.environment)
+        held = self._repo.claim([j.id for j in unfinished if j.id is not None], self.owner,
+                                self.timings.lease_ttl_s)
+        self._beat()
         for job in unfinished:
-            if job.state in (JobState.QUEUED, JobState.SUBMITTING):
-                self._enqueue(job)
-            elif job.state is JobState.PREPARING:
-                self.poller.track(job)
+            if job.id in held:
+                self._take_up(job)
+            else:
+                self._watch(job)
+        for job, until in self._repo.watched_for_duplicates(self.environment, self._now()):
+            assert job.id is not None
+            self._suspect(job.id, until)
         return unfinished
 
     def retry(self, job_id: int) -> ClipJob:
-        job = self._repo.get(job_id)
-        if job is None or job.environment != self.environment:
-            raise JobInputError(f"No job {job_id} in this environment.")
+        job = self._job_here(job_id)
         if job.state is not JobState.FAILED:
             raise JobInputError(f"Job {job_id} is {job.state.value}; only failed jobs can be retried.")
-        job = self._repo.update(job.evolve(state=JobState.QUEUED, error=None, attempts=0))
-        self.updates.emit(job)
+        if job_id not in self._repo.claim([job_id], self.owner, self.timings.lease_ttl_s):
+            raise JobInputError(f"Another muxclipper is working on job {job_id}; retry it there, or close it.")
+        self._beat()
+        job = self._save(job.moved_to(JobState.QUEUED, error=None, attempts=0))
         self._enqueue(job)
         return job
 
@@ -103,38 +192,129 @@ class ClipJobService:
         job = self._repo.get(job_id)
         if job is None or job.state is not JobState.QUEUED:
             raise JobInputError("Only a job that has not been sent yet can be cancelled.")
-        job = self._repo.update(job.evolve(state=JobState.CANCELLED))
+        if job_id not in self._repo.claim([job_id], self.owner, self.timings.lease_ttl_s):
+            raise JobInputError(f"Another muxclipper is sending job {job_id}; it can no longer be cancelled here.")
+        job = self._save(job.moved_to(JobState.CANCELLED))
+        self._queued.discard(job_id)
+        return job
+
+    def mark_deleted(self, job_id: int, note: str = "Deleted in Mux.") -> ClipJob:
+        """The job's clip was deleted in Mux: the job is put away (through the transition table) and every
+        listener hears of it. Another process following the job sees it finished and stops."""
+        job = self._job_here(job_id)
+        job = self._repo.update(job.moved_to(JobState.CANCELLED, error=note))
+        self._repo.release([job_id], self.owner)
+        self.poller.forget(job)
         self.updates.emit(job)
         return job
+
+    def history(self, limit: int | None = 500, *, all_environments: bool = False) -> list[ClipJob]:
+        """Jobs newest first, of this environment (or of all), for the window's list and ``muxclipper jobs``."""
+        return self._repo.all(None if all_environments else self.environment, limit=limit)
+
+    def refusal(self, job_id: int) -> ApiError | None:
+        """Mux's refusal of the job's create in this run (a 403 says which token to fix), if it was refused."""
+        return self._refusals.get(job_id)
 
     def job(self, job_id: int) -> ClipJob | None:
         """One job of the history, as it is saved now (another process may be moving it on)."""
         return self._repo.get(job_id)
 
-    def history(self, limit: int | None = None, *, every_environment: bool = False) -> list[ClipJob]:
-        """The clips table and ``muxclipper jobs``: this environment's jobs (or all), newest first."""
-        return self._repo.all(None if every_environment else self.environment, limit=limit)
-
     async def delete_in_mux(self, job: ClipJob) -> ClipJob:
         """Delete a clip's asset in Mux (it cannot be undone there: the window waits a few seconds first), then
-        record the job as cancelled, told to every listener like any other change."""
-        if job.asset_id is None:
+        put the job away through :meth:`mark_deleted`, which every listener hears."""
+        if job.asset_id is None or job.id is None:
             raise JobInputError(f"Clip #{job.id} has no asset in Mux to delete.")
         await self._client.delete_asset(job.asset_id)
-        return self._save(job.evolve(state=JobState.CANCELLED, error="Deleted in Mux."))
+        return self.mark_deleted(job.id)
 
     @property
     def busy(self) -> bool:
+        """This process is sending or following jobs (closing it now hands them to the next run)."""
         return bool(self._queued) or self.poller.pending > 0
 
+    @property
+    def watching(self) -> int:
+        """How many jobs another process holds that this one follows (closing loses nothing)."""
+        return len(self._watched)
+
+    async def wait_idle(self) -> None:
+        """Until nothing is queued, polled, watched or looked for (tests, and a command that ends)."""
+        while True:
+            tasks = [t for t in (self._worker, self._watcher, self._sweeper, self.poller.task)
+                     if t is not None and not t.done()]
+            if not tasks:
+                return
+            await asyncio.wait(tasks)
+
     async def close(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            try:
-                await self._worker
-            except asyncio.CancelledError:
-                pass
+        for task in (self._worker, self._watcher, self._sweeper, self._heart):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
         await self.poller.close()
+        try:  # a clean exit frees our jobs at once for whoever watches them
+            self._repo.release_owner(self.owner)
+        except StoreUnavailableError as exc:
+            log.warning("could not free this process's jobs: %s", exc)
+
+    # ------------------------------------------------------------------ leases
+    def _job_here(self, job_id: int) -> ClipJob:
+        job = self._repo.get(job_id)
+        if job is None or job.environment != self.environment:
+            raise JobInputError(f"No job {job_id} in this environment.")
+        return job
+
+    def _take_up(self, job: ClipJob) -> None:
+        if job.state in (JobState.QUEUED, JobState.SUBMITTING):
+            self._enqueue(job)
+        elif job.state is JobState.PREPARING:
+            self.poller.track(job)
+
+    def _beat(self) -> None:
+        if self._heart is None or self._heart.done():
+            self._heart = asyncio.get_running_loop().create_task(self._heartbeat(), name="job-lease-heartbeat")
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await self._sleep(self.timings.heartbeat_s)
+            try:
+                self._repo.heartbeat(self.owner)
+            except StoreUnavailableError as exc:
+                self.problems.emit(exc)
+
+    def _watch(self, job: ClipJob) -> None:
+        """Another process holds the job: follow what it writes; take the job up if that process dies."""
+        if job.id is None or job.state.finished:
+            return
+        self._watched[job.id] = job
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.get_running_loop().create_task(self._watch_loop(), name="job-watcher")
+
+    async def _watch_loop(self) -> None:
+        while self._watched:
+            await self._sleep(self.timings.watch_interval_s)
+            for job_id, seen in list(self._watched.items()):
+                try:
+                    job = self._repo.get(job_id)
+                    if job is None:
+                        self._watched.pop(job_id, None)
+                        continue
+                    if job != seen:
+                        self._watched[job_id] = job
+                        self.updates.emit(job)
+                    if job.state.finished:
+                        self._watched.pop(job_id, None)
+                    elif job_id in self._repo.claim([job_id], self.owner, self.timings.lease_ttl_s):
+                        log.info("job %s: its process stopped; this one takes it up", job_id)
+                        self._watched.pop(job_id, None)
+                        self._beat()
+                        self._take_up(job)
+                except StoreUnavailableError as exc:
+                    self.problems.emit(exc)
 
     # ------------------------------------------------------------------ the submitter
     def _enqueue(self, job: ClipJob) -> None:
@@ -149,21 +329,35 @@ class ClipJobService:
     async def _run(self) -> None:
         while not self._queue.empty():
             job_id = await self._queue.get()
-            job = self._repo.get(job_id)
+            if job_id not in self._queued:
+                continue  # cancelled meanwhile
+            job = None
             try:
+                job = self._repo.get(job_id)
                 if job is not None and job.state in (JobState.QUEUED, JobState.SUBMITTING):
                     await self._process(job)
-            except MuxError as exc:
-                # The network or Mux is down: keep the job as it is and come back to it later.
-                log.warning("job %s waits: %s", job_id, exc.user_message)
-                await asyncio.sleep(5)
+            except LeaseLostError:
+                # Our heartbeat stopped long enough for another process to take the job: it is theirs now.
+                log.warning("job %s: another muxclipper took it over; this one only watches it", job_id)
+                if job is not None:
+                    self._watch(job)
+            except (MuxError, StoreUnavailableError) as exc:
+                # The network, Mux or the disk is down: keep the job as it is and come back to it later.
+                if isinstance(exc, StoreUnavailableError):
+                    self.problems.emit(exc)
+                log.warning("job %s waits: %s", job_id, getattr(exc, "user_message", exc))
+                await self._sleep(self.timings.network_retry_s)
                 self._queue.put_nowait(job_id)
                 continue
             except Exception:
                 log.exception("job %s failed unexpectedly", job_id)
-                if job is not None:
-                    self._save(job.evolve(state=JobState.FAILED, error="muxclipper failed unexpectedly; "
-                                                                       "see the log file, then retry."))
+                failed = self._repo.get(job_id)
+                if failed is not None and failed.state in (JobState.QUEUED, JobState.SUBMITTING):
+                    try:
+                        self._save(failed.moved_to(JobState.FAILED, error="muxclipper failed unexpectedly; "
+                                                                          "see the log file, then retry."))
+                    except (LeaseLostError, StoreUnavailableError):
+                        log.exception("job %s: could not record the failure", job_id)
             self._queued.discard(job_id)
 
     async def _process(self, job: ClipJob) -> None:
@@ -173,45 +367,99 @@ class ClipJobService:
                 return
         while job.state is JobState.QUEUED:
             if job.attempts >= MAX_ATTEMPTS:
-                self._save(job.evolve(state=JobState.FAILED,
-                                      error=f"Mux did not confirm the clip after {MAX_ATTEMPTS} attempts; retry later."))
+                self._save(job.moved_to(JobState.FAILED, error=f"Mux did not confirm the clip after "
+                                                               f"{MAX_ATTEMPTS} attempts; retry later."))
                 return
             # Written before the request leaves: a crash from here on is an unknown outcome.
-            job = self._save(job.evolve(state=JobState.SUBMITTING, attempts=job.attempts + 1,
-                                        submitted_at_s=job.submitted_at_s or self._now()))
+            now = self._now()
+            job = self._save(job.moved_to(JobState.SUBMITTING, attempts=job.attempts + 1,
+                                          submitted_at_s=job.submitted_at_s or now, last_sent_at_s=now))
             request = ClipRequest(job.source_asset_id, job.start_ms, job.end_ms, job.options)
             try:
                 asset = await self._client.create_clip(request, passthrough_with_token(job.options.passthrough,
                                                                                        job.token))
             except RateLimitError:
                 # Mux refused before acting: not an attempt. The budget already waits it out.
-                job = self._save(job.evolve(state=JobState.QUEUED, attempts=job.attempts - 1))
+                job = self._save(job.moved_to(JobState.QUEUED, attempts=job.attempts - 1))
                 continue
-            except ServerError:
-                job = await self._reconcile(job)  # a 5xx may come after Mux acted
-                continue
-            except ApiError as exc:  # 400, 401, 403, 404: Mux refused, nothing was made
-                self._save(job.evolve(state=JobState.FAILED, error=exc.user_message))
-                return
-            except (ApiConnectionError, ResponseFormatError):
+            except (ServerError, ApiConnectionError, ResponseFormatError) as exc:
+                # A 5xx, a lost connection or an unreadable answer may come after Mux acted.
+                log.info("job %s: outcome unknown (%s); searching for its clip", job.id, exc)
                 job = await self._reconcile(job)
                 continue
+            except ApiError as exc:  # 400, 401, 403, 404: Mux refused, nothing was made
+                self._refusals[job.id] = exc  # type: ignore[index]  # saved jobs have ids
+                self._save(job.moved_to(JobState.FAILED, error=exc.user_message))
+                return
             self._adopt(job, asset)
             return
 
     async def _reconcile(self, job: ClipJob) -> ClipJob:
-        """Find the asset an unknown-outcome create may have made; requeue the job if there is none."""
-        since = (job.submitted_at_s or job.created_at_s) - RECONCILE_MARGIN_S
-        pages = 0
-        async for page in self._client.iter_asset_pages(limit=100):
-            pages += 1
-            for asset in page.assets:
-                if token_in(asset.passthrough) == job.token:
-                    log.info("job %s: found its clip %s after an unknown outcome", job.id, asset.id)
-                    return self._adopt(job, asset)
-            if pages >= RECONCILE_MAX_PAGES or (page.assets and page.assets[-1].created_at_s < since):
+        """Find the asset an unknown-outcome create may have made, searching again until the late-answer
+        window has passed since the request left; requeue the job if there is none."""
+        assert job.id is not None
+        timings = self.timings
+        sent = job.last_sent_at_s or job.submitted_at_s or job.created_at_s
+        deadline = sent + timings.late_answer_window_s
+        self._suspect(job.id, sent + timings.duplicate_watch_s)
+        pause = timings.late_answer_first_pause_s
+        while True:
+            found = (await self._search([job])).get(job.token, [])
+            if found:
+                return await self._adopt_found(job, found)
+            left = deadline - self._now()
+            if left <= 0:
                 break
-        return self._save(job.evolve(state=JobState.QUEUED))
+            await self._sleep(min(pause, left))
+            pause = min(pause * 2, timings.late_answer_max_pause_s)
+        log.info("job %s: no clip appeared within %.0f s of sending; sending it again", job.id,
+                 timings.late_answer_window_s)
+        return self._save(job.moved_to(JobState.QUEUED))
+
+    async def _search(self, jobs: list[ClipJob]) -> dict[str, list[Asset]]:
+        """Assets carrying the jobs' tokens, newest first, paging back to the earliest first send (however
+        many pages: a busy account may have made hundreds of assets since), each page at the GET budget."""
+        tokens = {job.token for job in jobs}
+        since = min((job.submitted_at_s or job.created_at_s) for job in jobs) - RECONCILE_MARGIN_S
+        found: dict[str, list[Asset]] = {}
+        async for page in self._client.iter_asset_pages(limit=100):
+            for asset in page.assets:
+                token = token_in(asset.passthrough)
+                if token in tokens:
+                    found.setdefault(token, []).append(asset)
+            if page.assets and page.assets[-1].created_at_s < since:
+                break
+        return found
+
+    async def _delete_extras(self, job: ClipJob, keep: str | None, found: list[Asset]) -> str | None:
+        """Delete every asset carrying the job's token but ``keep``; the note for the user, if any went."""
+        gone = []
+        for asset in found:
+            if asset.id == keep:
+                continue
+            try:
+                await self._client.delete_asset(asset.id)
+            except NotFoundError:
+                pass  # deleted already (by another process, or the user)
+            assert job.id is not None
+            self.duplicates_deleted.append((job.id, asset.id))
+            gone.append(asset.id)
+            log.warning("job %s: Mux made its clip twice (a late answer); deleted the extra asset %s, kept %s",
+                        job.id, asset.id, keep or "none (the job's clip was deleted)")
+        if not gone:
+            return None
+        if keep is None:
+            return (f"Mux made this clip again after it was deleted (an answer came late); muxclipper deleted "
+                    f"{', '.join(gone)} too.")
+        return (f"Mux made this clip {len(gone) + 1} times (an answer came late); muxclipper deleted the "
+                f"extra {', '.join(gone)} and kept {keep}.")
+
+    async def _adopt_found(self, job: ClipJob, found: list[Asset]) -> ClipJob:
+        # The oldest is kept (``found`` is newest first): it is the one a late first answer would have named.
+        keep = found[-1]
+        note = await self._delete_extras(job, keep.id, found)
+        log.info("job %s: found its clip %s after an unknown outcome", job.id, keep.id)
+        return self._adopt(job.evolve(note=note or job.note), keep)
 
     def _adopt(self, job: ClipJob, asset: Asset) -> ClipJob:
         job = self._save(apply_asset(job.evolve(asset_id=asset.id, error=None), asset, self._now()))
@@ -219,6 +467,57 @@ class ClipJobService:
         return job
 
     def _save(self, job: ClipJob) -> ClipJob:
-        job = self._repo.update(job)
-        self.updates.emit(job)
-        return job
+        saved, lost = self._repo.save_held([job], self.owner)
+        if lost:
+            raise LeaseLostError(f"job {job.id} is held by another process")
+        self.updates.emit(saved[0])
+        return saved[0]
+
+    # ------------------------------------------------------------------ late duplicates
+    def _suspect(self, job_id: int, until: float) -> None:
+        if until <= self._now():
+            return
+        self._suspects[job_id] = max(until, self._suspects.get(job_id, 0.0))
+        self._repo.set_watch_until(job_id, self._suspects[job_id])
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop(), name="duplicate-sweeper")
+
+    async def _sweep_loop(self) -> None:
+        pause = self.timings.duplicate_first_pause_s
+        while self._suspects:
+            await self._sleep(min(pause, max(min(self._suspects.values()) - self._now(), 0.0)))
+            pause = min(pause * 2, self.timings.duplicate_max_pause_s)
+            try:
+                await self.sweep_duplicates()
+            except MuxError as exc:
+                log.warning("looking for late duplicates failed: %s", exc.user_message)
+            except StoreUnavailableError as exc:
+                self.problems.emit(exc)
+
+    async def sweep_duplicates(self) -> None:
+        """One look for late duplicates of the suspect jobs that have an asset; expired suspects are dropped."""
+        now = self._now()
+        jobs = []
+        for job_id, _until in list(self._suspects.items()):
+            job = self._repo.get(job_id)
+            if job is None:
+                self._suspects.pop(job_id, None)
+                continue
+            # A job with its clip keeps that one; a job the user put away (its clip deleted) keeps none: a late
+            # copy of a deleted clip is as unwanted as a second one.
+            if job.asset_id is not None or job.state is JobState.CANCELLED:
+                jobs.append(job)
+        if jobs:
+            found = await self._search(jobs)
+            for job in jobs:
+                assert job.id is not None
+                keep = None if job.state is JobState.CANCELLED else job.asset_id
+                note = await self._delete_extras(job, keep, found.get(job.token, []))
+                if note:
+                    updated = self._repo.set_note(job.id, note)
+                    if updated is not None:
+                        self.updates.emit(updated)
+        for job_id, until in list(self._suspects.items()):
+            if until <= now:
+                self._suspects.pop(job_id, None)
+                self._repo.set_watch_until(job_id, None)

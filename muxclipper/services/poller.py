@@ -11,6 +11,10 @@ Frugal by design (Mux: "don't poll more than once per second"; a desktop app get
   nothing does, and the poller stops when nothing is pending.
 
 Requests per minute therefore stay at or under 60 however many clips are pending.
+
+With a lease ``owner`` (as :class:`~muxclipper.services.clip_jobs.ClipJobService` gives it) a change is
+saved only for jobs whose lease this process still holds; a job another process has taken over is handed
+to ``on_lost`` (to be watched) and no longer polled here. Every change goes through the job transition table.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from muxclipper.core.models import Asset, AssetStatus
 from muxclipper.mux.client import MuxClient
 from muxclipper.mux.errors import MuxError, NotFoundError
 from muxclipper.services.listeners import Listeners
-from muxclipper.store.jobs import JobRepository
+from muxclipper.store.jobs import JobRepository, LeaseOwner, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 100
@@ -52,20 +56,25 @@ def apply_asset(job: ClipJob, asset: Asset, now: float) -> ClipJob:
     playback = tuple((p.id, p.policy) for p in asset.playback_ids)
     percent = asset.progress.percent if asset.progress else None
     if asset.status is AssetStatus.READY:
-        return job.evolve(state=JobState.READY, playback_ids=playback, progress=100.0, ready_at_s=now, error=None)
+        return job.moved_to(JobState.READY, playback_ids=playback, progress=100.0, ready_at_s=now, error=None)
     if asset.status is AssetStatus.ERRORED:
         detail = " ".join(asset.error_messages) or asset.error_type or "Mux could not make the clip."
-        return job.evolve(state=JobState.ERRORED, playback_ids=playback, progress=None, error=detail)
-    return job.evolve(state=JobState.PREPARING, playback_ids=playback, progress=percent)
+        return job.moved_to(JobState.ERRORED, playback_ids=playback, progress=None, error=detail)
+    return job.moved_to(JobState.PREPARING, playback_ids=playback, progress=percent)
 
 
 class BatchPoller:
     def __init__(self, client: MuxClient, repo: JobRepository, updates: Listeners[ClipJob], *,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time, owner: LeaseOwner | None = None,
+                 on_lost: Callable[[ClipJob], None] | None = None,
+                 problems: Listeners[Exception] | None = None) -> None:
         self._client = client
         self._repo = repo
         self._updates = updates
         self._now = now
+        self._owner = owner
+        self._on_lost = on_lost
+        self._problems = problems
         self._tracked: dict[str, _Tracked] = {}  # asset id -> tracked job
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -76,6 +85,15 @@ class BatchPoller:
     @property
     def pending(self) -> int:
         return len(self._tracked)
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return self._task
+
+    def forget(self, job: ClipJob) -> None:
+        """Stop following a job (it was deleted, or settled elsewhere)."""
+        if job.asset_id is not None:
+            self._tracked.pop(job.asset_id, None)
 
     def track(self, job: ClipJob) -> None:
         if job.asset_id is None or job.state is not JobState.PREPARING:
@@ -100,6 +118,11 @@ class BatchPoller:
                 changed = await self.poll_once()
             except MuxError as exc:
                 log.warning("polling failed: %s", exc.user_message)
+                changed = False
+            except StoreUnavailableError as exc:  # a full disk: tell the user, keep polling
+                log.warning("polling could not save: %s", exc)
+                if self._problems is not None:
+                    self._problems.emit(exc)
                 changed = False
             self.interval = FAST_INTERVAL if changed else min(self.interval * BACKOFF, SLOW_INTERVAL)
             if not self._tracked:
@@ -153,7 +176,7 @@ class BatchPoller:
         try:
             asset = await self._client.get_asset(tracked.job.asset_id)
         except NotFoundError:
-            gone = tracked.job.evolve(state=JobState.ERRORED, error="The clip asset was deleted in Mux.")
+            gone = tracked.job.moved_to(JobState.ERRORED, error="The clip asset was deleted in Mux.")
             return await self._commit([gone])
         tracked.last_seen, tracked.page_hint, tracked.misses = now, 1, 0
         updated = apply_asset(tracked.job, asset, now)
@@ -168,7 +191,15 @@ class BatchPoller:
         return bool(changes)
 
     def _commit_slice(self, changes: list[ClipJob]) -> None:
-        for job in self._repo.update_many(changes):
+        if self._owner is None:
+            saved = self._repo.update_many(changes)
+        else:
+            saved, lost = self._repo.save_held(changes, self._owner)
+            for job in lost:
+                self.forget(job)
+                if self._on_lost is not None:
+                    self._on_lost(job)
+        for job in saved:
             assert job.asset_id is not None
             if job.state is JobState.PREPARING:
                 self._tracked[job.asset_id].job = job

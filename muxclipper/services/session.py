@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -17,6 +17,7 @@ from muxclipper.mux.client import MuxClient
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.services.clip_jobs import ClipJobService
 from muxclipper.services.environment import Environment
+from muxclipper.services.listeners import Listeners
 from muxclipper.services.pictures import PictureService
 from muxclipper.store.jobs import open_job_history
 
@@ -33,6 +34,9 @@ class Session:
     #: What was wrong with the job history when it was opened (set aside and started anew, or rows left
     #: out), in words for the status line or stderr; None when all was well. Also in the log file.
     storage_notice: str | None = None
+    #: The status code of every answer the session's HTTP client gets (Mux's API and its hosts): how long Mux has
+    #: been silent, for a command's deadline, without handing out the client itself.
+    answers: Listeners[int] = field(default_factory=Listeners)
 
 
 @asynccontextmanager
@@ -42,12 +46,18 @@ async def open_session(environment: Environment, jobs_db: Path,
     try:
         # One HTTP client for the API and the media hosts: it carries no credentials (MuxClient adds them to API
         # requests only).
-        async with httpx.AsyncClient(timeout=TIMEOUT, transport=transport) as http:
+        answers: Listeners[int] = Listeners()
+
+        async def tell(response: httpx.Response) -> None:
+            answers.emit(response.status_code)
+
+        async with httpx.AsyncClient(timeout=TIMEOUT, transport=transport,
+                                     event_hooks={"response": [tell]}) as http:
             client = MuxClient(http, environment.credentials, environment.endpoints, budget=RateBudget())
             jobs = ClipJobService(environment.key, client, repo)
             urls = PlaybackUrls(environment.endpoints)
             try:
-                yield Session(environment, client, jobs, urls, PictureService(http, urls), notice)
+                yield Session(environment, client, jobs, urls, PictureService(http, urls), notice, answers)
             finally:
                 await jobs.close()
     finally:

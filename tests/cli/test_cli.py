@@ -81,7 +81,7 @@ def test_exit_codes_for_settings_credentials_and_network(emu: Emu, tmp_path: Pat
     assert wrong.returncode == 3 and "access token" in wrong.stderr and "nope" not in wrong.stderr
     [source] = emu.seed({"duration": 60.0})
     read_only = _run(_env(emu, tmp_path, RO), "clip", source, "--start", "1", "--end", "5")
-    assert read_only.returncode == 4 and "Video Write permission" in read_only.stdout
+    assert read_only.returncode == 3 and "Video Write permission" in read_only.stdout
     offline = _run(_env(emu, tmp_path, base="http://127.0.0.1:9"), "assets")
     assert offline.returncode == 5 and "Could not connect" in offline.stderr
 

@@ -10,19 +10,23 @@ import httpx
 import pytest_asyncio
 
 from muxclipper.core.jobs import ClipJob, JobState, token_in
-from muxclipper.services.clip_jobs import ClipJobService
+from muxclipper.services.clip_jobs import ClipJobService, JobTimings
 from muxclipper.store.jobs import JobRepository
 from tests.emulator.helpers import Emu
 from tests.mux.conftest import make_client
 
 ENV = "test-env"
+#: The service's waits shrunk for tests: the late-answer window is 1 s where users get 90 s.
+FAST = JobTimings(late_answer_window_s=1.0, late_answer_first_pause_s=0.1, late_answer_max_pause_s=0.3,
+                  duplicate_watch_s=2.0, duplicate_first_pause_s=0.1, duplicate_max_pause_s=0.3,
+                  network_retry_s=0.1, heartbeat_s=0.2, lease_ttl_s=1.0, watch_interval_s=0.05)
 
 
 @pytest_asyncio.fixture
 async def service(emu: Emu, tmp_path: Path) -> AsyncIterator[ClipJobService]:
     repo = JobRepository(tmp_path / "jobs.sqlite3")
     async with httpx.AsyncClient(timeout=httpx.Timeout(0.5)) as http:
-        svc = ClipJobService(ENV, make_client(http, emu.url), repo)
+        svc = ClipJobService(ENV, make_client(http, emu.url), repo, timings=FAST)
         yield svc
         await svc.close()
     repo.close()

@@ -12,7 +12,7 @@ from muxclipper.core.models import ClipOptions, ClipRequest
 from muxclipper.services.clip_jobs import ClipJobService, JobInputError
 from muxclipper.store.jobs import JobRepository
 from tests.emulator.helpers import Emu
-from tests.services.conftest import ENV, clips_with_token, wait_state
+from tests.services.conftest import ENV, FAST, clips_with_token, wait_state
 
 pytestmark = pytest.mark.asyncio
 
@@ -145,7 +145,7 @@ async def test_resume_sends_queued_reconciles_unknown_and_polls_preparing(emu: E
                                                   "passthrough": f"mcj:{preparing.token}"}).json()["data"]
     repo.update(preparing.evolve(state=JobState.PREPARING, asset_id=made["id"]))
     async with httpx.AsyncClient(timeout=httpx.Timeout(2.0)) as http:
-        service = ClipJobService(ENV, make_client(http, emu.url), repo)
+        service = ClipJobService(ENV, make_client(http, emu.url), repo, timings=FAST)
         assert len(service.resume()) == 4
         for job in (queued, unknown_sent, unknown_unsent, preparing):
             assert job.id is not None
