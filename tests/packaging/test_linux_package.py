@@ -40,8 +40,9 @@ class Installed:
     def program(self) -> Path:
         return self.root / "opt" / "muxclipper" / "muxclipper"
 
-    def run(self, *args: str, platform: str = "offscreen", timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "HOME": str(self.home), "PATH": self.path, "QT_QPA_PLATFORM": platform}
+    def run(self, *args: str, platform: str = "offscreen", timeout: float = 120, path: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "HOME": str(self.home), "PATH": path or self.path, "QT_QPA_PLATFORM": platform}
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "MUXCLIPPER_DEMO_DIR",
                      "MUXCLIPPER_LOG_DIR", "IMAGEIO_FFMPEG_EXE", "LD_LIBRARY_PATH"):
             env.pop(name, None)
@@ -147,3 +148,14 @@ def test_the_installed_demo_shows_a_frame_and_writes_only_to_the_users_folders(
     # The system's ffmpeg made the demo's media, started without the bundle's libraries in its way.
     seen = set(installed.ffmpeg_log.read_text().splitlines())
     assert seen == {f"LD_LIBRARY_PATH={os.environ.get('LD_LIBRARY_PATH', 'unset')}"}
+
+
+def test_the_installed_demo_says_to_install_ffmpeg_when_the_system_has_none(installed: Installed,
+                                                                          tmp_path: Path) -> None:
+    # `apt install --no-install-recommends` leaves ffmpeg out: the demo must say what to do at once, not wait for
+    # sources that never come.
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = installed.run("--smoke-test", "--demo", timeout=60, path=str(empty))
+    assert done.returncode == 2
+    assert "sudo apt install ffmpeg" in done.stderr
