@@ -93,6 +93,7 @@ def test_the_package_installs_the_app_under_opt_with_its_desktop_entry_and_icons
     # What this build leaves out: the static ffmpeg (the system's is used), Qt's translations, and the build
     # machine's own libraries (Depends: names their packages instead).
     internal = root / "opt" / "muxclipper" / "_internal"
+    assert (internal / "muxclipper" / "resources" / "icons" / "muxclipper-256.png").is_file()  # the window icon
     assert not list(internal.glob("imageio_ffmpeg/binaries/ffmpeg*"))
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
     assert not list(internal.glob("libmvec*")) and not list(internal.glob("libssl*"))
