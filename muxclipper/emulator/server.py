@@ -24,6 +24,12 @@ class EmulatorServer:
 
     def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config or EmulatorConfig()
+        if self.config.demo_content and self.config.media:
+            # The demo's sources are made with ffmpeg at once: without one, say so now (what to install) rather than
+            # leave the window waiting for sources that never come. The Debian package leaves ffmpeg to the system.
+            from muxclipper.emulator.media.ffmpeg import ffmpeg_exe
+
+            ffmpeg_exe()
         self.host = host
         self.port = port
         self.runtime = Runtime.from_config(self.config)

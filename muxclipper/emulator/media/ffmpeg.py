@@ -25,11 +25,20 @@ class FfmpegError(RuntimeError):
         self.detail = detail
 
 
+NO_FFMPEG = ("no ffmpeg program was found, and the emulator makes its videos with one: install it (Debian, Ubuntu: "
+             "sudo apt install ffmpeg), or set IMAGEIO_FFMPEG_EXE to an ffmpeg program")
+
+
 @lru_cache(maxsize=1)
 def ffmpeg_exe() -> str:
+    """The ffmpeg program: ``IMAGEIO_FFMPEG_EXE``, else the one imageio-ffmpeg's wheel (or the installer) carries,
+    else the system's on PATH (the Debian package carries none). :class:`FfmpegError` if there is none."""
     import imageio_ffmpeg
 
-    return str(imageio_ffmpeg.get_ffmpeg_exe())
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError as exc:
+        raise FfmpegError(NO_FFMPEG) from exc
 
 
 # The variables through which a frozen app's bootloader (PyInstaller) makes its bundle's libraries found first.
