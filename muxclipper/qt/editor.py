@@ -190,14 +190,16 @@ class EditorWidget(QWidget):
         }
 
     # ------------------------------------------------------------------ the owner's calls
-    def open_source(self, url: str, duration_ms: int, rate: Fraction) -> None:
+    def open_source(self, url: str, duration_ms: int, rate: Fraction, growing: bool = False) -> None:
+        """Play ``url`` (``growing``: a recording in progress, through the recording relay)."""
         self.history.clear()
         self.timeline.set_source(duration_ms, rate)
         for field in (self.in_field, self.out_field, self.position_field):
             field.set_rate(rate)
         self.set_captions(None)
         if not self.player.adopt(url, rate):  # the picture of a preview stays where it is
-            self.player.load(url, rate)
+            self.player.load(url, rate, growing=growing)
+            self.player.set_available(duration_ms)
 
     def close_source(self) -> None:
         """Nothing open: the player stops, and the timeline, marks, captions and stills are cleared (the
@@ -227,11 +229,12 @@ class EditorWidget(QWidget):
         self.player.preview(url)
 
     def set_duration(self, duration_ms: int) -> None:
-        """A live recording grew. QMediaPlayer reports no duration for a growing (EVENT) playlist,
-        so the owner polls the asset's ``duration`` and passes it on. With ``follow_live`` the view
+        """A live recording grew: the owner polls the asset's ``duration`` and passes it on (the player loads what
+        was recorded since when it is asked for it). With ``follow_live`` the view
         and a paused playhead move to the newest frame; without, they stay where the user is."""
         self.timeline.follow_live_edge = self.follow_live
         self.timeline.set_duration(duration_ms)
+        self.player.set_available(duration_ms)
         if self.follow_live and not self.player.is_playing:
             self.player.seek_frame(max(self.timeline.marked.with_duration(duration_ms).last_frame, 0))
 

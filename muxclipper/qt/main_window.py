@@ -406,11 +406,21 @@ class MainWindow(QMainWindow):
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id and to be "
                               "ready (or recording).")
             return
+        stream = self.session.urls.hls(public.id)
+        if asset.is_live and self.session.recordings is not None:
+            # A recording in progress plays through the relay, from its first frame (services/recording_relay.py).
+            self.bridge.run(self.session.recordings.url_for(stream), lambda url: self._show_source(asset, url),
+                            "Opening the recording")
+        else:
+            self._show_source(asset, stream)
+
+    def _show_source(self, asset: Asset, stream_url: str) -> None:
+
         self.asset = asset
         self.sources.learn(asset)  # the list says what the options say: ready, the length recorded so far
-        self.panels.show_source(asset, self.session)
+        self.panels.show_source(asset, self.session, stream_url)
         self.editor.focus_timeline()  # opened to be marked: the keys act on it at once
-        self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms)}"
+        self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms or 0)}"
                           f"{', recording' if asset.is_live else ''}).")
         self.source_opened.emit(asset)
 

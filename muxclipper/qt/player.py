@@ -77,6 +77,13 @@ class PlayerController(QObject):
         self._preview: str | None = None  # a stream loading before its asset, and so its frame rate, is known
         self._url: str | None = None
         self._reloads = 0  # of this source, because its first frame could not be frame 0
+        # A recording still in progress is played as finished up to where it was when loaded: seeking or playing
+        # past that loads it again (where it is now) and goes on from the same frame.
+        self._growing = False
+        self._available_ms = 0
+        self._reload_to: int | None = None  # the frame to show once the source is loaded again
+        self._reload_seeking = False
+        self._resume_playing = False
         self._loading = False
         self._abandoned = False  # a load we gave up on: its late errors are not news
         self._shuttle = 0  # >0 forward speed index, <0 reverse
@@ -120,9 +127,13 @@ class PlayerController(QObject):
         return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
     # ------------------------------------------------------------------ commands
-    def load(self, url: str, rate: Fraction) -> None:
-        """Open an HLS URL (signed URLs carry their token); the first frame is shown, paused."""
+    def load(self, url: str, rate: Fraction, growing: bool = False) -> None:
+        """Open an HLS URL (signed URLs carry their token); the first frame is shown, paused. ``growing``: a
+        recording still in progress, given as a finished playlist of what is recorded so far (see
+        :meth:`set_available`)."""
         self.stop_shuttle()
+        self._growing = growing
+        self._reload_to = None
         self.rate = rate
         self._preview = None
         self._offset_us = None
@@ -176,9 +187,31 @@ class PlayerController(QObject):
     def toggle(self) -> None:
         self.pause() if self.is_playing else self.play()
 
+    def set_available(self, duration_ms: int) -> None:
+        """A recording in progress now has ``duration_ms`` recorded: seeking or playing there loads it again."""
+        self._available_ms = max(self._available_ms, duration_ms)
+
+    def _loaded_last_frame(self) -> int | None:
+        return max(ms_to_frame(self.duration_ms, self.rate) - 1, 0) if self.duration_ms > 0 else None
+
+    def _reload(self, frame: int, play: bool) -> None:
+        """Load the growing recording again (what is recorded now) and show ``frame``; playing on if ``play``."""
+        url = self._url
+        if url is None:
+            return
+        log.debug("loading the recording again to reach frame %s", frame)
+        self.load(url, self.rate, growing=True)
+        self._reload_to, self._reload_seeking, self._resume_playing = frame, False, play
+
     def seek_frame(self, frame: int) -> None:
         """Show ``frame`` (clamped to the media), paused where it was paused."""
-        last = max(ms_to_frame(self.duration_ms, self.rate) - 1, 0) if self.duration_ms > 0 else frame
+        last = self._loaded_last_frame()
+        if last is not None and self._growing and frame > last:
+            available = max(ms_to_frame(self._available_ms, self.rate) - 1, 0)
+            if available > last:  # recorded since it was loaded
+                self._reload(min(frame, available), play=False)
+                return
+        last = last if last is not None else frame
         frame = min(max(frame, 0), last)
         self._pending = frame if frame != self._frame else None
         offset_ms = (self._offset_us or 0) / 1000
@@ -272,17 +305,46 @@ class PlayerController(QObject):
         self._load_timer.stop()
         index = self.frame_index(frame)
         self._frame = index
-        if index == self._pending or self.is_playing:
-            self._pending = None
         self._last_start_us = frame.startTime()
         if self._loading and self.player.duration() > 0:
             self._loading = False
-            self._load_timer.stop()
-            self.loaded.emit(int(self.player.duration()))
+            if self._reload_to is None:  # loading again is not news either
+                self.loaded.emit(int(self.player.duration()))
+        if self._reload_to is not None and self._reloaded(index):
+            return  # the picture passes by on its way back to where the user was
+        if index == self._pending or self.is_playing:
+            self._pending = None
+        if self._growing and self.is_playing and self._near_the_loaded_end(index):
+            self._reload(index, play=True)
+            return
         if self._preview is None:
             self.frame_shown.emit(index, frame_to_ms(index, self.rate))
         elif self._last_start_us == self._offset_us:  # a preview's numbers wait for its rate (adopt)
             self.preview_settled.emit(True)
+
+    def _reloaded(self, index: int) -> bool:
+        """On the way back after loading again: True while the frame shown is not the one to return to."""
+        target = self._reload_to
+        assert target is not None
+        last = self._loaded_last_frame()
+        if last is not None:
+            target = min(target, last)  # what was recorded when it was loaded again
+        if index != target:
+            if not self._reload_seeking:
+                self._reload_seeking = True
+                self.seek_frame(target)
+            return True
+        self._reload_to = None
+        if self._resume_playing:
+            self._resume_playing = False
+            self.player.play()
+        return False
+
+    def _near_the_loaded_end(self, index: int) -> bool:
+        """Playing a recording in progress: close to the end of what was loaded, with more recorded since."""
+        loaded_ms = self.duration_ms
+        return loaded_ms > 0 and self._available_ms > loaded_ms + 500 and \
+            frame_to_ms(index, self.rate) > loaded_ms - 1500
 
     def _distrust_first_frame(self, start_us: int) -> None:
         """The first frame after loading starts at ``start_us``, not at the stream's start: frame numbers counted

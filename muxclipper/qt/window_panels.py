@@ -116,7 +116,7 @@ class WindowPanels:
         self.clip_options.show_source(None)
         self.sources.detach()
 
-    def show_source(self, asset: Asset, session: Session) -> None:
+    def show_source(self, asset: Asset, session: Session, stream_url: str) -> None:
         """``asset`` (playable: a public playback id, a frame rate and a duration) into every panel: the editor plays
         it, the options show its facts, the segments and the clips filter follow it, a recording is watched."""
         public = asset.playback_id("public")
@@ -127,7 +127,7 @@ class WindowPanels:
         self.creator.source = asset
         self.clip_options.show_source(asset)
         self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
-        self.editor.open_source(session.urls.hls(public.id), asset.duration_ms, rate)
+        self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live)
         self.pictures.show(asset)
         self.recording.watch(asset, session.client)
         self.clips.set_source(asset.id)

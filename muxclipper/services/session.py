@@ -19,6 +19,7 @@ from muxclipper.services.clip_jobs import ClipJobService
 from muxclipper.services.environment import Environment
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.pictures import PictureService
+from muxclipper.services.recording_relay import RecordingRelay
 from muxclipper.store.jobs import open_job_history
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -37,6 +38,8 @@ class Session:
     #: The status code of every answer the session's HTTP client gets (Mux's API and its hosts): how long Mux has
     #: been silent, for a command's deadline, without handing out the client itself.
     answers: Listeners[int] = field(default_factory=Listeners)
+    #: Recordings in progress reach the player through it, so that they play from their first frame.
+    recordings: RecordingRelay | None = None
 
 
 @asynccontextmanager
@@ -56,9 +59,11 @@ async def open_session(environment: Environment, jobs_db: Path,
             client = MuxClient(http, environment.credentials, environment.endpoints, budget=RateBudget())
             jobs = ClipJobService(environment.key, client, repo)
             urls = PlaybackUrls(environment.endpoints)
+            relay = RecordingRelay(http)
             try:
-                yield Session(environment, client, jobs, urls, PictureService(http, urls), notice, answers)
+                yield Session(environment, client, jobs, urls, PictureService(http, urls), notice, answers, relay)
             finally:
+                await relay.aclose()
                 await jobs.close()
     finally:
         repo.close()

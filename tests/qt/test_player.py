@@ -223,3 +223,52 @@ def test_a_growing_recording_is_not_reported_as_failing_to_load(
         finally:
             dispose(controller)
             api.delete(f"/video/v1/live-streams/{stream_id}")
+
+
+def test_a_recording_in_progress_plays_from_its_first_frame_and_reaches_what_is_recorded_since(
+        qapp: Any, media_server: EmulatorServer, stamped_source: dict[str, Any]) -> None:
+    # Seen: a recording 12 s in opened at its 6th second, numbered frame 0 (every mark 6 s wrong), and its first
+    # seconds could not be reached: Qt starts a playlist that has not ended three segments from its end.
+    import asyncio
+
+    import httpx
+
+    from muxclipper.services.recording_relay import RecordingRelay
+    from tests.emulator.helpers import RW
+    from tests.qt.test_main_window import run, until
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=media_server.url, auth=RW, timeout=30) as api, \
+                httpx.AsyncClient(timeout=30) as http:
+            stream = (await api.post("/video/v1/live-streams",
+                                     json={"new_asset_settings": {"playback_policies": ["public"]}})).json()["data"]
+            recording = (await api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                                        json={"source_asset_id": stamped_source["id"]})).json()["data"]
+            await api.post("/_emulator/clock/advance", json={"seconds": 8})  # four segments recorded
+            relay = RecordingRelay(http)
+            controller = PlayerController()
+            shown: list[tuple[int, int]] = []
+            controller.sink.videoFrameChanged.connect(
+                lambda f: shown.append((controller.current_frame, stamped(f))) if f.isValid() else None)
+            reported: list[int] = []
+            controller.frame_shown.connect(lambda frame, ms: reported.append(frame))
+            try:
+                url = await relay.url_for(f"{media_server.stream_url}/{recording['playback_ids'][0]['id']}.m3u8")
+                controller.load(url, FPS, growing=True)
+                controller.set_available(8_000)
+                await until(lambda: reported and shown and shown[-1] == (0, 0), 10, "the recording's first frame")
+                for frame in (25, 180):  # inside the first seconds, and near what was recorded when it loaded
+                    controller.seek_frame(frame)
+                    await until(lambda f=frame: reported[-1] == f and shown[-1] == (f, f), 5, f"frame {frame}")
+                await api.post("/_emulator/clock/advance", json={"seconds": 4})  # all 12 s recorded now
+                controller.set_available(12_000)
+                controller.seek_frame(280)  # recorded since it was loaded: loaded again, and shown
+                await until(lambda: reported[-1] == 280 and shown[-1] == (280, 280), 10, "frame 280")
+                assert all(frame <= 280 for frame in reported[reported.index(180):])  # no trip back to 0 on screen
+            finally:
+                dispose(controller)
+                await relay.aclose()
+                await api.delete(f"/video/v1/live-streams/{stream['id']}")
+                await asyncio.sleep(0)
+
+    run(qapp, scenario)

@@ -252,6 +252,19 @@ async def scenario(run: Run, scale: float) -> None:
             # The clip's frames carry their source's stamps: its frame n is the source's frame (in + n).
             report["clip_played"] = {"on_screen": played["on_screen"],
                                      "playhead": (played["playhead"] or 0) + clip.start_ms * 25 // 1000}
+            # A recording in progress, 12 s in: it opens at its first frame (Qt alone starts 6 s in and calls it
+            # frame 0), and its first seconds can be reached.
+            stream = api.post("/video/v1/live-streams",
+                              json={"new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+            live = api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                            json={"source_asset_id": ids[0]}).json()["data"]
+            api.post("/_emulator/clock/advance", json={"seconds": 12})
+            window.open_asset_id(live["id"])
+            await until(lambda: window.asset is not None and window.asset.id == live["id"], 15, "the recording")
+            report["recording_opened"] = await run.settled_stamp(window, "recording-in-progress")
+            player.seek_frame(40)
+            await until(lambda: player.current_frame == 40, 10, "frame 40 of the recording")
+            report["recording_seek"] = await run.settled_stamp(window, "recording-first-seconds")
             screen.grab("end")
             await window.aclose()
             window.close()

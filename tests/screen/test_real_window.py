@@ -78,7 +78,7 @@ def test_the_focused_timeline_with_markers_shows_ruler_strip_and_markers(report:
 
 
 @pytest.mark.parametrize("step", ["opened", "after_keys", "typed_seek", "reopened", "reopened_seek", "switched",
-                                  "clip_played"])
+                                  "clip_played", "recording_opened", "recording_seek"])
 def test_the_picture_shows_the_frame_the_playhead_names(report: dict[str, Any], step: str) -> None:
     _no_errors(report)
     seen = report[step]

@@ -1,0 +1,88 @@
+"""A recording still in progress, played from its first frame: its playlists reach the player through this relay.
+
+Qt's player starts a playlist that has not ended (Mux's DVR playlist of a live stream's recording so far) three
+segments from its end and numbers that frame 0, so the start of the recording cannot be reached and every frame
+number is off by what was skipped. The relay serves the player the same playlists, fetched from the stream host at
+each request, rewritten as finished ones (:func:`muxclipper.mux.playlists.as_finished`): the player starts at the
+recording's first frame and can seek anywhere recorded so far; loading the playlist again brings what was recorded
+since (the player does, keeping its place).
+
+It listens on 127.0.0.1 only, on a port of the system's choosing, and answers only the paths it made (random,
+one per upstream playlist); segments are fetched by the player from the stream host itself. Nothing it fetches
+carries credentials (signed playback ids carry their own token in the URL, passed on as it is).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+
+import httpx
+
+from muxclipper.mux.playlists import as_finished
+
+log = logging.getLogger(__name__)
+MAX_REQUEST_LINE = 4096
+
+
+class RecordingRelay:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+        self._server: asyncio.Server | None = None
+        self._port = 0
+        self._paths: dict[str, str] = {}   # our path -> the upstream URL
+        self._tokens: dict[str, str] = {}  # the upstream URL -> our path (one path each, however often asked)
+
+    async def url_for(self, hls_url: str) -> str:
+        """The relay's address for the playlist at ``hls_url`` (the relay starts on first use)."""
+        if self._server is None:
+            self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+            self._port = int(self._server.sockets[0].getsockname()[1])
+        return self._relayed(hls_url)
+
+    def _relayed(self, upstream: str) -> str:
+        path = self._tokens.get(upstream)
+        if path is None:
+            path = f"/r/{secrets.token_urlsafe(12)}.m3u8"
+            self._tokens[upstream], self._paths[path] = path, upstream
+        return f"http://127.0.0.1:{self._port}{path}"
+
+    async def aclose(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = (await reader.readline())[:MAX_REQUEST_LINE].decode("latin-1").split()
+            while (await reader.readline()).strip():  # the headers: nothing in them changes the answer
+                pass
+            upstream = self._paths.get(request[1].split("?")[0]) if len(request) >= 2 and request[0] == "GET" \
+                else None
+            status, body = (404, b"") if upstream is None else await self._fetch(upstream)
+            head = (f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
+                    "Content-Type: application/vnd.apple.mpegurl\r\nCache-Control: no-cache\r\n"
+                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+            writer.write(head.encode("latin-1") + body)
+            await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, UnicodeDecodeError) as exc:
+            log.debug("recording relay: %s", exc)
+        finally:
+            writer.close()
+
+    async def _fetch(self, upstream: str) -> tuple[int, bytes]:
+        """The playlist at ``upstream``, rewritten; or the stream host's own error status for the player to say."""
+        try:
+            response = await self._http.get(upstream)
+        except httpx.HTTPError as exc:
+            log.debug("recording relay: %s: %s", upstream.split("?")[0], exc)
+            return 502, b""
+        if response.status_code != 200:
+            return response.status_code, b""
+        try:
+            text = as_finished(response.text, str(response.url), self._relayed)
+        except ValueError:
+            return 502, b""
+        return 200, text.encode("utf-8")
