@@ -76,42 +76,91 @@ class CliError(Exception):
         self.code = code
 
 
+CREDENTIALS_HELP = ("Credentials: --env NAME (a stored environment: 'muxclipper env add'), else the MUX_TOKEN_ID and "
+                    "MUX_TOKEN_SECRET variables (with MUX_BASE_URL for anything but api.mux.com), else the active "
+                    "stored environment ('muxclipper env use NAME'). Secrets are read from the keyring, never from "
+                    "arguments.")
+EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused; 4 Mux refused the request or the "
+             "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
+             "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 1 a bug; 130 interrupted.")
+TIMES_HELP = ("Times: seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
+              "#FRAME (a frame number from 0), at the source's frame rate.")
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    """The options every command takes, before or after its name (``clip … --env Staging`` works too)."""
+    default: Any = None if top else argparse.SUPPRESS  # after the name, an option not given leaves the first's
+    parser.add_argument("--env", default=default, metavar="NAME",
+                        help="a stored environment (see 'muxclipper env list'); default: the MUX_TOKEN_* "
+                             "variables if set, else the active environment")
+    parser.add_argument("--api-base-url", default=default, metavar="URL",
+                        help="the Mux API address with the MUX_TOKEN_* variables (default: MUX_BASE_URL, else "
+                             "https://api.mux.com; e.g. a local emulator's address)")
+    parser.add_argument("--log-level", default="warning" if top else argparse.SUPPRESS,
+                        choices=["debug", "info", "warning", "error"], help="how much goes to stderr (default: warning)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = SafeArgumentParser(prog="muxclipper", description="Frame-exact clips from Mux videos.")
-    parser.add_argument("--api-base-url", help="the Mux API address (default: MUX_BASE_URL or api.mux.com)")
-    parser.add_argument("--env", help="a named environment (see 'muxclipper env list'); default: "
-                                      "MUX_TOKEN_ID/MUX_TOKEN_SECRET if set, else the active environment")
-    parser.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = SafeArgumentParser(
+        prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings, from the command line.",
+        epilog=f"{CREDENTIALS_HELP} {EXIT_HELP} 'muxclipper COMMAND --help' explains each command; 'muxclipper' "
+               "alone opens the window.")
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     environments.add_parser(sub)
 
-    clip = sub.add_parser("clip", help="create a clip")
-    clip.add_argument("source", help="asset id, playback id or stream.mux.com/….m3u8 URL")
-    clip.add_argument("--start", required=True, help="seconds, HH:MM:SS.mmm, HH:MM:SS:FF or #frame")
-    clip.add_argument("--end", required=True, help="as --start")
-    clip.add_argument("--quality", choices=["basic", "plus", "premium"])
-    clip.add_argument("--policy", choices=["public", "signed"], default="public")
-    clip.add_argument("--mp4", action="store_true", help="also make a downloadable MP4")
-    clip.add_argument("--title")
-    clip.add_argument("--passthrough")
-    clip.add_argument("--wait", action="store_true", help="follow the clip until it is ready")
+    clip = sub.add_parser(
+        "clip", help="create a clip of a source, frame exact",
+        description="Create a clip of SOURCE from --start to --end: a new Mux asset, frame exact, made exactly once "
+                    "even if the network fails (a later 'muxclipper jobs --watch' finishes what a run left).",
+        epilog=f"{TIMES_HELP} Example: muxclipper clip KEYNOTE_ID --start 00:00:20.000 --end 00:03:05.000 "
+               f"--title 'Keynote' --mp4 --wait. {CREDENTIALS_HELP} {EXIT_HELP}")
+    clip.add_argument("source", metavar="SOURCE",
+                      help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
+                           "recording so far)")
+    clip.add_argument("--start", required=True, metavar="TIME",
+                      help="where the clip starts: its first frame is the one shown at TIME")
+    clip.add_argument("--end", required=True, metavar="TIME",
+                      help="where the clip ends, not included: the frame shown at TIME is the first one left out "
+                           "(the window's out point). At least 0.5 s after --start; on a recording still going, "
+                           "within what is recorded")
+    clip.add_argument("--quality", choices=["basic", "plus", "premium"],
+                      help="Mux's video quality of the clip (default: what Mux chooses, usually the source's)")
+    clip.add_argument("--policy", choices=["public", "signed"], default="public",
+                      help="the clip's playback policy (default: public; signed needs a signing key to play)")
+    clip.add_argument("--mp4", action="store_true", help="also make a downloadable MP4 (highest resolution)")
+    clip.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
+    clip.add_argument("--passthrough", metavar="TEXT",
+                      help="your own passthrough text, kept in Mux beside muxclipper's job tag (up to 218 characters)")
+    clip.add_argument("--wait", action="store_true",
+                      help="follow the clip until it is ready (or failed), showing Mux's progress")
     _add_wait_timeout(clip)
-    clip.add_argument("--json", action="store_true")
+    clip.add_argument("--json", action="store_true",
+                      help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
+    _common(clip, top=False)
 
-    assets = sub.add_parser("assets", help="list assets, newest first")
-    assets.add_argument("--limit", type=int, default=25)
-    assets.add_argument("--live-stream", help="only recordings of this live stream")
-    assets.add_argument("--json", action="store_true")
+    assets = sub.add_parser("assets", help="list assets, newest first",
+                            description="List the environment's assets, newest first.")
+    assets.add_argument("--limit", type=int, default=25, help="how many (1–100, default 25)")
+    assets.add_argument("--live-stream", metavar="ID", help="only recordings of this live stream")
+    assets.add_argument("--json", action="store_true", help="print Mux's view of each asset as JSON")
+    _common(assets, top=False)
 
-    streams = sub.add_parser("live-streams", help="list live streams")
-    streams.add_argument("--status", choices=["active", "idle", "disabled"])
-    streams.add_argument("--json", action="store_true")
+    streams = sub.add_parser("live-streams", help="list live streams",
+                             description="List the environment's live streams with their recordings.")
+    streams.add_argument("--status", choices=["active", "idle", "disabled"], help="only streams in this state")
+    streams.add_argument("--json", action="store_true", help="print them as JSON")
+    _common(streams, top=False)
 
-    jobs = sub.add_parser("jobs", help="list clip jobs of this environment")
-    jobs.add_argument("--watch", action="store_true", help="finish unfinished jobs and follow them")
+    jobs = sub.add_parser("jobs", help="list clip jobs; --watch finishes unfinished ones",
+                          description="List the clip jobs of this environment (kept in a local history), newest "
+                                      "first; --watch sends and follows whatever a previous run left unfinished.",
+                          epilog=EXIT_HELP)
+    jobs.add_argument("--watch", action="store_true", help="finish unfinished jobs and follow them to the end")
     jobs.add_argument("--all", action="store_true", help="jobs of every environment")
     _add_wait_timeout(jobs)
-    jobs.add_argument("--json", action="store_true")
+    jobs.add_argument("--json", action="store_true", help="print the jobs as JSON")
+    _common(jobs, top=False)
     return parser
 
 

@@ -30,28 +30,34 @@ from muxclipper.services.environments import (
 
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
-    env = sub.add_parser("env", help="manage named Mux environments (secrets in the OS keyring)")
-    actions = env.add_subparsers(dest="env_command", required=True)
-    actions.add_parser("list", help="list environments")
+    env = sub.add_parser("env", help="manage named Mux environments (secrets in the OS keyring)",
+                         description="Named Mux environments: a name, colour, addresses and token id in the settings "
+                                     "file, the token secret (and signing key) only in the OS keyring.")
+    actions = env.add_subparsers(dest="env_command", required=True, metavar="ACTION",
+                                 help="list, add, remove, test or use")
+    actions.add_parser("list", help="list environments (* marks the active one)")
     add = actions.add_parser("add", help="add an environment; asks for the token secret")
-    add.add_argument("name")
-    add.add_argument("--token-id", required=True)
+    add.add_argument("name", help="what to call it (shown on the window's badge); names like 'Production' ask "
+                                  "before creating clips")
+    add.add_argument("--token-id", required=True, help="the access token's id (Mux dashboard: Settings → "
+                                                        "Access Tokens)")
     add.add_argument("--api-base-url", dest="env_api_base_url", help="default https://api.mux.com")
     add.add_argument("--colour", default=None, help="badge colour, like #1565c0")
     confirm = add.add_mutually_exclusive_group()
     confirm.add_argument("--confirm", dest="confirm", action="store_true", default=None,
                          help="ask before creating clips (default for names that look like production)")
-    confirm.add_argument("--no-confirm", dest="confirm", action="store_false")
+    confirm.add_argument("--no-confirm", dest="confirm", action="store_false",
+                         help="create clips without asking, even for a production-like name")
     add.add_argument("--secret-stdin", action="store_true", help="read the token secret from standard input")
-    add.add_argument("--signing-key-id")
+    add.add_argument("--signing-key-id", help="a signing key's id, to play signed clips (with --signing-key-file)")
     add.add_argument("--signing-key-file", type=Path, help="the signing private key (base64 or PEM)")
     add.add_argument("--no-test", action="store_true", help="do not test the connection after adding")
     remove = actions.add_parser("remove", help="remove an environment and its keyring entries")
-    remove.add_argument("name")
+    remove.add_argument("name", help="the environment's name or id")
     test = actions.add_parser("test", help="test an environment's connection and permissions")
-    test.add_argument("name", nargs="?")
+    test.add_argument("name", nargs="?", help="the environment's name or id (default: the active one)")
     use = actions.add_parser("use", help="make an environment the active one")
-    use.add_argument("name")
+    use.add_argument("name", help="the environment's name or id")
 
 
 def open_store() -> EnvironmentStore:

@@ -145,3 +145,31 @@ def test_kill_9_during_polling_then_a_new_process_finishes_it(emu: Emu, tmp_path
     assert job["state"] == "ready" and job["asset_id"] == clip["id"]
     assert len(_clips(emu)) == 1
     assert token_in(clip["passthrough"]) is not None
+
+
+def test_the_help_explains_each_option_the_end_point_the_exit_codes_and_the_credentials() -> None:
+    # Seen: the top-level usage showed only [source], 'clip --help' explained no option, and
+    # 'clip … --env NAME' failed because --env had to come before the command.
+    import subprocess
+    import sys
+
+    top = subprocess.run([sys.executable, "-m", "muxclipper", "--help"], capture_output=True, text=True, check=True)
+    assert "COMMAND" in top.stdout and "clip" in top.stdout and "emulator" in top.stdout
+    clip = subprocess.run([sys.executable, "-m", "muxclipper", "clip", "--help"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "not included" in clip and "Exit codes" in clip and "MUX_TOKEN_ID" in clip and "#FRAME" in clip
+
+    import argparse
+
+    from muxclipper.cli.commands import build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    for name, command in commands.choices.items():
+        for action in command._actions:  # noqa: SLF001 - what --help prints, option by option
+            assert action.help and len(action.help) > 10, (name, action.option_strings or action.dest)
+
+    args = build_parser().parse_args(["clip", "ASSET", "--start", "1", "--end", "3", "--env", "Staging",
+                                      "--api-base-url", "http://127.0.0.1:9"])
+    assert (args.env, args.api_base_url, args.log_level) == ("Staging", "http://127.0.0.1:9", "warning")
+    args = build_parser().parse_args(["--env", "Production", "jobs"])
+    assert args.env == "Production"  # before the command too
