@@ -38,13 +38,16 @@ async def walk(screen: Screen) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_identity(app)
+    import tempfile
+
     config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=demo_data_dir())
-    jobs = screen.out / "jobs.sqlite3"
+    scratch = Path(tempfile.mkdtemp(prefix="muxclipper-walkthrough-"))  # the clips list and layout: not pictures
+    jobs = scratch / "jobs.sqlite3"
     with EmulatorServer(config) as server:
         async with open_session(demo_environment(server.url), jobs) as session:
             from PySide6.QtCore import QSettings
 
-            settings = QSettings(str(screen.out / "window.ini"), QSettings.Format.IniFormat)
+            settings = QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat)
             window = MainWindow(session, "#6a1b9a", settings=settings)
             window.show()
             await until(lambda: window.windowHandle() is not None and window.windowHandle().isExposed(), 10,
