@@ -20,6 +20,7 @@ from muxclipper.services.environment import endpoints_for
 from muxclipper.services.environments import (
     COLOURS,
     MAX_SIGNING_KEY,
+    EnvironmentProfile,
     EnvironmentStore,
     ProfileError,
     check_profile,
@@ -58,6 +59,13 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     test.add_argument("name", nargs="?", help="the environment's name or id (default: the active one)")
     use = actions.add_parser("use", help="make an environment the active one")
     use.add_argument("name", help="the environment's name or id")
+
+
+def _tested(store: EnvironmentStore, profile: EnvironmentProfile, label: str = "") -> int:
+    """Test the connection with the stored secret, say what was found, answer the exit code."""
+    report = asyncio.run(test_environment(store.environment(profile)))
+    print(f"{label}{report.message}")
+    return exit_code(report)
 
 
 def open_store() -> EnvironmentStore:
@@ -130,11 +138,7 @@ def run(args: argparse.Namespace) -> int:
         secret = _read_secret(args.secret_stdin)
         store.add(profile, secret, signing)
         print(f"Added {visible(profile.name)}; its secret is in the keyring.")
-        if args.no_test:
-            return 0
-        report = asyncio.run(test_environment(store.environment(profile)))
-        print(report.message)
-        return exit_code(report)
+        return 0 if args.no_test else _tested(store, profile)
     if command == "remove":
         profile = store.find(args.name)
         store.remove(profile)
@@ -144,9 +148,7 @@ def run(args: argparse.Namespace) -> int:
         chosen = store.find(args.name) if args.name else store.active
         if chosen is None:
             raise ProfileError("No environment to test: add one with muxclipper env add.")
-        report = asyncio.run(test_environment(store.environment(chosen)))
-        print(f"{visible(chosen.name)}: {report.message}")
-        return exit_code(report)
+        return _tested(store, chosen, f"{visible(chosen.name)}: ")
     if command == "use":
         chosen = store.find(args.name)
         store.set_active(chosen)

@@ -29,7 +29,6 @@ from muxclipper.mux.errors import MuxError, NotFoundError
 from muxclipper.services import poller
 from muxclipper.services.clip_jobs import ClipJobService, JobTimings
 from muxclipper.store.jobs import JobRepository
-from tests.reliability.counts import record
 from tests.reliability.harness import (
     Emulator,
     ErrorLog,
@@ -38,6 +37,7 @@ from tests.reliability.harness import (
     check_invariants,
     make_client,
 )
+from tests.support.reliability_counts import record
 
 SCHEDULES = int(os.environ.get("MUXCLIPPER_FAULT_SCHEDULES", "240"))
 SEED = int(os.environ.get("MUXCLIPPER_FAULT_SEED", "1414"))

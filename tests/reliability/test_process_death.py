@@ -24,8 +24,8 @@ import pytest
 from muxclipper.store.jobs import JobRepository
 from tests.cli.test_cli import _env
 from tests.emulator.helpers import Emu
-from tests.reliability.counts import record
 from tests.reliability.harness import check_invariants
+from tests.support.reliability_counts import record
 
 CASES = int(os.environ.get("MUXCLIPPER_KILL_CASES", "12"))
 SEED = int(os.environ.get("MUXCLIPPER_KILL_SEED", "914"))

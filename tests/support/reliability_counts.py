@@ -7,16 +7,20 @@ passed. Counts live in this process only (the suite runs without xdist).
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 
 _counts: Counter[str] = Counter()
+_lock = threading.Lock()  # the fault schedules record from the emulator's and the services' threads too
 
 
 def record(kind: str, n: int = 1) -> None:
     """Add ``n`` to the count of ``kind`` (a phrase such as "damaged files" or "fault schedules")."""
-    _counts[kind] += n
+    with _lock:
+        _counts[kind] += n
 
 
 def counts() -> dict[str, int]:
     """Every kind recorded so far, in the order first recorded."""
-    return dict(_counts)
+    with _lock:
+        return dict(_counts)
