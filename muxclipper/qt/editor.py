@@ -109,10 +109,11 @@ class EditorWidget(QWidget):
         self._said_problem = False  # a typed time was refused: the next good edit clears the message
         self._edit_points: list[int] = []
         self.actions_by_id = install(self, keymap, self._handlers())
-        LocalNavigationKeys.install()
+        self.local_keys = LocalNavigationKeys(self)
         self.transport = TransportBar(self.player, self.actions_by_id, self.position_field, self)
         self._layout()
         self._connect()
+        self.local_keys.watch(self)
         # Clicking the picture plays or pauses, as in every player; the keys then act on the editor.
         self.video.installEventFilter(self)
 

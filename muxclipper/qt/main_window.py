@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         panels.restore(self.settings)
+        self.editor.local_keys.watch(self)  # the lists, tables and drop-downs of every panel keep up and down
         self._set_working(self._attached)
 
     def _wire(self) -> None:
