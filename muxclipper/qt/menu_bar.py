@@ -1,8 +1,8 @@
 """The menu bar: every action of the window with its shortcut, collected from the panels that provide them (the
 editor's keymap, the sources, segments and clips panels) — File, Edit, View, Playback, Clip, Help.
 
-The frame makes the bar with what needs no panel (environments, quit, about), so the first paint shows it; the
-rest is added once the panels exist (:meth:`MenuBar.add_panels`)."""
+The frame makes the bar with its menus' titles, so the first paint shows it where it stays; the actions come once
+the panels exist (:meth:`MenuBar.add_panels`: making them, their keys parsed, would hold the first paint ~10 ms)."""
 
 from __future__ import annotations
 
@@ -31,12 +31,16 @@ class MenuBar(QMenuBar):
                  ) -> None:
         super().__init__(window)
         self.window_ = window
+        self._open_environments, self._about = open_environments, about
         self.file = self.addMenu("&File")
         self.edit = self.addMenu("&Edit")
         self.view = self.addMenu("Vie&w")
         self.playback = self.addMenu("Pla&yback")
         self.clip = self.addMenu("&Clip")
         self.help = self.addMenu("&Help")
+
+    def _add_file_and_help(self) -> None:
+        open_environments, about = self._open_environments, self._about
         self.open_source = self._action(self.file, "&Open source…", "Ctrl+L")
         self.recent = self.file.addMenu("&Recent sources")
         self.environments = self._action(self.file, "&Environments…", "Ctrl+Shift+E", open_environments)
@@ -49,9 +53,6 @@ class MenuBar(QMenuBar):
             QAction.MenuRole.QuitRole)
         self.shortcuts = self._action(self.help, "&Keyboard shortcuts")
         self._action(self.help, "&About muxclipper", None, about).setMenuRole(QAction.MenuRole.AboutRole)
-        for menu in (self.import_segments, self.export_segments, self.export_clips, self.open_source, self.shortcuts):
-            menu.setEnabled(False)  # until the panels exist
-        self.recent.setEnabled(False)
 
     def _quit(self) -> None:
         self.window_.close()
@@ -77,6 +78,7 @@ class MenuBar(QMenuBar):
     def add_panels(self, editor: EditorWidget, sources: SourcesPanel, segments: SegmentsPanel, clips: ClipsPanel,
                    creator: ClipCreator) -> None:
         """Every panel's actions into their menus (the same QAction objects: a key and its menu entry are one)."""
+        self._add_file_and_help()
         actions = editor.actions_by_id
         self.open_source.triggered.connect(lambda: self._focus_open_field(sources))
         self.recent.aboutToShow.connect(lambda: self._fill_recent(sources))
@@ -86,10 +88,6 @@ class MenuBar(QMenuBar):
         self.shortcuts.triggered.connect(editor.show_cheat_sheet)
         self.shortcuts.setShortcut(actions["cheat_sheet"].shortcuts()[0])
         actions["cheat_sheet"].setShortcuts([])  # one action for "?", or Qt finds the key ambiguous
-        for action in (self.import_segments, self.export_segments, self.export_clips, self.open_source,
-                       self.shortcuts):
-            action.setEnabled(True)
-        self.recent.setEnabled(True)
         for menu, ids in ((self.edit, EDIT), (self.view, VIEW), (self.playback, PLAYBACK)):
             for action_id in ids:
                 if action_id is None:
