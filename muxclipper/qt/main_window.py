@@ -136,22 +136,25 @@ class MainWindow(QMainWindow):
         self._fit_to_screen()
 
     def _first_size(self) -> None:
-        """No saved size: 1400×900 where the screen has room for it, else the whole screen."""
+        """No saved size: 1400×900 where the screen has room for it, else as much of it as there is, the window
+        manager's title bar included. (Not maximized: some window managers then give the window less height than Qt
+        lays it out for, and its status line falls off the bottom of the screen.)"""
         screen = self.screen().availableGeometry()
-        if screen.width() < 1500 or screen.height() < 1000:
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-        self.resize(min(1400, screen.width() - 40), min(900, screen.height() - 60))
+        self.resize(min(1400, screen.width() - 8), min(900, screen.height() - 40))
+        self.move(screen.topLeft())
 
     def _fit_to_screen(self) -> None:
         """A size saved on a larger screen, or at another scale, is brought back inside this screen (the window
-        manager's frame and title bar included)."""
+        manager's frame and title bar included). A maximized window is the window manager's to place."""
+        if self.windowState() & Qt.WindowState.WindowMaximized:
+            return
         screen = self.screen().availableGeometry()
         width, height = min(self.width(), screen.width() - 8), min(self.height(), screen.height() - 40)
         if (width, height) != (self.width(), self.height()):
             self.resize(width, height)
-        x = min(max(self.x(), screen.left()), screen.right() - width)
-        y = min(max(self.y(), screen.top()), screen.bottom() - height)
-        self.move(x, y)
+        if not screen.contains(self.geometry()):  # moved only when some of it is off the screen
+            self.move(min(max(self.x(), screen.left()), screen.right() - width),
+                      min(max(self.y(), screen.top() + 30), screen.bottom() - height))
 
     def _show_environment(self, colour: str) -> None:
         name = self.environment.name if self.environment is not None else None

@@ -78,7 +78,12 @@ class WindowPanels:
                    memory=WorkMemory(settings, window))
 
     def dock_into(self, window: QMainWindow) -> None:
-        """The window's layout: sources left, clip options and segments right, clips below (movable, floatable)."""
+        """The window's layout: sources left, clip options and segments right, clips below the editor (movable,
+        floatable). The side columns take the window's whole height: with the clips spanning the width under them,
+        the right column's options and segments needed more than a 1280×720 screen has, and the window grew past
+        the bottom of the screen, its status line with it."""
+        window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         for title, widget, area in (("Sources", self.sources, Qt.DockWidgetArea.LeftDockWidgetArea),
                                     ("Clip", self.clip_options, Qt.DockWidgetArea.RightDockWidgetArea),
                                     ("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea),

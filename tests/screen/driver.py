@@ -169,9 +169,9 @@ async def scenario(run: Run, scale: float) -> None:
             window.start()
             available = QApplication.primaryScreen().availableGeometry()
             frame = window.frameGeometry()
-            report["window_fits"] = available.contains(frame)
             report["window"] = [frame.x(), frame.y(), frame.width(), frame.height()]
             report["screen"] = [available.width(), available.height()]
+            report["window_fits"] = available.contains(frame)
             await until(lambda: window.sources.model.rowCount() >= 2, 20, "the sources listed")
 
             # Open the first source from the list, by double-clicking it.
@@ -184,6 +184,11 @@ async def scenario(run: Run, scale: float) -> None:
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
             await until(lambda: window.asset is not None and window.asset.id == ids[0], 15, "the source opened")
             report["opened"] = await run.settled_stamp(window, "opened")
+            # The status line, the window's last row, says what happened: with a source open (its facts make the
+            # right-hand column taller) it must still be on the screen, not pushed past its bottom edge.
+            height_px = round(available.height() * window.devicePixelRatioF())
+            x, y, w, h = device_rect(window.status)
+            report["status_line"] = {"text": window.status.text()[:20], "bottom": y + h, "screen": height_px}
 
             # Keys straight away, wherever focus is (the list still has it): step, mark in, a second on, mark out.
             player = window.editor.player
@@ -227,6 +232,8 @@ async def scenario(run: Run, scale: float) -> None:
             await until(lambda: player.current_frame == 150, 5, "the typed time")
             report["typed_seek"] = await run.settled_stamp(window, "typed-seek")
             report["focus_after_typing"] = type(QApplication.focusWidget()).__name__
+            rect = view.visualRect(listed.index(row, 0))  # where the row is now (the layout may have moved)
+            x, y, _, _ = device_rect(view.viewport())
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
             await until(lambda: player.current_frame == 0, 15, "the source re-opened at its start")
             report["reopened"] = await run.settled_stamp(window, "reopened")

@@ -54,6 +54,12 @@ def test_the_window_fits_the_screen(report: dict[str, Any]) -> None:
     assert report["window_fits"], f"{report['size']}: window {report['window']} on a screen of {report['screen']}"
 
 
+def test_the_status_line_stays_on_the_screen_with_a_source_open(report: dict[str, Any]) -> None:
+    _no_errors(report)
+    line = report["status_line"]
+    assert line["text"].startswith("Opened") and line["bottom"] <= line["screen"], f"{report['size']}: {line}"
+
+
 def test_every_time_field_shows_its_whole_text(report: dict[str, Any]) -> None:
     _no_errors(report)
     assert report["fields_fit"] and all(report["fields_fit"].values()), report["fields_fit"]
