@@ -14,16 +14,18 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.timecode import format_as
 
-COLUMNS = ("Title", "Source", "In – Out", "Length", "State", "Progress", "Created", "Ready in")
-HEADER_TIPS = ("The clip's title (Clip #N when it has none)", "The asset the clip is cut from",
-               "Where the clip starts and ends in its source", "The clip's length",
+# What a producer follows first comes first: the clips table may be narrower than its columns (it sits under the
+# editor), and the state and progress must not be the ones scrolled out of sight.
+COLUMNS = ("Title", "State", "Progress", "Source", "In – Out", "Length", "Created", "Ready in")
+HEADER_TIPS = ("The clip's title (Clip #N when it has none)",
                "queued, submitting, preparing (Mux is making it), ready, errored, failed or cancelled",
-               "Mux's progress making the clip", "When Create was pressed",
+               "Mux's progress making the clip", "The asset the clip is cut from",
+               "Where the clip starts and ends in its source", "The clip's length", "When Create was pressed",
                "From Create to ready in Mux (counting while it is being made)")
 # What each column shows (see _text): an update repaints only the columns whose fields changed.
 COLUMN_FIELDS: tuple[tuple[str, ...], ...] = (
-    ("options",), ("source_asset_id",), ("start_ms", "end_ms"), ("start_ms", "end_ms"), ("state", "error"),
-    ("state", "progress"), ("created_at_s",), ("created_at_s", "ready_at_s", "state"))
+    ("options",), ("state", "error"), ("state", "progress"), ("source_asset_id",), ("start_ms", "end_ms"),
+    ("start_ms", "end_ms"), ("created_at_s",), ("created_at_s", "ready_at_s", "state"))
 READY_IN_COLUMN = COLUMNS.index("Ready in")
 Index = QModelIndex | QPersistentModelIndex
 #: What the window knows of a source asset: its title and frame rate (None, None when it does not).
@@ -58,12 +60,14 @@ class ClipJobsModel(QAbstractTableModel):
         """Times as the editor shows them (HH:MM:SS.mmm, SMPTE, frames, seconds)."""
         self._display = display
         if self._jobs:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self._jobs) - 1, 3))
+            self.dataChanged.emit(self.index(0, COLUMNS.index("In – Out")),
+                                  self.index(len(self._jobs) - 1, COLUMNS.index("Length")))
 
     def sources_known(self) -> None:
         """The window learned source titles (a page of assets listed): the Source column names them."""
         if self._jobs:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self._jobs) - 1, 1))
+            source = COLUMNS.index("Source")
+            self.dataChanged.emit(self.index(0, source), self.index(len(self._jobs) - 1, source))
 
     def _row(self, position: int) -> int:
         return len(self._jobs) - 1 - position
@@ -102,32 +106,33 @@ class ClipJobsModel(QAbstractTableModel):
         display = self._display if rate is not None or self._display in ("hms", "seconds") else "hms"
         return format_as(ms, rate or Fraction(1000), display)
 
-    def _text(self, job: ClipJob, column: int, tooltip: bool) -> str:
-        if column == 0:
+    def _text(self, job: ClipJob, index: int, tooltip: bool) -> str:
+        column = COLUMNS[index] if 0 <= index < len(COLUMNS) else ""
+        if column == "Title":
             title = job.options.title or f"Clip #{job.id}"
             where = self._names.get(job.environment)
             return f"{title} (in {where})" if tooltip and where else title
-        if column == 1:
+        if column == "Source":
             name, _ = self._source_facts(job.source_asset_id)
             return f"{name} ({job.source_asset_id})" if tooltip and name else name or job.source_asset_id
-        if column in (2, 3):
+        if column in ("In – Out", "Length"):
             _, rate = self._source_facts(job.source_asset_id)
-            if column == 3:
+            if column == "Length":
                 return self._time(job.duration_ms, rate)
             return f"{self._time(job.start_ms, rate)} – {self._time(job.end_ms, rate)}"
-        if column == 4:
+        if column == "State":
             text = job.state.value
             return f"{text}: {job.error}" if tooltip and job.error else text
-        if column == 5:
+        if column == "Progress":
             if job.state is JobState.READY:
                 return "100 %"
             return f"{job.progress:.0f} %" if job.progress is not None else ""
-        if column == 6:
+        if column == "Created":
             stamp = time.localtime(job.created_at_s)
             today = time.localtime()
             same_day = stamp[:3] == today[:3]
             return time.strftime("%H:%M:%S" if same_day else "%Y-%m-%d %H:%M", stamp)
-        if column == 7:
+        if column == "Ready in":
             if job.state is not JobState.READY and job.state.finished:
                 return ""
             elapsed = int((job.ready_at_s or time.time()) - job.created_at_s)
