@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 # Start-up paints this window's frame before the panels exist, so this module imports only what the frame
 # needs; build_editor() and build_panels() import the panels (QtMultimedia, asyncio, the services' types: each
 # costs tens of milliseconds) once the frame is on screen.
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QSizePolicy
 
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
 from muxclipper.qt.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar, open_work_words
 from muxclipper.qt.menu_bar import MenuBar
+from muxclipper.qt.window_geometry import first_size, fit_to_screen
 from muxclipper.services import paths
 from muxclipper.services.environment import EnvironmentFace
 
@@ -132,29 +133,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status, 1)
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self._first_size()
-        self._fit_to_screen()
-
-    def _first_size(self) -> None:
-        """No saved size: 1400×900 where the screen has room for it, else as much of it as there is, the window
-        manager's title bar included. (Not maximized: some window managers then give the window less height than Qt
-        lays it out for, and its status line falls off the bottom of the screen.)"""
-        screen = self.screen().availableGeometry()
-        self.resize(min(1400, screen.width() - 8), min(900, screen.height() - 40))
-        self.move(screen.topLeft())
-
-    def _fit_to_screen(self) -> None:
-        """A size saved on a larger screen, or at another scale, is brought back inside this screen (the window
-        manager's frame and title bar included). A maximized window is the window manager's to place."""
-        if self.windowState() & Qt.WindowState.WindowMaximized:
-            return
-        screen = self.screen().availableGeometry()
-        width, height = min(self.width(), screen.width() - 8), min(self.height(), screen.height() - 40)
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-        if not screen.contains(self.geometry()):  # moved only when some of it is off the screen
-            self.move(min(max(self.x(), screen.left()), screen.right() - width),
-                      min(max(self.y(), screen.top() + 30), screen.bottom() - height))
+            first_size(self)
+        fit_to_screen(self)
 
     def _show_environment(self, colour: str) -> None:
         name = self.environment.name if self.environment is not None else None

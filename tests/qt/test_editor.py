@@ -232,3 +232,23 @@ def test_typed_times_are_refused_with_words_never_changed(qtbot: Any, editor: An
     _type_into(qtbot, editor.out_field, "00:00:09.000")
     assert editor.timeline.marked.out_ms == 9_000
     assert said[-1] == ""  # the last refusal does not stay in the status line
+
+
+def test_up_and_down_go_to_the_previous_and_next_edit_point(qtbot: Any, editor: Any) -> None:
+    # In, out (its last frame inside) and segment edges, as editing suites' ↑ / ↓ do (LosslessCut users ask for it).
+    from muxclipper.core.marking import MarkedRange
+
+    on_frame(qtbot, editor, 0)
+    editor.edit_range(MarkedRange(None, None, 12_000, FPS).with_in(2_000).with_out(6_000))  # frames 50 … 149
+    editor.set_edit_points([4_000, 9_000])  # a segment from frame 100 to frame 225
+    editor.timeline.setFocus()
+    for expected in (50, 100, 149, 225):
+        key(qtbot, editor, Qt.Key.Key_Down)
+        assert on_frame(qtbot, editor, expected) == expected
+    said: list[str] = []
+    editor.message.connect(said.append)
+    key(qtbot, editor, Qt.Key.Key_Down)
+    assert said == ["No edit point after the playhead."] and editor.player.current_frame == 225
+    for expected in (149, 100):
+        key(qtbot, editor, Qt.Key.Key_Up)
+        assert on_frame(qtbot, editor, expected) == expected

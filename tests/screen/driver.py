@@ -184,16 +184,26 @@ async def scenario(run: Run, scale: float) -> None:
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
             await until(lambda: window.asset is not None and window.asset.id == ids[0], 15, "the source opened")
             report["opened"] = await run.settled_stamp(window, "opened")
+            focus = QApplication.focusWidget()
+            report["focus_after_open"] = type(focus).__name__ if focus else None
             # The status line, the window's last row, says what happened: with a source open (its facts make the
             # right-hand column taller) it must still be on the screen, not pushed past its bottom edge.
             height_px = round(available.height() * window.devicePixelRatioF())
             x, y, w, h = device_rect(window.status)
             report["status_line"] = {"text": window.status.text()[:20], "bottom": y + h, "screen": height_px}
 
-            # Keys straight away, wherever focus is (the list still has it): step, mark in, a second on, mark out.
+            # A click on the picture plays, another pauses (as in every player); then back to the first frame.
             player = window.editor.player
-            focus = QApplication.focusWidget()
-            report["focus_after_open"] = type(focus).__name__ if focus else None
+            screen.click(*centre(window.editor.video))
+            playing = await until(lambda: player.is_playing, 5, "playing after a click on the picture")
+            screen.click(*centre(window.editor.video))
+            await until(lambda: not player.is_playing, 5, "paused after a second click")
+            report["click_plays_and_pauses"] = bool(playing)
+            player.seek_frame(0)
+            await until(lambda: player.current_frame == 0, 5, "back to the first frame")
+            window.editor.focus_timeline()
+            # Keys straight away: step, mark in, a second on, mark out.
+            report["focus_after_open"] = report.get("focus_after_open")
             screen.key("Right", "Right", "Right")
             await until(lambda: player.current_frame == 3, 5, "three frames on")
             screen.key("i", "shift+Right", "o")

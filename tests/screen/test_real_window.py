@@ -72,6 +72,11 @@ def test_keys_work_at_once_after_opening_a_source_from_the_list(report: dict[str
     assert report["keys_without_clicking"] == {"frame": 28, "in_ms": 120, "out_ms": 1160}
 
 
+def test_a_click_on_the_picture_plays_and_another_pauses(report: dict[str, Any]) -> None:
+    _no_errors(report)
+    assert report["click_plays_and_pauses"]
+
+
 def test_alt_x_clears_the_marks_and_ctrl_z_brings_them_back(report: dict[str, Any]) -> None:
     _no_errors(report)
     assert report["alt_x_then_undo"]
