@@ -7,14 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from muxclipper.core.jobs import PASSTHROUGH_TAG, TOKEN_LENGTH
+
 if TYPE_CHECKING:
     from muxclipper.core.models import Asset, ClipRequest
 
 MIN_CLIP_MS = 500
 MAX_PASSTHROUGH = 255
 MAX_TITLE = 512
-#: A job's token (uuid4 hex) and its tag ride in the clip's passthrough beside the user's own (core/jobs.py).
-JOB_TAG_LENGTH = len("mcj:") + 32 + 1
+#: A job's token and its tag ride in the clip's passthrough beside the user's own, a space apart (core/jobs.py).
+JOB_TAG_LENGTH = len(PASSTHROUGH_TAG) + TOKEN_LENGTH + 1
 MAX_USER_PASSTHROUGH = MAX_PASSTHROUGH - JOB_TAG_LENGTH
 
 

@@ -96,6 +96,8 @@ def check_transition(old: JobState, new: JobState, job_id: int | None = None) ->
 
 
 PASSTHROUGH_TAG = "mcj:"
+#: A job's token is a uuid4's 32 hex digits (services/clip_jobs.py makes it).
+TOKEN_LENGTH = 32
 
 
 def passthrough_with_token(user_passthrough: str | None, token: str) -> str:

@@ -100,6 +100,7 @@ class SourcesPanel(QWidget):
         self._fresh.setInterval(FRESH_MS)
         self._fresh.timeout.connect(self._on_fresh_timeout)
         self._fresh_turn = 0
+        self._followed: str | None = None  # the recording open in the editor: its own watcher asks for it
         self.model.thumbnails_wanted.connect(self._on_model_thumbnails_wanted)
         self.filter = SourceFilter(self)
         self.filter.setSourceModel(self.model)
@@ -241,8 +242,10 @@ class SourcesPanel(QWidget):
         self.bridge.run(fetch(), show, "Loading sources")
 
     def learn(self, asset: Asset) -> None:
-        """An asset as Mux has it now, learned elsewhere (opened, a recording grown): its row shows it."""
+        """An asset as Mux has it now, learned elsewhere (opened, a recording grown): its row shows it. A recording
+        the window follows itself is not asked for again here."""
         self.model.update(asset)
+        self._followed = asset.id if asset.is_live else None
 
     def _on_tick_timeout(self) -> None:
         for i in range(self.streams_tree.topLevelItemCount()):
@@ -253,7 +256,7 @@ class SourcesPanel(QWidget):
                     child.setText(0, recording_now_text(self.model.find(str(child.data(0, ASSET_ID_ROLE)))))
 
     def _on_fresh_timeout(self) -> None:
-        changing = self.model.changing
+        changing = [a for a in self.model.changing if a.id != self._followed]
         if self.session is None or not changing:
             return
         client = self.session.client

@@ -129,7 +129,6 @@ class WindowPanels:
         rate = exact_rate(asset.frame_rate)
         # First: what was open is saved before opening this one resets the marks.
         in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)
-        self.creator.source = asset
         self.clip_options.show_source(asset)
         self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
         self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live)
@@ -148,7 +147,6 @@ class WindowPanels:
 
     def follow_source(self, asset: Asset) -> None:
         """The open source as Mux has it now (a recording grew or ended)."""
-        self.creator.source = asset
         self.clip_options.show_source(asset)
         self.pictures.follow(asset)
         if asset.duration_ms is not None:

@@ -56,8 +56,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 #: How far before a job's first send the search for its asset goes (clock skew between us and Mux).
 RECONCILE_MARGIN_S = 600
-#: Kept for callers of the old name; the search is no longer capped in pages (it stops at older assets).
-RECONCILE_MAX_PAGES = None
 
 
 @dataclass(frozen=True)

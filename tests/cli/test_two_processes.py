@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,18 +13,7 @@ from muxclipper.core.jobs import token_in
 from tests.cli.test_cli import _clips, _env
 from tests.emulator.helpers import Emu
 from tests.emulator.media_helpers import wait_until
-
-
-def _states(db: Path) -> list[str]:
-    if not db.exists():
-        return []
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return [row[0] for row in conn.execute("SELECT state FROM jobs")]
-    except sqlite3.Error:
-        return []
-    finally:
-        conn.close()
+from tests.support.job_history import job_states as _states
 
 
 @pytest.mark.slow

@@ -24,6 +24,7 @@ from muxclipper.services.environments import demo_environment
 from muxclipper.services.session import open_session
 from tests.emulator.media_helpers import frame_indexes
 from tests.qt.test_player import stamped
+from tests.support.waiting import until
 
 PREROLL_FRAMES, PROGRAMME_END_FRAME = 600, 5550  # 20 s and 185 s at 30 fps
 
@@ -35,13 +36,6 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorSe
         yield server
 
 
-async def until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.02)
-    return value
 
 
 def run(qapp: QApplication, scenario: Callable[[], Awaitable[None]]) -> None:

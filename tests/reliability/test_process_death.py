@@ -12,7 +12,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from muxclipper.store.jobs import JobRepository
 from tests.cli.test_cli import _env
 from tests.emulator.helpers import Emu
 from tests.reliability.harness import check_invariants
+from tests.support.job_history import job_states as _states
 from tests.support.reliability_counts import record
 
 CASES = int(os.environ.get("MUXCLIPPER_KILL_CASES", "12"))
@@ -48,16 +48,6 @@ def _kill_after(process: subprocess.Popen[str], seconds: float) -> bool:
         return True
 
 
-def _states(db: Path) -> list[str]:
-    if not db.exists():
-        return []
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return [row[0] for row in conn.execute("SELECT state FROM jobs")]
-    except sqlite3.Error:
-        return []
-    finally:
-        conn.close()
 
 
 def _clips(emu: Emu) -> list[dict[str, Any]]:

@@ -16,9 +16,10 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.support.waiting import until
 
 SOURCE = "emulator://generated?duration=20&fps=25&width=640&height=360&preroll=2&postroll=2&label={label}"
 SOURCE_HEIGHT = 360
@@ -105,13 +106,6 @@ def text_fits(field: Any) -> bool:
     return field.fontMetrics().horizontalAdvance(field.text()) <= room - margins.left() - margins.right() - 4
 
 
-async def until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.02)
-    return value
 
 
 class Run:

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.screen.driver import Screen, centre, device_rect, until
+from tests.screen.driver import Screen, centre, device_rect
+from tests.support.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 
