@@ -59,6 +59,22 @@ class StaticRendition:
 
 
 @dataclass(frozen=True)
+class RecordingTime:
+    """One session of a live recording (``recording_times``): an encoder connection (``content``) or the slate Mux
+    inserted while the encoder was away (``slate``). ``offset_ms`` is where it starts in the recording: the sum of
+    the sessions before it, since a recording is its sessions back to back."""
+
+    started_at_ms: int   # wall clock, Unix epoch milliseconds
+    duration_ms: int
+    type: str            # "content" or "slate", or a type Mux added since
+    offset_ms: int = 0
+
+    @property
+    def end_offset_ms(self) -> int:
+        return self.offset_ms + self.duration_ms
+
+
+@dataclass(frozen=True)
 class Asset:
     id: str
     status: AssetStatus
@@ -82,6 +98,7 @@ class Asset:
     progress: Progress | None = None
     error_type: str | None = None
     error_messages: tuple[str, ...] = ()
+    recording_times: tuple[RecordingTime, ...] = ()
 
     def playback_id(self, policy: str = PlaybackPolicy.PUBLIC) -> PlaybackId | None:
         return next((p for p in self.playback_ids if p.policy == policy), None)

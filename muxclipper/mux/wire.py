@@ -10,6 +10,7 @@ belongs) reads as missing. Whatever JSON value they are given, the ``*_from_wire
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,7 @@ from muxclipper.core.models import (
     LiveStream,
     PlaybackId,
     PlaybackTarget,
+    RecordingTime,
     Progress,
     StaticRendition,
     TextTrack,
@@ -145,7 +147,43 @@ def asset_from_wire(data: Any) -> Asset:
         ingest_type=_str(data.get("ingest_type")), progress=parsed_progress,
         error_type=_str(errors.get("type")),
         error_messages=tuple(m for m in _list(errors.get("messages")) if isinstance(m, str)),
+        recording_times=recording_times_from_wire(data.get("recording_times")),
     )
+
+
+def _wall_clock_ms(value: Any) -> int | None:
+    """``started_at``: ISO 8601 by the spec; Unix seconds (string or number) are taken too, as ``created_at``."""
+    if isinstance(value, str):
+        try:
+            return round(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+        except ValueError:
+            pass
+    seconds = _number(value if not isinstance(value, str) else _float_or_none(value), 1e11)
+    return round(seconds * 1000) if seconds is not None else None
+
+
+def _float_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def recording_times_from_wire(items: Any) -> tuple[RecordingTime, ...]:
+    """Sessions in recording order, each with its offset in the recording; entries that cannot be read are
+    skipped rather than failing the asset (the field only adds marks to the timeline)."""
+    sessions: list[RecordingTime] = []
+    offset = 0
+    for item in _list(items):
+        if not isinstance(item, dict):
+            continue
+        started = _wall_clock_ms(item.get("started_at"))
+        duration = seconds_to_ms(item.get("duration"))
+        if started is None or duration is None:
+            continue
+        sessions.append(RecordingTime(started, duration, _str(item.get("type")) or "content", offset))
+        offset += duration
+    return tuple(sessions)
 
 
 def _text(value: Any) -> str:
