@@ -23,8 +23,8 @@ from muxclipper.core.models import (
     LiveStream,
     PlaybackId,
     PlaybackTarget,
-    RecordingTime,
     Progress,
+    RecordingTime,
     StaticRendition,
     TextTrack,
 )
