@@ -52,6 +52,15 @@ class AssetRecord(_Stored):
     job: dict[str, Any] | None = None
     #: A media-backed live recording: the end time of each source segment, for "playable so far".
     live_segment_ends: list[float] = field(default_factory=list)
+    #: A live recording's encoder connections and slates, in order: ``{"type", "started_at", "offset"}``
+    #: (emulator clock, seconds into the recording); see emulator/recording_sessions.py.
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    #: While the encoder is away: when it left (emulator clock), and whether slate fills the gap.
+    disconnected_at: float | None = None
+    slate_on_disconnect: bool = False
+    reconnect_window: float = 0.0
+    #: Seconds of the broadcast that were not recorded (outages without slate).
+    live_paused: float = 0.0
 
     @property
     def id(self) -> str:

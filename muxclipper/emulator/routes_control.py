@@ -99,6 +99,12 @@ def control_routes(rt: Runtime) -> list[Route]:
         state.set_loop(request.path_params["stream_id"], source)
         return data({"looping": source})
 
+    async def disconnect_encoder(request: Request) -> Response:
+        return data(state.disconnect_encoder(request.path_params["stream_id"]))
+
+    async def reconnect_encoder(request: Request) -> Response:
+        return data(state.reconnect_encoder(request.path_params["stream_id"]))
+
     async def advance_clock(request: Request) -> Response:
         body = await json_body(request)
         seconds = _number(body, "seconds")
@@ -158,6 +164,8 @@ def control_routes(rt: Runtime) -> list[Route]:
         Route(f"{base}/assets/{{asset_id}}/{{action}}", asset_action, methods=["POST"]),
         Route(f"{base}/live-streams/{{stream_id}}/start", start_live, methods=["POST"]),
         Route(f"{base}/live-streams/{{stream_id}}/loop", loop_live, methods=["POST"]),
+        Route(f"{base}/live-streams/{{stream_id}}/disconnect", disconnect_encoder, methods=["POST"]),
+        Route(f"{base}/live-streams/{{stream_id}}/reconnect", reconnect_encoder, methods=["POST"]),
         Route(f"{base}/clock/advance", advance_clock, methods=["POST"]),
         Route(f"{base}/faults", list_faults, methods=["GET"]),
         Route(f"{base}/faults", arm_fault, methods=["POST"]),

@@ -14,7 +14,6 @@ import json
 import math
 import threading
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from muxclipper.emulator import validation as v
@@ -24,6 +23,14 @@ from muxclipper.emulator.errors import MuxApiError, invalid, not_found
 from muxclipper.emulator.ids import new_id
 from muxclipper.emulator.persistence import Persistence
 from muxclipper.emulator.records import AssetRecord, LiveStreamRecord, SigningKeyRecord
+from muxclipper.emulator.recording_sessions import (
+    CONTENT,
+    SLATE,
+    recording_elapsed,
+    recording_times,
+    slate_inserted,
+    slate_spans,
+)
 
 if TYPE_CHECKING:
     from muxclipper.emulator.media.pipeline import MediaFacts, MediaProcessor
@@ -169,7 +176,12 @@ class EmulatorState:
 
         assert self._processor is not None
         texts = tuple(TextInputJob(**t) for t in job.get("texts", []))
-        if job["type"] == "ingest":
+        if job["type"] == "slate":
+            from muxclipper.emulator.media.slate import SlateJob
+
+            spans = tuple((float(a), float(b)) for a, b in job["spans"])
+            self._processor.submit(SlateJob(asset_id, job["source_media"], int(job["frames"]), spans))
+        elif job["type"] == "ingest":
             self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False)))
         else:
             self._processor.submit(ClipJob(asset_id, job["source_media"], job["start"], job["end"], texts,
@@ -239,12 +251,16 @@ class EmulatorState:
                 continue
             if rec.is_recording:
                 assert rec.live_started_at is not None
-                elapsed = now - rec.live_started_at
+                if rec.disconnected_at is not None and now >= rec.disconnected_at + rec.reconnect_window:
+                    # The encoder did not come back in time: Mux completes the recording.
+                    self._finish_recording(rec, rec.disconnected_at + rec.reconnect_window)
+                    continue
+                elapsed = self._live_elapsed(rec, now)
                 if rec.live_length is not None and elapsed >= rec.live_length:
-                    self._finish_recording(rec, rec.live_started_at + rec.live_length)
+                    self._finish_recording(rec, rec.live_started_at + rec.live_paused + rec.live_length)
                 else:
                     rec.doc["duration"] = self._recorded(rec, elapsed)
-                    rec.doc["recording_times"][0]["duration"] = rec.doc["duration"]
+                    self._update_recording_times(rec)
             elif rec.processing == "media":
                 if rec.media_state == "done" and not rec.hold:
                     self._make_ready(rec)
@@ -388,11 +404,14 @@ class EmulatorState:
 
     def _finish_recording(self, rec: AssetRecord, ended_at: float) -> None:
         assert rec.live_started_at is not None
-        rec.media_duration = self._recorded(rec, ended_at - rec.live_started_at)
+        rec.media_duration = self._recorded(rec, self._live_elapsed(rec, ended_at))
         rec.live_length = rec.media_duration
         rec.doc["is_live"] = False
-        rec.doc["recording_times"][0]["duration"] = rec.media_duration
-        self._make_ready(rec)
+        rec.disconnected_at = None
+        rec.doc["duration"] = rec.media_duration
+        self._update_recording_times(rec)
+        if not self._make_slate_media(rec):
+            self._make_ready(rec)
         stream = self._streams.get(str(rec.doc.get("live_stream_id")))
         if stream is not None and stream.doc.get("active_asset_id") == rec.id:
             stream.doc.pop("active_asset_id", None)
@@ -660,6 +679,8 @@ class EmulatorState:
                 "max_continuous_duration": 43200,
                 "recent_asset_ids": [],
             }
+            if spec.use_slate_for_standard_latency:
+                doc["use_slate_for_standard_latency"] = True
             if spec.playback_policies:
                 doc["playback_ids"] = self._new_playback_ids(LIVE_STREAM, stream_id, spec.playback_policies)
             if spec.new_asset_policies:
@@ -809,17 +830,14 @@ class EmulatorState:
             "max_resolution_tier": "1080p",
             "master_access": "none",
             "mp4_support": "none",
-            "recording_times": [{
-                "started_at": datetime.fromtimestamp(now, UTC).isoformat().replace("+00:00", "Z"),
-                "duration": 0.0,
-                "type": "content",
-            }],
         }
         if stream.new_asset_policies:
             doc["playback_ids"] = self._new_playback_ids(ASSET, asset_id, stream.new_asset_policies)
         rec = AssetRecord(doc=doc, seq=self._next_seq(), live_started_at=now,
                           live_length=DEFAULT_LIVE_LENGTH if length is None else length,
-                          frame_rate=30.0, width=1280, height=720, processing="seeded")
+                          frame_rate=30.0, width=1280, height=720, processing="seeded",
+                          sessions=[{"type": CONTENT, "started_at": now, "offset": 0.0}])
+        doc["recording_times"] = recording_times(rec.sessions, 0.0)
         if source is not None:
             assert self.media is not None and source.media_name is not None
             manifest = self.media.manifest(source.media_name)
@@ -837,6 +855,78 @@ class EmulatorState:
         self._save_asset(rec)
         self._save_stream(stream)
         return copy.deepcopy(doc)
+
+    # ----------------------------------------------------------------- encoder connections (slate)
+    def _live_elapsed(self, rec: AssetRecord, now: float) -> float:
+        assert rec.live_started_at is not None
+        return recording_elapsed(rec.live_started_at, rec.live_paused, rec.disconnected_at,
+                                 rec.slate_on_disconnect, now)
+
+    def _update_recording_times(self, rec: AssetRecord) -> None:
+        if rec.sessions:
+            rec.doc["recording_times"] = recording_times(rec.sessions, float(rec.doc.get("duration") or 0.0))
+
+    def _make_slate_media(self, rec: AssetRecord) -> bool:
+        """A finished media-backed recording with slate sessions gets its own media, slate burnt in; it turns
+        ready when that is made. Answers whether a job was started."""
+        spans = slate_spans(rec.sessions, rec.media_duration)
+        if not spans or self._processor is None or rec.processing != "media" or rec.media_name is None:
+            return False
+        frames = round(rec.media_duration * rec.frame_rate)
+        rec.job = {"type": "slate", "source_media": rec.media_name, "frames": frames,
+                   "spans": [list(span) for span in spans]}
+        rec.media_state = "queued"
+        rec.doc["progress"] = {"state": "transcoding", "progress": 0}
+        self._save_asset(rec)
+        self._submit(rec.id, rec.job)
+        return True
+
+    def _active_recording(self, stream_id: str) -> tuple[LiveStreamRecord, AssetRecord]:
+        stream = self._stream(stream_id)
+        active = stream.doc.get("active_asset_id")
+        if stream.doc["status"] != "active" or not active or active not in self._assets:
+            raise MuxApiError(409, "The live stream is not active; start it first.", "conflict")
+        return stream, self._assets[active]
+
+    def disconnect_encoder(self, stream_id: str) -> dict[str, Any]:
+        """Control API: the encoder drops out. Mux fills the gap with slate (when the stream has slate: see
+        recording_sessions.slate_inserted) and completes the recording if it is not back within
+        ``reconnect_window`` seconds (at once when that is 0)."""
+        def run() -> dict[str, Any]:
+            stream, rec = self._active_recording(stream_id)
+            if rec.disconnected_at is not None:
+                raise MuxApiError(409, "The encoder is already disconnected; reconnect it first.", "conflict")
+            now = self.clock.now()
+            offset = self._live_elapsed(rec, now)
+            rec.disconnected_at = now
+            rec.reconnect_window = float(stream.doc.get("reconnect_window", 0))
+            rec.slate_on_disconnect = slate_inserted(stream.doc)
+            if rec.slate_on_disconnect:
+                rec.sessions.append({"type": SLATE, "started_at": now, "offset": offset})
+            if rec.reconnect_window <= 0:
+                self._finish_recording(rec, now)
+            else:
+                self._save_asset(rec)
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
+
+    def reconnect_encoder(self, stream_id: str) -> dict[str, Any]:
+        """Control API: the encoder is back within the reconnect window: a new content session begins."""
+        def run() -> dict[str, Any]:
+            _stream, rec = self._active_recording(stream_id)
+            if rec.disconnected_at is None:
+                raise MuxApiError(409, "The encoder is connected; disconnect it first.", "conflict")
+            now = self.clock.now()
+            if not rec.slate_on_disconnect:
+                rec.live_paused += now - rec.disconnected_at
+            rec.disconnected_at = None
+            rec.sessions.append({"type": CONTENT, "started_at": now, "offset": self._live_elapsed(rec, now)})
+            self._update_recording_times(rec)
+            self._save_asset(rec)
+            return copy.deepcopy(rec.doc)
+
+        return self._locked(run)
 
     # ----------------------------------------------------------------- control
     def hold(self, asset_id: str) -> dict[str, Any]:

@@ -386,6 +386,7 @@ class CreateLiveStreamSpec:
     passthrough: str | None
     title: str | None
     test: bool
+    use_slate_for_standard_latency: bool = False
 
 
 def parse_create_live_stream(body: Any) -> CreateLiveStreamSpec:
@@ -415,6 +416,7 @@ def parse_create_live_stream(body: Any) -> CreateLiveStreamSpec:
         else:
             title = meta["title"]
     test = _bool(problems, body, "test", False)
+    slate_standard = _bool(problems, body, "use_slate_for_standard_latency", False)
     problems.raise_if_any()
     return CreateLiveStreamSpec(policies, new_asset_policies, latency, float(window), passthrough,
-                                title, test)
+                                title, test, slate_standard)

@@ -20,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from muxclipper.emulator.media import ffmpeg, generate, hls, webvtt
+from muxclipper.emulator.media import ffmpeg, generate, hls, slate, webvtt
 from muxclipper.emulator.media.store import Manifest, MediaStore, TextTrackFile
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class MediaProcessor:
         self.on_done: Callable[[str, MediaFacts], None] = lambda asset_id, facts: None
         self.on_failed: Callable[[str, list[str]], None] = lambda asset_id, messages: None
 
-    def submit(self, job: IngestJob | ClipJob) -> None:
+    def submit(self, job: IngestJob | ClipJob | slate.SlateJob) -> None:
         if not self._closed.is_set():
             self._pool.submit(self._run, job)
 
@@ -109,11 +109,14 @@ class MediaProcessor:
         self._closed.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def _run(self, job: IngestJob | ClipJob) -> None:
+    def _run(self, job: IngestJob | ClipJob | slate.SlateJob) -> None:
         if self._closed.is_set():
             return
         try:
-            facts = self._ingest(job) if isinstance(job, IngestJob) else self._clip(job)
+            if isinstance(job, slate.SlateJob):  # a live recording with slate sessions
+                facts = slate.make_recording(self, job)
+            else:
+                facts = self._ingest(job) if isinstance(job, IngestJob) else self._clip(job)
         except InputError as exc:
             self.on_failed(job.asset_id, exc.messages)
         except ffmpeg.FfmpegError as exc:

@@ -1,0 +1,115 @@
+"""Encoder disconnects on a live stream: Mux's recording_times sessions, and slate frames in the recording."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from muxclipper.emulator import EmulatorServer
+from muxclipper.emulator.media import ffmpeg, stamp
+from tests.emulator.media_helpers import wait_settled
+
+
+def _stream(api: httpx.Client, **settings: Any) -> dict[str, Any]:
+    body = {"playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}, **settings}
+    response = api.post("/video/v1/live-streams", json=body)
+    assert response.status_code == 201, response.text
+    return dict(response.json()["data"])
+
+
+def _advance(api: httpx.Client, seconds: float) -> None:
+    api.post("/_emulator/clock/advance", json={"seconds": seconds})
+
+
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def _is_slate(rgb: bytes, width: int, height: int) -> bool:
+    """The slate's dark red fills the middle left of the picture (the programme there is colour bars)."""
+    x, y = width // 10, height * 3 // 4
+    r, g, b = rgb[(y * width + x) * 3:(y * width + x) * 3 + 3]
+    return r > 55 and g < 45 and b < 45
+
+
+def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api: httpx.Client,
+                                         stamped_source: dict[str, Any], tmp_path: Path) -> None:
+    stream = _stream(media_api, latency_mode="reduced", reconnect_window=30)
+    recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                               json={"source_asset_id": stamped_source["id"]}).json()["data"]
+    _advance(media_api, 4)
+    away = media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
+    assert away.status_code == 200, away.text
+    assert media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect").status_code == 409
+    _advance(media_api, 4)
+    assert media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 200
+    _advance(media_api, 2)
+    live = media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"]
+    assert [t["type"] for t in live["recording_times"]] == ["content", "slate", "content"]
+    media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+    asset = wait_settled(media_api, recording["id"])
+    assert asset["status"] == "ready" and asset["duration"] == 10.0
+    times = asset["recording_times"]
+    # Real time passes between the requests too: a few milliseconds either way.
+    assert [t["type"] for t in times] == ["content", "slate", "content"]
+    assert [t["duration"] for t in times] == pytest.approx([4.0, 4.0, 2.0], abs=0.1)
+    assert sum(t["duration"] for t in times) == pytest.approx(10.0, abs=0.001)
+    starts = [_epoch(t["started_at"]) for t in times]
+    assert [starts[1] - starts[0], starts[2] - starts[1]] == pytest.approx([4.0, 4.0], abs=0.1)
+    # The recording's own media: the frames of the slate session (about 100 to 199 at 25 fps) are the slate,
+    # stamped with their index like every other frame.
+    slate_start = times[0]["duration"]
+    slate_frames = list(range(math.ceil(slate_start * 25), math.ceil((slate_start + times[1]["duration"]) * 25)))
+    video = tmp_path / "recording.mp4"
+    pid = asset["playback_ids"][0]["id"]
+    for index in (0, 1, 2, 3, 4):
+        segment = httpx.get(f"{media_server.stream_url}/{pid}/seg_{index:05d}.ts")
+        assert segment.status_code == 200
+        with video.open("ab") as out:
+            out.write(segment.content)
+    width, height, frames = ffmpeg.read_frames_rgb(video, frames=250)
+    seen = {stamp.read_index(f, width, height): _is_slate(f, width, height) for f in frames}
+    assert sorted(seen) == list(range(250))
+    assert [i for i, slate in seen.items() if slate] == slate_frames
+    # The stream turned idle; the recording is one of its recent ones.
+    idle = media_api.get(f"/video/v1/live-streams/{stream['id']}").json()["data"]
+    assert idle["status"] == "idle" and recording["id"] in idle["recent_asset_ids"]
+
+
+def test_standard_latency_has_no_slate_and_pauses(media_api: httpx.Client) -> None:
+    stream = _stream(media_api)  # standard latency: Mux inserts no slate unless asked
+    recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"length": 60}).json()["data"]
+    _advance(media_api, 5)
+    media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
+    _advance(media_api, 20)
+    media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect")
+    _advance(media_api, 3)
+    asset = media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"]
+    assert asset["duration"] == pytest.approx(8.0, abs=0.1)  # the 20 s away recorded nothing
+    times = asset["recording_times"]
+    assert [t["type"] for t in times] == ["content", "content"]
+    assert [t["duration"] for t in times] == pytest.approx([5.0, 3.0], abs=0.1)
+    assert _epoch(times[1]["started_at"]) - _epoch(times[0]["started_at"]) == pytest.approx(25.0, abs=0.1)
+    media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+
+
+def test_reconnect_window_expiring_completes_the_recording(media_api: httpx.Client) -> None:
+    stream = _stream(media_api, use_slate_for_standard_latency=True, reconnect_window=10)
+    assert stream["use_slate_for_standard_latency"] is True
+    recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"length": 60}).json()["data"]
+    _advance(media_api, 6)
+    media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
+    _advance(media_api, 11)
+    asset = media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"]
+    assert asset["status"] == "ready" and asset["is_live"] is False
+    assert asset["duration"] == pytest.approx(16.0, abs=0.1)  # ends when the window does
+    times = asset["recording_times"]
+    assert [t["type"] for t in times] == ["content", "slate"]
+    assert [t["duration"] for t in times] == pytest.approx([6.0, 10.0], abs=0.1)
+    assert media_api.get(f"/video/v1/live-streams/{stream['id']}").json()["data"]["status"] == "idle"
+    assert media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 409
