@@ -22,7 +22,6 @@ from muxclipper.emulator.config import EmulatorConfig
 from muxclipper.emulator.errors import MuxApiError, invalid, not_found
 from muxclipper.emulator.ids import new_id
 from muxclipper.emulator.persistence import Persistence
-from muxclipper.emulator.records import AssetRecord, LiveStreamRecord, SigningKeyRecord
 from muxclipper.emulator.recording_sessions import (
     CONTENT,
     SLATE,
@@ -31,6 +30,7 @@ from muxclipper.emulator.recording_sessions import (
     slate_inserted,
     slate_spans,
 )
+from muxclipper.emulator.records import AssetRecord, LiveStreamRecord, SigningKeyRecord
 
 if TYPE_CHECKING:
     from muxclipper.emulator.media.pipeline import MediaFacts, MediaProcessor
