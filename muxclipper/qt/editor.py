@@ -6,7 +6,8 @@ a batch segment) is the owner's business, told through ``create_requested``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
 from fractions import Fraction
 from typing import Any
 
@@ -16,9 +17,12 @@ from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from muxclipper.core.captions import CaptionCue, CaptionTrack
+from muxclipper.core.edit_points import SlateEdge, edit_points, next_edit_point
 from muxclipper.core.marking import MarkedRange
+from muxclipper.core.models import RecordingTime
+from muxclipper.core.recording_clock import RecordingClock, format_wall
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms, ms_to_frame
+from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
@@ -26,6 +30,7 @@ from muxclipper.qt.marker_history import MarkerHistory
 from muxclipper.qt.player import PlayerController
 from muxclipper.qt.timecode_edit import TimecodeEdit
 from muxclipper.qt.timeline import StoryboardTile, TimelineWidget
+from muxclipper.qt.timeline_regions import session_ticks, slate_regions
 from muxclipper.qt.transport_bar import TransportBar
 
 STILLS = ("before in", "in", "last", "after out")
@@ -108,7 +113,13 @@ class EditorWidget(QWidget):
         self._cheat_sheet: CheatSheet | None = None
         self._said_problem = False  # a typed time was refused: the next good edit clears the message
         self._edit_points: list[int] = []
+        self._recording = RecordingClock([])  # a live recording's sessions: wall clock, session edges
+        self._slate_edges: list[SlateEdge] = []  # found by slate detection
+        #: Where "local" is for wall-clock times; None: this computer's zone.
+        self.wall_tz: tzinfo | None = None
         self.actions_by_id = install(self, keymap, self._handlers())
+        self.actions_by_id["wall_clock"].setCheckable(True)
+        self.actions_by_id["wall_clock"].setEnabled(False)  # until a live recording with sessions is open
         self.local_keys = LocalNavigationKeys(self)
         self.transport = TransportBar(self.player, self.actions_by_id, self.position_field, self)
         self._layout()
@@ -188,6 +199,7 @@ class EditorWidget(QWidget):
             "leave_field": self.focus_timeline,
             "prev_edit": lambda: self.go_to_edit_point(-1),
             "next_edit": lambda: self.go_to_edit_point(1),
+            "wall_clock": lambda: self._show_wall_clock(self.actions_by_id["wall_clock"].isChecked()),
         }
 
     # ------------------------------------------------------------------ the owner's calls
@@ -267,26 +279,52 @@ class EditorWidget(QWidget):
         self.edit_range(self.timeline.marked.with_out(frame_to_ms(self.player.target_frame + 1, self.player.rate)))
 
     def set_edit_points(self, points_ms: list[int]) -> None:
-        """Edit points besides in and out (segment edges; later slate and recording-session edges)."""
+        """Segment edges, as edit points besides in and out (see :meth:`go_to_edit_point` for the others)."""
         self._edit_points = sorted(set(points_ms))
 
+    def set_slate_edges(self, edges: Sequence[SlateEdge]) -> None:
+        """Slate edges found in the picture, as edit points."""
+        self._slate_edges = list(edges)
+
+    def set_recording_times(self, sessions: Sequence[RecordingTime]) -> None:
+        """A live recording's sessions (none: not a recording): slate regions and session edges on the timeline,
+        session edges as edit points, the wall clock beside the timecode, and times of day in the time fields."""
+        self._recording = RecordingClock(sessions)
+        self.timeline.set_regions(slate_regions(sessions, self.wall_tz), session_ticks(sessions))
+        resolver = (lambda text: self._recording.resolve(text, self.wall_tz)) if sessions else None
+        for field in (self.in_field, self.out_field, self.position_field):
+            field.wall_clock = resolver
+        self.actions_by_id["wall_clock"].setEnabled(bool(sessions))
+        self._show_wall_clock(self.actions_by_id["wall_clock"].isChecked())
+
+    def _show_wall_clock(self, shown: bool) -> None:
+        label = self.transport.wall_label
+        label.setVisible(shown and bool(self._recording))
+        self._update_wall_clock(self.player.current_ms)
+
+    def _update_wall_clock(self, ms: int) -> None:
+        label = self.transport.wall_label
+        if label.isVisibleTo(self.transport):
+            wall = self._recording.wall_ms(ms)
+            label.setText("" if wall is None else format_wall(wall, tz=self.wall_tz))
+
     def go_to_edit_point(self, direction: int) -> None:
-        """↑ / ↓: the nearest edit point before or after the playhead (in, out, segment edges), as in editing
-        suites. An out point is where the next frame starts: going to it shows the last frame inside."""
+        """↑ / ↓: the nearest edit point before or after the playhead (in, out, segment edges, a recording's session
+        edges, slate edges), as in editing suites; the status line says which. An out point (or the end of a session)
+        is where the next frame starts: going to it shows the last frame inside."""
         marked, rate = self.timeline.marked, self.player.rate
-        here = self.player.target_frame
-        frames = {ms_to_frame(ms, rate) for ms in self._edit_points}
-        if marked.in_ms is not None:
-            frames.add(marked.first_frame)
-        if marked.out_ms is not None:
-            frames.add(marked.last_frame)
-        ahead = sorted(f for f in frames if (f > here if direction > 0 else f < here))
-        if not ahead:
+        points = edit_points(rate, duration_ms=marked.duration_ms, in_ms=marked.in_ms, out_ms=marked.out_ms,
+                             segment_edges_ms=self._edit_points, sessions=self._recording.sessions,
+                             slate_edges=self._slate_edges)
+        point = next_edit_point(points, self.player.target_frame, direction)
+        if point is None:
             self.message.emit("No edit point after the playhead." if direction > 0 else
                               "No edit point before the playhead.")
             return
         self.player.step(0)
-        self.player.seek_frame(ahead[0] if direction > 0 else ahead[-1])
+        self.player.seek_frame(point.frame)
+        wall = f" ({format_wall(point.wall_ms, tz=self.wall_tz, millis=False)})" if point.wall_ms is not None else ""
+        self.message.emit(f"{point.label}{wall}.")
 
     def go_in(self) -> None:
         self.player.step(0)
@@ -331,6 +369,7 @@ class EditorWidget(QWidget):
     def _on_player_frame_shown(self, frame: int, ms: int) -> None:
         self.timeline.set_playhead(ms)
         self.position_field.set_ms(ms)
+        self._update_wall_clock(ms)
         self._show_caption(ms)
 
     def _show_caption(self, ms: int) -> None:

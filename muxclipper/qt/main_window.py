@@ -265,6 +265,7 @@ class MainWindow(QMainWindow):
         self._asset = asset
         if self.panels_built:
             self.creator.source = asset  # what the marks are checked against and clipped from
+            self.editor.set_recording_times(asset.recording_times if asset is not None else ())
 
     @property
     def confirm_create(self) -> bool:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 EDIT = ("undo", "redo", None, "mark_in", "mark_out", "clear", None, "go_in", "go_out", "prev_edit", "next_edit",
         "goto", None, "leave_field")
-VIEW = ("zoom_in", "zoom_out", "captions")
+VIEW = ("zoom_in", "zoom_out", "captions", "wall_clock")
 PLAYBACK = ("play_pause", "pause", "shuttle_back", "shuttle_forward", None, "frame_back", "frame_forward",
             "second_back", "second_forward", "ten_back", "ten_forward")
 

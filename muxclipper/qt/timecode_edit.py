@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame, QWidget
 
+from muxclipper.core.recording_clock import RecordingClock, WallClockError, looks_like_wall_clock
 from muxclipper.core.timecode import TimecodeError, format_as, parse_ms
 
 
@@ -38,6 +40,9 @@ class TimecodeEdit(QLineEdit):
         self.display = "hms"
         self._ms: int | None = None
         self._refused = False
+        #: On a live recording: a time of day typed ("19:04:05 local", "…Z", "… UTC") to a position, or raising
+        #: WallClockError saying why not (see core/recording_clock.py). None: no recording times.
+        self.wall_clock: Callable[[str], int] | None = None
         self.editingFinished.connect(self._on_editing_finished)
         self._fit_width()
 
@@ -98,6 +103,14 @@ class TimecodeEdit(QLineEdit):
         self._refused = False
         text = self.text().strip()
         if not text or (self._ms is not None and text == format_as(self._ms, self.rate, self.display)):
+            return
+        if looks_like_wall_clock(text):
+            try:
+                ms = (self.wall_clock or RecordingClock([]).resolve)(text)
+            except WallClockError as exc:
+                self.refuse(str(exc))
+                return
+            self.committed.emit(ms)
             return
         try:
             ms = parse_ms(text, self.rate)

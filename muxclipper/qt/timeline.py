@@ -11,9 +11,10 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -25,11 +26,12 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.timecode import format_ms, frame_to_ms
 from muxclipper.mux.storyboard import Storyboard
+from muxclipper.qt.timeline_regions import TimelineRegion, paint_regions, region_tooltip
 
 MARKER_SLACK_PX = 6
 SNAP_TO_PLAYHEAD_PX = 6
@@ -86,6 +88,8 @@ class TimelineWidget(QWidget):
         self.follow_live_edge = False
         self._sprite: QPixmap | None = None
         self._tiles: list[StoryboardTile] = []
+        self._regions: list[TimelineRegion] = []  # a recording's slate sessions (qt/timeline_regions.py)
+        self._region_ticks: list[int] = []
 
     # ------------------------------------------------------------------ model
     @property
@@ -135,6 +139,23 @@ class TimelineWidget(QWidget):
     def set_storyboard(self, sprite: QPixmap, tiles: list[StoryboardTile]) -> None:
         self._sprite, self._tiles = sprite, sorted(tiles, key=lambda t: t.start_ms)
         self.update()
+
+    def set_regions(self, regions: list[TimelineRegion], ticks_ms: list[int] | None = None) -> None:
+        """Marked regions (a recording's slate sessions) and edge ticks (its session edges); none to clear."""
+        self._regions, self._region_ticks = list(regions), list(ticks_ms or [])
+        self.update()
+
+    @property
+    def regions(self) -> list[TimelineRegion]:
+        return list(self._regions)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = region_tooltip(self, self._regions, event.pos().x())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+                return True
+        return super().event(event)
 
     # ------------------------------------------------------------------ geometry
     def x_for_ms(self, ms: int) -> float:
@@ -263,6 +284,7 @@ class TimelineWidget(QWidget):
         width, height = self.width(), self.height()
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
         self._paint_strip(painter, width)
+        paint_regions(painter, self, self._regions, self._region_ticks, RULER_HEIGHT, height)
         self._paint_ruler(painter, palette, width)
         self._paint_range(painter, height)
         x = round(self.x_for_ms(self._playhead_ms))

@@ -60,6 +60,13 @@ class TransportBar(QWidget):
         self.frame_label.setToolTip("The frame on screen, counted from the source's first frame (0)")
         self.frame_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("#0000000") + 4)
         row.addWidget(self.frame_label)
+        # The time of day on a live recording (View > Wall clock), beside the timecode; hidden otherwise.
+        self.wall_label = QLabel(self)
+        self.wall_label.setAccessibleName("Wall-clock time")
+        self.wall_label.setToolTip("The moment this frame was broadcast (from the recording's sessions)")
+        self.wall_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("88:88:88.888 local") + 8)
+        self.wall_label.hide()
+        row.addWidget(self.wall_label)
         row.addStretch(1)
         self.mute_button = QToolButton(self)
         self.mute_button.setCheckable(True)
