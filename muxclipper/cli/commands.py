@@ -19,12 +19,13 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from muxclipper.cli import environments
+from muxclipper.cli import environments, recording_sessions
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
+from muxclipper.core.recording_clock import WallClockError, looks_like_wall_clock, parse_wall_time
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import TimecodeError, check_time_text, format_ms, parse_ms
+from muxclipper.core.timecode import TimecodeError, check_time_text, format_ms
 from muxclipper.mux.errors import (
     ApiConnectionError,
     ApiError,
@@ -113,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
         "clip", help="create a clip of a source, frame exact",
         description="Create a clip of SOURCE from --start to --end: a new Mux asset, frame exact, made exactly once "
                     "even if the network fails (a later 'muxclipper jobs --watch' finishes what a run left).",
-        epilog=f"{TIMES_HELP} Example: muxclipper clip KEYNOTE_ID --start 00:00:20.000 --end 00:03:05.000 "
-               f"--title 'Keynote' --mp4 --wait. {CREDENTIALS_HELP} {EXIT_HELP}")
+        epilog=f"{TIMES_HELP} {recording_sessions.WALL_HELP} Example: muxclipper clip KEYNOTE_ID --start "
+               f"00:00:20.000 --end 00:03:05.000 --title 'Keynote' --mp4 --wait. {CREDENTIALS_HELP} {EXIT_HELP}")
     clip.add_argument("source", metavar="SOURCE",
                       help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
                            "recording so far)")
@@ -145,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     assets.add_argument("--live-stream", metavar="ID", help="only recordings of this live stream")
     assets.add_argument("--json", action="store_true", help="print Mux's view of each asset as JSON")
     _common(assets, top=False)
+
+    sessions = sub.add_parser(
+        "sessions", help="a live recording's sessions: encoder connections and slates, with wall-clock times",
+        description="List the sessions of a live stream's recording, as Mux reports them (recording_times): each "
+                    "encoder connection ('content') and each slate Mux inserted while the encoder was away "
+                    "('slate'), where it is in the recording and when it was broadcast.",
+        epilog=f"{recording_sessions.WALL_HELP} {CREDENTIALS_HELP} {EXIT_HELP}")
+    recording_sessions.add_arguments(sessions)
+    _common(sessions, top=False)
 
     streams = sub.add_parser("live-streams", help="list live streams",
                              description="List the environment's live streams with their recordings.")
@@ -264,8 +274,11 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     try:
         ref = parse_source(args.source, session.environment.endpoints.stream)
         for typed in (args.start, args.end):  # what was typed is checked before Mux is asked anything
-            check_time_text(typed)
-    except (SourceRefError, TimecodeError) as exc:
+            if looks_like_wall_clock(typed):
+                parse_wall_time(typed)  # the form now; whether the recording holds it once it is known
+            else:
+                check_time_text(typed)
+    except (SourceRefError, TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     for flag, text in (("--title", args.title), ("--passthrough", args.passthrough)):
         hidden = hidden_character(text or "")
@@ -274,8 +287,9 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
                            "digits, spaces and punctuation only.", EXIT_INPUT)
     asset = await session.client.resolve_source(ref)
     try:
-        start_ms, end_ms = parse_ms(args.start, asset.frame_rate), parse_ms(args.end, asset.frame_rate)
-    except TimecodeError as exc:
+        start_ms = recording_sessions.position_ms(args.start, asset)
+        end_ms = recording_sessions.position_ms(args.end, asset)
+    except (TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     options = ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
                           title=args.title, passthrough=args.passthrough)
@@ -351,7 +365,22 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs}
+async def cmd_sessions(args: argparse.Namespace, session: Session) -> int:
+    try:
+        ref = parse_source(args.source, session.environment.endpoints.stream)
+    except SourceRefError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    asset = await session.client.resolve_source(ref)
+    text, note = recording_sessions.render(asset, as_json=args.json, utc=args.utc)
+    if text:
+        print(text)
+    if note:
+        print(f"muxclipper: {note}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs,
+            "sessions": cmd_sessions}
 
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:
