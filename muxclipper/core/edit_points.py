@@ -9,6 +9,7 @@ out point is where the next frame starts, so its edit point is the last frame in
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -48,6 +49,12 @@ class SlateEdge:
     label: str
 
 
+def first_frame_from(ms: int, rate: Fraction) -> int:
+    """The first frame that starts at or after ``ms``: a session's edges fall anywhere inside a frame (they are
+    wall-clock moments), and the frame that straddles one still belongs to the session before."""
+    return math.ceil(Fraction(ms) * rate / 1000)
+
+
 def session_edges(sessions: Sequence[RecordingTime], rate: Fraction, duration_ms: int) -> list[EditPoint]:
     """Where each recording session starts (the first at 0 is no edge) and where the last one ends."""
     points = []
@@ -56,13 +63,13 @@ def session_edges(sessions: Sequence[RecordingTime], rate: Fraction, duration_ms
         kind = "Slate session" if session.type == "slate" else "Content session" if session.type == "content" \
             else f"{session.type.capitalize()} session"
         if index > 0 and 0 < session.offset_ms < duration_ms:
-            points.append(EditPoint(ms_to_frame(session.offset_ms, rate), EditPointKind.SESSION,
+            points.append(EditPoint(first_frame_from(session.offset_ms, rate), EditPointKind.SESSION,
                                     f"{kind} starts", session.started_at_ms))
         previous_end = session.end_offset_ms
         follows = ordered[index + 1].offset_ms if index + 1 < len(ordered) else None
         if previous_end != follows and 0 < previous_end <= duration_ms:
             # The last frame of the session (an end is where the next frame starts, like an out point).
-            points.append(EditPoint(max(ms_to_frame(previous_end, rate) - 1, 0), EditPointKind.SESSION,
+            points.append(EditPoint(max(first_frame_from(previous_end, rate) - 1, 0), EditPointKind.SESSION,
                                     f"{kind} ends", session.started_at_ms + session.duration_ms))
     return points
 

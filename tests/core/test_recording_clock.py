@@ -115,3 +115,13 @@ def test_edit_points_name_their_kind() -> None:
     assert next_edit_point(points, 15_000, -1) == points[1]
     assert next_edit_point(points, 45_749, 1) is None
 
+
+
+def test_a_session_edge_inside_a_frame_goes_to_the_sessions_first_frame() -> None:
+    # Seen in the window: a slate starting at 30.093 s was reached on frame 752 (30.080 s), still programme.
+    rate = Fraction(25)
+    sessions = [RecordingTime(0, 30_093, "content", 0), RecordingTime(30_093, 12_015, "slate", 30_093),
+                RecordingTime(42_108, 47_892, "content", 42_108)]
+    points = edit_points(rate, duration_ms=90_000, sessions=sessions)
+    assert [(p.frame, p.label) for p in points] == [(753, "Slate session starts"), (1053, "Content session starts"),
+                                                   (2249, "Content session ends")]

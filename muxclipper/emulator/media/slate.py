@@ -87,6 +87,8 @@ def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
     tracks = []
     for track in source.text_tracks:
         cues = webvtt.clip(webvtt.parse((source_dir / track.file).read_text(encoding="utf-8")), 0.0, float(seconds))
+        # Nobody speaks over the slate: captions that would start under it never came through.
+        cues = [c for c in cues if not any(a <= c.start < b for a, b in job.spans)]
         (work / "text").mkdir(exist_ok=True)
         (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
         tracks.append(track)
