@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
