@@ -18,9 +18,10 @@ __all__ = ["editor"]  # the fixture, shared with the editor's tests
 
 LOCAL = ZoneInfo("Etc/GMT-1")  # "local" is UTC+1 here, all year
 T0 = round(datetime.fromisoformat("2026-11-30T18:00:00+00:00").timestamp() * 1000)
-#: The 12 s stamped source as a recording: content 0–4 s, slate 4–8 s (the encoder away), content 8–12 s.
-SESSIONS = (RecordingTime(T0, 4_000, "content", 0), RecordingTime(T0 + 4_000, 4_000, "slate", 4_000),
-            RecordingTime(T0 + 8_000, 4_000, "content", 8_000))
+#: The 12 s stamped source as a recording: content, slate from 4.010 s (the encoder away), content from 8.030 s.
+#: Session edges fall inside frames, as wall-clock moments do (frames 100 and 200 straddle them).
+SESSIONS = (RecordingTime(T0, 4_010, "content", 0), RecordingTime(T0 + 4_010, 4_020, "slate", 4_010),
+            RecordingTime(T0 + 8_030, 3_970, "content", 8_030))
 
 
 def _open_recording(editor: Any) -> list[str]:
@@ -35,14 +36,14 @@ def test_down_and_up_land_on_session_edges_and_say_which(qtbot: Any, editor: Any
     on_frame(qtbot, editor, 0)
     said = _open_recording(editor)
     editor.timeline.setFocus()
-    for frame, words in ((100, "Slate session starts (19:00:04 local)."),
-                         (200, "Content session starts (19:00:08 local)."),
+    for frame, words in ((101, "Slate session starts (19:00:04 local)."),  # the slate's first whole frame
+                         (201, "Content session starts (19:00:08 local)."),
                          (299, "Content session ends (19:00:12 local).")):
         key(qtbot, editor, Qt.Key.Key_Down)
         assert on_frame(qtbot, editor, frame) == frame
         assert said[-1] == words
     key(qtbot, editor, Qt.Key.Key_Up)
-    assert on_frame(qtbot, editor, 200) == 200
+    assert on_frame(qtbot, editor, 201) == 201
 
 
 def test_wall_clock_beside_the_timecode_and_typed_times_of_day(qtbot: Any, editor: Any) -> None:
@@ -83,6 +84,6 @@ def test_slate_sessions_are_marked_regions_on_the_timeline(qtbot: Any, editor: A
     assert (band.red(), band.green(), band.blue()) == (REGION_COLOUR.red(), REGION_COLOUR.green(), REGION_COLOUR.blue())
     assert picture.pixelColor(before, y) != band
     tip = region_tooltip(timeline, timeline.regions, inside)
-    assert tip is not None and "19:00:04.000 local – 19:00:08.000 local" in tip and "18:00:04.000 UTC" in tip
+    assert tip is not None and "19:00:04.010 local – 19:00:08.030 local" in tip and "18:00:04.010 UTC" in tip
     editor.set_recording_times(())
     assert timeline.regions == []
