@@ -87,3 +87,39 @@ def test_slate_sessions_are_marked_regions_on_the_timeline(qtbot: Any, editor: A
     assert tip is not None and "19:00:04.010 local – 19:00:08.030 local" in tip and "18:00:04.010 UTC" in tip
     editor.set_recording_times(())
     assert timeline.regions == []
+
+
+def test_the_window_marks_the_slate_of_the_recording_it_opens(qapp: Any, emu: Any, tmp_path: Any) -> None:
+    """Wired through the window: the open recording's sessions reach the timeline; another source clears them."""
+    from PySide6.QtCore import QSettings
+
+    from muxclipper.mux.client import Credentials, Endpoints
+    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.services.environment import Environment
+    from muxclipper.services.session import open_session
+    from tests.cli.test_recording_sessions_cli import _recording_with_a_slate
+    from tests.emulator.helpers import RW
+    from tests.qt.test_main_window import run
+    from tests.support.waiting import until
+
+    recording = _recording_with_a_slate(emu)  # 5 min of programme, 25 s of slate, 10 min of programme
+    [plain] = emu.seed({"title": "Talk", "duration": 30.0, "frame_rate": 25.0})
+
+    async def scenario() -> None:
+        environment = Environment("Staging", Endpoints.for_origin(emu.url), Credentials(*RW))
+        async with open_session(environment, tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session, settings=QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+            window.start()
+            window.open_asset_id(recording)
+            await until(lambda: window.asset is not None and window.asset.id == recording, 10, "the recording")
+            [slate] = window.editor.timeline.regions
+            assert (round(slate.start_ms, -2), round(slate.end_ms - slate.start_ms, -2)) == (300_000, 25_000)
+            assert window.editor.actions_by_id["wall_clock"].isEnabled()
+            window.open_asset_id(plain)
+            await until(lambda: window.asset is not None and window.asset.id == plain, 10, "the talk")
+            assert window.editor.timeline.regions == []
+            assert not window.editor.actions_by_id["wall_clock"].isEnabled()
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
