@@ -14,10 +14,10 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import opentimelineio as otio
 
@@ -29,6 +29,7 @@ from muxclipper.core.interchange import (
     segments_from_timeline,
     segments_to_timeline,
 )
+from muxclipper.core.jobs import ClipJob
 from muxclipper.core.segments import (
     Segment,
     SegmentListError,
@@ -38,6 +39,7 @@ from muxclipper.core.segments import (
     to_youtube_chapters,
 )
 from muxclipper.core.timecode import is_drop_frame
+from muxclipper.mux.urls import url_key
 from muxclipper.services import fcpxml_rates
 
 log = logging.getLogger(__name__)
@@ -224,6 +226,20 @@ def write_clips(path: Path, entries: list[ClipEntry], name: str, left_out: int =
     return message + "."
 
 
-def clip_metadata(**fields: Any) -> dict[str, Any]:
-    """What a timeline clip keeps of its job, for a suite's metadata view and for a later import."""
-    return {key: value for key, value in fields.items() if value is not None}
+def clip_entries(jobs: list[ClipJob], urls_for: Callable[[ClipJob], dict[str, str]],
+                 rate_for: Callable[[str], Fraction | None]) -> tuple[list[ClipEntry], int]:
+    """The jobs that have media, each as a timeline clip of its MP4 (else its HLS), at its source's rate (30 when
+    not known); and how many had none yet."""
+    entries: list[ClipEntry] = []
+    for job in jobs:
+        urls = urls_for(job)
+        url = urls.get("MP4 URL") or urls.get("HLS URL")
+        if not url:
+            continue
+        metadata = {"job_id": job.id, "asset_id": job.asset_id, "source_asset_id": job.source_asset_id,
+                    "source_start_ms": job.start_ms, "source_end_ms": job.end_ms,
+                    **{url_key(label): value for label, value in urls.items()}}
+        entries.append(ClipEntry(job.options.title or f"Clip {job.id}", url, job.end_ms - job.start_ms,
+                                 rate_for(job.source_asset_id) or Fraction(30),
+                                 {k: v for k, v in metadata.items() if v is not None}))
+    return entries, len(jobs) - len(entries)
