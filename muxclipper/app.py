@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="muxclipper", allow_abbrev=False,
         usage="muxclipper [options] [SOURCE]          the window\n"
-              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, sessions, jobs, env\n"
+              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, sessions, jobs, segments, env\n"
               "       muxclipper emulator [options]       a local Mux API for tests and the demo",
         description="Frame-exact clips from Mux videos and live recordings. Without a command, the window opens "
                     "(on SOURCE if one is named).",

@@ -17,15 +17,18 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from muxclipper.cli import environments, recording_sessions
 from muxclipper.cli.parsing import SafeArgumentParser
+from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
 from muxclipper.core.recording_clock import WallClockError, looks_like_wall_clock, parse_wall_time
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import TimecodeError, check_time_text, format_ms
+from muxclipper.core.timecode import TimecodeError, check_time_text, exact_rate, format_ms, ms_to_frame
 from muxclipper.mux.errors import (
     ApiConnectionError,
     ApiError,
@@ -36,8 +39,8 @@ from muxclipper.mux.errors import (
     ResponseFormatError,
     ServerError,
 )
-from muxclipper.mux.urls import url_key
-from muxclipper.services import paths
+from muxclipper.mux.urls import asset_input, url_key
+from muxclipper.services import cut_lists, paths
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
@@ -170,8 +173,40 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--all", action="store_true", help="jobs of every environment")
     _add_wait_timeout(jobs)
     jobs.add_argument("--json", action="store_true", help="print the jobs as JSON")
+    jobs.add_argument("--export", metavar="FILE", type=Path,
+                      help="also write the ready clips as a timeline for an editing suite, by FILE's extension: .edl "
+                           "(CMX 3600), .xml (Final Cut Pro 7, Premiere, Resolve), .fcpxml or .otio; each clip "
+                           "references its MP4 (else its HLS) so the suite can relink it")
     _common(jobs, top=False)
+    _add_segments_parser(sub)
     return parser
+
+
+def _add_segments_parser(sub: Any) -> None:
+    segments = sub.add_parser(
+        "segments", help="read an editing suite's cut list for a source; --create makes a clip of each cut",
+        description="Read FILE's cuts of SOURCE: a cut list from an editing suite (.edl CMX 3600, .xml Final Cut Pro "
+                    "7 / Premiere / Resolve, .fcpxml, .otio) or muxclipper's own (.csv label,start,end; .txt YouTube "
+                    "chapters). Of a file with several reels or tracks, the cuts of SOURCE are taken (clips naming its "
+                    "asset id, playback id or a file named after its title; else the reel used most) and what was "
+                    "skipped is said. Prints each cut; --create makes a clip of each, --to writes them in another "
+                    "format.",
+        epilog="Examples: muxclipper segments KEYNOTE_ID cut.edl --create --mp4 --wait; muxclipper segments "
+               f"KEYNOTE_ID chapters.txt --to chapters.fcpxml. An EDL's timecodes are read at SOURCE's frame rate. "
+               f"{CREDENTIALS_HELP} {EXIT_HELP}")
+    segments.add_argument("source", metavar="SOURCE", help="an asset id, a playback id or a stream.mux.com/….m3u8 URL")
+    segments.add_argument("file", metavar="FILE", type=Path, help="the cut list to read")
+    segments.add_argument("--to", metavar="OUT", type=Path,
+                          help="write the cuts to OUT, in the format of its extension (as FILE's list)")
+    segments.add_argument("--create", action="store_true", help="create a clip of each cut (titled with its name)")
+    segments.add_argument("--quality", choices=["basic", "plus", "premium"], help="with --create: the clips' quality")
+    segments.add_argument("--policy", choices=["public", "signed"], default="public",
+                          help="with --create: the clips' playback policy (default: public)")
+    segments.add_argument("--mp4", action="store_true", help="with --create: also make downloadable MP4s")
+    segments.add_argument("--wait", action="store_true", help="with --create: follow the clips until they are ready")
+    _add_wait_timeout(segments)
+    segments.add_argument("--json", action="store_true", help="print the cuts (or the clips made) as JSON")
+    _common(segments, top=False)
 
 
 def job_json(job: ClipJob, session: Session | None = None) -> dict[str, Any]:
@@ -352,6 +387,8 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
             assert job.id is not None
             await _wait_for(session, job.id, done, show=not args.json, timeout_s=args.wait_timeout)
     jobs = session.jobs.history(limit=200, all_environments=args.all)
+    if args.export is not None:
+        await _export_jobs(args.export, jobs, session)
     if args.json:
         print(json.dumps([job_json(j, session) for j in jobs]))
     else:
@@ -363,6 +400,75 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
         for job in jobs:
             print(job_line(job, names))
     return EXIT_OK
+
+
+async def _export_jobs(path: Path, jobs: list[ClipJob], session: Session) -> None:
+    """The ready clips as a timeline a suite relinks, oldest first, at their sources' frame rates."""
+    if not cut_lists.is_timeline(path):
+        raise CliError(f"--export writes .edl, .xml, .fcpxml or .otio; for a table use --json. ({path.name})",
+                       EXIT_INPUT)
+    rates: dict[str, Fraction | None] = {}
+    for source_id in dict.fromkeys(j.source_asset_id for j in jobs if j.state is JobState.READY):
+        try:
+            asset = await session.client.get_asset(source_id)
+            rates[source_id] = exact_rate(asset.frame_rate) if asset.frame_rate else None
+        except ApiError:  # a source deleted since: its clips still export, at 30 fps
+            rates[source_id] = None
+    entries, left_out = cut_lists.clip_entries(list(reversed(jobs)), session.urls.for_clip, rates.get)
+    try:
+        print(f"muxclipper: {cut_lists.write_clips(path, entries, 'muxclipper clips', left_out)}", file=sys.stderr)
+    except cut_lists.CutListError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+
+
+async def cmd_segments(args: argparse.Namespace, session: Session) -> int:
+    try:
+        ref = parse_source(args.source, session.environment.endpoints.stream)
+    except SourceRefError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    asset = await session.client.resolve_source(ref)
+    if asset.frame_rate is None:
+        raise CliError(f"{asset.id} has no frame rate yet (it is {asset.status.value}); try again once it is ready.",
+                       EXIT_INPUT)
+    source = SourceIdentity(asset.id, exact_rate(asset.frame_rate), asset.duration_ms or 0, asset.title or "",
+                            tuple(p.id for p in asset.playback_ids), asset_input(asset.id))
+    try:
+        found = cut_lists.read_segments(args.file, source)
+        print(f"muxclipper: {found.summary}", file=sys.stderr)
+        if args.to is not None:
+            print(f"muxclipper: {cut_lists.write_segments(args.to, found.segments, source)}", file=sys.stderr)
+    except cut_lists.CutListError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    if not args.create:
+        if args.json:
+            print(json.dumps([{"label": s.label, "start_ms": s.start_ms, "end_ms": s.end_ms,
+                               "first_frame": ms_to_frame(s.start_ms, source.rate),
+                               "end_frame": ms_to_frame(s.end_ms, source.rate)} for s in found.segments]))
+        else:
+            for s in found.segments:
+                print(f"{format_ms(s.start_ms)}  {format_ms(s.end_ms)}  #{ms_to_frame(s.start_ms, source.rate)}–"
+                      f"#{ms_to_frame(s.end_ms, source.rate)}  {visible(s.label, 512)}")
+        return EXIT_OK
+    requests = [ClipRequest(asset.id, s.start_ms, s.end_ms,
+                            ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
+                                        title=s.label), source=asset) for s in found.segments]
+    try:  # the same rules as one clip, for every cut, before any is sent
+        jobs = session.jobs.submit(requests)
+    except JobInputError as exc:
+        raise CliError(f"{exc} Nothing was created.", EXIT_INPUT) from exc
+    done = {s for s in JobState if s.finished}
+    target = done if args.wait else done | {JobState.PREPARING}
+    finished = []
+    for job in jobs:
+        assert job.id is not None
+        finished.append(await _wait_for(session, job.id, target, show=args.wait and not args.json,
+                                        timeout_s=args.wait_timeout))
+    if args.json:
+        print(json.dumps([job_json(j, session) for j in finished]))
+    else:
+        for job in finished:
+            print(job_line(job))
+    return EXIT_API if any(j.state in (JobState.FAILED, JobState.ERRORED) for j in finished) else EXIT_OK
 
 
 async def cmd_sessions(args: argparse.Namespace, session: Session) -> int:
@@ -380,7 +486,7 @@ async def cmd_sessions(args: argparse.Namespace, session: Session) -> int:
 
 
 COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs,
-            "sessions": cmd_sessions}
+            "sessions": cmd_sessions, "segments": cmd_segments}
 
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:

@@ -2,31 +2,20 @@
 
 CSV: ``label,start,end`` with times as ``HH:MM:SS.mmm`` (any form :func:`parse_ms` reads is accepted
 back). YouTube chapters: one ``H:MM:SS Label`` line per segment start, as YouTube descriptions use;
-read back, each chapter ends where the next begins (the last at the source's end). EDL: a CMX 3600
-edit list for an editing suite, one event per segment on the source's frames, laid end to end from
-01:00:00:00 on the record side (export only).
+read back, each chapter ends where the next begins (the last at the source's end). Editing suites'
+formats (EDL, FCP 7 XML, FCPXML, OTIO) go through OpenTimelineIO: ``core/interchange.py``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 
-from muxclipper.core.timecode import (
-    TimecodeError,
-    format_ms,
-    frame_to_smpte,
-    is_drop_frame,
-    parse_ms,
-    smpte_to_frame,
-)
-
-EDL_RECORD_START_S = 3600  # 01:00:00:00, where editing suites start a programme
+from muxclipper.core.timecode import TimecodeError, format_ms, parse_ms
 
 
 class SegmentListError(ValueError):
@@ -161,26 +150,3 @@ def from_youtube_chapters(text: str, duration_ms: int) -> list[Segment]:
                                    "chapters need different times.")
     return [Segment(label, start, starts[i + 1][0] if i + 1 < len(starts) else duration_ms)
             for i, (start, label, _) in enumerate(starts)]
-
-
-def to_edl(segments: list[Segment], rate: Fraction, title: str, source: str) -> str:
-    """CMX 3600: source in/out are the segment's first frame and the frame after its last."""
-    lines = [f"TITLE: {_edl_text(title)[:70]}", f"FCM: {'DROP FRAME' if is_drop_frame(rate) else 'NON-DROP FRAME'}", ""]
-    record = smpte_to_frame(EDL_RECORD_START_S // 3600, 0, 0, 0, rate, is_drop_frame(rate))
-    for number, segment in enumerate(segments, start=1):
-        first, end = _cut_frame(segment.start_ms, rate), _cut_frame(segment.end_ms, rate)
-        times = " ".join(frame_to_smpte(f, rate) for f in (first, end, record, record + end - first))
-        lines += [f"{number:03d}  AX       AA/V  C        {times}",
-                  f"* FROM CLIP NAME: {_edl_text(segment.label)}", f"* SOURCE FILE: {_edl_text(source)}", ""]
-        record += end - first
-    return "\n".join(lines)
-
-
-def _cut_frame(ms: int, rate: Fraction) -> int:
-    """The frame a cut at ``ms`` falls on: the nearest frame start, half-way rounding up, as clips are cut."""
-    return math.floor(Fraction(ms) * rate / 1000 + Fraction(1, 2))
-
-
-def _edl_text(text: str) -> str:
-    """One line of plain text: an EDL is read line by line."""
-    return " ".join(text.split())

@@ -30,6 +30,7 @@ from muxclipper.mux.urls import url_key
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole, SourceFacts
 from muxclipper.qt.progress_delegate import ProgressDelegate
+from muxclipper.services.cut_lists import CutListError, clip_entries, clip_filters, is_timeline, write_clips
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,6 +71,7 @@ class ClipsPanel(QWidget):
         self._flush_timer.timeout.connect(self._flush_updates)
 
         self.jobs_model = ClipJobsModel(environment_names, source_facts)
+        self._source_facts = source_facts  # the sources' frame rates, for a timeline export
         self.jobs_filter = QSortFilterProxyModel(self)
         self.jobs_filter.setSourceModel(self.jobs_model)
         self.jobs_filter.setFilterKeyColumn(0)
@@ -251,7 +253,11 @@ class ClipsPanel(QWidget):
 
     # ------------------------------------------------------------------ export
     def export_clips(self, path: Path) -> None:
-        """The clips shown, as CSV or JSON (by the file's extension), with their playback URLs."""
+        """The clips shown, as CSV or JSON (by the file's extension), with their playback URLs; or as a timeline for
+        an editing suite (.edl, .xml, .fcpxml, .otio), each ready clip referencing its MP4 or HLS."""
+        if is_timeline(path):
+            self._export_timeline(path)
+            return
         rows = []
         for row in range(self.jobs_filter.rowCount()):
             job: ClipJob = self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
@@ -269,7 +275,18 @@ class ClipsPanel(QWidget):
                 writer.writerows(rows)
         self.message.emit(f"Exported {len(rows)} clips to {path}.")
 
+    def _export_timeline(self, path: Path) -> None:
+        jobs = [self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
+                for row in range(self.jobs_filter.rowCount())]
+        jobs.reverse()  # the table is newest first; a timeline reads in the order the clips were made
+        facts = self._source_facts
+        entries, left_out = clip_entries(jobs, self.job_urls, lambda source: facts(source)[1] if facts else None)
+        try:
+            self.message.emit(write_clips(path, entries, "muxclipper clips", left_out))
+        except CutListError as exc:
+            self.message.emit(str(exc))
+
     def ask_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", "CSV (*.csv);;JSON (*.json)")
+        name, _ = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", clip_filters())
         if name:
             self.export_clips(Path(name))

@@ -16,16 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from muxclipper.core.segments import (
-    Segment,
-    SegmentListError,
-    from_csv,
-    from_youtube_chapters,
-    to_csv,
-    to_edl,
-    to_youtube_chapters,
-)
+from muxclipper.core.interchange import SourceIdentity
+from muxclipper.core.segments import Segment
 from muxclipper.core.timecode import format_ms
+from muxclipper.services.cut_lists import CutListError, read_segments, segment_filters, write_segments
 
 COLUMNS = ("Label", "In", "Out", "Length")
 
@@ -51,6 +45,7 @@ class SegmentsPanel(QWidget):
         self.rate = Fraction(30)
         self.source_title = ""
         self.source_ref = ""
+        self.playback_ids: tuple[str, ...] = ()  # a file from a suite may name the source by one of them
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setAccessibleName("Segments")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -116,37 +111,39 @@ class SegmentsPanel(QWidget):
         """The open source: chapters end at its end, an EDL counts its frames and names it."""
         self.duration_ms, self.rate, self.source_title, self.source_ref = duration_ms, rate, title, ref
 
+    def source_identity(self) -> SourceIdentity:
+        """The open source as a cut list names it (by id, playback id or title) and counts its frames."""
+        return SourceIdentity(asset_id=self.source_ref.removeprefix("mux://assets/"), rate=self.rate,
+                              duration_ms=self.duration_ms, title=self.source_title,
+                              playback_ids=self.playback_ids, url=self.source_ref)
+
     def export_to(self, path: Path) -> None:
-        suffix = path.suffix.lower()
-        if suffix == ".txt":
-            text = to_youtube_chapters(self.segments())
-        elif suffix == ".edl":
-            text = to_edl(self.segments(), self.rate, self.source_title or "muxclipper", self.source_ref)
-        else:
-            text = to_csv(self.segments())
-        path.write_text(text, encoding="utf-8")
-        self.message.emit(f"Exported {self.table.rowCount()} segments to {path}.")
+        """In the format of the file's extension: CSV, YouTube chapters (.txt), or an editing suite's (.edl, .xml,
+        .fcpxml, .otio)."""
+        try:
+            self.message.emit(write_segments(path, self.segments(), self.source_identity()))
+        except CutListError as exc:
+            self.message.emit(str(exc))
 
     def import_from(self, path: Path) -> None:
+        """Replaces the segments with those ``path`` holds for the open source; one that cannot be read changes
+        nothing and says why."""
         try:
-            text = path.read_text(encoding="utf-8")
-            found = (from_youtube_chapters(text, self.duration_ms) if path.suffix.lower() == ".txt"
-                     else from_csv(text))
-        except (OSError, UnicodeDecodeError, SegmentListError) as exc:
-            self.message.emit(f"Could not import {path.name}: {exc}")
+            found = read_segments(path, self.source_identity())
+        except CutListError as exc:
+            self.message.emit(str(exc))
             return
-        self.set_segments(found)
-        self.message.emit(f"Imported {len(found)} segments from {path.name}.")
+        self.set_segments(found.segments)
+        self.message.emit(found.summary)
 
     def ask_export(self) -> None:
         """Export…: asks where, in which format (by the file's extension)."""
-        name, _ = QFileDialog.getSaveFileName(self, "Export segments", "segments.csv",
-                                              "CSV (*.csv);;YouTube chapters (*.txt);;Edit decision list (*.edl)")
+        name, _ = QFileDialog.getSaveFileName(self, "Export segments", "segments.csv", segment_filters(False))
         if name:
             self.export_to(Path(name))
 
     def ask_import(self) -> None:
         """Import…: asks which file."""
-        name, _ = QFileDialog.getOpenFileName(self, "Import segments", "", "CSV (*.csv);;YouTube chapters (*.txt)")
+        name, _ = QFileDialog.getOpenFileName(self, "Import segments", "", segment_filters(True))
         if name:
             self.import_from(Path(name))

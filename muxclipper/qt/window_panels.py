@@ -131,6 +131,7 @@ class WindowPanels:
         in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)
         self.clip_options.show_source(asset)
         self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
+        self.segments.playback_ids = tuple(p.id for p in asset.playback_ids)
         self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live)
         self.pictures.show(asset)
         self.recording.watch(asset, session.client)

@@ -40,19 +40,3 @@ def test_youtube_chapters_both_ways() -> None:
         ("Welcome", 0, 20_000), ("Keynote", 20_000, 3_725_000), ("Q&A", 3_725_000, 4_000_000)]
     with pytest.raises(SegmentListError, match="Line 2"):
         from_youtube_chapters("0:00 Start\nnot a chapter\n", 10_000)
-
-
-def test_edl_lists_each_segment_on_frames_end_to_end_from_one_hour() -> None:
-    from muxclipper.core.segments import to_edl
-
-    segments = [Segment("Keynote", 20_000, 185_000), Segment("Q&A\nlive", 190_000, 200_020)]
-    edl = to_edl(segments, Fraction(30), "Launch day", "mux://assets/abc").splitlines()
-    assert edl[:2] == ["TITLE: Launch day", "FCM: NON-DROP FRAME"]
-    assert edl[3] == "001  AX       AA/V  C        00:00:20:00 00:03:05:00 01:00:00:00 01:02:45:00"
-    assert edl[4:6] == ["* FROM CLIP NAME: Keynote", "* SOURCE FILE: mux://assets/abc"]
-    # 200.020 s is 0.6 of a frame past 200 s at 30 fps: the cut rounds to the nearest frame, as clips do.
-    assert edl[7] == "002  AX       AA/V  C        00:03:10:00 00:03:20:01 01:02:45:00 01:02:55:01"
-    assert edl[8] == "* FROM CLIP NAME: Q&A live"  # one line per field, always
-    ntsc = to_edl([Segment("Open", 10_010, 20_020)], Fraction(30000, 1001), "x", "y").splitlines()
-    assert ntsc[1] == "FCM: DROP FRAME"
-    assert ntsc[3].endswith("00:00:10;00 00:00:20;00 01:00:00;00 01:00:10;00")

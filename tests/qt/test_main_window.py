@@ -174,8 +174,8 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
             edl_path = tmp_path / "highlights.edl"
             window.segments.export_to(edl_path)  # for the editing suite: the talk's frames, named
             edl = edl_path.read_text().splitlines()
-            assert edl[7].endswith("00:01:40:00 00:01:52:15 01:00:05:00 01:00:17:15")
-            assert f"* SOURCE FILE: mux://assets/{talk.id}" in edl
+            assert edl[6].endswith("00:01:40:00 00:01:52:15 01:00:05:00 01:00:17:15")
+            assert f"* FROM CLIP: mux://assets/{talk.id}" in edl
             window.segments.create_all_requested.emit(window.segments.segments())
             model = window.clips.jobs_model
             await until(lambda: model.rowCount() == 3, 5, "three jobs")

@@ -1,0 +1,245 @@
+"""Cut lists on disk: segments and clips read from and written to the files editing suites exchange.
+
+By the file's extension: ``.csv`` (label,start,end) and ``.txt`` (YouTube chapters) as ``core/segments.py`` writes
+them; ``.edl`` (CMX 3600), ``.xml`` (Final Cut Pro 7 XML, as Premiere and Resolve write it), ``.fcpxml`` (Final Cut
+Pro X / Resolve) and ``.otio`` (OpenTimelineIO's own) through OpenTimelineIO's adapters, from and to the timelines
+``core/interchange.py`` makes.
+
+Every failure is a :class:`CutListError` whose message says what to do; reading never changes anything, so the
+segments a failed import was meant to replace stay as they were.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import opentimelineio as otio
+
+from muxclipper.core.interchange import (
+    ClipEntry,
+    SourceIdentity,
+    clips_to_timeline,
+    otio_rate,
+    segments_from_timeline,
+    segments_to_timeline,
+)
+from muxclipper.core.jobs import ClipJob
+from muxclipper.core.segments import (
+    Segment,
+    SegmentListError,
+    from_csv,
+    from_youtube_chapters,
+    to_csv,
+    to_youtube_chapters,
+)
+from muxclipper.core.timecode import is_drop_frame
+from muxclipper.mux.urls import url_key
+from muxclipper.services import fcpxml_rates
+
+log = logging.getLogger(__name__)
+
+#: Suffix → (what the file chooser calls it, OTIO's adapter).
+TIMELINE_FORMATS: dict[str, tuple[str, str]] = {
+    ".edl": ("CMX 3600 edit decision list", "cmx_3600"),
+    ".xml": ("Final Cut Pro 7 XML (Premiere, Resolve)", "fcp_xml"),
+    ".fcpxml": ("FCPXML (Final Cut Pro, Resolve)", "fcpx_xml"),
+    ".otio": ("OpenTimelineIO", "otio_json"),
+}
+SEGMENT_SUFFIXES = (".csv", ".txt", *TIMELINE_FORMATS)
+#: A cut list is text of a few kilobytes; anything this big is not one (and would freeze the window to parse).
+MAX_BYTES = 20_000_000
+
+
+class CutListError(Exception):
+    """A file that cannot be read or written; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class SegmentsRead:
+    segments: list[Segment]
+    summary: str
+
+
+def _filter(label: str, suffixes: tuple[str, ...]) -> str:
+    return f"{label} ({' '.join('*' + s for s in suffixes)})"
+
+
+def segment_filters(for_import: bool) -> str:
+    """The file chooser's filters, every format the segments read or write; on import, all of them first."""
+    each = [_filter("CSV", (".csv",)), _filter("YouTube chapters", (".txt",))]
+    each += [_filter(label, (suffix,)) for suffix, (label, _) in TIMELINE_FORMATS.items()]
+    if for_import:
+        each.insert(0, _filter("Cut lists", SEGMENT_SUFFIXES))
+    return ";;".join(each)
+
+
+def clip_filters() -> str:
+    each = [_filter("CSV", (".csv",)), _filter("JSON", (".json",))]
+    return ";;".join(each + [_filter(label, (suffix,)) for suffix, (label, _) in TIMELINE_FORMATS.items()])
+
+
+def is_timeline(path: Path) -> bool:
+    return path.suffix.lower() in TIMELINE_FORMATS
+
+
+def _adapter(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in TIMELINE_FORMATS:
+        known = ", ".join(SEGMENT_SUFFIXES)
+        raise CutListError(f"{path.name}: muxclipper reads and writes {known}; save the list in one of them.")
+    return TIMELINE_FORMATS[suffix][1]
+
+
+# ---------------------------------------------------------------------------------------------------- timelines
+def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> otio.schema.Timeline:
+    """``text`` read by OTIO's ``adapter``; an EDL's timecodes at ``rate`` (an EDL does not say its rate)."""
+    fcpxml_rates.apply()
+    try:
+        if adapter == "cmx_3600":
+            try:
+                result = otio.adapters.read_from_string(text, adapter, rate=otio_rate(rate))
+            except otio.exceptions.OTIOError:  # a record overlapping the cut before: common, and harmless here
+                result = otio.adapters.read_from_string(text, adapter, rate=otio_rate(rate),
+                                                        ignore_timecode_mismatch=True)
+        else:
+            result = otio.adapters.read_from_string(text, adapter)
+    except Exception as exc:  # an adapter raises whatever its parser raises on a damaged file  # noqa: BLE001
+        log.info("reading %s with %s failed", name, adapter, exc_info=True)
+        raise CutListError(f"Could not read {name} as {_described(adapter)} ({_reason(exc)}). Export it again from "
+                           "the editing suite, or as another format (EDL, XML, FCPXML, OTIO). Nothing was changed."
+                           ) from exc
+    if isinstance(result, otio.schema.SerializableCollection):  # an .otio of several timelines: the first
+        result = next(iter(result.find_children(descended_from_type=otio.schema.Timeline)), None)
+    if not isinstance(result, otio.schema.Timeline):
+        raise CutListError(f"{name} holds no timeline; export a sequence or timeline from the editing suite.")
+    return result
+
+
+def _described(adapter: str) -> str:
+    return next(label for label, a in TIMELINE_FORMATS.values() if a == adapter)
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return text or type(exc).__name__
+
+
+def timeline_to_text(timeline: otio.schema.Timeline, adapter: str, rate: Fraction) -> str:
+    fcpxml_rates.apply()
+    if adapter != "cmx_3600":
+        return str(otio.adapters.write_to_string(timeline, adapter))
+    return _edl_text(timeline, rate)
+
+
+_EVENT_CHANNEL = re.compile(r"^(\d{3,}  \S+\s+)V    ", re.MULTILINE)
+
+
+def _edl_text(timeline: otio.schema.Timeline, rate: Fraction) -> str:
+    """OTIO's CMX 3600 writer, with what suites expect of an EDL that it leaves out: the record side starting at
+    the timeline's 01:00:00:00 (as a gap, which an EDL writes as nothing), the FCM line saying drop-frame or not,
+    and the events carrying picture and both sound channels (a Mux clip has both)."""
+    edl = copy.deepcopy(timeline)
+    start = edl.global_start_time
+    if start is not None and start.value > 0:
+        edl.tracks[0].insert(0, otio.schema.Gap(source_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, start.rate), start)))
+    text = str(otio.adapters.write_to_string(edl, "cmx_3600", rate=otio_rate(rate), reelname_len=None))
+    fcm = f"FCM: {'DROP FRAME' if is_drop_frame(rate) else 'NON-DROP FRAME'}"
+    lines = text.split("\n")
+    at = 1 if lines and lines[0].startswith("TITLE:") else 0
+    lines.insert(at, fcm)
+    return _EVENT_CHANNEL.sub(r"\1AA/V ", "\n".join(lines))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CutListError(f"{path.name} is {path.stat().st_size:,} bytes: not a cut list. Choose the list "
+                               "exported from the editing suite.")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CutListError(f"Could not read {path}: {exc.strerror or exc}. Check the file is there and readable."
+                           ) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # old EDLs are often Windows-1252 or Latin-1; names may show oddly, times not
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CutListError(f"Could not write {path}: {exc.strerror or exc}. Choose another folder or free space."
+                           ) from exc
+
+
+# ---------------------------------------------------------------------------------------------------- segments
+def read_segments(path: Path, source: SourceIdentity) -> SegmentsRead:
+    """The segments ``path`` holds for ``source``, with a one-line summary of what was taken and what skipped."""
+    text = _read_text(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".txt":
+            segments = from_youtube_chapters(text, source.duration_ms)
+            return SegmentsRead(segments, f"Imported {len(segments)} segments from {path.name}.")
+        if suffix == ".csv":
+            segments = from_csv(text, source.rate)
+            return SegmentsRead(segments, f"Imported {len(segments)} segments from {path.name}.")
+        timeline = timeline_from_text(text, _adapter(path), source.rate, path.name)
+        found = segments_from_timeline(timeline, source, path.name)
+    except SegmentListError as exc:
+        raise CutListError(f"Could not import {path.name}: {exc}") from exc
+    return SegmentsRead(found.segments, found.summary(path.name))
+
+
+def write_segments(path: Path, segments: list[Segment], source: SourceIdentity) -> str:
+    """Writes ``segments`` in the format of ``path``'s extension; answers what to tell the user."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        text = to_youtube_chapters(segments)
+    elif suffix in TIMELINE_FORMATS:
+        text = timeline_to_text(segments_to_timeline(segments, source), _adapter(path), source.rate)
+    else:
+        text = to_csv(segments)
+    _write_text(path, text)
+    return f"Exported {len(segments)} segments to {path}."
+
+
+# ---------------------------------------------------------------------------------------------------- clips
+def write_clips(path: Path, entries: list[ClipEntry], name: str, left_out: int = 0) -> str:
+    """The clips as a timeline a suite relinks (each clip's own MP4 or HLS); ``left_out`` clips had no media yet."""
+    if not entries:
+        raise CutListError("No clip is ready to export as a timeline (a clip needs its playback URL); wait for "
+                           "them to be ready, or export as CSV or JSON, which list every clip.")
+    rate = entries[0].rate
+    _write_text(path, timeline_to_text(clips_to_timeline(entries, name), _adapter(path), rate))
+    message = f"Exported {len(entries)} clips to {path}"
+    if left_out:
+        message += f"; left out {left_out} not ready yet (no media to link to)"
+    return message + "."
+
+
+def clip_entries(jobs: list[ClipJob], urls_for: Callable[[ClipJob], dict[str, str]],
+                 rate_for: Callable[[str], Fraction | None]) -> tuple[list[ClipEntry], int]:
+    """The jobs that have media, each as a timeline clip of its MP4 (else its HLS), at its source's rate (30 when
+    not known); and how many had none yet."""
+    entries: list[ClipEntry] = []
+    for job in jobs:
+        urls = urls_for(job)
+        url = urls.get("MP4 URL") or urls.get("HLS URL")
+        if not url:
+            continue
+        metadata = {"job_id": job.id, "asset_id": job.asset_id, "source_asset_id": job.source_asset_id,
+                    "source_start_ms": job.start_ms, "source_end_ms": job.end_ms,
+                    **{url_key(label): value for label, value in urls.items()}}
+        entries.append(ClipEntry(job.options.title or f"Clip {job.id}", url, job.end_ms - job.start_ms,
+                                 rate_for(job.source_asset_id) or Fraction(30),
+                                 {k: v for k, v in metadata.items() if v is not None}))
+    return entries, len(jobs) - len(entries)
