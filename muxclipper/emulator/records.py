@@ -52,6 +52,9 @@ class AssetRecord(_Stored):
     job: dict[str, Any] | None = None
     #: A media-backed live recording: the end time of each source segment, for "playable so far".
     live_segment_ends: list[float] = field(default_factory=list)
+    #: The watermarks burnt into this asset ({"url", "settings"}), its own and those copied from a clip's source:
+    #: a clip of it with copy_overlays gets them too.
+    overlays: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
