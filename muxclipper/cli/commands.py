@@ -19,7 +19,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from muxclipper.cli import environments
+from muxclipper.cli import clip_flags, environments
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
@@ -38,6 +38,7 @@ from muxclipper.mux.errors import (
 from muxclipper.mux.urls import url_key
 from muxclipper.services import paths
 from muxclipper.services.clip_jobs import JobInputError
+from muxclipper.services.clip_presets import PresetError
 from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
@@ -124,9 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where the clip ends, not included: the frame shown at TIME is the first one left out "
                            "(the window's out point). At least 0.5 s after --start; on a recording still going, "
                            "within what is recorded")
-    clip.add_argument("--quality", choices=["basic", "plus", "premium"],
-                      help="Mux's video quality of the clip (default: what Mux chooses, usually the source's)")
-    clip.add_argument("--policy", choices=["public", "signed"], default="public",
+    clip.add_argument("--quality", "--video-quality", choices=["basic", "plus", "premium"],
+                      help="Mux's video quality of the clip (default: the source's, sent explicitly)")
+    clip.add_argument("--policy", choices=["public", "signed"],
                       help="the clip's playback policy (default: public; signed needs a signing key to play)")
     clip.add_argument("--mp4", action="store_true", help="also make a downloadable MP4 (highest resolution)")
     clip.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_wait_timeout(clip)
     clip.add_argument("--json", action="store_true",
                       help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
+    clip_flags.add_arguments(clip)
     _common(clip, top=False)
 
     assets = sub.add_parser("assets", help="list assets, newest first",
@@ -277,8 +279,12 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         start_ms, end_ms = parse_ms(args.start, asset.frame_rate), parse_ms(args.end, asset.frame_rate)
     except TimecodeError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    options = ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
+    options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality, mp4=args.mp4,
                           title=args.title, passthrough=args.passthrough)
+    try:  # the preset, the resolution tier and the watermark
+        options = clip_flags.options_from(args, options, session.environment.key)
+    except (clip_flags.FlagError, PresetError) as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
     try:  # the service checks the request against its source, by the rules the window uses
         [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options, source=asset)])
     except JobInputError as exc:
