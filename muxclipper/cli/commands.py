@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from muxclipper.cli import environments, recording_sessions
+from muxclipper.cli import clip_flags, environments, recording_sessions
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.jobs import ClipJob, JobState
@@ -42,6 +42,7 @@ from muxclipper.mux.errors import (
 from muxclipper.mux.urls import asset_input, url_key
 from muxclipper.services import cut_lists, paths
 from muxclipper.services.clip_jobs import JobInputError
+from muxclipper.services.clip_presets import PresetError
 from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
@@ -128,9 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="where the clip ends, not included: the frame shown at TIME is the first one left out "
                            "(the window's out point). At least 0.5 s after --start; on a recording still going, "
                            "within what is recorded")
-    clip.add_argument("--quality", choices=["basic", "plus", "premium"],
-                      help="Mux's video quality of the clip (default: what Mux chooses, usually the source's)")
-    clip.add_argument("--policy", choices=["public", "signed"], default="public",
+    clip.add_argument("--quality", "--video-quality", choices=["basic", "plus", "premium"],
+                      help="Mux's video quality of the clip (default: the source's, sent explicitly)")
+    clip.add_argument("--policy", choices=["public", "signed"],
                       help="the clip's playback policy (default: public; signed needs a signing key to play)")
     clip.add_argument("--mp4", action="store_true", help="also make a downloadable MP4 (highest resolution)")
     clip.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_wait_timeout(clip)
     clip.add_argument("--json", action="store_true",
                       help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
+    clip_flags.add_arguments(clip)
     _common(clip, top=False)
 
     assets = sub.add_parser("assets", help="list assets, newest first",
@@ -326,8 +328,12 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         end_ms = recording_sessions.position_ms(args.end, asset)
     except (TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    options = ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
+    options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality, mp4=args.mp4,
                           title=args.title, passthrough=args.passthrough)
+    try:  # the preset, the resolution tier and the watermark
+        options = clip_flags.options_from(args, options, session.environment.key)
+    except (clip_flags.FlagError, PresetError) as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
     try:  # the service checks the request against its source, by the rules the window uses
         [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options, source=asset)])
     except JobInputError as exc:

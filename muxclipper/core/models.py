@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
+from muxclipper.core.watermark import Watermark
+
 
 class AssetStatus(StrEnum):
     PREPARING = "preparing"
@@ -140,6 +142,12 @@ class ClipOptions:
     mp4: bool = False
     title: str | None = None
     passthrough: str | None = None
+    #: "1080p", "1440p" or "2160p"; None: as the source (core/resolution.py makes it concrete before sending).
+    max_resolution_tier: str | None = None
+    #: Keep the source's watermark on the clip (Mux's ``copy_overlays``, true unless told otherwise).
+    copy_overlays: bool = True
+    #: An image watermark added to the clip (a second input with ``overlay_settings``).
+    watermark: Watermark | None = None
 
 
 @dataclass(frozen=True)

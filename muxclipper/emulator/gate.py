@@ -125,6 +125,16 @@ async def _discard(message: Message) -> None:
     """The ``send`` for an answer whose client has gone."""
 
 
+def _logged_body(method: str, raw: bytes) -> Any:
+    """A write's JSON body as the log keeps it; None for reads and for what is not JSON."""
+    if method not in ("POST", "PUT", "PATCH") or not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
 class Gate:
     """The outermost ASGI layer, so that ``send`` is the server's own (needed to hang up)."""
 
@@ -146,6 +156,13 @@ class Gate:
         status: int | None = None
         answered: int | None = None  # the status sent, once the response has started
         logged = False
+        seen = bytearray()  # the request body, for the log
+
+        async def receive_seen() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                seen.extend(message.get("body", b""))
+            return message
 
         def record(final: int | None) -> None:
             nonlocal logged
@@ -154,7 +171,8 @@ class Gate:
                 self.runtime.log.add(LoggedRequest(
                     method=method, path=path, query=scope.get("query_string", b"").decode("latin-1"),
                     status=final, time=arrived, duration_ms=(time.perf_counter() - started) * 1000,
-                    authorization=b"authorization" in headers, fault=fault.kind if fault else None), epoch)
+                    authorization=b"authorization" in headers, fault=fault.kind if fault else None,
+                    body=_logged_body(method, bytes(seen))), epoch)
 
         async def send_logged(message: Message) -> None:
             nonlocal answered
@@ -168,7 +186,7 @@ class Gate:
 
         send_logged.__wrapped__ = send  # type: ignore[attr-defined]
         try:
-            status = await self._handle(scope, receive, send_logged, method, path, headers, fault)
+            status = await self._handle(scope, receive_seen, send_logged, method, path, headers, fault)
         finally:
             record(status)  # dropped or cut short: what is known
 

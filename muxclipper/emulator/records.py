@@ -61,6 +61,9 @@ class AssetRecord(_Stored):
     reconnect_window: float = 0.0
     #: Seconds of the broadcast that were not recorded (outages without slate).
     live_paused: float = 0.0
+    #: The watermarks burnt into this asset ({"url", "settings"}), its own and those copied from a clip's source:
+    #: a clip of it with copy_overlays gets them too.
+    overlays: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def id(self) -> str:

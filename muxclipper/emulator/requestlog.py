@@ -19,6 +19,8 @@ class LoggedRequest:
     duration_ms: float
     authorization: bool  # whether an Authorization header came (never its value)
     fault: str | None
+    #: The JSON body of a POST, PUT or PATCH (what Mux was asked for; never credentials, which travel in headers).
+    body: Any = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from muxclipper.emulator.config import RateLimits
 from muxclipper.emulator.errors import invalid
 from muxclipper.emulator.faults import Fault
+from muxclipper.emulator.media.overlay import solid_png
 from muxclipper.emulator.routes_api import data, json_body
 from muxclipper.emulator.runtime import Runtime
 
@@ -156,8 +157,25 @@ def control_routes(rt: Runtime) -> list[Route]:
             state.processing_seconds = seconds
         return data(config_doc())
 
+    async def watermark_image(request: Request) -> Response:
+        """A solid-colour PNG to use as a watermark: ``?color=RRGGBB[AA]&width=W&height=H`` (defaults: opaque red,
+        160x90)."""
+        params = request.query_params
+        color = params.get("color", "ff0000")
+        try:
+            width, height = int(params.get("width", "160")), int(params.get("height", "90"))
+            channels = [int(color[i:i + 2], 16) for i in range(0, len(color), 2)]
+        except ValueError:
+            raise invalid("color is RRGGBB or RRGGBBAA in hexadecimal; width and height are whole numbers.") from None
+        if len(color) not in (6, 8) or not (1 <= width <= 4096 and 1 <= height <= 4096):
+            raise invalid("color is RRGGBB or RRGGBBAA in hexadecimal; width and height are 1 to 4096.")
+        r, g, b, *rest = channels
+        png = solid_png(width, height, (r, g, b, rest[0] if rest else 255))
+        return Response(png, media_type="image/png")
+
     base = "/_emulator"
     return [
+        Route(f"{base}/images/watermark.png", watermark_image, methods=["GET"]),
         Route(f"{base}/health", health, methods=["GET"]),
         Route(f"{base}/reset", reset, methods=["POST"]),
         Route(f"{base}/seed", seed, methods=["POST"]),

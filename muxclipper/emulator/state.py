@@ -65,6 +65,18 @@ def _resolution_tier(height: int) -> str:
     return "2160p"
 
 
+#: The height a ``max_resolution_tier`` caps a rendition at (the emulator caps the height; docs/emulator.md).
+TIER_HEIGHTS = {"1080p": 1080, "1440p": 1440, "2160p": 2160}
+
+
+def capped_size(width: int, height: int, tier: str) -> tuple[int, int]:
+    """``width``x``height`` brought down to ``tier``'s height, proportions kept, even sizes (H.264's 4:2:0)."""
+    limit = TIER_HEIGHTS.get(tier, 1080)
+    if height <= limit:
+        return width, height
+    return max(2, round(width * limit / height / 2) * 2), limit
+
+
 def _stored_resolution(height: int) -> str:
     for name, limit in (("SD", 576), ("HD", 720), ("FHD", 1080)):
         if height <= limit:
@@ -175,17 +187,22 @@ class EmulatorState:
         from muxclipper.emulator.media.pipeline import ClipJob, IngestJob, TextInputJob
 
         assert self._processor is not None
+        from muxclipper.emulator.media.overlay import jobs_from
+
         texts = tuple(TextInputJob(**t) for t in job.get("texts", []))
+        overlays = jobs_from(job.get("overlays", []))
+        max_height = TIER_HEIGHTS.get(str(job.get("max_resolution_tier", "1080p")), 1080)
         if job["type"] == "slate":
             from muxclipper.emulator.media.slate import SlateJob
 
             spans = tuple((float(a), float(b)) for a, b in job["spans"])
             self._processor.submit(SlateJob(asset_id, job["source_media"], int(job["frames"]), spans))
         elif job["type"] == "ingest":
-            self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False)))
+            self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False), overlays,
+                                             max_height))
         else:
             self._processor.submit(ClipJob(asset_id, job["source_media"], job["start"], job["end"], texts,
-                                           job.get("audio", False)))
+                                           job.get("audio", False), overlays, max_height))
 
     # ----------------------------------------------------------------- media callbacks
     def media_progress(self, asset_id: str, percent: float) -> None:
@@ -444,12 +461,17 @@ class EmulatorState:
                               f"least {v.MIN_CLIP_SECONDS:g} s.")
             rec.clip_start, rec.clip_end = start, end
             rec.media_duration = round(end - start, 6)
-            rec.frame_rate, rec.width, rec.height = source.frame_rate, source.width, source.height
+            rec.frame_rate = source.frame_rate
+            # Renditions are capped at the tier asked for (1080p when none is: Mux's default).
+            rec.width, rec.height = capped_size(source.width, source.height, spec.max_resolution_tier)
             rec.has_audio = source.has_audio
+            if spec.copy_overlays:  # the source's watermarks are burnt into the clip again
+                rec.overlays = [dict(o) for o in source.overlays]
             # Mux copies text tracks into the clip, trimmed; uploaded text inputs are added too.
             rec.text_tracks = list(source.text_tracks)
             quality = quality or source.doc.get("video_quality")
             source_media = source.media_name
+        rec.overlays += [{"url": o.url, "settings": dict(o.settings)} for o in spec.overlays]
         rec.text_tracks += [{"language_code": t.language_code, "name": t.name,
                              "closed_captions": t.closed_captions, "url": t.url} for t in spec.text_inputs]
         quality = quality or "basic"
@@ -463,6 +485,8 @@ class EmulatorState:
                            "end": rec.clip_end, "texts": texts, "audio": audio}
             elif main.kind != "clip":
                 rec.job = {"type": "ingest", "url": main.url, "texts": texts, "audio": audio}
+            if rec.job is not None:
+                rec.job.update(overlays=rec.overlays, max_resolution_tier=spec.max_resolution_tier)
         if rec.job is not None:
             rec.processing, rec.media_state, rec.ready_at = "media", "queued", None
         doc: dict[str, Any] = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,14 @@ class MainInput:
 
 
 @dataclass(frozen=True)
+class OverlayInput:
+    """A watermark image (``inputs[n]`` with ``overlay_settings``), its settings as sent once checked."""
+
+    url: str
+    settings: dict[str, str]
+
+
+@dataclass(frozen=True)
 class CreateAssetSpec:
     main: MainInput
     text_inputs: tuple[TextInput, ...]
@@ -74,6 +83,8 @@ class CreateAssetSpec:
     max_resolution_tier: str
     normalize_audio: bool
     test: bool
+    overlays: tuple[OverlayInput, ...] = ()
+    copy_overlays: bool = True
 
 
 @dataclass
@@ -286,6 +297,53 @@ def _text_input(problems: _Problems, index: int, item: dict[str, Any]) -> TextIn
     return TextInput(url, language, name, closed_captions)
 
 
+OVERLAY_VERTICAL_ALIGNS = ("top", "middle", "bottom")
+OVERLAY_HORIZONTAL_ALIGNS = ("left", "center", "right")
+_OVERLAY_LENGTH = re.compile(r"^-?\d+(?:\.\d+)?(%|px)$")
+_OVERLAY_OPACITY = re.compile(r"^(\d+(?:\.\d+)?)%$")
+
+
+def _overlay_input(problems: _Problems, index: int, item: dict[str, Any]) -> OverlayInput | None:
+    """A watermark input, checked as the spec's ``overlay_settings`` describes it (the messages are the
+    emulator's: Mux's own wording is not documented)."""
+    url = item.get("url")
+    where = f"inputs[{index}]"
+    if not isinstance(url, str) or not url.startswith(("https://", "http://", "file://")) or len(url) < 9:
+        problems.add(f"{where}.url must be the http(s) URL of the watermark image (PNG or JPEG).")
+        return None
+    raw = item.get("overlay_settings")
+    if not isinstance(raw, dict):
+        problems.add(f"{where}.overlay_settings must be an object.")
+        return None
+    settings: dict[str, str] = {}
+    count = len(problems.messages)
+    for key, value in raw.items():
+        name = f"{where}.overlay_settings.{key}"
+        if not isinstance(value, str):
+            problems.add(f"{name} must be a string.")
+        elif key in ("vertical_align", "horizontal_align"):
+            allowed = OVERLAY_VERTICAL_ALIGNS if key == "vertical_align" else OVERLAY_HORIZONTAL_ALIGNS
+            if value not in allowed:
+                problems.add(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
+        elif key in ("vertical_margin", "horizontal_margin"):
+            if not _OVERLAY_LENGTH.match(value):
+                problems.add(f"{name} must be a percent (\"10%\") or a pixel value (\"100px\"); got {value!r}.")
+        elif key in ("width", "height"):
+            if not _OVERLAY_LENGTH.match(value) or value.startswith("-") or float(value.rstrip("%px")) == 0:
+                problems.add(f"{name} must be a positive percent (\"10%\") or pixel value (\"100px\"); "
+                             f"got {value!r}.")
+        elif key == "opacity":
+            match = _OVERLAY_OPACITY.match(value)
+            if match is None or float(match.group(1)) > 100:
+                problems.add(f"{name} must be a percent from 0% to 100%; got {value!r}.")
+        else:
+            problems.add(f"{name} is not an overlay setting; use vertical_align, vertical_margin, horizontal_align, "
+                         "horizontal_margin, width, height or opacity.")
+            continue
+        settings[key] = value if isinstance(value, str) else ""
+    return OverlayInput(url, settings) if len(problems.messages) == count else None
+
+
 def parse_create_asset(body: Any) -> CreateAssetSpec:
     """Check a ``POST /video/v1/assets`` body; raise a 400 listing every problem."""
     problems = _Problems()
@@ -304,6 +362,7 @@ def parse_create_asset(body: Any) -> CreateAssetSpec:
         raw_inputs = []
     main: MainInput | None = None
     texts: list[TextInput] = []
+    overlays: list[OverlayInput] = []
     for index, item in enumerate(raw_inputs):
         if not isinstance(item, dict):
             problems.add(f"inputs[{index}] must be an object.")
@@ -320,7 +379,11 @@ def parse_create_asset(body: Any) -> CreateAssetSpec:
                 texts.append(text)
         elif "start_time" in item or "end_time" in item:
             problems.add("start_time and end_time can only be used on the first input.")
-        # Other overlay/audio inputs are accepted and ignored (docs/emulator.md).
+        elif "overlay_settings" in item:
+            overlay = _overlay_input(problems, index, item)
+            if overlay:
+                overlays.append(overlay)
+        # Other (audio) inputs are accepted and ignored (docs/emulator.md).
     policies = _policies(problems, body)
     quality = _enum(problems, body, "video_quality", VIDEO_QUALITIES)
     tier = _enum(problems, body, "encoding_tier", ENCODING_TIERS)
@@ -348,11 +411,11 @@ def parse_create_asset(body: Any) -> CreateAssetSpec:
     meta = check_meta(problems, body)
     normalize = _bool(problems, body, "normalize_audio", False)
     test = _bool(problems, body, "test", False)
-    _bool(problems, body, "copy_overlays", True)
+    copy_overlays = _bool(problems, body, "copy_overlays", True)
     problems.raise_if_any()
     assert main is not None  # a missing main input always adds a problem
     return CreateAssetSpec(main, tuple(texts), policies, quality, passthrough, meta, tuple(resolutions),
-                           mp4, master, max_tier, normalize, test)
+                           mp4, master, max_tier, normalize, test, tuple(overlays), copy_overlays)
 
 
 @dataclass(frozen=True)

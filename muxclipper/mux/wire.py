@@ -236,7 +236,21 @@ def clip_to_wire(request: ClipRequest, passthrough: str) -> dict[str, Any]:
         body["static_renditions"] = [{"resolution": "highest"}]
     if request.options.title:
         body["meta"] = {"title": request.options.title}
+    _add_resolution_and_overlays(body, request)
     return body
+
+
+def _add_resolution_and_overlays(body: dict[str, Any], request: ClipRequest) -> None:
+    """The clip's cap, and its watermarks: ``copy_overlays`` only when it differs from Mux's default (true), the
+    added watermark as a second input."""
+    options = request.options
+    if options.max_resolution_tier:
+        body["max_resolution_tier"] = options.max_resolution_tier
+    if not options.copy_overlays:
+        body["copy_overlays"] = False
+    if options.watermark is not None:
+        body["inputs"].append({"url": options.watermark.url.strip(),
+                               "overlay_settings": options.watermark.overlay_settings()})
 
 
 def error_from_body(body: Any) -> tuple[str | None, tuple[str, ...]]:

@@ -37,6 +37,8 @@ from dataclasses import dataclass, replace
 from muxclipper.core.clip_rules import check_request
 from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token, token_in
 from muxclipper.core.models import Asset, ClipRequest
+from muxclipper.core.resolution import resolve as resolve_as_source
+from muxclipper.core.watermark import problems as watermark_problems
 from muxclipper.mux.client import MuxClient
 from muxclipper.mux.errors import (
     ApiConnectionError,
@@ -143,10 +145,13 @@ class ClipJobService:
         problem = check_request(request, request.source)
         if problem:
             raise JobInputError(problem.message)
+        if request.options.watermark is not None and (found := watermark_problems(request.options.watermark)):
+            raise JobInputError(" ".join(found))
         token = uuid.uuid4().hex
         return ClipJob(id=None, token=token, environment=self.environment,
                        source_asset_id=request.source_asset_id, start_ms=request.start_ms, end_ms=request.end_ms,
-                       options=request.options, created_at_s=self._now())
+                       # "As the source" made concrete from the source: the history keeps what is sent.
+                       options=resolve_as_source(request.options, request.source), created_at_s=self._now())
 
     def submit(self, requests: Iterable[ClipRequest]) -> list[ClipJob]:
         """Save the jobs (all or none, leased to this process), then send them in order at the POST budget."""

@@ -24,12 +24,13 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transition
 from muxclipper.core.models import ClipOptions
+from muxclipper.core.options_codec import options_from_json, options_to_json
 
 SCHEMA_VERSION = 2
 _MIGRATIONS: dict[int, str] = {
@@ -172,22 +173,14 @@ def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailableError:
 
 
 def _options_to_json(options: ClipOptions) -> str:
-    return json.dumps({"playback_policies": list(options.playback_policies), "video_quality": options.video_quality,
-                       "mp4": options.mp4, "title": options.title, "passthrough": options.passthrough})
+    # Field by field from the dataclass (core/options_codec.py): fields added later are kept too.
+    return json.dumps(options_to_json(options))
 
 
 def _options_from_json(text: str) -> ClipOptions:
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError("options is not a JSON object")
-    policies = data.get("playback_policies") or ("public",)
-    if not isinstance(policies, (list, tuple)) or not all(isinstance(p, str) for p in policies):
-        raise ValueError("options.playback_policies is not a list of names")
-    for key in ("video_quality", "title", "passthrough"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise ValueError(f"options.{key} is not text")
-    return ClipOptions(tuple(policies), data.get("video_quality"), bool(data.get("mp4")), data.get("title"),
-                       data.get("passthrough"))
+    options = options_from_json(json.loads(text))
+    # An old row may hold no policy; Mux's default for a clip is what muxclipper always sent.
+    return options if options.playback_policies else replace(options, playback_policies=("public",))
 
 
 def _row_problem(row: sqlite3.Row, exc: Exception) -> str:

@@ -20,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from muxclipper.emulator.media import ffmpeg, generate, hls, slate, webvtt
+from muxclipper.emulator.media import ffmpeg, generate, hls, overlay, slate, webvtt
 from muxclipper.emulator.media.store import Manifest, MediaStore, TextTrackFile
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ class IngestJob:
     url: str
     texts: tuple[TextInputJob, ...] = ()
     audio_rendition: bool = False
+    overlays: tuple[overlay.OverlayJob, ...] = ()
+    #: The height of the ``max_resolution_tier`` (Mux's default, 1080p, when none was asked for).
+    max_height: int = 1080
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,13 @@ class ClipJob:
     end: float
     texts: tuple[TextInputJob, ...] = ()
     audio_rendition: bool = False
+    overlays: tuple[overlay.OverlayJob, ...] = ()
+    max_height: int = 1080
+
+
+#: Beside ``source.mp4`` when an asset has watermarks: the same video without them, which its clips are cut from
+#: (a clip with ``copy_overlays`` false has none; with true, they are burnt in again, once).
+CLEAN_MASTER = "clean.mp4"
 
 
 @dataclass(frozen=True)
@@ -156,18 +166,21 @@ class MediaProcessor:
         work = self.store.partial_dir(job.asset_id)
         master = work / "source.mp4"
         standard = info.video_codec == "h264" and info.pix_fmt == "yuv420p" and info.audio_codec in (None, "aac")
+        # Above max_resolution_tier (1080p unless asked): stored, and so streamed, at the tier's height.
+        cap = ["-vf", f"scale=-2:{job.max_height}"] if info.height > job.max_height else []
         self.on_progress(job.asset_id, 0.0)
-        if standard:
+        if standard and not cap:
             # Like Mux's "standard input" path: no re-encode, just a clean MP4 master.
             ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy",
                         "-movflags", "+faststart", str(master)])
         else:
             gop = max(round(float(info.frame_rate) * 2), 1)
-            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *X264, "-g", str(gop),
+            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *cap, *X264, "-g", str(gop),
                         "-keyint_min", str(gop), "-sc_threshold", "0", *AAC, "-movflags", "+faststart",
                         str(master)],
                        progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
         frames = round(info.duration * info.frame_rate)
+        self._burn(work, master, job.overlays, info.frame_rate)
         texts = list(job.texts)
         if generated_captions is not None:
             texts.insert(0, TextInputJob(f"{job.asset_id[:8]}-cc", generated_captions.as_uri(), "en", "English", True))
@@ -207,6 +220,30 @@ class MediaProcessor:
         self.store.publish(asset_id, work, manifest)
         return facts_of(manifest)
 
+    def _burn(self, work: Path, master: Path, overlays: tuple[overlay.OverlayJob, ...], rate: Fraction) -> None:
+        """Lay the watermarks over ``master``'s frames; the clean video is kept beside it for clips."""
+        if not overlays:
+            return
+        clean = work / CLEAN_MASTER
+        master.rename(clean)
+        images = work / "overlays"
+        images.mkdir(exist_ok=True)
+        try:
+            fetched = [overlay.fetch(item, images, index) for index, item in enumerate(overlays)]
+        except overlay.OverlayError as exc:
+            raise InputError(str(exc)) from exc
+        info = ffmpeg.probe(clean)
+        inputs, graph = overlay.burn_args((info.width, info.height),
+                                          [(path, size, item.settings)
+                                           for (path, size), item in zip(fetched, overlays, strict=True)])
+        gop = max(round(float(rate) * 2), 1)
+        ffmpeg.run(["-i", str(clean), *inputs, "-filter_complex", graph, "-map", "[v]", "-map", "0:a:0?",
+                    "-c:a", "copy", *X264, "-r", str(rate), "-g", str(gop), "-keyint_min", str(gop),
+                    "-sc_threshold", "0", "-movflags", "+faststart", str(master)])
+        for path, _size in fetched:
+            path.unlink()
+        images.rmdir()
+
     # ------------------------------------------------------------------ clips
     def _clip(self, job: ClipJob) -> MediaFacts:
         source = self.store.manifest(job.source_media)
@@ -219,13 +256,16 @@ class MediaProcessor:
             raise InputError("The clip holds no frames.")
         work = self.store.partial_dir(job.asset_id)
         master = work / "source.mp4"
-        source_file = self.store.asset_dir(job.source_media) / "source.mp4"
+        source_file = self.store.asset_dir(job.source_media) / CLEAN_MASTER
+        if not source_file.exists():
+            source_file = self.store.asset_dir(job.source_media) / "source.mp4"
         half = Fraction(1, 2) / rate
         seek = max(first / rate - half, Fraction(0))
         lead = first / rate - seek  # how far into the seeked input the first frame sits
         seconds = count / rate
         gop = max(round(float(rate) * 2), 1)
-        graph = "[0:v]setpts=PTS-STARTPTS[v]"
+        scale = f",scale=-2:{job.max_height}" if source.height > job.max_height else ""
+        graph = f"[0:v]setpts=PTS-STARTPTS{scale}[v]"
         maps = ["-map", "[v]"]
         if source.has_audio:
             graph += f";[0:a]atrim=start={float(lead):.6f}:end={float(lead + seconds):.6f},asetpts=PTS-STARTPTS[a]"
@@ -235,6 +275,7 @@ class MediaProcessor:
                     "-frames:v", str(count), *X264, "-r", str(rate), "-g", str(gop), "-keyint_min", str(gop),
                     "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
                    progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
+        self._burn(work, master, job.overlays, rate)
         start_s, end_s = float(first / rate), float(stop / rate)
         source_dir = self.store.asset_dir(job.source_media)
         tracks = []

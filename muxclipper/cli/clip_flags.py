@@ -1,0 +1,107 @@
+"""``muxclipper clip``'s flags for the resolution tier, watermarks and presets, and the options they make.
+
+Precedence: a flag given wins over the preset (``--preset``), which wins over the defaults; the title and passthrough
+are always the command's own. What is finally sent ("as the source" made concrete) is decided by the job service
+(core/resolution.py), as for the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields, replace
+
+from muxclipper.core.models import ClipOptions
+from muxclipper.core.resolution import MAX_RESOLUTION_TIERS
+from muxclipper.core.watermark import HORIZONTAL_ALIGNS, VERTICAL_ALIGNS, Watermark, problems
+from muxclipper.services.clip_presets import OWN, PresetStore, applied
+
+SOURCE = "source"
+ALIGNS = tuple(f"{v}-{h}" for v in VERTICAL_ALIGNS for h in HORIZONTAL_ALIGNS)
+
+
+def add_arguments(clip: argparse.ArgumentParser) -> None:
+    group = clip.add_argument_group(
+        "resolution, watermark and presets",
+        "Mux makes a clip at 1080p unless told otherwise, even of a 4K source: by default muxclipper asks for the "
+        "source's own tier and video quality.")
+    group.add_argument("--max-resolution", choices=[SOURCE, *MAX_RESOLUTION_TIERS], metavar="TIER",
+                       help="the clip's max_resolution_tier: source (default: the source's tier, 1080p for a source "
+                            "below it), 1080p, 1440p or 2160p (never above the source's; Mux takes no 720p cap)")
+    group.add_argument("--watermark", metavar="URL",
+                       help="add this PNG or JPEG (an http(s) address Mux can fetch) over the clip's picture")
+    group.add_argument("--watermark-align", choices=ALIGNS, metavar="V-H",
+                       help=f"where it goes: {', '.join(ALIGNS)} (default top-left)")
+    group.add_argument("--watermark-margin", metavar="V[,H]",
+                       help="distance from the aligned edges, as a percentage or pixels of a 1920x1080 frame: "
+                            "'5%%' (both) or '20px,3%%' (vertical, horizontal); negative moves it off the picture")
+    group.add_argument("--watermark-width", metavar="SIZE", help="its width: '20%%' of the picture or '300px'")
+    group.add_argument("--watermark-height", metavar="SIZE",
+                       help="its height: '10%%' or '100px' (give one of width and height to keep its proportions; "
+                            "neither: the image's own size on a 1920x1080 frame)")
+    group.add_argument("--watermark-opacity", metavar="PERCENT", help="from '0%%' to '100%%' (default 100%%)")
+    group.add_argument("--no-copy-overlays", action="store_true",
+                       help="leave the source's own watermark off the clip (Mux copies it by default)")
+    group.add_argument("--preset", metavar="NAME",
+                       help=f"start from this environment's preset NAME, or '{OWN}' for the environment's own (the "
+                            "one saved or applied last, in the window or here); flags given still win")
+    group.add_argument("--save-preset", metavar="NAME",
+                       help="keep this clip's options (all but title and passthrough) as the preset NAME, which also "
+                            "becomes the environment's own")
+
+
+class FlagError(ValueError):
+    """A flag's value cannot be used; the message says what to type."""
+
+
+def watermark_from(args: argparse.Namespace) -> Watermark | None:
+    extras = [name for name in ("watermark_align", "watermark_margin", "watermark_width", "watermark_height",
+                                "watermark_opacity") if getattr(args, name) is not None]
+    if args.watermark is None:
+        if extras:
+            flag = "--" + extras[0].replace("_", "-")
+            raise FlagError(f"{flag} places a watermark: give the image too, with --watermark URL.")
+        return None
+    vertical = horizontal = None
+    if args.watermark_align:
+        vertical, horizontal = args.watermark_align.split("-")
+    v_margin = h_margin = None
+    if args.watermark_margin:
+        parts = [p.strip() for p in args.watermark_margin.split(",")]
+        if len(parts) > 2:
+            raise FlagError("--watermark-margin takes one value for both edges or two (vertical,horizontal), such "
+                            "as '5%' or '20px,3%'.")
+        v_margin, h_margin = parts[0], parts[-1]
+    mark = Watermark(args.watermark, vertical, v_margin, horizontal, h_margin, args.watermark_width,
+                     args.watermark_height, args.watermark_opacity)
+    found = problems(mark)
+    if found:
+        raise FlagError(" ".join(found))
+    return mark
+
+
+def options_from(args: argparse.Namespace, built: ClipOptions, environment: str,
+                 presets: PresetStore | None = None) -> ClipOptions:
+    """The options the command asks for: ``built`` (from the older flags) with the preset under it and the flags
+    here over it. Raises :class:`FlagError` or :class:`~muxclipper.services.clip_presets.PresetError`."""
+    mark = watermark_from(args)
+    options = built
+    if args.preset or args.save_preset:
+        presets = presets or PresetStore()
+    if args.preset:
+        assert presets is not None
+        defaults = ClipOptions()
+        # Every option the other flags set away from its default wins over the preset.
+        given = {f.name: getattr(built, f.name) for f in fields(ClipOptions)
+                 if getattr(built, f.name) != getattr(defaults, f.name)}
+        if args.policy is not None:
+            given["playback_policies"] = (args.policy,)
+        options = replace(applied(presets.get(environment, args.preset), built), **given)
+    if args.max_resolution is not None:
+        options = replace(options, max_resolution_tier=None if args.max_resolution == SOURCE else args.max_resolution)
+    if args.no_copy_overlays:
+        options = replace(options, copy_overlays=False)
+    if mark is not None:
+        options = replace(options, watermark=mark)
+    if presets is not None:  # a preset applied or saved becomes the environment's own
+        presets.save(environment, args.save_preset, options)
+    return options
