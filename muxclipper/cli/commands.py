@@ -22,7 +22,9 @@ from typing import Any
 from muxclipper.cli import environments
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.core.jobs import ClipJob, JobState
-from muxclipper.core.models import ClipOptions, ClipRequest
+from muxclipper.core.models import Asset, ClipOptions, ClipRequest
+from muxclipper.core.program_time import INSTANT_CLIP_NOTE
+from muxclipper.core.renditions import FIXED_SIZES, HIGHEST, RenditionError, clip_renditions
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, check_time_text, format_ms, parse_ms
 from muxclipper.mux.errors import (
@@ -43,6 +45,7 @@ from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
 from muxclipper.services.environments import ProfileError, hidden_character, visible
+from muxclipper.services.instant_clips import NoPublicPlaybackError, instant_urls
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
 
@@ -128,7 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Mux's video quality of the clip (default: what Mux chooses, usually the source's)")
     clip.add_argument("--policy", choices=["public", "signed"], default="public",
                       help="the clip's playback policy (default: public; signed needs a signing key to play)")
-    clip.add_argument("--mp4", action="store_true", help="also make a downloadable MP4 (highest resolution)")
+    clip.add_argument("--mp4", nargs="?", const=HIGHEST, metavar="SIZES",
+                      help="also make downloadable MP4s: alone, one at the highest resolution; or a comma-separated "
+                           f"list of {', '.join((HIGHEST, *FIXED_SIZES))} (e.g. --mp4 highest,720p). Mux skips a "
+                           "size taller than the source rather than upscale it")
+    clip.add_argument("--audio-only", action="store_true",
+                      help="also make an audio-only M4A (the replay as a podcast)")
+    clip.add_argument("--instant", action="store_true",
+                      help="make no clip: print the range's instant-clip URL at once (segment-accurate: it may run "
+                           "a few seconds long; no MP4). On a recording still live, also the URL by program time "
+                           "on the live stream's playback id")
     clip.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
     clip.add_argument("--passthrough", metavar="TEXT",
                       help="your own passthrough text, kept in Mux beside muxclipper's job tag (up to 218 characters)")
@@ -277,7 +289,13 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         start_ms, end_ms = parse_ms(args.start, asset.frame_rate), parse_ms(args.end, asset.frame_rate)
     except TimecodeError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    options = ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
+    if args.instant:
+        return await print_instant_urls(session, asset, start_ms, end_ms, as_json=args.json)
+    try:
+        renditions = clip_renditions(args.mp4, args.audio_only)
+    except RenditionError as exc:
+        raise CliError(f"--mp4: {exc}", EXIT_INPUT) from exc
+    options = ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, renditions=renditions,
                           title=args.title, passthrough=args.passthrough)
     try:  # the service checks the request against its source, by the rules the window uses
         [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options, source=asset)])
@@ -301,6 +319,21 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         return EXIT_AUTH  # the create was refused for the credentials: the same code as any other request
     if job.state is JobState.FAILED or job.state is JobState.ERRORED:
         return EXIT_API
+    return EXIT_OK
+
+
+async def print_instant_urls(session: Session, asset: Asset, start_ms: int, end_ms: int, *, as_json: bool) -> int:
+    """``clip --instant``: the range's instant-clip URLs, and no clip made."""
+    try:
+        found = await instant_urls(session.client, session.urls, asset, start_ms, end_ms)
+    except NoPublicPlaybackError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    if as_json:
+        print(json.dumps({"source_asset_id": asset.id, "start_ms": start_ms, "end_ms": end_ms, **found}))
+    else:
+        for url in found.values():
+            print(url)
+        print(INSTANT_CLIP_NOTE, file=sys.stderr)
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ id, and instant clips (``asset_start_time``/``asset_end_time``, segment accurate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -99,9 +100,9 @@ def resolve(rt: Runtime, request: Request, playback_id: str, audience: str) -> t
         program_start = _float(params.get("program_start_time"), "program_start_time")
         program_end = _float(params.get("program_end_time"), "program_end_time")
         if program_start is not None:
-            start = program_start - record.live_started_at
+            start = _program_offset(record, program_start)
         if program_end is not None:
-            end = program_end - record.live_started_at
+            end = _program_offset(record, program_end)
     if start is not None and end is not None and end <= start:
         raise invalid("The instant clip's end must be after its start.")
     keep = {k: v for k, v in request.query_params.items() if k in (*CLIP_PARAMS, "token")}
@@ -110,9 +111,42 @@ def resolve(rt: Runtime, request: Request, playback_id: str, audience: str) -> t
     return target, params
 
 
+def _program_offset(record: AssetRecord, epoch: float) -> float:
+    """Where the moment broadcast at ``epoch`` (program time, Unix seconds) is in the recording: through its
+    ``recording_times`` (sessions back to back, each with its wall-clock start), else from the stream's start."""
+    offset = 0.0
+    sessions = record.doc.get("recording_times") or []
+    for index, session in enumerate(sessions):
+        try:
+            started = datetime.fromisoformat(str(session["started_at"]).replace("Z", "+00:00")).timestamp()
+            duration = float(session.get("duration") or 0.0)
+        except (KeyError, TypeError, ValueError):
+            break
+        if epoch < started:  # between sessions (or before the first): the next session's start
+            return offset
+        if epoch <= started + duration or index == len(sessions) - 1:
+            return offset + epoch - started
+        offset += duration
+    else:
+        if sessions:
+            return offset
+    assert record.live_started_at is not None
+    return epoch - record.live_started_at
+
+
 def _segments(target: Target) -> list[int]:
     indexes = hls.select(target.manifest, start=target.start, end=target.end, available=target.available)
-    return hls.live_window(indexes) if target.mode == "live" else indexes
+    # An instant clip of a live stream lists its whole range (the DVR window Mux keeps), not the live edge's.
+    ranged = target.start is not None or target.end is not None
+    return hls.live_window(indexes) if target.mode == "live" and not ranged else indexes
+
+
+def _kind(target: Target) -> str:
+    """The playlist's type: a live stream's instant clip is an event while its end is still to be broadcast, and
+    complete (VOD, with its end) once it has been."""
+    if target.mode == "live" and (target.start is not None or target.end is not None):
+        return "vod" if target.end is not None and target.end <= target.available + 1e-6 else "event"
+    return target.mode
 
 
 def _playlist(text: str) -> Response:
@@ -127,7 +161,7 @@ def media_routes(rt: Runtime) -> list[Route]:
     async def rendition(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
         return _playlist(hls.media_playlist(target.manifest, _segments(target), "seg_{index:05d}.ts",
-                                            kind=target.mode, query=target.child_query))
+                                            kind=_kind(target), query=target.child_query))
 
     async def segment(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
@@ -147,7 +181,7 @@ def media_routes(rt: Runtime) -> list[Route]:
         track = request.path_params["track"]
         _track(target, track)
         return _playlist(hls.media_playlist(target.manifest, _segments(target), f"{track}/{{index}}.vtt",
-                                            kind=target.mode, query=target.child_query))
+                                            kind=_kind(target), query=target.child_query))
 
     async def subtitle_segment(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
@@ -174,7 +208,10 @@ def media_routes(rt: Runtime) -> list[Route]:
         ready = {f["name"] for f in files if f.get("status", "ready") == "ready"}
         if name not in ready:
             raise MuxApiError(404, f"{name} is not a ready static rendition of this asset.", "not_found")
-        path = target.directory / ("audio.m4a" if name == "audio.m4a" else "source.mp4")
+        # Fixed sizes (720p.mp4, …) and audio.m4a are files of their own; highest.mp4 and the legacy names are
+        # served from the master, as media made before sizes were rendered are.
+        own = name in target.manifest.renditions
+        path = target.directory / (name if own or name == "audio.m4a" else "source.mp4")
         if not path.exists():
             raise not_found()
         media_type = "audio/mp4" if name.endswith(".m4a") else "video/mp4"

@@ -170,10 +170,11 @@ class EmulatorState:
         assert self._processor is not None
         texts = tuple(TextInputJob(**t) for t in job.get("texts", []))
         if job["type"] == "ingest":
-            self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False)))
+            self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False),
+                                             tuple(job.get("sizes", ()))))
         else:
             self._processor.submit(ClipJob(asset_id, job["source_media"], job["start"], job["end"], texts,
-                                           job.get("audio", False)))
+                                           job.get("audio", False), tuple(job.get("sizes", ()))))
 
     # ----------------------------------------------------------------- media callbacks
     def media_progress(self, asset_id: str, percent: float) -> None:
@@ -348,7 +349,8 @@ class EmulatorState:
         width = round(rec.width * height / rec.height / 2) * 2
         bitrate = 2_000_000
         item.update(status="ready", height=height, width=width, bitrate=bitrate,
-                    filesize=self._file_size(rec, "source.mp4", bitrate / 8 * rec.media_duration),
+                    filesize=self._file_size(rec, "source.mp4" if res == "highest" else item["name"],
+                                             bitrate / 8 * rec.media_duration),
                     resolution_tier=_resolution_tier(height))
 
     def _legacy_mp4_files(self, rec: AssetRecord, support: str) -> list[dict[str, Any]]:
@@ -438,12 +440,13 @@ class EmulatorState:
         texts = [{"id": new_id(), "url": t.url, "language_code": t.language_code, "name": t.name,
                   "closed_captions": t.closed_captions} for t in spec.text_inputs]
         audio = "audio-only" in spec.static_resolutions or "audio-only" in (spec.mp4_support or "")
+        sizes = [int(r[:-1]) for r in spec.static_resolutions if r[:-1].isdigit()]
         if self._processor is not None:
             if main.kind == "clip" and source_media is not None:
                 rec.job = {"type": "clip", "source_media": source_media, "start": rec.clip_start,
-                           "end": rec.clip_end, "texts": texts, "audio": audio}
+                           "end": rec.clip_end, "texts": texts, "audio": audio, "sizes": sizes}
             elif main.kind != "clip":
-                rec.job = {"type": "ingest", "url": main.url, "texts": texts, "audio": audio}
+                rec.job = {"type": "ingest", "url": main.url, "texts": texts, "audio": audio, "sizes": sizes}
         if rec.job is not None:
             rec.processing, rec.media_state, rec.ready_at = "media", "queued", None
         doc: dict[str, Any] = {

@@ -134,6 +134,7 @@ class WindowPanels:
         self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live)
         self.pictures.show(asset)
         self.recording.watch(asset, session.client)
+        self.creator.look_up_live_stream(asset, self.bridge)
         self.clips.set_source(asset.id)
         self.sources.remember(asset)
         # The marks and segments kept for this source (a restart, or opening it again) come back.

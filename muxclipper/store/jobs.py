@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 
 from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transition
 from muxclipper.core.models import ClipOptions
+from muxclipper.core.renditions import HIGHEST, normalised
 
 SCHEMA_VERSION = 2
 _MIGRATIONS: dict[int, str] = {
@@ -173,7 +174,7 @@ def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailableError:
 
 def _options_to_json(options: ClipOptions) -> str:
     return json.dumps({"playback_policies": list(options.playback_policies), "video_quality": options.video_quality,
-                       "mp4": options.mp4, "title": options.title, "passthrough": options.passthrough})
+                       "renditions": list(options.renditions), "title": options.title, "passthrough": options.passthrough})
 
 
 def _options_from_json(text: str) -> ClipOptions:
@@ -186,7 +187,9 @@ def _options_from_json(text: str) -> ClipOptions:
     for key in ("video_quality", "title", "passthrough"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise ValueError(f"options.{key} is not text")
-    return ClipOptions(tuple(policies), data.get("video_quality"), bool(data.get("mp4")), data.get("title"),
+    # Jobs saved before renditions could be chosen say "mp4": true (the highest MP4) instead.
+    renditions = normalised(data["renditions"]) if "renditions" in data else ((HIGHEST,) if data.get("mp4") else ())
+    return ClipOptions(tuple(policies), data.get("video_quality"), renditions, data.get("title"),
                        data.get("passthrough"))
 
 

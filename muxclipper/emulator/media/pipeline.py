@@ -44,6 +44,7 @@ class IngestJob:
     url: str
     texts: tuple[TextInputJob, ...] = ()
     audio_rendition: bool = False
+    sizes: tuple[int, ...] = ()  # fixed-height MP4 renditions asked for (static_renditions 720p, …)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class ClipJob:
     end: float
     texts: tuple[TextInputJob, ...] = ()
     audio_rendition: bool = False
+    sizes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ class MediaProcessor:
             texts.insert(0, TextInputJob(f"{job.asset_id[:8]}-cc", generated_captions.as_uri(), "en", "English", True))
         tracks = [self._text_track(work, text, lambda cues: cues) for text in texts]
         return self._finish(job.asset_id, work, master, info.frame_rate, frames, info.has_audio, tracks,
-                            job.audio_rendition)
+                            job.audio_rendition, job.sizes)
 
     def _text_track(self, work: Path, text: TextInputJob,
                     transform: Callable[[list[webvtt.Cue]], list[webvtt.Cue]]) -> TextTrackFile:
@@ -190,7 +192,7 @@ class MediaProcessor:
         return TextTrackFile(text.id, text.language_code, text.name, text.closed_captions, name)
 
     def _finish(self, asset_id: str, work: Path, master: Path, rate: Fraction, frames: int, has_audio: bool,
-                tracks: list[TextTrackFile], audio_rendition: bool) -> MediaFacts:
+                tracks: list[TextTrackFile], audio_rendition: bool, sizes: tuple[int, ...] = ()) -> MediaFacts:
         segments, mpegts_start = hls.package(master, work / "hls")
         renditions = []
         if audio_rendition and has_audio:
@@ -198,6 +200,16 @@ class MediaProcessor:
                         str(work / "audio.m4a")])
             renditions.append("audio.m4a")
         info = ffmpeg.probe(master)
+        for height in sorted(set(sizes), reverse=True):
+            if height > info.height:
+                continue  # Mux skips a fixed size taller than the source rather than upscale (status "skipped")
+            name = f"{height}p.mp4"
+            if height == info.height:
+                ffmpeg.run(["-i", str(master), "-c", "copy", "-movflags", "+faststart", str(work / name)])
+            else:
+                ffmpeg.run(["-i", str(master), "-vf", f"scale=-2:{height}", *X264, "-c:a", "copy",
+                            "-movflags", "+faststart", str(work / name)])
+            renditions.append(name)
         manifest = Manifest(frame_rate=str(rate), frames=frames, width=info.width, height=info.height,
                             has_audio=has_audio, segments=segments, mpegts_start=mpegts_start,
                             text_tracks=tracks, renditions=renditions)
@@ -241,5 +253,6 @@ class MediaProcessor:
             (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
             tracks.append(track)
         tracks += [self._text_track(work, text, lambda cues: cues) for text in job.texts]
-        return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition)
+        return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition,
+                            job.sizes)
 
