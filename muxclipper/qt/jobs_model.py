@@ -51,6 +51,8 @@ class ClipJobsModel(QAbstractTableModel):
         self._names = environment_names or {}
         self._source_facts = source_facts or (lambda _: (None, None))
         self._display = "hms"
+        #: Whether a row offers its instant clip now (qt/clip_delivery.py; the panel sets it).
+        self.instant_stage: Callable[[ClipJob], bool] = lambda _job: False
 
     def set_environment_names(self, names: dict[str, str]) -> None:
         """Environment keys as named in the tooltips (the window switched environments)."""
@@ -136,7 +138,11 @@ class ClipJobsModel(QAbstractTableModel):
             if job.state is not JobState.READY and job.state.finished:
                 return ""
             elapsed = int((job.ready_at_s or time.time()) - job.created_at_s)
-            return f"{elapsed // 60} min {elapsed % 60:02d} s" if elapsed >= 60 else f"{elapsed} s"
+            text = f"{elapsed // 60} min {elapsed % 60:02d} s" if elapsed >= 60 else f"{elapsed} s"
+            if self.instant_stage(job):  # the first stage of delivery: shareable now, frame-exact later
+                return (f"{text}; its instant clip (segment-accurate) can be copied and played now: right-click. The "
+                        "frame-exact clip follows when Mux has made it.") if tooltip else f"{text} · instant"
+            return text
         return ""
 
     def set_jobs(self, jobs: list[ClipJob]) -> None:
