@@ -7,7 +7,8 @@ id, and instant clips (``asset_start_time``/``asset_end_time``, segment accurate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -171,10 +172,15 @@ def media_routes(rt: Runtime) -> list[Route]:
         return FileResponse(target.directory / "hls" / f"seg_{index:05d}.ts", media_type="video/mp2t")
 
     def _track(target: Target, track_id: str) -> Path:
+        served = target.record.text_files.get(track_id, track_id)  # generated live captions name a media track
         for track in target.manifest.text_tracks:
-            if track.id == track_id:
+            if track.id == served:
                 return target.directory / track.file
         raise not_found()
+
+    def _cues(target: Target, track_id: str) -> list[webvtt.Cue]:
+        cues = webvtt.parse(_track(target, track_id).read_text(encoding="utf-8"))
+        return _as_recognised_live(cues) if track_id in target.record.interim_tracks else cues
 
     async def subtitles(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
@@ -189,14 +195,13 @@ def media_routes(rt: Runtime) -> list[Route]:
         bounds = target.manifest.segment_bounds()
         if index not in hls.select(target.manifest, available=target.available):
             raise not_found()
-        cues = webvtt.parse(_track(target, request.path_params["track"]).read_text(encoding="utf-8"))
+        cues = _cues(target, request.path_params["track"])
         [text] = webvtt.segment(cues, [bounds[index]], target.manifest.mpegts_start)
         return PlainTextResponse(text, media_type="text/vtt")
 
     async def text_track(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
-        cues = webvtt.parse(_track(target, request.path_params["track"]).read_text(encoding="utf-8"))
-        cues = [c for c in cues if c.start < target.available]
+        cues = [c for c in _cues(target, request.path_params["track"]) if c.start < target.available]
         return PlainTextResponse(webvtt.render(cues), media_type="text/vtt")
 
     async def static_file(request: Request) -> Response:
@@ -285,6 +290,12 @@ def media_routes(rt: Runtime) -> list[Route]:
         Route(f"{i}/storyboard.{{fmt}}", storyboard, methods=["GET", "HEAD"]),
         Route(f"{i}/animated.{{fmt}}", animated, methods=["GET", "HEAD"]),
     ]
+
+
+def _as_recognised_live(cues: list[webvtt.Cue]) -> list[webvtt.Cue]:
+    """Interim live captions as a recogniser writes them while it listens: lower case, no punctuation (the final
+    track, made after the event, has the text as written)."""
+    return [replace(c, text=re.sub(r"[^\w\s]", "", c.text).lower()) for c in cues]
 
 
 def _image_type(fmt: str) -> str:

@@ -38,6 +38,9 @@ DEFAULT_LIVE_LENGTH = 600.0
 RECENT_ASSET_IDS = 10
 #: Between the end of a looping broadcast and the next (a reconnecting encoder takes about this long).
 LOOP_GAP_S = 5.0
+#: How long after a live stream ends its generated_live_final captions turn ready (a guess: Mux says only "until
+#: the live stream ends"; docs/emulator.md).
+FINAL_CAPTIONS_DELAY_S = 60.0
 
 T = TypeVar("T")
 
@@ -105,6 +108,7 @@ class EmulatorState:
         self._keys: dict[str, SigningKeyRecord] = {}
         self._playback: dict[str, tuple[str, str]] = {}  # playback id -> (kind, owner id)
         self._pending: set[str] = set()  # assets whose life cycle still moves with the clock
+        self._captions_due: set[str] = set()  # recordings whose final live captions are still being made
         self._seq = 0
         self.media: MediaStore | None = None
         self._processor: MediaProcessor | None = None
@@ -117,6 +121,8 @@ class EmulatorState:
             self._assets[obj_id] = rec
             if rec.status == "preparing":
                 self._pending.add(obj_id)
+            if rec.final_captions_at is not None:
+                self._captions_due.add(obj_id)
             self._seq = max(self._seq, seq)
         for obj_id, seq, body in self._db.load(LIVE_STREAM):
             self._streams[obj_id] = LiveStreamRecord.from_json(body)
@@ -255,6 +261,8 @@ class EmulatorState:
                 self._make_ready(rec)
             else:
                 self._update_progress(rec, now)
+        for asset_id in list(self._captions_due):
+            self._finish_final_captions(asset_id, now)
         for stream in self._streams.values():
             due = stream.next_broadcast_at
             if (stream.loop_source and due is not None and now >= due and stream.doc["status"] == "idle"
@@ -388,12 +396,54 @@ class EmulatorState:
         self._pending.discard(rec.id)
         self._save_asset(rec)
 
+    def _add_live_captions(self, rec: AssetRecord, stream: LiveStreamRecord) -> None:
+        """A stream with ``generated_subtitles``: its recording gets a ``generated_live`` track, ready while live,
+        and a ``generated_live_final`` one, preparing until a while after the stream ends. The emulator's "speech
+        recognition" is the broadcast media's own captions (the interim track served as a live recogniser writes
+        them); without captions in the media there is nothing to recognise and no track."""
+        assert self.media is not None and rec.media_name is not None
+        manifest = self.media.manifest(rec.media_name)
+        if not stream.generated_subtitles or manifest is None or not manifest.text_tracks:
+            return
+        asked, served = stream.generated_subtitles[0], manifest.text_tracks[0].id
+        rec.text_tracks = []  # a live recording carries what the encoder sent, not the source's uploaded tracks
+        tracks = [t for t in rec.doc["tracks"] if t.get("type") != "text"]
+        for source, status in (("generated_live", "ready"), ("generated_live_final", "preparing")):
+            track_id = new_id()
+            rec.text_files[track_id] = served
+            if source == "generated_live":
+                rec.interim_tracks.append(track_id)
+            track = {"type": "text", "id": track_id, "text_type": "subtitles", "text_source": source,
+                     "language_code": asked["language_code"], "name": asked["name"], "closed_captions": False,
+                     "status": status}
+            if "passthrough" in asked:
+                track["passthrough"] = asked["passthrough"]
+            tracks.append(track)
+        rec.doc["tracks"] = tracks
+
+    def _finish_final_captions(self, asset_id: str, now: float) -> None:
+        rec = self._assets.get(asset_id)
+        if rec is None or rec.final_captions_at is None:
+            self._captions_due.discard(asset_id)
+            return
+        if now < rec.final_captions_at:
+            return
+        for track in rec.doc.get("tracks", []):
+            if track.get("text_source") == "generated_live_final":
+                track["status"] = "ready"
+        rec.final_captions_at = None
+        self._captions_due.discard(asset_id)
+        self._save_asset(rec)
+
     def _finish_recording(self, rec: AssetRecord, ended_at: float) -> None:
         assert rec.live_started_at is not None
         rec.media_duration = self._recorded(rec, ended_at - rec.live_started_at)
         rec.live_length = rec.media_duration
         rec.doc["is_live"] = False
         rec.doc["recording_times"][0]["duration"] = rec.media_duration
+        if rec.text_files:  # the final live captions are made after the event: ready a while after it ends
+            rec.final_captions_at = ended_at + FINAL_CAPTIONS_DELAY_S
+            self._captions_due.add(rec.id)
         self._make_ready(rec)
         stream = self._streams.get(str(rec.doc.get("live_stream_id")))
         if stream is not None and stream.doc.get("active_asset_id") == rec.id:
@@ -673,7 +723,10 @@ class EmulatorState:
                 doc["meta"] = {"title": spec.title}
             if spec.test:
                 doc["test"] = True
-            rec = LiveStreamRecord(doc, self._next_seq(), list(spec.new_asset_policies))
+            if spec.generated_subtitles:
+                doc["generated_subtitles"] = [dict(item) for item in spec.generated_subtitles]
+            rec = LiveStreamRecord(doc, self._next_seq(), list(spec.new_asset_policies),
+                                   generated_subtitles=[dict(item) for item in spec.generated_subtitles])
             self._streams[stream_id] = rec
             self._save_stream(rec)
             return copy.deepcopy(doc)
@@ -833,6 +886,8 @@ class EmulatorState:
             rec.frame_rate, rec.width, rec.height = source.frame_rate, source.width, source.height
             rec.has_audio, rec.text_tracks = source.has_audio, [dict(t) for t in source.text_tracks]
         self._media_fields(rec)
+        if source is not None:
+            self._add_live_captions(rec, stream)
         self._assets[asset_id] = rec
         self._pending.add(asset_id)
         stream.doc["status"] = "active"
