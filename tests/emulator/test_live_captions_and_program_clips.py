@@ -22,8 +22,6 @@ from muxclipper.mux.wire import asset_from_wire
 from muxclipper.services.pictures import PictureService
 
 
-
-
 @pytest_asyncio.fixture
 async def pictures(media_server: EmulatorServer) -> AsyncIterator[PictureService]:
     async with httpx.AsyncClient(timeout=10) as http:
