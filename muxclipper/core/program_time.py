@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from muxclipper.core.models import RecordingTime
 
+#: What the window says under the instant-clip URL (the whole note in its tooltip).
+INSTANT_CLIP_SHORT_NOTE = "Segment-accurate (± a few s), no MP4."
 INSTANT_CLIP_NOTE = ("Instant clips are segment-accurate (they may run a few seconds long), ready at once, and give "
                      "no MP4; the clip made with Create is frame-exact.")
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.core.models import Asset, ClipOptions
-from muxclipper.core.program_time import INSTANT_CLIP_NOTE
+from muxclipper.core.program_time import INSTANT_CLIP_NOTE, INSTANT_CLIP_SHORT_NOTE
 from muxclipper.core.renditions import normalised
 from muxclipper.core.source_facts import source_facts
 from muxclipper.qt.renditions_button import RenditionsButton
@@ -60,7 +60,10 @@ class ClipOptionsPanel(QWidget):
         self.instant_field = QLineEdit(self)
         self.instant_field.setReadOnly(True)
         self.instant_field.setAccessibleName("Instant clip URL")
-        copy = QPushButton("Copy &instant URL", self)
+        copy = QPushButton("Copy", self)
+        copy.setAccessibleName("Copy the instant clip URL")
+        copy.setToolTip("Copy the instant clip URL (Alt+I)")
+        copy.setShortcut("Alt+I")
         copy.clicked.connect(self._on_copy_clicked)
         self.facts_label = QLabel(NO_SOURCE, self)
         self.facts_label.setAccessibleName("Source facts")
@@ -78,22 +81,26 @@ class ClipOptionsPanel(QWidget):
         form.addRow("Passthrough", self.passthrough_field)
         form.addRow(self.range_problem)
         form.addRow(self.create_button)
-        form.addRow("Instant clip", self.instant_field)
+        instant_row = QHBoxLayout()
+        instant_row.addWidget(self.instant_field, 1)
+        instant_row.addWidget(copy)
+        form.addRow("Instant clip", instant_row)
         self.program_field = QLineEdit(self)
         self.program_field.setReadOnly(True)
         self.program_field.setAccessibleName("Instant clip URL by program time")
         self.program_field.setToolTip("While the stream is live: the same range on the live stream's playback id, "
                                       "by program time (the wall clock it was broadcast at)")
         self._program_label = QLabel("By program time", self)
-        form.addRow(self._program_label, self.program_field)
-        self._show_program(None)
-        copy_row = QHBoxLayout()
-        copy_row.addWidget(copy)
-        self.copy_program = QPushButton("Copy program-time URL", self)
+        self.copy_program = QPushButton("Copy", self)
+        self.copy_program.setAccessibleName("Copy the instant clip URL by program time")
         self.copy_program.clicked.connect(lambda: self._copy(self.program_field.text()))
-        copy_row.addWidget(self.copy_program)
-        form.addRow(copy_row)
-        self.instant_note = QLabel(INSTANT_CLIP_NOTE, self)
+        program_row = QHBoxLayout()
+        program_row.addWidget(self.program_field, 1)
+        program_row.addWidget(self.copy_program)
+        form.addRow(self._program_label, program_row)
+        self._show_program(None)
+        self.instant_note = QLabel(INSTANT_CLIP_SHORT_NOTE, self)
+        self.instant_note.setToolTip(INSTANT_CLIP_NOTE)
         self.instant_note.setWordWrap(True)
         self.instant_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.instant_note.setAccessibleName("About instant clips")
@@ -134,10 +141,8 @@ class ClipOptionsPanel(QWidget):
 
     def _show_program(self, url: str | None) -> None:
         self.program_field.setText(url or "")
-        for widget in (self._program_label, self.program_field):
+        for widget in (self._program_label, self.program_field, self.copy_program):
             widget.setVisible(url is not None)
-        if hasattr(self, "copy_program"):
-            self.copy_program.setVisible(url is not None)
 
     def _on_copy_clicked(self) -> None:
         self._copy(self.instant_field.text())

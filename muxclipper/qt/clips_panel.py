@@ -183,8 +183,8 @@ class ClipsPanel(QWidget):
         urls = self.job_urls(job)
         downloads = {rendition_label(r) for r in job.options.renditions}  # in the Downloads submenu instead
         for label, url in urls.items():
-            if label in downloads:
-                continue
+            if label in downloads or (label == "Instant clip URL" and not ready):
+                continue  # while it is made, the instant clip is the source's (the delivery's entries above)
             action = menu.addAction(f"Copy {label}")
             action.setEnabled(ready)
             action.triggered.connect(lambda checked=False, u=url: self._copy(u))

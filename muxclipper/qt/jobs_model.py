@@ -18,7 +18,8 @@ from muxclipper.core.timecode import format_as
 # editor), and the state and progress must not be the ones scrolled out of sight.
 COLUMNS = ("Title", "State", "Progress", "Source", "In – Out", "Length", "Created", "Ready in")
 HEADER_TIPS = ("The clip's title (Clip #N when it has none)",
-               "queued, submitting, preparing (Mux is making it), ready, errored, failed or cancelled",
+               "queued, submitting, preparing (Mux is making it), ready, errored, failed or cancelled; "
+               "\"· instant\": its instant clip can be shared now (right-click)",
                "Mux's progress making the clip", "The asset the clip is cut from",
                "Where the clip starts and ends in its source", "The clip's length", "When Create was pressed",
                "From Create to ready in Mux (counting while it is being made)")
@@ -124,6 +125,9 @@ class ClipJobsModel(QAbstractTableModel):
             return f"{self._time(job.start_ms, rate)} – {self._time(job.end_ms, rate)}"
         if column == "State":
             text = job.state.value
+            if self.instant_stage(job):  # the first stage of delivery: shareable now, frame-exact later
+                return (f"{text}; its instant clip (segment-accurate) can be copied and played now: right-click. "
+                        "The frame-exact clip follows when Mux has made it.") if tooltip else f"{text} · instant"
             return f"{text}: {job.error}" if tooltip and job.error else text
         if column == "Progress":
             if job.state is JobState.READY:
@@ -138,11 +142,7 @@ class ClipJobsModel(QAbstractTableModel):
             if job.state is not JobState.READY and job.state.finished:
                 return ""
             elapsed = int((job.ready_at_s or time.time()) - job.created_at_s)
-            text = f"{elapsed // 60} min {elapsed % 60:02d} s" if elapsed >= 60 else f"{elapsed} s"
-            if self.instant_stage(job):  # the first stage of delivery: shareable now, frame-exact later
-                return (f"{text}; its instant clip (segment-accurate) can be copied and played now: right-click. The "
-                        "frame-exact clip follows when Mux has made it.") if tooltip else f"{text} · instant"
-            return text
+            return f"{elapsed // 60} min {elapsed % 60:02d} s" if elapsed >= 60 else f"{elapsed} s"
         return ""
 
     def set_jobs(self, jobs: list[ClipJob]) -> None:

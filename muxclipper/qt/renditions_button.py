@@ -74,6 +74,13 @@ class RenditionsButton(QToolButton):
         self.changed.emit()
 
     def _show(self) -> None:
+        # Short enough for the options panel at 1280×720; the menu and the tooltip say which sizes.
         chosen = self.renditions()
-        short = {HIGHEST: "MP4", AUDIO_ONLY: "Audio"}
-        self.setText(", ".join(short.get(r, r) for r in chosen) if chosen else NONE_TEXT)
+        parts = [name for r, name in ((HIGHEST, "MP4"), (AUDIO_ONLY, "Audio")) if r in chosen]
+        sizes = [r for r in chosen if r in FIXED_SIZES]
+        if len(sizes) == 1:
+            parts.append(sizes[0])
+        elif sizes:
+            parts.append(f"{len(sizes)} sizes")
+        self.setText(", ".join(parts) if parts else NONE_TEXT)
+        self.setToolTip(f"{TOOLTIP}\n\nChosen: {', '.join(label(r) for r in chosen) or 'none'}")
