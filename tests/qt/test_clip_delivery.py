@@ -77,3 +77,63 @@ def test_instant_clip_first_then_the_frame_exact_downloads(qapp: QApplication, e
             await window.aclose()
 
     run(qapp, scenario)
+
+
+def test_a_live_recording_offers_its_range_by_program_time(qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+    live_pid = stream["playback_ids"][0]["id"]
+    recording = emu.ctl("POST", f"live-streams/{stream['id']}/start")
+    emu.advance(30)
+
+    async def scenario() -> None:
+        environment = Environment("Staging", Endpoints.for_origin(emu.url), Credentials(*RW))
+        async with open_session(environment, tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            asset = await session.client.get_asset(recording["id"])
+            assert asset.is_live and asset.recording_times
+            window.asset = asset
+            options = window.clip_options
+            window.creator.look_up_live_stream(asset, window.bridge)
+            marked = MarkedRange(None, None, asset.duration_ms or 0, window.editor.player.rate)
+            window.creator.check(marked.with_in(2_000).with_out(8_000))
+            await until(lambda: options.program_field.text() != "", 5, "the program-time URL")
+            start = asset.recording_times[0].started_at_ms  # the recording's wall clock: epoch seconds in the URL
+            assert options.program_field.text() == (f"{emu.url}/stream/{live_pid}.m3u8?program_start_time="
+                                                    f"{(start + 2_000) / 1000}&program_end_time={(start + 8_000) / 1000}")
+            assert not options.program_field.isHidden()
+            assert "segment-accurate" in options.instant_note.text().lower()
+            emu.api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+            ended = await session.client.get_asset(recording["id"])
+            window.asset = ended
+            window.creator.look_up_live_stream(ended, window.bridge)
+            assert options.program_field.isHidden()  # the stream has ended: no program time to offer
+            await window.aclose()
+
+    run(qapp, scenario)
+
+
+def test_at_1280x720_the_instant_note_and_state_are_in_sight(qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    """Seen on the real window: the note under the instant URL was cut off by the panel's height, and the
+    "· instant" mark sat in the Ready-in column, scrolled out of the clips table."""
+    async def scenario() -> None:
+        environment = Environment("Staging", Endpoints.for_origin(emu.url), Credentials(*RW))
+        async with open_session(environment, tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.resize(1280, 720)
+            window.show()
+            window.clip_options.renditions_button.set_renditions(("highest", "audio-only", "1080p", "720p", "360p"))
+            await until(lambda: window.clip_options.instant_note.isVisible(), 5, "the panel")
+            note = window.clip_options.instant_note
+            # One line: on the real 1280x720 screen the panel had no room for the three lines of the first note.
+            assert note.heightForWidth(note.width()) < 2 * note.fontMetrics().lineSpacing()
+            assert note.visibleRegion().boundingRect().height() >= note.heightForWidth(note.width())
+            button = window.clip_options.renditions_button
+            assert button.text() == "MP4, Audio, 3 sizes"
+            await until(lambda: button.width() >= button.sizeHint().width(), 2, "the button's whole text")
+            view = window.clips.jobs_view
+            state = COLUMNS.index("State")
+            assert view.columnViewportPosition(state) + view.columnWidth(state) <= view.viewport().width()
+            await window.aclose()
+
+    run(qapp, scenario)
