@@ -346,6 +346,9 @@ class EmulatorState:
 
     def _finish_rendition(self, rec: AssetRecord, item: dict[str, Any]) -> None:
         res = item["resolution"]
+        if res == "audio-only" and not rec.has_audio:
+            item["status"] = "skipped"  # nothing to make it from (a guess: docs/emulator.md)
+            return
         if res == "audio-only":
             item.update(status="ready", bitrate=128_000,
                         filesize=self._file_size(rec, "audio.m4a", 16_000 * rec.media_duration))
