@@ -25,8 +25,10 @@ from muxclipper.cli import clip_flags, environments, recording_sessions
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.jobs import ClipJob, JobState
-from muxclipper.core.models import ClipOptions, ClipRequest
+from muxclipper.core.models import Asset, ClipOptions, ClipRequest
+from muxclipper.core.program_time import INSTANT_CLIP_NOTE
 from muxclipper.core.recording_clock import WallClockError, looks_like_wall_clock, parse_wall_time
+from muxclipper.core.renditions import FIXED_SIZES, HIGHEST, RenditionError, clip_renditions
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, check_time_text, exact_rate, format_ms, ms_to_frame
 from muxclipper.mux.errors import (
@@ -48,6 +50,7 @@ from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
 from muxclipper.services.environments import ProfileError, hidden_character, visible
+from muxclipper.services.instant_clips import NoPublicPlaybackError, instant_urls
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
 
@@ -133,7 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Mux's video quality of the clip (default: the source's, sent explicitly)")
     clip.add_argument("--policy", choices=["public", "signed"],
                       help="the clip's playback policy (default: public; signed needs a signing key to play)")
-    clip.add_argument("--mp4", action="store_true", help="also make a downloadable MP4 (highest resolution)")
+    clip.add_argument("--mp4", nargs="?", const=HIGHEST, metavar="SIZES",
+                      help="also make downloadable MP4s: alone, one at the highest resolution; or a comma-separated "
+                           f"list of {', '.join((HIGHEST, *FIXED_SIZES))} (e.g. --mp4 highest,720p). Mux skips a "
+                           "size taller than the source rather than upscale it")
+    clip.add_argument("--audio-only", action="store_true",
+                      help="also make an audio-only M4A (the replay as a podcast)")
+    clip.add_argument("--instant", action="store_true",
+                      help="make no clip: print the range's instant-clip URL at once (segment-accurate: it may run "
+                           "a few seconds long; no MP4). On a recording still live, also the URL by program time "
+                           "on the live stream's playback id")
     clip.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
     clip.add_argument("--passthrough", metavar="TEXT",
                       help="your own passthrough text, kept in Mux beside muxclipper's job tag (up to 218 characters)")
@@ -328,7 +340,14 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         end_ms = recording_sessions.position_ms(args.end, asset)
     except (TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality, mp4=args.mp4,
+    if args.instant:
+        return await print_instant_urls(session, asset, start_ms, end_ms, as_json=args.json)
+    try:
+        renditions = clip_renditions(args.mp4, args.audio_only)
+    except RenditionError as exc:
+        raise CliError(f"--mp4: {exc}", EXIT_INPUT) from exc
+    options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality,
+                          renditions=renditions,
                           title=args.title, passthrough=args.passthrough)
     try:  # the preset, the resolution tier and the watermark
         options = clip_flags.options_from(args, options, session.environment.key)
@@ -356,6 +375,21 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         return EXIT_AUTH  # the create was refused for the credentials: the same code as any other request
     if job.state is JobState.FAILED or job.state is JobState.ERRORED:
         return EXIT_API
+    return EXIT_OK
+
+
+async def print_instant_urls(session: Session, asset: Asset, start_ms: int, end_ms: int, *, as_json: bool) -> int:
+    """``clip --instant``: the range's instant-clip URLs, and no clip made."""
+    try:
+        found = await instant_urls(session.client, session.urls, asset, start_ms, end_ms)
+    except NoPublicPlaybackError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    if as_json:
+        print(json.dumps({"source_asset_id": asset.id, "start_ms": start_ms, "end_ms": end_ms, **found}))
+    else:
+        for url in found.values():
+            print(url)
+        print(INSTANT_CLIP_NOTE, file=sys.stderr)
     return EXIT_OK
 
 
@@ -456,8 +490,8 @@ async def cmd_segments(args: argparse.Namespace, session: Session) -> int:
                       f"#{ms_to_frame(s.end_ms, source.rate)}  {visible(s.label, 512)}")
         return EXIT_OK
     requests = [ClipRequest(asset.id, s.start_ms, s.end_ms,
-                            ClipOptions(playback_policies=(args.policy,), video_quality=args.quality, mp4=args.mp4,
-                                        title=s.label), source=asset) for s in found.segments]
+                            ClipOptions(playback_policies=(args.policy,), video_quality=args.quality,
+                                        renditions=(HIGHEST,) if args.mp4 else (), title=s.label), source=asset) for s in found.segments]
     try:  # the same rules as one clip, for every cut, before any is sent
         jobs = session.jobs.submit(requests)
     except JobInputError as exc:

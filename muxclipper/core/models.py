@@ -52,12 +52,16 @@ class TextTrack:
     name: str
     closed_captions: bool
     status: str
+    #: uploaded, embedded, generated_vod, generated_live (made during a live event) or generated_live_final (made
+    #: after it ends, better); "" when Mux does not say
+    text_source: str = ""
 
 
 @dataclass(frozen=True)
 class StaticRendition:
     name: str     # "highest.mp4", "audio.m4a", …
     status: str   # ready, preparing, skipped, errored
+    resolution: str = ""  # "highest", "audio-only", "720p", … ("" for the legacy mp4_support files)
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ class ClipOptions:
 
     playback_policies: tuple[str, ...] = (PlaybackPolicy.PUBLIC,)
     video_quality: str | None = None  # None: Mux's choice (the source's)
-    mp4: bool = False
+    #: static renditions to make (core/renditions.py: "highest", "audio-only", "720p", …); () for none
+    renditions: tuple[str, ...] = ()
     title: str | None = None
     passthrough: str | None = None
     #: "1080p", "1440p" or "2160p"; None: as the source (core/resolution.py makes it concrete before sending).

@@ -64,6 +64,12 @@ class AssetRecord(_Stored):
     #: The watermarks burnt into this asset ({"url", "settings"}), its own and those copied from a clip's source:
     #: a clip of it with copy_overlays gets them too.
     overlays: list[dict[str, Any]] = field(default_factory=list)
+    #: Generated live captions: a text track's id -> the media's caption track served for it; the interim
+    #: ``generated_live`` ones are served as a live recogniser writes (lower case, no punctuation).
+    text_files: dict[str, str] = field(default_factory=dict)
+    interim_tracks: list[str] = field(default_factory=list)
+    #: When the ``generated_live_final`` track turns ready (emulator clock); None once it is, or without one.
+    final_captions_at: float | None = None
 
     @property
     def id(self) -> str:
@@ -83,6 +89,8 @@ class LiveStreamRecord(_Stored):
     doc: dict[str, Any]
     seq: int
     new_asset_policies: list[str] = field(default_factory=list)
+    #: ``generated_subtitles`` as asked ({name, language_code, passthrough}): each recording gets live captions.
+    generated_subtitles: list[dict[str, Any]] = field(default_factory=list)
     #: Start broadcasting this asset's media as soon as it is ready (the demo's self-starting stream).
     autostart_source: str | None = None
     #: What a start without a source broadcasts (the demo's idle streams have one).

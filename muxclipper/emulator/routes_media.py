@@ -7,7 +7,9 @@ id, and instant clips (``asset_start_time``/``asset_end_time``, segment accurate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -99,9 +101,9 @@ def resolve(rt: Runtime, request: Request, playback_id: str, audience: str) -> t
         program_start = _float(params.get("program_start_time"), "program_start_time")
         program_end = _float(params.get("program_end_time"), "program_end_time")
         if program_start is not None:
-            start = program_start - record.live_started_at
+            start = _program_offset(record, program_start)
         if program_end is not None:
-            end = program_end - record.live_started_at
+            end = _program_offset(record, program_end)
     if start is not None and end is not None and end <= start:
         raise invalid("The instant clip's end must be after its start.")
     keep = {k: v for k, v in request.query_params.items() if k in (*CLIP_PARAMS, "token")}
@@ -110,9 +112,42 @@ def resolve(rt: Runtime, request: Request, playback_id: str, audience: str) -> t
     return target, params
 
 
+def _program_offset(record: AssetRecord, epoch: float) -> float:
+    """Where the moment broadcast at ``epoch`` (program time, Unix seconds) is in the recording: through its
+    ``recording_times`` (sessions back to back, each with its wall-clock start), else from the stream's start."""
+    offset = 0.0
+    sessions = record.doc.get("recording_times") or []
+    for index, session in enumerate(sessions):
+        try:
+            started = datetime.fromisoformat(str(session["started_at"]).replace("Z", "+00:00")).timestamp()
+            duration = float(session.get("duration") or 0.0)
+        except (KeyError, TypeError, ValueError):
+            break
+        if epoch < started:  # between sessions (or before the first): the next session's start
+            return offset
+        if epoch <= started + duration or index == len(sessions) - 1:
+            return offset + epoch - started
+        offset += duration
+    else:
+        if sessions:
+            return offset
+    assert record.live_started_at is not None
+    return epoch - record.live_started_at
+
+
 def _segments(target: Target) -> list[int]:
     indexes = hls.select(target.manifest, start=target.start, end=target.end, available=target.available)
-    return hls.live_window(indexes) if target.mode == "live" else indexes
+    # An instant clip of a live stream lists its whole range (the DVR window Mux keeps), not the live edge's.
+    ranged = target.start is not None or target.end is not None
+    return hls.live_window(indexes) if target.mode == "live" and not ranged else indexes
+
+
+def _kind(target: Target) -> str:
+    """The playlist's type: a live stream's instant clip is an event while its end is still to be broadcast, and
+    complete (VOD, with its end) once it has been."""
+    if target.mode == "live" and (target.start is not None or target.end is not None):
+        return "vod" if target.end is not None and target.end <= target.available + 1e-6 else "event"
+    return target.mode
 
 
 def _playlist(text: str) -> Response:
@@ -127,7 +162,7 @@ def media_routes(rt: Runtime) -> list[Route]:
     async def rendition(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
         return _playlist(hls.media_playlist(target.manifest, _segments(target), "seg_{index:05d}.ts",
-                                            kind=target.mode, query=target.child_query))
+                                            kind=_kind(target), query=target.child_query))
 
     async def segment(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
@@ -137,17 +172,22 @@ def media_routes(rt: Runtime) -> list[Route]:
         return FileResponse(target.directory / "hls" / f"seg_{index:05d}.ts", media_type="video/mp2t")
 
     def _track(target: Target, track_id: str) -> Path:
+        served = target.record.text_files.get(track_id, track_id)  # generated live captions name a media track
         for track in target.manifest.text_tracks:
-            if track.id == track_id:
+            if track.id == served:
                 return target.directory / track.file
         raise not_found()
+
+    def _cues(target: Target, track_id: str) -> list[webvtt.Cue]:
+        cues = webvtt.parse(_track(target, track_id).read_text(encoding="utf-8"))
+        return _as_recognised_live(cues) if track_id in target.record.interim_tracks else cues
 
     async def subtitles(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
         track = request.path_params["track"]
         _track(target, track)
         return _playlist(hls.media_playlist(target.manifest, _segments(target), f"{track}/{{index}}.vtt",
-                                            kind=target.mode, query=target.child_query))
+                                            kind=_kind(target), query=target.child_query))
 
     async def subtitle_segment(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
@@ -155,14 +195,13 @@ def media_routes(rt: Runtime) -> list[Route]:
         bounds = target.manifest.segment_bounds()
         if index not in hls.select(target.manifest, available=target.available):
             raise not_found()
-        cues = webvtt.parse(_track(target, request.path_params["track"]).read_text(encoding="utf-8"))
+        cues = _cues(target, request.path_params["track"])
         [text] = webvtt.segment(cues, [bounds[index]], target.manifest.mpegts_start)
         return PlainTextResponse(text, media_type="text/vtt")
 
     async def text_track(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "v")
-        cues = webvtt.parse(_track(target, request.path_params["track"]).read_text(encoding="utf-8"))
-        cues = [c for c in cues if c.start < target.available]
+        cues = [c for c in _cues(target, request.path_params["track"]) if c.start < target.available]
         return PlainTextResponse(webvtt.render(cues), media_type="text/vtt")
 
     async def static_file(request: Request) -> Response:
@@ -174,7 +213,10 @@ def media_routes(rt: Runtime) -> list[Route]:
         ready = {f["name"] for f in files if f.get("status", "ready") == "ready"}
         if name not in ready:
             raise MuxApiError(404, f"{name} is not a ready static rendition of this asset.", "not_found")
-        path = target.directory / ("audio.m4a" if name == "audio.m4a" else "source.mp4")
+        # Fixed sizes (720p.mp4, …) and audio.m4a are files of their own; highest.mp4 and the legacy names are
+        # served from the master, as media made before sizes were rendered are.
+        own = name in target.manifest.renditions
+        path = target.directory / (name if own or name == "audio.m4a" else "source.mp4")
         if not path.exists():
             raise not_found()
         media_type = "audio/mp4" if name.endswith(".m4a") else "video/mp4"
@@ -248,6 +290,12 @@ def media_routes(rt: Runtime) -> list[Route]:
         Route(f"{i}/storyboard.{{fmt}}", storyboard, methods=["GET", "HEAD"]),
         Route(f"{i}/animated.{{fmt}}", animated, methods=["GET", "HEAD"]),
     ]
+
+
+def _as_recognised_live(cues: list[webvtt.Cue]) -> list[webvtt.Cue]:
+    """Interim live captions as a recogniser writes them while it listens: lower case, no punctuation (the final
+    track, made after the event, has the text as written)."""
+    return [replace(c, text=re.sub(r"[^\w\s]", "", c.text).lower()) for c in cues]
 
 
 def _image_type(fmt: str) -> str:

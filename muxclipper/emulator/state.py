@@ -45,6 +45,9 @@ DEFAULT_LIVE_LENGTH = 600.0
 RECENT_ASSET_IDS = 10
 #: Between the end of a looping broadcast and the next (a reconnecting encoder takes about this long).
 LOOP_GAP_S = 5.0
+#: How long after a live stream ends its generated_live_final captions turn ready (a guess: Mux says only "until
+#: the live stream ends"; docs/emulator.md).
+FINAL_CAPTIONS_DELAY_S = 60.0
 
 T = TypeVar("T")
 
@@ -124,6 +127,7 @@ class EmulatorState:
         self._keys: dict[str, SigningKeyRecord] = {}
         self._playback: dict[str, tuple[str, str]] = {}  # playback id -> (kind, owner id)
         self._pending: set[str] = set()  # assets whose life cycle still moves with the clock
+        self._captions_due: set[str] = set()  # recordings whose final live captions are still being made
         self._seq = 0
         self.media: MediaStore | None = None
         self._processor: MediaProcessor | None = None
@@ -136,6 +140,8 @@ class EmulatorState:
             self._assets[obj_id] = rec
             if rec.status == "preparing":
                 self._pending.add(obj_id)
+            if rec.final_captions_at is not None:
+                self._captions_due.add(obj_id)
             self._seq = max(self._seq, seq)
         for obj_id, seq, body in self._db.load(LIVE_STREAM):
             self._streams[obj_id] = LiveStreamRecord.from_json(body)
@@ -192,6 +198,7 @@ class EmulatorState:
         texts = tuple(TextInputJob(**t) for t in job.get("texts", []))
         overlays = jobs_from(job.get("overlays", []))
         max_height = TIER_HEIGHTS.get(str(job.get("max_resolution_tier", "1080p")), 1080)
+        sizes = tuple(job.get("sizes", ()))
         if job["type"] == "slate":
             from muxclipper.emulator.media.slate import SlateJob
 
@@ -199,10 +206,10 @@ class EmulatorState:
             self._processor.submit(SlateJob(asset_id, job["source_media"], int(job["frames"]), spans))
         elif job["type"] == "ingest":
             self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False), overlays,
-                                             max_height))
+                                             max_height, sizes))
         else:
             self._processor.submit(ClipJob(asset_id, job["source_media"], job["start"], job["end"], texts,
-                                           job.get("audio", False), overlays, max_height))
+                                           job.get("audio", False), overlays, max_height, sizes))
 
     # ----------------------------------------------------------------- media callbacks
     def media_progress(self, asset_id: str, percent: float) -> None:
@@ -287,6 +294,8 @@ class EmulatorState:
                 self._make_ready(rec)
             else:
                 self._update_progress(rec, now)
+        for asset_id in list(self._captions_due):
+            self._finish_final_captions(asset_id, now)
         for stream in self._streams.values():
             due = stream.next_broadcast_at
             if (stream.loop_source and due is not None and now >= due and stream.doc["status"] == "idle"
@@ -370,6 +379,9 @@ class EmulatorState:
 
     def _finish_rendition(self, rec: AssetRecord, item: dict[str, Any]) -> None:
         res = item["resolution"]
+        if res == "audio-only" and not rec.has_audio:
+            item["status"] = "skipped"  # nothing to make it from (a guess: docs/emulator.md)
+            return
         if res == "audio-only":
             item.update(status="ready", bitrate=128_000,
                         filesize=self._file_size(rec, "audio.m4a", 16_000 * rec.media_duration))
@@ -381,7 +393,8 @@ class EmulatorState:
         width = round(rec.width * height / rec.height / 2) * 2
         bitrate = 2_000_000
         item.update(status="ready", height=height, width=width, bitrate=bitrate,
-                    filesize=self._file_size(rec, "source.mp4", bitrate / 8 * rec.media_duration),
+                    filesize=self._file_size(rec, "source.mp4" if res == "highest" else item["name"],
+                                             bitrate / 8 * rec.media_duration),
                     resolution_tier=_resolution_tier(height))
 
     def _legacy_mp4_files(self, rec: AssetRecord, support: str) -> list[dict[str, Any]]:
@@ -419,6 +432,45 @@ class EmulatorState:
         self._pending.discard(rec.id)
         self._save_asset(rec)
 
+    def _add_live_captions(self, rec: AssetRecord, stream: LiveStreamRecord) -> None:
+        """A stream with ``generated_subtitles``: its recording gets a ``generated_live`` track, ready while live,
+        and a ``generated_live_final`` one, preparing until a while after the stream ends. The emulator's "speech
+        recognition" is the broadcast media's own captions (the interim track served as a live recogniser writes
+        them); without captions in the media there is nothing to recognise and no track."""
+        assert self.media is not None and rec.media_name is not None
+        manifest = self.media.manifest(rec.media_name)
+        if not stream.generated_subtitles or manifest is None or not manifest.text_tracks:
+            return
+        asked, served = stream.generated_subtitles[0], manifest.text_tracks[0].id
+        rec.text_tracks = []  # a live recording carries what the encoder sent, not the source's uploaded tracks
+        tracks = [t for t in rec.doc["tracks"] if t.get("type") != "text"]
+        for source, status in (("generated_live", "ready"), ("generated_live_final", "preparing")):
+            track_id = new_id()
+            rec.text_files[track_id] = served
+            if source == "generated_live":
+                rec.interim_tracks.append(track_id)
+            track = {"type": "text", "id": track_id, "text_type": "subtitles", "text_source": source,
+                     "language_code": asked["language_code"], "name": asked["name"], "closed_captions": False,
+                     "status": status}
+            if "passthrough" in asked:
+                track["passthrough"] = asked["passthrough"]
+            tracks.append(track)
+        rec.doc["tracks"] = tracks
+
+    def _finish_final_captions(self, asset_id: str, now: float) -> None:
+        rec = self._assets.get(asset_id)
+        if rec is None or rec.final_captions_at is None:
+            self._captions_due.discard(asset_id)
+            return
+        if now < rec.final_captions_at:
+            return
+        for track in rec.doc.get("tracks", []):
+            if track.get("text_source") == "generated_live_final":
+                track["status"] = "ready"
+        rec.final_captions_at = None
+        self._captions_due.discard(asset_id)
+        self._save_asset(rec)
+
     def _finish_recording(self, rec: AssetRecord, ended_at: float) -> None:
         assert rec.live_started_at is not None
         rec.media_duration = self._recorded(rec, self._live_elapsed(rec, ended_at))
@@ -427,6 +479,9 @@ class EmulatorState:
         rec.disconnected_at = None
         rec.doc["duration"] = rec.media_duration
         self._update_recording_times(rec)
+        if rec.text_files:  # the final live captions are made after the event: ready a while after it ends
+            rec.final_captions_at = ended_at + FINAL_CAPTIONS_DELAY_S
+            self._captions_due.add(rec.id)
         if not self._make_slate_media(rec):
             self._make_ready(rec)
         stream = self._streams.get(str(rec.doc.get("live_stream_id")))
@@ -479,12 +534,13 @@ class EmulatorState:
         texts = [{"id": new_id(), "url": t.url, "language_code": t.language_code, "name": t.name,
                   "closed_captions": t.closed_captions} for t in spec.text_inputs]
         audio = "audio-only" in spec.static_resolutions or "audio-only" in (spec.mp4_support or "")
+        sizes = [int(r[:-1]) for r in spec.static_resolutions if r[:-1].isdigit()]
         if self._processor is not None:
             if main.kind == "clip" and source_media is not None:
                 rec.job = {"type": "clip", "source_media": source_media, "start": rec.clip_start,
-                           "end": rec.clip_end, "texts": texts, "audio": audio}
+                           "end": rec.clip_end, "texts": texts, "audio": audio, "sizes": sizes}
             elif main.kind != "clip":
-                rec.job = {"type": "ingest", "url": main.url, "texts": texts, "audio": audio}
+                rec.job = {"type": "ingest", "url": main.url, "texts": texts, "audio": audio, "sizes": sizes}
             if rec.job is not None:
                 rec.job.update(overlays=rec.overlays, max_resolution_tier=spec.max_resolution_tier)
         if rec.job is not None:
@@ -715,7 +771,10 @@ class EmulatorState:
                 doc["meta"] = {"title": spec.title}
             if spec.test:
                 doc["test"] = True
-            rec = LiveStreamRecord(doc, self._next_seq(), list(spec.new_asset_policies))
+            if spec.generated_subtitles:
+                doc["generated_subtitles"] = [dict(item) for item in spec.generated_subtitles]
+            rec = LiveStreamRecord(doc, self._next_seq(), list(spec.new_asset_policies),
+                                   generated_subtitles=[dict(item) for item in spec.generated_subtitles])
             self._streams[stream_id] = rec
             self._save_stream(rec)
             return copy.deepcopy(doc)
@@ -872,6 +931,8 @@ class EmulatorState:
             rec.frame_rate, rec.width, rec.height = source.frame_rate, source.width, source.height
             rec.has_audio, rec.text_tracks = source.has_audio, [dict(t) for t in source.text_tracks]
         self._media_fields(rec)
+        if source is not None:
+            self._add_live_captions(rec, stream)
         self._assets[asset_id] = rec
         self._pending.add(asset_id)
         stream.doc["status"] = "active"

@@ -450,6 +450,36 @@ class CreateLiveStreamSpec:
     title: str | None
     test: bool
     use_slate_for_standard_latency: bool = False
+    generated_subtitles: tuple[dict[str, str], ...] = ()
+
+
+def _generated_subtitles(problems: _Problems, body: dict[str, Any]) -> tuple[dict[str, str], ...]:
+    """A live stream's ``generated_subtitles``: at most one, each with a language code and optional name and
+    passthrough."""
+    raw = body.get("generated_subtitles")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        problems.add('generated_subtitles must be a list like [{"language_code": "en", "name": "English CC"}].')
+        return ()
+    if len(raw) > 1:
+        problems.add("generated_subtitles allows at most one subtitle track.")
+    found = []
+    for item in raw[:1]:
+        language = item.get("language_code", "en")
+        if not isinstance(language, str) or not language:
+            problems.add("generated_subtitles[].language_code must be a language code such as en.")
+            continue
+        name, passthrough = item.get("name"), item.get("passthrough")
+        if (name is not None and not isinstance(name, str)) or (passthrough is not None
+                                                                and not isinstance(passthrough, str)):
+            problems.add("generated_subtitles[].name and passthrough must be strings.")
+            continue
+        entry = {"language_code": language, "name": name or f"{language} (generated)"}
+        if passthrough is not None:
+            entry["passthrough"] = passthrough
+        found.append(entry)
+    return tuple(found)
 
 
 def parse_create_live_stream(body: Any) -> CreateLiveStreamSpec:
@@ -480,6 +510,7 @@ def parse_create_live_stream(body: Any) -> CreateLiveStreamSpec:
             title = meta["title"]
     test = _bool(problems, body, "test", False)
     slate_standard = _bool(problems, body, "use_slate_for_standard_latency", False)
+    subtitles = _generated_subtitles(problems, body)
     problems.raise_if_any()
     return CreateLiveStreamSpec(policies, new_asset_policies, latency, float(window), passthrough,
-                                title, test, slate_standard)
+                                title, test, slate_standard, subtitles)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from muxclipper.core.renditions import AUDIO_ONLY, HIGHEST, file_name
 from muxclipper.mux.endpoints import Endpoints
 
 if TYPE_CHECKING:
@@ -77,6 +78,23 @@ class PlaybackUrls:
         return self._url(self.endpoints.stream, f"{playback_id}.m3u8", playback_id, policy, "video",
                          {"asset_start_time": start_ms / 1000, "asset_end_time": end_ms / 1000})
 
+    def instant_clip_program(self, playback_id: str, start_epoch_ms: int, end_epoch_ms: int,
+                             policy: str = "public") -> str:
+        """An instant clip of a live stream's playback id by program time (the wall clock, epoch seconds): what
+        was broadcast between the two moments, whichever recording holds it. Segment-accurate, like the others."""
+        return self._url(self.endpoints.stream, f"{playback_id}.m3u8", playback_id, policy, "video",
+                         {"program_start_time": start_epoch_ms / 1000, "program_end_time": end_epoch_ms / 1000})
+
+    def instant_for_job(self, job: ClipJob, source_playback_id: str, policy: str = "public") -> str:
+        """The first stage of a clip's delivery: its range on the source's own playback id, playable the moment
+        the clip is queued (segment-accurate; the frame-exact asset follows)."""
+        return self.instant_clip(source_playback_id, job.start_ms, job.end_ms, policy)
+
+    def rendition(self, playback_id: str, resolution: str, policy: str = "public",
+                  download: str | None = None) -> str:
+        """A static rendition's file ("highest", "audio-only", "720p", …)."""
+        return self.mp4(playback_id, file_name(resolution), policy, download)
+
     def mp4(self, playback_id: str, name: str = "highest.mp4", policy: str = "public",
             download: str | None = None) -> str:
         return self._url(self.endpoints.stream, f"{playback_id}/{name}", playback_id, policy, "video",
@@ -104,9 +122,19 @@ class PlaybackUrls:
             return {}
         found = {"HLS URL": self.hls(public), "Thumbnail URL": self.thumbnail(public),
                  "Instant clip URL": self.instant_clip(public, 0, job.duration_ms)}
-        if job.options.mp4:
-            found["MP4 URL"] = self.mp4(public)
+        for resolution in job.options.renditions:
+            found[rendition_label(resolution)] = self.rendition(public, resolution)
         return found
+
+
+def rendition_label(resolution: str) -> str:
+    """How :meth:`PlaybackUrls.for_clip` names a rendition's URL: "MP4 URL" (the highest, as before renditions
+    could be chosen), "Audio URL", "720p MP4 URL"."""
+    if resolution == HIGHEST:
+        return "MP4 URL"
+    if resolution == AUDIO_ONLY:
+        return "Audio URL"
+    return f"{resolution} MP4 URL"
 
 
 def url_key(label: str) -> str:

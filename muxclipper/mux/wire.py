@@ -123,11 +123,12 @@ def asset_from_wire(data: Any) -> Asset:
     frame_rate: Fraction | None = exact_rate(rate) if rate is not None and rate >= 1 else None
     texts = tuple(
         TextTrack(_text(t.get("id")), _text(t.get("language_code")), _text(t.get("name")),
-                  t.get("closed_captions") is True, _str(t.get("status")) or "ready")
+                  t.get("closed_captions") is True, _str(t.get("status")) or "ready", _str(t.get("text_source")) or "")
         for t in tracks if t.get("type") == "text")
     static = _dict(data.get("static_renditions"))
     renditions_status = _str(static.get("status")) or "ready"
-    renditions = tuple(StaticRendition(_text(f.get("name")), _str(f.get("status")) or renditions_status)
+    renditions = tuple(StaticRendition(_text(f.get("name")), _str(f.get("status")) or renditions_status,
+                                       _str(f.get("resolution")) or "")
                        for f in _list(static.get("files")) if isinstance(f, dict))
     progress = data.get("progress")
     parsed_progress = None
@@ -232,8 +233,8 @@ def clip_to_wire(request: ClipRequest, passthrough: str) -> dict[str, Any]:
     }
     if request.options.video_quality:
         body["video_quality"] = request.options.video_quality
-    if request.options.mp4:
-        body["static_renditions"] = [{"resolution": "highest"}]
+    if request.options.renditions:
+        body["static_renditions"] = [{"resolution": r} for r in request.options.renditions]
     if request.options.title:
         body["meta"] = {"title": request.options.title}
     _add_resolution_and_overlays(body, request)

@@ -17,8 +17,10 @@ from muxclipper.core.models import Asset, ClipRequest
 from muxclipper.core.segments import Segment
 from muxclipper.core.timecode import format_ms
 from muxclipper.core.top_and_tail import top_and_tail
+from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.clip_options_panel import ClipOptionsPanel
 from muxclipper.qt.sources_model import source_label
+from muxclipper.services.instant_clips import live_stream_playback_id, program_instant_url
 
 if TYPE_CHECKING:
     from muxclipper.services.session import Session
@@ -43,6 +45,10 @@ class ClipCreator(QObject):
         self.source: Asset | None = None
         self.confirm_create = False
         self._armed: dict[str, object] = {}  # per action, what production was asked to confirm
+        #: The public playback id of the live stream recording the open source now (None: not live, not known):
+        #: the instant clip by program time is offered on it.
+        self.stream_playback_id: str | None = None
+        self._last_marked: MarkedRange | None = None
 
     def attach(self, session: Session | None, confirm_create: bool) -> None:
         self.session, self.confirm_create, self.source = session, confirm_create, None
@@ -71,6 +77,27 @@ class ClipCreator(QObject):
         public = self.source.playback_id("public")
         instant = self.session.urls.instant_clip(public.id, marked.start_ms, marked.end_ms) if public else None
         self.options.show_check(problem, instant)
+        self._last_marked = marked
+        live = self.stream_playback_id if self.source.is_live else None
+        self.options.show_program_url(program_instant_url(self.session.urls, self.source, live, marked.start_ms,
+                                                          marked.end_ms))
+
+    def look_up_live_stream(self, asset: Asset, bridge: Bridge) -> None:
+        """A live stream's recording in progress was opened: its stream's playback id is asked for, so that the
+        marked range is offered by program time too (the URL viewers of the stream can be given at once)."""
+        self.stream_playback_id = None
+        self.options.show_program_url(None)
+        if self.session is None or not asset.is_live or asset.live_stream_id is None:
+            return
+        bridge.run(live_stream_playback_id(self.session.client, asset),
+                   lambda found: self._on_stream_playback_id(asset.id, found), "Finding the live stream")
+
+    def _on_stream_playback_id(self, asset_id: str, playback_id: str | None) -> None:
+        if self.source is None or self.source.id != asset_id:
+            return  # another source was opened meanwhile
+        self.stream_playback_id = playback_id
+        if self._last_marked is not None:
+            self.check(self._last_marked)
 
     def segment(self, marked: MarkedRange, label: str) -> Segment | None:
         """The marked range as a segment of the batch, or None (and why, in a message) if it cannot be a clip."""

@@ -1,5 +1,5 @@
-"""The clip options panel: the open source's facts, how the clip is made (title, quality, playback policy, MP4,
-passthrough), whether the marked range can be clipped, the Create button and the instant-clip URL."""
+"""The clip options panel: the open source's facts, how the clip is made (title, quality, playback policy, downloads
+(static renditions), passthrough), whether the marked range can be clipped, the Create button and the instant-clip URL."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import html
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.core.models import Asset, ClipOptions
+from muxclipper.core.program_time import INSTANT_CLIP_NOTE, INSTANT_CLIP_SHORT_NOTE
+from muxclipper.core.renditions import normalised
 from muxclipper.core.source_facts import source_facts
+from muxclipper.qt.renditions_button import RenditionsButton
 
 NO_SOURCE = "Open a source to see its facts."
 QUALITIES = (("As the source", None), ("Basic", "basic"), ("Plus", "plus"), ("Premium", "premium"))
@@ -46,8 +49,7 @@ class ClipOptionsPanel(QWidget):
         self.policy_box.setAccessibleName("Playback policy")
         self.policy_box.addItem("Public", "public")
         self.policy_box.addItem("Signed", "signed")
-        self.mp4_box = QCheckBox("MP4 download", self)
-        self.mp4_box.setAccessibleName("MP4 download")
+        self.renditions_button = RenditionsButton(self)
         self.passthrough_field = QLineEdit(self)
         self.passthrough_field.setAccessibleName("Passthrough")
         self.range_problem = QLabel(self)
@@ -58,7 +60,10 @@ class ClipOptionsPanel(QWidget):
         self.instant_field = QLineEdit(self)
         self.instant_field.setReadOnly(True)
         self.instant_field.setAccessibleName("Instant clip URL")
-        copy = QPushButton("Copy &instant URL", self)
+        copy = QPushButton("Copy", self)
+        copy.setAccessibleName("Copy the instant clip URL")
+        copy.setToolTip("Copy the instant clip URL (Alt+I)")
+        copy.setShortcut("Alt+I")
         copy.clicked.connect(self._on_copy_clicked)
         self.facts_label = QLabel(NO_SOURCE, self)
         self.facts_label.setAccessibleName("Source facts")
@@ -72,17 +77,40 @@ class ClipOptionsPanel(QWidget):
         form.addRow("Title", self.title_field)
         form.addRow("Quality", self.quality_box)
         form.addRow("Playback", self.policy_box)
-        form.addRow("", self.mp4_box)
+        form.addRow("Downloads", self.renditions_button)
         form.addRow("Passthrough", self.passthrough_field)
         form.addRow(self.range_problem)
         form.addRow(self.create_button)
-        form.addRow("Instant clip", self.instant_field)
-        form.addRow(copy)
+        instant_row = QHBoxLayout()
+        instant_row.addWidget(self.instant_field, 1)
+        instant_row.addWidget(copy)
+        form.addRow("Instant clip", instant_row)
+        self.program_field = QLineEdit(self)
+        self.program_field.setReadOnly(True)
+        self.program_field.setAccessibleName("Instant clip URL by program time")
+        self.program_field.setToolTip("While the stream is live: the same range on the live stream's playback id, "
+                                      "by program time (the wall clock it was broadcast at)")
+        self._program_label = QLabel("By program time", self)
+        self.copy_program = QPushButton("Copy", self)
+        self.copy_program.setAccessibleName("Copy the instant clip URL by program time")
+        self.copy_program.clicked.connect(lambda: self._copy(self.program_field.text()))
+        program_row = QHBoxLayout()
+        program_row.addWidget(self.program_field, 1)
+        program_row.addWidget(self.copy_program)
+        form.addRow(self._program_label, program_row)
+        self._show_program(None)
+        self.instant_note = QLabel(INSTANT_CLIP_SHORT_NOTE, self)
+        self.instant_note.setToolTip(INSTANT_CLIP_NOTE)
+        self.instant_note.setWordWrap(True)
+        self.instant_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.instant_note.setAccessibleName("About instant clips")
+        form.addRow(self.instant_note)
 
     def options(self) -> ClipOptions:
         """The clip as the form describes it."""
         return ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
-                           video_quality=self.quality_box.currentData(), mp4=self.mp4_box.isChecked(),
+                           video_quality=self.quality_box.currentData(),
+                           renditions=self.renditions_button.renditions(),
                            title=self.title_field.text().strip() or None,
                            passthrough=self.passthrough_field.text().strip() or None)
 
@@ -91,6 +119,7 @@ class ClipOptionsPanel(QWidget):
         if asset is None:
             self.facts_label.setText(NO_SOURCE)
             self.instant_field.clear()
+            self._show_program(None)
             self.range_problem.clear()
             return
         lines = [f"<b>{html.escape(asset.title or asset.id)}</b>"]
@@ -105,17 +134,35 @@ class ClipOptionsPanel(QWidget):
         if instant_url is not None:
             self.instant_field.setText(instant_url)
 
+    def show_program_url(self, url: str | None) -> None:
+        """The range's instant clip by program time, while the source is a live stream's recording in progress
+        (hidden otherwise)."""
+        self._show_program(url)
+
+    def _show_program(self, url: str | None) -> None:
+        self.program_field.setText(url or "")
+        for widget in (self._program_label, self.program_field, self.copy_program):
+            widget.setVisible(url is not None)
+
     def _on_copy_clicked(self) -> None:
-        if self.instant_field.text():
-            QGuiApplication.clipboard().setText(self.instant_field.text())
-            self.message.emit(f"Copied {self.instant_field.text()}")
+        self._copy(self.instant_field.text())
+
+    def _copy(self, url: str) -> None:
+        if url:
+            QGuiApplication.clipboard().setText(url)
+            self.message.emit(f"Copied {url}")
 
     def restore(self, settings: QSettings) -> None:
         self.quality_box.setCurrentIndex(max(self.quality_box.findData(settings.value("clip/quality")), 0))
         self.policy_box.setCurrentIndex(max(self.policy_box.findData(settings.value("clip/policy", "public")), 0))
-        self.mp4_box.setChecked(bool(settings.value("clip/mp4", False, type=bool)))
+        saved = settings.value("clip/renditions")
+        if saved is None:  # settings from before renditions could be chosen: "MP4 download" was the highest
+            saved = "highest" if settings.value("clip/mp4", False, type=bool) else ""
+        self.renditions_button.set_renditions(normalised(str(saved).split(",")))
 
     def save(self, settings: QSettings) -> None:
         settings.setValue("clip/quality", self.quality_box.currentData())
         settings.setValue("clip/policy", self.policy_box.currentData())
-        settings.setValue("clip/mp4", self.mp4_box.isChecked())
+        # As text: QSettings would give a one-item or empty list back as a string or None.
+        settings.setValue("clip/renditions", ",".join(self.renditions_button.renditions()))
+        settings.remove("clip/mp4")

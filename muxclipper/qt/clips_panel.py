@@ -1,5 +1,6 @@
-"""The clips panel: every clip job of the environment with Mux's progress, its menu (play, copy URLs, open, retry,
-show the source, delete in Mux with a few seconds to undo), the filter to the open source and the export."""
+"""The clips panel: every clip job of the environment with Mux's progress, its menu (play, copy URLs, open, the
+instant clip while the clip is made and the downloads once ready — qt/clip_delivery.py —, retry, show the source,
+delete in Mux with a few seconds to undo), the filter to the open source and the export."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.timecode import format_ms
 from muxclipper.mux.errors import MuxError
-from muxclipper.mux.urls import url_key
+from muxclipper.mux.urls import rendition_label, url_key
 from muxclipper.qt.bridge import Bridge
+from muxclipper.qt.clip_delivery import ClipDelivery
 from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole, SourceFacts
 from muxclipper.qt.progress_delegate import ProgressDelegate
 from muxclipper.services.cut_lists import CutListError, clip_entries, clip_filters, is_timeline, write_clips
@@ -72,6 +74,9 @@ class ClipsPanel(QWidget):
 
         self.jobs_model = ClipJobsModel(environment_names, source_facts)
         self._source_facts = source_facts  # the sources' frame rates, for a timeline export
+        self.delivery = ClipDelivery(bridge, self)
+        self.delivery.message.connect(self.message)
+        self.jobs_model.instant_stage = self.delivery.instant_stage
         self.jobs_filter = QSortFilterProxyModel(self)
         self.jobs_filter.setSourceModel(self.jobs_model)
         self.jobs_filter.setFilterKeyColumn(0)
@@ -114,6 +119,7 @@ class ClipsPanel(QWidget):
     def attach(self, session: Session) -> None:
         """Show ``session``'s clips and follow their changes."""
         self.session = session
+        self.delivery.attach(session)
         self._stop_listening = session.jobs.updates.add(self._on_job_update)
 
     def show_history(self) -> None:
@@ -129,6 +135,7 @@ class ClipsPanel(QWidget):
         self._updates.clear()
         self.jobs_model.set_jobs([])
         self.session = None
+        self.delivery.attach(None)
 
     def set_environment_names(self, names: dict[str, str]) -> None:
         self.jobs_model.set_environment_names(names)
@@ -174,8 +181,12 @@ class ClipsPanel(QWidget):
         play = menu.addAction("&Play in the player")
         play.setEnabled(ready)
         play.triggered.connect(lambda: self.play_requested.emit(str(job.asset_id)))
+        self.delivery.add_to_menu(menu, job)
         urls = self.job_urls(job)
+        downloads = {rendition_label(r) for r in job.options.renditions}  # in the Downloads submenu instead
         for label, url in urls.items():
+            if label in downloads or (label == "Instant clip URL" and not ready):
+                continue  # while it is made, the instant clip is the source's (the delivery's entries above)
             action = menu.addAction(f"Copy {label}")
             action.setEnabled(ready)
             action.triggered.connect(lambda checked=False, u=url: self._copy(u))

@@ -18,7 +18,8 @@ from muxclipper.core.timecode import format_as
 # editor), and the state and progress must not be the ones scrolled out of sight.
 COLUMNS = ("Title", "State", "Progress", "Source", "In – Out", "Length", "Created", "Ready in")
 HEADER_TIPS = ("The clip's title (Clip #N when it has none)",
-               "queued, submitting, preparing (Mux is making it), ready, errored, failed or cancelled",
+               "queued, submitting, preparing (Mux is making it), ready, errored, failed or cancelled; "
+               "\"· instant\": its instant clip can be shared now (right-click)",
                "Mux's progress making the clip", "The asset the clip is cut from",
                "Where the clip starts and ends in its source", "The clip's length", "When Create was pressed",
                "From Create to ready in Mux (counting while it is being made)")
@@ -51,6 +52,8 @@ class ClipJobsModel(QAbstractTableModel):
         self._names = environment_names or {}
         self._source_facts = source_facts or (lambda _: (None, None))
         self._display = "hms"
+        #: Whether a row offers its instant clip now (qt/clip_delivery.py; the panel sets it).
+        self.instant_stage: Callable[[ClipJob], bool] = lambda _job: False
 
     def set_environment_names(self, names: dict[str, str]) -> None:
         """Environment keys as named in the tooltips (the window switched environments)."""
@@ -122,6 +125,9 @@ class ClipJobsModel(QAbstractTableModel):
             return f"{self._time(job.start_ms, rate)} – {self._time(job.end_ms, rate)}"
         if column == "State":
             text = job.state.value
+            if self.instant_stage(job):  # the first stage of delivery: shareable now, frame-exact later
+                return (f"{text}; its instant clip (segment-accurate) can be copied and played now: right-click. "
+                        "The frame-exact clip follows when Mux has made it.") if tooltip else f"{text} · instant"
             return f"{text}: {job.error}" if tooltip and job.error else text
         if column == "Progress":
             if job.state is JobState.READY:

@@ -68,6 +68,15 @@ class WindowPanels:
                     exact_rate(asset.frame_rate) if asset.frame_rate else None)
 
         clips = ClipsPanel(bridge, environment_names, window, source_facts)
+
+        def source_playback_id(asset_id: str) -> str | None:
+            """A clip's source's public playback id, for its instant clip: the open source, or one listed."""
+            asset = creator.source if creator.source is not None and creator.source.id == asset_id else \
+                sources.model.find(asset_id)
+            public = asset.playback_id("public") if asset is not None else None
+            return public.id if public is not None else None
+
+        clips.delivery.source_playback_id = source_playback_id
         sources.model.modelReset.connect(clips.jobs_model.sources_known)
         sources.model.rowsInserted.connect(lambda *_: clips.jobs_model.sources_known())
         editor.format_box.currentIndexChanged.connect(
@@ -135,6 +144,7 @@ class WindowPanels:
         self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live)
         self.pictures.show(asset)
         self.recording.watch(asset, session.client)
+        self.creator.look_up_live_stream(asset, self.bridge)
         self.clips.set_source(asset.id)
         self.sources.remember(asset)
         # The marks and segments kept for this source (a restart, or opening it again) come back.

@@ -14,6 +14,7 @@ import logging
 
 import httpx
 
+from muxclipper.core.caption_choice import shown_track
 from muxclipper.core.captions import CaptionCue, parse_vtt
 from muxclipper.core.models import Asset
 from muxclipper.mux.errors import ApiConnectionError
@@ -54,11 +55,13 @@ class PictureService:
         return await fetch_storyboard(self._http, self._urls.storyboard(public.id))
 
     async def captions(self, asset: Asset) -> list[CaptionCue] | None:
-        """The cues of the asset's first text track (None when it has none)."""
+        """The cues of the asset's caption track to show (core/caption_choice.py: the final live captions over the
+        interim ones), or None when it has none ready."""
         public = asset.playback_id("public")
-        if public is None or not asset.text_tracks:
+        track = shown_track(asset.text_tracks)
+        if public is None or track is None:
             return None
-        url = self._urls.text_track(public.id, asset.text_tracks[0].id)
+        url = self._urls.text_track(public.id, track.id)
         try:
             data = await self._get(url)
         except httpx.HTTPError as exc:

@@ -31,6 +31,7 @@ from typing import Any, NoReturn
 from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transition
 from muxclipper.core.models import ClipOptions
 from muxclipper.core.options_codec import options_from_json, options_to_json
+from muxclipper.core.renditions import HIGHEST, normalised
 
 SCHEMA_VERSION = 2
 _MIGRATIONS: dict[int, str] = {
@@ -178,7 +179,12 @@ def _options_to_json(options: ClipOptions) -> str:
 
 
 def _options_from_json(text: str) -> ClipOptions:
-    options = options_from_json(json.loads(text))
+    data = json.loads(text)
+    options = options_from_json(data)
+    if isinstance(data, dict) and "renditions" not in data and data.get("mp4") is True:
+        # Jobs saved before renditions could be chosen say "mp4": true (the highest MP4) instead.
+        options = replace(options, renditions=(HIGHEST,))
+    options = replace(options, renditions=normalised(options.renditions))
     # An old row may hold no policy; Mux's default for a clip is what muxclipper always sent.
     return options if options.playback_policies else replace(options, playback_policies=("public",))
 

@@ -46,6 +46,27 @@ def test_clip_with_smpte_times_and_json(emu: Emu, tmp_path: Path) -> None:
     assert "secret" not in result.stdout + result.stderr
 
 
+def test_clip_asks_for_the_renditions_named(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0, "width": 1920, "height": 1080})
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4", "highest,720p",
+                  "--audio-only", "--json")
+    assert result.returncode == 0, result.stderr
+    [clip] = _clips(emu)
+    assert [f["resolution"] for f in clip["static_renditions"]["files"]] == ["highest", "audio-only", "720p"]
+    refused = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4", "4k")
+    assert refused.returncode == 2 and "Unknown rendition '4k'" in refused.stderr
+    assert len(_clips(emu)) == 1  # nothing sent for the refused one
+
+
+def test_instant_prints_the_url_and_makes_no_clip(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    pid = emu.asset(source)["playback_ids"][0]["id"]
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "2", "--end", "7.5", "--instant")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{emu.url}/stream/{pid}.m3u8?asset_start_time=2.0&asset_end_time=7.5"
+    assert "segment-accurate" in result.stderr and _clips(emu) == []
+
+
 def test_clip_wait_ends_with_the_playback_url(emu: Emu, tmp_path: Path) -> None:
     [source] = emu.seed({"duration": 60.0})
     emu.ctl("PUT", "config", {"processing_seconds": 1.0})

@@ -41,7 +41,8 @@ async def test_list_get_and_page_through_assets(emu: Emu, client: MuxClient) -> 
 
 async def test_create_clip_sends_seconds_and_end_time(emu: Emu, client: MuxClient) -> None:
     [source] = emu.seed({"duration": 120.0})
-    options = ClipOptions(playback_policies=("public", "signed"), video_quality="premium", mp4=True, title="Best bit")
+    options = ClipOptions(playback_policies=("public", "signed"), video_quality="premium", renditions=("highest",),
+                          title="Best bit")
     clip = await client.create_clip(ClipRequest(source, 10_250, 70_500, options), passthrough="tag")
     assert clip.status is AssetStatus.PREPARING and clip.source_asset_id == source
     assert clip.passthrough == "tag" and clip.title == "Best bit"

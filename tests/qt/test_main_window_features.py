@@ -79,13 +79,14 @@ def test_clip_options_and_layout_are_remembered(qapp: QApplication, emu: Emu, tm
     async def scenario() -> None:
         async with open_session(_environment(emu), tmp_path / "jobs.sqlite3") as session:
             first = MainWindow(session)
-            first.clip_options.mp4_box.setChecked(True)
+            first.clip_options.renditions_button.set_renditions(("highest", "audio-only", "720p"))
             first.clip_options.quality_box.setCurrentIndex(first.clip_options.quality_box.findData("premium"))
             first.editor.format_box.setCurrentIndex(first.editor.format_box.findData("smpte"))
             first.resize(700, 500)  # the offscreen screen is 800x800
             await first.aclose()
             second = MainWindow(session)
-            assert second.clip_options.mp4_box.isChecked() and second.clip_options.quality_box.currentData() == "premium"
+            assert second.clip_options.renditions_button.renditions() == ("highest", "audio-only", "720p")
+            assert second.clip_options.quality_box.currentData() == "premium"
             assert second.editor.format_box.currentData() == "smpte"
             assert (second.width(), second.height()) == (700, 500)
             await second.aclose()

@@ -50,7 +50,7 @@ def test_frame_first_then_panels_with_the_saved_layout(qapp: QApplication, emu: 
         async with open_session(environment, tmp_path / "jobs.sqlite3") as session:
             first = MainWindow(session, settings=settings())
             first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, first.findChild(QDockWidget, "dock-clips"))
-            first.clip_options.mp4_box.setChecked(True)
+            first.clip_options.renditions_button.set_renditions(("highest", "audio-only", "720p"))
             first.resize(700, 500)
             await first.aclose()
 
@@ -74,7 +74,7 @@ def test_frame_first_then_panels_with_the_saved_layout(qapp: QApplication, emu: 
             assert not second.editor.isEnabled()  # nothing to click before there is a session
             clips = second.findChild(QDockWidget, "dock-clips")
             assert second.dockWidgetArea(clips) == Qt.DockWidgetArea.LeftDockWidgetArea
-            assert second.clip_options.mp4_box.isChecked()
+            assert second.clip_options.renditions_button.renditions() == ("highest", "audio-only", "720p")
             second.attach(session)
             assert second.editor.isEnabled() and clips.widget().isEnabled()
             await second.aclose()

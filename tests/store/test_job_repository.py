@@ -14,7 +14,7 @@ from muxclipper.store.jobs import SCHEMA_VERSION, JobRepository, StoreUnavailabl
 
 def _job(token: str, env: str = "env") -> ClipJob:
     return ClipJob(id=None, token=token, environment=env, source_asset_id="src", start_ms=1_000, end_ms=2_000,
-                   options=ClipOptions(("public", "signed"), "plus", True, "Title", "pt"))
+                   options=ClipOptions(("public", "signed"), "plus", ("highest", "720p"), "Title", "pt"))
 
 
 def test_round_trip_and_survives_reopening(tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_round_trip_and_survives_reopening(tmp_path: Path) -> None:
     assert job is not None
     assert (job.state, job.asset_id, job.playback_ids, job.progress) == (JobState.PREPARING, "clip",
                                                                           (("p1", "public"),), 42.5)
-    assert job.options == ClipOptions(("public", "signed"), "plus", True, "Title", "pt")
+    assert job.options == ClipOptions(("public", "signed"), "plus", ("highest", "720p"), "Title", "pt")
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -72,3 +72,19 @@ def test_an_unwritable_place(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreUnavailableError, match="writable"):
         JobRepository(blocker / "jobs.sqlite3")
+
+
+def test_jobs_saved_before_renditions_keep_their_mp4(tmp_path: Path) -> None:
+    """A history written when the options had only "mp4": true/false reads as the highest MP4, or none."""
+    path = tmp_path / "jobs.sqlite3"
+    repo = JobRepository(path)
+    with_mp4, without = repo.add(_job("old-1")), repo.add(_job("old-2"))
+    repo.close()
+    with sqlite3.connect(path) as conn:
+        for job, mp4 in ((with_mp4, True), (without, False)):
+            conn.execute("UPDATE jobs SET options = ? WHERE id = ?",
+                         ('{"playback_ids": null, "playback_policies": ["public"], "video_quality": null, '
+                          f'"mp4": {"true" if mp4 else "false"}, "title": "Old", "passthrough": null}}', job.id))
+    again = JobRepository(path)
+    assert again.get(with_mp4.id or 0).options.renditions == ("highest",)  # type: ignore[union-attr]
+    assert again.get(without.id or 0).options.renditions == ()  # type: ignore[union-attr]

@@ -47,6 +47,7 @@ class IngestJob:
     overlays: tuple[overlay.OverlayJob, ...] = ()
     #: The height of the ``max_resolution_tier`` (Mux's default, 1080p, when none was asked for).
     max_height: int = 1080
+    sizes: tuple[int, ...] = ()  # fixed-height MP4 renditions asked for (static_renditions 720p, …)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class ClipJob:
     audio_rendition: bool = False
     overlays: tuple[overlay.OverlayJob, ...] = ()
     max_height: int = 1080
+    sizes: tuple[int, ...] = ()
 
 
 #: Beside ``source.mp4`` when an asset has watermarks: the same video without them, which its clips are cut from
@@ -186,7 +188,7 @@ class MediaProcessor:
             texts.insert(0, TextInputJob(f"{job.asset_id[:8]}-cc", generated_captions.as_uri(), "en", "English", True))
         tracks = [self._text_track(work, text, lambda cues: cues) for text in texts]
         return self._finish(job.asset_id, work, master, info.frame_rate, frames, info.has_audio, tracks,
-                            job.audio_rendition)
+                            job.audio_rendition, job.sizes)
 
     def _text_track(self, work: Path, text: TextInputJob,
                     transform: Callable[[list[webvtt.Cue]], list[webvtt.Cue]]) -> TextTrackFile:
@@ -206,7 +208,7 @@ class MediaProcessor:
         return TextTrackFile(text.id, text.language_code, text.name, text.closed_captions, name)
 
     def _finish(self, asset_id: str, work: Path, master: Path, rate: Fraction, frames: int, has_audio: bool,
-                tracks: list[TextTrackFile], audio_rendition: bool) -> MediaFacts:
+                tracks: list[TextTrackFile], audio_rendition: bool, sizes: tuple[int, ...] = ()) -> MediaFacts:
         segments, mpegts_start = hls.package(master, work / "hls")
         renditions = []
         if audio_rendition and has_audio:
@@ -214,6 +216,16 @@ class MediaProcessor:
                         str(work / "audio.m4a")])
             renditions.append("audio.m4a")
         info = ffmpeg.probe(master)
+        for height in sorted(set(sizes), reverse=True):
+            if height > info.height:
+                continue  # Mux skips a fixed size taller than the source rather than upscale (status "skipped")
+            name = f"{height}p.mp4"
+            if height == info.height:
+                ffmpeg.run(["-i", str(master), "-c", "copy", "-movflags", "+faststart", str(work / name)])
+            else:
+                ffmpeg.run(["-i", str(master), "-vf", f"scale=-2:{height}", *X264, "-c:a", "copy",
+                            "-movflags", "+faststart", str(work / name)])
+            renditions.append(name)
         manifest = Manifest(frame_rate=str(rate), frames=frames, width=info.width, height=info.height,
                             has_audio=has_audio, segments=segments, mpegts_start=mpegts_start,
                             text_tracks=tracks, renditions=renditions)
@@ -285,5 +297,6 @@ class MediaProcessor:
             (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
             tracks.append(track)
         tracks += [self._text_track(work, text, lambda cues: cues) for text in job.texts]
-        return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition)
+        return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition,
+                            job.sizes)
 
