@@ -47,12 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="muxclipper", allow_abbrev=False,
         usage="muxclipper [options] [SOURCE]          the window\n"
-              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, jobs, env\n"
+              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, jobs, env, slates\n"
               "       muxclipper emulator [options]       a local Mux API for tests and the demo",
         description="Frame-exact clips from Mux videos and live recordings. Without a command, the window opens "
                     "(on SOURCE if one is named).",
         epilog="Commands: clip (create a clip), assets, live-streams (list them), jobs (the clip history; --watch "
-               "finishes unfinished ones), env (stored environments). 'muxclipper COMMAND --help' explains each; "
+               "finishes unfinished ones), env (stored environments), slates (find the slates to cut). 'muxclipper COMMAND --help' explains each; "
                "'muxclipper emulator --help' the local emulator. Credentials: --env NAME, else the MUX_TOKEN_ID and "
                "MUX_TOKEN_SECRET variables, else the active stored environment; secrets stay in the keyring.")
     parser.add_argument("source", nargs="?", metavar="SOURCE",
