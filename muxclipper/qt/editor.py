@@ -108,6 +108,7 @@ class EditorWidget(QWidget):
         self._cheat_sheet: CheatSheet | None = None
         self._said_problem = False  # a typed time was refused: the next good edit clears the message
         self._edit_points: list[int] = []
+        self.slate_edges_ms: list[int] = []  # found slate edges, edit points too (qt/slate_proposals.py)
         self.actions_by_id = install(self, keymap, self._handlers())
         self.local_keys = LocalNavigationKeys(self)
         self.transport = TransportBar(self.player, self.actions_by_id, self.position_field, self)
@@ -127,6 +128,7 @@ class EditorWidget(QWidget):
             marks.addWidget(text)
             marks.addWidget(widget)
         marks.addWidget(self.length_label)
+        self.tools_row = marks  # add_tool puts buttons after the length
         marks.addStretch(1)
         marks.addWidget(self.format_box)
         stills = QHBoxLayout()
@@ -275,7 +277,7 @@ class EditorWidget(QWidget):
         suites. An out point is where the next frame starts: going to it shows the last frame inside."""
         marked, rate = self.timeline.marked, self.player.rate
         here = self.player.target_frame
-        frames = {ms_to_frame(ms, rate) for ms in self._edit_points}
+        frames = {ms_to_frame(ms, rate) for ms in self._edit_points + self.slate_edges_ms}
         if marked.in_ms is not None:
             frames.add(marked.first_frame)
         if marked.out_ms is not None:
@@ -287,6 +289,10 @@ class EditorWidget(QWidget):
             return
         self.player.step(0)
         self.player.seek_frame(ahead[0] if direction > 0 else ahead[-1])
+
+    def add_tool(self, widget: QWidget) -> None:
+        """A button of a feature that marks (find the slates), in the in/out row after the clip's length."""
+        self.tools_row.insertWidget(self.tools_row.indexOf(self.length_label) + 1, widget)
 
     def go_in(self) -> None:
         self.player.step(0)
