@@ -72,7 +72,7 @@ class SlateProposals(QObject):
                                                       "picture_end": self.find_picture_end,
                                                       "accept_proposals": self.accept})
         editor.actions_by_id.update(self.actions)  # the menu bar finds them with the editor's
-        self.find_button = QPushButton("Find &slates", editor)
+        self.find_button = QPushButton("Find slates", editor)
         self.find_button.setAccessibleName("Find the slates")
         self.find_button.setToolTip("Propose in after the opening slate and out before the closing slate (S)")
         self.find_button.clicked.connect(self.find_slates)

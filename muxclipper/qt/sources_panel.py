@@ -162,7 +162,7 @@ class SourcesPanel(QWidget):
         self.trim_button.setAccessibleName("Top and tail the selected sources")
         self.trim_button.setToolTip("Create a clip of each selected recording without its first and last seconds")
         self.trim_button.clicked.connect(self._on_trim_clicked)
-        self.slates_button = QPushButton("Cut the &slates", tab)
+        self.slates_button = QPushButton("Cut the s&lates", tab)
         self.slates_button.setAccessibleName("Cut the slates of the selected sources")
         self.slates_button.setToolTip("Create a clip of each selected recording between its own opening and closing "
                                       "slates, found from its pictures; those without a clear slate are listed, "
@@ -401,7 +401,7 @@ class SourcesPanel(QWidget):
         self.trim_button.setEnabled(count > 0)
         self.trim_button.setText(f"Top and &tail {count} selected" if count else "Top and &tail")
         self.slates_button.setEnabled(count > 0)
-        self.slates_button.setText(f"Cut the &slates of {count} selected" if count else "Cut the &slates")
+        self.slates_button.setText(f"Cut the s&lates of {count} selected" if count else "Cut the s&lates")
 
     # ------------------------------------------------------------------ forwarded
     def selected_assets(self) -> list[Asset]:

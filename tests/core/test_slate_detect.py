@@ -109,3 +109,21 @@ def test_of_two_pictures_the_shorter_is_the_slate() -> None:
     closing_only = decide(Edge(5549, 5550), Edge(5550, 5549), 6000, RATE)
     assert (closing_only.programme_start, closing_only.programme_end) == (None, 5550)
     assert closing_only.note == "no opening slate"
+
+
+def test_cut_the_slates_plans_each_recording_at_its_own_edges_and_never_guesses() -> None:
+    from muxclipper.core.models import Asset, AssetStatus
+    from muxclipper.core.top_and_tail import trim_at_slates
+
+    keynote = Asset("k", AssetStatus.READY, 0, 200_000, Fraction(30), title="Keynote")
+    plan = trim_at_slates(keynote, decide(Edge(599, 600), Edge(5550, 5549), 6000, RATE))
+    assert (plan.start_ms, plan.end_ms, plan.problem) == (20_000, 185_000, None)
+    opening_only = trim_at_slates(keynote, decide(Edge(599, 600), Edge(600, 599), 6000, RATE))
+    assert (opening_only.start_ms, opening_only.end_ms) == (20_000, 200_000)
+    none = trim_at_slates(keynote, decide(None, None, 6000, RATE))
+    assert none.problem is not None and "no slate found" in none.problem and "by hand" in none.problem
+    failed = trim_at_slates(keynote, None, "Keynote has no public playback id")
+    assert failed.problem == "Keynote: Keynote has no public playback id"
+    live = trim_at_slates(Asset("l", AssetStatus.READY, 0, 200_000, Fraction(30), title="Live", is_live=True),
+                          decide(Edge(599, 600), Edge(5550, 5549), 6000, RATE))
+    assert live.problem is not None and "still recording" in live.problem

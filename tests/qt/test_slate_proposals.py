@@ -133,7 +133,7 @@ def test_cut_the_slates_of_the_selected_recordings_lists_those_it_cannot_decide(
             window.sources.select_rows([row for row in range(listed.rowCount())
                                         if listed.index(row, 0).data(SourceRole.ASSET).id in (keynote, bars)])
             button = window.sources.slates_button
-            assert button.isEnabled() and button.text() == "Cut the &slates of 2 selected"
+            assert button.isEnabled() and button.text() == "Cut the s&lates of 2 selected"
             button.click()
             await until(lambda: "clips cut at their slates queued" in window.status.text() or
                         "No clip made" in window.status.text(), 30, "the trims")
