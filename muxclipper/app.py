@@ -47,13 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="muxclipper", allow_abbrev=False,
         usage="muxclipper [options] [SOURCE]          the window\n"
-              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, sessions, jobs, segments, env\n"
+              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, sessions, slates, jobs, segments, env\n"
               "       muxclipper emulator [options]       a local Mux API for tests and the demo",
         description="Frame-exact clips from Mux videos and live recordings. Without a command, the window opens "
                     "(on SOURCE if one is named).",
         epilog="Commands: clip (create a clip), assets, live-streams (list them), sessions (a live recording's "
-               "encoder connections and slates, with wall-clock times), jobs (the clip history; --watch "
-               "finishes unfinished ones), env (stored environments). 'muxclipper COMMAND --help' explains each; "
+               "encoder connections and slates, with wall-clock times), slates (find the slates to cut), segments "
+               "(a cut list from an editing suite), jobs (the clip history; --watch finishes unfinished ones), env "
+               "(stored environments). 'muxclipper COMMAND --help' explains each; "
                "'muxclipper emulator --help' the local emulator. Credentials: --env NAME, else the MUX_TOKEN_ID and "
                "MUX_TOKEN_SECRET variables, else the active stored environment; secrets stay in the keyring.")
     parser.add_argument("source", nargs="?", metavar="SOURCE",

@@ -3,8 +3,8 @@
 Exit codes (the README's table says the same; ``tests/cli/test_exit_codes.py`` holds both to it): 0 done;
 2 bad input or settings; 3 credentials refused (401/403, also when creating); 4 Mux refused or the clip
 failed; 5 network (Mux unreachable, timing out, or answering only 429/5xx, also for longer than
-``--wait-timeout`` while waiting); 6 the job history cannot be written (disk full, read-only); 1 anything
-else; 130 interrupted.
+``--wait-timeout`` while waiting); 6 the job history cannot be written (disk full, read-only); 7 no slate found
+(``slates``, ``clip --trim-slates``); 1 anything else; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from muxclipper.cli import clip_flags, environments, recording_sessions
+from muxclipper.cli import clip_flags, environments, recording_sessions, slates
 from muxclipper.cli.parsing import SafeArgumentParser
+from muxclipper.cli.slates import EXIT_NO_SLATE
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest
@@ -90,7 +91,8 @@ CREDENTIALS_HELP = ("Credentials: --env NAME (a stored environment: 'muxclipper 
                     "arguments.")
 EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused; 4 Mux refused the request or the "
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
-             "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 1 a bug; 130 interrupted.")
+             "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
+             "'clip --trim-slates'); 1 a bug; 130 interrupted.")
 TIMES_HELP = ("Times: seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
               "#FRAME (a frame number from 0), at the source's frame rate.")
 
@@ -126,12 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     clip.add_argument("source", metavar="SOURCE",
                       help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
                            "recording so far)")
-    clip.add_argument("--start", required=True, metavar="TIME",
-                      help="where the clip starts: its first frame is the one shown at TIME")
-    clip.add_argument("--end", required=True, metavar="TIME",
+    clip.add_argument("--start", metavar="TIME",
+                      help="where the clip starts: its first frame is the one shown at TIME (required unless "
+                           "--trim-slates)")
+    clip.add_argument("--end", metavar="TIME",
                       help="where the clip ends, not included: the frame shown at TIME is the first one left out "
                            "(the window's out point). At least 0.5 s after --start; on a recording still going, "
-                           "within what is recorded")
+                           "within what is recorded (required unless --trim-slates)")
+    slates.add_clip_flag(clip)
     clip.add_argument("--quality", "--video-quality", choices=["basic", "plus", "premium"],
                       help="Mux's video quality of the clip (default: the source's, sent explicitly)")
     clip.add_argument("--policy", choices=["public", "signed"],
@@ -156,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
     clip_flags.add_arguments(clip)
     _common(clip, top=False)
+    slates.add_parser(sub, _common, f"{CREDENTIALS_HELP} {EXIT_HELP}")
 
     assets = sub.add_parser("assets", help="list assets, newest first",
                             description="List the environment's assets, newest first.")
@@ -323,10 +328,14 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     try:
         ref = parse_source(args.source, session.environment.endpoints.stream)
         for typed in (args.start, args.end):  # what was typed is checked before Mux is asked anything
+            if typed is None:
+                continue
             if looks_like_wall_clock(typed):
                 parse_wall_time(typed)  # the form now; whether the recording holds it once it is known
             else:
                 check_time_text(typed)
+        if not args.trim_slates and (args.start is None or args.end is None):
+            raise SourceRefError("give --start and --end (or --trim-slates to cut the slates off)")
     except (SourceRefError, TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     for flag, text in (("--title", args.title), ("--passthrough", args.passthrough)):
@@ -336,10 +345,12 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
                            "digits, spaces and punctuation only.", EXIT_INPUT)
     asset = await session.client.resolve_source(ref)
     try:
-        start_ms = recording_sessions.position_ms(args.start, asset)
-        end_ms = recording_sessions.position_ms(args.end, asset)
+        start_ms = None if args.start is None else recording_sessions.position_ms(args.start, asset)
+        end_ms = None if args.end is None else recording_sessions.position_ms(args.end, asset)
     except (TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
+    if start_ms is None or end_ms is None:  # --trim-slates: the slates' edges, where not given
+        start_ms, end_ms = await _slate_range(session, asset, start_ms, end_ms)
     if args.instant:
         return await print_instant_urls(session, asset, start_ms, end_ms, as_json=args.json)
     try:
@@ -525,8 +536,37 @@ async def cmd_sessions(args: argparse.Namespace, session: Session) -> int:
     return EXIT_OK
 
 
+async def _slate_range(session: Session, asset: Asset, start_ms: int | None, end_ms: int | None) -> tuple[int, int]:
+    try:
+        report = await slates.search(session, asset)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    if not report.edges.found:
+        raise CliError(slates.no_slate_message(asset, report.edges), EXIT_NO_SLATE)
+    for line in slates.report_lines(asset, report):
+        print(f"slates: {line}", file=sys.stderr)
+    start = start_ms if start_ms is not None else report.edges.start_ms or 0
+    end = end_ms if end_ms is not None else report.edges.end_ms or asset.duration_ms or 0
+    return start, end
+
+
+async def cmd_slates(args: argparse.Namespace, session: Session) -> int:
+    try:
+        asset, report = await slates.find(session, args.source)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    if args.json:
+        print(json.dumps(slates.report_json(asset, report)))
+    else:
+        print("\n".join(slates.report_lines(asset, report)))
+    if not report.edges.found:
+        print(f"muxclipper: {slates.no_slate_message(asset, report.edges)}", file=sys.stderr)
+        return EXIT_NO_SLATE
+    return EXIT_OK
+
+
 COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs,
-            "sessions": cmd_sessions, "segments": cmd_segments}
+            "sessions": cmd_sessions, "segments": cmd_segments, "slates": cmd_slates}
 
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:

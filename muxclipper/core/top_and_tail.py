@@ -1,4 +1,5 @@
-""""Top and tail": cut a fixed number of seconds off the start and the end of several recordings at once.
+""""Top and tail": cut a fixed number of seconds off the start and the end of several recordings at once, or each at
+its own slates.
 
 The cut points are snapped to frames with the same rules as markers set by hand (half-way rounds up), so
 a top-and-tailed clip starts and ends exactly where the same marks in the editor would.
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from muxclipper.core.clip_rules import MIN_CLIP_MS
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset, AssetStatus
+from muxclipper.core.slate_detect import SlateEdges
 from muxclipper.core.timecode import exact_rate, format_ms
 
 
@@ -38,4 +40,22 @@ def top_and_tail(asset: Asset, head_ms: int, tail_ms: int) -> TrimPlan:
     if head_ms + tail_ms > asset.duration_ms or end - start < MIN_CLIP_MS:
         return TrimPlan(asset, problem=f"{name} is {format_ms(asset.duration_ms)} long: cutting "
                                        f"{head_ms / 1000:g} s and {tail_ms / 1000:g} s leaves less than 0.5 s.")
+    return TrimPlan(asset, start, end)
+
+
+def trim_at_slates(asset: Asset, edges: SlateEdges | None, problem: str | None = None) -> TrimPlan:
+    """"Cut the slates": the recording between its own detected slate edges (:mod:`muxclipper.core.slate_detect`).
+    A recording whose slates could not be decided (``edges`` None with the search's ``problem``, or no slate found)
+    gets a problem, never a guessed cut."""
+    name = asset.title or asset.id
+    if problem is not None or edges is None:
+        return TrimPlan(asset, problem=f"{name}: {problem or 'not searched'}")
+    if asset.is_live:
+        return TrimPlan(asset, problem=f"{name} is still recording: its closing slate is not there yet.")
+    if not edges.found or asset.duration_ms is None:
+        return TrimPlan(asset, problem=f"{name}: no slate found ({edges.note or 'nothing to cut'}); mark it by hand.")
+    start = edges.start_ms or 0
+    end = edges.end_ms if edges.end_ms is not None else asset.duration_ms
+    if end - start < MIN_CLIP_MS:
+        return TrimPlan(asset, problem=f"{name}: less than 0.5 s between the slates.")
     return TrimPlan(asset, start, end)

@@ -16,7 +16,7 @@ from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset, ClipRequest
 from muxclipper.core.segments import Segment
 from muxclipper.core.timecode import format_ms
-from muxclipper.core.top_and_tail import top_and_tail
+from muxclipper.core.top_and_tail import TrimPlan, top_and_tail
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.clip_options_panel import ClipOptionsPanel
 from muxclipper.qt.sources_model import source_label
@@ -180,3 +180,23 @@ class ClipCreator(QObject):
         if self._submit(requests) is not None:
             note = f" Skipped: {' '.join(skipped)}" if skipped else ""
             self.message.emit(f"{len(good)} top-and-tail clips queued.{note}")
+
+    def top_and_tail_at_slates(self, plans: list[TrimPlan], stream_titles: dict[str, str]) -> None:
+        """"Cut the slates": one clip per recording between its own slates (``plans`` from
+        :func:`muxclipper.core.top_and_tail.trim_at_slates`); the recordings it could not decide are listed for the
+        user to mark by hand, never guessed."""
+        good = [plan for plan in plans if plan.problem is None]
+        undecided = [str(plan.problem) for plan in plans if plan.problem is not None]
+        if not good:
+            self.message.emit("No clip made: " + (" ".join(undecided) or "select the recordings to cut."))
+            return
+        armed = tuple((plan.asset.id, plan.start_ms, plan.end_ms) for plan in good)
+        if self._asks_first("slates", armed, f"press Cut the slates again to create {len(good)} clips there."):
+            return
+        typed = self.options.options().title
+        requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset,
+                                 title=trimmed_title(typed, source_label(plan.asset, stream_titles)))
+                    for plan in good]
+        if self._submit(requests) is not None:
+            note = f" Not cut, to mark by hand: {' '.join(undecided)}" if undecided else ""
+            self.message.emit(f"{len(good)} clips cut at their slates queued.{note}")

@@ -138,6 +138,7 @@ class EditorWidget(QWidget):
             marks.addWidget(text)
             marks.addWidget(widget)
         marks.addWidget(self.length_label)
+        self.tools_row = marks  # add_tool puts buttons after the length
         marks.addStretch(1)
         marks.addWidget(self.format_box)
         stills = QHBoxLayout()
@@ -286,6 +287,10 @@ class EditorWidget(QWidget):
         """Slate edges found in the picture, as edit points."""
         self._slate_edges = list(edges)
 
+    @property
+    def slate_edges(self) -> list[SlateEdge]:
+        return list(self._slate_edges)
+
     def set_recording_times(self, sessions: Sequence[RecordingTime]) -> None:
         """A live recording's sessions (none: not a recording): slate regions and session edges on the timeline,
         session edges as edit points, the wall clock beside the timecode, and times of day in the time fields."""
@@ -325,6 +330,10 @@ class EditorWidget(QWidget):
         self.player.seek_frame(point.frame)
         wall = f" ({format_wall(point.wall_ms, tz=self.wall_tz, millis=False)})" if point.wall_ms is not None else ""
         self.message.emit(f"{point.label}{wall}.")
+
+    def add_tool(self, widget: QWidget) -> None:
+        """A button of a feature that marks (find the slates), in the in/out row after the clip's length."""
+        self.tools_row.insertWidget(self.tools_row.indexOf(self.length_label) + 1, widget)
 
     def go_in(self) -> None:
         self.player.step(0)

@@ -61,6 +61,9 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("wall_clock", "Show the wall-clock time of a live recording", ("W",)),
     KeyAction("cheat_sheet", "This list of keys", ("?",)),
     KeyAction("leave_field", "Leave a field: the keys act on the editor again", ("Escape",)),
+    KeyAction("find_slates", "Find the slates: propose in and out", ("S",)),
+    KeyAction("picture_end", "Find where the picture on screen ends", ("E",)),
+    KeyAction("accept_proposals", "Accept the proposed in and out", ("Return", "Enter")),
 )
 
 

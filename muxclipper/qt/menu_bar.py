@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from muxclipper.qt.sources_panel import SourcesPanel
 
 EDIT = ("undo", "redo", None, "mark_in", "mark_out", "clear", None, "go_in", "go_out", "prev_edit", "next_edit",
-        "goto", None, "leave_field")
+        "goto", None, "find_slates", "picture_end", "accept_proposals", None, "leave_field")
 VIEW = ("zoom_in", "zoom_out", "captions", "wall_clock")
 PLAYBACK = ("play_pause", "pause", "shuttle_back", "shuttle_forward", None, "frame_back", "frame_forward",
             "second_back", "second_forward", "ten_back", "ten_forward")
@@ -120,6 +120,8 @@ class MenuBar(QMenuBar):
         self._action(self.clip, "Create &all segments", "Ctrl+Shift+Return",
                      lambda: creator.create_segments(segments.segments()) if segments.segments() else None)
         self._action(self.clip, "&Top and tail the selected recordings", None, lambda: self._trim(sources))
+        self._action(self.clip, "Cut the &slates of the selected recordings", None,
+                     lambda: sources.slate_trim_requested.emit(sources.selected_assets()))
         self.clip.addSeparator()
         self._action(self.clip, "&Refresh the sources", QKeySequence.StandardKey.Refresh, sources.load)
 

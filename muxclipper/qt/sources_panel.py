@@ -65,11 +65,13 @@ class SourcesPanel(QWidget):
         open_text(str): text naming a source (typed, pasted or dropped) to open.
         asset_activated(str): an asset id picked from a list.
         trim_requested(list, int, int): top and tail these assets by so many milliseconds at each end.
+        slate_trim_requested(list): top and tail these assets each at its own slates.
     """
 
     open_text = Signal(str)
     asset_activated = Signal(str)
     trim_requested = Signal(list, int, int)
+    slate_trim_requested = Signal(list)
 
     def __init__(self, bridge: Bridge | None = None, settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
@@ -160,6 +162,12 @@ class SourcesPanel(QWidget):
         self.trim_button.setAccessibleName("Top and tail the selected sources")
         self.trim_button.setToolTip("Create a clip of each selected recording without its first and last seconds")
         self.trim_button.clicked.connect(self._on_trim_clicked)
+        self.slates_button = QPushButton("Cut the s&lates", tab)
+        self.slates_button.setAccessibleName("Cut the slates of the selected sources")
+        self.slates_button.setToolTip("Create a clip of each selected recording between its own opening and closing "
+                                      "slates, found from its pictures; those without a clear slate are listed, "
+                                      "not guessed")
+        self.slates_button.clicked.connect(lambda: self.slate_trim_requested.emit(self.selected_assets()))
         # The seconds on one line, the button under them: the panel stays narrow enough for a 1280-pixel screen.
         trim = QGridLayout()
         trim.addWidget(QLabel("Cut", tab), 0, 0)
@@ -167,6 +175,7 @@ class SourcesPanel(QWidget):
         trim.addWidget(QLabel("+", tab), 0, 2)
         trim.addWidget(self.tail_box, 0, 3)
         trim.addWidget(self.trim_button, 1, 0, 1, 4)
+        trim.addWidget(self.slates_button, 2, 0, 1, 4)
         trim.setColumnStretch(1, 1)
         trim.setColumnStretch(3, 1)
 
@@ -391,6 +400,8 @@ class SourcesPanel(QWidget):
         count = len(self.selected_assets())
         self.trim_button.setEnabled(count > 0)
         self.trim_button.setText(f"Top and &tail {count} selected" if count else "Top and &tail")
+        self.slates_button.setEnabled(count > 0)
+        self.slates_button.setText(f"Cut the s&lates of {count} selected" if count else "Cut the s&lates")
 
     # ------------------------------------------------------------------ forwarded
     def selected_assets(self) -> list[Asset]:

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QHelpEvent,
     QKeyEvent,
@@ -90,6 +91,7 @@ class TimelineWidget(QWidget):
         self._tiles: list[StoryboardTile] = []
         self._regions: list[TimelineRegion] = []  # a recording's slate sessions (qt/timeline_regions.py)
         self._region_ticks: list[int] = []
+        self._proposals: tuple[int | None, int | None] = (None, None)  # see set_proposals
 
     # ------------------------------------------------------------------ model
     @property
@@ -287,6 +289,7 @@ class TimelineWidget(QWidget):
         paint_regions(painter, self, self._regions, self._region_ticks, RULER_HEIGHT, height)
         self._paint_ruler(painter, palette, width)
         self._paint_range(painter, height)
+        self._paint_proposals(painter, height)
         x = round(self.x_for_ms(self._playhead_ms))
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
         painter.drawLine(x, 0, x, height)
@@ -361,4 +364,50 @@ class TimelineWidget(QWidget):
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text)))
             painter.drawText(QRectF(left, height - 18, max(right - left, 120), 16),
                              Qt.AlignmentFlag.AlignLeft, f"{r.length_ms / 1000:.3f} s")
+        painter.restore()
+
+    # ------------------------------------------------------------------ proposals (found slates, not yet accepted)
+    @property
+    def proposals(self) -> tuple[int | None, int | None]:
+        return self._proposals
+
+    def set_proposals(self, in_ms: int | None, out_ms: int | None) -> None:
+        """Proposed in and out points (milliseconds; None: none on that side), drawn as dashed ghost markers over
+        a hatched slate until :meth:`set_proposals` is called with ``None, None``. They are not the range: the user
+        accepts them (the owner then sets the range) or marks otherwise."""
+        if (in_ms, out_ms) != self._proposals:
+            self._proposals = (in_ms, out_ms)
+            described = [f"{name} {format_ms(ms)}" for name, ms in (("in", in_ms), ("out", out_ms)) if ms is not None]
+            self.setToolTip(f"Proposed {' and '.join(described)}: Enter accepts" if described else "")
+            self.update()
+
+    def _paint_proposals(self, painter: QPainter, height: int) -> None:
+        in_ms, out_ms = self._proposals
+        if in_ms is None and out_ms is None:
+            return
+        painter.save()
+        amber = QColor(239, 108, 0)
+        hatch = QColor(amber)
+        hatch.setAlpha(90)
+        for name, ms in (("in", in_ms), ("out", out_ms)):
+            if ms is None:
+                continue
+            x = round(self.x_for_ms(ms))
+            # The slate it cuts off, hatched: what would be left out of the clip.
+            slate = QRectF(self.x_for_ms(0), RULER_HEIGHT, x - self.x_for_ms(0), STRIP_HEIGHT) if name == "in" else \
+                QRectF(x, RULER_HEIGHT, self.x_for_ms(self._range.duration_ms) - x, STRIP_HEIGHT)
+            painter.fillRect(slate, QBrush(hatch, Qt.BrushStyle.BDiagPattern))
+            painter.setPen(QPen(amber, 2, Qt.PenStyle.DashLine))
+            painter.drawLine(x, RULER_HEIGHT, x, height)
+            painter.setBrush(Qt.BrushStyle.NoBrush)  # a hollow flag: a proposal, not a marker
+            tip = -10 if name == "out" else 10
+            painter.setPen(QPen(amber, 2))
+            painter.drawPolygon(QPolygon([QPoint(x, RULER_HEIGHT), QPoint(x + tip, RULER_HEIGHT),
+                                          QPoint(x, RULER_HEIGHT + 12)]))
+            label = "in?" if name == "in" else "out?"
+            width = painter.fontMetrics().horizontalAdvance(label) + 6
+            box = QRectF(x + 3 if name == "in" else x - 3 - width, RULER_HEIGHT + STRIP_HEIGHT - 16, width, 15)
+            painter.fillRect(box, QColor(255, 255, 255, 210))
+            painter.setPen(QPen(amber))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
         painter.restore()

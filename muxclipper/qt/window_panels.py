@@ -27,6 +27,7 @@ from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.editor_pictures import EditorPictures
 from muxclipper.qt.recording_watcher import RecordingWatcher
 from muxclipper.qt.segments_panel import SegmentsPanel
+from muxclipper.qt.slate_proposals import SlateProposals
 from muxclipper.qt.sources_model import source_label
 from muxclipper.qt.sources_panel import SourcesPanel
 from muxclipper.qt.work_memory import WorkMemory
@@ -49,6 +50,7 @@ class WindowPanels:
     pictures: EditorPictures
     memory: WorkMemory
     _stop_notices: Callable[[], None] | None = None
+    slates: SlateProposals | None = None
 
     @classmethod
     def build(cls, window: QMainWindow, editor: EditorWidget, settings: QSettings,
@@ -81,10 +83,15 @@ class WindowPanels:
         sources.model.rowsInserted.connect(lambda *_: clips.jobs_model.sources_known())
         editor.format_box.currentIndexChanged.connect(
             lambda _: clips.jobs_model.set_display(str(editor.format_box.currentData())))
+        # Finding the slates: its words go to the status line with the editor's; Enter stays with the fields.
+        slates = SlateProposals(editor, bridge, creator, lambda: sources.model.stream_titles)
+        slates.message.connect(editor.message)
+        sources.slate_trim_requested.connect(slates.trim)
+        slates.watch(window)
         return cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
                    segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
                    recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
-                   memory=WorkMemory(settings, window))
+                   memory=WorkMemory(settings, window), slates=slates)
 
     def dock_into(self, window: QMainWindow) -> None:
         """The window's layout: sources left, clip options and segments right, clips below the editor (movable,
@@ -109,6 +116,8 @@ class WindowPanels:
         self.sources.attach(session)
         self.clips.attach(session)
         self.pictures.attach(session.pictures)
+        if self.slates is not None:
+            self.slates.attach(session.slates)
         self.creator.attach(session, confirm_create)
         self._stop_notices = self.notices.follow(session)
 
@@ -126,6 +135,9 @@ class WindowPanels:
         self.creator.attach(None, False)
         self.editor.close_source()
         self.pictures.detach()
+        if self.slates is not None:
+            self.slates.show(None)
+            self.slates.attach(None)
         self.segments.set_segments([])
         self.clip_options.show_source(None)
         self.sources.detach()
@@ -139,6 +151,8 @@ class WindowPanels:
         # First: what was open is saved before opening this one resets the marks.
         in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)
         self.clip_options.show_source(asset)
+        if self.slates is not None:
+            self.slates.show(asset)  # a search on the previous source is cancelled
         self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
         self.segments.playback_ids = tuple(p.id for p in asset.playback_ids)
         self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live)
@@ -160,6 +174,8 @@ class WindowPanels:
         """The open source as Mux has it now (a recording grew or ended)."""
         self.clip_options.show_source(asset)
         self.pictures.follow(asset)
+        if self.slates is not None:
+            self.slates.follow(asset)
         if asset.duration_ms is not None:
             self.editor.set_duration(asset.duration_ms)
             self.segments.duration_ms = asset.duration_ms

@@ -20,6 +20,7 @@ from muxclipper.services.environment import Environment
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.pictures import PictureService
 from muxclipper.services.recording_relay import RecordingRelay
+from muxclipper.services.slate_finder import SlateFinder
 from muxclipper.store.jobs import open_job_history
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -40,6 +41,13 @@ class Session:
     answers: Listeners[int] = field(default_factory=Listeners)
     #: Recordings in progress reach the player through it, so that they play from their first frame.
     recordings: RecordingRelay | None = None
+    #: Slate searches on the image host, with their cache of pictures (:meth:`slate_finder`).
+    slates: SlateFinder | None = None
+
+    def slate_finder(self) -> SlateFinder:
+        if self.slates is None:
+            raise RuntimeError("this session was opened without a slate finder")
+        return self.slates
 
 
 @asynccontextmanager
@@ -61,7 +69,8 @@ async def open_session(environment: Environment, jobs_db: Path,
             urls = PlaybackUrls(environment.endpoints)
             relay = RecordingRelay(http)
             try:
-                yield Session(environment, client, jobs, urls, PictureService(http, urls), notice, answers, relay)
+                yield Session(environment, client, jobs, urls, PictureService(http, urls), notice, answers, relay,
+                              SlateFinder(http, urls))
             finally:
                 await relay.aclose()
                 await jobs.close()

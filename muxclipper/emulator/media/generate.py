@@ -35,11 +35,21 @@ class GeneratedSpec:
     captions: bool = False
     audio: bool = True
     label: str = "PROGRAMME"
+    #: What the preroll and postroll slates look like (:data:`SLATE_KINDS`); "card" is the demo's.
+    slate: str = "card"
 
     @property
     def key(self) -> str:
-        return "gen-" + "-".join(f"{getattr(self, f.name)}" for f in fields(self)).replace("/", "_") \
-            .replace(" ", "_").replace(".", "p")
+        # A field added later is left out at its default: media generated before it keeps its name and cache.
+        return "gen-" + "-".join(f"{getattr(self, f.name)}" for f in fields(self)
+                                 if f.name not in LATER_FIELDS or getattr(self, f.name) != f.default
+                                 ).replace("/", "_").replace(" ", "_").replace(".", "p")
+
+
+LATER_FIELDS = {"slate"}
+#: card: navy with "STARTING SOON" / "THANKS FOR WATCHING"; solid: one colour; black; ticker: a still picture with
+#: a line of text crossing it; clock: a still picture with a running clock (as live slates have).
+SLATE_KINDS = ("card", "solid", "black", "ticker", "clock")
 
 
 PRESETS = {
@@ -80,6 +90,8 @@ def spec_from_url(url: str) -> GeneratedSpec:
         else:
             changes[key] = value
     spec = replace(base, **changes)  # type: ignore[arg-type]
+    if spec.slate not in SLATE_KINDS:
+        raise UnknownGeneratedSource(f"{url!r}: slate is one of {', '.join(SLATE_KINDS)}")
     if not 0.5 <= spec.duration <= 4 * 3600 or Fraction(spec.fps) <= 0 or spec.width < 64 or spec.height < 64:
         raise UnknownGeneratedSource(f"{url!r}: duration 0.5 s to 4 h, positive fps, at least 64x64")
     return spec
@@ -117,12 +129,14 @@ def video_filter(spec: GeneratedSpec) -> str:
     post_start = spec.duration - spec.postroll
     slate = f"lt(t,{spec.preroll})+gte(t,{post_start})" if spec.postroll else f"lt(t,{spec.preroll})"
     parts = [f"drawbox=x='mod(t*{spec.width // 5},iw)':y=ih/3:w=ih/6:h=ih/6:color=white:t=fill"]
-    if spec.preroll or spec.postroll:
+    if (spec.preroll or spec.postroll) and spec.slate != "card":
+        parts += _other_slate(spec, slate, font, big)
+    elif spec.preroll or spec.postroll:
         parts.append(f"drawbox=x=0:y=0:w=iw:h=ih:color=0x1c2444:t=fill:enable='{slate}'")
-    if spec.preroll:
+    if spec.preroll and spec.slate == "card":
         parts.append(f"drawtext={font}:text='STARTING SOON':fontsize={big}:fontcolor=white:"
                      f"x=(w-tw)/2:y=h/2-{big}:enable='lt(t,{spec.preroll})'")
-    if spec.postroll:
+    if spec.postroll and spec.slate == "card":
         parts.append(f"drawtext={font}:text='THANKS FOR WATCHING':fontsize={big}:fontcolor=white:"
                      f"x=(w-tw)/2:y=h/2-{big}:enable='gte(t,{post_start})'")
     parts.append(f"drawtext={font}:text='{_escape(spec.label)}':fontsize={small}:fontcolor=white:"
@@ -131,6 +145,27 @@ def video_filter(spec: GeneratedSpec) -> str:
                  f"box=1:boxcolor=black@0.6:x=(w-tw)/2:y=h-th-{small}")
     parts.append(stamp.stamp_filter(spec.height))
     return ",".join(parts)
+
+
+def _other_slate(spec: GeneratedSpec, slate: str, font: str, big: int) -> list[str]:
+    """The slates other than the demo's card, drawn while ``slate`` (an ffmpeg expression) is true."""
+    on = f"enable='{slate}'"
+    if spec.slate == "black":
+        return [f"drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:{on}"]
+    if spec.slate == "solid":
+        return [f"drawbox=x=0:y=0:w=iw:h=ih:color=0x8a1538:t=fill:{on}"]
+    # A still picture (a background, two panels and a title) with something that moves on it.
+    parts = [f"drawbox=x=0:y=0:w=iw:h=ih:color=0x20603a:t=fill:{on}",
+             f"drawbox=x=iw/10:y=ih/5:w=iw/3:h=ih/2:color=0xe0b030:t=fill:{on}",
+             f"drawbox=x=iw*0.55:y=ih/5:w=iw/3:h=ih/4:color=0x3060c0:t=fill:{on}",
+             f"drawtext={font}:text='LIVE AT 8':fontsize={big}:fontcolor=white:x=(w-tw)/2:y=h*0.72:{on}"]
+    if spec.slate == "ticker":  # a line of text crossing the picture, once every 4 s
+        parts.append(f"drawtext={font}:text='Coming up next - stay tuned':fontsize={max(big // 2, 8)}:"
+                     f"fontcolor=white:x='w-mod(t*(w+tw)/4,w+tw)':y=h*0.1:{on}")
+    else:  # a running clock, as the slate of a live event shows
+        parts.append(f"drawtext={font}:text='%{{pts\\:hms}}':fontsize={max(big // 2, 8)}:fontcolor=white:"
+                     f"x=w*0.6:y=h*0.55:{on}")
+    return parts
 
 
 def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:

@@ -1,0 +1,102 @@
+"""``muxclipper slates SOURCE`` and ``muxclipper clip SOURCE --trim-slates``: the opening and closing slates of a
+recording, found to the frame from Mux's image host (:mod:`muxclipper.services.slate_finder`)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from muxclipper.core.models import Asset
+from muxclipper.core.slate_detect import SlateEdges
+from muxclipper.core.sources import SourceRefError, parse_source
+from muxclipper.core.timecode import format_ms, frame_to_smpte
+from muxclipper.services.session import Session
+from muxclipper.services.slate_finder import SlateReport, SlateSearchError
+
+#: The exit code of ``slates`` and ``clip --trim-slates`` when the source shows no slate to cut.
+EXIT_NO_SLATE = 7
+NO_SLATE_ADVICE = ("Give the cut by hand instead: 'muxclipper clip SOURCE --start TIME --end TIME', or open it in the "
+                   "window and mark it.")
+HELP = ("Finds where the opening slate ends and the closing slate begins (a picture that holds: 'starting soon', "
+        "a black screen, a still with a clock), to the frame, from Mux's storyboard and a few exact-time "
+        "thumbnails; no video is downloaded.")
+
+
+def add_parser(sub: Any, common: Any, epilog: str) -> None:
+    """The ``slates`` command; ``common`` adds the options every command takes."""
+    slates = sub.add_parser(
+        "slates", help="find the opening and closing slates of a recording, to the frame",
+        description=f"Print the in and out that cut the slates off SOURCE. {HELP}",
+        epilog=f"Prints the proposed in (the first frame after the opening slate) and out (the first frame of the "
+               f"closing slate, not included), as time, SMPTE timecode and frame number, with the number of image "
+               f"requests it took. Exits {EXIT_NO_SLATE} when the source shows no slate. 'muxclipper clip SOURCE "
+               f"--trim-slates' makes the clip. {epilog}")
+    slates.add_argument("source", metavar="SOURCE",
+                        help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
+                             "recording so far: its opening slate only)")
+    slates.add_argument("--json", action="store_true",
+                        help="print the result as JSON: start_ms/end_ms and start_frame/end_frame (null for a side "
+                             "without a slate), frame_rate, requests, seconds, note")
+    common(slates, top=False)
+
+
+def add_clip_flag(clip: argparse.ArgumentParser) -> None:
+    clip.add_argument("--trim-slates", action="store_true",
+                      help="cut the opening and closing slates off: --start and --end default to where they end and "
+                           f"begin (found as 'muxclipper slates' finds them; give either to override it). Exits "
+                           f"{EXIT_NO_SLATE} when the source shows no slate")
+
+
+async def find(session: Session, source: str) -> tuple[Asset, SlateReport]:
+    """The source's slates; :class:`ValueError` for a source that cannot be read or searched."""
+    try:
+        ref = parse_source(source, session.environment.endpoints.stream)
+    except SourceRefError as exc:
+        raise ValueError(str(exc)) from exc
+    asset = await session.client.resolve_source(ref)
+    return asset, await search(session, asset)
+
+
+async def search(session: Session, asset: Asset) -> SlateReport:
+    """The slates of ``asset``; :class:`ValueError` when it cannot be searched (not ready, no playback id)."""
+    try:
+        return await session.slate_finder().find(asset)
+    except SlateSearchError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def report_json(asset: Asset, report: SlateReport) -> dict[str, Any]:
+    edges = report.edges
+    return {"source_asset_id": asset.id, "start_ms": edges.start_ms, "end_ms": edges.end_ms,
+            "start_frame": edges.programme_start, "end_frame": edges.programme_end,
+            "frame_rate": float(edges.rate), "frames": edges.frames, "found": edges.found,
+            "requests": report.requests, "seconds": round(report.seconds, 3),
+            "requests_per_edge": {"opening": report.opening.requests,
+                                  "closing": None if report.closing is None else report.closing.requests},
+            "hints": list(report.hints), "note": edges.note}
+
+
+def report_lines(asset: Asset, report: SlateReport) -> list[str]:
+    edges = report.edges
+    lines = [f"{asset.title or asset.id}: {format_ms(asset.duration_ms or 0)} at {_rate(edges)} fps"]
+    lines.append(_side("in ", edges.programme_start, edges.start_ms, edges, "no opening slate: from the start"))
+    lines.append(_side("out", edges.programme_end, edges.end_ms, edges, "no closing slate: to the end"))
+    if edges.note:
+        lines.append(f"note: {edges.note}")
+    lines.append(f"{report.requests} image requests in {report.seconds:.2f} s (opening {report.opening.requests}"
+                 + (f", closing {report.closing.requests})" if report.closing else ")"))
+    return lines
+
+
+def no_slate_message(asset: Asset, edges: SlateEdges) -> str:
+    return f"No slate found on {asset.title or asset.id} ({edges.note or 'nothing to cut'}). {NO_SLATE_ADVICE}"
+
+
+def _side(label: str, frame: int | None, ms: int | None, edges: SlateEdges, none: str) -> str:
+    if frame is None or ms is None:
+        return f"{label}  {none}"
+    return f"{label}  {format_ms(ms)}  {frame_to_smpte(frame, edges.rate)}  #{frame}"
+
+
+def _rate(edges: SlateEdges) -> str:
+    return f"{float(edges.rate):.3f}".rstrip("0").rstrip(".")

@@ -1,0 +1,286 @@
+"""Finding the slate to the frame from Mux's image host, without downloading video.
+
+The storyboard (one JSON and one sprite) says between which two tiles the opening slate ends and the closing slate
+begins; exact-time thumbnails (``thumbnail.jpg?time=…``, in the middle of a frame; the signed form for a signed
+playback id) confirm and bisect each interval: about log2(frames between two tiles) pictures per edge. The pictures
+are small (:data:`THUMBNAIL_WIDTH`), fetched at the image host's budget (:data:`IMAGE_LIMITS`) and cached by frame,
+so a second search on the same source is free. The rules of what a slate is are :mod:`muxclipper.core.slate_detect`'s.
+
+A live recording's slate sessions (``recording_times``, Mux's own slate while the encoder was away) that touch its
+start or end are hints: the search looks around their edge first and falls back to the storyboard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import httpx
+import numpy as np
+from PIL import Image
+
+from muxclipper.core.models import Asset, AssetStatus, PlaybackId, PlaybackPolicy
+from muxclipper.core.slate_detect import Edge, Picture, SlateEdges, decide, find_edge, same_picture, to_grid
+from muxclipper.core.timecode import exact_rate, frame_to_ms, ms_to_frame
+from muxclipper.mux.budget import BudgetLimits, RateBudget
+from muxclipper.mux.errors import ApiConnectionError, ResponseFormatError
+from muxclipper.mux.storyboard import Storyboard, storyboard_from_json
+from muxclipper.mux.urls import PlaybackUrls
+
+THUMBNAIL_WIDTH = 128
+#: Mux documents no rate limit for image.mux.com; pictures are asked for one at a time per edge, at most this fast,
+#: so that a search never competes with the window's own thumbnails for long.
+IMAGE_LIMITS = BudgetLimits(other_per_second=20.0, other_burst=20)
+CACHED_PICTURES = 2048
+HINT_MARGIN_MS = 1000  # around a slate session's edge: recording_times are wall-clock, the frames may differ a little
+
+
+class SlateSearchError(Exception):
+    """The search cannot be made on this source; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class EdgeCost:
+    requests: int   # image requests for this edge (its reference picture and the bisection)
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SlateReport:
+    asset_id: str
+    edges: SlateEdges
+    requests: int                      # every image request of the search (storyboard included)
+    seconds: float
+    opening: EdgeCost
+    closing: EdgeCost | None           # None: a recording still in progress has no closing slate yet
+    hints: tuple[str, ...] = ()        # which edges a slate session of recording_times pointed at
+
+
+@dataclass(frozen=True)
+class PictureEnd:
+    """Where the picture on screen at ``from_frame`` gives way: ``frame`` is the first frame that no longer shows
+    it; None when it holds to the end."""
+
+    from_frame: int
+    frame: int | None
+    rate: Fraction
+    requests: int
+
+    @property
+    def ms(self) -> int | None:
+        return None if self.frame is None else frame_to_ms(self.frame, self.rate)
+
+
+@dataclass
+class _Count:
+    requests: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class SlateFinder:
+    """Slate and held-picture searches on Mux's image host (one per session; its cache outlives searches)."""
+
+    def __init__(self, http: httpx.AsyncClient, urls: PlaybackUrls, budget: RateBudget | None = None,
+                 width: int = THUMBNAIL_WIDTH) -> None:
+        self._http = http
+        self._urls = urls
+        self._budget = budget or RateBudget(IMAGE_LIMITS)
+        self._width = width
+        self._pictures: OrderedDict[tuple[str, int], Picture] = OrderedDict()
+        self._boards: dict[str, tuple[Storyboard, list[Picture]]] = {}
+
+    # ------------------------------------------------------------------ the searches
+    async def find(self, asset: Asset, progress: Callable[[int], None] | None = None) -> SlateReport:
+        """The opening and closing slates of ``asset``; ``progress`` hears the number of requests so far."""
+        playback, rate, frames = self._facts(asset)
+        total = _Count()
+
+        def counted(cost: _Count) -> Callable[[], None]:
+            def tick() -> None:
+                cost.requests += 1
+                total.requests += 1
+                if progress is not None:
+                    progress(total.requests)
+            return tick
+
+        board_cost = _Count()
+        tiles: list[tuple[int, Picture]] | None = None
+
+        async def storyboard() -> list[tuple[int, Picture]]:
+            nonlocal tiles
+            if tiles is None:
+                tiles = await self._tiles(playback, rate, counted(board_cost))
+            return tiles
+
+        hints = _hints(asset, rate, frames)
+        last = frames - 1
+        opening_cost, closing_cost = _Count(), _Count()
+
+        async def opening() -> Edge | None:
+            return await self._edge(playback, rate, 0, last, storyboard, hints.get("opening"), counted(opening_cost))
+
+        async def closing() -> Edge | None:
+            return await self._edge(playback, rate, last, 0, storyboard, hints.get("closing"), counted(closing_cost))
+
+        if asset.is_live:
+            opened = await opening()
+            # No closing slate yet: the last frame so far stands for one that changed.
+            edges = decide(opened, Edge(last, last), frames, rate)
+            edges = SlateEdges(edges.programme_start, None, frames, rate,
+                               "still recording: the closing slate can be found once the recording ends"
+                               if opened is not None else edges.note)
+        else:
+            opened, closed = await asyncio.gather(opening(), closing())
+            edges = decide(opened, closed, frames, rate)
+        now = time.monotonic()
+        # The storyboard is shared: each edge is charged half of it.
+        share = board_cost.requests / (1 if asset.is_live else 2)
+        return SlateReport(
+            asset.id, edges, total.requests, now - total.started,
+            EdgeCost(opening_cost.requests + math.ceil(share), now - opening_cost.started),
+            None if asset.is_live else EdgeCost(closing_cost.requests + math.floor(share), now - closing_cost.started),
+            tuple(sorted(hints)))
+
+    async def picture_end(self, asset: Asset, from_ms: int) -> PictureEnd:
+        """Where the picture on screen at ``from_ms`` (a held title card, a slate) gives way to another."""
+        playback, rate, frames = self._facts(asset)
+        count = _Count()
+
+        def tick() -> None:
+            count.requests += 1
+
+        origin = min(max(ms_to_frame(from_ms, rate), 0), frames - 1)
+
+        async def storyboard() -> list[tuple[int, Picture]]:
+            return await self._tiles(playback, rate, tick)
+
+        edge = await self._edge(playback, rate, origin, frames - 1, storyboard, None, tick)
+        return PictureEnd(origin, None if edge is None else edge.changed, rate, count.requests)
+
+    # ------------------------------------------------------------------ one edge
+    async def _edge(self, playback: PlaybackId, rate: Fraction, origin: int, extreme: int,
+                    storyboard: Callable[[], Awaitable[list[tuple[int, Picture]]]],
+                    hint: int | None, tick: Callable[[], None]) -> Edge | None:
+        reference = await self._picture(playback, origin, rate, tick)
+        forward = extreme >= origin
+
+        def between(frame: int) -> bool:
+            return origin < frame < extreme if forward else extreme < frame < origin
+
+        if hint is not None:
+            margin = ms_to_frame(HINT_MARGIN_MS, rate) or 1
+            # The hint says the picture holds up to it and not after: find_edge confirms both, and widens if not.
+            near = [(hint - margin, True), (hint + margin, False)] if forward else \
+                [(hint + margin, True), (hint - margin, False)]
+            stops = [f for f, _ in near if between(f)]
+            holds = [h for f, h in near if between(f)]
+            return await self._drive(find_edge(origin, stops, holds, extreme), playback, rate, reference, tick)
+        tiles = await storyboard()
+        ordered = [(f, p) for f, p in (tiles if forward else reversed(tiles)) if between(f)]
+        stops = [f for f, _ in ordered]
+        holds = [same_picture(reference, p) for _, p in ordered]
+        return await self._drive(find_edge(origin, stops, holds, extreme), playback, rate, reference, tick)
+
+    async def _drive(self, search: Generator[int, bool, Edge | None], playback: PlaybackId, rate: Fraction,
+                     reference: Picture, tick: Callable[[], None]) -> Edge | None:
+        try:
+            frame = next(search)
+            while True:
+                picture = await self._picture(playback, frame, rate, tick)
+                frame = search.send(same_picture(reference, picture))
+        except StopIteration as done:
+            result: Edge | None = done.value
+            return result
+
+    # ------------------------------------------------------------------ pictures
+    async def _picture(self, playback: PlaybackId, frame: int, rate: Fraction, tick: Callable[[], None]) -> Picture:
+        key = (playback.id, frame)
+        cached = self._pictures.get(key)
+        if cached is not None:
+            self._pictures.move_to_end(key)
+            return cached
+        # The middle of the frame: a time at a frame's very start may be answered with its neighbour.
+        middle = (frame_to_ms(frame, rate) + frame_to_ms(frame + 1, rate)) // 2
+        url = self._urls.thumbnail(playback.id, middle, width=self._width, policy=playback.policy)
+        picture = _grid(await self._get(url, tick), "thumbnail")
+        self._pictures[key] = picture
+        if len(self._pictures) > CACHED_PICTURES:
+            self._pictures.popitem(last=False)
+        return picture
+
+    async def _tiles(self, playback: PlaybackId, rate: Fraction, tick: Callable[[], None]
+                     ) -> list[tuple[int, Picture]]:
+        """The storyboard's tiles as (frame, picture), cached per playback id."""
+        if playback.id not in self._boards:
+            data = await self._get(self._urls.storyboard(playback.id, policy=playback.policy), tick)
+            try:
+                board = storyboard_from_json(json.loads(data))
+            except ValueError as exc:
+                raise ResponseFormatError("The storyboard is not in Mux's format.") from exc
+            sprite = _rgb(await self._get(board.sprite_url, tick), "storyboard")
+            pictures = [to_grid(sprite[t.y:t.y + board.tile_height, t.x:t.x + board.tile_width])
+                        for t in board.tiles]
+            self._boards[playback.id] = (board, pictures)
+        board, pictures = self._boards[playback.id]
+        return [(ms_to_frame(t.start_ms, rate), p) for t, p in zip(board.tiles, pictures, strict=True)]
+
+    async def _get(self, url: str, tick: Callable[[], None]) -> bytes:
+        await self._budget.acquire("GET")
+        tick()
+        try:
+            response = await self._http.get(url)
+            response.raise_for_status()
+        except httpx.HTTPStatusError as exc:
+            raise ApiConnectionError(f"Mux's image host answered {exc.response.status_code} for "
+                                     f"{url.split('?')[0]}: the pictures of this source are not available yet; "
+                                     "try again in a minute.", status=exc.response.status_code) from exc
+        except httpx.HTTPError as exc:
+            raise ApiConnectionError(f"Mux's image host could not be reached ({exc}).") from exc
+        return response.content
+
+    # ------------------------------------------------------------------ facts
+    def _facts(self, asset: Asset) -> tuple[PlaybackId, Fraction, int]:
+        name = asset.title or asset.id
+        if asset.status is not AssetStatus.READY or asset.duration_ms is None or asset.frame_rate is None:
+            raise SlateSearchError(f"{name} is {asset.status.value}: its pictures can be searched once it is "
+                                   "ready.")
+        playback = asset.playback_id(PlaybackPolicy.PUBLIC)
+        if playback is None and self._urls.signing_key is not None:
+            playback = asset.playback_id(PlaybackPolicy.SIGNED)
+        if playback is None:
+            raise SlateSearchError(f"{name} has no public playback id (and no signing key is set for its signed "
+                                   "one): add a public playback id, or a signing key to the environment.")
+        rate = exact_rate(asset.frame_rate)
+        # A duration between two frame starts still shows the frame that started before it.
+        frames = max(math.ceil(Fraction(asset.duration_ms) * rate / 1000), 1)
+        return playback, rate, frames
+
+
+def _rgb(data: bytes, what: str) -> np.ndarray:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return np.asarray(image.convert("RGB"))
+    except (OSError, ValueError) as exc:
+        raise ResponseFormatError(f"Mux's image host sent a {what} that is not a picture.") from exc
+
+
+def _grid(data: bytes, what: str) -> Picture:
+    return to_grid(_rgb(data, what))
+
+
+def _hints(asset: Asset, rate: Fraction, frames: int) -> dict[str, int]:
+    """Slate sessions of ``recording_times`` at the recording's very start or end: where their edge is, in frames."""
+    found: dict[str, int] = {}
+    slates = [r for r in asset.recording_times if r.type == "slate"]
+    if slates and slates[0].offset_ms == 0 and asset.recording_times[0] is slates[0]:
+        found["opening"] = min(ms_to_frame(slates[0].end_offset_ms, rate), frames - 1)
+    if slates and asset.recording_times[-1] is slates[-1] and not asset.is_live:
+        found["closing"] = max(ms_to_frame(slates[-1].offset_ms, rate), 0)
+    return found

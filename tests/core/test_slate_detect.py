@@ -1,0 +1,129 @@
+"""The slate detector's rules, on pictures made here: what counts as the same picture, how an edge is searched,
+and what counts as a slate."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from muxclipper.core.slate_detect import Edge, decide, find_edge, same_picture, to_grid
+
+
+def solid(color: tuple[int, int, int], w: int = 128, h: int = 72) -> NDArray[np.uint8]:
+    image = np.zeros((h, w, 3), np.uint8)
+    image[:, :] = color
+    return image
+
+
+def test_a_clock_a_stamp_and_noise_do_not_change_the_picture() -> None:
+    slate = solid((28, 36, 68))
+    later = slate.copy()
+    later[0:6, 0:110] = 255                      # a burnt-in frame counter along the top
+    later[40:50, 80:120] = 240                   # a running clock
+    rng = np.random.default_rng(1)
+    later = np.clip(later.astype(int) + rng.integers(-12, 13, later.shape), 0, 255).astype(np.uint8)  # JPEG noise
+    assert same_picture(to_grid(slate), to_grid(later))
+
+
+def test_another_picture_or_another_colour_of_the_same_brightness_is_a_change() -> None:
+    red, blue = solid((200, 30, 30)), solid((30, 30, 200))
+    assert not same_picture(to_grid(red), to_grid(blue))
+    bars = np.concatenate([solid(c, 16, 72) for c in
+                           [(192, 192, 192), (192, 192, 0), (0, 192, 192), (0, 192, 0), (192, 0, 192),
+                            (192, 0, 0), (0, 0, 192), (16, 16, 16)]], axis=1)
+    assert not same_picture(to_grid(solid((0, 0, 0))), to_grid(bars))
+
+
+def test_a_picture_smaller_than_the_grid_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least"):
+        to_grid(solid((0, 0, 0), 20, 10))
+
+
+def drive(search: Generator[int, bool, Edge | None], holds: Callable[[int], bool]) -> tuple[Edge | None, list[int]]:
+    looked: list[int] = []
+    try:
+        frame = next(search)
+        while True:
+            looked.append(frame)
+            frame = search.send(holds(frame))
+    except StopIteration as done:
+        return done.value, looked
+
+
+@pytest.mark.parametrize("end", [1, 37, 119, 120, 121, 599, 5999])
+def test_the_edge_is_found_to_the_frame_in_about_log2_of_the_tile_interval(end: int) -> None:
+    frames, tile = 6000, 120
+    tiles = list(range(tile, frames, tile))
+    edge, looked = drive(find_edge(0, tiles, [f < end for f in tiles], frames - 1), lambda f: f < end)
+    assert edge == Edge(end - 1, end)
+    assert len(looked) <= math.ceil(math.log2(tile)) + 2
+    assert len(set(looked)) == len(looked)  # never the same frame twice
+
+
+def test_misleading_tiles_are_corrected_by_the_exact_pictures() -> None:
+    """A storyboard tile may come from a neighbouring frame: the search widens instead of trusting it."""
+    tiles = [100, 200, 300, 400]
+    end = 305
+    for told in ([True, True, False, False], [True, False, False, False], [True, True, True, True]):
+        edge, _ = drive(find_edge(0, tiles, told, 499), lambda f: f < end)
+        assert edge == Edge(304, 305), told
+
+
+def test_searching_backward_finds_where_a_closing_picture_begins() -> None:
+    start = 5550  # the closing slate's first frame
+    tiles = list(range(5880, 0, -120))
+    edge, _ = drive(find_edge(5999, tiles, [f >= start for f in tiles], 0), lambda f: f >= start)
+    assert edge == Edge(5550, 5549)
+
+
+def test_a_picture_that_holds_to_the_end_has_no_edge() -> None:
+    edge, looked = drive(find_edge(10, [120, 240], [True, True], 299), lambda f: True)
+    assert edge is None and looked == [299]
+
+
+RATE = Fraction(30)
+
+
+def test_decide_proposes_the_programme_between_the_slates() -> None:
+    edges = decide(Edge(599, 600), Edge(5550, 5549), 6000, RATE)
+    assert (edges.programme_start, edges.programme_end, edges.note) == (600, 5550, None)
+    assert (edges.start_ms, edges.end_ms) == (20000, 185000)
+
+
+def test_decide_says_there_is_no_slate_rather_than_guessing() -> None:
+    held = decide(None, None, 6000, RATE)
+    assert not held.found and "no slate" in (held.note or "")
+    short = decide(Edge(9, 10), Edge(5990, 5989), 6000, RATE)  # a third of a second each: not slates
+    assert not short.found and "under a second" in (short.note or "")
+
+
+def test_of_two_pictures_the_shorter_is_the_slate() -> None:
+    opening_only = decide(Edge(599, 600), Edge(600, 599), 6000, RATE)
+    assert (opening_only.programme_start, opening_only.programme_end) == (600, None)
+    assert opening_only.note == "no closing slate"
+    closing_only = decide(Edge(5549, 5550), Edge(5550, 5549), 6000, RATE)
+    assert (closing_only.programme_start, closing_only.programme_end) == (None, 5550)
+    assert closing_only.note == "no opening slate"
+
+
+def test_cut_the_slates_plans_each_recording_at_its_own_edges_and_never_guesses() -> None:
+    from muxclipper.core.models import Asset, AssetStatus
+    from muxclipper.core.top_and_tail import trim_at_slates
+
+    keynote = Asset("k", AssetStatus.READY, 0, 200_000, Fraction(30), title="Keynote")
+    plan = trim_at_slates(keynote, decide(Edge(599, 600), Edge(5550, 5549), 6000, RATE))
+    assert (plan.start_ms, plan.end_ms, plan.problem) == (20_000, 185_000, None)
+    opening_only = trim_at_slates(keynote, decide(Edge(599, 600), Edge(600, 599), 6000, RATE))
+    assert (opening_only.start_ms, opening_only.end_ms) == (20_000, 200_000)
+    none = trim_at_slates(keynote, decide(None, None, 6000, RATE))
+    assert none.problem is not None and "no slate found" in none.problem and "by hand" in none.problem
+    failed = trim_at_slates(keynote, None, "Keynote has no public playback id")
+    assert failed.problem == "Keynote: Keynote has no public playback id"
+    live = trim_at_slates(Asset("l", AssetStatus.READY, 0, 200_000, Fraction(30), title="Live", is_live=True),
+                          decide(Edge(599, 600), Edge(5550, 5549), 6000, RATE))
+    assert live.problem is not None and "still recording" in live.problem

@@ -1,0 +1,148 @@
+"""Finding the slate in the window, offscreen against the emulator's real media: S proposes in and out at the
+slates (ghost markers, not marks), Enter accepts them as one undoable step, E finds where the picture on screen ends,
+another source cancels a search, and top and tail cuts each selected recording at its own slates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from muxclipper.emulator import EmulatorServer
+from muxclipper.mux.client import Credentials, Endpoints
+from muxclipper.qt.main_window import MainWindow
+from muxclipper.qt.sources_model import SourceRole
+from muxclipper.services.environment import Environment
+from muxclipper.services.session import open_session
+from tests.cli.test_slates_cli import KEYNOTE, NO_SLATE, _ingest
+from tests.emulator.helpers import RW
+from tests.qt.test_main_window import run
+from tests.support.waiting import until
+
+SLATE_IN_MS, SLATE_OUT_MS = 20_000, 185_000  # frames 600 and 5550 at 30 fps
+
+
+@pytest.fixture(scope="module")
+def sources(media_api: httpx.Client) -> Iterator[tuple[str, str]]:
+    yield _ingest(media_api, KEYNOTE, "Friday keynote"), _ingest(media_api, NO_SLATE, "Bars")
+
+
+def _environment(server: EmulatorServer) -> Environment:
+    return Environment("Studio", Endpoints.for_origin(server.url), Credentials(*RW))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_s_proposes_enter_accepts_undo_takes_back_e_finds_the_picture_end(
+        qapp: QApplication, media_server: EmulatorServer, sources: tuple[str, str], tmp_path: Path) -> None:
+    keynote, bars = sources
+
+    async def scenario() -> None:
+        async with open_session(_environment(media_server), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.resize(1280, 720)
+            window.show()
+            window.start()
+            editor, timeline = window.editor, window.editor.timeline
+
+            def key(k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+                QTest.keyClick(timeline, k, mods)
+
+            window.open_asset_id(keynote)
+            await until(lambda: window.asset is not None and window.asset.id == keynote, 10, "the keynote open")
+            assert window.panels.slates is not None and window.panels.slates.accept_button.isHidden()
+            key(Qt.Key.Key_S)
+            await until(lambda: timeline.proposals != (None, None), 20, "the proposals")
+            assert timeline.proposals == (SLATE_IN_MS, SLATE_OUT_MS)
+            assert timeline.marked.in_ms is None and timeline.marked.out_ms is None  # proposed, not marked yet
+            assert "Proposed in 00:00:20.000 (#600" in window.status.text()
+            assert "out 00:03:05.000 (#5550" in window.status.text() and "Enter accepts" in window.status.text()
+            assert not window.panels.slates.accept_button.isHidden()
+            # Enter in a time field still commits the typed time (the proposals keep waiting).
+            editor.position_field.setFocus()
+            editor.position_field.selectAll()
+            QTest.keyClicks(editor.position_field, "5")
+            QTest.keyClick(editor.position_field, Qt.Key.Key_Return)
+            await until(lambda: editor.player.target_frame == 150, 5, "the playhead at 5 s")
+            assert timeline.proposals == (SLATE_IN_MS, SLATE_OUT_MS)
+            # Enter on the editor accepts: in at the first programme frame, out at the closing slate's first.
+            key(Qt.Key.Key_Return)
+            marked = timeline.marked
+            assert (marked.first_frame, marked.last_frame) == (600, 5549)
+            assert timeline.proposals == (None, None) and window.panels.slates.accept_button.isHidden()
+            # Undo takes them back.
+            key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+            assert timeline.marked.in_ms is None and timeline.marked.out_ms is None
+            # The slate edges are edit points: Down from 5 s goes to the first programme frame.
+            key(Qt.Key.Key_Down)
+            await until(lambda: editor.player.target_frame == 600, 5, "the next edit point")
+            # "Where does this picture end", from inside the opening slate.
+            editor.player.seek_frame(90)
+            await until(lambda: editor.player.target_frame == 90, 5, "frame 90")
+            key(Qt.Key.Key_E)
+            await until(lambda: "The picture ends" in window.status.text(), 20, "the picture's end")
+            assert editor.player.target_frame == 600 and "#600" in window.status.text()
+            # Proposals, then marking by hand instead: the proposals go.
+            key(Qt.Key.Key_S)
+            await until(lambda: timeline.proposals != (None, None), 20, "the proposals again")
+            key(Qt.Key.Key_I)
+            assert timeline.proposals == (None, None)
+            # A source without a slate says so.
+            window.open_asset_id(bars)
+            await until(lambda: window.asset is not None and window.asset.id == bars, 10, "the bars open")
+            key(Qt.Key.Key_S)
+            await until(lambda: "No slate found on Bars" in window.status.text(), 20, "no slate")
+            assert timeline.proposals == (None, None)
+            # A search under way is cancelled by opening another source: nothing of it lands there.
+            window.open_asset_id(keynote)
+            await until(lambda: window.asset is not None and window.asset.id == keynote, 10, "the keynote again")
+            session.slate_finder()._pictures.clear()  # noqa: SLF001 - a search that has to ask again
+            session.slate_finder()._boards.clear()  # noqa: SLF001
+            key(Qt.Key.Key_S)
+            assert window.panels.slates.busy
+            window.open_asset_id(bars)
+            await until(lambda: window.asset is not None and window.asset.id == bars, 10, "the bars again")
+            await until(lambda: not window.panels.slates.busy, 5, "the search cancelled")
+            assert timeline.proposals == (None, None) and "Proposed" not in window.status.text()
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_cut_the_slates_of_the_selected_recordings_lists_those_it_cannot_decide(
+        qapp: QApplication, media_server: EmulatorServer, media_api: httpx.Client, sources: tuple[str, str],
+        tmp_path: Path) -> None:
+    keynote, bars = sources
+
+    async def scenario() -> None:
+        async with open_session(_environment(media_server), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.show()
+            window.start()
+            model = window.sources.model
+            await until(lambda: model.find(keynote) is not None and model.find(bars) is not None, 10, "the sources")
+            listed = window.sources.filter
+            window.sources.select_rows([row for row in range(listed.rowCount())
+                                        if listed.index(row, 0).data(SourceRole.ASSET).id in (keynote, bars)])
+            button = window.sources.slates_button
+            assert button.isEnabled() and button.text() == "Cut the s&lates of 2 selected"
+            button.click()
+            await until(lambda: "clips cut at their slates queued" in window.status.text() or
+                        "No clip made" in window.status.text(), 30, "the trims")
+            assert window.status.text().startswith("1 clips cut at their slates queued.")
+            assert "Not cut, to mark by hand: Bars: no slate found" in window.status.text()
+            await until(lambda: window.clips.jobs_model.rowCount() == 1, 10, "the job")
+            job = window.clips.jobs_model.job_at(0)
+            assert (job.source_asset_id, job.start_ms, job.end_ms) == (keynote, SLATE_IN_MS, SLATE_OUT_MS)
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
