@@ -87,7 +87,7 @@ def test_placement_as_mux_describes_it() -> None:
 
 
 def test_options_survive_json_field_by_field() -> None:
-    options = ClipOptions(("signed",), "plus", True, "Keynote", "pt", "1440p", False,
+    options = ClipOptions(("signed",), "plus", ("highest",), "Keynote", "pt", "1440p", False,
                           Watermark("https://x/l.png", "bottom", opacity="50%"))
     assert options_from_json(json.loads(json.dumps(options_to_json(options)))) == options
     # An older entry lacks the newer fields (defaults), a newer one has fields this version does not know (ignored).

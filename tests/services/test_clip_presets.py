@@ -11,7 +11,7 @@ from muxclipper.core.models import ClipOptions
 from muxclipper.core.watermark import Watermark
 from muxclipper.services.clip_presets import PresetError, PresetStore, applied
 
-REPLAY = ClipOptions(("signed",), "premium", True, "Not kept", "not kept either", "1440p", False,
+REPLAY = ClipOptions(("signed",), "premium", ("highest",), "Not kept", "not kept either", "1440p", False,
                      Watermark("https://example.com/logo.png", "bottom", opacity="50%"))
 
 
@@ -23,7 +23,7 @@ def test_presets_are_kept_per_environment_without_title_or_passthrough(tmp_path:
     kept = store.get("prod", "Replay")
     assert (kept.title, kept.passthrough) == (None, None)
     assert applied(kept, ClipOptions(title="Keynote")) == ClipOptions(
-        ("signed",), "premium", True, "Keynote", None, "1440p", False, REPLAY.watermark)
+        ("signed",), "premium", ("highest",), "Keynote", None, "1440p", False, REPLAY.watermark)
     assert store.get("prod", "env") == kept  # the environment's own: the one saved last
     with pytest.raises(PresetError, match="no preset yet"):
         store.get("staging", "env")
