@@ -134,6 +134,7 @@ def test_at_1280x720_the_instant_note_and_state_are_in_sight(qapp: QApplication,
             view = window.clips.jobs_view
             state = COLUMNS.index("State")
             assert view.columnViewportPosition(state) + view.columnWidth(state) <= view.viewport().width()
+            window.close()  # a shown window left open keeps the next tests' windows from ending their run
             await window.aclose()
 
     run(qapp, scenario)
