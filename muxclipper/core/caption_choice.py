@@ -24,3 +24,8 @@ def shown_track(tracks: Sequence[TextTrack]) -> TextTrack | None:
     """The track the editor draws (the first shown one), or None."""
     shown = shown_tracks(tracks)
     return shown[0] if shown else None
+
+
+def final_captions_pending(tracks: Sequence[TextTrack]) -> bool:
+    """Whether final live captions are still being made (a recording that ended a short while ago)."""
+    return any(t.text_source == LIVE_FINAL and t.status == "preparing" for t in tracks)
