@@ -121,6 +121,16 @@ def _future_body(body: bytes, kind: str) -> bytes:
     return json.dumps(doc).encode()
 
 
+def _logged_body(method: str, path: str, body: bytes) -> Any:
+    """A write to the API's body as JSON (None for reads, the media hosts and what is not JSON)."""
+    if method not in WRITE_METHODS or not path.startswith(API_PREFIXES) or not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
 async def _discard(message: Message) -> None:
     """The ``send`` for an answer whose client has gone."""
 
@@ -138,6 +148,8 @@ class Gate:
             return
         started = time.perf_counter()
         arrived = self.runtime.state.clock.now()
+        sent_body = await _read_body(receive)  # kept for the log; the routes read it again
+        receive = _replay(sent_body, receive)
         epoch = self.runtime.log.epoch
         method: str = scope["method"]
         path: str = scope["path"]
@@ -154,7 +166,8 @@ class Gate:
                 self.runtime.log.add(LoggedRequest(
                     method=method, path=path, query=scope.get("query_string", b"").decode("latin-1"),
                     status=final, time=arrived, duration_ms=(time.perf_counter() - started) * 1000,
-                    authorization=b"authorization" in headers, fault=fault.kind if fault else None), epoch)
+                    authorization=b"authorization" in headers, fault=fault.kind if fault else None,
+                    body=_logged_body(method, path, sent_body)), epoch)
 
         async def send_logged(message: Message) -> None:
             nonlocal answered

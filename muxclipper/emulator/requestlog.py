@@ -19,6 +19,8 @@ class LoggedRequest:
     duration_ms: float
     authorization: bool  # whether an Authorization header came (never its value)
     fault: str | None
+    #: What a write to the API sent (JSON decoded), so that tests can check the request Mux would receive.
+    body: Any = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -53,6 +53,9 @@ def test_clip_asks_for_the_renditions_named(emu: Emu, tmp_path: Path) -> None:
                   "--audio-only", "--json")
     assert result.returncode == 0, result.stderr
     [clip] = _clips(emu)
+    [sent] = [r["body"] for r in emu.requests(method="POST", path_prefix="/video/v1/assets")]
+    assert sent["static_renditions"] == [{"resolution": "highest"}, {"resolution": "audio-only"},
+                                         {"resolution": "720p"}]
     assert [f["resolution"] for f in clip["static_renditions"]["files"]] == ["highest", "audio-only", "720p"]
     refused = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4", "4k")
     assert refused.returncode == 2 and "Unknown rendition '4k'" in refused.stderr
