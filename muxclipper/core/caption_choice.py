@@ -24,3 +24,22 @@ def shown_track(tracks: Sequence[TextTrack]) -> TextTrack | None:
     """The track the editor draws (the first shown one), or None."""
     shown = shown_tracks(tracks)
     return shown[0] if shown else None
+
+
+def final_captions_pending(tracks: Sequence[TextTrack]) -> bool:
+    """Whether final live captions are still being made (a recording that ended a short while ago)."""
+    return any(t.text_source == LIVE_FINAL and t.status == "preparing" for t in tracks)
+
+
+def captions_fact(tracks: Sequence[TextTrack]) -> str:
+    """The caption tracks as the source's facts list them: the ones shown, and the final live captions while they
+    are being made ("English (en, live; final ones after the event)")."""
+    pending = final_captions_pending(tracks)
+    parts = []
+    for track in shown_tracks(tracks):
+        if track.text_source == LIVE:
+            note = ", live; final ones after the event" if pending else ", live"
+        else:
+            note = ""
+        parts.append(f"{track.name} ({track.language_code}{note})")
+    return ", ".join(parts) or ("being made" if tracks else "none")

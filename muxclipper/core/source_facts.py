@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from muxclipper.core.caption_choice import captions_fact
 from muxclipper.core.models import Asset
 from muxclipper.core.timecode import exact_rate, format_ms
 
@@ -14,6 +15,6 @@ def source_facts(asset: Asset) -> list[tuple[str, str]]:
         ("Frame rate", f"{float(rate):.3f}".rstrip("0").rstrip(".") + " fps" if rate else "unknown"),
         ("Resolution", f"{asset.width}×{asset.height}" if asset.width and asset.height else "unknown"),
         ("Status", asset.status.value + (", recording" if asset.is_live else "")),
-        ("Captions", ", ".join(f"{t.name} ({t.language_code})" for t in asset.text_tracks) or "none"),
+        ("Captions", captions_fact(asset.text_tracks)),
     ]
     return facts

@@ -17,10 +17,12 @@ LIVE_EVENT_SECONDS = 200.0  # 20 s preroll slate + 165 s programme + 15 s postro
 CAPTIONS = [{"language_code": "en", "name": "English", "closed_captions": True}]
 
 
-def _stream(state: EmulatorState, name: str, title: str) -> dict[str, Any]:
+def _stream(state: EmulatorState, name: str, title: str, subtitles: bool = False) -> dict[str, Any]:
+    generated = ({"language_code": "en", "name": "English CC (generated)"},) if subtitles else ()
     return state.create_live_stream(v.CreateLiveStreamSpec(
         playback_policies=("public",), new_asset_policies=("public",), latency_mode="standard",
-        reconnect_window=60.0, passthrough=f"{DEMO_MARK}:{name}", title=title, test=False))
+        reconnect_window=60.0, passthrough=f"{DEMO_MARK}:{name}", title=title, test=False,
+        generated_subtitles=generated))
 
 
 def _ingest(state: EmulatorState, preset: str, title: str) -> dict[str, Any]:
@@ -47,7 +49,8 @@ def seed_demo_content(state: EmulatorState) -> None:
         _keep_the_rerun_live(state, existing)
         return
     event = _stream(state, "event-stream", "Demo: Friday keynote")
-    channel = _stream(state, "channel", "Demo: keynote re-run (live now)")
+    # The re-run has live captions: generated while it runs, the final ones a minute after each run ends.
+    channel = _stream(state, "channel", "Demo: keynote re-run (live now)", subtitles=True)
     studio = _stream(state, "studio", "Demo: studio B (idle)")
     if state.media is None:
         state.seed_assets([

@@ -121,18 +121,18 @@ def _future_body(body: bytes, kind: str) -> bytes:
     return json.dumps(doc).encode()
 
 
-async def _discard(message: Message) -> None:
-    """The ``send`` for an answer whose client has gone."""
-
-
-def _logged_body(method: str, raw: bytes) -> Any:
-    """A write's JSON body as the log keeps it; None for reads and for what is not JSON."""
-    if method not in ("POST", "PUT", "PATCH") or not raw:
+def _logged_body(method: str, path: str, body: bytes) -> Any:
+    """A write to the API's body as JSON (None for reads, the media hosts and what is not JSON)."""
+    if method not in WRITE_METHODS or not path.startswith(API_PREFIXES) or not body:
         return None
     try:
-        return json.loads(raw)
+        return json.loads(body)
     except ValueError:
         return None
+
+
+async def _discard(message: Message) -> None:
+    """The ``send`` for an answer whose client has gone."""
 
 
 class Gate:
@@ -148,6 +148,8 @@ class Gate:
             return
         started = time.perf_counter()
         arrived = self.runtime.state.clock.now()
+        sent_body = await _read_body(receive)  # kept for the log; the routes read it again
+        receive = _replay(sent_body, receive)
         epoch = self.runtime.log.epoch
         method: str = scope["method"]
         path: str = scope["path"]
@@ -156,14 +158,6 @@ class Gate:
         status: int | None = None
         answered: int | None = None  # the status sent, once the response has started
         logged = False
-        seen = bytearray()  # the request body, for the log
-
-        async def receive_seen() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                seen.extend(message.get("body", b""))
-            return message
-
         def record(final: int | None) -> None:
             nonlocal logged
             if not logged:
@@ -172,7 +166,7 @@ class Gate:
                     method=method, path=path, query=scope.get("query_string", b"").decode("latin-1"),
                     status=final, time=arrived, duration_ms=(time.perf_counter() - started) * 1000,
                     authorization=b"authorization" in headers, fault=fault.kind if fault else None,
-                    body=_logged_body(method, bytes(seen))), epoch)
+                    body=_logged_body(method, path, sent_body)), epoch)
 
         async def send_logged(message: Message) -> None:
             nonlocal answered
@@ -186,7 +180,7 @@ class Gate:
 
         send_logged.__wrapped__ = send  # type: ignore[attr-defined]
         try:
-            status = await self._handle(scope, receive_seen, send_logged, method, path, headers, fault)
+            status = await self._handle(scope, receive, send_logged, method, path, headers, fault)
         finally:
             record(status)  # dropped or cut short: what is known
 

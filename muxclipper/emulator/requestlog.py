@@ -19,7 +19,7 @@ class LoggedRequest:
     duration_ms: float
     authorization: bool  # whether an Authorization header came (never its value)
     fault: str | None
-    #: The JSON body of a POST, PUT or PATCH (what Mux was asked for; never credentials, which travel in headers).
+    #: What a write to the API sent (JSON decoded), so that tests can check the request Mux would receive.
     body: Any = None
 
     def to_json(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QPixmap
 
+from muxclipper.core.caption_choice import shown_track
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.timeline import tiles_from_storyboard
@@ -46,9 +47,14 @@ class EditorPictures(QObject):
         self.bridge.run(self._pictures.storyboard(asset), functools.partial(self._show_storyboard, asset.id))
 
     def follow(self, asset: Asset) -> None:
-        """The open source changed in Mux (a recording grew): stills are asked for within its new length."""
+        """The open source changed in Mux (a recording grew): stills are asked for within its new length; when the
+        caption track to show changed (the final live captions became ready), its cues replace the shown ones."""
         if self._asset is not None and asset.id == self._asset.id:
+            before = shown_track(self._asset.text_tracks)
             self._asset = asset
+            now = shown_track(asset.text_tracks)
+            if self._pictures is not None and now is not None and (before is None or now.id != before.id):
+                self.bridge.run(self._pictures.captions(asset), functools.partial(self._show_captions, asset.id))
 
     def _is_open(self, asset_id: str) -> bool:
         return self._asset is not None and self._asset.id == asset_id  # else another source came meanwhile

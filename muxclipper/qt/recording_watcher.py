@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from muxclipper.core.caption_choice import final_captions_pending
 from muxclipper.core.models import Asset
 from muxclipper.qt.bridge import Bridge
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from muxclipper.mux.client import MuxClient
 
 LIVE_POLL_MS = 2000
+FINAL_CAPTIONS_POLL_MS = 10_000
 
 
 class RecordingWatcher(QObject):
@@ -30,6 +32,8 @@ class RecordingWatcher(QObject):
         self.bridge = bridge
         self._client: MuxClient | None = None
         self._asset_id: str | None = None
+        self._ended = False
+        self.final_captions_poll_ms = FINAL_CAPTIONS_POLL_MS
         self._timer = QTimer(self)
         self._timer.setInterval(LIVE_POLL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -37,6 +41,8 @@ class RecordingWatcher(QObject):
     def watch(self, asset: Asset, client: MuxClient) -> None:
         """Follow ``asset`` if it is still recording (and stop following any other)."""
         self._client, self._asset_id = client, asset.id
+        self._ended = not asset.is_live
+        self._timer.setInterval(LIVE_POLL_MS)
         if asset.is_live:
             self._timer.start()
         else:
@@ -61,5 +67,13 @@ class RecordingWatcher(QObject):
             return  # another source was opened meanwhile
         self.grown.emit(asset)
         if not asset.is_live:
-            self._timer.stop()
-            self.ended.emit(asset)
+            # The better live captions are made after the event: followed until ready, so that the editor can
+            # swap them in (more slowly: nothing else changes any more).
+            if final_captions_pending(asset.text_tracks):
+                self._timer.setInterval(self.final_captions_poll_ms)
+            else:
+                self._timer.stop()
+                self._timer.setInterval(LIVE_POLL_MS)
+            if not self._ended:
+                self._ended = True
+                self.ended.emit(asset)

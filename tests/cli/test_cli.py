@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,9 @@ def test_clip_asks_for_the_renditions_named(emu: Emu, tmp_path: Path) -> None:
                   "--audio-only", "--json")
     assert result.returncode == 0, result.stderr
     [clip] = _clips(emu)
+    [sent] = [r["body"] for r in emu.requests(method="POST", path_prefix="/video/v1/assets")]
+    assert sent["static_renditions"] == [{"resolution": "highest"}, {"resolution": "audio-only"},
+                                         {"resolution": "720p"}]
     assert [f["resolution"] for f in clip["static_renditions"]["files"]] == ["highest", "audio-only", "720p"]
     refused = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4", "4k")
     assert refused.returncode == 2 and "Unknown rendition '4k'" in refused.stderr
@@ -65,6 +69,24 @@ def test_instant_prints_the_url_and_makes_no_clip(emu: Emu, tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"{emu.url}/stream/{pid}.m3u8?asset_start_time=2.0&asset_end_time=7.5"
     assert "segment-accurate" in result.stderr and _clips(emu) == []
+
+
+def test_instant_on_a_live_stream_gives_the_program_time_url_too(emu: Emu, tmp_path: Path) -> None:
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+    live_pid = stream["playback_ids"][0]["id"]
+    recording = emu.ctl("POST", f"live-streams/{stream['id']}/start")
+    emu.advance(20)
+    result = _run(_env(emu, tmp_path), "clip", f"https://stream.mux.com/{live_pid}.m3u8", "--start", "2",
+                  "--end", "6", "--instant", "--json")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["source_asset_id"] == recording["id"]
+    started = datetime.fromisoformat(emu.asset(recording["id"])["recording_times"][0]["started_at"])
+    epoch_ms = round(started.timestamp() * 1000)
+    assert found["program_instant_url"] == (f"{emu.url}/stream/{live_pid}.m3u8?program_start_time="
+                                            f"{(epoch_ms + 2000) / 1000}&program_end_time={(epoch_ms + 6000) / 1000}")
+    assert "asset_start_time=2.0&asset_end_time=6.0" in found["instant_url"]
 
 
 def test_clip_wait_ends_with_the_playback_url(emu: Emu, tmp_path: Path) -> None:

@@ -27,3 +27,12 @@ def test_program_time_follows_the_sessions() -> None:
     assert program_ms(sessions, 2_500) == 1_002_500
     assert program_ms(sessions, 12_000) == 1_032_000
     assert program_ms(sessions, 30_000) == 1_055_000  # past the last reported: a recording still going
+
+
+def test_the_facts_name_the_captions_shown() -> None:
+    from muxclipper.core.caption_choice import captions_fact
+
+    interim, final = _track("a", "generated_live"), _track("b", "generated_live_final", "preparing")
+    assert captions_fact([interim, final]) == "English (en, live; final ones after the event)"
+    assert captions_fact([interim, _track("b", "generated_live_final")]) == "English (en)"
+    assert captions_fact([]) == "none"

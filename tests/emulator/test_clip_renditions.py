@@ -46,7 +46,10 @@ async def test_each_asked_rendition_is_made_and_served(media_server: EmulatorSer
                                                        tmp_path: Path) -> None:
     options = ClipOptions(renditions=("highest", "audio-only", "1080p", "720p", "360p"), title="Podcast cut")
     clip = await media_client.create_clip(ClipRequest(source_720["id"], 500, 2_500, options), passthrough="t")
-    # What Mux received, as it reports it back: each asked rendition, in the order asked.
+    # What Mux received (the request log), and what it reports back: each asked rendition, in the order asked.
+    [sent] = [r["body"] for r in media_api.get("/_emulator/requests", params={"method": "POST"}).json()["data"]
+              if r["path"] == "/video/v1/assets" and (r["body"] or {}).get("meta", {}).get("title") == "Podcast cut"]
+    assert sent["static_renditions"] == [{"resolution": r} for r in ("highest", "audio-only", "1080p", "720p", "360p")]
     assert [r.resolution for r in clip.static_renditions] == ["highest", "audio-only", "1080p", "720p", "360p"]
     done = wait_settled(media_api, clip.id)
     assert done["status"] == "ready", done
