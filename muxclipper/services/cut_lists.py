@@ -44,13 +44,14 @@ from muxclipper.services import fcpxml_rates
 
 log = logging.getLogger(__name__)
 
-#: Suffix → (what the file chooser calls it, OTIO's adapter).
+#: Suffix → (what the file chooser calls it, OTIO's adapter); messages use the short names below.
 TIMELINE_FORMATS: dict[str, tuple[str, str]] = {
     ".edl": ("CMX 3600 edit decision list", "cmx_3600"),
     ".xml": ("Final Cut Pro 7 XML (Premiere, Resolve)", "fcp_xml"),
     ".fcpxml": ("FCPXML (Final Cut Pro, Resolve)", "fcpx_xml"),
     ".otio": ("OpenTimelineIO", "otio_json"),
 }
+SHORT_NAMES = {"cmx_3600": "an EDL", "fcp_xml": "Final Cut Pro 7 XML", "fcpx_xml": "FCPXML", "otio_json": "OTIO"}
 SEGMENT_SUFFIXES = (".csv", ".txt", *TIMELINE_FORMATS)
 #: A cut list is text of a few kilobytes; anything this big is not one (and would freeze the window to parse).
 MAX_BYTES = 20_000_000
@@ -84,6 +85,14 @@ def clip_filters() -> str:
     return ";;".join(each + [_filter(label, (suffix,)) for suffix, (label, _) in TIMELINE_FORMATS.items()])
 
 
+def chosen_path(name: str, chosen_filter: str) -> Path:
+    """The file chooser's answer as a path: a name typed without an extension takes the chosen filter's (Qt's own
+    dialog adds none), so picking "FCPXML" and typing "cuts" writes cuts.fcpxml, not a CSV named cuts."""
+    path = Path(name)
+    found = re.search(r"\*(\.[A-Za-z0-9]+)", chosen_filter)
+    return path.with_name(path.name + found.group(1)) if not path.suffix and found else path
+
+
 def is_timeline(path: Path) -> bool:
     return path.suffix.lower() in TIMELINE_FORMATS
 
@@ -111,9 +120,9 @@ def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> ot
             result = otio.adapters.read_from_string(text, adapter)
     except Exception as exc:  # an adapter raises whatever its parser raises on a damaged file  # noqa: BLE001
         log.info("reading %s with %s failed", name, adapter, exc_info=True)
-        raise CutListError(f"Could not read {name} as {_described(adapter)} ({_reason(exc)}). Export it again from "
-                           "the editing suite, or as another format (EDL, XML, FCPXML, OTIO). Nothing was changed."
-                           ) from exc
+        # One line that fits the status bar at 1280 pixels: what, why, what to do, and that nothing was lost.
+        raise CutListError(f"Could not read {name} as {SHORT_NAMES[adapter]} ({_reason(exc)}); export it again from "
+                           "the suite, or in another format. Nothing was changed.") from exc
     if isinstance(result, otio.schema.SerializableCollection):  # an .otio of several timelines: the first
         result = next(iter(result.find_children(descended_from_type=otio.schema.Timeline)), None)
     if not isinstance(result, otio.schema.Timeline):
@@ -121,12 +130,8 @@ def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> ot
     return result
 
 
-def _described(adapter: str) -> str:
-    return next(label for label, a in TIMELINE_FORMATS.values() if a == adapter)
-
-
 def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())[:200]
+    text = " ".join(str(exc).split())[:80]
     return text or type(exc).__name__
 
 

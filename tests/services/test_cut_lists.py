@@ -15,6 +15,7 @@ from muxclipper.core.timecode import frame_to_ms
 from muxclipper.services.cut_lists import (
     TIMELINE_FORMATS,
     CutListError,
+    chosen_path,
     read_segments,
     segment_filters,
     write_clips,
@@ -84,10 +85,10 @@ def test_a_resolve_fcpxml_at_5994_by_the_files_name_or_the_playback_id() -> None
 
 
 @pytest.mark.parametrize(("name", "content", "said"), [
-    ("cut.edl", "001  AX  V  C  garbage\n", "Could not read cut.edl as CMX 3600 edit decision list"),
-    ("cut.xml", "<xmeml><sequence><media>", "Could not read cut.xml as Final Cut Pro 7 XML"),
-    ("cut.fcpxml", "not xml at all", "Could not read cut.fcpxml as FCPXML"),
-    ("cut.otio", "{\"OTIO_SCHEMA\": \"Nonsense.1\"", "Could not read cut.otio as OpenTimelineIO"),
+    ("cut.edl", "001  AX  V  C  garbage\n", "Could not read cut.edl as an EDL"),
+    ("cut.xml", "<xmeml><sequence><media>", "Could not read cut.xml as Final Cut Pro 7 XML ("),
+    ("cut.fcpxml", "not xml at all", "Could not read cut.fcpxml as FCPXML ("),
+    ("cut.otio", "{\"OTIO_SCHEMA\": \"Nonsense.1\"", "Could not read cut.otio as OTIO"),
     ("cut.mov", "", "muxclipper reads and writes .csv, .txt, .edl, .xml, .fcpxml, .otio"),
 ])
 def test_a_damaged_or_foreign_file_says_what_to_do(tmp_path: Path, name: str, content: str, said: str) -> None:
@@ -108,6 +109,11 @@ def test_clips_as_a_timeline_a_suite_relinks(tmp_path: Path) -> None:
     assert "<pathurl>https://stream.mux.com/P1/highest.mp4</pathurl>" in path.read_text()
     with pytest.raises(CutListError, match="No clip is ready"):
         write_clips(tmp_path / "none.edl", [], "Clips")
+
+
+def test_a_name_typed_without_extension_takes_the_chosen_formats() -> None:
+    assert chosen_path("/x/cuts", "FCPXML (Final Cut Pro, Resolve) (*.fcpxml)") == Path("/x/cuts.fcpxml")
+    assert chosen_path("/x/cuts.edl", "CSV (*.csv)") == Path("/x/cuts.edl")  # what was typed wins
 
 
 def test_the_file_chooser_offers_every_format() -> None:
