@@ -214,7 +214,7 @@ def write_segments(path: Path, segments: list[Segment], source: SourceIdentity) 
     else:
         text = to_csv(segments)
     _write_text(path, text)
-    return f"Exported {len(segments)} segments to {path}."
+    return f"Exported {_count(len(segments), 'segment')} to {path}."
 
 
 # ---------------------------------------------------------------------------------------------------- clips
@@ -225,10 +225,14 @@ def write_clips(path: Path, entries: list[ClipEntry], name: str, left_out: int =
                            "them to be ready, or export as CSV or JSON, which list every clip.")
     rate = entries[0].rate
     _write_text(path, timeline_to_text(clips_to_timeline(entries, name), _adapter(path), rate))
-    message = f"Exported {len(entries)} clips to {path}"
+    message = f"Exported {_count(len(entries), 'clip')} to {path}"
     if left_out:
         message += f"; left out {left_out} not ready yet (no media to link to)"
     return message + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def clip_entries(jobs: list[ClipJob], urls_for: Callable[[ClipJob], dict[str, str]],

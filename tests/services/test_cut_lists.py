@@ -105,7 +105,7 @@ def test_clips_as_a_timeline_a_suite_relinks(tmp_path: Path) -> None:
     entries = [ClipEntry("Goal", "https://stream.mux.com/P1/highest.mp4", 10_000, Fraction(25))]
     path = tmp_path / "clips.xml"
     assert write_clips(path, entries, "Clips", left_out=2) == (
-        f"Exported 1 clips to {path}; left out 2 not ready yet (no media to link to).")
+        f"Exported 1 clip to {path}; left out 2 not ready yet (no media to link to).")
     assert "<pathurl>https://stream.mux.com/P1/highest.mp4</pathurl>" in path.read_text()
     with pytest.raises(CutListError, match="No clip is ready"):
         write_clips(tmp_path / "none.edl", [], "Clips")
