@@ -29,7 +29,7 @@ from muxclipper.core.interchange import (
     segments_from_timeline,
     segments_to_timeline,
 )
-from muxclipper.core.jobs import ClipJob
+from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.segments import (
     Segment,
     SegmentListError,
@@ -237,10 +237,12 @@ def _count(number: int, noun: str) -> str:
 
 def clip_entries(jobs: list[ClipJob], urls_for: Callable[[ClipJob], dict[str, str]],
                  rate_for: Callable[[str], Fraction | None]) -> tuple[list[ClipEntry], int]:
-    """The jobs that have media, each as a timeline clip of its MP4 (else its HLS), at its source's rate (30 when
-    not known); and how many had none yet."""
+    """The ready jobs, each as a timeline clip of its MP4 (else its HLS), at its source's rate (30 when
+    not known); and how many were left out (not ready yet)."""
     entries: list[ClipEntry] = []
     for job in jobs:
+        if job.state is not JobState.READY:  # its playback id comes at once, its media only when ready
+            continue
         urls = urls_for(job)
         url = urls.get("MP4 URL") or urls.get("HLS URL")
         if not url:

@@ -56,7 +56,10 @@ def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplicati
                         and window.clips.jobs_model.job_at(0).state is JobState.READY, 20, "the clip ready")
             emu.ctl("PUT", "config", {"processing_seconds": 600.0})
             session.jobs.submit([ClipRequest(source, 30_000, 40_000, ClipOptions(title="Later"), source=asset)])
-            await until(lambda: window.clips.jobs_model.rowCount() == 2, 5, "the second job")
+            # Preparing, it already has its playback id (Mux gives one at once), but no media to link to yet.
+            await until(lambda: window.clips.jobs_model.rowCount() == 2
+                        and window.clips.jobs_model.job_at(0).state is JobState.PREPARING
+                        and window.clips.jobs_model.job_at(0).playback_ids, 10, "the second job preparing")
             out = tmp_path / "clips.otio"
             window.clips.export_clips(out)
             assert window.status.text() == (f"Exported 1 clip to {out}; left out 1 not ready yet (no media to link "
