@@ -45,6 +45,9 @@ def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplicati
             damaged.write_text("<fcpxml version='1.8'><resources>")
             segments.import_from(damaged)
             assert window.status.text().startswith("Could not read cut.fcpxml as FCPXML (")
+            # Seen on the real window: the first wording ran past the status line at 1280 pixels, cutting off the
+            # part that says nothing was lost.
+            assert window.status.fontMetrics().horizontalAdvance(window.status.text()) < 1260
             assert [(s.start_ms, s.end_ms) for s in segments.segments()] == cuts  # nothing lost
             segments.export_to(tmp_path / "back.edl")
             assert "FCM: DROP FRAME" in (tmp_path / "back.edl").read_text()
