@@ -248,7 +248,8 @@ def segments_from_timeline(timeline: otio.schema.Timeline, source: SourceIdentit
             notes.append(f"no clip names this source, so the cuts of {reel} (the most used) were taken")
     name, track, clips = chosen
     skipped: list[str] = []
-    others = Counter(_source_key(c) for c in clips if c not in keep)
+    kept = {id(c) for c in keep}  # by identity: two clips alike (a repeated cut) are still two
+    others = Counter(_source_key(c) for c in clips if id(c) not in kept)
     for key, count in others.items():
         skipped.append(f"{_plural(count, 'clip')} from {key} (another source)")
     segments: list[Segment] = []
