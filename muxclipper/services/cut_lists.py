@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from xml.etree import ElementTree
 
 import opentimelineio as otio
 
@@ -116,6 +117,8 @@ def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> ot
             except otio.exceptions.OTIOError:  # a record overlapping the cut before: common, and harmless here
                 result = otio.adapters.read_from_string(text, adapter, rate=otio_rate(rate),
                                                         ignore_timecode_mismatch=True)
+        elif adapter == "fcpx_xml":
+            result = otio.adapters.read_from_string(_asset_sources(text), adapter)
         else:
             result = otio.adapters.read_from_string(text, adapter)
     except Exception as exc:  # an adapter raises whatever its parser raises on a damaged file  # noqa: BLE001
@@ -128,6 +131,27 @@ def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> ot
     if not isinstance(result, otio.schema.Timeline):
         raise CutListError(f"{name} holds no timeline; export a sequence or timeline from the editing suite.")
     return result
+
+
+def _asset_sources(text: str) -> str:
+    """FCPXML 1.9 and later (Final Cut Pro 10.4.1+, Resolve 18+) name an asset's file in a ``media-rep`` element,
+    not in its ``src`` attribute, which is all the adapter reads: without this every clip loses its file, and the
+    cuts of the open source could no longer be told from the others'. The original media's address is copied onto
+    the asset. A file that does not parse is handed on as it is, for the adapter to say what is wrong."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return text
+    changed = False
+    for asset in root.iter("asset"):
+        if asset.get("src"):
+            continue
+        reps = asset.findall("media-rep")
+        rep = next((r for r in reps if r.get("kind") == "original-media"), reps[0] if reps else None)
+        if rep is not None and rep.get("src"):
+            asset.set("src", str(rep.get("src")))
+            changed = True
+    return ElementTree.tostring(root, encoding="unicode") if changed else text
 
 
 def _reason(exc: Exception) -> str:

@@ -74,10 +74,12 @@ def test_a_premiere_xml_with_b_roll_titles_and_audio() -> None:
                              "track A1 (audio, 2 clips).")
 
 
-def test_a_resolve_fcpxml_at_5994_by_the_files_name_or_the_playback_id() -> None:
+@pytest.mark.parametrize("name", ["resolve_multireel_5994.fcpxml", "resolve_1_10_media_rep_5994.fcpxml"])
+def test_a_resolve_fcpxml_at_5994_by_the_files_name(name: str) -> None:
+    """FCPXML 1.8 names an asset's file in ``src``; 1.9 and later in a ``media-rep`` the adapter does not read."""
     rate = Fraction(60000, 1001)
     source = SourceIdentity("MaTcH03", rate, duration_ms=601_000, title="Match replay")
-    found = read_segments(DATA / "resolve_multireel_5994.fcpxml", source)
+    found = read_segments(DATA / name, source)
     assert [(s.label, s.start_ms, s.end_ms) for s in found.segments] == [
         ("Goal", frame_to_ms(7200, rate), frame_to_ms(7800, rate)),
         ("Celebration", frame_to_ms(7830, rate), frame_to_ms(8430, rate))]
