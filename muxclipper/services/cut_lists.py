@@ -110,6 +110,10 @@ def _adapter(path: Path) -> str:
 def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> otio.schema.Timeline:
     """``text`` read by OTIO's ``adapter``; an EDL's timecodes at ``rate`` (an EDL does not say its rate)."""
     fcpxml_rates.apply()
+    if adapter == "cmx_3600" and not is_drop_frame(rate) and _DROP_FRAME_EVENT.search(text):
+        raise CutListError(f"{name} is in drop-frame timecode (29.97 or 59.94 fps) but this source runs at "
+                           f"{float(rate):g} fps; export the list at {float(rate):g} fps, or open the source it was "
+                           "cut from. Nothing was changed.")
     try:
         if adapter == "cmx_3600":
             try:
@@ -155,7 +159,10 @@ def _asset_sources(text: str) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())[:80]
+    """The parser's reason, short enough for the status line (cut at a word)."""
+    text = " ".join(str(exc).split())
+    if len(text) > 80:
+        text = text[:80].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
     return text or type(exc).__name__
 
 
@@ -166,6 +173,8 @@ def timeline_to_text(timeline: otio.schema.Timeline, adapter: str, rate: Fractio
     return _edl_text(timeline, rate)
 
 
+#: An event line whose timecodes are drop-frame (";" before the frames).
+_DROP_FRAME_EVENT = re.compile(r"^\s*\d{3,}\s.*\d\d:\d\d:\d\d;\d\d", re.MULTILINE)
 _EVENT_CHANNEL = re.compile(r"^(\d{3,}  \S+\s+)V    ", re.MULTILINE)
 
 

@@ -65,6 +65,12 @@ def test_an_avid_edl_with_reels_a_dissolve_and_music() -> None:
         (frame_to_ms(8990, NTSC), frame_to_ms(9905, NTSC))]
 
 
+def test_a_drop_frame_edl_for_a_25_fps_source_says_so() -> None:
+    with pytest.raises(CutListError, match=r"^avid_multireel_2997df.edl is in drop-frame timecode \(29.97 or 59.94 "
+                                           r"fps\) but this source runs at 25 fps; export the list at 25 fps"):
+        read_segments(DATA / "avid_multireel_2997df.edl", SourceIdentity("AbCd01", Fraction(25), 700_000))
+
+
 def test_a_premiere_xml_with_b_roll_titles_and_audio() -> None:
     source = SourceIdentity("PrOmO02", Fraction(25), duration_ms=100_000, title="Promo")
     found = read_segments(DATA / "premiere_multitrack_25.xml", source)
