@@ -65,6 +65,20 @@ def test_an_avid_edl_with_reels_a_dissolve_and_music() -> None:
         (frame_to_ms(8990, NTSC), frame_to_ms(9905, NTSC))]
 
 
+def test_an_edl_from_muxclippers_own_earlier_writer_comes_back(tmp_path: Path) -> None:
+    """Before OTIO, muxclipper named the source in a ``* SOURCE FILE:`` comment, which OTIO keeps unread."""
+    path = tmp_path / "earlier.edl"
+    path.write_text("TITLE: Launch day\nFCM: NON-DROP FRAME\n\n"
+                    "001  AX       AA/V  C        00:00:20:00 00:03:05:00 01:00:00:00 01:02:45:00\n"
+                    "* FROM CLIP NAME: Keynote\n* SOURCE FILE: mux://assets/abc\n\n"
+                    "002  AX       AA/V  C        00:03:10:00 00:03:20:01 01:02:45:00 01:02:55:01\n"
+                    "* FROM CLIP NAME: Q&A live\n* SOURCE FILE: mux://assets/abc\n")
+    found = read_segments(path, SourceIdentity("abc", Fraction(30), 600_000))
+    assert [(s.label, s.start_ms, s.end_ms) for s in found.segments] == [
+        ("Keynote", 20_000, 185_000), ("Q&A live", 190_000, frame_to_ms(6001, Fraction(30)))]
+    assert found.summary == "Imported 2 segments from track V1 of earlier.edl."
+
+
 def test_a_drop_frame_edl_for_a_25_fps_source_says_so() -> None:
     with pytest.raises(CutListError, match=r"^avid_multireel_2997df.edl is in drop-frame timecode \(29.97 or 59.94 "
                                            r"fps\) but this source runs at 25 fps; export the list at 25 fps"):
