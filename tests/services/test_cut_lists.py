@@ -8,6 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from muxclipper.core.interchange import ClipEntry, SourceIdentity, cut_frame
 from muxclipper.core.segments import Segment
@@ -141,3 +143,30 @@ def test_a_name_typed_without_extension_takes_the_chosen_formats() -> None:
 def test_the_file_chooser_offers_every_format() -> None:
     assert segment_filters(True).startswith("Cut lists (*.csv *.txt *.edl *.xml *.fcpxml *.otio);;CSV (*.csv)")
     assert "FCPXML (Final Cut Pro, Resolve) (*.fcpxml)" in segment_filters(False)
+
+
+FIXTURES = sorted(DATA.iterdir())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(FIXTURES), st.data())
+def test_a_damaged_suite_file_only_ever_says_what_is_wrong(tmp_path: Path, fixture: Path, data: st.DataObject) -> None:
+    """Cut short, lines lost or doubled, as files copied badly or edited by hand are: an answer or a CutListError,
+    never another exception (which the window would report as a bug)."""
+    lines = fixture.read_text().splitlines(keepends=True)
+    start = data.draw(st.integers(0, len(lines)))
+    stop = data.draw(st.integers(start, len(lines)))
+    how = data.draw(st.sampled_from(["drop", "double", "cut"]))
+    if how == "drop":
+        damaged = lines[:start] + lines[stop:]
+    elif how == "double":
+        damaged = lines[:stop] + lines[start:]
+    else:
+        text = "".join(lines)
+        damaged = [text[:data.draw(st.integers(0, len(text)))]]
+    path = tmp_path / fixture.name
+    path.write_text("".join(damaged))
+    try:
+        read_segments(path, SourceIdentity("AbCd01", Fraction(30000, 1001), 700_000, "Keynote"))
+    except CutListError as exc:
+        assert fixture.name in str(exc)  # which file, and (each message's own words) what to do
