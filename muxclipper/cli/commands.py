@@ -216,7 +216,8 @@ def _add_segments_parser(sub: Any) -> None:
     segments.add_argument("source", metavar="SOURCE", help="an asset id, a playback id or a stream.mux.com/….m3u8 URL")
     segments.add_argument("file", metavar="FILE", type=Path, help="the cut list to read")
     segments.add_argument("--to", metavar="OUT", type=Path,
-                          help="write the cuts to OUT, in the format of its extension (as FILE's list)")
+                          help="write the cuts taken to OUT, in the format of OUT's extension (to convert a "
+                               "suite's list, or to hand chapters to a suite)")
     segments.add_argument("--create", action="store_true", help="create a clip of each cut (titled with its name)")
     segments.add_argument("--quality", choices=["basic", "plus", "premium"], help="with --create: the clips' quality")
     segments.add_argument("--policy", choices=["public", "signed"], default="public",

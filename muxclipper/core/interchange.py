@@ -168,10 +168,22 @@ def _reel(clip: otio.schema.Clip) -> str:
     return ""
 
 
+def _source_file(clip: otio.schema.Clip) -> str:
+    """An EDL's ``* SOURCE FILE:`` comment (Avid's, and muxclipper's own before OTIO), which the adapter keeps
+    only as an unread comment."""
+    found = clip.metadata.get("cmx_3600")
+    comments = found.get("comments") if found is not None and hasattr(found, "get") else None
+    for comment in comments or []:
+        if str(comment).upper().startswith("SOURCE FILE:"):
+            return str(comment).split(":", 1)[1].strip()
+    return ""
+
+
 def _media_texts(clip: otio.schema.Clip) -> list[str]:
     """What names a clip's media: its reel, its file or URL, the media's name, the clip's name."""
     media = clip.media_reference
-    texts = [_reel(clip), str(getattr(media, "target_url", "") or ""), str(getattr(media, "name", "") or "")]
+    texts = [_reel(clip), str(getattr(media, "target_url", "") or ""), str(getattr(media, "name", "") or ""),
+             _source_file(clip)]
     ours = clip.metadata.get("muxclipper")
     if ours is not None and hasattr(ours, "get"):
         texts.append(str(ours.get("source_asset_id") or ""))
@@ -185,7 +197,7 @@ def _source_key(clip: otio.schema.Clip) -> str:
     if reel.upper() not in _GENERIC_REELS:
         return f"reel {reel}"
     media = clip.media_reference
-    url = str(getattr(media, "target_url", "") or "")
+    url = str(getattr(media, "target_url", "") or "") or _source_file(clip)
     if url:
         return os.path.basename(unquote(url).replace("\\", "/").rstrip("/")) or url
     name = str(getattr(media, "name", "") or "")
@@ -248,7 +260,8 @@ def segments_from_timeline(timeline: otio.schema.Timeline, source: SourceIdentit
             notes.append(f"no clip names this source, so the cuts of {reel} (the most used) were taken")
     name, track, clips = chosen
     skipped: list[str] = []
-    others = Counter(_source_key(c) for c in clips if c not in keep)
+    kept = {id(c) for c in keep}  # by identity: two clips alike (a repeated cut) are still two
+    others = Counter(_source_key(c) for c in clips if id(c) not in kept)
     for key, count in others.items():
         skipped.append(f"{_plural(count, 'clip')} from {key} (another source)")
     segments: list[Segment] = []

@@ -32,7 +32,14 @@ from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.clip_delivery import ClipDelivery
 from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole, SourceFacts
 from muxclipper.qt.progress_delegate import ProgressDelegate
-from muxclipper.services.cut_lists import CutListError, clip_entries, clip_filters, is_timeline, write_clips
+from muxclipper.services.cut_lists import (
+    CutListError,
+    chosen_path,
+    clip_entries,
+    clip_filters,
+    is_timeline,
+    write_clips,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -298,6 +305,6 @@ class ClipsPanel(QWidget):
             self.message.emit(str(exc))
 
     def ask_export(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", clip_filters())
+        name, chosen = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", clip_filters())
         if name:
-            self.export_clips(Path(name))
+            self.export_clips(chosen_path(name, chosen))

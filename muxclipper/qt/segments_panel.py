@@ -19,7 +19,13 @@ from PySide6.QtWidgets import (
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.segments import Segment
 from muxclipper.core.timecode import format_ms
-from muxclipper.services.cut_lists import CutListError, read_segments, segment_filters, write_segments
+from muxclipper.services.cut_lists import (
+    CutListError,
+    chosen_path,
+    read_segments,
+    segment_filters,
+    write_segments,
+)
 
 COLUMNS = ("Label", "In", "Out", "Length")
 
@@ -138,9 +144,9 @@ class SegmentsPanel(QWidget):
 
     def ask_export(self) -> None:
         """Export…: asks where, in which format (by the file's extension)."""
-        name, _ = QFileDialog.getSaveFileName(self, "Export segments", "segments.csv", segment_filters(False))
+        name, chosen = QFileDialog.getSaveFileName(self, "Export segments", "segments.csv", segment_filters(False))
         if name:
-            self.export_to(Path(name))
+            self.export_to(chosen_path(name, chosen))
 
     def ask_import(self) -> None:
         """Import…: asks which file."""

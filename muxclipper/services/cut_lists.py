@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from xml.etree import ElementTree
 
 import opentimelineio as otio
 
@@ -29,7 +30,7 @@ from muxclipper.core.interchange import (
     segments_from_timeline,
     segments_to_timeline,
 )
-from muxclipper.core.jobs import ClipJob
+from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.segments import (
     Segment,
     SegmentListError,
@@ -44,13 +45,14 @@ from muxclipper.services import fcpxml_rates
 
 log = logging.getLogger(__name__)
 
-#: Suffix → (what the file chooser calls it, OTIO's adapter).
+#: Suffix → (what the file chooser calls it, OTIO's adapter); messages use the short names below.
 TIMELINE_FORMATS: dict[str, tuple[str, str]] = {
     ".edl": ("CMX 3600 edit decision list", "cmx_3600"),
     ".xml": ("Final Cut Pro 7 XML (Premiere, Resolve)", "fcp_xml"),
     ".fcpxml": ("FCPXML (Final Cut Pro, Resolve)", "fcpx_xml"),
     ".otio": ("OpenTimelineIO", "otio_json"),
 }
+SHORT_NAMES = {"cmx_3600": "an EDL", "fcp_xml": "Final Cut Pro 7 XML", "fcpx_xml": "FCPXML", "otio_json": "OTIO"}
 SEGMENT_SUFFIXES = (".csv", ".txt", *TIMELINE_FORMATS)
 #: A cut list is text of a few kilobytes; anything this big is not one (and would freeze the window to parse).
 MAX_BYTES = 20_000_000
@@ -84,6 +86,14 @@ def clip_filters() -> str:
     return ";;".join(each + [_filter(label, (suffix,)) for suffix, (label, _) in TIMELINE_FORMATS.items()])
 
 
+def chosen_path(name: str, chosen_filter: str) -> Path:
+    """The file chooser's answer as a path: a name typed without an extension takes the chosen filter's (Qt's own
+    dialog adds none), so picking "FCPXML" and typing "cuts" writes cuts.fcpxml, not a CSV named cuts."""
+    path = Path(name)
+    found = re.search(r"\*(\.[A-Za-z0-9]+)", chosen_filter)
+    return path.with_name(path.name + found.group(1)) if not path.suffix and found else path
+
+
 def is_timeline(path: Path) -> bool:
     return path.suffix.lower() in TIMELINE_FORMATS
 
@@ -100,6 +110,10 @@ def _adapter(path: Path) -> str:
 def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> otio.schema.Timeline:
     """``text`` read by OTIO's ``adapter``; an EDL's timecodes at ``rate`` (an EDL does not say its rate)."""
     fcpxml_rates.apply()
+    if adapter == "cmx_3600" and not is_drop_frame(rate) and _DROP_FRAME_EVENT.search(text):
+        raise CutListError(f"{name} is in drop-frame timecode (29.97 or 59.94 fps) but this source runs at "
+                           f"{float(rate):g} fps; export the list at {float(rate):g} fps, or open the source it was "
+                           "cut from. Nothing was changed.")
     try:
         if adapter == "cmx_3600":
             try:
@@ -107,13 +121,15 @@ def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> ot
             except otio.exceptions.OTIOError:  # a record overlapping the cut before: common, and harmless here
                 result = otio.adapters.read_from_string(text, adapter, rate=otio_rate(rate),
                                                         ignore_timecode_mismatch=True)
+        elif adapter == "fcpx_xml":
+            result = otio.adapters.read_from_string(_asset_sources(text), adapter)
         else:
             result = otio.adapters.read_from_string(text, adapter)
     except Exception as exc:  # an adapter raises whatever its parser raises on a damaged file  # noqa: BLE001
         log.info("reading %s with %s failed", name, adapter, exc_info=True)
-        raise CutListError(f"Could not read {name} as {_described(adapter)} ({_reason(exc)}). Export it again from "
-                           "the editing suite, or as another format (EDL, XML, FCPXML, OTIO). Nothing was changed."
-                           ) from exc
+        # One line that fits the status bar at 1280 pixels: what, why, what to do, and that nothing was lost.
+        raise CutListError(f"Could not read {name} as {SHORT_NAMES[adapter]} ({_reason(exc)}); export it again from "
+                           "the suite, or in another format. Nothing was changed.") from exc
     if isinstance(result, otio.schema.SerializableCollection):  # an .otio of several timelines: the first
         result = next(iter(result.find_children(descended_from_type=otio.schema.Timeline)), None)
     if not isinstance(result, otio.schema.Timeline):
@@ -121,12 +137,32 @@ def timeline_from_text(text: str, adapter: str, rate: Fraction, name: str) -> ot
     return result
 
 
-def _described(adapter: str) -> str:
-    return next(label for label, a in TIMELINE_FORMATS.values() if a == adapter)
+def _asset_sources(text: str) -> str:
+    """FCPXML 1.9 and later (Final Cut Pro 10.4.1+, Resolve 18+) name an asset's file in a ``media-rep`` element,
+    not in its ``src`` attribute, which is all the adapter reads: without this every clip loses its file, and the
+    cuts of the open source could no longer be told from the others'. The original media's address is copied onto
+    the asset. A file that does not parse is handed on as it is, for the adapter to say what is wrong."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return text
+    changed = False
+    for asset in root.iter("asset"):
+        if asset.get("src"):
+            continue
+        reps = asset.findall("media-rep")
+        rep = next((r for r in reps if r.get("kind") == "original-media"), reps[0] if reps else None)
+        if rep is not None and rep.get("src"):
+            asset.set("src", str(rep.get("src")))
+            changed = True
+    return ElementTree.tostring(root, encoding="unicode") if changed else text
 
 
 def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())[:200]
+    """The parser's reason, short enough for the status line (cut at a word)."""
+    text = " ".join(str(exc).split())
+    if len(text) > 80:
+        text = text[:80].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
     return text or type(exc).__name__
 
 
@@ -137,6 +173,8 @@ def timeline_to_text(timeline: otio.schema.Timeline, adapter: str, rate: Fractio
     return _edl_text(timeline, rate)
 
 
+#: An event line whose timecodes are drop-frame (";" before the frames).
+_DROP_FRAME_EVENT = re.compile(r"^\s*\d{3,}\s.*\d\d:\d\d:\d\d;\d\d", re.MULTILINE)
 _EVENT_CHANNEL = re.compile(r"^(\d{3,}  \S+\s+)V    ", re.MULTILINE)
 
 
@@ -209,7 +247,7 @@ def write_segments(path: Path, segments: list[Segment], source: SourceIdentity) 
     else:
         text = to_csv(segments)
     _write_text(path, text)
-    return f"Exported {len(segments)} segments to {path}."
+    return f"Exported {_count(len(segments), 'segment')} to {path}."
 
 
 # ---------------------------------------------------------------------------------------------------- clips
@@ -220,18 +258,24 @@ def write_clips(path: Path, entries: list[ClipEntry], name: str, left_out: int =
                            "them to be ready, or export as CSV or JSON, which list every clip.")
     rate = entries[0].rate
     _write_text(path, timeline_to_text(clips_to_timeline(entries, name), _adapter(path), rate))
-    message = f"Exported {len(entries)} clips to {path}"
+    message = f"Exported {_count(len(entries), 'clip')} to {path}"
     if left_out:
         message += f"; left out {left_out} not ready yet (no media to link to)"
     return message + "."
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
 def clip_entries(jobs: list[ClipJob], urls_for: Callable[[ClipJob], dict[str, str]],
                  rate_for: Callable[[str], Fraction | None]) -> tuple[list[ClipEntry], int]:
-    """The jobs that have media, each as a timeline clip of its MP4 (else its HLS), at its source's rate (30 when
-    not known); and how many had none yet."""
+    """The ready jobs, each as a timeline clip of its MP4 (else its HLS), at its source's rate (30 when
+    not known); and how many were left out (not ready yet)."""
     entries: list[ClipEntry] = []
     for job in jobs:
+        if job.state is not JobState.READY:  # its playback id comes at once, its media only when ready
+            continue
         urls = urls_for(job)
         url = urls.get("MP4 URL") or urls.get("HLS URL")
         if not url:

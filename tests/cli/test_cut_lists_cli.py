@@ -47,7 +47,7 @@ def test_a_damaged_cut_list_creates_nothing_and_says_what_to_do(emu: Emu, tmp_pa
     bad.write_text("<xmeml><sequence>")
     result = _run(_env(emu, tmp_path), "segments", source, str(bad), "--create")
     assert result.returncode == 2
-    assert "Could not read cut.xml as Final Cut Pro 7 XML" in result.stderr and "Nothing was changed" in result.stderr
+    assert "Could not read cut.xml as Final Cut Pro 7 XML" in result.stderr and "Nothing was changed." in result.stderr
     assert _clips(emu) == []
 
 

@@ -8,6 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from muxclipper.core.interchange import ClipEntry, SourceIdentity, cut_frame
 from muxclipper.core.segments import Segment
@@ -15,6 +17,7 @@ from muxclipper.core.timecode import frame_to_ms
 from muxclipper.services.cut_lists import (
     TIMELINE_FORMATS,
     CutListError,
+    chosen_path,
     read_segments,
     segment_filters,
     write_clips,
@@ -64,6 +67,26 @@ def test_an_avid_edl_with_reels_a_dissolve_and_music() -> None:
         (frame_to_ms(8990, NTSC), frame_to_ms(9905, NTSC))]
 
 
+def test_an_edl_from_muxclippers_own_earlier_writer_comes_back(tmp_path: Path) -> None:
+    """Before OTIO, muxclipper named the source in a ``* SOURCE FILE:`` comment, which OTIO keeps unread."""
+    path = tmp_path / "earlier.edl"
+    path.write_text("TITLE: Launch day\nFCM: NON-DROP FRAME\n\n"
+                    "001  AX       AA/V  C        00:00:20:00 00:03:05:00 01:00:00:00 01:02:45:00\n"
+                    "* FROM CLIP NAME: Keynote\n* SOURCE FILE: mux://assets/abc\n\n"
+                    "002  AX       AA/V  C        00:03:10:00 00:03:20:01 01:02:45:00 01:02:55:01\n"
+                    "* FROM CLIP NAME: Q&A live\n* SOURCE FILE: mux://assets/abc\n")
+    found = read_segments(path, SourceIdentity("abc", Fraction(30), 600_000))
+    assert [(s.label, s.start_ms, s.end_ms) for s in found.segments] == [
+        ("Keynote", 20_000, 185_000), ("Q&A live", 190_000, frame_to_ms(6001, Fraction(30)))]
+    assert found.summary == "Imported 2 segments from track V1 of earlier.edl."
+
+
+def test_a_drop_frame_edl_for_a_25_fps_source_says_so() -> None:
+    with pytest.raises(CutListError, match=r"^avid_multireel_2997df.edl is in drop-frame timecode \(29.97 or 59.94 "
+                                           r"fps\) but this source runs at 25 fps; export the list at 25 fps"):
+        read_segments(DATA / "avid_multireel_2997df.edl", SourceIdentity("AbCd01", Fraction(25), 700_000))
+
+
 def test_a_premiere_xml_with_b_roll_titles_and_audio() -> None:
     source = SourceIdentity("PrOmO02", Fraction(25), duration_ms=100_000, title="Promo")
     found = read_segments(DATA / "premiere_multitrack_25.xml", source)
@@ -73,10 +96,12 @@ def test_a_premiere_xml_with_b_roll_titles_and_audio() -> None:
                              "track A1 (audio, 2 clips).")
 
 
-def test_a_resolve_fcpxml_at_5994_by_the_files_name_or_the_playback_id() -> None:
+@pytest.mark.parametrize("name", ["resolve_multireel_5994.fcpxml", "resolve_1_10_media_rep_5994.fcpxml"])
+def test_a_resolve_fcpxml_at_5994_by_the_files_name(name: str) -> None:
+    """FCPXML 1.8 names an asset's file in ``src``; 1.9 and later in a ``media-rep`` the adapter does not read."""
     rate = Fraction(60000, 1001)
     source = SourceIdentity("MaTcH03", rate, duration_ms=601_000, title="Match replay")
-    found = read_segments(DATA / "resolve_multireel_5994.fcpxml", source)
+    found = read_segments(DATA / name, source)
     assert [(s.label, s.start_ms, s.end_ms) for s in found.segments] == [
         ("Goal", frame_to_ms(7200, rate), frame_to_ms(7800, rate)),
         ("Celebration", frame_to_ms(7830, rate), frame_to_ms(8430, rate))]
@@ -84,10 +109,10 @@ def test_a_resolve_fcpxml_at_5994_by_the_files_name_or_the_playback_id() -> None
 
 
 @pytest.mark.parametrize(("name", "content", "said"), [
-    ("cut.edl", "001  AX  V  C  garbage\n", "Could not read cut.edl as CMX 3600 edit decision list"),
-    ("cut.xml", "<xmeml><sequence><media>", "Could not read cut.xml as Final Cut Pro 7 XML"),
-    ("cut.fcpxml", "not xml at all", "Could not read cut.fcpxml as FCPXML"),
-    ("cut.otio", "{\"OTIO_SCHEMA\": \"Nonsense.1\"", "Could not read cut.otio as OpenTimelineIO"),
+    ("cut.edl", "001  AX  V  C  garbage\n", "Could not read cut.edl as an EDL"),
+    ("cut.xml", "<xmeml><sequence><media>", "Could not read cut.xml as Final Cut Pro 7 XML ("),
+    ("cut.fcpxml", "not xml at all", "Could not read cut.fcpxml as FCPXML ("),
+    ("cut.otio", "{\"OTIO_SCHEMA\": \"Nonsense.1\"", "Could not read cut.otio as OTIO"),
     ("cut.mov", "", "muxclipper reads and writes .csv, .txt, .edl, .xml, .fcpxml, .otio"),
 ])
 def test_a_damaged_or_foreign_file_says_what_to_do(tmp_path: Path, name: str, content: str, said: str) -> None:
@@ -104,12 +129,44 @@ def test_clips_as_a_timeline_a_suite_relinks(tmp_path: Path) -> None:
     entries = [ClipEntry("Goal", "https://stream.mux.com/P1/highest.mp4", 10_000, Fraction(25))]
     path = tmp_path / "clips.xml"
     assert write_clips(path, entries, "Clips", left_out=2) == (
-        f"Exported 1 clips to {path}; left out 2 not ready yet (no media to link to).")
+        f"Exported 1 clip to {path}; left out 2 not ready yet (no media to link to).")
     assert "<pathurl>https://stream.mux.com/P1/highest.mp4</pathurl>" in path.read_text()
     with pytest.raises(CutListError, match="No clip is ready"):
         write_clips(tmp_path / "none.edl", [], "Clips")
 
 
+def test_a_name_typed_without_extension_takes_the_chosen_formats() -> None:
+    assert chosen_path("/x/cuts", "FCPXML (Final Cut Pro, Resolve) (*.fcpxml)") == Path("/x/cuts.fcpxml")
+    assert chosen_path("/x/cuts.edl", "CSV (*.csv)") == Path("/x/cuts.edl")  # what was typed wins
+
+
 def test_the_file_chooser_offers_every_format() -> None:
     assert segment_filters(True).startswith("Cut lists (*.csv *.txt *.edl *.xml *.fcpxml *.otio);;CSV (*.csv)")
     assert "FCPXML (Final Cut Pro, Resolve) (*.fcpxml)" in segment_filters(False)
+
+
+FIXTURES = sorted(DATA.iterdir())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(FIXTURES), st.data())
+def test_a_damaged_suite_file_only_ever_says_what_is_wrong(tmp_path: Path, fixture: Path, data: st.DataObject) -> None:
+    """Cut short, lines lost or doubled, as files copied badly or edited by hand are: an answer or a CutListError,
+    never another exception (which the window would report as a bug)."""
+    lines = fixture.read_text().splitlines(keepends=True)
+    start = data.draw(st.integers(0, len(lines)))
+    stop = data.draw(st.integers(start, len(lines)))
+    how = data.draw(st.sampled_from(["drop", "double", "cut"]))
+    if how == "drop":
+        damaged = lines[:start] + lines[stop:]
+    elif how == "double":
+        damaged = lines[:stop] + lines[start:]
+    else:
+        text = "".join(lines)
+        damaged = [text[:data.draw(st.integers(0, len(text)))]]
+    path = tmp_path / fixture.name
+    path.write_text("".join(damaged))
+    try:
+        read_segments(path, SourceIdentity("AbCd01", Fraction(30000, 1001), 700_000, "Keynote"))
+    except CutListError as exc:
+        assert fixture.name in str(exc)  # which file, and (each message's own words) what to do
