@@ -61,6 +61,10 @@ class AssetRecord(_Stored):
     reconnect_window: float = 0.0
     #: Seconds of the broadcast that were not recorded (outages without slate).
     live_paused: float = 0.0
+    #: A media-backed live recording: the source's media it broadcasts, and which of its slated versions
+    #: (media made while still live, emulator/recording_sessions.py) is the newest asked for.
+    broadcast_media: str | None = None
+    live_media_version: int = 0
 
     @property
     def id(self) -> str:
