@@ -56,6 +56,8 @@ def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api
     recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
                                json={"source_asset_id": broadcast_source["id"]}).json()["data"]
     _advance(media_api, 2)
+    pid = recording["playback_ids"][0]["id"]
+    first_segment = httpx.get(f"{media_server.stream_url}/{pid}/seg_00000.ts").content
     away = media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
     assert away.status_code == 200, away.text
     assert media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect").status_code == 409
@@ -63,7 +65,6 @@ def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api
     assert media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 200
     # Still live (the source has 36 s to go), the recording's pictures show the slate where it was, once it
     # is burnt in (in the background), and the programme elsewhere.
-    pid = recording["playback_ids"][0]["id"]
 
     def picture_at(seconds: float) -> tuple[int, bool]:
         still = tmp_path / f"at-{seconds}-{time.monotonic_ns()}.png"
@@ -75,6 +76,9 @@ def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api
 
     assert wait_until(lambda: picture_at(3.0) == (75, True), 20, "the slate in the live recording's pictures")
     assert picture_at(1.0) == (25, False)
+    # A segment a player already has never changes (seen: a player that had the programme's first segments sought
+    # 2 s off once the recording's media was re-encoded under it).
+    assert httpx.get(f"{media_server.stream_url}/{pid}/seg_00000.ts").content == first_segment
     live = media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"]
     assert live["is_live"] is True  # (the new content session is listed once a segment of it is recorded)
     assert [t["type"] for t in live["recording_times"]][:2] == ["content", "slate"]
@@ -100,6 +104,7 @@ def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api
         assert segment.status_code == 200
         with video.open("ab") as out:
             out.write(segment.content)
+    assert httpx.get(f"{media_server.stream_url}/{pid}/seg_00000.ts").content == first_segment
     width, height, frames = ffmpeg.read_frames_rgb(video, frames=250)
     seen = {stamp.read_index(f, width, height): _is_slate(f, width, height) for f in frames}
     assert sorted(seen) == list(range(250))
