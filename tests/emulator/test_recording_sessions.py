@@ -146,3 +146,23 @@ def test_reconnect_window_expiring_completes_the_recording(media_api: httpx.Clie
     assert [t["duration"] for t in times] == pytest.approx([6.0, 10.0], abs=0.1)
     assert media_api.get(f"/video/v1/live-streams/{stream['id']}").json()["data"]["status"] == "idle"
     assert media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 409
+
+
+def test_an_outage_survives_a_restart(tmp_path: Path) -> None:
+    from muxclipper.emulator import EmulatorConfig, Token
+    from tests.emulator.helpers import RW
+
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, data_dir=tmp_path, media=False)
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW) as api:
+        stream = _stream(api, latency_mode="low", reconnect_window=300)
+        recording = api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"length": 600}).json()["data"]
+        api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
+    # (The clock's offset is not kept across a restart: the clock moves only after it.)
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW) as api:
+        _advance(api, 4)
+        assert api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 200
+        _advance(api, 3)
+        asset = api.get(f"/video/v1/assets/{recording['id']}").json()["data"]
+        assert asset["is_live"] is True
+        assert [t["type"] for t in asset["recording_times"]] == ["content", "slate", "content"]
+        assert [t["duration"] for t in asset["recording_times"][1:]] == pytest.approx([4.0, 3.0], abs=0.3)
