@@ -123,14 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
         "clip", help="create a clip of a source, frame exact",
         description="Create a clip of SOURCE from --start to --end: a new Mux asset, frame exact, made exactly once "
                     "even if the network fails (a later 'muxclipper jobs --watch' finishes what a run left).",
-        epilog=f"{TIMES_HELP} {recording_sessions.WALL_HELP} Example: muxclipper clip KEYNOTE_ID --start "
-               f"00:00:20.000 --end 00:03:05.000 --title 'Keynote' --mp4 --wait. {CREDENTIALS_HELP} {EXIT_HELP}")
+        epilog=f"{TIMES_HELP} Example: muxclipper clip KEYNOTE_ID --start 00:00:20.000 --end 00:03:05.000 "
+               f"--title 'Keynote' --mp4 --wait. {CREDENTIALS_HELP} {EXIT_HELP}")
     clip.add_argument("source", metavar="SOURCE",
                       help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
                            "recording so far)")
     clip.add_argument("--start", metavar="TIME",
                       help="where the clip starts: its first frame is the one shown at TIME (required unless "
-                           "--trim-slates)")
+                           f"--trim-slates). {recording_sessions.WALL_HELP}")
     clip.add_argument("--end", metavar="TIME",
                       help="where the clip ends, not included: the frame shown at TIME is the first one left out "
                            "(the window's out point). At least 0.5 s after --start; on a recording still going, "

@@ -70,6 +70,10 @@ class AssetRecord(_Stored):
     interim_tracks: list[str] = field(default_factory=list)
     #: When the ``generated_live_final`` track turns ready (emulator clock); None once it is, or without one.
     final_captions_at: float | None = None
+    #: A media-backed live recording: the source's media it broadcasts, and which of its slated versions
+    #: (media made while still live, emulator/recording_sessions.py) is the newest asked for.
+    broadcast_media: str | None = None
+    live_media_version: int = 0
 
     @property
     def id(self) -> str:

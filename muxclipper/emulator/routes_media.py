@@ -231,7 +231,7 @@ def media_routes(rt: Runtime) -> list[Route]:
         try:
             path = await run_in_threadpool(
                 images.thumbnail, target.directory / "source.mp4", target.manifest,
-                rt.media.cache_dir(target.record.id), fmt, _float(params.get("time"), "time"),
+                rt.media.cache_dir(target.directory.name), fmt, _float(params.get("time"), "time"),
                 _int(params.get("width"), "width"), _int(params.get("height"), "height"),
                 str(params.get("fit_mode", "preserve")))
         except images.ImageRequestError as exc:
@@ -256,7 +256,7 @@ def media_routes(rt: Runtime) -> list[Route]:
         assert rt.media is not None
         try:
             path = await run_in_threadpool(images.storyboard_image, target.directory / "source.mp4",
-                                           target.manifest, rt.media.cache_dir(target.record.id), fmt, board)
+                                           target.manifest, rt.media.cache_dir(target.directory.name), fmt, board)
         except images.ImageRequestError as exc:
             raise invalid(str(exc)) from exc
         return FileResponse(path, media_type=_image_type(fmt))
@@ -270,7 +270,7 @@ def media_routes(rt: Runtime) -> list[Route]:
         try:
             path = await run_in_threadpool(
                 images.animated, target.directory / "source.mp4", target.manifest,
-                rt.media.cache_dir(target.record.id), fmt, start, start + 5 if end is None else end,
+                rt.media.cache_dir(target.directory.name), fmt, start, start + 5 if end is None else end,
                 _int(params.get("width"), "width"), _int(params.get("height"), "height"),
                 _int(params.get("fps"), "fps") or 15)
         except images.ImageRequestError as exc:

@@ -48,6 +48,8 @@ LOOP_GAP_S = 5.0
 #: How long after a live stream ends its generated_live_final captions turn ready (a guess: Mux says only "until
 #: the live stream ends"; docs/emulator.md).
 FINAL_CAPTIONS_DELAY_S = 60.0
+#: In a media name: a live recording's slated version, ``{asset id}.live{n}``.
+LIVE_MEDIA = ".live"
 
 T = TypeVar("T")
 
@@ -220,10 +222,17 @@ class EmulatorState:
                 rec.doc["progress"] = {"state": state, "progress": round(percent, 1) if percent > 0 else 0}
 
     def media_done(self, asset_id: str, facts: MediaFacts) -> None:
+        if LIVE_MEDIA in asset_id:
+            self._locked(lambda: self._live_media_done(asset_id))
+            return
+
         def run() -> None:
             rec = self._assets.get(asset_id)
             if rec is None or rec.status != "preparing":
                 return  # deleted or errored meanwhile
+            if self.media is not None:
+                for version in range(1, rec.live_media_version + 1):  # a recording's slated versions made live
+                    self.media.remove(f"{asset_id}{LIVE_MEDIA}{version}")
             rec.media_duration = facts.duration
             rec.frame_rate, rec.width, rec.height = facts.frame_rate, facts.width, facts.height
             rec.has_audio = facts.has_audio
@@ -238,6 +247,8 @@ class EmulatorState:
         self._locked(run)
 
     def media_failed(self, asset_id: str, messages: list[str]) -> None:
+        if LIVE_MEDIA in asset_id:
+            return  # a live recording's slated version: the recording plays on without it
         def run() -> None:
             rec = self._assets.get(asset_id)
             if rec is not None and rec.status == "preparing":
@@ -926,6 +937,7 @@ class EmulatorState:
             manifest = self.media.manifest(source.media_name)
             assert manifest is not None
             rec.media_name, rec.processing, rec.media_state = source.media_name, "media", "done"
+            rec.broadcast_media = source.media_name
             rec.live_length = min(rec.live_length or manifest.duration, manifest.duration)
             rec.live_segment_ends = [end for _, end in manifest.segment_bounds()]
             rec.frame_rate, rec.width, rec.height = source.frame_rate, source.width, source.height
@@ -958,13 +970,43 @@ class EmulatorState:
         if not spans or self._processor is None or rec.processing != "media" or rec.media_name is None:
             return False
         frames = round(rec.media_duration * rec.frame_rate)
-        rec.job = {"type": "slate", "source_media": rec.media_name, "frames": frames,
+        rec.job = {"type": "slate", "source_media": rec.broadcast_media or rec.media_name, "frames": frames,
                    "spans": [list(span) for span in spans]}
         rec.media_state = "queued"
         rec.doc["progress"] = {"state": "transcoding", "progress": 0}
         self._save_asset(rec)
         self._submit(rec.id, rec.job)
         return True
+
+    def _refresh_live_slate(self, rec: AssetRecord) -> None:
+        """While a recording is live, its slate is burnt into a new version of its media (the whole broadcast, an
+        open slate running to its end), which the recording switches to when made: its DVR, thumbnails and
+        storyboards show the slate. Versions are numbered so a late one never replaces a newer one."""
+        if self._processor is None or self.media is None or rec.broadcast_media is None:
+            return
+        manifest = self.media.manifest(rec.broadcast_media)
+        spans = slate_spans(rec.sessions, rec.live_length or 0.0)
+        if manifest is None or not spans:
+            return
+        from muxclipper.emulator.media.slate import SlateJob
+
+        rec.live_media_version += 1
+        name = f"{rec.id}{LIVE_MEDIA}{rec.live_media_version}"
+        self._processor.submit(SlateJob(name, rec.broadcast_media, manifest.frames, tuple(spans)))
+
+    def _live_media_done(self, name: str) -> None:
+        owner, _, version = name.partition(LIVE_MEDIA)
+        rec = self._assets.get(owner)
+        manifest = self.media.manifest(name) if self.media is not None else None
+        if rec is None or not rec.is_recording or int(version) != rec.live_media_version or manifest is None:
+            if self.media is not None:
+                self.media.remove(name)  # superseded, or the recording is complete (its final media follows)
+            return
+        # Pictures are cached per media name, so none made from the version before is shown again; that version
+        # stays until the recording's final media is made (a player may still be reading it).
+        rec.media_name = name
+        rec.live_segment_ends = [end for _, end in manifest.segment_bounds()]
+        self._save_asset(rec)
 
     def _active_recording(self, stream_id: str) -> tuple[LiveStreamRecord, AssetRecord]:
         stream = self._stream(stream_id)
@@ -991,6 +1033,8 @@ class EmulatorState:
             if rec.reconnect_window <= 0:
                 self._finish_recording(rec, now)
             else:
+                if rec.slate_on_disconnect:
+                    self._refresh_live_slate(rec)
                 self._save_asset(rec)
             return copy.deepcopy(rec.doc)
 
@@ -1007,6 +1051,8 @@ class EmulatorState:
                 rec.live_paused += now - rec.disconnected_at
             rec.disconnected_at = None
             rec.sessions.append({"type": CONTENT, "started_at": now, "offset": self._live_elapsed(rec, now)})
+            if rec.slate_on_disconnect:
+                self._refresh_live_slate(rec)  # the slate ends here now, not at the end of the broadcast
             self._update_recording_times(rec)
             self._save_asset(rec)
             return copy.deepcopy(rec.doc)

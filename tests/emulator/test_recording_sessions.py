@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 
 from muxclipper.emulator import EmulatorServer
 from muxclipper.emulator.media import ffmpeg, stamp
-from tests.emulator.media_helpers import wait_settled
+from tests.emulator.media_helpers import wait_settled, wait_until
 
 
 def _stream(api: httpx.Client, **settings: Any) -> dict[str, Any]:
@@ -37,41 +38,73 @@ def _is_slate(rgb: bytes, width: int, height: int) -> bool:
     return r > 55 and g < 45 and b < 45
 
 
+@pytest.fixture(scope="module")
+def broadcast_source(media_api: httpx.Client) -> dict[str, Any]:
+    """A 40 s stamped programme to broadcast: room for the slate to be burnt in while the recording is live, even
+    on a busy machine."""
+    response = media_api.post("/video/v1/assets", json={
+        "inputs": [{"url": "emulator://generated?duration=40&fps=25&width=320&height=180&label=LIVE"}],
+        "playback_policies": ["public"]})
+    asset = wait_settled(media_api, response.json()["data"]["id"])
+    assert asset["status"] == "ready", asset
+    return asset
+
+
 def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api: httpx.Client,
-                                         stamped_source: dict[str, Any], tmp_path: Path) -> None:
+                                         broadcast_source: dict[str, Any], tmp_path: Path) -> None:
     stream = _stream(media_api, latency_mode="reduced", reconnect_window=30)
     recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
-                               json={"source_asset_id": stamped_source["id"]}).json()["data"]
-    _advance(media_api, 4)
+                               json={"source_asset_id": broadcast_source["id"]}).json()["data"]
+    _advance(media_api, 2)
+    pid = recording["playback_ids"][0]["id"]
+    first_segment = httpx.get(f"{media_server.stream_url}/{pid}/seg_00000.ts").content
     away = media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
     assert away.status_code == 200, away.text
     assert media_api.post(f"/_emulator/live-streams/{stream['id']}/disconnect").status_code == 409
-    _advance(media_api, 4)
-    assert media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 200
     _advance(media_api, 2)
+    assert media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 200
+    # Still live (the source has 36 s to go), the recording's pictures show the slate where it was, once it
+    # is burnt in (in the background), and the programme elsewhere.
+
+    def picture_at(seconds: float) -> tuple[int, bool]:
+        still = tmp_path / f"at-{seconds}-{time.monotonic_ns()}.png"
+        response = httpx.get(f"{media_server.image_url}/{pid}/thumbnail.png?time={seconds}")
+        assert response.status_code == 200, response.text
+        still.write_bytes(response.content)
+        width, height, [frame] = ffmpeg.read_frames_rgb(still)
+        return stamp.read_index(frame, width, height), _is_slate(frame, width, height)
+
+    assert wait_until(lambda: picture_at(3.0) == (75, True), 20, "the slate in the live recording's pictures")
+    assert picture_at(1.0) == (25, False)
+    # A segment a player already has never changes (seen: a player that had the programme's first segments sought
+    # 2 s off once the recording's media was re-encoded under it).
+    assert httpx.get(f"{media_server.stream_url}/{pid}/seg_00000.ts").content == first_segment
     live = media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"]
-    assert [t["type"] for t in live["recording_times"]] == ["content", "slate", "content"]
+    assert live["is_live"] is True  # (the new content session is listed once a segment of it is recorded)
+    assert [t["type"] for t in live["recording_times"]][:2] == ["content", "slate"]
+    _advance(media_api, 6)
     media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
     asset = wait_settled(media_api, recording["id"])
-    assert asset["status"] == "ready" and asset["duration"] == 10.0
+    # 10 s on the emulator's clock, plus the real time the test took: whole 2 s segments.
+    assert asset["status"] == "ready" and asset["duration"] in (10.0, 12.0, 14.0, 16.0)
     times = asset["recording_times"]
     # Real time passes between the requests too: a few milliseconds either way.
     assert [t["type"] for t in times] == ["content", "slate", "content"]
-    assert [t["duration"] for t in times] == pytest.approx([4.0, 4.0, 2.0], abs=0.1)
-    assert sum(t["duration"] for t in times) == pytest.approx(10.0, abs=0.001)
+    assert [t["duration"] for t in times[:2]] == pytest.approx([2.0, 2.0], abs=0.1)
+    assert sum(t["duration"] for t in times) == pytest.approx(asset["duration"], abs=0.002)
     starts = [_epoch(t["started_at"]) for t in times]
-    assert [starts[1] - starts[0], starts[2] - starts[1]] == pytest.approx([4.0, 4.0], abs=0.1)
-    # The recording's own media: the frames of the slate session (about 100 to 199 at 25 fps) are the slate,
+    assert [starts[1] - starts[0], starts[2] - starts[1]] == pytest.approx([2.0, 2.0], abs=0.1)
+    # The recording's own media: the frames of the slate session (about 50 to 99 at 25 fps) are the slate,
     # stamped with their index like every other frame.
     slate_start = times[0]["duration"]
     slate_frames = list(range(math.ceil(slate_start * 25), math.ceil((slate_start + times[1]["duration"]) * 25)))
     video = tmp_path / "recording.mp4"
-    pid = asset["playback_ids"][0]["id"]
     for index in (0, 1, 2, 3, 4):
         segment = httpx.get(f"{media_server.stream_url}/{pid}/seg_{index:05d}.ts")
         assert segment.status_code == 200
         with video.open("ab") as out:
             out.write(segment.content)
+    assert httpx.get(f"{media_server.stream_url}/{pid}/seg_00000.ts").content == first_segment
     width, height, frames = ffmpeg.read_frames_rgb(video, frames=250)
     seen = {stamp.read_index(f, width, height): _is_slate(f, width, height) for f in frames}
     assert sorted(seen) == list(range(250))
@@ -113,3 +146,23 @@ def test_reconnect_window_expiring_completes_the_recording(media_api: httpx.Clie
     assert [t["duration"] for t in times] == pytest.approx([6.0, 10.0], abs=0.1)
     assert media_api.get(f"/video/v1/live-streams/{stream['id']}").json()["data"]["status"] == "idle"
     assert media_api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 409
+
+
+def test_an_outage_survives_a_restart(tmp_path: Path) -> None:
+    from muxclipper.emulator import EmulatorConfig, Token
+    from tests.emulator.helpers import RW
+
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, data_dir=tmp_path, media=False)
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW) as api:
+        stream = _stream(api, latency_mode="low", reconnect_window=300)
+        recording = api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"length": 600}).json()["data"]
+        api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
+    # (The clock's offset is not kept across a restart: the clock moves only after it.)
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW) as api:
+        _advance(api, 4)
+        assert api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 200
+        _advance(api, 3)
+        asset = api.get(f"/video/v1/assets/{recording['id']}").json()["data"]
+        assert asset["is_live"] is True
+        assert [t["type"] for t in asset["recording_times"]] == ["content", "slate", "content"]
+        assert [t["duration"] for t in asset["recording_times"][1:]] == pytest.approx([4.0, 3.0], abs=0.3)

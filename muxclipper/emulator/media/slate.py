@@ -7,12 +7,14 @@ drawn again over the slate with the same index and the recording stays frame-che
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from muxclipper.emulator.media import ffmpeg, stamp, webvtt
+from muxclipper.emulator.media import ffmpeg, hls, stamp, webvtt
 from muxclipper.emulator.media.generate import _font
+from muxclipper.emulator.media.store import Manifest
 
 if TYPE_CHECKING:
     from muxclipper.emulator.media.pipeline import MediaFacts, MediaProcessor
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 SLATE_COLOUR = "0x4a1c1c"
 SLATE_TITLE = "WE\u2019LL BE RIGHT BACK"  # a typographic apostrophe: ffmpeg's quoting has no plain one
 SLATE_SUBTITLE = "The broadcast will resume shortly"
+#: The pipeline's encoder settings, without B-frames: they would delay the first frame's timestamp.
+X264_SLATE = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-bf", "0",
+              "-fps_mode", "passthrough"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,6 @@ def video_filter(frames: list[tuple[int, int]], height: int) -> str:
     big = max(height // 9, 12)
     small = max(height // 18, 9)
     return ",".join([
-        "setpts=PTS-STARTPTS",
         f"drawbox=x=0:y=0:w=iw:h=ih:color={SLATE_COLOUR}:t=fill:enable='{on}'",
         f"drawtext={font}:text='{SLATE_TITLE}':fontsize={big}:fontcolor=white:x=(w-tw)/2:y=h/2-{big}"
         f":enable='{on}'",
@@ -59,7 +63,10 @@ def video_filter(frames: list[tuple[int, int]], height: int) -> str:
 
 
 def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
-    from muxclipper.emulator.media.pipeline import AAC, X264, InputError
+    """The recording's media: the source's own HLS segments wherever there is no slate (segments a player may
+    already hold never change, as on Mux), and re-encoded ones, with the source's timestamps, where there is; a
+    master with the slate for clips and pictures."""
+    from muxclipper.emulator.media.pipeline import InputError, facts_of
 
     store = processor.store
     source = store.manifest(job.source_media)
@@ -69,21 +76,29 @@ def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
     frames = min(job.frames, source.frames)
     if frames <= 0:
         raise InputError("The recording holds no frames.")
+    source_dir = store.asset_dir(job.source_media)
     work = store.partial_dir(job.asset_id)
     master = work / "source.mp4"
     seconds = frames / rate
     gop = max(round(float(rate) * 2), 1)
-    args = ["-i", str(store.asset_dir(job.source_media) / "source.mp4"),
-            "-vf", video_filter(frame_spans(job.spans, rate), source.height), "-map", "0:v:0"]
+    slate_frames = frame_spans(job.spans, rate)
+    # The source's timestamps are kept (no B-frames, frames passed through, the sound copied: the programme's sound
+    # goes on under the slate), so the re-encoded segments fit between the source's own.
+    args = ["-i", str(source_dir / "source.mp4"), "-vf", video_filter(slate_frames, source.height), "-map", "0:v:0"]
     if source.has_audio:
-        silent = "+".join(f"between(t,{a:.6f},{b:.6f})" for a, b in job.spans) or "0"
-        args += ["-map", "0:a:0", "-af",
-                 f"asetpts=PTS-STARTPTS,atrim=end={float(seconds):.6f},volume=enable='{silent}':volume=0", *AAC]
+        args += ["-map", "0:a:0", "-c:a", "copy"]
     processor.on_progress(job.asset_id, 0.0)
-    ffmpeg.run([*args, "-frames:v", str(frames), *X264, "-r", str(rate), "-g", str(gop), "-keyint_min", str(gop),
-                "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
+    ffmpeg.run([*args, "-frames:v", str(frames), "-t", f"{float(seconds):.6f}", *X264_SLATE, "-g", str(gop),
+                "-keyint_min", str(gop), "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
                progress=lambda t: processor.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
-    source_dir = store.asset_dir(job.source_media)
+    segments, mpegts_start = hls.package(master, work / "hls")
+    # Where the source's segments are cut as ours are (keyframes every 2 s: always for generated media), its own.
+    same_cuts = [round(d, 3) for d in segments[:-1]] == [round(d, 3) for d in source.segments[:len(segments) - 1]]
+    for index, (seg_start, seg_end) in enumerate(source.segment_bounds()[:len(segments)] if same_cuts else []):
+        first, stop = round(seg_start * rate), round(seg_end * rate)
+        whole = index < len(segments) - 1 or stop <= frames
+        if whole and not any(a < stop and first < b for a, b in slate_frames):
+            shutil.copyfile(source_dir / "hls" / f"seg_{index:05d}.ts", work / "hls" / f"seg_{index:05d}.ts")
     tracks = []
     for track in source.text_tracks:
         cues = webvtt.clip(webvtt.parse((source_dir / track.file).read_text(encoding="utf-8")), 0.0, float(seconds))
@@ -92,4 +107,7 @@ def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
         (work / "text").mkdir(exist_ok=True)
         (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
         tracks.append(track)
-    return processor._finish(job.asset_id, work, master, rate, frames, source.has_audio, tracks, False)
+    manifest = Manifest(frame_rate=str(rate), frames=frames, width=source.width, height=source.height,
+                        has_audio=source.has_audio, segments=segments, mpegts_start=mpegts_start, text_tracks=tracks)
+    store.publish(job.asset_id, work, manifest)
+    return facts_of(manifest)
