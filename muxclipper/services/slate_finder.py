@@ -94,7 +94,7 @@ class SlateFinder:
         self._budget = budget or RateBudget(IMAGE_LIMITS)
         self._width = width
         self._pictures: OrderedDict[tuple[str, int], Picture] = OrderedDict()
-        self._boards: dict[str, tuple[Storyboard, list[Picture]]] = {}
+        self._boards: dict[tuple[str, int], tuple[Storyboard, list[Picture]]] = {}
 
     # ------------------------------------------------------------------ the searches
     async def find(self, asset: Asset, progress: Callable[[int], None] | None = None) -> SlateReport:
@@ -116,7 +116,7 @@ class SlateFinder:
         async def storyboard() -> list[tuple[int, Picture]]:
             nonlocal tiles
             if tiles is None:
-                tiles = await self._tiles(playback, rate, counted(board_cost))
+                tiles = await self._tiles(playback, rate, frames, counted(board_cost))
             return tiles
 
         hints = _hints(asset, rate, frames)
@@ -159,7 +159,7 @@ class SlateFinder:
         origin = min(max(ms_to_frame(from_ms, rate), 0), frames - 1)
 
         async def storyboard() -> list[tuple[int, Picture]]:
-            return await self._tiles(playback, rate, tick)
+            return await self._tiles(playback, rate, frames, tick)
 
         edge = await self._edge(playback, rate, origin, frames - 1, storyboard, None, tick)
         return PictureEnd(origin, None if edge is None else edge.changed, rate, count.requests)
@@ -215,10 +215,12 @@ class SlateFinder:
             self._pictures.popitem(last=False)
         return picture
 
-    async def _tiles(self, playback: PlaybackId, rate: Fraction, tick: Callable[[], None]
+    async def _tiles(self, playback: PlaybackId, rate: Fraction, frames: int, tick: Callable[[], None]
                      ) -> list[tuple[int, Picture]]:
-        """The storyboard's tiles as (frame, picture), cached per playback id."""
-        if playback.id not in self._boards:
+        """The storyboard's tiles as (frame, picture), cached per playback id and length (a recording in progress
+        has a new storyboard as it grows)."""
+        key = (playback.id, frames)
+        if key not in self._boards:
             data = await self._get(self._urls.storyboard(playback.id, policy=playback.policy), tick)
             try:
                 board = storyboard_from_json(json.loads(data))
@@ -227,8 +229,8 @@ class SlateFinder:
             sprite = _rgb(await self._get(board.sprite_url, tick), "storyboard")
             pictures = [to_grid(sprite[t.y:t.y + board.tile_height, t.x:t.x + board.tile_width])
                         for t in board.tiles]
-            self._boards[playback.id] = (board, pictures)
-        board, pictures = self._boards[playback.id]
+            self._boards[key] = (board, pictures)
+        board, pictures = self._boards[key]
         return [(ms_to_frame(t.start_ms, rate), p) for t, p in zip(board.tiles, pictures, strict=True)]
 
     async def _get(self, url: str, tick: Callable[[], None]) -> bytes:
@@ -248,7 +250,9 @@ class SlateFinder:
     # ------------------------------------------------------------------ facts
     def _facts(self, asset: Asset) -> tuple[PlaybackId, Fraction, int]:
         name = asset.title or asset.id
-        if asset.status is not AssetStatus.READY or asset.duration_ms is None or asset.frame_rate is None:
+        # A recording in progress is "preparing" on Mux while what it has recorded already plays.
+        playable = asset.status is AssetStatus.READY or (asset.is_live and asset.status is AssetStatus.PREPARING)
+        if not playable or not asset.duration_ms or asset.frame_rate is None:
             raise SlateSearchError(f"{name} is {asset.status.value}: its pictures can be searched once it is "
                                    "ready.")
         playback = asset.playback_id(PlaybackPolicy.PUBLIC)

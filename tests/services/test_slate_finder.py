@@ -202,3 +202,24 @@ async def test_a_source_that_is_not_ready_is_refused_with_words(http: httpx.Asyn
     preparing = Asset("a1", AssetStatus.PREPARING, 0, title="Keynote")
     with pytest.raises(SlateSearchError, match="Keynote is preparing.*once it is ready"):
         await SlateFinder(http, urls).find(preparing)
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_recording_in_progress_gets_its_opening_slate_only(sources: dict[str, Asset],
+                                                                  media_api: httpx.Client, http: httpx.AsyncClient,
+                                                                  urls: PlaybackUrls) -> None:
+    stream = media_api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+    started = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                             json={"source_asset_id": sources["solid-25"].id})
+    assert started.status_code == 201, started.text
+    media_api.post("/_emulator/clock/advance", json={"seconds": 4.5})
+    try:
+        growing = asset_from_wire(media_api.get(f"/video/v1/assets/{started.json()['data']['id']}").json()["data"])
+        assert growing.is_live
+        report = await SlateFinder(http, urls).find(growing)
+        assert (report.edges.programme_start, report.edges.programme_end) == (38, None)
+        assert report.closing is None and "still recording" in (report.edges.note or "")
+    finally:
+        media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
