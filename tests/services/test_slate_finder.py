@@ -223,3 +223,22 @@ async def test_a_recording_in_progress_gets_its_opening_slate_only(sources: dict
         assert report.closing is None and "still recording" in (report.edges.note or "")
     finally:
         media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_pictures_are_asked_for_within_the_image_budget(sources: dict[str, Asset], http: httpx.AsyncClient,
+                                                              urls: PlaybackUrls) -> None:
+    """Every picture waits for the budget: with 2 a second after a burst of 4, the waits add up to what the
+    requests beyond the burst cost (on a clock the test keeps, so no real time passes)."""
+    from muxclipper.mux.budget import BudgetLimits, RateBudget
+
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    budget = RateBudget(BudgetLimits(other_per_second=2.0, other_burst=4), now=lambda: clock[0], sleep=sleep)
+    report = await SlateFinder(http, urls, budget=budget).find(sources["card-30"])
+    assert report.edges.programme_start == 46
+    assert clock[0] == pytest.approx((report.requests - 4) / 2.0)
