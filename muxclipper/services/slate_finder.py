@@ -7,7 +7,8 @@ are small (:data:`THUMBNAIL_WIDTH`), fetched at the image host's budget (:data:`
 so a second search on the same source is free. The rules of what a slate is are :mod:`muxclipper.core.slate_detect`'s.
 
 A live recording's slate sessions (``recording_times``, Mux's own slate while the encoder was away) that touch its
-start or end are hints: the search looks around their edge first and falls back to the storyboard.
+start or end are hints: the search looks a second either side of their edge first, without the storyboard (a wrong
+hint only widens the bisection).
 """
 
 from __future__ import annotations
@@ -111,13 +112,14 @@ class SlateFinder:
             return tick
 
         board_cost = _Count()
-        tiles: list[tuple[int, Picture]] | None = None
+        board: asyncio.Task[list[tuple[int, Picture]]] | None = None
 
         async def storyboard() -> list[tuple[int, Picture]]:
-            nonlocal tiles
-            if tiles is None:
-                tiles = await self._tiles(playback, rate, frames, counted(board_cost))
-            return tiles
+            # Both edges ask at about the same time: one fetch, shared.
+            nonlocal board
+            if board is None:
+                board = asyncio.ensure_future(self._tiles(playback, rate, frames, counted(board_cost)))
+            return await board
 
         hints = _hints(asset, rate, frames)
         last = frames - 1
@@ -137,7 +139,12 @@ class SlateFinder:
                                "still recording: the closing slate can be found once the recording ends"
                                if opened is not None else edges.note)
         else:
-            opened, closed = await asyncio.gather(opening(), closing())
+            searches = [asyncio.ensure_future(opening()), asyncio.ensure_future(closing())]
+            try:
+                opened, closed = await asyncio.gather(*searches)
+            finally:
+                for search in searches:  # one edge failing (or the search cancelled) stops the other
+                    search.cancel()
             edges = decide(opened, closed, frames, rate)
         now = time.monotonic()
         # The storyboard is shared: each edge is charged half of it.

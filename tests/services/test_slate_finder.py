@@ -176,6 +176,7 @@ async def test_a_signed_playback_id_is_searched_with_signed_urls(sources: dict[s
         report = await SlateFinder(client, signing).find(signed_only)
     assert (report.edges.programme_start, report.edges.programme_end) == (38, 120)
     assert seen and all("token=" in url and "time=" not in url for url in seen if "thumbnail" in url)
+    assert len([url for url in seen if "/storyboard." in url]) == 2  # its JSON and sprite, once for both edges
 
 
 @pytest.mark.slow
