@@ -87,6 +87,8 @@ def test_s_proposes_enter_accepts_undo_takes_back_e_finds_the_picture_end(
             key(Qt.Key.Key_E)
             await until(lambda: "The picture ends" in window.status.text(), 20, "the picture's end")
             assert editor.player.target_frame == 600 and "#600" in window.status.text()
+            # The search's pictures were cached: only the one on screen was new.
+            assert window.status.text().endswith("1 picture looked at.")
             # Proposals, then marking by hand instead: the proposals go.
             key(Qt.Key.Key_S)
             await until(lambda: timeline.proposals != (None, None), 20, "the proposals again")
