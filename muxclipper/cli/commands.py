@@ -272,7 +272,7 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
             if typed is not None:
                 check_time_text(typed)
         if not args.trim_slates and (args.start is None or args.end is None):
-            raise SourceRefError("give --start and --end (or --trim-slates to cut the slates off)")
+            raise CliError("give --start and --end (or --trim-slates to cut the slates off)", EXIT_INPUT)
     except (SourceRefError, TimecodeError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     for flag, text in (("--title", args.title), ("--passthrough", args.passthrough)):
@@ -391,7 +391,8 @@ async def cmd_slates(args: argparse.Namespace, session: Session) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"slates": cmd_slates, "clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs}
+COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs,
+            "slates": cmd_slates}
 
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:
