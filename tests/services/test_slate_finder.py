@@ -243,3 +243,13 @@ async def test_pictures_are_asked_for_within_the_image_budget(sources: dict[str,
     report = await SlateFinder(http, urls, budget=budget).find(sources["card-30"])
     assert report.edges.programme_start == 46
     assert clock[0] == pytest.approx((report.requests - 4) / 2.0)
+
+
+def test_generated_slates_are_named_and_an_unknown_kind_is_refused() -> None:
+    from muxclipper.emulator.media.generate import PRESETS, UnknownGeneratedSource, spec_from_url
+
+    assert spec_from_url("emulator://generated?slate=clock").slate == "clock"
+    assert "card" not in PRESETS["live-event"].key  # media made before slate kinds keeps its cache name
+    assert spec_from_url("emulator://generated?slate=ticker").key.endswith("-ticker")
+    with pytest.raises(UnknownGeneratedSource, match="slate is one of card, solid, black, ticker, clock"):
+        spec_from_url("emulator://generated?slate=plaid")
