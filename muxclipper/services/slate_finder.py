@@ -28,7 +28,16 @@ import numpy as np
 from PIL import Image
 
 from muxclipper.core.models import Asset, AssetStatus, PlaybackId, PlaybackPolicy
-from muxclipper.core.slate_detect import Edge, Picture, SlateEdges, decide, find_edge, same_picture, to_grid
+from muxclipper.core.slate_detect import (
+    MIN_SLATE_MS,
+    Edge,
+    Picture,
+    SlateEdges,
+    decide,
+    find_edge,
+    same_picture,
+    to_grid,
+)
 from muxclipper.core.timecode import exact_rate, frame_to_ms, ms_to_frame
 from muxclipper.mux.budget import BudgetLimits, RateBudget
 from muxclipper.mux.errors import ApiConnectionError, ResponseFormatError
@@ -126,10 +135,14 @@ class SlateFinder:
         opening_cost, closing_cost = _Count(), _Count()
 
         async def opening() -> Edge | None:
-            return await self._edge(playback, rate, 0, last, storyboard, hints.get("opening"), counted(opening_cost))
+            tick = counted(opening_cost)
+            edge = await self._edge(playback, rate, 0, last, storyboard, hints.get("opening"), tick)
+            return await self._past_lead(edge, playback, rate, 0, last, storyboard, tick)
 
         async def closing() -> Edge | None:
-            return await self._edge(playback, rate, last, 0, storyboard, hints.get("closing"), counted(closing_cost))
+            tick = counted(closing_cost)
+            edge = await self._edge(playback, rate, last, 0, storyboard, hints.get("closing"), tick)
+            return await self._past_lead(edge, playback, rate, last, 0, storyboard, tick)
 
         if asset.is_live:
             opened = await opening()
@@ -194,6 +207,22 @@ class SlateFinder:
         stops = [f for f, _ in ordered]
         holds = [same_picture(reference, p) for _, p in ordered]
         return await self._drive(find_edge(origin, stops, holds, extreme), playback, rate, reference, tick)
+
+    async def _past_lead(self, edge: Edge | None, playback: PlaybackId, rate: Fraction, origin: int, extreme: int,
+                         storyboard: Callable[[], Awaitable[list[tuple[int, Picture]]]], tick: Callable[[], None]
+                         ) -> Edge | None:
+        """A recording may start (or end) with a few frames of black or noise before its slate — an encoder
+        warming up. A first picture held for under :data:`MIN_SLATE_MS` is such a lead-in when the picture after it
+        holds long enough: that one is the slate, and its edge is answered instead."""
+        minimum = MIN_SLATE_MS * rate / 1000
+        if edge is None or abs(edge.changed - origin) >= minimum:
+            return edge
+        after = await self._edge(playback, rate, edge.changed, extreme, storyboard, None, tick)
+        if after is not None and abs(extreme - after.changed) < minimum:
+            return None  # it holds up to a lead-out at the other end: one picture all along, no slate
+        if after is None or abs(after.changed - edge.changed) < minimum:
+            return edge  # no slate after it either: the short picture's edge stands (and is no slate)
+        return after
 
     async def _drive(self, search: Generator[int, bool, Edge | None], playback: PlaybackId, rate: Fraction,
                      reference: Picture, tick: Callable[[], None]) -> Edge | None:

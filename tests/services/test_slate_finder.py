@@ -37,11 +37,13 @@ class Case:
     duration: float
     preroll: float
     postroll: float
+    blank: float = 0.0  # black at the very start and end, over the slates (an encoder warming up)
 
     @property
     def url(self) -> str:
         return (f"emulator://generated?duration={self.duration}&fps={self.fps}&width={W}&height={H}"
-                f"&preroll={self.preroll}&postroll={self.postroll}&audio=0&slate={self.slate}")
+                f"&preroll={self.preroll}&postroll={self.postroll}&audio=0&slate={self.slate}"
+                + (f"&blank={self.blank}" if self.blank else ""))
 
     @property
     def rate(self) -> Fraction:
@@ -69,6 +71,8 @@ CASES = {
     "opening-only-30": Case("card", "30", 5, 1.51, 0),
     "closing-only-25": Case("black", "25", 5, 0, 1.23),
     "none-30": Case("card", "30", 5, 0, 0),
+    "black-lead-in-30": Case("card", "30", 6, 1.51, 1.23, blank=0.2),
+    "black-lead-in-no-slate-25": Case("card", "25", 5, 0, 0, blank=0.2),
 }
 DEMO = "emulator://generated/live-event?width=256&height=144&captions=0&audio=0"  # the demo's keynote, smaller
 
