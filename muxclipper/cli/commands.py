@@ -336,7 +336,7 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
             else:
                 check_time_text(typed)
         if not args.trim_slates and (args.start is None or args.end is None):
-            raise SourceRefError("give --start and --end (or --trim-slates to cut the slates off)")
+            raise CliError("give --start and --end (or --trim-slates to cut the slates off)", EXIT_INPUT)
     except (SourceRefError, TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     for flag, text in (("--title", args.title), ("--passthrough", args.passthrough)):

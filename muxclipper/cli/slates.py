@@ -83,7 +83,7 @@ def report_lines(asset: Asset, report: SlateReport) -> list[str]:
     lines.append(_side("out", edges.programme_end, edges.end_ms, edges, "no closing slate: to the end"))
     if edges.note:
         lines.append(f"note: {edges.note}")
-    lines.append(f"{report.requests} image requests in {report.seconds:.2f} s (opening {report.opening.requests}"
+    lines.append(f"{report.requests} image request{'' if report.requests == 1 else 's'} in {report.seconds:.2f} s (opening {report.opening.requests}"
                  + (f", closing {report.closing.requests})" if report.closing else ")"))
     return lines
 

@@ -123,7 +123,7 @@ class SlateProposals(QObject):
         finder = self._finder
 
         def progress(requests: int) -> None:
-            self.message.emit(f"Finding the slates of {name}… {requests} pictures looked at.")
+            self.message.emit(f"Finding the slates of {name}… {pictures(requests)} looked at.")
 
         self.message.emit(f"Finding the slates of {name}…")
         self._start(self._guarded(finder.find(asset, progress)), lambda report: self._on_found(asset, report))
@@ -195,7 +195,7 @@ class SlateProposals(QObject):
             (edges.start_ms, "Opening slate ends"), (edges.end_ms, "Closing slate starts")) if ms is not None])
         if not edges.found:
             self.message.emit(f"No slate found on {asset.title or asset.id}: {edges.note}. Mark in and out by hand "
-                              f"({report.requests} pictures looked at).")
+                              f"({pictures(report.requests)} looked at).")
             return
         self._range_at_proposal = self.editor.timeline.marked
         self._set_proposals(edges.start_ms, edges.end_ms)
@@ -206,7 +206,7 @@ class SlateProposals(QObject):
             sides.append(f"out {format_ms(edges.end_ms)} (#{edges.programme_end}, before the closing slate)")
         note = f" ({edges.note})" if edges.note else ""
         self.message.emit(f"Proposed {' and '.join(sides)}{note}: Enter accepts, or mark by hand. "
-                          f"{report.requests} pictures in {report.seconds:.1f} s.")
+                          f"{pictures(report.requests)} in {report.seconds:.1f} s.")
 
     def _on_picture_end(self, asset: Asset, found: PictureEnd | str) -> None:
         if not self._is_open(asset):
@@ -222,7 +222,7 @@ class SlateProposals(QObject):
         self.editor.player.step(0)
         self.editor.player.seek_frame(found.frame)
         self.message.emit(f"The picture ends at {format_ms(found.ms)}: the playhead is on #{found.frame}, the first "
-                          f"frame after it (I marks in there). {found.requests} pictures looked at.")
+                          f"frame after it (I marks in there). {pictures(found.requests)} looked at.")
 
     def _on_editor_range_changed(self, marked: MarkedRange) -> None:
         # Marked by hand while proposals wait: the user adjusted instead; the proposals go (the edges stay edit
@@ -272,3 +272,8 @@ class SlateProposals(QObject):
         # Enter is the window's only while there is something to accept.
         self.actions["accept_proposals"].setEnabled(pending)
         self.accept_button.setVisible(pending)
+
+
+def pictures(count: int) -> str:
+    return f"{count} picture{'' if count == 1 else 's'}"
+

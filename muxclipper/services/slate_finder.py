@@ -7,7 +7,8 @@ are small (:data:`THUMBNAIL_WIDTH`), fetched at the image host's budget (:data:`
 so a second search on the same source is free. The rules of what a slate is are :mod:`muxclipper.core.slate_detect`'s.
 
 A live recording's slate sessions (``recording_times``, Mux's own slate while the encoder was away) that touch its
-start or end are hints: the search looks around their edge first and falls back to the storyboard.
+start or end are hints: the search looks a second either side of their edge first, without the storyboard (a wrong
+hint only widens the bisection).
 """
 
 from __future__ import annotations
@@ -27,7 +28,16 @@ import numpy as np
 from PIL import Image
 
 from muxclipper.core.models import Asset, AssetStatus, PlaybackId, PlaybackPolicy
-from muxclipper.core.slate_detect import Edge, Picture, SlateEdges, decide, find_edge, same_picture, to_grid
+from muxclipper.core.slate_detect import (
+    MIN_SLATE_MS,
+    Edge,
+    Picture,
+    SlateEdges,
+    decide,
+    find_edge,
+    same_picture,
+    to_grid,
+)
 from muxclipper.core.timecode import exact_rate, frame_to_ms, ms_to_frame
 from muxclipper.mux.budget import BudgetLimits, RateBudget
 from muxclipper.mux.errors import ApiConnectionError, ResponseFormatError
@@ -94,7 +104,7 @@ class SlateFinder:
         self._budget = budget or RateBudget(IMAGE_LIMITS)
         self._width = width
         self._pictures: OrderedDict[tuple[str, int], Picture] = OrderedDict()
-        self._boards: dict[str, tuple[Storyboard, list[Picture]]] = {}
+        self._boards: dict[tuple[str, int], tuple[Storyboard, list[Picture]]] = {}
 
     # ------------------------------------------------------------------ the searches
     async def find(self, asset: Asset, progress: Callable[[int], None] | None = None) -> SlateReport:
@@ -111,23 +121,28 @@ class SlateFinder:
             return tick
 
         board_cost = _Count()
-        tiles: list[tuple[int, Picture]] | None = None
+        board: asyncio.Task[list[tuple[int, Picture]]] | None = None
 
         async def storyboard() -> list[tuple[int, Picture]]:
-            nonlocal tiles
-            if tiles is None:
-                tiles = await self._tiles(playback, rate, counted(board_cost))
-            return tiles
+            # Both edges ask at about the same time: one fetch, shared.
+            nonlocal board
+            if board is None:
+                board = asyncio.ensure_future(self._tiles(playback, rate, frames, counted(board_cost)))
+            return await board
 
         hints = _hints(asset, rate, frames)
         last = frames - 1
         opening_cost, closing_cost = _Count(), _Count()
 
         async def opening() -> Edge | None:
-            return await self._edge(playback, rate, 0, last, storyboard, hints.get("opening"), counted(opening_cost))
+            tick = counted(opening_cost)
+            edge = await self._edge(playback, rate, 0, last, storyboard, hints.get("opening"), tick)
+            return await self._past_lead(edge, playback, rate, 0, last, storyboard, tick)
 
         async def closing() -> Edge | None:
-            return await self._edge(playback, rate, last, 0, storyboard, hints.get("closing"), counted(closing_cost))
+            tick = counted(closing_cost)
+            edge = await self._edge(playback, rate, last, 0, storyboard, hints.get("closing"), tick)
+            return await self._past_lead(edge, playback, rate, last, 0, storyboard, tick)
 
         if asset.is_live:
             opened = await opening()
@@ -137,7 +152,12 @@ class SlateFinder:
                                "still recording: the closing slate can be found once the recording ends"
                                if opened is not None else edges.note)
         else:
-            opened, closed = await asyncio.gather(opening(), closing())
+            searches = [asyncio.ensure_future(opening()), asyncio.ensure_future(closing())]
+            try:
+                opened, closed = await asyncio.gather(*searches)
+            finally:
+                for search in searches:  # one edge failing (or the search cancelled) stops the other
+                    search.cancel()
             edges = decide(opened, closed, frames, rate)
         now = time.monotonic()
         # The storyboard is shared: each edge is charged half of it.
@@ -159,7 +179,7 @@ class SlateFinder:
         origin = min(max(ms_to_frame(from_ms, rate), 0), frames - 1)
 
         async def storyboard() -> list[tuple[int, Picture]]:
-            return await self._tiles(playback, rate, tick)
+            return await self._tiles(playback, rate, frames, tick)
 
         edge = await self._edge(playback, rate, origin, frames - 1, storyboard, None, tick)
         return PictureEnd(origin, None if edge is None else edge.changed, rate, count.requests)
@@ -188,6 +208,22 @@ class SlateFinder:
         holds = [same_picture(reference, p) for _, p in ordered]
         return await self._drive(find_edge(origin, stops, holds, extreme), playback, rate, reference, tick)
 
+    async def _past_lead(self, edge: Edge | None, playback: PlaybackId, rate: Fraction, origin: int, extreme: int,
+                         storyboard: Callable[[], Awaitable[list[tuple[int, Picture]]]], tick: Callable[[], None]
+                         ) -> Edge | None:
+        """A recording may start (or end) with a few frames of black or noise before its slate — an encoder
+        warming up. A first picture held for under :data:`MIN_SLATE_MS` is such a lead-in when the picture after it
+        holds long enough: that one is the slate, and its edge is answered instead."""
+        minimum = MIN_SLATE_MS * rate / 1000
+        if edge is None or abs(edge.changed - origin) >= minimum:
+            return edge
+        after = await self._edge(playback, rate, edge.changed, extreme, storyboard, None, tick)
+        if after is not None and abs(extreme - after.changed) < minimum:
+            return None  # it holds up to a lead-out at the other end: one picture all along, no slate
+        if after is None or abs(after.changed - edge.changed) < minimum:
+            return edge  # no slate after it either: the short picture's edge stands (and is no slate)
+        return after
+
     async def _drive(self, search: Generator[int, bool, Edge | None], playback: PlaybackId, rate: Fraction,
                      reference: Picture, tick: Callable[[], None]) -> Edge | None:
         try:
@@ -215,10 +251,12 @@ class SlateFinder:
             self._pictures.popitem(last=False)
         return picture
 
-    async def _tiles(self, playback: PlaybackId, rate: Fraction, tick: Callable[[], None]
+    async def _tiles(self, playback: PlaybackId, rate: Fraction, frames: int, tick: Callable[[], None]
                      ) -> list[tuple[int, Picture]]:
-        """The storyboard's tiles as (frame, picture), cached per playback id."""
-        if playback.id not in self._boards:
+        """The storyboard's tiles as (frame, picture), cached per playback id and length (a recording in progress
+        has a new storyboard as it grows)."""
+        key = (playback.id, frames)
+        if key not in self._boards:
             data = await self._get(self._urls.storyboard(playback.id, policy=playback.policy), tick)
             try:
                 board = storyboard_from_json(json.loads(data))
@@ -227,8 +265,8 @@ class SlateFinder:
             sprite = _rgb(await self._get(board.sprite_url, tick), "storyboard")
             pictures = [to_grid(sprite[t.y:t.y + board.tile_height, t.x:t.x + board.tile_width])
                         for t in board.tiles]
-            self._boards[playback.id] = (board, pictures)
-        board, pictures = self._boards[playback.id]
+            self._boards[key] = (board, pictures)
+        board, pictures = self._boards[key]
         return [(ms_to_frame(t.start_ms, rate), p) for t, p in zip(board.tiles, pictures, strict=True)]
 
     async def _get(self, url: str, tick: Callable[[], None]) -> bytes:
@@ -248,7 +286,9 @@ class SlateFinder:
     # ------------------------------------------------------------------ facts
     def _facts(self, asset: Asset) -> tuple[PlaybackId, Fraction, int]:
         name = asset.title or asset.id
-        if asset.status is not AssetStatus.READY or asset.duration_ms is None or asset.frame_rate is None:
+        # A recording in progress is "preparing" on Mux while what it has recorded already plays.
+        playable = asset.status is AssetStatus.READY or (asset.is_live and asset.status is AssetStatus.PREPARING)
+        if not playable or not asset.duration_ms or asset.frame_rate is None:
             raise SlateSearchError(f"{name} is {asset.status.value}: its pictures can be searched once it is "
                                    "ready.")
         playback = asset.playback_id(PlaybackPolicy.PUBLIC)

@@ -9,6 +9,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from muxclipper.core.slate_detect import Edge, decide, find_edge, same_picture, to_grid
@@ -127,3 +129,21 @@ def test_cut_the_slates_plans_each_recording_at_its_own_edges_and_never_guesses(
     live = trim_at_slates(Asset("l", AssetStatus.READY, 0, 200_000, Fraction(30), title="Live", is_live=True),
                           decide(Edge(599, 600), Edge(5550, 5549), 6000, RATE))
     assert live.problem is not None and "still recording" in live.problem
+
+
+@given(st.integers(2, 3000), st.data())
+@settings(max_examples=150, deadline=None)
+def test_any_tiles_even_lying_ones_lead_to_the_exact_edge(frames: int, data: st.DataObject) -> None:
+    """Whatever the storyboard says (tiles anywhere, duplicated, each one right or wrong), the exact pictures decide:
+    forward and backward, the edge found is the true one, or None when the picture holds to the end."""
+    end = data.draw(st.integers(1, frames), label="first frame of the next picture (frames: none)")
+    tiles = sorted(data.draw(st.lists(st.integers(1, max(frames - 2, 1)), max_size=60), label="tiles"))
+    tiles = [t for t in tiles if 0 < t < frames - 1]
+    told = data.draw(st.lists(st.booleans(), min_size=len(tiles), max_size=len(tiles)), label="tiles' answers")
+    forward, looked = drive(find_edge(0, tiles, told, frames - 1), lambda f: f < end)
+    assert forward == (None if end == frames else Edge(end - 1, end))
+    assert len(looked) <= len(tiles) + math.ceil(math.log2(frames)) + 2
+    # Backward: a closing picture from ``end`` on.
+    backward, _ = drive(find_edge(frames - 1, tiles[::-1], told[::-1], 0), lambda f: f >= min(end, frames - 1))
+    start = min(end, frames - 1)
+    assert backward == (None if start == 0 else Edge(start, start - 1))

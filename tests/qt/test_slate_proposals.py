@@ -87,6 +87,8 @@ def test_s_proposes_enter_accepts_undo_takes_back_e_finds_the_picture_end(
             key(Qt.Key.Key_E)
             await until(lambda: "The picture ends" in window.status.text(), 20, "the picture's end")
             assert editor.player.target_frame == 600 and "#600" in window.status.text()
+            # The search's pictures were cached: only the one on screen was new.
+            assert window.status.text().endswith("1 picture looked at.")
             # Proposals, then marking by hand instead: the proposals go.
             key(Qt.Key.Key_S)
             await until(lambda: timeline.proposals != (None, None), 20, "the proposals again")
@@ -146,3 +148,32 @@ def test_cut_the_slates_of_the_selected_recordings_lists_those_it_cannot_decide(
             window.close()
 
     run(qapp, scenario)
+
+
+def test_proposals_are_drawn_as_dashed_amber_markers_apart_from_the_marks(qtbot: object) -> None:
+    from fractions import Fraction
+
+    from PySide6.QtGui import QColor
+
+    from muxclipper.qt.timeline import RULER_HEIGHT, STRIP_HEIGHT, TimelineWidget
+
+    timeline = TimelineWidget()
+    timeline.resize(800, 90)
+    timeline.set_source(200_000, Fraction(30))
+
+    def amber_rows(x: int) -> int:
+        image = timeline.grab().toImage()
+        amber = QColor(239, 108, 0)
+        return sum(1 for y in range(RULER_HEIGHT, RULER_HEIGHT + STRIP_HEIGHT)
+                   if image.pixelColor(x, y) == amber)
+
+    x_in = round(timeline.x_for_ms(20_000))
+    assert amber_rows(x_in) == 0
+    timeline.set_proposals(20_000, 185_000)
+    assert timeline.marked.in_ms is None  # a proposal is not a mark
+    drawn = amber_rows(x_in)
+    assert 0 < drawn < STRIP_HEIGHT  # a dashed line: amber with gaps
+    assert amber_rows(round(timeline.x_for_ms(185_000))) > 0
+    assert "Enter accepts" in timeline.toolTip()
+    timeline.set_proposals(None, None)
+    assert amber_rows(x_in) == 0 and timeline.toolTip() == ""

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYNOTE = "emulator://generated/live-event"  # the demo's: 20 s STARTING SOON, 165 s programme, 15 s THANKS
 
 
-async def walk(screen: Screen, report: dict[str, object]) -> None:
+async def walk(screen: Screen, report: dict[str, object], source: str = KEYNOTE) -> None:
     import httpx
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -47,7 +47,7 @@ async def walk(screen: Screen, report: dict[str, object]) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="muxclipper-slates-"))
     config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=cache)
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
-        made = api.post("/video/v1/assets", json={"inputs": [{"url": KEYNOTE}], "playback_policies": ["public"],
+        made = api.post("/video/v1/assets", json={"inputs": [{"url": source}], "playback_policies": ["public"],
                                                   "meta": {"title": "Friday keynote (recording)"}})
         keynote = wait_settled(api, made.json()["data"]["id"], timeout=300)["id"]
         environment = Environment("Studio", Endpoints.for_origin(server.url), Credentials(*RW))
@@ -81,7 +81,8 @@ async def walk(screen: Screen, report: dict[str, object]) -> None:
             await until(lambda: timeline.marked.in_ms is not None, 5, "accepted")
             marked = timeline.marked
             report["accepted"] = [marked.first_frame, marked.last_frame]
-            await asyncio.sleep(1.5)  # the frames around the cut
+            stills = window.editor.stills
+            await until(lambda: all(not stills[n].pixmap().isNull() for n in stills), 15, "the frames around the cut")
             screen.grab("accepted")
             screen.key("ctrl+z")
             await until(lambda: timeline.marked.in_ms is None, 5, "undone")
@@ -99,7 +100,7 @@ async def walk(screen: Screen, report: dict[str, object]) -> None:
             window.close()
 
 
-def child(out: Path) -> int:
+def child(out: Path, source: str) -> int:
     import json
 
     import qasync
@@ -116,9 +117,9 @@ def child(out: Path) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        loop.run_until_complete(asyncio.wait_for(walk(screen, report), 600))
+        loop.run_until_complete(asyncio.wait_for(walk(screen, report, source), 600))
     report["screenshots"] = [str(out / name) for name in screen.steps]
-    print(json.dumps(report, indent=1))
+    print(json.dumps(report))
     return 0
 
 
@@ -127,12 +128,13 @@ def main() -> int:
     parser.add_argument("--size", default="1920x1080", help="the virtual screen, WIDTHxHEIGHT")
     parser.add_argument("--out", type=Path, help="where the screenshots go (default: docs/walkthrough/slates-SIZE)")
     parser.add_argument("--readme", action="store_true", help="also copy the proposals to docs/slate-proposals.png")
+    parser.add_argument("--keynote", default=KEYNOTE, help="the recording to open (default: the demo's keynote)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     out = args.out or ROOT / "docs" / "walkthrough" / f"slates-{args.size}"
     out.mkdir(parents=True, exist_ok=True)
     if args.child:
-        return child(out)
+        return child(out, args.keynote)
     for old in out.glob("*.png"):
         old.unlink()
     from tests.screen.xserver import x_screen
@@ -141,7 +143,7 @@ def main() -> int:
     with x_screen(width, height) as display:
         env = {**os.environ, "DISPLAY": display}
         code = subprocess.run([sys.executable, "-m", "tests.screen.slates_walkthrough", "--child", "--size",
-                               args.size, "--out", str(out)], cwd=ROOT, env=env, check=False).returncode
+                               args.size, "--out", str(out), "--keynote", args.keynote], cwd=ROOT, env=env, check=False).returncode
     if code == 0 and args.readme:
         shutil.copy(out / "proposals-window.png", ROOT / "docs" / "slate-proposals.png")
     return code

@@ -37,11 +37,13 @@ class Case:
     duration: float
     preroll: float
     postroll: float
+    blank: float = 0.0  # black at the very start and end, over the slates (an encoder warming up)
 
     @property
     def url(self) -> str:
         return (f"emulator://generated?duration={self.duration}&fps={self.fps}&width={W}&height={H}"
-                f"&preroll={self.preroll}&postroll={self.postroll}&audio=0&slate={self.slate}")
+                f"&preroll={self.preroll}&postroll={self.postroll}&audio=0&slate={self.slate}"
+                + (f"&blank={self.blank}" if self.blank else ""))
 
     @property
     def rate(self) -> Fraction:
@@ -69,6 +71,8 @@ CASES = {
     "opening-only-30": Case("card", "30", 5, 1.51, 0),
     "closing-only-25": Case("black", "25", 5, 0, 1.23),
     "none-30": Case("card", "30", 5, 0, 0),
+    "black-lead-in-30": Case("card", "30", 6, 1.51, 1.23, blank=0.2),
+    "black-lead-in-no-slate-25": Case("card", "25", 5, 0, 0, blank=0.2),
 }
 DEMO = "emulator://generated/live-event?width=256&height=144&captions=0&audio=0"  # the demo's keynote, smaller
 
@@ -176,6 +180,7 @@ async def test_a_signed_playback_id_is_searched_with_signed_urls(sources: dict[s
         report = await SlateFinder(client, signing).find(signed_only)
     assert (report.edges.programme_start, report.edges.programme_end) == (38, 120)
     assert seen and all("token=" in url and "time=" not in url for url in seen if "thumbnail" in url)
+    assert len([url for url in seen if "/storyboard." in url]) == 2  # its JSON and sprite, once for both edges
 
 
 @pytest.mark.slow
@@ -202,3 +207,53 @@ async def test_a_source_that_is_not_ready_is_refused_with_words(http: httpx.Asyn
     preparing = Asset("a1", AssetStatus.PREPARING, 0, title="Keynote")
     with pytest.raises(SlateSearchError, match="Keynote is preparing.*once it is ready"):
         await SlateFinder(http, urls).find(preparing)
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_a_recording_in_progress_gets_its_opening_slate_only(sources: dict[str, Asset],
+                                                                  media_api: httpx.Client, http: httpx.AsyncClient,
+                                                                  urls: PlaybackUrls) -> None:
+    stream = media_api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+    started = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                             json={"source_asset_id": sources["solid-25"].id})
+    assert started.status_code == 201, started.text
+    media_api.post("/_emulator/clock/advance", json={"seconds": 4.5})
+    try:
+        growing = asset_from_wire(media_api.get(f"/video/v1/assets/{started.json()['data']['id']}").json()["data"])
+        assert growing.is_live
+        report = await SlateFinder(http, urls).find(growing)
+        assert (report.edges.programme_start, report.edges.programme_end) == (38, None)
+        assert report.closing is None and "still recording" in (report.edges.note or "")
+    finally:
+        media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_pictures_are_asked_for_within_the_image_budget(sources: dict[str, Asset], http: httpx.AsyncClient,
+                                                              urls: PlaybackUrls) -> None:
+    """Every picture waits for the budget: with 2 a second after a burst of 4, the waits add up to what the
+    requests beyond the burst cost (on a clock the test keeps, so no real time passes)."""
+    from muxclipper.mux.budget import BudgetLimits, RateBudget
+
+    clock = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    budget = RateBudget(BudgetLimits(other_per_second=2.0, other_burst=4), now=lambda: clock[0], sleep=sleep)
+    report = await SlateFinder(http, urls, budget=budget).find(sources["card-30"])
+    assert report.edges.programme_start == 46
+    assert clock[0] == pytest.approx((report.requests - 4) / 2.0)
+
+
+def test_generated_slates_are_named_and_an_unknown_kind_is_refused() -> None:
+    from muxclipper.emulator.media.generate import PRESETS, UnknownGeneratedSource, spec_from_url
+
+    assert spec_from_url("emulator://generated?slate=clock").slate == "clock"
+    assert "card" not in PRESETS["live-event"].key  # media made before slate kinds keeps its cache name
+    assert spec_from_url("emulator://generated?slate=ticker").key.endswith("-ticker")
+    with pytest.raises(UnknownGeneratedSource, match="slate is one of card, solid, black, ticker, clock"):
+        spec_from_url("emulator://generated?slate=plaid")

@@ -37,6 +37,8 @@ class GeneratedSpec:
     label: str = "PROGRAMME"
     #: What the preroll and postroll slates look like (:data:`SLATE_KINDS`); "card" is the demo's.
     slate: str = "card"
+    #: Seconds of black at the very start and end (an encoder warming up and stopping), over the slates.
+    blank: float = 0.0
 
     @property
     def key(self) -> str:
@@ -46,7 +48,7 @@ class GeneratedSpec:
                                  ).replace("/", "_").replace(" ", "_").replace(".", "p")
 
 
-LATER_FIELDS = {"slate"}
+LATER_FIELDS = {"slate", "blank"}
 #: card: navy with "STARTING SOON" / "THANKS FOR WATCHING"; solid: one colour; black; ticker: a still picture with
 #: a line of text crossing it; clock: a still picture with a running clock (as live slates have).
 SLATE_KINDS = ("card", "solid", "black", "ticker", "clock")
@@ -139,6 +141,9 @@ def video_filter(spec: GeneratedSpec) -> str:
     if spec.postroll and spec.slate == "card":
         parts.append(f"drawtext={font}:text='THANKS FOR WATCHING':fontsize={big}:fontcolor=white:"
                      f"x=(w-tw)/2:y=h/2-{big}:enable='gte(t,{post_start})'")
+    if spec.blank:
+        parts.append(f"drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:"
+                     f"enable='lt(t,{spec.blank})+gte(t,{spec.duration - spec.blank})'")
     parts.append(f"drawtext={font}:text='{_escape(spec.label)}':fontsize={small}:fontcolor=white:"
                  f"box=1:boxcolor=black@0.6:x=w-tw-8:y=8:enable='not({slate})'")
     parts.append(f"drawtext={font}:text='%{{pts\\:hms}}  #%{{frame_num}}':fontsize={small}:fontcolor=white:"
