@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from muxclipper.core.models import Asset, ClipOptions
 from muxclipper.core.source_facts import source_facts
+from muxclipper.qt.clip_extras_fields import AS_SOURCE, ClipExtrasFields
 
 NO_SOURCE = "Open a source to see its facts."
 QUALITIES = (("As the source", None), ("Basic", "basic"), ("Plus", "plus"), ("Premium", "premium"))
@@ -50,6 +51,8 @@ class ClipOptionsPanel(QWidget):
         self.mp4_box.setAccessibleName("MP4 download")
         self.passthrough_field = QLineEdit(self)
         self.passthrough_field.setAccessibleName("Passthrough")
+        # Resolution tier, watermarks, presets (clip_extras_fields.py).
+        self.extras = ClipExtrasFields(self)
         self.range_problem = QLabel(self)
         self.range_problem.setAccessibleName("Range check")
         self.range_problem.setWordWrap(True)
@@ -74,6 +77,7 @@ class ClipOptionsPanel(QWidget):
         form.addRow("Playback", self.policy_box)
         form.addRow("", self.mp4_box)
         form.addRow("Passthrough", self.passthrough_field)
+        form.addRow(self.extras)
         form.addRow(self.range_problem)
         form.addRow(self.create_button)
         form.addRow("Instant clip", self.instant_field)
@@ -81,13 +85,23 @@ class ClipOptionsPanel(QWidget):
 
     def options(self) -> ClipOptions:
         """The clip as the form describes it."""
-        return ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
-                           video_quality=self.quality_box.currentData(), mp4=self.mp4_box.isChecked(),
-                           title=self.title_field.text().strip() or None,
-                           passthrough=self.passthrough_field.text().strip() or None)
+        return self.extras.applied_to(ClipOptions(
+            playback_policies=(str(self.policy_box.currentData()),), video_quality=self.quality_box.currentData(),
+            mp4=self.mp4_box.isChecked(), title=self.title_field.text().strip() or None,
+            passthrough=self.passthrough_field.text().strip() or None))
+
+    def set_options(self, options: ClipOptions) -> None:
+        """Show ``options`` (a preset applied): everything but the title and passthrough, which stay."""
+        self.quality_box.setCurrentIndex(max(self.quality_box.findData(options.video_quality), 0))
+        self.policy_box.setCurrentIndex(max(self.policy_box.findData(options.playback_policies[0]), 0))
+        self.mp4_box.setChecked(bool(getattr(options, "mp4", False)))
+        self.extras.set_options(options)
 
     def show_source(self, asset: Asset | None) -> None:
         """The source's facts (duration, frame rate, resolution, status, captions), or none open."""
+        self.extras.show_source(asset)
+        quality = asset.video_quality if asset is not None else None
+        self.quality_box.setItemText(0, f"{AS_SOURCE} ({quality})" if quality else AS_SOURCE)
         if asset is None:
             self.facts_label.setText(NO_SOURCE)
             self.instant_field.clear()
@@ -114,8 +128,10 @@ class ClipOptionsPanel(QWidget):
         self.quality_box.setCurrentIndex(max(self.quality_box.findData(settings.value("clip/quality")), 0))
         self.policy_box.setCurrentIndex(max(self.policy_box.findData(settings.value("clip/policy", "public")), 0))
         self.mp4_box.setChecked(bool(settings.value("clip/mp4", False, type=bool)))
+        self.extras.restore(settings)
 
     def save(self, settings: QSettings) -> None:
         settings.setValue("clip/quality", self.quality_box.currentData())
         settings.setValue("clip/policy", self.policy_box.currentData())
         settings.setValue("clip/mp4", self.mp4_box.isChecked())
+        self.extras.save(settings)

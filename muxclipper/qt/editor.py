@@ -19,6 +19,7 @@ from muxclipper.core.captions import CaptionCue, CaptionTrack
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms, ms_to_frame
+from muxclipper.core.watermark import Watermark
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
@@ -27,6 +28,7 @@ from muxclipper.qt.player import PlayerController
 from muxclipper.qt.timecode_edit import TimecodeEdit
 from muxclipper.qt.timeline import StoryboardTile, TimelineWidget
 from muxclipper.qt.transport_bar import TransportBar
+from muxclipper.qt.watermark_preview import WatermarkPreview
 
 STILLS = ("before in", "in", "last", "after out")
 
@@ -77,6 +79,8 @@ class EditorWidget(QWidget):
     create_requested = Signal(object)
     stills_requested = Signal(list)
     message = Signal(str)
+
+    watermark_preview: WatermarkPreview | None = None
 
     def __init__(self, parent: QWidget | None = None, keymap: tuple[KeyAction, ...] = DEFAULT_KEYMAP) -> None:
         super().__init__(parent)
@@ -245,6 +249,12 @@ class EditorWidget(QWidget):
 
     def set_storyboard(self, sprite: QPixmap, tiles: list[StoryboardTile]) -> None:
         self.timeline.set_storyboard(sprite, tiles)
+
+    def show_watermark_preview(self, watermark: Watermark | None, source_size: tuple[int, int] | None) -> None:
+        """Draw where the clip's watermark will land over the picture (None: draw none); see watermark_preview.py."""
+        if self.watermark_preview is None:
+            self.watermark_preview = WatermarkPreview(self.video, self)
+        self.watermark_preview.show_watermark(watermark, source_size)
 
     def set_still(self, name: str, pixmap: QPixmap) -> None:
         self.stills[name].show_picture(pixmap)

@@ -22,6 +22,7 @@ from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.clip_creator import ClipCreator
 from muxclipper.qt.clip_notices import ClipNotices
 from muxclipper.qt.clip_options_panel import ClipOptionsPanel
+from muxclipper.qt.clip_presets_controller import PresetController
 from muxclipper.qt.clips_panel import ClipsPanel
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.editor_pictures import EditorPictures
@@ -49,6 +50,7 @@ class WindowPanels:
     pictures: EditorPictures
     memory: WorkMemory
     _stop_notices: Callable[[], None] | None = None
+    presets: PresetController | None = None
 
     @classmethod
     def build(cls, window: QMainWindow, editor: EditorWidget, settings: QSettings,
@@ -72,10 +74,16 @@ class WindowPanels:
         sources.model.rowsInserted.connect(lambda *_: clips.jobs_model.sources_known())
         editor.format_box.currentIndexChanged.connect(
             lambda _: clips.jobs_model.set_display(str(editor.format_box.currentData())))
-        return cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
+        # The watermark's preview on the picture, sized to the open source.
+        clip_options.extras.preview_changed.connect(lambda mark: editor.show_watermark_preview(
+            mark, (creator.source.width, creator.source.height)
+            if creator.source is not None and creator.source.width and creator.source.height else None))
+        panels = cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
                    segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
                    recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
                    memory=WorkMemory(settings, window))
+        panels.presets = PresetController(clip_options, parent=window)
+        return panels
 
     def dock_into(self, window: QMainWindow) -> None:
         """The window's layout: sources left, clip options and segments right, clips below the editor (movable,
@@ -101,6 +109,8 @@ class WindowPanels:
         self.clips.attach(session)
         self.pictures.attach(session.pictures)
         self.creator.attach(session, confirm_create)
+        if self.presets is not None:
+            self.presets.attach(session.environment.key, session.environment.name)
         self._stop_notices = self.notices.follow(session)
 
     async def detach(self) -> None:
@@ -115,6 +125,8 @@ class WindowPanels:
         self.bridge.cancel_all()
         await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
         self.creator.attach(None, False)
+        if self.presets is not None:
+            self.presets.attach(None)
         self.editor.close_source()
         self.pictures.detach()
         self.segments.set_segments([])
