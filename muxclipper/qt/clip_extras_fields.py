@@ -186,6 +186,11 @@ class ClipExtrasFields(QWidget):
         self._fit_tier_to_source()
         self._watermark_edited()
 
+    def source_size(self) -> tuple[int, int] | None:
+        """The open source's picture size (the watermark preview's frame), if known."""
+        source = self._source
+        return (source.width, source.height) if source is not None and source.width and source.height else None
+
     def _fit_tier_to_source(self) -> None:
         if self.tier_box.currentData() in tiers_above_source(self._source):
             self.tier_box.setCurrentIndex(0)

@@ -75,9 +75,8 @@ class WindowPanels:
         editor.format_box.currentIndexChanged.connect(
             lambda _: clips.jobs_model.set_display(str(editor.format_box.currentData())))
         # The watermark's preview on the picture, sized to the open source.
-        clip_options.extras.preview_changed.connect(lambda mark: editor.show_watermark_preview(
-            mark, (creator.source.width, creator.source.height)
-            if creator.source is not None and creator.source.width and creator.source.height else None))
+        clip_options.extras.preview_changed.connect(
+            lambda mark: editor.show_watermark_preview(mark, clip_options.extras.source_size()))
         panels = cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
                    segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
                    recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
