@@ -250,11 +250,13 @@ class EditorWidget(QWidget):
     def set_storyboard(self, sprite: QPixmap, tiles: list[StoryboardTile]) -> None:
         self.timeline.set_storyboard(sprite, tiles)
 
-    def show_watermark_preview(self, watermark: Watermark | None, source_size: tuple[int, int] | None) -> None:
-        """Draw where the clip's watermark will land over the picture (None: draw none); see watermark_preview.py."""
+    def show_watermark_preview(self, watermark: Watermark | None, source_size: tuple[int, int] | None,
+                               image: QPixmap | None = None, note: str | None = None) -> None:
+        """Draw where the clip's watermark will land over the picture (None: draw none), with its image when it has
+        been fetched, or ``note`` saying why not; see watermark_preview.py."""
         if self.watermark_preview is None:
             self.watermark_preview = WatermarkPreview(self.video, self)
-        self.watermark_preview.show_watermark(watermark, source_size)
+        self.watermark_preview.show_watermark(watermark, source_size, image, note)
 
     def set_still(self, name: str, pixmap: QPixmap) -> None:
         self.stills[name].show_picture(pixmap)

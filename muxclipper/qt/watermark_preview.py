@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QRegion
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QRegion
 from PySide6.QtWidgets import QWidget
 
 from muxclipper.core.watermark import Watermark, place
@@ -29,13 +29,16 @@ class WatermarkPreview(QWidget):
         self._video = video
         self.watermark: Watermark | None = None
         self.source_size: tuple[int, int] | None = None
+        self.image: QPixmap | None = None
+        self.note: str | None = None  # why the image is not shown (it cannot be fetched or read)
         self._wanted = False
         video.installEventFilter(self)
         video.window().installEventFilter(self)
         self.hide()
 
-    def show_watermark(self, watermark: Watermark | None, source_size: tuple[int, int] | None) -> None:
-        self.watermark, self.source_size = watermark, source_size
+    def show_watermark(self, watermark: Watermark | None, source_size: tuple[int, int] | None,
+                       image: QPixmap | None = None, note: str | None = None) -> None:
+        self.watermark, self.source_size, self.image, self.note = watermark, source_size, image, note
         self._wanted = watermark is not None and source_size is not None
         self._follow()
         self.update()
@@ -49,11 +52,17 @@ class WatermarkPreview(QWidget):
         top = box.top() - height if box.top() - height >= 0 else box.bottom() + 1
         return QRect(max(0, min(box.left(), self.width() - width)), top, width, height)
 
+    def _image_size(self) -> tuple[int, int] | None:
+        return (self.image.width(), self.image.height()) if self.image is not None and not self.image.isNull() \
+            else None
+
     def _label(self) -> str:
         assert self.watermark is not None and self.source_size is not None
         opacity = place(self.watermark, self.source_size, None).opacity
         sized = self.watermark.width is not None and self.watermark.height is not None
-        return f"watermark {opacity:.0%}" + ("" if sized else " (16:9 assumed)")
+        if self.note:
+            return f"watermark: {self.note}"
+        return f"watermark {opacity:.0%}" + ("" if sized or self.image is not None else " (16:9 assumed)")
 
     def _shape(self) -> None:
         """Only the outline and the label are this window: the picture shows through the rest."""
@@ -61,7 +70,9 @@ class WatermarkPreview(QWidget):
             return
         box = self.watermark_rect().toAlignedRect()
         inner = box.adjusted(self.LINE, self.LINE, -self.LINE, -self.LINE)
-        self.setMask(QRegion(box).subtracted(QRegion(inner)).united(QRegion(self.label_rect())))
+        # With its image, the whole box is shown (the image in it); without, only the outline.
+        shape = QRegion(box) if self.image is not None else QRegion(box).subtracted(QRegion(inner))
+        self.setMask(shape.united(QRegion(self.label_rect())))
 
     def picture_rect(self) -> QRectF:
         """The picture inside the video area, its aspect kept (as QVideoWidget shows it), in this widget."""
@@ -75,8 +86,7 @@ class WatermarkPreview(QWidget):
         """Where the watermark lands, in this widget's pixels."""
         assert self.watermark is not None and self.source_size is not None
         picture = self.picture_rect()
-        known = self.watermark.width is not None and self.watermark.height is not None
-        spot = place(self.watermark, self.source_size, None if not known else (1, 1))
+        spot = place(self.watermark, self.source_size, self._image_size())
         scale = picture.width() / self.source_size[0]
         return QRectF(picture.x() + spot.x * scale, picture.y() + spot.y * scale, spot.width * scale,
                       spot.height * scale)
@@ -103,6 +113,8 @@ class WatermarkPreview(QWidget):
         painter = QPainter(self)
         box = self.watermark_rect().toAlignedRect()
         painter.fillRect(box, QColor(20, 20, 20))
+        if self.image is not None:  # drawn opaque: a window without a compositor cannot blend (the label says how)
+            painter.drawPixmap(box, self.image)
         pen = QPen(QColor(255, 200, 0), self.LINE, Qt.PenStyle.DashLine)
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
         painter.setPen(pen)

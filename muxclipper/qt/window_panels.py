@@ -30,6 +30,7 @@ from muxclipper.qt.recording_watcher import RecordingWatcher
 from muxclipper.qt.segments_panel import SegmentsPanel
 from muxclipper.qt.sources_model import source_label
 from muxclipper.qt.sources_panel import SourcesPanel
+from muxclipper.qt.watermark_image import WatermarkImages
 from muxclipper.qt.work_memory import WorkMemory
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class WindowPanels:
     memory: WorkMemory
     _stop_notices: Callable[[], None] | None = None
     presets: PresetController | None = None
+    watermark_images: WatermarkImages | None = None
 
     @classmethod
     def build(cls, window: QMainWindow, editor: EditorWidget, settings: QSettings,
@@ -74,14 +76,13 @@ class WindowPanels:
         sources.model.rowsInserted.connect(lambda *_: clips.jobs_model.sources_known())
         editor.format_box.currentIndexChanged.connect(
             lambda _: clips.jobs_model.set_display(str(editor.format_box.currentData())))
-        # The watermark's preview on the picture, sized to the open source.
-        clip_options.extras.preview_changed.connect(
-            lambda mark: editor.show_watermark_preview(mark, clip_options.extras.source_size()))
         panels = cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
                    segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
                    recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
                    memory=WorkMemory(settings, window))
         panels.presets = PresetController(clip_options, parent=window)
+        # The watermark's preview on the picture, with its image fetched through the session.
+        panels.watermark_images = WatermarkImages(clip_options.extras, editor, bridge)
         return panels
 
     def dock_into(self, window: QMainWindow) -> None:
@@ -110,6 +111,8 @@ class WindowPanels:
         self.creator.attach(session, confirm_create)
         if self.presets is not None:
             self.presets.attach(session.environment.key, session.environment.name)
+        if self.watermark_images is not None:
+            self.watermark_images.attach(session.pictures)
         self._stop_notices = self.notices.follow(session)
 
     async def detach(self) -> None:
@@ -126,6 +129,8 @@ class WindowPanels:
         self.creator.attach(None, False)
         if self.presets is not None:
             self.presets.attach(None)
+        if self.watermark_images is not None:
+            self.watermark_images.attach(None)
         self.editor.close_source()
         self.pictures.detach()
         self.segments.set_segments([])

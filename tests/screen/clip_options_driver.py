@@ -94,16 +94,22 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
                 extras.tier_box, extras.copy_overlays_box, extras.watermark_url, extras.position_box,
                 extras.opacity_field, extras.v_margin_field, extras.h_margin_field, extras.width_field,
                 extras.height_field, extras.preview_box, extras.preset_box, options.create_button)]
+            await until(lambda: window.editor.watermark_preview is not None
+                        and window.editor.watermark_preview.isVisible()
+                        and window.editor.watermark_preview.image is not None, 10, "the preview with its image")
             preview = window.editor.watermark_preview
-            await until(lambda: preview is not None and preview.isVisible(), 5, "the preview on the picture")
             assert preview is not None
+            await asyncio.sleep(0.3)  # the preview window's first paint reaching the X server
             grab = screen.grab("watermark-previewed")
             box = preview.watermark_rect()
             x, y, _, _ = device_rect(preview)
             ratio = preview.devicePixelRatioF()
             label = preview.label_rect().center()  # the label is solid amber: the preview is on the screen
             outline = grab.pixel(round(x + label.x() * ratio), round(y + label.y() * ratio - 3))
+            inside = grab.pixel(round(x + box.center().x() * ratio), round(y + box.center().y() * ratio))
             report["preview"] = {"box": [box.x(), box.y(), box.width(), box.height()],
+                                 "inside_rgb": [(inside >> 16) & 0xFF, (inside >> 8) & 0xFF, inside & 0xFF],
+                                 "label": preview.label_rect().isValid() and preview._label(),
                                  "picture": [preview.picture_rect().x(), preview.picture_rect().y(),
                                              preview.picture_rect().width(), preview.picture_rect().height()],
                                  "outline_rgb": [(outline >> 16) & 0xFF, (outline >> 8) & 0xFF, outline & 0xFF]}

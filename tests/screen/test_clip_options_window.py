@@ -71,6 +71,9 @@ def test_the_watermark_is_previewed_where_mux_puts_it(report: dict[str, Any]) ->
     assert x + w == pytest.approx(px + pw, abs=1) and y + h == pytest.approx(py + ph, abs=1)  # bottom right
     red, green, blue = report["preview"]["outline_rgb"]
     assert red > 200 and 150 < green < 230 and blue < 60  # its amber label is on the screen, over the picture
+    red, green, blue = report["preview"]["inside_rgb"]
+    assert red > 200 and green < 60 and blue < 60  # the image itself (a red one) in the box
+    assert report["preview"]["label"] == "watermark 70%"
     assert report["preview_toggles"]
 
 
