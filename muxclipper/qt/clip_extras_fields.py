@@ -1,4 +1,5 @@
-"""The clip options' resolution tier, watermarks and presets: a part of the clip options panel.
+"""The clip options' resolution tier, watermarks and presets: the tier and presets are a part of the clip options
+panel, the watermark fields a panel of their own (:attr:`ClipExtrasFields.watermark_panel`, docked by the window).
 
 The tier list offers "As the source" (what it means for the open source is in its text) and the caps Mux takes;
 caps above the source are disabled and the note under them says why. The watermark fields check what is typed as
@@ -61,8 +62,9 @@ class ClipExtrasFields(QWidget):
         self.copy_overlays_box = QCheckBox("Keep the source's watermark", self)
         self.copy_overlays_box.setAccessibleName("Keep the source's watermark")
         self.copy_overlays_box.setChecked(True)
-        self.watermark_box = QCheckBox("Add", self)
+        self.watermark_box = QCheckBox(self)
         self.watermark_box.setAccessibleName("Add a watermark")
+        self.watermark_box.setToolTip("Add this image over the clip's picture")
         self.watermark_url = QLineEdit(self)
         self.watermark_url.setAccessibleName("Watermark image URL")
         self.watermark_url.setPlaceholderText("https://…/logo.png")
@@ -70,8 +72,8 @@ class ClipExtrasFields(QWidget):
         self.position_box.setAccessibleName("Watermark position")
         for text, value in POSITIONS:
             self.position_box.addItem(text, value)
-        self.opacity_field = self._field("Watermark opacity", "100%")
-        self.v_margin_field = self._field("Watermark vertical margin", "top/bottom 0%")
+        self.opacity_field = self._field("Watermark opacity", "opacity 100%")
+        self.v_margin_field = self._field("Watermark vertical margin", "up/down 0%")
         self.h_margin_field = self._field("Watermark horizontal margin", "side 0%")
         self.width_field = self._field("Watermark width", "width: image")
         self.height_field = self._field("Watermark height", "height: image")
@@ -95,23 +97,34 @@ class ClipExtrasFields(QWidget):
         save.setAccessibleName("Save the options as a preset")
         save.clicked.connect(lambda: self.preset_save_requested.emit(self.preset_box.currentText().strip()))
         self._source: Asset | None = None
+        # What the clip will carry, in one line: the fields themselves are in the Watermark tab.
+        self.watermark_summary = QLabel(self)
+        self.watermark_summary.setAccessibleName("Watermark summary")
+        self.watermark_summary.setToolTip("Set in the Watermark tab, beside Clips")
+        self.watermark_summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
+        # The watermark's fields make a panel of their own, which the window docks as a tab beside the segments:
+        # the clip options stay short enough for a 1280x720 screen.
+        self.watermark_panel = QWidget()
+        self.watermark_panel.setAccessibleName("Watermark")
+        marks = QFormLayout(self.watermark_panel)
+        marks.addRow("", self.copy_overlays_box)
+        marks.addRow("Add", self._row(self.watermark_box, self.watermark_url))
+        marks.addRow("Where", self._row(self.position_box, self.opacity_field))
+        marks.addRow("Margins", self._row(self.v_margin_field, self.h_margin_field))
+        marks.addRow("Size", self._row(self.width_field, self.height_field))
+        marks.addRow("", self.preview_box)
+        marks.addRow(self.watermark_problem)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Resolution", self.tier_box)
         form.addRow(self.tier_note)
-        form.addRow("", self.copy_overlays_box)
-        form.addRow("Watermark", self._row(self.watermark_box, self.watermark_url))
-        form.addRow("", self._row(self.position_box, self.opacity_field))
-        form.addRow("", self._row(self.v_margin_field, self.h_margin_field))
-        form.addRow("", self._row(self.width_field, self.height_field))
-        form.addRow("", self.preview_box)
-        form.addRow(self.watermark_problem)
+        form.addRow("Watermark", self.watermark_summary)
         form.addRow("Preset", self._row(self.preset_box, apply, save))
         for field in (self.watermark_url, self.opacity_field, self.v_margin_field, self.h_margin_field,
                       self.width_field, self.height_field):
             field.textChanged.connect(self._watermark_edited)
-        for box in (self.watermark_box, self.preview_box):
+        for box in (self.watermark_box, self.preview_box, self.copy_overlays_box):
             box.toggled.connect(self._watermark_edited)
         self.position_box.currentIndexChanged.connect(self._watermark_edited)
         self._watermark_edited()
@@ -125,7 +138,7 @@ class ClipExtrasFields(QWidget):
         return field
 
     def _row(self, *widgets: QWidget) -> QWidget:
-        row = QWidget(self)
+        row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in widgets:
@@ -199,10 +212,21 @@ class ClipExtrasFields(QWidget):
         mark = self.watermark()
         found = problems(mark) if mark is not None else []
         self.watermark_problem.setText(" ".join(found))
-        for field in (self.watermark_url, self.position_box, self.opacity_field, self.v_margin_field,
-                      self.h_margin_field, self.width_field, self.height_field, self.preview_box):
-            field.setEnabled(self.watermark_box.isChecked() or field is self.watermark_url)
+        for field in (self.position_box, self.opacity_field, self.v_margin_field, self.h_margin_field,
+                      self.width_field, self.height_field, self.preview_box):
+            field.setEnabled(self.watermark_box.isChecked())
+        self.watermark_summary.setText(self._summary(mark, found))
         self.preview_changed.emit(mark if mark is not None and not found and self.preview_box.isChecked() else None)
+
+    def _summary(self, mark: Watermark | None, found: list[str]) -> str:
+        source = "the source's kept" if self.copy_overlays_box.isChecked() else "the source's left off"
+        if mark is None:
+            return f"none added; {source}"
+        if found:
+            return "to fix (Watermark tab)"
+        name = mark.url.rsplit("/", 1)[-1].split("?", 1)[0] or mark.url
+        where = self.position_box.currentText().lower()
+        return f"{name}, {where}, {mark.opacity or '100%'}; {source}"
 
     # ------------------------------------------------------------------ presets
     def set_preset_names(self, names: list[str], current: str | None = None) -> None:

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
 from muxclipper.core.models import Asset
 from muxclipper.core.timecode import exact_rate
@@ -35,6 +35,15 @@ from muxclipper.qt.work_memory import WorkMemory
 
 if TYPE_CHECKING:
     from muxclipper.services.session import Session
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """``panel`` in a scroll area: on a short screen it scrolls rather than squash its rows or grow the window."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(panel)
+    return area
 
 
 @dataclass
@@ -95,6 +104,8 @@ class WindowPanels:
         for title, widget, area in (("Sources", self.sources, Qt.DockWidgetArea.LeftDockWidgetArea),
                                     ("Clip", self.clip_options, Qt.DockWidgetArea.RightDockWidgetArea),
                                     ("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Watermark", _scrolling(self.clip_options.extras.watermark_panel),
+                                     Qt.DockWidgetArea.BottomDockWidgetArea),
                                     ("Clips", self.clips, Qt.DockWidgetArea.BottomDockWidgetArea)):
             dock = QDockWidget(title, window)
             dock.setObjectName(f"dock-{title.lower()}")
@@ -102,6 +113,15 @@ class WindowPanels:
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             window.addDockWidget(area, dock)
+        # The watermark's fields are a tab beside the clips, under the picture they are previewed on (the right-hand
+        # column has no room left at 720p, and a tab bar there would push the window past such a screen).
+        clips_dock = window.findChild(QDockWidget, "dock-clips")
+        watermark_dock = window.findChild(QDockWidget, "dock-watermark")
+        if clips_dock is not None and watermark_dock is not None:
+            window.tabifyDockWidget(clips_dock, watermark_dock)
+            clips_dock.raise_()
+            self.clip_options.extras.watermark_box.toggled.connect(
+                lambda on: watermark_dock.raise_() if on else None)
 
     def attach(self, session: Session, confirm_create: bool) -> None:
         self.sources.show_environment(session.environment.key)

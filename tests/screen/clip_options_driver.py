@@ -30,6 +30,43 @@ def _fits(widget: Any, screen_height: int) -> dict[str, Any]:
             "width": widget.width(), "on_screen": y >= 0 and y + h <= screen_height * ratio + 1}
 
 
+async def shown(widget: Any) -> Any:
+    """``widget`` scrolled into the clip options' view (as a user scrolls to it); answers it."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    QApplication.sendPostedEvents()  # a layout change just asked for (a row shown) takes place first
+    scroll = widget.parentWidget()
+    while scroll is not None and not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    if scroll is not None:
+        scroll.ensureWidgetVisible(widget, 0, 10)
+        viewport = scroll.viewport()
+        await until(lambda: viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())),
+                    5, f"{widget.accessibleName() or 'a field'} scrolled into view")
+    return widget
+
+
+def tick(box: Any) -> tuple[int, int]:
+    """Where to click a check box: on its indicator (a box as wide as its row toggles only there and on its text)."""
+    x, y, _, h = device_rect(box)
+    return x + round(8 * box.devicePixelRatioF()), y + h // 2
+
+
+def tab_centre(window: Any, text: str) -> tuple[int, int]:
+    """The screen position of the dock tab named ``text``."""
+    from PySide6.QtWidgets import QTabBar
+
+    for bar in window.findChildren(QTabBar):
+        for index in range(bar.count()):
+            if bar.tabText(index) == text and bar.isVisible():
+                x, y, _, _ = device_rect(bar)
+                rect = bar.tabRect(index)
+                ratio = bar.devicePixelRatioF()
+                return x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio)
+    raise AssertionError(f"no tab {text!r}")
+
+
 async def scenario(screen: Screen, report: dict[str, Any]) -> None:
     import httpx
     from PySide6.QtCore import QSettings
@@ -65,35 +102,47 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
             extras = options.extras
             available = QApplication.primaryScreen().availableGeometry()
             screen.grab("opened")
+            frame = window.frameGeometry()
+            report["window_at_open"] = [frame.x(), frame.y(), frame.width(), frame.height(), available.height()]
             report["tier_items"] = [(extras.tier_box.itemText(i),
                                      extras.tier_box.model().item(i).isEnabled())  # type: ignore[attr-defined]
                                     for i in range(extras.tier_box.count())]
             report["tier_note"] = extras.tier_note.text()
             report["quality_first"] = options.quality_box.itemText(0)
 
-            # A watermark, typed as a producer would: tick Add, type the address, pick the corner, the width.
-            screen.click(*centre(extras.watermark_box))
+            # A watermark, typed as a producer would: the Watermark tab, tick Add, type the address, pick the
+            # corner, the width.
+            report["summary_before"] = extras.watermark_summary.text()
+            screen.click(*tab_centre(window, "Watermark"))
+            # (A tab behind another keeps "visible" widgets, moved off the window: what counts is what is seen.)
+            await until(lambda: not extras.watermark_box.visibleRegion().isEmpty(), 5, "the Watermark tab shown")
+            screen.click(*tick(await shown(extras.watermark_box)))
             await until(lambda: extras.watermark_box.isChecked(), 5, "Add ticked")
-            screen.click(*centre(extras.watermark_url))
+            screen.click(*centre(await shown(extras.watermark_url)))
             image = f"{server.url}/_emulator/images/watermark.png?color=ff0000&width=160&height=90"
             screen.type(image)
-            screen.click(*centre(extras.position_box))
+            screen.click(*centre(await shown(extras.position_box)))
             await until(lambda: extras.position_box.view().isVisible(), 5, "the positions listed")
             screen.key("End", "Return")
             await until(lambda: extras.position_box.currentData() == "bottom right", 5, "bottom right chosen")
-            screen.click(*centre(extras.width_field))
+            screen.click(*centre(await shown(extras.width_field)))
             screen.type("25%")
-            screen.click(*centre(extras.opacity_field))
+            screen.click(*centre(await shown(extras.opacity_field)))
             screen.type("150%")
             screen.grab("typed")
             await until(lambda: "opacity" in extras.watermark_problem.text(), 5, "the opacity refused")
             report["opacity_problem"] = extras.watermark_problem.text()
+            report["summary_to_fix"] = extras.watermark_summary.text()
             screen.key("BackSpace", "BackSpace", "BackSpace", "BackSpace", "7", "0", "percent")
             await until(lambda: extras.watermark_problem.text() == "", 5, "the opacity taken")
-            report["fields"] = [_fits(w, available.height()) for w in (
+            report["summary"] = extras.watermark_summary.text()
+            report["fields"] = [_fits(await shown(w), available.height()) for w in (
                 extras.tier_box, extras.copy_overlays_box, extras.watermark_url, extras.position_box,
                 extras.opacity_field, extras.v_margin_field, extras.h_margin_field, extras.width_field,
                 extras.height_field, extras.preview_box, extras.preset_box, options.create_button)]
+            frame = window.frameGeometry()
+            report["window_fits"] = available.contains(frame)
+            report["window"] = [frame.x(), frame.y(), frame.width(), frame.height()]
             await until(lambda: window.editor.watermark_preview is not None
                         and window.editor.watermark_preview.isVisible()
                         and window.editor.watermark_preview.image is not None, 10, "the preview with its image")
@@ -113,22 +162,22 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
                                  "picture": [preview.picture_rect().x(), preview.picture_rect().y(),
                                              preview.picture_rect().width(), preview.picture_rect().height()],
                                  "outline_rgb": [(outline >> 16) & 0xFF, (outline >> 8) & 0xFF, outline & 0xFF]}
-            screen.click(*centre(extras.preview_box))
+            screen.click(*tick(await shown(extras.preview_box)))
             await until(lambda: not preview.isVisible(), 5, "the preview hidden")
             report["preview_toggles"] = True
-            screen.click(*centre(extras.preview_box))
+            screen.click(*tick(await shown(extras.preview_box)))
 
             # Saved as a preset by name, then the options changed away and Ctrl+Shift+R brings them back.
-            screen.click(*centre(extras.preset_box))
+            screen.click(*centre(await shown(extras.preset_box)))
             screen.type("Replay")
             save = next(b for b in extras.findChildren(type(options.create_button))
                         if b.accessibleName() == "Save the options as a preset")
-            screen.click(*centre(save))
+            screen.click(*centre(await shown(save)))
             await until(lambda: "Replay" in window.status.text(), 5, "the preset saved")
             report["saved_status"] = window.status.text()
             saved = options.options()
-            screen.click(*centre(extras.watermark_box))
-            screen.click(*centre(extras.copy_overlays_box))
+            screen.click(*tick(await shown(extras.watermark_box)))
+            screen.click(*tick(await shown(extras.copy_overlays_box)))
             await until(lambda: options.options() != saved, 5, "the options changed")
             window.editor.focus_timeline()
             screen.key("ctrl+shift+r")

@@ -54,6 +54,9 @@ def test_the_tier_offers_what_the_source_allows_and_says_why_not_more(report: di
 
 
 def test_every_new_field_is_shown_whole_on_the_screen(report: dict[str, Any]) -> None:
+    # The window still fits the screen (the options scroll rather than push the status line off it) ...
+    assert report["window_fits"], report["window"]
+    # ... and each field, scrolled to, is shown whole.
     for field in report["fields"]:
         assert field["visible"] and field["on_screen"], field
         assert field["height"] >= field["wanted"] and field["width"] >= 60, field
@@ -62,6 +65,12 @@ def test_every_new_field_is_shown_whole_on_the_screen(report: dict[str, Any]) ->
 def test_a_watermark_typed_wrong_says_what_to_fix(report: dict[str, Any]) -> None:
     assert report["opacity_problem"] == ("The watermark's opacity must be a percentage from \"0%\" to \"100%\"; "
                                          "got '150%'.")
+    assert report["summary_to_fix"] == "to fix (Watermark tab)"  # said beside the clip options too
+
+
+def test_the_clip_options_say_what_watermark_the_clip_gets(report: dict[str, Any]) -> None:
+    assert report["summary_before"] == "none added; the source's kept"
+    assert report["summary"] == "watermark.png, bottom right, 70%; the source's kept"
 
 
 def test_the_watermark_is_previewed_where_mux_puts_it(report: dict[str, Any]) -> None:
