@@ -219,14 +219,17 @@ class ClipExtrasFields(QWidget):
         self.preview_changed.emit(mark if mark is not None and not found and self.preview_box.isChecked() else None)
 
     def _summary(self, mark: Watermark | None, found: list[str]) -> str:
+        """One short line (the column is narrow); the tooltip says it whole."""
         source = "the source's kept" if self.copy_overlays_box.isChecked() else "the source's left off"
         if mark is None:
-            return f"none added; {source}"
-        if found:
-            return "to fix (Watermark tab)"
-        name = mark.url.rsplit("/", 1)[-1].split("?", 1)[0] or mark.url
-        where = self.position_box.currentText().lower()
-        return f"{name}, {where}, {mark.opacity or '100%'}; {source}"
+            text = f"none added ({source})"
+        elif found:
+            text = "to fix (Watermark tab)"
+        else:
+            name = mark.url.rsplit("/", 1)[-1].split("?", 1)[0] or mark.url
+            text = f"{name}, {self.position_box.currentText().lower()}, {mark.opacity or '100%'}"
+        self.watermark_summary.setToolTip(f"{text}; {source}. Set in the Watermark tab, beside Clips.")
+        return text
 
     # ------------------------------------------------------------------ presets
     def set_preset_names(self, names: list[str], current: str | None = None) -> None:

@@ -122,6 +122,8 @@ class WindowPanels:
             clips_dock.raise_()
             self.clip_options.extras.watermark_box.toggled.connect(
                 lambda on: watermark_dock.raise_() if on else None)
+            # A clip created shows in the clips table at once, whichever tab was in front.
+            self.clips.jobs_model.rowsInserted.connect(lambda *_: clips_dock.raise_())
 
     def attach(self, session: Session, confirm_create: bool) -> None:
         self.sources.show_environment(session.environment.key)

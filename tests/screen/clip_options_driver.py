@@ -196,6 +196,9 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
                                           and r["body"]["inputs"][0]["url"].startswith("mux://")], 20,
                                  "the clip's POST")
             report["posted"] = posted[0]["body"]
+            await until(lambda: window.clips.jobs_model.rowCount() > 0, 10, "the clip in the table")
+            await until(lambda: not window.clips.visibleRegion().isEmpty(), 5, "the clips table in front")
+            report["clips_in_front"] = True
             screen.grab("clip-created")
             await window.aclose()
             window.close()

@@ -69,8 +69,8 @@ def test_a_watermark_typed_wrong_says_what_to_fix(report: dict[str, Any]) -> Non
 
 
 def test_the_clip_options_say_what_watermark_the_clip_gets(report: dict[str, Any]) -> None:
-    assert report["summary_before"] == "none added; the source's kept"
-    assert report["summary"] == "watermark.png, bottom right, 70%; the source's kept"
+    assert report["summary_before"] == "none added (the source's kept)"
+    assert report["summary"] == "watermark.png, bottom right, 70%"
 
 
 def test_the_watermark_is_previewed_where_mux_puts_it(report: dict[str, Any]) -> None:
@@ -97,3 +97,4 @@ def test_the_clip_request_carries_tier_quality_and_watermark(report: dict[str, A
     assert body["inputs"][1]["overlay_settings"] == {"vertical_align": "bottom", "horizontal_align": "right",
                                                      "width": "25%", "opacity": "70%"}
     assert "/_emulator/images/watermark.png" in body["inputs"][1]["url"]
+    assert report["clips_in_front"]  # the new clip is seen, though the Watermark tab was in front
