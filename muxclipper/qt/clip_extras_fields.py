@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.core.models import Asset, ClipOptions
-from muxclipper.core.resolution import MAX_RESOLUTION_TIERS, source_cap, tiers_above_source
+from muxclipper.core.resolution import MAX_RESOLUTION_TIERS, source_cap, source_tier, tiers_above_source
 from muxclipper.core.watermark import HORIZONTAL_ALIGNS, VERTICAL_ALIGNS, Watermark, problems
 
 AS_SOURCE = "As the source"
@@ -181,7 +181,7 @@ class ClipExtrasFields(QWidget):
         """The tiers the source allows: "As the source" says what it means, caps above it are disabled."""
         self._source = asset
         cap = source_cap(asset)
-        tier = asset.resolution_tier if asset is not None else None
+        tier = source_tier(asset)
         # The source's own tier: what the clip will be (a 720p source is sent the lowest cap, 1080p, and stays 720p).
         self.tier_box.setItemText(0, f"{AS_SOURCE} ({tier})" if cap and tier else AS_SOURCE)
         above = tiers_above_source(asset)
