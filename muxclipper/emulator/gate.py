@@ -125,13 +125,18 @@ async def _discard(message: Message) -> None:
     """The ``send`` for an answer whose client has gone."""
 
 
+#: Larger bodies are not kept in the log (it holds up to 100,000 entries); Mux's own bodies are a few hundred bytes.
+MAX_LOGGED_BODY = 64 * 1024
+
+
 def _logged_body(method: str, raw: bytes) -> Any:
-    """A write's JSON body as the log keeps it; None for reads and for what is not JSON."""
-    if method not in ("POST", "PUT", "PATCH") or not raw:
+    """A write's JSON body as the log keeps it; None for reads, for what is not JSON and for what is too large or
+    too deep to keep (the request itself is judged by the API, whatever it is)."""
+    if method not in ("POST", "PUT", "PATCH") or not raw or len(raw) > MAX_LOGGED_BODY:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
