@@ -21,11 +21,25 @@ def _rank(tier: str) -> int:
     return ASSET_TIERS.index(tier) if tier in ASSET_TIERS else len(ASSET_TIERS)
 
 
+def source_tier(source: Asset | None) -> str | None:
+    """The source's ``resolution_tier``, or when Mux has not said it yet (a recording still going may not), the tier
+    its picture's shorter side falls in; None when neither is known."""
+    if source is None:
+        return None
+    if source.resolution_tier in ASSET_TIERS:
+        return source.resolution_tier
+    if source.width and source.height:
+        side = min(source.width, source.height)
+        return next((tier for tier, limit in (("720p", 720), ("1080p", 1080), ("1440p", 1440)) if side <= limit),
+                    "2160p")
+    return None
+
+
 def source_cap(source: Asset | None) -> str | None:
     """The ``max_resolution_tier`` that keeps ``source``'s own resolution: its tier, or the lowest cap Mux takes for a
     source below it (a clip is never made larger than its source). None when the source's tier is not known."""
-    tier = source.resolution_tier if source is not None else None
-    if tier is None or tier not in ASSET_TIERS:
+    tier = source_tier(source)
+    if tier is None:
         return None
     return tier if tier in MAX_RESOLUTION_TIERS else MAX_RESOLUTION_TIERS[0]
 

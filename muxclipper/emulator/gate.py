@@ -121,13 +121,18 @@ def _future_body(body: bytes, kind: str) -> bytes:
     return json.dumps(doc).encode()
 
 
+#: Larger bodies are not kept in the log (it holds up to 100,000 entries); Mux's own bodies are a few hundred bytes.
+MAX_LOGGED_BODY = 64 * 1024
+
+
 def _logged_body(method: str, path: str, body: bytes) -> Any:
-    """A write to the API's body as JSON (None for reads, the media hosts and what is not JSON)."""
-    if method not in WRITE_METHODS or not path.startswith(API_PREFIXES) or not body:
+    """A write to the API's body as JSON; None for reads, the media hosts, what is not JSON and what is too large
+    or too deep to keep (the request itself is judged by the API, whatever it is)."""
+    if method not in WRITE_METHODS or not path.startswith(API_PREFIXES) or not body or len(body) > MAX_LOGGED_BODY:
         return None
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -22,6 +22,7 @@ from muxclipper.core.models import Asset, ClipOptions
 from muxclipper.core.program_time import INSTANT_CLIP_NOTE, INSTANT_CLIP_SHORT_NOTE
 from muxclipper.core.renditions import normalised
 from muxclipper.core.source_facts import source_facts
+from muxclipper.qt.clip_extras_fields import AS_SOURCE, ClipExtrasFields
 from muxclipper.qt.renditions_button import RenditionsButton
 
 NO_SOURCE = "Open a source to see its facts."
@@ -52,6 +53,8 @@ class ClipOptionsPanel(QWidget):
         self.renditions_button = RenditionsButton(self)
         self.passthrough_field = QLineEdit(self)
         self.passthrough_field.setAccessibleName("Passthrough")
+        # Resolution tier, watermarks, presets (clip_extras_fields.py).
+        self.extras = ClipExtrasFields(self)
         self.range_problem = QLabel(self)
         self.range_problem.setAccessibleName("Range check")
         self.range_problem.setWordWrap(True)
@@ -79,6 +82,7 @@ class ClipOptionsPanel(QWidget):
         form.addRow("Playback", self.policy_box)
         form.addRow("Downloads", self.renditions_button)
         form.addRow("Passthrough", self.passthrough_field)
+        form.addRow(self.extras)
         form.addRow(self.range_problem)
         form.addRow(self.create_button)
         instant_row = QHBoxLayout()
@@ -108,14 +112,23 @@ class ClipOptionsPanel(QWidget):
 
     def options(self) -> ClipOptions:
         """The clip as the form describes it."""
-        return ClipOptions(playback_policies=(str(self.policy_box.currentData()),),
-                           video_quality=self.quality_box.currentData(),
-                           renditions=self.renditions_button.renditions(),
-                           title=self.title_field.text().strip() or None,
-                           passthrough=self.passthrough_field.text().strip() or None)
+        return self.extras.applied_to(ClipOptions(
+            playback_policies=(str(self.policy_box.currentData()),), video_quality=self.quality_box.currentData(),
+            renditions=self.renditions_button.renditions(), title=self.title_field.text().strip() or None,
+            passthrough=self.passthrough_field.text().strip() or None))
+
+    def set_options(self, options: ClipOptions) -> None:
+        """Show ``options`` (a preset applied): everything but the title and passthrough, which stay."""
+        self.quality_box.setCurrentIndex(max(self.quality_box.findData(options.video_quality), 0))
+        self.policy_box.setCurrentIndex(max(self.policy_box.findData(options.playback_policies[0]), 0))
+        self.renditions_button.set_renditions(normalised(options.renditions))
+        self.extras.set_options(options)
 
     def show_source(self, asset: Asset | None) -> None:
         """The source's facts (duration, frame rate, resolution, status, captions), or none open."""
+        self.extras.show_source(asset)
+        quality = asset.video_quality if asset is not None else None
+        self.quality_box.setItemText(0, f"{AS_SOURCE} ({quality})" if quality else AS_SOURCE)
         if asset is None:
             self.facts_label.setText(NO_SOURCE)
             self.instant_field.clear()
@@ -159,6 +172,7 @@ class ClipOptionsPanel(QWidget):
         if saved is None:  # settings from before renditions could be chosen: "MP4 download" was the highest
             saved = "highest" if settings.value("clip/mp4", False, type=bool) else ""
         self.renditions_button.set_renditions(normalised(str(saved).split(",")))
+        self.extras.restore(settings)
 
     def save(self, settings: QSettings) -> None:
         settings.setValue("clip/quality", self.quality_box.currentData())
@@ -166,3 +180,4 @@ class ClipOptionsPanel(QWidget):
         # As text: QSettings would give a one-item or empty list back as a string or None.
         settings.setValue("clip/renditions", ",".join(self.renditions_button.renditions()))
         settings.remove("clip/mp4")
+        self.extras.save(settings)

@@ -23,6 +23,7 @@ from muxclipper.core.models import RecordingTime
 from muxclipper.core.recording_clock import RecordingClock, format_wall
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms
+from muxclipper.core.watermark import Watermark
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.qt.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
@@ -32,6 +33,7 @@ from muxclipper.qt.timecode_edit import TimecodeEdit
 from muxclipper.qt.timeline import StoryboardTile, TimelineWidget
 from muxclipper.qt.timeline_regions import session_ticks, slate_regions
 from muxclipper.qt.transport_bar import TransportBar
+from muxclipper.qt.watermark_preview import WatermarkPreview
 
 STILLS = ("before in", "in", "last", "after out")
 
@@ -82,6 +84,8 @@ class EditorWidget(QWidget):
     create_requested = Signal(object)
     stills_requested = Signal(list)
     message = Signal(str)
+
+    watermark_preview: WatermarkPreview | None = None
 
     def __init__(self, parent: QWidget | None = None, keymap: tuple[KeyAction, ...] = DEFAULT_KEYMAP) -> None:
         super().__init__(parent)
@@ -258,6 +262,14 @@ class EditorWidget(QWidget):
 
     def set_storyboard(self, sprite: QPixmap, tiles: list[StoryboardTile]) -> None:
         self.timeline.set_storyboard(sprite, tiles)
+
+    def show_watermark_preview(self, watermark: Watermark | None, source_size: tuple[int, int] | None,
+                               image: QPixmap | None = None, note: str | None = None) -> None:
+        """Draw where the clip's watermark will land over the picture (None: draw none), with its image when it has
+        been fetched, or ``note`` saying why not; see watermark_preview.py."""
+        if self.watermark_preview is None:
+            self.watermark_preview = WatermarkPreview(self.video, self)
+        self.watermark_preview.show_watermark(watermark, source_size, image, note)
 
     def set_still(self, name: str, pixmap: QPixmap) -> None:
         self.stills[name].show_picture(pixmap)

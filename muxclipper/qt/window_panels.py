@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
 
 from muxclipper.core.models import Asset
 from muxclipper.core.timecode import exact_rate
@@ -22,6 +22,7 @@ from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.clip_creator import ClipCreator
 from muxclipper.qt.clip_notices import ClipNotices
 from muxclipper.qt.clip_options_panel import ClipOptionsPanel
+from muxclipper.qt.clip_presets_controller import PresetController
 from muxclipper.qt.clips_panel import ClipsPanel
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.editor_pictures import EditorPictures
@@ -30,10 +31,20 @@ from muxclipper.qt.segments_panel import SegmentsPanel
 from muxclipper.qt.slate_proposals import SlateProposals
 from muxclipper.qt.sources_model import source_label
 from muxclipper.qt.sources_panel import SourcesPanel
+from muxclipper.qt.watermark_image import WatermarkImages
 from muxclipper.qt.work_memory import WorkMemory
 
 if TYPE_CHECKING:
     from muxclipper.services.session import Session
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """``panel`` in a scroll area: on a short screen it scrolls rather than squash its rows or grow the window."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(panel)
+    return area
 
 
 @dataclass
@@ -51,6 +62,8 @@ class WindowPanels:
     memory: WorkMemory
     _stop_notices: Callable[[], None] | None = None
     slates: SlateProposals | None = None
+    presets: PresetController | None = None
+    watermark_images: WatermarkImages | None = None
 
     @classmethod
     def build(cls, window: QMainWindow, editor: EditorWidget, settings: QSettings,
@@ -88,10 +101,14 @@ class WindowPanels:
         slates.message.connect(editor.message)
         sources.slate_trim_requested.connect(slates.trim)
         slates.watch(window)
-        return cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
-                   segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
-                   recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
-                   memory=WorkMemory(settings, window), slates=slates)
+        panels = cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
+                     segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
+                     recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
+                     memory=WorkMemory(settings, window), slates=slates)
+        panels.presets = PresetController(clip_options, parent=window)
+        # The watermark's preview on the picture, with its image fetched through the session.
+        panels.watermark_images = WatermarkImages(clip_options.extras, editor, bridge)
+        return panels
 
     def dock_into(self, window: QMainWindow) -> None:
         """The window's layout: sources left, clip options and segments right, clips below the editor (movable,
@@ -103,6 +120,8 @@ class WindowPanels:
         for title, widget, area in (("Sources", self.sources, Qt.DockWidgetArea.LeftDockWidgetArea),
                                     ("Clip", self.clip_options, Qt.DockWidgetArea.RightDockWidgetArea),
                                     ("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Watermark", _scrolling(self.clip_options.extras.watermark_panel),
+                                     Qt.DockWidgetArea.BottomDockWidgetArea),
                                     ("Clips", self.clips, Qt.DockWidgetArea.BottomDockWidgetArea)):
             dock = QDockWidget(title, window)
             dock.setObjectName(f"dock-{title.lower()}")
@@ -110,6 +129,17 @@ class WindowPanels:
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             window.addDockWidget(area, dock)
+        # The watermark's fields are a tab beside the clips, under the picture they are previewed on (the right-hand
+        # column has no room left at 720p, and a tab bar there would push the window past such a screen).
+        clips_dock = window.findChild(QDockWidget, "dock-clips")
+        watermark_dock = window.findChild(QDockWidget, "dock-watermark")
+        if clips_dock is not None and watermark_dock is not None:
+            window.tabifyDockWidget(clips_dock, watermark_dock)
+            clips_dock.raise_()
+            self.clip_options.extras.watermark_box.toggled.connect(
+                lambda on: watermark_dock.raise_() if on else None)
+            # A clip created shows in the clips table at once, whichever tab was in front.
+            self.clips.jobs_model.rowsInserted.connect(lambda *_: clips_dock.raise_())
 
     def attach(self, session: Session, confirm_create: bool) -> None:
         self.sources.show_environment(session.environment.key)
@@ -119,6 +149,10 @@ class WindowPanels:
         if self.slates is not None:
             self.slates.attach(session.slates)
         self.creator.attach(session, confirm_create)
+        if self.presets is not None:
+            self.presets.attach(session.environment.key, session.environment.name)
+        if self.watermark_images is not None:
+            self.watermark_images.attach(session.pictures)
         self._stop_notices = self.notices.follow(session)
 
     async def detach(self) -> None:
@@ -133,6 +167,10 @@ class WindowPanels:
         self.bridge.cancel_all()
         await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
         self.creator.attach(None, False)
+        if self.presets is not None:
+            self.presets.attach(None)
+        if self.watermark_images is not None:
+            self.watermark_images.attach(None)
         self.editor.close_source()
         self.pictures.detach()
         if self.slates is not None:

@@ -24,6 +24,7 @@ from muxclipper.mux.urls import PlaybackUrls
 log = logging.getLogger(__name__)
 THUMBNAIL_FETCHES = 4  # at once: a fast scroll through thousands of rows must not flood the image host
 STILL_WIDTH = 320
+MAX_WATERMARK_BYTES = 20 * 1024 * 1024
 
 
 class PictureService:
@@ -68,6 +69,20 @@ class PictureService:
             raise ApiConnectionError(f"The captions could not be loaded ({exc}); the video plays without "
                                      "them.") from exc
         return parse_vtt(data.decode("utf-8", "replace"))
+
+    async def watermark_image(self, url: str) -> bytes:
+        """A watermark image for the editor's preview, from wherever it is (no credentials go with it):
+        :class:`ApiConnectionError` says why it cannot be had, which Mux would then not manage either."""
+        try:
+            response = await self._http.get(url, follow_redirects=True)
+            response.raise_for_status()
+        except httpx.HTTPStatusError as exc:
+            raise ApiConnectionError(f"The watermark image answered {exc.response.status_code}") from exc
+        except httpx.HTTPError as exc:
+            raise ApiConnectionError(f"The watermark image cannot be fetched ({exc})") from exc
+        if len(response.content) > MAX_WATERMARK_BYTES:
+            raise ApiConnectionError("The watermark image is larger than a watermark should be")
+        return response.content
 
     async def _optional(self, url: str) -> bytes | None:
         try:

@@ -28,6 +28,13 @@ def test_as_the_source_sends_the_sources_tier_and_quality(tier: str | None, sent
     assert (resolved.max_resolution_tier, resolved.video_quality) == (sent, "premium")
 
 
+def test_a_source_that_does_not_say_its_tier_is_judged_by_its_picture() -> None:
+    recording = Asset("rec", AssetStatus.PREPARING, 0, width=3840, height=2160, video_quality="plus")
+    assert resolve(ClipOptions(), recording).max_resolution_tier == "2160p"
+    portrait = Asset("p", AssetStatus.READY, 0, width=1080, height=1920)
+    assert resolve(ClipOptions(), portrait).max_resolution_tier == "1080p"
+
+
 def test_a_chosen_tier_and_quality_are_kept_and_a_tier_above_the_source_is_brought_down() -> None:
     chosen = ClipOptions(max_resolution_tier="1080p", video_quality="basic")
     assert resolve(chosen, _source("2160p")) == chosen

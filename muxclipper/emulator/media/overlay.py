@@ -79,6 +79,9 @@ def placement(settings: dict[str, str], video: tuple[int, int], image: tuple[int
         w, h = iw * scale, ih * scale
     mx = pixels("horizontal_margin", vw, True) or 0.0
     my = pixels("vertical_margin", vh, True) or 0.0
+    # Beyond twice the picture a watermark shows nothing more: bounded, so a "99999999px" cannot exhaust memory.
+    w, h = min(w, 2 * vw), min(h, 2 * vh)
+    mx, my = max(min(mx, 2 * vw), -2 * vw), max(min(my, 2 * vh), -2 * vh)
     x = {"left": mx, "center": (vw - w) / 2 + mx, "right": vw - w - mx}[settings.get("horizontal_align", "left")]
     y = {"top": my, "middle": (vh - h) / 2 + my, "bottom": vh - h - my}[settings.get("vertical_align", "top")]
     alpha = opacity(settings["opacity"]) if "opacity" in settings else 1.0
