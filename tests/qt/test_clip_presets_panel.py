@@ -14,7 +14,7 @@ from muxclipper.qt.clip_options_panel import ClipOptionsPanel
 from muxclipper.qt.clip_presets_controller import PresetController
 from muxclipper.services.clip_presets import PresetStore, presets_file
 
-REPLAY = ClipOptions(("signed",), "premium", False, None, None, "1440p", False,
+REPLAY = ClipOptions(("signed",), "premium", ("audio-only",), None, None, "1440p", False,
                      Watermark("https://example.com/logo.png", "bottom", "2%", "right", "40px", "15%", None, "80%"))
 
 
@@ -32,7 +32,7 @@ def test_a_preset_applied_fills_every_field_and_comes_back_out(qtbot: QtBot, tmp
     controller = PresetController(panel, store)
     panel.title_field.setText("Keynote")
     controller.attach("prod", "Production")  # its own preset (saved last) fills the options
-    assert panel.options() == ClipOptions(("signed",), "premium", False, "Keynote", None, "1440p", False,
+    assert panel.options() == ClipOptions(("signed",), "premium", ("audio-only",), "Keynote", None, "1440p", False,
                                           REPLAY.watermark)
     assert panel.extras.position_box.currentText() == "Bottom right"
     panel.extras.watermark_box.setChecked(False)
