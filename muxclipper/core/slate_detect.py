@@ -22,9 +22,7 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-
-import numpy as np
-from numpy.typing import NDArray
+from itertools import pairwise
 
 from muxclipper.core.timecode import frame_to_ms
 
@@ -36,26 +34,40 @@ HOLD_SHARE = 0.25
 #: Shorter than this, a held picture at the start or the end is not a slate.
 MIN_SLATE_MS = 1000
 
-Picture = NDArray[np.float32]  # a GRID_ROWS × GRID_COLUMNS × 3 grid of average colours
+Cell = tuple[float, float, float]
+Picture = tuple[Cell, ...]  # GRID_ROWS × GRID_COLUMNS average colours, row by row
 
 
-def to_grid(rgb: NDArray[np.uint8]) -> Picture:
-    """An RGB image (height × width × 3, any size at least the grid's) averaged into the comparison grid."""
-    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.shape[0] < GRID_ROWS or rgb.shape[1] < GRID_COLUMNS:
-        raise ValueError(f"an RGB image of at least {GRID_COLUMNS}×{GRID_ROWS} pixels, not {rgb.shape}")
-    values = rgb.astype(np.float32)
-    rows = np.linspace(0, rgb.shape[0], GRID_ROWS + 1).astype(int)
-    columns = np.linspace(0, rgb.shape[1], GRID_COLUMNS + 1).astype(int)
-    sums = np.add.reduceat(np.add.reduceat(values, rows[:-1], axis=0), columns[:-1], axis=1)
-    counts = np.outer(np.diff(rows), np.diff(columns)).astype(np.float32)[:, :, None]
-    grid: Picture = (sums / counts).astype(np.float32)
-    return grid
+def to_grid(rgb: bytes, width: int, height: int) -> Picture:
+    """An RGB image (``width`` × ``height`` pixels of 3 bytes, at least the grid's size) averaged into the comparison
+    grid. Plain Python: the service shrinks a picture to the grid first (Pillow), so this adds up a few pixels per
+    cell, and the app carries no array library for it."""
+    if width < GRID_COLUMNS or height < GRID_ROWS or len(rgb) != width * height * 3:
+        raise ValueError(f"an RGB image of at least {GRID_COLUMNS}×{GRID_ROWS} pixels, not {width}×{height} "
+                         f"({len(rgb)} bytes)")
+    rows = [row * height // GRID_ROWS for row in range(GRID_ROWS + 1)]
+    columns = [column * width // GRID_COLUMNS for column in range(GRID_COLUMNS + 1)]
+    cells: list[Cell] = []
+    for top, bottom in pairwise(rows):
+        for left, right in pairwise(columns):
+            red = green = blue = 0
+            for y in range(top, bottom):
+                line = rgb[(y * width + left) * 3:(y * width + right) * 3]
+                red += sum(line[0::3])
+                green += sum(line[1::3])
+                blue += sum(line[2::3])
+            count = (bottom - top) * (right - left)
+            cells.append((red / count, green / count, blue / count))
+    return tuple(cells)
 
 
 def changed_share(a: Picture, b: Picture) -> float:
-    """The share of the picture (0–1) that differs between two grids."""
-    moved = np.abs(a - b).max(axis=2) > CELL_TOLERANCE
-    return float(moved.mean())
+    """The share of the picture (0–1) that differs between two grids: cells where any colour moved too far."""
+    if len(a) != len(b) or not a:
+        raise ValueError("two pictures of the same grid")
+    moved = sum(1 for x, y in zip(a, b, strict=True)
+                if max(abs(x[0] - y[0]), abs(x[1] - y[1]), abs(x[2] - y[2])) > CELL_TOLERANCE)
+    return moved / len(a)
 
 
 def same_picture(a: Picture, b: Picture) -> bool:

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import httpx
-import numpy as np
 from PIL import Image
 
 from muxclipper.core.models import Asset, AssetStatus, PlaybackId, PlaybackPolicy
 from muxclipper.core.slate_detect import (
+    GRID_COLUMNS,
+    GRID_ROWS,
     MIN_SLATE_MS,
     Edge,
     Picture,
@@ -262,8 +263,8 @@ class SlateFinder:
                 board = storyboard_from_json(json.loads(data))
             except ValueError as exc:
                 raise ResponseFormatError("The storyboard is not in Mux's format.") from exc
-            sprite = _rgb(await self._get(board.sprite_url, tick), "storyboard")
-            pictures = [to_grid(sprite[t.y:t.y + board.tile_height, t.x:t.x + board.tile_width])
+            sprite = _image(await self._get(board.sprite_url, tick), "storyboard")
+            pictures = [picture_of(sprite.crop((t.x, t.y, t.x + board.tile_width, t.y + board.tile_height)))
                         for t in board.tiles]
             self._boards[key] = (board, pictures)
         board, pictures = self._boards[key]
@@ -303,16 +304,26 @@ class SlateFinder:
         return playback, rate, frames
 
 
-def _rgb(data: bytes, what: str) -> np.ndarray:
+def _image(data: bytes, what: str) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as image:
-            return np.asarray(image.convert("RGB"))
+            return image.convert("RGB")  # decoded now, while the bytes are at hand
     except (OSError, ValueError) as exc:
         raise ResponseFormatError(f"Mux's image host sent a {what} that is not a picture.") from exc
 
 
+def picture_of(image: Image.Image) -> Picture:
+    """A picture as the detector compares it: shrunk to the grid by area averaging (Pillow's box filter), each
+    pixel of the result one cell."""
+    if image.width < GRID_COLUMNS or image.height < GRID_ROWS:
+        raise ResponseFormatError(f"Mux's image host sent a picture of {image.width}×{image.height} pixels, "
+                                  f"smaller than the {GRID_COLUMNS}×{GRID_ROWS} needed to compare pictures.")
+    small = image.convert("RGB").resize((GRID_COLUMNS, GRID_ROWS), Image.Resampling.BOX)
+    return to_grid(small.tobytes(), GRID_COLUMNS, GRID_ROWS)
+
+
 def _grid(data: bytes, what: str) -> Picture:
-    return to_grid(_rgb(data, what))
+    return picture_of(_image(data, what))
 
 
 def _hints(asset: Asset, rate: Fraction, frames: int) -> dict[str, int]:

@@ -53,7 +53,7 @@ def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplicati
             assert "FCM: DROP FRAME" in (tmp_path / "back.edl").read_text()
 
             # A ready clip with an MP4, and one still on its way: the timeline links the first, counts the second.
-            [ready] = session.jobs.submit([ClipRequest(source, 20_000, 25_000, ClipOptions(title="Opening", mp4=True),
+            [ready] = session.jobs.submit([ClipRequest(source, 20_000, 25_000, ClipOptions(title="Opening", renditions=("highest",)),
                                                        source=asset)])
             await until(lambda: window.clips.jobs_model.rowCount() == 1
                         and window.clips.jobs_model.job_at(0).state is JobState.READY, 20, "the clip ready")

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import httpx
-import numpy as np
 import pytest
 import pytest_asyncio
 from PIL import Image
@@ -110,8 +109,8 @@ async def stamped_index(http: httpx.AsyncClient, urls: PlaybackUrls, asset: Asse
     assert playback is not None
     response = await http.get(urls.thumbnail(playback.id, middle_ms, fmt="png"))
     response.raise_for_status()
-    image = np.asarray(Image.open(io.BytesIO(response.content)).convert("RGB"))
-    return stamp.read_index(image.tobytes(), image.shape[1], image.shape[0])
+    image = Image.open(io.BytesIO(response.content)).convert("RGB")
+    return stamp.read_index(image.tobytes(), image.width, image.height)
 
 
 @pytest.mark.slow
