@@ -93,9 +93,15 @@ class RecordingClock:
         return found if found is not None else (self.sessions[0] if self.sessions else None)
 
     def wall_ms(self, position_ms: int) -> int | None:
-        """The moment (epoch ms) shown at ``position_ms``; ``None`` without sessions."""
+        """The moment (epoch ms) broadcast at ``position_ms``: the window's wall clock and the program times of an
+        instant-clip URL (core/program_time.py) both come from here. ``None`` where no session holds the position
+        (before the first, in a hole between two) or without sessions. A position on the edge between two sessions
+        belongs to the later one (where it is shown). Past the last session's end its clock goes on: a recording
+        still going is longer by now than the duration Mux last reported (the live edge)."""
         session = self.session_at(position_ms)
-        if session is None:
+        if session is None or position_ms < session.offset_ms:
+            return None
+        if session is not self.sessions[-1] and position_ms > session.end_offset_ms:
             return None
         return session.started_at_ms + position_ms - session.offset_ms
 
