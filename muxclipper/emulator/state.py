@@ -21,6 +21,7 @@ from muxclipper.emulator.clock import Clock
 from muxclipper.emulator.config import EmulatorConfig
 from muxclipper.emulator.errors import MuxApiError, invalid, not_found
 from muxclipper.emulator.ids import new_id
+from muxclipper.emulator.media.picture_size import TIER_SIDES, capped, scaled, short_side, tier_of
 from muxclipper.emulator.persistence import Persistence
 from muxclipper.emulator.recording_sessions import (
     CONTENT,
@@ -63,23 +64,14 @@ def _aspect_ratio(width: int, height: int) -> str:
     return f"{width // g}:{height // g}"
 
 
-def _resolution_tier(height: int) -> str:
-    for tier, limit in (("720p", 720), ("1080p", 1080), ("1440p", 1440)):
-        if height <= limit:
-            return tier
-    return "2160p"
-
-
-#: The height a ``max_resolution_tier`` caps a rendition at (the emulator caps the height; docs/emulator.md).
-TIER_HEIGHTS = {"1080p": 1080, "1440p": 1440, "2160p": 2160}
+def _resolution_tier(width: int, height: int) -> str:
+    return tier_of(width, height)  # by the shorter side: emulator/media/picture_size.py
 
 
 def capped_size(width: int, height: int, tier: str) -> tuple[int, int]:
-    """``width``x``height`` brought down to ``tier``'s height, proportions kept, even sizes (H.264's 4:2:0)."""
-    limit = TIER_HEIGHTS.get(tier, 1080)
-    if height <= limit:
-        return width, height
-    return max(2, round(width * limit / height / 2) * 2), limit
+    """``width``x``height`` brought down to ``tier`` on its shorter side, proportions kept, even sizes (H.264's
+    4:2:0); a portrait picture too (emulator/media/picture_size.py, docs/emulator.md)."""
+    return capped(width, height, tier)
 
 
 def _stored_resolution(height: int) -> str:
@@ -199,7 +191,7 @@ class EmulatorState:
 
         texts = tuple(TextInputJob(**t) for t in job.get("texts", []))
         overlays = jobs_from(job.get("overlays", []))
-        max_height = TIER_HEIGHTS.get(str(job.get("max_resolution_tier", "1080p")), 1080)
+        max_side = TIER_SIDES.get(str(job.get("max_resolution_tier", "1080p")), 1080)
         sizes = tuple(job.get("sizes", ()))
         if job["type"] == "slate":
             from muxclipper.emulator.media.slate import SlateJob
@@ -208,10 +200,10 @@ class EmulatorState:
             self._processor.submit(SlateJob(asset_id, job["source_media"], int(job["frames"]), spans))
         elif job["type"] == "ingest":
             self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False), overlays,
-                                             max_height, sizes))
+                                             max_side, sizes))
         else:
             self._processor.submit(ClipJob(asset_id, job["source_media"], job["start"], job["end"], texts,
-                                           job.get("audio", False), overlays, max_height, sizes))
+                                           job.get("audio", False), overlays, max_side, sizes))
 
     # ----------------------------------------------------------------- media callbacks
     def media_progress(self, asset_id: str, percent: float) -> None:
@@ -354,7 +346,7 @@ class EmulatorState:
         doc = rec.doc
         doc["max_stored_frame_rate"] = rec.frame_rate
         doc["aspect_ratio"] = _aspect_ratio(rec.width, rec.height)
-        doc["resolution_tier"] = _resolution_tier(rec.height)
+        doc["resolution_tier"] = _resolution_tier(rec.width, rec.height)
         doc["max_stored_resolution"] = _stored_resolution(rec.height)
         if "tracks" not in doc:
             doc["tracks"] = self._tracks(rec)
@@ -397,31 +389,31 @@ class EmulatorState:
             item.update(status="ready", bitrate=128_000,
                         filesize=self._file_size(rec, "audio.m4a", 16_000 * rec.media_duration))
             return
-        height = rec.height if res == "highest" else int(res[:-1])
-        if height > rec.height:
+        # A fixed size is the picture's shorter side, as a tier is (a portrait 720p MP4 is 720 wide).
+        side = short_side(rec.width, rec.height) if res == "highest" else int(res[:-1])
+        if side > short_side(rec.width, rec.height):
             item["status"] = "skipped"  # Mux skips renditions larger than the source
             return
-        width = round(rec.width * height / rec.height / 2) * 2
+        width, height = scaled(rec.width, rec.height, side)
         bitrate = 2_000_000
         item.update(status="ready", height=height, width=width, bitrate=bitrate,
                     filesize=self._file_size(rec, "source.mp4" if res == "highest" else item["name"],
                                              bitrate / 8 * rec.media_duration),
-                    resolution_tier=_resolution_tier(height))
+                    resolution_tier=_resolution_tier(width, height))
 
     def _legacy_mp4_files(self, rec: AssetRecord, support: str) -> list[dict[str, Any]]:
         files: list[dict[str, Any]] = []
         bitrate = 2_000_000
         size = str(int(bitrate / 8 * rec.media_duration))
         if "capped-1080p" in support:
-            height = min(rec.height, 1080)
-            files.append({"name": "capped-1080p.mp4", "ext": "mp4", "height": height,
-                          "width": round(rec.width * height / rec.height / 2) * 2, "bitrate": bitrate,
-                          "filesize": size})
+            width, height = capped(rec.width, rec.height, "1080p")
+            files.append({"name": "capped-1080p.mp4", "ext": "mp4", "height": height, "width": width,
+                          "bitrate": bitrate, "filesize": size})
         if support == "standard":
-            for name, height in (("low.mp4", 270), ("medium.mp4", 480), ("high.mp4", 720)):
-                if height <= rec.height:
-                    files.append({"name": name, "ext": "mp4", "height": height,
-                                  "width": round(rec.width * height / rec.height / 2) * 2,
+            for name, side in (("low.mp4", 270), ("medium.mp4", 480), ("high.mp4", 720)):
+                if side <= short_side(rec.width, rec.height):
+                    width, height = scaled(rec.width, rec.height, side)
+                    files.append({"name": name, "ext": "mp4", "height": height, "width": width,
                                   "bitrate": bitrate, "filesize": size})
         if "audio-only" in support:
             files.append({"name": "audio.m4a", "ext": "m4a", "bitrate": 128_000,
