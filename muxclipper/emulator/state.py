@@ -228,7 +228,11 @@ class EmulatorState:
             rec.media_duration = facts.duration
             rec.frame_rate, rec.width, rec.height = facts.frame_rate, facts.width, facts.height
             rec.has_audio = facts.has_audio
-            rec.text_tracks = [dict(t) for t in facts.text_tracks]
+            # A clip of a recording with generated captions keeps them (the media's caption track is what they
+            # serve, not a track of its own); text inputs given with the clip are added.
+            generated = [t for t in rec.text_tracks if t["id"] in rec.text_files] if rec.text_files else []
+            served = set(rec.text_files.values())
+            rec.text_tracks = generated + [dict(t) for t in facts.text_tracks if not (generated and t["id"] in served)]
             rec.media_state = "done"
             rec.media_name = asset_id
             if rec.hold:
@@ -336,10 +340,13 @@ class EmulatorState:
             tracks.append({"type": "audio", "id": new_id(), "duration": rec.media_duration,
                            "max_channels": 2, "primary": True})
         for text in rec.text_tracks:
-            tracks.append({"type": "text", "id": str(text.get("id") or new_id()), "text_type": "subtitles",
-                           "text_source": "uploaded", "language_code": text["language_code"],
-                           "name": text["name"], "closed_captions": text["closed_captions"],
-                           "status": "ready"})
+            track = {"type": "text", "id": str(text.get("id") or new_id()), "text_type": "subtitles",
+                     "text_source": text.get("text_source", "uploaded"), "language_code": text["language_code"],
+                     "name": text["name"], "closed_captions": text["closed_captions"],
+                     "status": text.get("status", "ready")}
+            if "passthrough" in text:
+                track["passthrough"] = text["passthrough"]
+            tracks.append(track)
         return tracks
 
     def _media_fields(self, rec: AssetRecord) -> None:
@@ -473,6 +480,34 @@ class EmulatorState:
         rec.final_captions_at = None
         self._captions_due.discard(asset_id)
         self._save_asset(rec)
+        self._finish_clips_final_captions(asset_id)
+
+    def _copy_generated_captions(self, source: AssetRecord, clip: AssetRecord) -> None:
+        """A clip of a recording with generated live captions gets them, as Mux copies a source's text tracks into
+        its clips (how Mux treats generated ones is a guess: docs/emulator.md): the same tracks (ids, source,
+        status), served from the clip's own media, cut to the clip. A final track still being made on the recording
+        turns ready on the clip when it does on the recording."""
+        generated = [t for t in source.doc.get("tracks", []) if t.get("type") == "text" and t["id"] in source.text_files]
+        if not generated:
+            return
+        clip.text_tracks = [{key: t[key] for key in ("id", "language_code", "name", "closed_captions", "text_source",
+                                                     "status", "passthrough") if key in t} for t in generated]
+        clip.text_files = {t["id"]: source.text_files[t["id"]] for t in generated}
+        clip.interim_tracks = [i for i in source.interim_tracks if i in clip.text_files]
+
+    def _finish_clips_final_captions(self, source_id: str) -> None:
+        """The final live captions of ``source_id`` are ready: so are its clips' copies (and their clips')."""
+        for clip in self._assets.values():
+            if clip.doc.get("source_asset_id") != source_id or not clip.text_files:
+                continue
+            changed = False
+            for track in (*clip.text_tracks, *clip.doc.get("tracks", [])):
+                if track.get("text_source") == "generated_live_final" and track.get("status") != "ready":
+                    track["status"] = "ready"
+                    changed = True
+            if changed:
+                self._save_asset(clip)
+                self._finish_clips_final_captions(clip.id)
 
     def _finish_recording(self, rec: AssetRecord, ended_at: float) -> None:
         assert rec.live_started_at is not None
@@ -527,6 +562,7 @@ class EmulatorState:
                 rec.overlays = [dict(o) for o in source.overlays]
             # Mux copies text tracks into the clip, trimmed; uploaded text inputs are added too.
             rec.text_tracks = list(source.text_tracks)
+            self._copy_generated_captions(source, rec)
             quality = quality or source.doc.get("video_quality")
             source_media = source.media_name
         rec.overlays += [{"url": o.url, "settings": dict(o.settings)} for o in spec.overlays]
