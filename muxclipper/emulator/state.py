@@ -74,9 +74,10 @@ def capped_size(width: int, height: int, tier: str) -> tuple[int, int]:
     return capped(width, height, tier)
 
 
-def _stored_resolution(height: int) -> str:
+def _stored_resolution(width: int, height: int) -> str:
+    side = short_side(width, height)  # like the tier: a portrait picture by its width
     for name, limit in (("SD", 576), ("HD", 720), ("FHD", 1080)):
-        if height <= limit:
+        if side <= limit:
             return name
     return "UHD"
 
@@ -354,7 +355,7 @@ class EmulatorState:
         doc["max_stored_frame_rate"] = rec.frame_rate
         doc["aspect_ratio"] = _aspect_ratio(rec.width, rec.height)
         doc["resolution_tier"] = _resolution_tier(rec.width, rec.height)
-        doc["max_stored_resolution"] = _stored_resolution(rec.height)
+        doc["max_stored_resolution"] = _stored_resolution(rec.width, rec.height)
         if "tracks" not in doc:
             doc["tracks"] = self._tracks(rec)
 

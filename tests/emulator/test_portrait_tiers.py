@@ -31,7 +31,7 @@ def test_a_portrait_video_is_judged_by_its_shorter_side(emu: Emu) -> None:
     phone, uhd = emu.seed({"width": 1080, "height": 1920, "duration": 30.0},
                           {"width": 2160, "height": 3840, "duration": 30.0})
     reported = emu.asset(phone)
-    assert reported["resolution_tier"] == "1080p"
+    assert (reported["resolution_tier"], reported["max_stored_resolution"]) == ("1080p", "FHD")
     # What muxclipper works out itself (before Mux says) is what the emulator says.
     unsaid = asset_from_wire({**reported, "resolution_tier": None})
     assert source_tier(unsaid) == reported["resolution_tier"]
