@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from muxclipper.core.models import RecordingTime
+from muxclipper.core.recording_clock import RecordingClock
 
 #: What the window says under the instant-clip URL (the whole note in its tooltip).
 INSTANT_CLIP_SHORT_NOTE = "Segment-accurate (± a few s), no MP4."
@@ -16,16 +17,8 @@ INSTANT_CLIP_NOTE = ("Instant clips are segment-accurate (they may run a few sec
 
 def program_ms(sessions: Sequence[RecordingTime], offset_ms: int) -> int | None:
     """The wall clock (Unix epoch ms) of the moment ``offset_ms`` into the recording, or None when the sessions do
-    not cover it. A moment on the edge between two sessions belongs to the later one (where it is shown)."""
-    for index in range(len(sessions) - 1, -1, -1):
-        session = sessions[index]
-        if session.offset_ms > offset_ms:
-            continue
-        # The last session of a recording still going is longer by now than the duration Mux last reported.
-        if index == len(sessions) - 1 or offset_ms <= session.end_offset_ms:
-            return session.started_at_ms + offset_ms - session.offset_ms
-        break
-    return None
+    not cover it: exactly what the window's wall clock shows there (one rule, :meth:`RecordingClock.wall_ms`)."""
+    return RecordingClock(sessions).wall_ms(offset_ms)
 
 
 def program_range_ms(sessions: Sequence[RecordingTime], start_ms: int, end_ms: int) -> tuple[int, int] | None:

@@ -93,9 +93,15 @@ class RecordingClock:
         return found if found is not None else (self.sessions[0] if self.sessions else None)
 
     def wall_ms(self, position_ms: int) -> int | None:
-        """The moment (epoch ms) shown at ``position_ms``; ``None`` without sessions."""
+        """The moment (epoch ms) broadcast at ``position_ms``: the window's wall clock and the program times of an
+        instant-clip URL (core/program_time.py) both come from here. ``None`` where no session holds the position
+        (before the first, in a hole between two) or without sessions. A position on the edge between two sessions
+        belongs to the later one (where it is shown). Past the last session's end its clock goes on: a recording
+        still going is longer by now than the duration Mux last reported (the live edge)."""
         session = self.session_at(position_ms)
-        if session is None:
+        if session is None or position_ms < session.offset_ms:
+            return None
+        if session is not self.sessions[-1] and position_ms > session.end_offset_ms:
             return None
         return session.started_at_ms + position_ms - session.offset_ms
 
@@ -123,24 +129,66 @@ class RecordingClock:
             raise WallClockError(f"{text.strip()!r} is a time of day, but this source is not a live recording with "
                                  "recording times: type a position (HH:MM:SS.mmm, seconds or #frame)")
         wall = parse_wall_time(text)
-        zone = _zone(wall.utc, tz)
         first, last = self.span_ms
         start_day = _moment(first, wall.utc, tz).date()
         end_day = _moment(last, wall.utc, tz).date()
         day: date = start_day - timedelta(days=1)
         gap = False
+        skipped: date | None = None
         while day <= end_day + timedelta(days=1):
-            naive = datetime.combine(day, time()) + timedelta(milliseconds=wall.ms_of_day)
-            moment = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
-            epoch_ms = round(moment.timestamp() * 1000)
-            if first <= epoch_ms <= last:
-                position = self.position_ms(epoch_ms)
-                if position is not None:
-                    return position
-                gap = True
+            moments = _moments_of(day, wall, tz)
+            if not moments and first <= _epoch_ms_of(_local(day, wall, tz)) <= last:
+                skipped = day  # the recording ran through the time the clocks skipped
+            recorded: list[tuple[int, int]] = []  # (moment, position) the recording holds, in time order
+            for epoch_ms in moments:
+                if first <= epoch_ms <= last:
+                    position = self.position_ms(epoch_ms)
+                    if position is not None:
+                        recorded.append((epoch_ms, position))
+                    else:
+                        gap = True
+            if len(recorded) > 1:
+                millis = wall.ms_of_day % 1000 != 0
+                first_utc, second_utc = (format_wall(m, utc=True, millis=millis) for m, _ in recorded[:2])
+                raise WallClockError(f"{text.strip()} happened twice on {day.isoformat()} (the clocks went back), and "
+                                     f'the recording holds both: type it in UTC, "{first_utc}" for the first or '
+                                     f'"{second_utc}" for the second')
+            if recorded:
+                return recorded[0][1]
             day += timedelta(days=1)
         span = self.describe_span(utc=wall.utc, tz=tz)
         if gap:
             raise WallClockError(f"{text.strip()} was not recorded (the encoder was away then); the recording runs "
                                  f"from {span}")
+        if skipped is not None:
+            raise WallClockError(f"{text.strip()} did not happen on {skipped.isoformat()} (the clocks went forward); "
+                                 f"the recording runs from {span}")
         raise WallClockError(f"{text.strip()} is outside the recording, which runs from {span}")
+
+
+def _epoch_ms_of(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def _local(day: date, wall: WallTime, tz: tzinfo | None, fold: int = 0) -> datetime:
+    """``wall`` on ``day`` in ``tz`` (this computer's zone for None), aware; ``fold`` 1 is the second of a time
+    shown twice."""
+    naive = (datetime.combine(day, time()) + timedelta(milliseconds=wall.ms_of_day)).replace(fold=fold)
+    return naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+
+
+def _moments_of(day: date, wall: WallTime, tz: tzinfo | None) -> list[int]:
+    """The moments (epoch ms) the clocks showed ``wall`` on ``day``: one on most days, two in the hour the clocks go
+    back (before and after, in that order: ``fold`` 0 and 1), none in the hour they skip going forward."""
+    if wall.utc:
+        return [_epoch_ms_of(_local(day, wall, UTC))]
+    naive = datetime.combine(day, time()) + timedelta(milliseconds=wall.ms_of_day)
+    found: list[int] = []
+    for fold in (0, 1):
+        epoch_ms = _epoch_ms_of(_local(day, wall, tz, fold))
+        # A time the clocks skipped comes back as another time of day: it was never on the wall.
+        shown = datetime.fromtimestamp(epoch_ms // 1000, UTC) + timedelta(milliseconds=epoch_ms % 1000)
+        shown = shown.astimezone(tz) if tz is not None else shown.astimezone()
+        if shown.replace(tzinfo=None) == naive and epoch_ms not in found:
+            found.append(epoch_ms)
+    return sorted(found)

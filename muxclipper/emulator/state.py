@@ -21,6 +21,7 @@ from muxclipper.emulator.clock import Clock
 from muxclipper.emulator.config import EmulatorConfig
 from muxclipper.emulator.errors import MuxApiError, invalid, not_found
 from muxclipper.emulator.ids import new_id
+from muxclipper.emulator.media.picture_size import TIER_SIDES, capped, scaled, short_side, tier_of
 from muxclipper.emulator.persistence import Persistence
 from muxclipper.emulator.recording_sessions import (
     CONTENT,
@@ -63,28 +64,20 @@ def _aspect_ratio(width: int, height: int) -> str:
     return f"{width // g}:{height // g}"
 
 
-def _resolution_tier(height: int) -> str:
-    for tier, limit in (("720p", 720), ("1080p", 1080), ("1440p", 1440)):
-        if height <= limit:
-            return tier
-    return "2160p"
-
-
-#: The height a ``max_resolution_tier`` caps a rendition at (the emulator caps the height; docs/emulator.md).
-TIER_HEIGHTS = {"1080p": 1080, "1440p": 1440, "2160p": 2160}
+def _resolution_tier(width: int, height: int) -> str:
+    return tier_of(width, height)  # by the shorter side: emulator/media/picture_size.py
 
 
 def capped_size(width: int, height: int, tier: str) -> tuple[int, int]:
-    """``width``x``height`` brought down to ``tier``'s height, proportions kept, even sizes (H.264's 4:2:0)."""
-    limit = TIER_HEIGHTS.get(tier, 1080)
-    if height <= limit:
-        return width, height
-    return max(2, round(width * limit / height / 2) * 2), limit
+    """``width``x``height`` brought down to ``tier`` on its shorter side, proportions kept, even sizes (H.264's
+    4:2:0); a portrait picture too (emulator/media/picture_size.py, docs/emulator.md)."""
+    return capped(width, height, tier)
 
 
-def _stored_resolution(height: int) -> str:
+def _stored_resolution(width: int, height: int) -> str:
+    side = short_side(width, height)  # like the tier: a portrait picture by its width
     for name, limit in (("SD", 576), ("HD", 720), ("FHD", 1080)):
-        if height <= limit:
+        if side <= limit:
             return name
     return "UHD"
 
@@ -199,7 +192,7 @@ class EmulatorState:
 
         texts = tuple(TextInputJob(**t) for t in job.get("texts", []))
         overlays = jobs_from(job.get("overlays", []))
-        max_height = TIER_HEIGHTS.get(str(job.get("max_resolution_tier", "1080p")), 1080)
+        max_side = TIER_SIDES.get(str(job.get("max_resolution_tier", "1080p")), 1080)
         sizes = tuple(job.get("sizes", ()))
         if job["type"] == "slate":
             from muxclipper.emulator.media.slate import SlateJob
@@ -208,10 +201,10 @@ class EmulatorState:
             self._processor.submit(SlateJob(asset_id, job["source_media"], int(job["frames"]), spans))
         elif job["type"] == "ingest":
             self._processor.submit(IngestJob(asset_id, job["url"], texts, job.get("audio", False), overlays,
-                                             max_height, sizes))
+                                             max_side, sizes))
         else:
             self._processor.submit(ClipJob(asset_id, job["source_media"], job["start"], job["end"], texts,
-                                           job.get("audio", False), overlays, max_height, sizes))
+                                           job.get("audio", False), overlays, max_side, sizes))
 
     # ----------------------------------------------------------------- media callbacks
     def media_progress(self, asset_id: str, percent: float) -> None:
@@ -236,7 +229,11 @@ class EmulatorState:
             rec.media_duration = facts.duration
             rec.frame_rate, rec.width, rec.height = facts.frame_rate, facts.width, facts.height
             rec.has_audio = facts.has_audio
-            rec.text_tracks = [dict(t) for t in facts.text_tracks]
+            # A clip of a recording with generated captions keeps them (the media's caption track is what they
+            # serve, not a track of its own); text inputs given with the clip are added.
+            generated = [t for t in rec.text_tracks if t["id"] in rec.text_files] if rec.text_files else []
+            served = set(rec.text_files.values())
+            rec.text_tracks = generated + [dict(t) for t in facts.text_tracks if not (generated and t["id"] in served)]
             rec.media_state = "done"
             rec.media_name = asset_id
             if rec.hold:
@@ -344,18 +341,21 @@ class EmulatorState:
             tracks.append({"type": "audio", "id": new_id(), "duration": rec.media_duration,
                            "max_channels": 2, "primary": True})
         for text in rec.text_tracks:
-            tracks.append({"type": "text", "id": str(text.get("id") or new_id()), "text_type": "subtitles",
-                           "text_source": "uploaded", "language_code": text["language_code"],
-                           "name": text["name"], "closed_captions": text["closed_captions"],
-                           "status": "ready"})
+            track = {"type": "text", "id": str(text.get("id") or new_id()), "text_type": "subtitles",
+                     "text_source": text.get("text_source", "uploaded"), "language_code": text["language_code"],
+                     "name": text["name"], "closed_captions": text["closed_captions"],
+                     "status": text.get("status", "ready")}
+            if "passthrough" in text:
+                track["passthrough"] = text["passthrough"]
+            tracks.append(track)
         return tracks
 
     def _media_fields(self, rec: AssetRecord) -> None:
         doc = rec.doc
         doc["max_stored_frame_rate"] = rec.frame_rate
         doc["aspect_ratio"] = _aspect_ratio(rec.width, rec.height)
-        doc["resolution_tier"] = _resolution_tier(rec.height)
-        doc["max_stored_resolution"] = _stored_resolution(rec.height)
+        doc["resolution_tier"] = _resolution_tier(rec.width, rec.height)
+        doc["max_stored_resolution"] = _stored_resolution(rec.width, rec.height)
         if "tracks" not in doc:
             doc["tracks"] = self._tracks(rec)
 
@@ -397,31 +397,31 @@ class EmulatorState:
             item.update(status="ready", bitrate=128_000,
                         filesize=self._file_size(rec, "audio.m4a", 16_000 * rec.media_duration))
             return
-        height = rec.height if res == "highest" else int(res[:-1])
-        if height > rec.height:
+        # A fixed size is the picture's shorter side, as a tier is (a portrait 720p MP4 is 720 wide).
+        side = short_side(rec.width, rec.height) if res == "highest" else int(res[:-1])
+        if side > short_side(rec.width, rec.height):
             item["status"] = "skipped"  # Mux skips renditions larger than the source
             return
-        width = round(rec.width * height / rec.height / 2) * 2
+        width, height = scaled(rec.width, rec.height, side)
         bitrate = 2_000_000
         item.update(status="ready", height=height, width=width, bitrate=bitrate,
                     filesize=self._file_size(rec, "source.mp4" if res == "highest" else item["name"],
                                              bitrate / 8 * rec.media_duration),
-                    resolution_tier=_resolution_tier(height))
+                    resolution_tier=_resolution_tier(width, height))
 
     def _legacy_mp4_files(self, rec: AssetRecord, support: str) -> list[dict[str, Any]]:
         files: list[dict[str, Any]] = []
         bitrate = 2_000_000
         size = str(int(bitrate / 8 * rec.media_duration))
         if "capped-1080p" in support:
-            height = min(rec.height, 1080)
-            files.append({"name": "capped-1080p.mp4", "ext": "mp4", "height": height,
-                          "width": round(rec.width * height / rec.height / 2) * 2, "bitrate": bitrate,
-                          "filesize": size})
+            width, height = capped(rec.width, rec.height, "1080p")
+            files.append({"name": "capped-1080p.mp4", "ext": "mp4", "height": height, "width": width,
+                          "bitrate": bitrate, "filesize": size})
         if support == "standard":
-            for name, height in (("low.mp4", 270), ("medium.mp4", 480), ("high.mp4", 720)):
-                if height <= rec.height:
-                    files.append({"name": name, "ext": "mp4", "height": height,
-                                  "width": round(rec.width * height / rec.height / 2) * 2,
+            for name, side in (("low.mp4", 270), ("medium.mp4", 480), ("high.mp4", 720)):
+                if side <= short_side(rec.width, rec.height):
+                    width, height = scaled(rec.width, rec.height, side)
+                    files.append({"name": name, "ext": "mp4", "height": height, "width": width,
                                   "bitrate": bitrate, "filesize": size})
         if "audio-only" in support:
             files.append({"name": "audio.m4a", "ext": "m4a", "bitrate": 128_000,
@@ -481,6 +481,34 @@ class EmulatorState:
         rec.final_captions_at = None
         self._captions_due.discard(asset_id)
         self._save_asset(rec)
+        self._finish_clips_final_captions(asset_id)
+
+    def _copy_generated_captions(self, source: AssetRecord, clip: AssetRecord) -> None:
+        """A clip of a recording with generated live captions gets them, as Mux copies a source's text tracks into
+        its clips (how Mux treats generated ones is a guess: docs/emulator.md): the same tracks (ids, source,
+        status), served from the clip's own media, cut to the clip. A final track still being made on the recording
+        turns ready on the clip when it does on the recording."""
+        generated = [t for t in source.doc.get("tracks", []) if t.get("type") == "text" and t["id"] in source.text_files]
+        if not generated:
+            return
+        clip.text_tracks = [{key: t[key] for key in ("id", "language_code", "name", "closed_captions", "text_source",
+                                                     "status", "passthrough") if key in t} for t in generated]
+        clip.text_files = {t["id"]: source.text_files[t["id"]] for t in generated}
+        clip.interim_tracks = [i for i in source.interim_tracks if i in clip.text_files]
+
+    def _finish_clips_final_captions(self, source_id: str) -> None:
+        """The final live captions of ``source_id`` are ready: so are its clips' copies (and their clips')."""
+        for clip in self._assets.values():
+            if clip.doc.get("source_asset_id") != source_id or not clip.text_files:
+                continue
+            changed = False
+            for track in (*clip.text_tracks, *clip.doc.get("tracks", [])):
+                if track.get("text_source") == "generated_live_final" and track.get("status") != "ready":
+                    track["status"] = "ready"
+                    changed = True
+            if changed:
+                self._save_asset(clip)
+                self._finish_clips_final_captions(clip.id)
 
     def _finish_recording(self, rec: AssetRecord, ended_at: float) -> None:
         assert rec.live_started_at is not None
@@ -535,6 +563,7 @@ class EmulatorState:
                 rec.overlays = [dict(o) for o in source.overlays]
             # Mux copies text tracks into the clip, trimmed; uploaded text inputs are added too.
             rec.text_tracks = list(source.text_tracks)
+            self._copy_generated_captions(source, rec)
             quality = quality or source.doc.get("video_quality")
             source_media = source.media_name
         rec.overlays += [{"url": o.url, "settings": dict(o.settings)} for o in spec.overlays]

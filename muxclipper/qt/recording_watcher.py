@@ -1,5 +1,6 @@
 """A live recording open in the editor grows: Qt reports no duration for a growing (EVENT) playlist, so the asset
-is asked for again every couple of seconds until it stops recording."""
+is asked for again every couple of seconds until it stops recording; and then, as any asset whose final live captions
+are still being made (a clip of the recording too), more slowly until they are ready."""
 
 from __future__ import annotations
 
@@ -39,11 +40,16 @@ class RecordingWatcher(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
 
     def watch(self, asset: Asset, client: MuxClient) -> None:
-        """Follow ``asset`` if it is still recording (and stop following any other)."""
+        """Follow ``asset`` if it is still recording, or while its final live captions are being made (a recording
+        that ended a short while ago, or a clip of it, which gets them when the recording does); and stop following
+        any other."""
         self._client, self._asset_id = client, asset.id
         self._ended = not asset.is_live
         self._timer.setInterval(LIVE_POLL_MS)
         if asset.is_live:
+            self._timer.start()
+        elif final_captions_pending(asset.text_tracks):
+            self._timer.setInterval(self.final_captions_poll_ms)
             self._timer.start()
         else:
             self._timer.stop()

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from muxclipper.emulator.media import ffmpeg, generate, hls, overlay, slate, webvtt
+from muxclipper.emulator.media.picture_size import scale_filter, short_side
 from muxclipper.emulator.media.store import Manifest, MediaStore, TextTrackFile
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,9 @@ class IngestJob:
     texts: tuple[TextInputJob, ...] = ()
     audio_rendition: bool = False
     overlays: tuple[overlay.OverlayJob, ...] = ()
-    #: The height of the ``max_resolution_tier`` (Mux's default, 1080p, when none was asked for).
-    max_height: int = 1080
-    sizes: tuple[int, ...] = ()  # fixed-height MP4 renditions asked for (static_renditions 720p, …)
+    #: The shorter side of the ``max_resolution_tier`` (Mux's default, 1080p, when none was asked for).
+    max_side: int = 1080
+    sizes: tuple[int, ...] = ()  # fixed-size MP4 renditions asked for (static_renditions 720p, …): shorter sides
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class ClipJob:
     texts: tuple[TextInputJob, ...] = ()
     audio_rendition: bool = False
     overlays: tuple[overlay.OverlayJob, ...] = ()
-    max_height: int = 1080
+    max_side: int = 1080
     sizes: tuple[int, ...] = ()
 
 
@@ -168,8 +169,9 @@ class MediaProcessor:
         work = self.store.partial_dir(job.asset_id)
         master = work / "source.mp4"
         standard = info.video_codec == "h264" and info.pix_fmt == "yuv420p" and info.audio_codec in (None, "aac")
-        # Above max_resolution_tier (1080p unless asked): stored, and so streamed, at the tier's height.
-        cap = ["-vf", f"scale=-2:{job.max_height}"] if info.height > job.max_height else []
+        # Above max_resolution_tier (1080p unless asked): stored, and so streamed, at the tier's size (shorter side).
+        too_big = short_side(info.width, info.height) > job.max_side
+        cap = ["-vf", scale_filter(info.width, info.height, job.max_side)] if too_big else []
         self.on_progress(job.asset_id, 0.0)
         if standard and not cap:
             # Like Mux's "standard input" path: no re-encode, just a clean MP4 master.
@@ -216,15 +218,16 @@ class MediaProcessor:
                         str(work / "audio.m4a")])
             renditions.append("audio.m4a")
         info = ffmpeg.probe(master)
-        for height in sorted(set(sizes), reverse=True):
-            if height > info.height:
-                continue  # Mux skips a fixed size taller than the source rather than upscale (status "skipped")
-            name = f"{height}p.mp4"
-            if height == info.height:
+        own = short_side(info.width, info.height)
+        for side in sorted(set(sizes), reverse=True):
+            if side > own:
+                continue  # Mux skips a fixed size larger than the source rather than upscale (status "skipped")
+            name = f"{side}p.mp4"
+            if side == own:
                 ffmpeg.run(["-i", str(master), "-c", "copy", "-movflags", "+faststart", str(work / name)])
             else:
-                ffmpeg.run(["-i", str(master), "-vf", f"scale=-2:{height}", *X264, "-c:a", "copy",
-                            "-movflags", "+faststart", str(work / name)])
+                ffmpeg.run(["-i", str(master), "-vf", scale_filter(info.width, info.height, side), *X264,
+                            "-c:a", "copy", "-movflags", "+faststart", str(work / name)])
             renditions.append(name)
         manifest = Manifest(frame_rate=str(rate), frames=frames, width=info.width, height=info.height,
                             has_audio=has_audio, segments=segments, mpegts_start=mpegts_start,
@@ -276,7 +279,8 @@ class MediaProcessor:
         lead = first / rate - seek  # how far into the seeked input the first frame sits
         seconds = count / rate
         gop = max(round(float(rate) * 2), 1)
-        scale = f",scale=-2:{job.max_height}" if source.height > job.max_height else ""
+        too_big = short_side(source.width, source.height) > job.max_side
+        scale = f",{scale_filter(source.width, source.height, job.max_side)}" if too_big else ""
         graph = f"[0:v]setpts=PTS-STARTPTS{scale}[v]"
         maps = ["-map", "[v]"]
         if source.has_audio:
