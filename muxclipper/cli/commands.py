@@ -110,6 +110,26 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
                         choices=["debug", "info", "warning", "error"], help="how much goes to stderr (default: warning)")
 
 
+def _add_download_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup, when: str) -> None:
+    """``--mp4``, ``--mp4-sizes`` and ``--audio-only``, the same on ``clip`` and ``segments``. ``--mp4`` stays a
+    plain flag: scripts written before sizes existed put it anywhere, even right before SOURCE."""
+    parser.add_argument("--mp4", action="store_true",
+                        help=f"{when}also make a downloadable MP4 at the highest resolution")
+    parser.add_argument("--mp4-sizes", metavar="LIST",
+                        help=f"{when}also make MP4s of these sizes, comma-separated: "
+                             f"{', '.join((HIGHEST, *FIXED_SIZES))} (e.g. --mp4-sizes highest,720p). Mux skips a "
+                             "size taller than the source rather than upscale it")
+    parser.add_argument("--audio-only", action="store_true",
+                        help=f"{when}also make an audio-only M4A (the replay as a podcast)")
+
+
+def _renditions(args: argparse.Namespace) -> tuple[str, ...]:
+    try:
+        return clip_renditions(args.mp4, args.mp4_sizes, args.audio_only)
+    except RenditionError as exc:
+        raise CliError(f"--mp4-sizes: {exc}", EXIT_INPUT) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = SafeArgumentParser(
         prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings, from the command line.",
@@ -140,12 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Mux's video quality of the clip (default: the source's, sent explicitly)")
     clip.add_argument("--policy", choices=["public", "signed"],
                       help="the clip's playback policy (default: public; signed needs a signing key to play)")
-    clip.add_argument("--mp4", nargs="?", const=HIGHEST, metavar="SIZES",
-                      help="also make downloadable MP4s: alone, one at the highest resolution; or a comma-separated "
-                           f"list of {', '.join((HIGHEST, *FIXED_SIZES))} (e.g. --mp4 highest,720p). Mux skips a "
-                           "size taller than the source rather than upscale it")
-    clip.add_argument("--audio-only", action="store_true",
-                      help="also make an audio-only M4A (the replay as a podcast)")
+    _add_download_flags(clip, "")
     clip.add_argument("--instant", action="store_true",
                       help="make no clip: print the range's instant-clip URL at once (segment-accurate: it may run "
                            "a few seconds long; no MP4). On a recording still live, also the URL by program time "
@@ -222,7 +237,7 @@ def _add_segments_parser(sub: Any) -> None:
     segments.add_argument("--quality", choices=["basic", "plus", "premium"], help="with --create: the clips' quality")
     segments.add_argument("--policy", choices=["public", "signed"], default="public",
                           help="with --create: the clips' playback policy (default: public)")
-    segments.add_argument("--mp4", action="store_true", help="with --create: also make downloadable MP4s")
+    _add_download_flags(segments, "with --create: ")
     segments.add_argument("--wait", action="store_true", help="with --create: follow the clips until they are ready")
     _add_wait_timeout(segments)
     segments.add_argument("--json", action="store_true", help="print the cuts (or the clips made) as JSON")
@@ -354,12 +369,8 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         start_ms, end_ms = await _slate_range(session, asset, start_ms, end_ms)
     if args.instant:
         return await print_instant_urls(session, asset, start_ms, end_ms, as_json=args.json)
-    try:
-        renditions = clip_renditions(args.mp4, args.audio_only)
-    except RenditionError as exc:
-        raise CliError(f"--mp4: {exc}", EXIT_INPUT) from exc
     options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality,
-                          renditions=renditions,
+                          renditions=_renditions(args),
                           title=args.title, passthrough=args.passthrough)
     try:  # the preset, the resolution tier and the watermark
         options = clip_flags.options_from(args, options, session.environment.key)
@@ -501,9 +512,10 @@ async def cmd_segments(args: argparse.Namespace, session: Session) -> int:
                 print(f"{format_ms(s.start_ms)}  {format_ms(s.end_ms)}  #{ms_to_frame(s.start_ms, source.rate)}–"
                       f"#{ms_to_frame(s.end_ms, source.rate)}  {visible(s.label, 512)}")
         return EXIT_OK
+    renditions = _renditions(args)
     requests = [ClipRequest(asset.id, s.start_ms, s.end_ms,
                             ClipOptions(playback_policies=(args.policy,), video_quality=args.quality,
-                                        renditions=(HIGHEST,) if args.mp4 else (), title=s.label), source=asset) for s in found.segments]
+                                        renditions=renditions, title=s.label), source=asset) for s in found.segments]
     try:  # the same rules as one clip, for every cut, before any is sent
         jobs = session.jobs.submit(requests)
     except JobInputError as exc:
