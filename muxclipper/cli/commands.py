@@ -372,13 +372,21 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality,
                           renditions=_renditions(args),
                           title=args.title, passthrough=args.passthrough)
+    presets = clip_flags.open_presets(args)
     try:  # the preset, the resolution tier and the watermark
-        options = clip_flags.options_from(args, options, session.environment.key)
+        options = clip_flags.options_from(args, options, session.environment.key, presets)
     except (clip_flags.FlagError, PresetError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
+    request = ClipRequest(asset.id, start_ms, end_ms, options, source=asset)
     try:  # the service checks the request against its source, by the rules the window uses
-        [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options, source=asset)])
-    except JobInputError as exc:
+        session.jobs.make_job(request)
+        if presets is not None:  # only a clip that passed its checks changes a preset, and before it is sent
+            warning = clip_flags.remember_preset(presets, session.environment.key, applied_name=args.preset,
+                                                 saved_name=args.save_preset, options=options)
+            if warning:
+                print(f"muxclipper: {warning}", file=sys.stderr)
+        [job] = session.jobs.submit([request])
+    except (JobInputError, clip_flags.FlagError, PresetError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     assert job.id is not None
     done = {s for s in JobState if s.finished}

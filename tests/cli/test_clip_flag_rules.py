@@ -4,9 +4,13 @@ written, ``--instant`` with flags that do not apply, and a time of day typed wit
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+from muxclipper.cli.clip_flags import remember_preset
+from muxclipper.core.models import ClipOptions
+from muxclipper.services.clip_presets import PresetStore
 from tests.cli.test_cli import _clips, _env, _run
 from tests.emulator.helpers import Emu
 
@@ -45,3 +49,69 @@ def test_segments_take_the_same_download_flags_as_clip(emu: Emu, tmp_path: Path)
     sized = _run(env, "segments", source, str(cuts), "--create", "--mp4-sizes", "540p", "--audio-only")
     assert plain.returncode == 0 and sized.returncode == 0, plain.stderr + sized.stderr
     assert [_resolutions(b) for b in _posted(emu)] == [["highest"], ["audio-only", "540p"]]
+
+
+# ---------------------------------------------------------------- finding 2: one-off flags leave the preset alone
+def test_flags_given_with_a_preset_are_for_this_clip_only_and_add_downloads(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0, "width": 1920, "height": 1080})
+    env = _env(emu, tmp_path)
+    saved = _run(env, "clip", source, "--start", "1", "--end", "5", "--mp4", "--audio-only", "--save-preset",
+                 "Replay")
+    once = _run(env, "clip", source, "--start", "1", "--end", "5", "--preset", "Replay", "--mp4-sizes", "720p",
+                "--no-copy-overlays", "--video-quality", "basic")
+    again = _run(env, "clip", source, "--start", "1", "--end", "5", "--preset", "env")
+    by_name = _run(env, "clip", source, "--start", "1", "--end", "5", "--preset", "Replay")
+    assert {saved.returncode, once.returncode, again.returncode, by_name.returncode} == {0}, (
+        saved.stderr + once.stderr + again.stderr + by_name.stderr)
+    first, one_off, own, named = _posted(emu)
+    # A size asked for is added to the preset's downloads: the podcast M4A is not lost.
+    assert _resolutions(one_off) == ["highest", "audio-only", "720p"]
+    assert one_off["copy_overlays"] is False and one_off["video_quality"] == "basic"
+    # The environment's own preset is the preset as applied, not this clip's extras; the named one is untouched.
+    for body in (own, named):
+        assert _resolutions(body) == ["highest", "audio-only"]
+        assert "copy_overlays" not in body and body["video_quality"] == first["video_quality"] == "plus"
+
+
+# ---------------------------------------------------------------- finding 3: presets that cannot be saved
+def test_a_preset_that_cannot_be_saved_says_where_and_nothing_is_created(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    env = _env(emu, tmp_path)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")  # a file where the settings folder should be: it cannot be written
+    env["MUXCLIPPER_CONFIG_DIR"] = str(blocked)
+    result = _run(env, "clip", source, "--start", "1", "--end", "5", "--save-preset", "Replay")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(blocked / "clip-presets.json") in result.stderr and "Nothing was created" in result.stderr
+    assert "MUXCLIPPER_CONFIG_DIR" in result.stderr
+    assert _clips(emu) == []
+
+
+def test_a_refused_clip_leaves_the_presets_as_they_were(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    env = _env(emu, tmp_path)
+    saved = _run(env, "clip", source, "--start", "1", "--end", "5", "--video-quality", "basic", "--save-preset",
+                 "Replay")
+    assert saved.returncode == 0, saved.stderr
+    refused = _run(env, "clip", source, "--start", "10", "--end", "5", "--video-quality", "premium", "--save-preset",
+                   "Replay")
+    assert refused.returncode == 2 and "The out point must come after the in point" in refused.stderr
+    reused = _run(env, "clip", source, "--start", "1", "--end", "5", "--preset", "Replay")
+    assert reused.returncode == 0, reused.stderr
+    assert [b["video_quality"] for b in _posted(emu)] == ["basic", "basic"]
+
+
+def test_applying_a_preset_when_its_file_became_unwritable_only_warns(tmp_path: Path) -> None:
+    # Running as root, no permission stops a write: the folder is replaced by a file once the presets are read.
+    folder = tmp_path / "config"
+    folder.mkdir()
+    store = PresetStore(folder / "clip-presets.json")
+    store.save("env-key", "Replay", ClipOptions(video_quality="basic"))
+    store = PresetStore(folder / "clip-presets.json")
+    os.replace(folder, tmp_path / "moved")
+    folder.write_text("", encoding="utf-8")
+    warning = remember_preset(store, "env-key", applied_name="Replay", saved_name=None,
+                              options=ClipOptions(video_quality="premium"))
+    assert warning is not None and str(folder / "clip-presets.json") in warning
+    assert "the clip is made with it" in warning
