@@ -24,6 +24,7 @@ from typing import Any
 from muxclipper.cli import clip_flags, environments, recording_sessions, slates
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.cli.slates import EXIT_NO_SLATE
+from muxclipper.core.clip_rules import check_request
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest
@@ -340,7 +341,29 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
     return last["job"]
 
 
+#: What only a clip made has: with ``--instant`` (no clip) each is refused rather than silently ignored.
+CLIP_ONLY_FLAGS = (("save_preset", "--save-preset"), ("preset", "--preset"), ("mp4", "--mp4"),
+                   ("mp4_sizes", "--mp4-sizes"), ("audio_only", "--audio-only"), ("wait", "--wait"),
+                   ("policy", "--policy"), ("quality", "--quality"), ("title", "--title"),
+                   ("passthrough", "--passthrough"), ("max_resolution", "--max-resolution"),
+                   ("watermark", "--watermark"), ("watermark_align", "--watermark-align"),
+                   ("watermark_margin", "--watermark-margin"), ("watermark_width", "--watermark-width"),
+                   ("watermark_height", "--watermark-height"), ("watermark_opacity", "--watermark-opacity"),
+                   ("no_copy_overlays", "--no-copy-overlays"))
+
+
+def _check_instant_flags(args: argparse.Namespace) -> None:
+    given = [flag for dest, flag in CLIP_ONLY_FLAGS if getattr(args, dest) not in (None, False)]
+    if given:
+        also = f" (nor {', '.join(given[1:])})" if len(given) > 1 else ""
+        raise CliError(f"--instant makes no clip, so {given[0]} does not apply{also}: --instant only prints a URL of "
+                       f"the source's own stream for the range. Leave {given[0]} out, or leave out --instant to create "
+                       "a clip.", EXIT_INPUT)
+
+
 async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
+    if args.instant:
+        _check_instant_flags(args)
     try:
         ref = parse_source(args.source, session.environment.endpoints.stream)
         for typed in (args.start, args.end):  # what was typed is checked before Mux is asked anything
@@ -367,7 +390,10 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         raise CliError(str(exc), EXIT_INPUT) from exc
     if start_ms is None or end_ms is None:  # --trim-slates: the slates' edges, where not given
         start_ms, end_ms = await _slate_range(session, asset, start_ms, end_ms)
-    if args.instant:
+    if args.instant:  # the range rules a clip meets: a URL for a range Mux cannot play is no use either
+        problem = check_request(ClipRequest(asset.id, start_ms, end_ms), asset)
+        if problem is not None:
+            raise CliError(problem.message, EXIT_INPUT)
         return await print_instant_urls(session, asset, start_ms, end_ms, as_json=args.json)
     options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality,
                           renditions=_renditions(args),
@@ -413,8 +439,9 @@ async def print_instant_urls(session: Session, asset: Asset, start_ms: int, end_
     """``clip --instant``: the range's instant-clip URLs, and no clip made."""
     try:
         found = await instant_urls(session.client, session.urls, asset, start_ms, end_ms)
-    except NoPublicPlaybackError as exc:
-        raise CliError(str(exc), EXIT_INPUT) from exc
+    except NoPublicPlaybackError as exc:  # a clip made of it is public unless told otherwise, with its own URLs
+        raise CliError(f"{exc} Or leave out --instant to create a clip of the range: it is public unless "
+                       "--policy signed.", EXIT_INPUT) from exc
     if as_json:
         print(json.dumps({"source_asset_id": asset.id, "start_ms": start_ms, "end_ms": end_ms, **found}))
     else:

@@ -4,6 +4,7 @@ written, ``--instant`` with flags that do not apply, and a time of day typed wit
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,34 @@ def test_applying_a_preset_when_its_file_became_unwritable_only_warns(tmp_path: 
                               options=ClipOptions(video_quality="premium"))
     assert warning is not None and str(folder / "clip-presets.json") in warning
     assert "the clip is made with it" in warning
+
+
+# ---------------------------------------------------------------- finding 6: --instant
+def test_instant_checks_the_range_before_printing_a_url(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "10", "--end", "5", "--instant")
+    assert result.returncode == 2 and "The out point must come after the in point" in result.stderr
+    assert result.stdout == ""
+
+
+def test_instant_refuses_flags_that_make_a_clip(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0})
+    env = _env(emu, tmp_path)
+    for flags in (["--save-preset", "Replay"], ["--preset", "env"], ["--mp4"], ["--wait"], ["--policy", "signed"],
+                  ["--title", "Keynote"], ["--watermark", "https://example.com/logo.png"]):
+        result = _run(env, "clip", source, "--start", "1", "--end", "5", "--instant", *flags)
+        assert result.returncode == 2, (flags, result.stderr)
+        assert f"--instant makes no clip, so {flags[0]} does not apply" in result.stderr, result.stderr
+        assert result.stdout == ""
+    assert not (Path(env["MUXCLIPPER_CONFIG_DIR"]) / "clip-presets.json").exists()
+    assert _clips(emu) == []
+    fine = _run(env, "clip", source, "--start", "1", "--end", "5", "--instant", "--json")
+    assert fine.returncode == 0 and "instant_url" in json.loads(fine.stdout)
+
+
+def test_instant_of_a_signed_only_source_says_what_to_do_instead(emu: Emu, tmp_path: Path) -> None:
+    [source] = emu.seed({"duration": 60.0, "policies": ["signed"]})
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--instant")
+    assert result.returncode == 2
+    assert "no public playback id" in result.stderr and "leave out --instant" in result.stderr
+    assert "create a clip with --policy public" not in result.stderr
