@@ -147,3 +147,17 @@ def test_instant_of_a_signed_only_source_says_what_to_do_instead(emu: Emu, tmp_p
     assert result.returncode == 2
     assert "no public playback id" in result.stderr and "leave out --instant" in result.stderr
     assert "create a clip with --policy public" not in result.stderr
+
+
+# ---------------------------------------------------------------- finding 13: a time of day without quotes
+def test_a_time_of_day_typed_without_quotes_is_told_to_quote_it(emu: Emu, tmp_path: Path) -> None:
+    env = _env(emu, tmp_path)
+    for args in (["clip", "ASSET", "--start", "19:04:05", "local", "--end", "19:05:00", "local"],
+                 ["clip", "--start", "19:04:05", "local", "--end", "5"],
+                 ["clip", "ASSET", "--start", "1", "--end=17:05:00", "UTC"]):
+        result = _run(env, *args)
+        assert result.returncode == 2, result.stderr
+        assert "token secret" not in result.stderr, result.stderr
+        assert "quote" in result.stderr
+    assert '--start "19:04:05 local"' in _run(env, "clip", "--start", "19:04:05", "local", "--end", "5").stderr
+    assert '--end "17:05:00 UTC"' in _run(env, "clip", "A", "--start", "1", "--end=17:05:00", "UTC").stderr
