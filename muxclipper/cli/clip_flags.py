@@ -21,14 +21,15 @@ SOURCE = "source"
 ALIGNS = tuple(f"{v}-{h}" for v in VERTICAL_ALIGNS for h in HORIZONTAL_ALIGNS)
 
 
-def add_arguments(clip: argparse.ArgumentParser) -> None:
-    group = clip.add_argument_group(
-        "resolution, watermark and presets",
-        "Mux makes a clip at 1080p unless told otherwise, even of a 4K source: by default muxclipper asks for the "
-        "source's own tier and video quality.")
+def add_resolution_flag(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--max-resolution", choices=[SOURCE, *MAX_RESOLUTION_TIERS], metavar="TIER",
                        help="the clip's max_resolution_tier: source (default: the source's tier, 1080p for a source "
                             "below it), 1080p, 1440p or 2160p (never above the source's; Mux takes no 720p cap)")
+
+
+def add_arguments(clip: argparse.ArgumentParser) -> None:
+    """The watermark and preset groups (the resolution tier goes with what the clip is: :func:`add_resolution_flag`)."""
+    group = clip.add_argument_group("watermark", "An image over the clip's picture, placed as Mux places it.")
     group.add_argument("--watermark", metavar="URL",
                        help="add this PNG or JPEG (an http(s) address Mux can fetch) over the clip's picture")
     group.add_argument("--watermark-align", choices=ALIGNS, metavar="V-H",
@@ -43,12 +44,17 @@ def add_arguments(clip: argparse.ArgumentParser) -> None:
     group.add_argument("--watermark-opacity", metavar="PERCENT", help="from '0%%' to '100%%' (default 100%%)")
     group.add_argument("--no-copy-overlays", action="store_true",
                        help="leave the source's own watermark off the clip (Mux copies it by default)")
-    group.add_argument("--preset", metavar="NAME",
-                       help=f"start from this environment's preset NAME, or '{OWN}' for the environment's own (the "
-                            "one saved or applied last, in the window or here); flags given still win")
-    group.add_argument("--save-preset", metavar="NAME",
-                       help="keep this clip's options (all but title and passthrough) as the preset NAME, which also "
-                            "becomes the environment's own")
+    presets = clip.add_argument_group(
+        "presets", "A preset keeps every option of the clip but its title and passthrough, per environment, shared "
+                   "with the window.")
+    presets.add_argument("--preset", metavar="NAME",
+                         help=f"start from this environment's preset NAME, or '{OWN}' for its own (the one saved or "
+                              "applied last, here or in the window). Flags given win for this clip only (the preset "
+                              "is not changed); --mp4, --mp4-sizes and --audio-only add to the preset's downloads")
+    presets.add_argument("--save-preset", metavar="NAME",
+                         help="keep this clip's options as the preset NAME (replacing one of that name), which also "
+                              "becomes the environment's own; saved once the clip passes its checks, before it is "
+                              "sent")
 
 
 class FlagError(ValueError):

@@ -72,7 +72,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _add_wait_timeout(parser: argparse.ArgumentParser) -> None:
+def _add_wait_timeout(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument("--wait-timeout", type=_seconds, default=DEFAULT_WAIT_TIMEOUT_S, metavar="SECONDS",
                         help="give up waiting after SECONDS without a usable answer from Mux (unreachable, "
                              "timing out, or only 'too many requests' / server errors); default "
@@ -94,11 +94,11 @@ EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
              "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
              "'clip --trim-slates'); 1 a bug; 130 interrupted.")
-TIMES_HELP = ("Times: seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
+TIMES_HELP = ("A TIME is seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
               "#FRAME (a frame number from 0), at the source's frame rate.")
 
 
-def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+def _common(parser: argparse.ArgumentParser | argparse._ArgumentGroup, top: bool) -> None:
     """The options every command takes, before or after its name (``clip … --env Staging`` works too)."""
     default: Any = None if top else argparse.SUPPRESS  # after the name, an option not given leaves the first's
     parser.add_argument("--env", default=default, metavar="NAME",
@@ -140,42 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     environments.add_parser(sub)
 
-    clip = sub.add_parser(
-        "clip", help="create a clip of a source, frame exact",
-        description="Create a clip of SOURCE from --start to --end: a new Mux asset, frame exact, made exactly once "
-                    "even if the network fails (a later 'muxclipper jobs --watch' finishes what a run left).",
-        epilog=f"{TIMES_HELP} Example: muxclipper clip KEYNOTE_ID --start 00:00:20.000 --end 00:03:05.000 "
-               f"--title 'Keynote' --mp4 --wait. {CREDENTIALS_HELP} {EXIT_HELP}")
-    clip.add_argument("source", metavar="SOURCE",
-                      help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
-                           "recording so far)")
-    clip.add_argument("--start", metavar="TIME",
-                      help="where the clip starts: its first frame is the one shown at TIME (required unless "
-                           f"--trim-slates). {recording_sessions.WALL_HELP}")
-    clip.add_argument("--end", metavar="TIME",
-                      help="where the clip ends, not included: the frame shown at TIME is the first one left out "
-                           "(the window's out point). At least 0.5 s after --start; on a recording still going, "
-                           "within what is recorded (required unless --trim-slates)")
-    slates.add_clip_flag(clip)
-    clip.add_argument("--quality", "--video-quality", choices=["basic", "plus", "premium"],
-                      help="Mux's video quality of the clip (default: the source's, sent explicitly)")
-    clip.add_argument("--policy", choices=["public", "signed"],
-                      help="the clip's playback policy (default: public; signed needs a signing key to play)")
-    _add_download_flags(clip, "")
-    clip.add_argument("--instant", action="store_true",
-                      help="make no clip: print the range's instant-clip URL at once (segment-accurate: it may run "
-                           "a few seconds long; no MP4). On a recording still live, also the URL by program time "
-                           "on the live stream's playback id")
-    clip.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
-    clip.add_argument("--passthrough", metavar="TEXT",
-                      help="your own passthrough text, kept in Mux beside muxclipper's job tag (up to 218 characters)")
-    clip.add_argument("--wait", action="store_true",
-                      help="follow the clip until it is ready (or failed), showing Mux's progress")
-    _add_wait_timeout(clip)
-    clip.add_argument("--json", action="store_true",
-                      help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
-    clip_flags.add_arguments(clip)
-    _common(clip, top=False)
+    _add_clip_parser(sub)
     slates.add_parser(sub, _common, f"{CREDENTIALS_HELP} {EXIT_HELP}")
 
     assets = sub.add_parser("assets", help="list assets, newest first",
@@ -215,6 +180,61 @@ def build_parser() -> argparse.ArgumentParser:
     _common(jobs, top=False)
     _add_segments_parser(sub)
     return parser
+
+
+def _add_clip_parser(sub: Any) -> None:
+    """``clip``: its flags in groups a newcomer reads in order (times, what the clip is, watermark, presets,
+    output, or no clip at all)."""
+    clip = sub.add_parser(
+        "clip", help="create a clip of a source, frame exact",
+        usage="%(prog)s SOURCE --start TIME --end TIME [options]\n"
+              "       %(prog)s SOURCE --trim-slates [--start TIME] [--end TIME] [options]\n"
+              "       %(prog)s SOURCE --start TIME --end TIME --instant [--json]",
+        description="Create a clip of SOURCE from --start to --end: a new Mux asset, frame exact, made exactly once "
+                    "even if the network fails (a later 'muxclipper jobs --watch' finishes what a run left).",
+        epilog="Example: muxclipper clip KEYNOTE_ID --start 00:00:20.000 --end 00:03:05.000 --title 'Keynote' --mp4 "
+               f"--wait. {CREDENTIALS_HELP} {EXIT_HELP}")
+    clip.add_argument("source", metavar="SOURCE",
+                      help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
+                           "recording so far)")
+    times = clip.add_argument_group("times", f"{TIMES_HELP} {recording_sessions.WALL_HELP} Quote a time of day: "
+                                             "--start \"19:04:05 local\".")
+    times.add_argument("--start", metavar="TIME",
+                       help="where the clip starts: its first frame is the one shown at TIME (required unless "
+                            "--trim-slates)")
+    times.add_argument("--end", metavar="TIME",
+                       help="where the clip ends, not included: the frame shown at TIME is the first one left out "
+                            "(the window's out point). At least 0.5 s after --start; on a recording still going, "
+                            "within what is recorded (required unless --trim-slates)")
+    slates.add_clip_flag(times)
+    what = clip.add_argument_group(
+        "what the clip is", "Mux makes a clip at 1080p unless told otherwise, even of a 4K source: by default "
+                            "muxclipper asks for the source's own tier and video quality.")
+    what.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
+    what.add_argument("--quality", "--video-quality", choices=["basic", "plus", "premium"], metavar="LEVEL",
+                      help="Mux's video quality of the clip: basic, plus or premium (default: the source's, sent "
+                           "explicitly)")
+    clip_flags.add_resolution_flag(what)
+    what.add_argument("--policy", choices=["public", "signed"],
+                      help="the clip's playback policy (default: public; signed needs a signing key to play)")
+    _add_download_flags(what, "")
+    what.add_argument("--passthrough", metavar="TEXT",
+                      help="your own passthrough text, kept in Mux beside muxclipper's job tag (up to 218 characters)")
+    clip_flags.add_arguments(clip)
+    output = clip.add_argument_group("output", "Without --wait the command ends once Mux is making the clip and "
+                                               "prints its job; 'muxclipper jobs' shows it later.")
+    output.add_argument("--wait", action="store_true",
+                        help="follow the clip until it is ready (or failed), showing Mux's progress")
+    _add_wait_timeout(output)
+    output.add_argument("--json", action="store_true",
+                        help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
+    instead = clip.add_argument_group("or no clip at all")
+    instead.add_argument("--instant", action="store_true",
+                         help="make no clip: print the range's instant-clip URL at once (segment-accurate: it may run "
+                              "a few seconds long; no MP4). On a recording still live, also the URL by program time "
+                              "on the live stream's playback id. Takes the times and --json; the flags that make a "
+                              "clip are refused")
+    _common(clip.add_argument_group("environment", "Which Mux environment, and how much is logged."), top=False)
 
 
 def _add_segments_parser(sub: Any) -> None:

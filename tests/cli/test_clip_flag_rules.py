@@ -161,3 +161,24 @@ def test_a_time_of_day_typed_without_quotes_is_told_to_quote_it(emu: Emu, tmp_pa
         assert "quote" in result.stderr
     assert '--start "19:04:05 local"' in _run(env, "clip", "--start", "19:04:05", "local", "--end", "5").stderr
     assert '--end "17:05:00 UTC"' in _run(env, "clip", "A", "--start", "1", "--end=17:05:00", "UTC").stderr
+
+
+# ---------------------------------------------------------------- clip --help, read as a newcomer
+def test_clip_help_groups_the_flags_in_the_order_a_clip_is_thought_of(emu: Emu, tmp_path: Path) -> None:
+    text = _run(_env(emu, tmp_path), "clip", "--help").stdout
+    groups = {"times:": ["--start", "--end", "--trim-slates"],
+              "what the clip is:": ["--title", "--quality", "--max-resolution", "--policy", "--mp4 ", "--mp4-sizes",
+                                    "--audio-only", "--passthrough"],
+              "watermark:": ["--watermark ", "--watermark-align", "--watermark-opacity", "--no-copy-overlays"],
+              "presets:": ["--preset", "--save-preset"],
+              "output:": ["--wait ", "--wait-timeout", "--json"],
+              "or no clip at all:": ["--instant"],
+              "environment:": ["--env", "--api-base-url", "--log-level"]}
+    places = [text.index(f"\n{title}\n") for title in groups]
+    assert places == sorted(places), "the groups in reading order"
+    for (title, flags), start in zip(groups.items(), places, strict=True):
+        section = text[start:text.find("\n\n", text.find("\n  --", start))]
+        for flag in flags:
+            assert f"\n  {flag}" in section, (title, flag)
+    assert text.startswith("usage: muxclipper clip SOURCE --start TIME --end TIME [options]")
+    assert "[SIZES]" not in text and '--start "19:04:05 local"' in text
