@@ -375,15 +375,14 @@ CLIP_ONLY_FLAGS = (("save_preset", "--save-preset"), ("preset", "--preset"), ("m
 def _check_instant_flags(args: argparse.Namespace) -> None:
     given = [flag for dest, flag in CLIP_ONLY_FLAGS if getattr(args, dest) not in (None, False)]
     if given:
-        also = f" (nor {', '.join(given[1:])})" if len(given) > 1 else ""
-        raise CliError(f"--instant makes no clip, so {given[0]} does not apply{also}: --instant only prints a URL of "
-                       f"the source's own stream for the range. Leave {given[0]} out, or leave out --instant to create "
-                       "a clip.", EXIT_INPUT)
+        named = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]}"
+        verb, it = ("does", given[0]) if len(given) == 1 else ("do", "them")
+        raise CliError(f"--instant makes no clip, so {named} {verb} not apply: --instant only prints a URL of the "
+                       f"source's own stream for the range. Leave {it} out, or leave out --instant to create a clip.",
+                       EXIT_INPUT)
 
 
 async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
-    if args.instant:
-        _check_instant_flags(args)
     try:
         ref = parse_source(args.source, session.environment.endpoints.stream)
         for typed in (args.start, args.end):  # what was typed is checked before Mux is asked anything
@@ -662,6 +661,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.command == "env":
             return environments.run(args)
+        if args.command == "clip" and args.instant:  # flags that cannot go together: before any environment
+            _check_instant_flags(args)
         environment = choose_environment(args)
         return asyncio.run(run(args, environment))
     except (ProfileError, KeyringUnavailableError) as exc:
