@@ -24,6 +24,7 @@ from typing import Any
 from muxclipper.cli import clip_flags, environments, recording_sessions, slates
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.cli.slates import EXIT_NO_SLATE
+from muxclipper.core.clip_rules import check_request
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest
@@ -71,7 +72,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _add_wait_timeout(parser: argparse.ArgumentParser) -> None:
+def _add_wait_timeout(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     parser.add_argument("--wait-timeout", type=_seconds, default=DEFAULT_WAIT_TIMEOUT_S, metavar="SECONDS",
                         help="give up waiting after SECONDS without a usable answer from Mux (unreachable, "
                              "timing out, or only 'too many requests' / server errors); default "
@@ -93,11 +94,11 @@ EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
              "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
              "'clip --trim-slates'); 1 a bug; 130 interrupted.")
-TIMES_HELP = ("Times: seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
+TIMES_HELP = ("A TIME is seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
               "#FRAME (a frame number from 0), at the source's frame rate.")
 
 
-def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+def _common(parser: argparse.ArgumentParser | argparse._ArgumentGroup, top: bool) -> None:
     """The options every command takes, before or after its name (``clip … --env Staging`` works too)."""
     default: Any = None if top else argparse.SUPPRESS  # after the name, an option not given leaves the first's
     parser.add_argument("--env", default=default, metavar="NAME",
@@ -110,6 +111,26 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
                         choices=["debug", "info", "warning", "error"], help="how much goes to stderr (default: warning)")
 
 
+def _add_download_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup, when: str) -> None:
+    """``--mp4``, ``--mp4-sizes`` and ``--audio-only``, the same on ``clip`` and ``segments``. ``--mp4`` stays a
+    plain flag: scripts written before sizes existed put it anywhere, even right before SOURCE."""
+    parser.add_argument("--mp4", action="store_true",
+                        help=f"{when}also make a downloadable MP4 at the highest resolution")
+    parser.add_argument("--mp4-sizes", metavar="LIST",
+                        help=f"{when}also make MP4s of these sizes, comma-separated: "
+                             f"{', '.join((HIGHEST, *FIXED_SIZES))} (e.g. --mp4-sizes highest,720p). Mux skips a "
+                             "size taller than the source rather than upscale it")
+    parser.add_argument("--audio-only", action="store_true",
+                        help=f"{when}also make an audio-only M4A (the replay as a podcast)")
+
+
+def _renditions(args: argparse.Namespace) -> tuple[str, ...]:
+    try:
+        return clip_renditions(args.mp4, args.mp4_sizes, args.audio_only)
+    except RenditionError as exc:
+        raise CliError(f"--mp4-sizes: {exc}", EXIT_INPUT) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = SafeArgumentParser(
         prog="muxclipper", description="Frame-exact clips from Mux videos and live recordings, from the command line.",
@@ -119,47 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     environments.add_parser(sub)
 
-    clip = sub.add_parser(
-        "clip", help="create a clip of a source, frame exact",
-        description="Create a clip of SOURCE from --start to --end: a new Mux asset, frame exact, made exactly once "
-                    "even if the network fails (a later 'muxclipper jobs --watch' finishes what a run left).",
-        epilog=f"{TIMES_HELP} Example: muxclipper clip KEYNOTE_ID --start 00:00:20.000 --end 00:03:05.000 "
-               f"--title 'Keynote' --mp4 --wait. {CREDENTIALS_HELP} {EXIT_HELP}")
-    clip.add_argument("source", metavar="SOURCE",
-                      help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
-                           "recording so far)")
-    clip.add_argument("--start", metavar="TIME",
-                      help="where the clip starts: its first frame is the one shown at TIME (required unless "
-                           f"--trim-slates). {recording_sessions.WALL_HELP}")
-    clip.add_argument("--end", metavar="TIME",
-                      help="where the clip ends, not included: the frame shown at TIME is the first one left out "
-                           "(the window's out point). At least 0.5 s after --start; on a recording still going, "
-                           "within what is recorded (required unless --trim-slates)")
-    slates.add_clip_flag(clip)
-    clip.add_argument("--quality", "--video-quality", choices=["basic", "plus", "premium"],
-                      help="Mux's video quality of the clip (default: the source's, sent explicitly)")
-    clip.add_argument("--policy", choices=["public", "signed"],
-                      help="the clip's playback policy (default: public; signed needs a signing key to play)")
-    clip.add_argument("--mp4", nargs="?", const=HIGHEST, metavar="SIZES",
-                      help="also make downloadable MP4s: alone, one at the highest resolution; or a comma-separated "
-                           f"list of {', '.join((HIGHEST, *FIXED_SIZES))} (e.g. --mp4 highest,720p). Mux skips a "
-                           "size taller than the source rather than upscale it")
-    clip.add_argument("--audio-only", action="store_true",
-                      help="also make an audio-only M4A (the replay as a podcast)")
-    clip.add_argument("--instant", action="store_true",
-                      help="make no clip: print the range's instant-clip URL at once (segment-accurate: it may run "
-                           "a few seconds long; no MP4). On a recording still live, also the URL by program time "
-                           "on the live stream's playback id")
-    clip.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
-    clip.add_argument("--passthrough", metavar="TEXT",
-                      help="your own passthrough text, kept in Mux beside muxclipper's job tag (up to 218 characters)")
-    clip.add_argument("--wait", action="store_true",
-                      help="follow the clip until it is ready (or failed), showing Mux's progress")
-    _add_wait_timeout(clip)
-    clip.add_argument("--json", action="store_true",
-                      help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
-    clip_flags.add_arguments(clip)
-    _common(clip, top=False)
+    _add_clip_parser(sub)
     slates.add_parser(sub, _common, f"{CREDENTIALS_HELP} {EXIT_HELP}")
 
     assets = sub.add_parser("assets", help="list assets, newest first",
@@ -201,6 +182,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_clip_parser(sub: Any) -> None:
+    """``clip``: its flags in groups a newcomer reads in order (times, what the clip is, watermark, presets,
+    output, or no clip at all)."""
+    clip = sub.add_parser(
+        "clip", help="create a clip of a source, frame exact",
+        usage="%(prog)s SOURCE --start TIME --end TIME [options]\n"
+              "       %(prog)s SOURCE --trim-slates [--start TIME] [--end TIME] [options]\n"
+              "       %(prog)s SOURCE --start TIME --end TIME --instant [--json]",
+        description="Create a clip of SOURCE from --start to --end: a new Mux asset, frame exact, made exactly once "
+                    "even if the network fails (a later 'muxclipper jobs --watch' finishes what a run left).",
+        epilog="Example: muxclipper clip KEYNOTE_ID --start 00:00:20.000 --end 00:03:05.000 --title 'Keynote' --mp4 "
+               f"--wait. {CREDENTIALS_HELP} {EXIT_HELP}")
+    clip.add_argument("source", metavar="SOURCE",
+                      help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
+                           "recording so far)")
+    times = clip.add_argument_group("times", f"{TIMES_HELP} {recording_sessions.WALL_HELP} Quote a time of day: "
+                                             "--start \"19:04:05 local\".")
+    times.add_argument("--start", metavar="TIME",
+                       help="where the clip starts: its first frame is the one shown at TIME (required unless "
+                            "--trim-slates)")
+    times.add_argument("--end", metavar="TIME",
+                       help="where the clip ends, not included: the frame shown at TIME is the first one left out "
+                            "(the window's out point). At least 0.5 s after --start; on a recording still going, "
+                            "within what is recorded (required unless --trim-slates)")
+    slates.add_clip_flag(times)
+    what = clip.add_argument_group(
+        "what the clip is", "Mux makes a clip at 1080p unless told otherwise, even of a 4K source: by default "
+                            "muxclipper asks for the source's own tier and video quality.")
+    what.add_argument("--title", help="the clip's title in Mux (meta.title, up to 512 characters)")
+    what.add_argument("--quality", "--video-quality", choices=["basic", "plus", "premium"], metavar="LEVEL",
+                      help="Mux's video quality of the clip: basic, plus or premium (default: the source's, sent "
+                           "explicitly)")
+    clip_flags.add_resolution_flag(what)
+    what.add_argument("--policy", choices=["public", "signed"],
+                      help="the clip's playback policy (default: public; signed needs a signing key to play)")
+    _add_download_flags(what, "")
+    what.add_argument("--passthrough", metavar="TEXT",
+                      help="your own passthrough text, kept in Mux beside muxclipper's job tag (up to 218 characters)")
+    clip_flags.add_arguments(clip)
+    output = clip.add_argument_group("output", "Without --wait the command ends once Mux is making the clip and "
+                                               "prints its job; 'muxclipper jobs' shows it later.")
+    output.add_argument("--wait", action="store_true",
+                        help="follow the clip until it is ready (or failed), showing Mux's progress")
+    _add_wait_timeout(output)
+    output.add_argument("--json", action="store_true",
+                        help="print the job as JSON (with its HLS, MP4, thumbnail and instant-clip URLs once ready)")
+    instead = clip.add_argument_group("or no clip at all")
+    instead.add_argument("--instant", action="store_true",
+                         help="make no clip: print the range's instant-clip URL at once (segment-accurate: it may run "
+                              "a few seconds long; no MP4). On a recording still live, also the URL by program time "
+                              "on the live stream's playback id. Takes the times and --json; the flags that make a "
+                              "clip are refused")
+    _common(clip.add_argument_group("environment", "Which Mux environment, and how much is logged."), top=False)
+
+
 def _add_segments_parser(sub: Any) -> None:
     segments = sub.add_parser(
         "segments", help="read an editing suite's cut list for a source; --create makes a clip of each cut",
@@ -222,7 +258,7 @@ def _add_segments_parser(sub: Any) -> None:
     segments.add_argument("--quality", choices=["basic", "plus", "premium"], help="with --create: the clips' quality")
     segments.add_argument("--policy", choices=["public", "signed"], default="public",
                           help="with --create: the clips' playback policy (default: public)")
-    segments.add_argument("--mp4", action="store_true", help="with --create: also make downloadable MP4s")
+    _add_download_flags(segments, "with --create: ")
     segments.add_argument("--wait", action="store_true", help="with --create: follow the clips until they are ready")
     _add_wait_timeout(segments)
     segments.add_argument("--json", action="store_true", help="print the cuts (or the clips made) as JSON")
@@ -325,6 +361,27 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
     return last["job"]
 
 
+#: What only a clip made has: with ``--instant`` (no clip) each is refused rather than silently ignored.
+CLIP_ONLY_FLAGS = (("save_preset", "--save-preset"), ("preset", "--preset"), ("mp4", "--mp4"),
+                   ("mp4_sizes", "--mp4-sizes"), ("audio_only", "--audio-only"), ("wait", "--wait"),
+                   ("policy", "--policy"), ("quality", "--quality"), ("title", "--title"),
+                   ("passthrough", "--passthrough"), ("max_resolution", "--max-resolution"),
+                   ("watermark", "--watermark"), ("watermark_align", "--watermark-align"),
+                   ("watermark_margin", "--watermark-margin"), ("watermark_width", "--watermark-width"),
+                   ("watermark_height", "--watermark-height"), ("watermark_opacity", "--watermark-opacity"),
+                   ("no_copy_overlays", "--no-copy-overlays"))
+
+
+def _check_instant_flags(args: argparse.Namespace) -> None:
+    given = [flag for dest, flag in CLIP_ONLY_FLAGS if getattr(args, dest) not in (None, False)]
+    if given:
+        named = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]}"
+        verb, it = ("does", given[0]) if len(given) == 1 else ("do", "them")
+        raise CliError(f"--instant makes no clip, so {named} {verb} not apply: --instant only prints a URL of the "
+                       f"source's own stream for the range. Leave {it} out, or leave out --instant to create a clip.",
+                       EXIT_INPUT)
+
+
 async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     try:
         ref = parse_source(args.source, session.environment.endpoints.stream)
@@ -352,22 +409,29 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
         raise CliError(str(exc), EXIT_INPUT) from exc
     if start_ms is None or end_ms is None:  # --trim-slates: the slates' edges, where not given
         start_ms, end_ms = await _slate_range(session, asset, start_ms, end_ms)
-    if args.instant:
+    if args.instant:  # the range rules a clip meets: a URL for a range Mux cannot play is no use either
+        problem = check_request(ClipRequest(asset.id, start_ms, end_ms), asset)
+        if problem is not None:
+            raise CliError(problem.message, EXIT_INPUT)
         return await print_instant_urls(session, asset, start_ms, end_ms, as_json=args.json)
-    try:
-        renditions = clip_renditions(args.mp4, args.audio_only)
-    except RenditionError as exc:
-        raise CliError(f"--mp4: {exc}", EXIT_INPUT) from exc
     options = ClipOptions(playback_policies=(args.policy or "public",), video_quality=args.quality,
-                          renditions=renditions,
+                          renditions=_renditions(args),
                           title=args.title, passthrough=args.passthrough)
+    presets = clip_flags.open_presets(args)
     try:  # the preset, the resolution tier and the watermark
-        options = clip_flags.options_from(args, options, session.environment.key)
+        options = clip_flags.options_from(args, options, session.environment.key, presets)
     except (clip_flags.FlagError, PresetError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
+    request = ClipRequest(asset.id, start_ms, end_ms, options, source=asset)
     try:  # the service checks the request against its source, by the rules the window uses
-        [job] = session.jobs.submit([ClipRequest(asset.id, start_ms, end_ms, options, source=asset)])
-    except JobInputError as exc:
+        session.jobs.make_job(request)
+        if presets is not None:  # only a clip that passed its checks changes a preset, and before it is sent
+            warning = clip_flags.remember_preset(presets, session.environment.key, applied_name=args.preset,
+                                                 saved_name=args.save_preset, options=options)
+            if warning:
+                print(f"muxclipper: {warning}", file=sys.stderr)
+        [job] = session.jobs.submit([request])
+    except (JobInputError, clip_flags.FlagError, PresetError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     assert job.id is not None
     done = {s for s in JobState if s.finished}
@@ -394,8 +458,9 @@ async def print_instant_urls(session: Session, asset: Asset, start_ms: int, end_
     """``clip --instant``: the range's instant-clip URLs, and no clip made."""
     try:
         found = await instant_urls(session.client, session.urls, asset, start_ms, end_ms)
-    except NoPublicPlaybackError as exc:
-        raise CliError(str(exc), EXIT_INPUT) from exc
+    except NoPublicPlaybackError as exc:  # a clip made of it is public unless told otherwise, with its own URLs
+        raise CliError(f"{exc} Or leave out --instant to create a clip of the range: it is public unless "
+                       "--policy signed.", EXIT_INPUT) from exc
     if as_json:
         print(json.dumps({"source_asset_id": asset.id, "start_ms": start_ms, "end_ms": end_ms, **found}))
     else:
@@ -501,9 +566,10 @@ async def cmd_segments(args: argparse.Namespace, session: Session) -> int:
                 print(f"{format_ms(s.start_ms)}  {format_ms(s.end_ms)}  #{ms_to_frame(s.start_ms, source.rate)}–"
                       f"#{ms_to_frame(s.end_ms, source.rate)}  {visible(s.label, 512)}")
         return EXIT_OK
+    renditions = _renditions(args)
     requests = [ClipRequest(asset.id, s.start_ms, s.end_ms,
                             ClipOptions(playback_policies=(args.policy,), video_quality=args.quality,
-                                        renditions=(HIGHEST,) if args.mp4 else (), title=s.label), source=asset) for s in found.segments]
+                                        renditions=renditions, title=s.label), source=asset) for s in found.segments]
     try:  # the same rules as one clip, for every cut, before any is sent
         jobs = session.jobs.submit(requests)
     except JobInputError as exc:
@@ -595,6 +661,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.command == "env":
             return environments.run(args)
+        if args.command == "clip" and args.instant:  # flags that cannot go together: before any environment
+            _check_instant_flags(args)
         environment = choose_environment(args)
         return asyncio.run(run(args, environment))
     except (ProfileError, KeyringUnavailableError) as exc:

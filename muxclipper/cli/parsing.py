@@ -13,6 +13,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+#: The zone words of a time of day (core/recording_clock.py), and the time before them, as the shell splits them.
+_ZONES = ("local", "utc", "z")
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?")
 SECRET_ADVICE = "a token secret is never an argument: muxclipper asks for it, or reads it with --secret-stdin"
 
 
@@ -26,6 +29,9 @@ class SafeArgumentParser(argparse.ArgumentParser):
 
     def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
                    namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        advice = unquoted_time_of_day(sys.argv[1:] if args is None else list(args))
+        if advice is not None:  # else argparse blames the zone as an unknown argument, or takes it for SOURCE
+            self.error(f"a time of day and its zone are one value: quote them, as in {advice}")
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
             self.error(f"unrecognized arguments: {describe_unknown(extras)} ({SECRET_ADVICE})")
@@ -51,3 +57,22 @@ def describe_unknown(extras: Sequence[str]) -> str:
         elif not shown or shown[-1] != "…":
             shown.append("…")
     return " ".join(shown)
+
+
+def unquoted_time_of_day(argv: Sequence[str]) -> str | None:
+    """``--start 19:04:05 local`` typed without quotes is two words to the shell: the flag as it should have been
+    typed (``--start "19:04:05 local"``), else None. Only an option's name and a time are repeated, never another
+    value."""
+    for i, word in enumerate(argv[:-1]):
+        zone = argv[i + 1]
+        if zone.lower() not in _ZONES:
+            continue
+        if word.startswith("--") and "=" in word:
+            flag, value = word.split("=", 1)
+        elif i >= 1 and argv[i - 1].startswith("--"):
+            flag, value = argv[i - 1], word
+        else:
+            continue
+        if _TIME_OF_DAY.fullmatch(value):
+            return f'{flag[:40]} "{value} {zone}"'
+    return None

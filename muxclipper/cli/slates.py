@@ -40,7 +40,7 @@ def add_parser(sub: Any, common: Any, epilog: str) -> None:
     common(slates, top=False)
 
 
-def add_clip_flag(clip: argparse.ArgumentParser) -> None:
+def add_clip_flag(clip: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     clip.add_argument("--trim-slates", action="store_true",
                       help="cut the opening and closing slates off: --start and --end default to where they end and "
                            f"begin (found as 'muxclipper slates' finds them; give either to override it). Exits "

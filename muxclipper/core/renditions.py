@@ -48,7 +48,23 @@ def parse_list(text: str) -> tuple[str, ...]:
     return normalised(found)
 
 
-def clip_renditions(mp4: str | None, audio_only: bool) -> tuple[str, ...]:
-    """The command line's ``--mp4 [SIZES]`` and ``--audio-only`` as renditions; raises :class:`RenditionError`."""
-    found = parse_list(mp4) if mp4 else ()
+def parse_sizes(text: str) -> tuple[str, ...]:
+    """``--mp4-sizes``: MP4 sizes only (``"highest,720p"``, also ``720``); raises :class:`RenditionError`, which
+    points the sound alone to ``--audio-only``."""
+    sizes = (HIGHEST, *FIXED_SIZES)
+    found: list[str] = []
+    for word in (w.strip() for w in text.split(",")):
+        try:
+            found.extend(parse_list(word))
+        except RenditionError:
+            raise RenditionError(f"Unknown MP4 size {word!r}: use {', '.join(sizes)} (comma-separated).") from None
+        if found and found[-1] == AUDIO_ONLY:
+            raise RenditionError(f"{word!r} is not an MP4 size; for the sound alone (an M4A) add --audio-only.")
+    return normalised(found)
+
+
+def clip_renditions(mp4: bool, sizes: str | None, audio_only: bool) -> tuple[str, ...]:
+    """The command line's ``--mp4`` (the highest MP4), ``--mp4-sizes LIST`` and ``--audio-only`` as renditions;
+    raises :class:`RenditionError`."""
+    found = (*((HIGHEST,) if mp4 else ()), *(parse_sizes(sizes) if sizes else ()))
     return normalised((*found, AUDIO_ONLY) if audio_only else found)

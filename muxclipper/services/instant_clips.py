@@ -38,7 +38,7 @@ async def instant_urls(client: MuxClient, urls: PlaybackUrls, asset: Asset, star
     public = asset.playback_id("public")
     if public is None:
         raise NoPublicPlaybackError(f"Asset {asset.id} has no public playback id, so it has no instant-clip URL to "
-                                    "share; add one in Mux, or create a clip with --policy public.")
+                                    "share: add a public playback id to it in Mux.")
     found = {"instant_url": urls.instant_clip(public.id, start_ms, end_ms)}
     program = program_instant_url(urls, asset, await live_stream_playback_id(client, asset), start_ms, end_ms)
     if program is not None:

@@ -49,7 +49,7 @@ def test_clip_with_smpte_times_and_json(emu: Emu, tmp_path: Path) -> None:
 
 def test_clip_asks_for_the_renditions_named(emu: Emu, tmp_path: Path) -> None:
     [source] = emu.seed({"duration": 60.0, "width": 1920, "height": 1080})
-    result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4", "highest,720p",
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4-sizes", "highest,720p",
                   "--audio-only", "--json")
     assert result.returncode == 0, result.stderr
     [clip] = _clips(emu)
@@ -57,8 +57,8 @@ def test_clip_asks_for_the_renditions_named(emu: Emu, tmp_path: Path) -> None:
     assert sent["static_renditions"] == [{"resolution": "highest"}, {"resolution": "audio-only"},
                                          {"resolution": "720p"}]
     assert [f["resolution"] for f in clip["static_renditions"]["files"]] == ["highest", "audio-only", "720p"]
-    refused = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4", "4k")
-    assert refused.returncode == 2 and "Unknown rendition '4k'" in refused.stderr
+    refused = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--mp4-sizes", "4k")
+    assert refused.returncode == 2 and "Unknown MP4 size '4k'" in refused.stderr
     assert len(_clips(emu)) == 1  # nothing sent for the refused one
 
 
