@@ -29,6 +29,10 @@ def asset_input(asset_id: str) -> str:
     return f"mux://assets/{asset_id}"
 
 
+class SigningKeyError(ValueError):
+    """A signing key whose private key cannot sign; the message never holds the key."""
+
+
 @dataclass(frozen=True)
 class SigningKey:
     key_id: str
@@ -59,8 +63,13 @@ class PlaybackUrls:
                    **(claims or {})}
         import jwt  # with cryptography, ~70 ms: only environments with signing keys pay it, when signing
 
-        return jwt.encode(payload, self.signing_key.pem(), algorithm="RS256",
-                          headers={"kid": self.signing_key.key_id})
+        try:
+            return jwt.encode(payload, self.signing_key.pem(), algorithm="RS256",
+                              headers={"kid": self.signing_key.key_id})
+        except (ValueError, TypeError, jwt.PyJWTError):  # not base64, not an RSA private key
+            # from None: what the parsers say about a key is no help to the user, and stays out of tracebacks.
+            raise SigningKeyError(f"The signing key {self.signing_key.key_id} cannot sign: its private key is not "
+                                  "the base64 or PEM text Mux gave when the key was created; enter it again.") from None
 
     def _url(self, base: str, path: str, playback_id: str, policy: str, audience: str,
              params: dict[str, Any]) -> str:
