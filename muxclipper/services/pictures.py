@@ -72,17 +72,28 @@ class PictureService:
 
     async def watermark_image(self, url: str) -> bytes:
         """A watermark image for the editor's preview, from wherever it is (no credentials go with it):
-        :class:`ApiConnectionError` says why it cannot be had, which Mux would then not manage either."""
+        :class:`ApiConnectionError` says why it cannot be had, which Mux would then not manage either, and what to do.
+        The body is streamed and dropped at :data:`MAX_WATERMARK_BYTES`: an address that serves a huge file (or one
+        without end) costs at most that much."""
         try:
-            response = await self._http.get(url, follow_redirects=True)
-            response.raise_for_status()
+            async with self._http.stream("GET", url, follow_redirects=True) as response:
+                response.raise_for_status()
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data.extend(chunk)
+                    if len(data) > MAX_WATERMARK_BYTES:
+                        raise ApiConnectionError(f"The watermark image is larger than "
+                                                 f"{MAX_WATERMARK_BYTES // (1024 * 1024)} MB: use a smaller PNG or "
+                                                 "JPEG (a logo is a few hundred kilobytes).")
         except httpx.HTTPStatusError as exc:
-            raise ApiConnectionError(f"The watermark image answered {exc.response.status_code}") from exc
+            status = exc.response.status_code
+            what = " (not found)" if status == 404 else " (not allowed)" if status in (401, 403) else ""
+            raise ApiConnectionError(f"The watermark image answered {status}{what}: check the address; Mux fetches "
+                                     "it from there too.") from exc
         except httpx.HTTPError as exc:
-            raise ApiConnectionError(f"The watermark image cannot be fetched ({exc})") from exc
-        if len(response.content) > MAX_WATERMARK_BYTES:
-            raise ApiConnectionError("The watermark image is larger than a watermark should be")
-        return response.content
+            raise ApiConnectionError(f"The watermark image cannot be fetched ({exc}): check the address and the "
+                                     "network; Mux must be able to fetch it too.") from exc
+        return bytes(data)
 
     async def _optional(self, url: str) -> bytes | None:
         try:

@@ -280,7 +280,8 @@ class SlateFinder:
                                      f"{url.split('?')[0]}: the pictures of this source are not available yet; "
                                      "try again in a minute.", status=exc.response.status_code) from exc
         except httpx.HTTPError as exc:
-            raise ApiConnectionError(f"Mux's image host could not be reached ({exc}).") from exc
+            raise ApiConnectionError(f"Mux's image host could not be reached ({exc}): check the network connection "
+                                     "(and the environment's image address), then try again.") from exc
         return response.content
 
     # ------------------------------------------------------------------ facts
