@@ -45,6 +45,7 @@ from muxclipper.mux.errors import (
 from muxclipper.mux.urls import asset_input, url_key
 from muxclipper.services import cut_lists, paths
 from muxclipper.services.clip_jobs import JobInputError
+from muxclipper.services.clip_media import made_renditions
 from muxclipper.services.clip_presets import PresetError
 from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
@@ -466,7 +467,9 @@ async def _export_jobs(path: Path, jobs: list[ClipJob], session: Session) -> Non
             rates[source_id] = exact_rate(asset.frame_rate) if asset.frame_rate else None
         except ApiError:  # a source deleted since: its clips still export, at 30 fps
             rates[source_id] = None
-    entries, left_out = cut_lists.clip_entries(list(reversed(jobs)), session.urls.for_clip, rates.get)
+    made = await made_renditions(session.client, jobs)  # which MP4s exist, to link one Mux has made
+    entries, left_out = cut_lists.clip_entries(list(reversed(jobs)), session.urls.for_clip, rates.get,
+                                               lambda job: made.get(job.asset_id or ""))
     try:
         print(f"muxclipper: {cut_lists.write_clips(path, entries, 'muxclipper clips', left_out)}", file=sys.stderr)
     except cut_lists.CutListError as exc:
