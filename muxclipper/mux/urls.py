@@ -20,6 +20,7 @@ from muxclipper.mux.endpoints import Endpoints
 
 if TYPE_CHECKING:
     from muxclipper.core.jobs import ClipJob
+    from muxclipper.core.models import Asset, PlaybackId
 
 AUDIENCE = {"video": "v", "thumbnail": "t", "storyboard": "s", "gif": "g"}
 
@@ -55,6 +56,14 @@ class PlaybackUrls:
         self.signing_key = signing_key
         self.lifetime_s = lifetime_s
         self._now = now
+
+    def playable(self, asset: Asset) -> PlaybackId | None:
+        """The playback id the app plays and pictures ``asset`` by: its public one, else its signed one when there is
+        a signing key to sign with; None when neither."""
+        public = asset.playback_id("public")
+        if public is not None or self.signing_key is None:
+            return public
+        return asset.playback_id("signed")
 
     def token(self, playback_id: str, audience: str, claims: dict[str, Any] | None = None) -> str:
         if self.signing_key is None:

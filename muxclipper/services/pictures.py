@@ -1,7 +1,8 @@
 """Pictures and captions of a source, from Mux's stream and image hosts: list thumbnails, exact-time stills beside
 the cut, the storyboard under the timeline and caption tracks. The widgets ask here and never fetch themselves.
 
-These hosts get no credentials (signed ids carry their own tokens in the URL). A picture that only helps (a
+These hosts get no credentials (signed ids carry their own tokens in the URL: an asset with only a signed playback
+id is pictured through it when the environment has a signing key). A picture that only helps (a
 thumbnail, a still) and that the host does not have, or not yet (a recording's newest frames), is ``None``: the
 window leaves it out without a message. The storyboard and captions raise :class:`ApiConnectionError` with words
 for the status line.
@@ -35,34 +36,34 @@ class PictureService:
 
     async def thumbnail(self, asset: Asset, width: int) -> bytes | None:
         """A list decoration: at most a few fetched at once; a missing one is not worth a message."""
-        public = asset.playback_id("public")
-        if public is None:
+        playback = self._urls.playable(asset)
+        if playback is None:
             return None
         async with self._thumbnail_slots:
-            return await self._optional(self._urls.thumbnail(public.id, width=width))
+            return await self._optional(self._urls.thumbnail(playback.id, width=width, policy=playback.policy))
 
     async def still(self, asset: Asset, time_ms: int, width: int = STILL_WIDTH) -> bytes | None:
         """The frame shown at ``time_ms`` (the image host's exact-time thumbnail), or None."""
-        public = asset.playback_id("public")
-        if public is None or asset.duration_ms is None or not 0 <= time_ms < asset.duration_ms:
+        playback = self._urls.playable(asset)
+        if playback is None or asset.duration_ms is None or not 0 <= time_ms < asset.duration_ms:
             return None
-        return await self._optional(self._urls.thumbnail(public.id, time_ms, width=width))
+        return await self._optional(self._urls.thumbnail(playback.id, time_ms, width=width, policy=playback.policy))
 
     async def storyboard(self, asset: Asset) -> tuple[Storyboard, bytes] | None:
-        """The storyboard and its sprite (None for an asset without a public playback id)."""
-        public = asset.playback_id("public")
-        if public is None:
+        """The storyboard and its sprite (None for an asset without a playback id the app can use)."""
+        playback = self._urls.playable(asset)
+        if playback is None:
             return None
-        return await fetch_storyboard(self._http, self._urls.storyboard(public.id))
+        return await fetch_storyboard(self._http, self._urls.storyboard(playback.id, policy=playback.policy))
 
     async def captions(self, asset: Asset) -> list[CaptionCue] | None:
         """The cues of the asset's caption track to show (core/caption_choice.py: the final live captions over the
         interim ones), or None when it has none ready."""
-        public = asset.playback_id("public")
+        playback = self._urls.playable(asset)
         track = shown_track(asset.text_tracks)
-        if public is None or track is None:
+        if playback is None or track is None:
             return None
-        url = self._urls.text_track(public.id, track.id)
+        url = self._urls.text_track(playback.id, track.id, policy=playback.policy)
         try:
             data = await self._get(url)
         except httpx.HTTPError as exc:
