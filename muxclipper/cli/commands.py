@@ -87,9 +87,9 @@ class CliError(Exception):
 
 
 CREDENTIALS_HELP = ("Credentials: --env NAME (a stored environment: 'muxclipper env add'), else the MUX_TOKEN_ID and "
-                    "MUX_TOKEN_SECRET variables (with MUX_BASE_URL for anything but api.mux.com), else the active "
-                    "stored environment ('muxclipper env use NAME'). Secrets are read from the keyring, never from "
-                    "arguments.")
+                    "MUX_TOKEN_SECRET variables (with MUX_BASE_URL for anything but api.mux.com, and MUX_SIGNING_KEY "
+                    "with MUX_PRIVATE_KEY for signed playback ids), else the active stored environment ('muxclipper "
+                    "env use NAME'). Secrets are read from the keyring, never from arguments.")
 EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused; 4 Mux refused the request or the "
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
              "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
