@@ -46,6 +46,7 @@ from muxclipper.mux.errors import (
 from muxclipper.mux.urls import asset_input, url_key
 from muxclipper.services import cut_lists, paths
 from muxclipper.services.clip_jobs import JobInputError
+from muxclipper.services.clip_media import made_renditions
 from muxclipper.services.clip_presets import PresetError
 from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
@@ -87,9 +88,9 @@ class CliError(Exception):
 
 
 CREDENTIALS_HELP = ("Credentials: --env NAME (a stored environment: 'muxclipper env add'), else the MUX_TOKEN_ID and "
-                    "MUX_TOKEN_SECRET variables (with MUX_BASE_URL for anything but api.mux.com), else the active "
-                    "stored environment ('muxclipper env use NAME'). Secrets are read from the keyring, never from "
-                    "arguments.")
+                    "MUX_TOKEN_SECRET variables (with MUX_BASE_URL for anything but api.mux.com, and MUX_SIGNING_KEY "
+                    "with MUX_PRIVATE_KEY for signed playback ids), else the active stored environment ('muxclipper "
+                    "env use NAME'). Secrets are read from the keyring, never from arguments.")
 EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused; 4 Mux refused the request or the "
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
              "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
@@ -531,7 +532,9 @@ async def _export_jobs(path: Path, jobs: list[ClipJob], session: Session) -> Non
             rates[source_id] = exact_rate(asset.frame_rate) if asset.frame_rate else None
         except ApiError:  # a source deleted since: its clips still export, at 30 fps
             rates[source_id] = None
-    entries, left_out = cut_lists.clip_entries(list(reversed(jobs)), session.urls.for_clip, rates.get)
+    made = await made_renditions(session.client, jobs)  # which MP4s exist, to link one Mux has made
+    entries, left_out = cut_lists.clip_entries(list(reversed(jobs)), session.urls.for_clip, rates.get,
+                                               lambda job: made.get(job.asset_id or ""))
     try:
         print(f"muxclipper: {cut_lists.write_clips(path, entries, 'muxclipper clips', left_out)}", file=sys.stderr)
     except cut_lists.CutListError as exc:

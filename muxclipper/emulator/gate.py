@@ -153,7 +153,9 @@ class Gate:
             return
         started = time.perf_counter()
         arrived = self.runtime.state.clock.now()
-        sent_body = await _read_body(receive)  # kept for the log; the routes read it again
+        # The body is read once, up front: kept for the log, judged on what fully arrived when a fault delays the
+        # request, and replayed to the routes.
+        sent_body = await _read_body(receive)
         receive = _replay(sent_body, receive)
         epoch = self.runtime.log.epoch
         method: str = scope["method"]
@@ -191,8 +193,6 @@ class Gate:
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, method: str, path: str,
                       headers: dict[bytes, bytes], fault: Fault | None) -> int | None:
-        # Read the body up front so that a delayed request is judged on what fully arrived.
-        receive = _replay(await _read_body(receive), receive)
         if fault is not None:
             if fault.kind == "status":
                 extra = [(b"retry-after", f"{fault.retry_after:g}".encode())] if fault.retry_after else []

@@ -20,6 +20,7 @@ from muxclipper.mux.endpoints import Endpoints
 
 if TYPE_CHECKING:
     from muxclipper.core.jobs import ClipJob
+    from muxclipper.core.models import Asset, PlaybackId
 
 AUDIENCE = {"video": "v", "thumbnail": "t", "storyboard": "s", "gif": "g"}
 
@@ -27,6 +28,10 @@ AUDIENCE = {"video": "v", "thumbnail": "t", "storyboard": "s", "gif": "g"}
 def asset_input(asset_id: str) -> str:
     """A source asset as the input of a clip (``POST /video/v1/assets``), and as cut lists name it."""
     return f"mux://assets/{asset_id}"
+
+
+class SigningKeyError(ValueError):
+    """A signing key whose private key cannot sign; the message never holds the key."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,14 @@ class PlaybackUrls:
         self.lifetime_s = lifetime_s
         self._now = now
 
+    def playable(self, asset: Asset) -> PlaybackId | None:
+        """The playback id the app plays and pictures ``asset`` by: its public one, else its signed one when there is
+        a signing key to sign with; None when neither."""
+        public = asset.playback_id("public")
+        if public is not None or self.signing_key is None:
+            return public
+        return asset.playback_id("signed")
+
     def token(self, playback_id: str, audience: str, claims: dict[str, Any] | None = None) -> str:
         if self.signing_key is None:
             raise ValueError("signed playback needs a signing key in the environment's settings")
@@ -59,8 +72,13 @@ class PlaybackUrls:
                    **(claims or {})}
         import jwt  # with cryptography, ~70 ms: only environments with signing keys pay it, when signing
 
-        return jwt.encode(payload, self.signing_key.pem(), algorithm="RS256",
-                          headers={"kid": self.signing_key.key_id})
+        try:
+            return jwt.encode(payload, self.signing_key.pem(), algorithm="RS256",
+                              headers={"kid": self.signing_key.key_id})
+        except (ValueError, TypeError, jwt.PyJWTError):  # not base64, not an RSA private key
+            # from None: what the parsers say about a key is no help to the user, and stays out of tracebacks.
+            raise SigningKeyError(f"The signing key {self.signing_key.key_id} cannot sign: its private key is not "
+                                  "the base64 or PEM text Mux gave when the key was created; enter it again.") from None
 
     def _url(self, base: str, path: str, playback_id: str, policy: str, audience: str,
              params: dict[str, Any]) -> str:

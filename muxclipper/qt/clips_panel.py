@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.core.jobs import ClipJob, JobState
+from muxclipper.core.models import StaticRendition
 from muxclipper.core.timecode import format_ms
 from muxclipper.mux.errors import MuxError
 from muxclipper.mux.urls import rendition_label, url_key
@@ -32,6 +33,7 @@ from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.clip_delivery import ClipDelivery
 from muxclipper.qt.jobs_model import COLUMNS, ClipJobsModel, JobRole, SourceFacts
 from muxclipper.qt.progress_delegate import ProgressDelegate
+from muxclipper.services.clip_media import made_renditions
 from muxclipper.services.cut_lists import (
     CutListError,
     chosen_path,
@@ -297,8 +299,17 @@ class ClipsPanel(QWidget):
         jobs = [self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
                 for row in range(self.jobs_filter.rowCount())]
         jobs.reverse()  # the table is newest first; a timeline reads in the order the clips were made
+        if self.session is None:
+            self._write_timeline(path, jobs, {})
+            return
+        # Which downloads Mux has made, asked first: the timeline links only a file that exists.
+        self.bridge.run(made_renditions(self.session.client, jobs),
+                        lambda made: self._write_timeline(path, jobs, made), "Asking Mux which downloads are made")
+
+    def _write_timeline(self, path: Path, jobs: list[ClipJob], made: dict[str, tuple[StaticRendition, ...]]) -> None:
         facts = self._source_facts
-        entries, left_out = clip_entries(jobs, self.job_urls, lambda source: facts(source)[1] if facts else None)
+        entries, left_out = clip_entries(jobs, self.job_urls, lambda source: facts(source)[1] if facts else None,
+                                         lambda job: made.get(job.asset_id or ""))
         try:
             self.message.emit(write_clips(path, entries, "muxclipper clips", left_out))
         except CutListError as exc:

@@ -168,8 +168,9 @@ class EnvironmentSwitcher(QObject):
         except (ProfileError, KeyringUnavailableError):
             return  # said when it is next chosen
         connected = self.window.session.environment
-        if (resolved.environment.credentials, resolved.environment.endpoints) != (
-                connected.credentials, connected.endpoints):
+        # The signing key too: a key added to the environment in use is what lets its signed sources open.
+        if (resolved.environment.credentials, resolved.environment.endpoints, resolved.environment.signing_key) != (
+                connected.credentials, connected.endpoints, connected.signing_key):
             if self.window.open_work():
                 self.window.show_message(f"{profile.name}'s new settings are used when it is next opened: "
                                          f"{self.window.open_work()} stay open until then.")

@@ -386,12 +386,12 @@ class MainWindow(QMainWindow):
     def open_asset(self, asset: Asset) -> None:
         """``asset`` into every panel: the editor plays it, the options show its facts, the segments and the clips
         filter follow it, a recording is watched as it grows."""
-        public = asset.playback_id("public")
-        if public is None or asset.frame_rate is None or asset.duration_ms is None:
-            self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id and to be "
-                              "ready (or recording).")
+        playback = self.session.urls.playable(asset)  # public, else signed with the environment's signing key
+        if playback is None or asset.frame_rate is None or asset.duration_ms is None:
+            self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id (or a signed one "
+                              "and a signing key in the environment) and to be ready (or recording).")
             return
-        stream = self.session.urls.hls(public.id)
+        stream = self.session.urls.hls(playback.id, playback.policy)
         if asset.is_live and self.session.recordings is not None:
             # A recording in progress plays through the relay, from its first frame (services/recording_relay.py).
             self.bridge.run(self.session.recordings.url_for(stream), lambda url: self._show_source(asset, url),

@@ -181,10 +181,11 @@ class WindowPanels:
         self.sources.detach()
 
     def show_source(self, asset: Asset, session: Session, stream_url: str) -> None:
-        """``asset`` (playable: a public playback id, a frame rate and a duration) into every panel: the editor plays
-        it, the options show its facts, the segments and the clips filter follow it, a recording is watched."""
-        public = asset.playback_id("public")
-        assert public is not None and asset.frame_rate is not None and asset.duration_ms is not None
+        """``asset`` (playable: a public playback id, or a signed one the session can sign; a frame rate and a
+        duration) into every panel: the editor plays it, the options show its facts, the segments and the clips filter
+        follow it, a recording is watched."""
+        assert session.urls.playable(asset) is not None
+        assert asset.frame_rate is not None and asset.duration_ms is not None
         rate = exact_rate(asset.frame_rate)
         # First: what was open is saved before opening this one resets the marks.
         in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)

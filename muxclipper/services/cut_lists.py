@@ -31,6 +31,8 @@ from muxclipper.core.interchange import (
     segments_to_timeline,
 )
 from muxclipper.core.jobs import ClipJob, JobState
+from muxclipper.core.models import StaticRendition
+from muxclipper.core.renditions import FIXED_SIZES, HIGHEST, file_name
 from muxclipper.core.segments import (
     Segment,
     SegmentListError,
@@ -40,7 +42,7 @@ from muxclipper.core.segments import (
     to_youtube_chapters,
 )
 from muxclipper.core.timecode import is_drop_frame
-from muxclipper.mux.urls import url_key
+from muxclipper.mux.urls import rendition_label, url_key
 from muxclipper.services import fcpxml_rates
 
 log = logging.getLogger(__name__)
@@ -268,16 +270,35 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
+#: The MP4s a timeline may link, in the order it prefers them: the clip's own resolution, else the largest size.
+TIMELINE_MP4S = (HIGHEST, *FIXED_SIZES)
+
+
+def timeline_rendition(job: ClipJob, made: tuple[StaticRendition, ...] | None) -> str | None:
+    """The rendition a timeline links for ``job``: the first of :data:`TIMELINE_MP4S` it asked for that Mux says is
+    ready; None (its HLS) when none is, or when what Mux made is not known (``made`` None)."""
+    ready = {r.name for r in made or () if r.status == "ready"}
+    return next((r for r in TIMELINE_MP4S if r in job.options.renditions and file_name(r) in ready), None)
+
+
 def clip_entries(jobs: list[ClipJob], urls_for: Callable[[ClipJob], dict[str, str]],
-                 rate_for: Callable[[str], Fraction | None]) -> tuple[list[ClipEntry], int]:
-    """The ready jobs, each as a timeline clip of its MP4 (else its HLS), at its source's rate (30 when
-    not known); and how many were left out (not ready yet)."""
+                 rate_for: Callable[[str], Fraction | None],
+                 made_for: Callable[[ClipJob], tuple[StaticRendition, ...] | None]) -> tuple[list[ClipEntry], int]:
+    """The ready jobs, each as a timeline clip of an MP4 Mux has made (:func:`timeline_rendition`; ``made_for``: what
+    Mux said of its downloads, services/clip_media.py), else its HLS, at its source's rate (30 when not known); and
+    how many were left out (not ready yet). The metadata lists the clip's URLs, but no download Mux has not made."""
     entries: list[ClipEntry] = []
     for job in jobs:
         if job.state is not JobState.READY:  # its playback id comes at once, its media only when ready
             continue
-        urls = urls_for(job)
-        url = urls.get("MP4 URL") or urls.get("HLS URL")
+        urls = dict(urls_for(job))
+        made = made_for(job)
+        ready = {r.name for r in made or () if r.status == "ready"}
+        for resolution in job.options.renditions:
+            if file_name(resolution) not in ready:
+                urls.pop(rendition_label(resolution), None)
+        chosen = timeline_rendition(job, made)
+        url = urls.get(rendition_label(chosen)) if chosen is not None else urls.get("HLS URL")
         if not url:
             continue
         metadata = {"job_id": job.id, "asset_id": job.asset_id, "source_asset_id": job.source_asset_id,

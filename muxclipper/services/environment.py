@@ -2,7 +2,8 @@
 
 The credentials store (named environments in the OS keyring) builds on this; until then, and always
 for scripts, the variables every Mux SDK reads work: ``MUX_TOKEN_ID``, ``MUX_TOKEN_SECRET``,
-``MUX_BASE_URL``.
+``MUX_BASE_URL``, and for signed playback ``MUX_SIGNING_KEY`` (the key's id) with ``MUX_PRIVATE_KEY`` (its private
+key, base64 or PEM, as Mux hands it out).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from muxclipper.mux.endpoints import DEFAULT_API, Credentials, Endpoints
+from muxclipper.mux.urls import SigningKey
 
 
 class EnvironmentError_(ValueError):
@@ -41,6 +43,9 @@ class Environment:
     #: Names the environment in job rows when its address changes from run to run (the demo's
     #: emulator listens on a random port).
     stable_key: str | None = None
+    #: Signs the playback URLs of signed playback ids (pictures for the slate search, …); None: public ids only.
+    #: Its repr hides the private key.
+    signing_key: SigningKey | None = None
 
     @property
     def key(self) -> str:
@@ -62,4 +67,19 @@ def from_process_env(env: Mapping[str, str], api_base_override: str | None = Non
         raise EnvironmentError_("No Mux credentials: set MUX_TOKEN_ID and MUX_TOKEN_SECRET (an access token "
                                 "from the Mux dashboard, Settings → Access Tokens).")
     return Environment("MUX_TOKEN_ID", endpoints_for(api_base_override or env.get("MUX_BASE_URL")),
-                       Credentials(token_id, secret))
+                       Credentials(token_id, secret), signing_key=signing_key_from_process_env(env))
+
+
+def signing_key_from_process_env(env: Mapping[str, str]) -> SigningKey | None:
+    """``MUX_SIGNING_KEY`` and ``MUX_PRIVATE_KEY``, as Mux's SDKs read them; one without the other is an error (a
+    signed source would fail later with a vaguer message)."""
+    key_id = env.get("MUX_SIGNING_KEY", "").strip()
+    private_key = env.get("MUX_PRIVATE_KEY", "").strip()
+    if not key_id and not private_key:
+        return None
+    if not key_id or not private_key:
+        missing, given = ("MUX_SIGNING_KEY", "MUX_PRIVATE_KEY") if not key_id else ("MUX_PRIVATE_KEY",
+                                                                                    "MUX_SIGNING_KEY")
+        raise EnvironmentError_(f"{given} is set but {missing} is not: set both (the signing key's id and its "
+                                "private key, from the Mux dashboard: Settings → Signing Keys), or neither.")
+    return SigningKey(key_id, private_key)

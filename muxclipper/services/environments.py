@@ -367,14 +367,15 @@ class EnvironmentStore:
 
     # ------------------------------------------------------------------ runtime
     def environment(self, profile: EnvironmentProfile) -> Environment:
-        """The runnable environment, its secret fetched from the keyring now."""
+        """The runnable environment, its secret (and signing key, if it has one) fetched from the keyring now."""
         profile = self.find(profile.id)
         store = self._secret_store(profile)
         secret = store.get(profile.secret_name)
         if not secret:
             raise ProfileError(f"The token secret of {profile.name!r} is missing from the keyring; edit the "
                                "environment and enter it again.")
-        return Environment(profile.name, profile.endpoints, Credentials(profile.token_id, secret))
+        return Environment(profile.name, profile.endpoints, Credentials(profile.token_id, secret),
+                           signing_key=self.signing_key(profile))
 
     def signing_key(self, profile: EnvironmentProfile) -> SigningKey | None:
         if not profile.signing_key_id:

@@ -1,7 +1,8 @@
 """Pictures and captions of a source, from Mux's stream and image hosts: list thumbnails, exact-time stills beside
 the cut, the storyboard under the timeline and caption tracks. The widgets ask here and never fetch themselves.
 
-These hosts get no credentials (signed ids carry their own tokens in the URL). A picture that only helps (a
+These hosts get no credentials (signed ids carry their own tokens in the URL: an asset with only a signed playback
+id is pictured through it when the environment has a signing key). A picture that only helps (a
 thumbnail, a still) and that the host does not have, or not yet (a recording's newest frames), is ``None``: the
 window leaves it out without a message. The storyboard and captions raise :class:`ApiConnectionError` with words
 for the status line.
@@ -35,34 +36,34 @@ class PictureService:
 
     async def thumbnail(self, asset: Asset, width: int) -> bytes | None:
         """A list decoration: at most a few fetched at once; a missing one is not worth a message."""
-        public = asset.playback_id("public")
-        if public is None:
+        playback = self._urls.playable(asset)
+        if playback is None:
             return None
         async with self._thumbnail_slots:
-            return await self._optional(self._urls.thumbnail(public.id, width=width))
+            return await self._optional(self._urls.thumbnail(playback.id, width=width, policy=playback.policy))
 
     async def still(self, asset: Asset, time_ms: int, width: int = STILL_WIDTH) -> bytes | None:
         """The frame shown at ``time_ms`` (the image host's exact-time thumbnail), or None."""
-        public = asset.playback_id("public")
-        if public is None or asset.duration_ms is None or not 0 <= time_ms < asset.duration_ms:
+        playback = self._urls.playable(asset)
+        if playback is None or asset.duration_ms is None or not 0 <= time_ms < asset.duration_ms:
             return None
-        return await self._optional(self._urls.thumbnail(public.id, time_ms, width=width))
+        return await self._optional(self._urls.thumbnail(playback.id, time_ms, width=width, policy=playback.policy))
 
     async def storyboard(self, asset: Asset) -> tuple[Storyboard, bytes] | None:
-        """The storyboard and its sprite (None for an asset without a public playback id)."""
-        public = asset.playback_id("public")
-        if public is None:
+        """The storyboard and its sprite (None for an asset without a playback id the app can use)."""
+        playback = self._urls.playable(asset)
+        if playback is None:
             return None
-        return await fetch_storyboard(self._http, self._urls.storyboard(public.id))
+        return await fetch_storyboard(self._http, self._urls.storyboard(playback.id, policy=playback.policy))
 
     async def captions(self, asset: Asset) -> list[CaptionCue] | None:
         """The cues of the asset's caption track to show (core/caption_choice.py: the final live captions over the
         interim ones), or None when it has none ready."""
-        public = asset.playback_id("public")
+        playback = self._urls.playable(asset)
         track = shown_track(asset.text_tracks)
-        if public is None or track is None:
+        if playback is None or track is None:
             return None
-        url = self._urls.text_track(public.id, track.id)
+        url = self._urls.text_track(playback.id, track.id, policy=playback.policy)
         try:
             data = await self._get(url)
         except httpx.HTTPError as exc:
@@ -72,17 +73,28 @@ class PictureService:
 
     async def watermark_image(self, url: str) -> bytes:
         """A watermark image for the editor's preview, from wherever it is (no credentials go with it):
-        :class:`ApiConnectionError` says why it cannot be had, which Mux would then not manage either."""
+        :class:`ApiConnectionError` says why it cannot be had, which Mux would then not manage either, and what to do.
+        The body is streamed and dropped at :data:`MAX_WATERMARK_BYTES`: an address that serves a huge file (or one
+        without end) costs at most that much."""
         try:
-            response = await self._http.get(url, follow_redirects=True)
-            response.raise_for_status()
+            async with self._http.stream("GET", url, follow_redirects=True) as response:
+                response.raise_for_status()
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data.extend(chunk)
+                    if len(data) > MAX_WATERMARK_BYTES:
+                        raise ApiConnectionError(f"The watermark image is larger than "
+                                                 f"{MAX_WATERMARK_BYTES // (1024 * 1024)} MB: use a smaller PNG or "
+                                                 "JPEG (a logo is a few hundred kilobytes).")
         except httpx.HTTPStatusError as exc:
-            raise ApiConnectionError(f"The watermark image answered {exc.response.status_code}") from exc
+            status = exc.response.status_code
+            what = " (not found)" if status == 404 else " (not allowed)" if status in (401, 403) else ""
+            raise ApiConnectionError(f"The watermark image answered {status}{what}: check the address; Mux fetches "
+                                     "it from there too.") from exc
         except httpx.HTTPError as exc:
-            raise ApiConnectionError(f"The watermark image cannot be fetched ({exc})") from exc
-        if len(response.content) > MAX_WATERMARK_BYTES:
-            raise ApiConnectionError("The watermark image is larger than a watermark should be")
-        return response.content
+            raise ApiConnectionError(f"The watermark image cannot be fetched ({exc}): check the address and the "
+                                     "network; Mux must be able to fetch it too.") from exc
+        return bytes(data)
 
     async def _optional(self, url: str) -> bytes | None:
         try:

@@ -18,6 +18,7 @@ from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.services.clip_jobs import ClipJobService
 from muxclipper.services.environment import Environment
 from muxclipper.services.listeners import Listeners
+from muxclipper.services.log_redaction import install as hide_tokens_in_logs
 from muxclipper.services.pictures import PictureService
 from muxclipper.services.recording_relay import RecordingRelay
 from muxclipper.services.slate_finder import SlateFinder
@@ -54,6 +55,8 @@ class Session:
 async def open_session(environment: Environment, jobs_db: Path,
                        transport: httpx.AsyncBaseTransport | None = None) -> AsyncIterator[Session]:
     repo, notice = open_job_history(jobs_db)
+    if environment.signing_key is not None:
+        hide_tokens_in_logs()
     try:
         # One HTTP client for the API and the media hosts: it carries no credentials (MuxClient adds them to API
         # requests only).
@@ -66,7 +69,7 @@ async def open_session(environment: Environment, jobs_db: Path,
                                      event_hooks={"response": [tell]}) as http:
             client = MuxClient(http, environment.credentials, environment.endpoints, budget=RateBudget())
             jobs = ClipJobService(environment.key, client, repo)
-            urls = PlaybackUrls(environment.endpoints)
+            urls = PlaybackUrls(environment.endpoints, environment.signing_key)
             relay = RecordingRelay(http)
             try:
                 yield Session(environment, client, jobs, urls, PictureService(http, urls), notice, answers, relay,

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 class SessionPool:
     """One session per environment: an environment the window has left goes on submitting and following its clips
-    (and says when they end), and coming back to it takes it up as it is. A session whose credentials or addresses
-    have changed since is closed and opened anew."""
+    (and says when they end), and coming back to it takes it up as it is. A session whose credentials, addresses or
+    signing key have changed since is closed and opened anew."""
 
     def __init__(self, jobs_db: Path, opener: Callable[[Environment, Path], AbstractAsyncContextManager[Session]]
                  ) -> None:
@@ -31,8 +31,9 @@ class SessionPool:
             session, stack, stop_following = kept
             if stop_following is not None:
                 stop_following()  # the window takes its clips back, or the session goes
-            if (session.environment.credentials, session.environment.endpoints) == (
-                    environment.credentials, environment.endpoints):
+            # The signing key is the session's too (its URL builder signs with it): a new one opens it anew.
+            if (session.environment.credentials, session.environment.endpoints, session.environment.signing_key) == (
+                    environment.credentials, environment.endpoints, environment.signing_key):
                 session.environment = environment  # perhaps renamed meanwhile
                 self._kept[environment.key] = (session, stack, None)
                 return session

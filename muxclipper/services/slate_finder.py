@@ -43,7 +43,7 @@ from muxclipper.core.timecode import exact_rate, frame_to_ms, ms_to_frame
 from muxclipper.mux.budget import BudgetLimits, RateBudget
 from muxclipper.mux.errors import ApiConnectionError, ResponseFormatError
 from muxclipper.mux.storyboard import Storyboard, storyboard_from_json
-from muxclipper.mux.urls import PlaybackUrls
+from muxclipper.mux.urls import PlaybackUrls, SigningKeyError
 
 THUMBNAIL_WIDTH = 128
 #: Mux documents no rate limit for image.mux.com; pictures are asked for one at a time per edge, at most this fast,
@@ -281,7 +281,8 @@ class SlateFinder:
                                      f"{url.split('?')[0]}: the pictures of this source are not available yet; "
                                      "try again in a minute.", status=exc.response.status_code) from exc
         except httpx.HTTPError as exc:
-            raise ApiConnectionError(f"Mux's image host could not be reached ({exc}).") from exc
+            raise ApiConnectionError(f"Mux's image host could not be reached ({exc}): check the network connection "
+                                     "(and the environment's image address), then try again.") from exc
         return response.content
 
     # ------------------------------------------------------------------ facts
@@ -296,8 +297,19 @@ class SlateFinder:
         if playback is None and self._urls.signing_key is not None:
             playback = asset.playback_id(PlaybackPolicy.SIGNED)
         if playback is None:
-            raise SlateSearchError(f"{name} has no public playback id (and no signing key is set for its signed "
-                                   "one): add a public playback id, or a signing key to the environment.")
+            raise SlateSearchError(
+                f"{name} has no public playback id, and the environment has no signing key for its signed one: add a "
+                "signing key to the environment (Environments…, its signing key id and private key; or muxclipper "
+                "env add … --signing-key-id ID --signing-key-file FILE; with MUX_TOKEN_ID, set MUX_SIGNING_KEY and "
+                "MUX_PRIVATE_KEY), or add a public playback id to the asset.")
+        if playback.policy == PlaybackPolicy.SIGNED:
+            try:
+                self._urls.token(playback.id, "thumbnail")
+            except SigningKeyError:  # a damaged key is said here, before any picture is asked for
+                raise SlateSearchError(
+                    f"The environment's signing key cannot sign {name}'s pictures: its private key is not the base64 "
+                    "or PEM text Mux gave when the key was created. Enter it again (Environments…, or "
+                    "MUX_PRIVATE_KEY).") from None
         rate = exact_rate(asset.frame_rate)
         # A duration between two frame starts still shows the frame that started before it.
         frames = max(math.ceil(Fraction(asset.duration_ms) * rate / 1000), 1)

@@ -121,3 +121,14 @@ def test_a_request_still_in_flight_when_the_log_is_cleared_stays_out_of_it(emu: 
     emu.fault(kind="delay", method="GET", delay_ms=400, when="after")
     assert emu.api.get("/video/v1/assets").status_code == 200
     assert [(e["method"], e["status"]) for e in emu.requests()] == [("GET", 200)]
+
+
+def test_a_delayed_write_acts_on_the_body_it_was_sent_and_the_log_keeps_it(emu: Emu) -> None:
+    """The gate reads a request's body once, before a fault's delay, and hands the same bytes to the log and to the
+    routes (it used to read and replay it twice)."""
+    emu.fault(kind="delay", method="POST", delay_ms=100, when="before")
+    body = {**CREATE, "passthrough": "delayed-once"}
+    created = emu.api.post("/video/v1/assets", json=body)
+    assert created.status_code == 201 and created.json()["data"]["passthrough"] == "delayed-once"
+    [logged] = emu.requests(method="POST")
+    assert logged["body"] == body and logged["status"] == 201

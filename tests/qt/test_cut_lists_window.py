@@ -1,6 +1,6 @@
 """The window's segments and clips trade cuts with editing suites: an Avid EDL with other reels and music fills the
 segments with the open source's cuts and the status line says what was skipped; a damaged file leaves them as they
-were; the ready clips go out as a timeline a suite relinks (each clip's MP4)."""
+were; the ready clips go out as a timeline a suite relinks (each clip's MP4 that Mux made, else its HLS)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ NTSC = Fraction(30000, 1001)
 
 
 def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
-    [source] = emu.seed({"duration": 400.0, "frame_rate": 29.97, "title": "Keynote"})
+    [source] = emu.seed({"duration": 400.0, "frame_rate": 29.97, "title": "Keynote", "width": 1280, "height": 720})
     emu.ctl("PUT", "config", {"processing_seconds": 1.0})
 
     async def scenario() -> None:
@@ -52,24 +52,35 @@ def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplicati
             segments.export_to(tmp_path / "back.edl")
             assert "FCM: DROP FRAME" in (tmp_path / "back.edl").read_text()
 
-            # A ready clip with an MP4, and one still on its way: the timeline links the first, counts the second.
-            [ready] = session.jobs.submit([ClipRequest(source, 20_000, 25_000, ClipOptions(title="Opening", renditions=("highest",)),
-                                                       source=asset)])
-            await until(lambda: window.clips.jobs_model.rowCount() == 1
-                        and window.clips.jobs_model.job_at(0).state is JobState.READY, 20, "the clip ready")
+            # Ready clips with downloads, and one still on its way: the timeline links the first ones each to an MP4
+            # Mux made (the 720p where only that was asked for; the HLS where the one asked for was skipped, taller
+            # than the source), and counts the last.
+            session.jobs.submit([ClipRequest(source, 20_000, 25_000, ClipOptions(title="Opening",
+                                                                                 renditions=("highest",)),
+                                             source=asset),
+                                 ClipRequest(source, 50_000, 55_000, ClipOptions(title="Small", renditions=("720p",)),
+                                             source=asset),
+                                 ClipRequest(source, 60_000, 65_000, ClipOptions(title="Big", renditions=("1080p",)),
+                                             source=asset)])
+            await until(lambda: window.clips.jobs_model.rowCount() == 3
+                        and all(window.clips.jobs_model.job_at(row).state is JobState.READY for row in range(3)),
+                        20, "the clips ready")
             emu.ctl("PUT", "config", {"processing_seconds": 600.0})
             session.jobs.submit([ClipRequest(source, 30_000, 40_000, ClipOptions(title="Later"), source=asset)])
             # Preparing, it already has its playback id (Mux gives one at once), but no media to link to yet.
-            await until(lambda: window.clips.jobs_model.rowCount() == 2
+            await until(lambda: window.clips.jobs_model.rowCount() == 4
                         and window.clips.jobs_model.job_at(0).state is JobState.PREPARING
-                        and window.clips.jobs_model.job_at(0).playback_ids, 10, "the second job preparing")
+                        and window.clips.jobs_model.job_at(0).playback_ids, 10, "the last job preparing")
             out = tmp_path / "clips.otio"
             window.clips.export_clips(out)
-            assert window.status.text() == (f"Exported 1 clip to {out}; left out 1 not ready yet (no media to link "
+            await until(lambda: window.status.text().startswith("Exported"), 10, "the export")
+            assert window.status.text() == (f"Exported 3 clips to {out}; left out 1 not ready yet (no media to link "
                                             "to).")
-            [clip] = otio.adapters.read_from_file(str(out)).find_clips()
-            assert clip.name == "Opening" and clip.media_reference.target_url.endswith("/highest.mp4")
-            assert clip.metadata["muxclipper"]["source_asset_id"] == source
+            clips = otio.adapters.read_from_file(str(out)).find_clips()
+            linked = {clip.name: clip.media_reference.target_url for clip in clips}
+            assert linked["Opening"].endswith("/highest.mp4") and linked["Small"].endswith("/720p.mp4")
+            assert linked["Big"].endswith(".m3u8")
+            assert clips[0].metadata["muxclipper"]["source_asset_id"] == source
             await window.aclose()
             window.close()
 

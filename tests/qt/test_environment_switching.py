@@ -226,3 +226,38 @@ def test_the_environments_dialog_switches_restyles_and_removes_the_one_in_use(
         assert await asyncio.wait_for(running, 10) == 0
 
     run(qapp, scenario)
+
+
+def test_a_signing_key_added_to_the_environment_in_use_is_used_at_once(
+        qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    """Typed into the Environments dialog and saved: the window reconnects with it (before, only a new secret or
+    address reconnected, so signed sources stayed refused until a restart)."""
+    from PySide6.QtTest import QTest
+
+    emu.seed({"title": "Staging source"})
+    key = emu.api.post("/system/v1/signing-keys").json()["data"]
+    store = _store()
+    store.add(_profile("Staging", RW[0], emu.url), RW[1])
+    startup = choose_environment(None, None, os.environ)
+
+    async def scenario() -> None:
+        window = _window(tmp_path, startup)
+        running = asyncio.ensure_future(run_window(build_parser().parse_args([]), qapp, window, startup))
+        await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources")
+        assert window.session.environment.signing_key is None
+        window.environment_bar.manage_button.click()
+        dialog = window.findChild(EnvironmentsDialog)
+        assert dialog is not None
+        dialog.environment_list.setCurrentRow(0)
+        QTest.keyClicks(dialog.signing_id_field, key["id"])
+        QTest.keyClicks(dialog.signing_key_field, key["private_key"])
+        dialog.save_button.click()
+        await until(lambda: window.attached and window.session.environment.signing_key is not None, 10,
+                    "the window reconnected with the signing key")
+        assert window.session.environment.signing_key.key_id == key["id"]
+        assert window.session.urls.signing_key == window.session.environment.signing_key
+        await until(lambda: _titles(window) == ["Staging source"], 10, "Staging's sources again")
+        window.close()
+        assert await asyncio.wait_for(running, 10) == 0
+
+    run(qapp, scenario)
