@@ -48,13 +48,15 @@ freeze() {
 
 # tidy BUNDLE: strip what is safe to strip, and remove RUNPATH entries that point outside the bundle (a pyenv
 # Python leaves its build home in libpython's). Safe, and checked by tests/packaging: libpython (22 → 6 MB),
-# Python's extension modules, cffi's and cryptography's, Qt's ICU. Not the rest of Qt: stripped, its libavformat
+# Python's extension modules, cffi's and cryptography's, Qt's ICU, Pillow's modules and the libraries its wheel
+# carries (stripped, a JPEG and a PNG still decode: checked by tests/packaging). Not the rest of Qt: stripped, its libavformat
 # fails to load ("ELF load command address/offset not page-aligned") and the player has no backend.
 tidy() {
   local file rpath kept entry
   find "$1/_internal" -maxdepth 1 -name 'libpython3*.so*' -exec strip --strip-unneeded {} +
   find "$1/_internal" \( -path '*/lib-dynload/*.so' -o -name '_cffi_backend*.so' -o -path '*/cryptography/*.so' \
-    -o -path '*/Qt/lib/libicu*.so*' \) -type f -exec strip --strip-unneeded {} +
+    -o -path '*/Qt/lib/libicu*.so*' -o -path '*/PIL/*.so' -o -path '*/pillow.libs/*.so*' \) -type f \
+    -exec strip --strip-unneeded {} +
   while IFS= read -r -d '' file; do
     rpath="$(patchelf --print-rpath "$file" 2>/dev/null)" || continue
     [ -n "$rpath" ] || continue
