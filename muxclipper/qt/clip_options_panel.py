@@ -59,6 +59,9 @@ class ClipOptionsPanel(QWidget):
         self.range_problem = QLabel(self)
         self.range_problem.setAccessibleName("Range check")
         self.range_problem.setWordWrap(True)
+        self._range_problem: str | None = None
+        # A watermark ticked without an address (or typed wrong) refuses Create as a bad range does.
+        self.extras.preview_changed.connect(lambda _: self._show_problem())
         self.create_button = QPushButton("Create clip (Ctrl+Enter)", self)
         self.create_button.clicked.connect(self.create_requested)
         self.instant_field = QLineEdit(self)
@@ -135,7 +138,8 @@ class ClipOptionsPanel(QWidget):
             self.facts_label.setText(NO_SOURCE)
             self._show_instant(None, "")
             self._show_program(None)
-            self.range_problem.clear()
+            self._range_problem = None
+            self._show_problem()
             return
         lines = [f"<b>{html.escape(asset.title or asset.id)}</b>"]
         lines += [f"{name}: {html.escape(value)}" for name, value in source_facts(asset)]
@@ -144,11 +148,20 @@ class ClipOptionsPanel(QWidget):
     def show_check(self, problem: str | None, instant_url: str | None) -> None:
         """What the range check says of the marked range (Create is refused while there is a problem) and the
         range's instant-clip URL."""
-        self.range_problem.setText(problem or "")
-        self.create_button.setEnabled(problem is None)
+        self._range_problem = problem
+        self._show_problem()
         # Always the open source's: a source with no public playback id has none, and the field must not keep the
         # previous source's URL for Copy (Alt+I) to hand out.
         self._show_instant(instant_url, NO_INSTANT)
+
+    def form_problem(self) -> str | None:
+        """What in the options themselves (not the range) keeps a clip from being made: None when nothing does."""
+        return self.extras.problem()
+
+    def _show_problem(self) -> None:
+        problem = self._range_problem or self.form_problem()
+        self.range_problem.setText(problem or "")
+        self.create_button.setEnabled(problem is None)
 
     def _show_instant(self, url: str | None, why_none: str) -> None:
         self.instant_field.setText(url or "")
