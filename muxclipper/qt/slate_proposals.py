@@ -16,7 +16,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QWidget,
+)
 
 from muxclipper.core.edit_points import SlateEdge
 from muxclipper.core.marking import MarkedRange
@@ -30,12 +40,14 @@ from muxclipper.qt.keymap import install
 from muxclipper.services.slate_finder import PictureEnd, SlateFinder, SlateReport, SlateSearchError
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-TYPING_WIDGETS = (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractButton)
+# A list or table's Enter opens what is picked there (a source, a clip); a text box's makes a new line.
+TYPING_WIDGETS = (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractButton, QAbstractItemView, QPlainTextEdit,
+                  QTextEdit)
 
 
 class _FieldsKeepEnter(QObject):
-    """While proposals wait, Enter accepts them — except in a field, a drop-down or on a button, which keep their
-    own Enter (a typed time is committed, a source opened, a button pressed)."""
+    """While proposals wait, Enter accepts them — except in a field, a drop-down, a list or table, a text box or on a
+    button, which keep their own Enter (a typed time is committed, a source opened, a button pressed)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
@@ -92,7 +104,8 @@ class SlateProposals(QObject):
         self._finder = finder
 
     def watch(self, root: QWidget) -> None:
-        """Fields, drop-downs and buttons under ``root`` keep their Enter while proposals wait."""
+        """Fields, drop-downs, lists, tables, text boxes and buttons under ``root`` keep their Enter while proposals
+        wait."""
         self.keep_enter.watch(root)
 
     def show(self, asset: Asset | None) -> None:

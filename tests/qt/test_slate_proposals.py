@@ -94,9 +94,20 @@ def test_s_proposes_enter_accepts_undo_takes_back_e_finds_the_picture_end(
             await until(lambda: timeline.proposals != (None, None), 20, "the proposals again")
             key(Qt.Key.Key_I)
             assert timeline.proposals == (None, None)
+            # While proposals wait, Enter in the sources list opens the source picked there (it is the list's Enter,
+            # not the proposals').
+            key(Qt.Key.Key_S)
+            await until(lambda: timeline.proposals != (None, None), 20, "the proposals once more")
+            await until(lambda: window.sources.model.find(bars) is not None, 20, "the bars listed")
+            view, listed = window.sources.list_view, window.sources.filter
+            row = next(r for r in range(listed.rowCount()) if listed.index(r, 0).data(SourceRole.ASSET).id == bars)
+            view.setFocus()
+            view.setCurrentIndex(listed.index(row, 0))
+            marked_before = timeline.marked
+            QTest.keyClick(view, Qt.Key.Key_Return)
+            assert timeline.marked == marked_before  # not accepted
             # A source without a slate says so.
-            window.open_asset_id(bars)
-            await until(lambda: window.asset is not None and window.asset.id == bars, 10, "the bars open")
+            await until(lambda: window.asset is not None and window.asset.id == bars, 10, "the bars opened by Enter")
             key(Qt.Key.Key_S)
             await until(lambda: "No slate found on Bars" in window.status.text(), 20, "no slate")
             assert timeline.proposals == (None, None)
