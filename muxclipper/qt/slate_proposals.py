@@ -155,12 +155,11 @@ class SlateProposals(QObject):
         if in_ms is None and out_ms is None:
             self.message.emit("No proposal to accept: find the slates first (S).")
             return
-        marked = self.editor.timeline.marked
-        if in_ms is not None and out_ms is not None:
-            marked = marked.cleared().with_in(in_ms).with_out(out_ms)
-        elif in_ms is not None:
-            marked = marked.with_in(in_ms)
-        elif out_ms is not None:
+        # The marks become what was proposed: a side with no slate found goes to the video's start (in) or end (out,
+        # open on a recording still growing) — whatever was marked there before — as `clip --trim-slates` and Cut the
+        # slates do, and as the status line said when proposing.
+        marked = self.editor.timeline.marked.cleared().with_in(in_ms if in_ms is not None else 0)
+        if out_ms is not None:
             marked = marked.with_out(out_ms)
         self._accepting = True
         try:
@@ -217,7 +216,10 @@ class SlateProposals(QObject):
             sides.append(f"in {format_ms(edges.start_ms)} (#{edges.programme_start}, after the opening slate)")
         if edges.end_ms is not None and edges.programme_end is not None:
             sides.append(f"out {format_ms(edges.end_ms)} (#{edges.programme_end}, before the closing slate)")
-        note = f" ({edges.note})" if edges.note else ""
+        missing = [side for side, edge in (("in goes to the start", edges.start_ms),
+                                           ("out goes to the end", edges.end_ms)) if edge is None]
+        note = "; ".join(part for part in (edges.note, *missing) if part)
+        note = f" ({note})" if note else ""
         self.message.emit(f"Proposed {' and '.join(sides)}{note}: Enter accepts, or mark by hand. "
                           f"{pictures(report.requests)} in {report.seconds:.1f} s.")
 
