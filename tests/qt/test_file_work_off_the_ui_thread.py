@@ -92,6 +92,15 @@ def test_slow_files_leave_the_window_responsive_and_their_outcome_is_shown(qapp:
             assert segments.segments() == [Segment("Intro", 1_000, 4_000)]
             assert window.status.text() == "Imported 1 segments from cuts.csv."
 
+            # A list that arrives after another source was opened is not put on it.
+            late = SlowFile(tmp_path / "late.csv", "label,start,end\nLate,00:00:05.000,00:00:06.000\n")
+            task = segments.import_from(late.path)
+            segments.set_source(60_000, window.editor.player.rate, "Other", "mux://assets/other")
+            late.let_go()
+            await finished(task)
+            assert segments.segments() == [Segment("Intro", 1_000, 4_000)]
+            assert window.status.text().startswith("Not imported: another source was opened meanwhile.")
+
             outgoing = SlowFile(tmp_path / "out.csv")
             task = segments.export_to(outgoing.path)
             assert not outgoing.done.is_set()
