@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from concurrent.futures import Executor
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -57,6 +58,15 @@ class Bridge(QObject):
 
         task.add_done_callback(done)
         return task
+
+    def run_in_thread(self, work: Callable[[], T], on_success: Callable[[T], None] | None = None, what: str = "",
+                      executor: Executor | None = None) -> asyncio.Task[T]:
+        """Blocking work (reading or writing a file, parsing it) off the UI thread, in ``executor`` (the loop's
+        default: None); its result and failure are reported as :meth:`run` reports them."""
+        async def off_the_ui_thread() -> T:
+            return await asyncio.get_running_loop().run_in_executor(executor, work)
+
+        return self.run(off_the_ui_thread(), on_success, what)
 
     def cancel_all(self) -> None:
         for task in list(self._tasks):

@@ -126,6 +126,10 @@ class ClipCreator(QObject):
 
     def _submit(self, requests: list[ClipRequest]) -> list[ClipJob] | None:
         assert self.session is not None
+        form = self.options.form_problem()  # every way of creating comes here: none goes out the options refuse
+        if form:
+            self.message.emit(form)
+            return None
         try:
             return self.session.jobs.submit(requests)
         except ValueError as exc:
@@ -134,7 +138,7 @@ class ClipCreator(QObject):
 
     def create_clip(self, marked: MarkedRange) -> None:
         """Ctrl+Enter or Create: one clip of the marked range."""
-        problem = self.marked_problem(marked)
+        problem = self.marked_problem(marked) or self.options.form_problem()
         if problem:
             self.message.emit(problem)
             return

@@ -29,6 +29,7 @@ from muxclipper.core.resolution import MAX_RESOLUTION_TIERS, source_cap, source_
 from muxclipper.core.watermark import HORIZONTAL_ALIGNS, VERTICAL_ALIGNS, Watermark, problems
 
 AS_SOURCE = "As the source"
+EMPTY_ADDRESS = "Type the watermark image's address, or untick Add a watermark."
 # Item data as text: Qt gives a tuple back as a list, which findData() would never match.
 POSITIONS = tuple((f"{v.capitalize()} {h}", f"{v} {h}") for v in VERTICAL_ALIGNS for h in HORIZONTAL_ALIGNS)
 
@@ -154,6 +155,15 @@ class ClipExtrasFields(QWidget):
                          _text(self.h_margin_field), _text(self.width_field), _text(self.height_field),
                          _text(self.opacity_field))
 
+    def problem(self) -> str | None:
+        """Why the watermark fields cannot make a clip as they stand (Create is refused meanwhile); None if they can.
+        A ticked box with no address would otherwise send no watermark without a word."""
+        if self.watermark_box.isChecked() and not self.watermark_url.text().strip():
+            return EMPTY_ADDRESS
+        mark = self.watermark()
+        found = problems(mark) if mark is not None else []
+        return " ".join(found) or None
+
     def applied_to(self, options: ClipOptions) -> ClipOptions:
         """``options`` with the tier, the source's watermark and the added one as the fields say."""
         return replace(options, max_resolution_tier=self.tier_box.currentData(),
@@ -210,8 +220,9 @@ class ClipExtrasFields(QWidget):
 
     def _watermark_edited(self) -> None:
         mark = self.watermark()
-        found = problems(mark) if mark is not None else []
-        self.watermark_problem.setText(" ".join(found))
+        problem = self.problem()
+        found = [problem] if problem else []
+        self.watermark_problem.setText(problem or "")
         for field in (self.position_box, self.opacity_field, self.v_margin_field, self.h_margin_field,
                       self.width_field, self.height_field, self.preview_box):
             field.setEnabled(self.watermark_box.isChecked())
@@ -221,10 +232,10 @@ class ClipExtrasFields(QWidget):
     def _summary(self, mark: Watermark | None, found: list[str]) -> str:
         """One short line (the column is narrow); the tooltip says it whole."""
         source = "the source's kept" if self.copy_overlays_box.isChecked() else "the source's left off"
-        if mark is None:
-            text = f"none added ({source})"
-        elif found:
+        if found:
             text = "to fix (Watermark tab)"
+        elif mark is None:
+            text = f"none added ({source})"
         else:
             name = mark.url.rsplit("/", 1)[-1].split("?", 1)[0] or mark.url
             text = f"{name}, {self.position_box.currentText().lower()}, {mark.opacity or '100%'}"

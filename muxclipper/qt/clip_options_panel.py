@@ -26,6 +26,7 @@ from muxclipper.qt.clip_extras_fields import AS_SOURCE, ClipExtrasFields
 from muxclipper.qt.renditions_button import RenditionsButton
 
 NO_SOURCE = "Open a source to see its facts."
+NO_INSTANT = "None: the source has no public playback id"
 QUALITIES = (("As the source", None), ("Basic", "basic"), ("Plus", "plus"), ("Premium", "premium"))
 
 
@@ -58,15 +59,19 @@ class ClipOptionsPanel(QWidget):
         self.range_problem = QLabel(self)
         self.range_problem.setAccessibleName("Range check")
         self.range_problem.setWordWrap(True)
+        self._range_problem: str | None = None
+        # A watermark ticked without an address (or typed wrong) refuses Create as a bad range does.
+        self.extras.preview_changed.connect(lambda _: self._show_problem())
         self.create_button = QPushButton("Create clip (Ctrl+Enter)", self)
         self.create_button.clicked.connect(self.create_requested)
         self.instant_field = QLineEdit(self)
         self.instant_field.setReadOnly(True)
         self.instant_field.setAccessibleName("Instant clip URL")
-        copy = QPushButton("Copy", self)
+        self.copy_instant = copy = QPushButton("Copy", self)
         copy.setAccessibleName("Copy the instant clip URL")
         copy.setToolTip("Copy the instant clip URL (Alt+I)")
         copy.setShortcut("Alt+I")
+        copy.setEnabled(False)  # nothing to copy until a source's range has a URL
         copy.clicked.connect(self._on_copy_clicked)
         self.facts_label = QLabel(NO_SOURCE, self)
         self.facts_label.setAccessibleName("Source facts")
@@ -131,9 +136,10 @@ class ClipOptionsPanel(QWidget):
         self.quality_box.setItemText(0, f"{AS_SOURCE} ({quality})" if quality else AS_SOURCE)
         if asset is None:
             self.facts_label.setText(NO_SOURCE)
-            self.instant_field.clear()
+            self._show_instant(None, "")
             self._show_program(None)
-            self.range_problem.clear()
+            self._range_problem = None
+            self._show_problem()
             return
         lines = [f"<b>{html.escape(asset.title or asset.id)}</b>"]
         lines += [f"{name}: {html.escape(value)}" for name, value in source_facts(asset)]
@@ -142,10 +148,25 @@ class ClipOptionsPanel(QWidget):
     def show_check(self, problem: str | None, instant_url: str | None) -> None:
         """What the range check says of the marked range (Create is refused while there is a problem) and the
         range's instant-clip URL."""
+        self._range_problem = problem
+        self._show_problem()
+        # Always the open source's: a source with no public playback id has none, and the field must not keep the
+        # previous source's URL for Copy (Alt+I) to hand out.
+        self._show_instant(instant_url, NO_INSTANT)
+
+    def form_problem(self) -> str | None:
+        """What in the options themselves (not the range) keeps a clip from being made: None when nothing does."""
+        return self.extras.problem()
+
+    def _show_problem(self) -> None:
+        problem = self._range_problem or self.form_problem()
         self.range_problem.setText(problem or "")
         self.create_button.setEnabled(problem is None)
-        if instant_url is not None:
-            self.instant_field.setText(instant_url)
+
+    def _show_instant(self, url: str | None, why_none: str) -> None:
+        self.instant_field.setText(url or "")
+        self.instant_field.setPlaceholderText("" if url else why_none)
+        self.copy_instant.setEnabled(bool(url))
 
     def show_program_url(self, url: str | None) -> None:
         """The range's instant clip by program time, while the source is a live stream's recording in progress

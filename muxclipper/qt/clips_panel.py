@@ -4,11 +4,12 @@ delete in Mux with a few seconds to undo), the filter to the open source and the
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -272,12 +273,12 @@ class ClipsPanel(QWidget):
         self.message.emit(f"Clip #{job.id} deleted in Mux.")
 
     # ------------------------------------------------------------------ export
-    def export_clips(self, path: Path) -> None:
+    def export_clips(self, path: Path) -> asyncio.Task[Any]:
         """The clips shown, as CSV or JSON (by the file's extension), with their playback URLs; or as a timeline for
-        an editing suite (.edl, .xml, .fcpxml, .otio), each ready clip referencing its MP4 or HLS."""
+        an editing suite (.edl, .xml, .fcpxml, .otio), each ready clip referencing its MP4 or HLS. What is shown is
+        gathered here; the file is made and written off the UI thread (the task ends once the outcome is said)."""
         if is_timeline(path):
-            self._export_timeline(path)
-            return
+            return self._export_timeline(path)
         rows = []
         for row in range(self.jobs_filter.rowCount()):
             job: ClipJob = self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
@@ -285,6 +286,42 @@ class ClipsPanel(QWidget):
                          "start": format_ms(job.start_ms), "end": format_ms(job.end_ms), "state": job.state.value,
                          "clip_asset_id": job.asset_id or "",
                          **{url_key(label): url for label, url in self.job_urls(job).items()}})
+        return self.bridge.run_in_thread(lambda: _write_rows(path, rows), self.message.emit, "Exporting the clips")
+
+    def _export_timeline(self, path: Path) -> asyncio.Task[Any]:
+        jobs = [self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
+                for row in range(self.jobs_filter.rowCount())]
+        jobs.reverse()  # the table is newest first; a timeline reads in the order the clips were made
+        facts = self._source_facts
+        session = self.session
+
+        async def export() -> str:
+            # Which downloads Mux has made, asked first: the timeline links only a file that exists.
+            made: dict[str, tuple[StaticRendition, ...]] = (
+                await made_renditions(session.client, jobs) if session is not None else {})
+            entries, left_out = clip_entries(jobs, self.job_urls, lambda source: facts(source)[1] if facts else None,
+                                             lambda job: made.get(job.asset_id or ""))
+
+            def write() -> str:
+                try:
+                    return write_clips(path, entries, "muxclipper clips", left_out)
+                except CutListError as exc:
+                    return str(exc)
+
+            # The file is made and written off the UI thread.
+            return await asyncio.get_running_loop().run_in_executor(None, write)
+
+        return self.bridge.run(export(), self.message.emit, "Exporting the clips")
+
+    def ask_export(self) -> None:
+        name, chosen = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", clip_filters())
+        if name:
+            self.export_clips(chosen_path(name, chosen))
+
+
+def _write_rows(path: Path, rows: list[dict[str, Any]]) -> str:
+    """The clips' rows as JSON or CSV at ``path``; answers what to tell the user (written, or why not)."""
+    try:
         if path.suffix.lower() == ".json":
             path.write_text(json.dumps(rows, indent=2), encoding="utf-8")
         else:
@@ -293,29 +330,6 @@ class ClipsPanel(QWidget):
                 writer = csv.DictWriter(handle, fieldnames=fields)
                 writer.writeheader()
                 writer.writerows(rows)
-        self.message.emit(f"Exported {len(rows)} clips to {path}.")
-
-    def _export_timeline(self, path: Path) -> None:
-        jobs = [self.jobs_filter.data(self.jobs_filter.index(row, 0), JobRole.JOB)
-                for row in range(self.jobs_filter.rowCount())]
-        jobs.reverse()  # the table is newest first; a timeline reads in the order the clips were made
-        if self.session is None:
-            self._write_timeline(path, jobs, {})
-            return
-        # Which downloads Mux has made, asked first: the timeline links only a file that exists.
-        self.bridge.run(made_renditions(self.session.client, jobs),
-                        lambda made: self._write_timeline(path, jobs, made), "Asking Mux which downloads are made")
-
-    def _write_timeline(self, path: Path, jobs: list[ClipJob], made: dict[str, tuple[StaticRendition, ...]]) -> None:
-        facts = self._source_facts
-        entries, left_out = clip_entries(jobs, self.job_urls, lambda source: facts(source)[1] if facts else None,
-                                         lambda job: made.get(job.asset_id or ""))
-        try:
-            self.message.emit(write_clips(path, entries, "muxclipper clips", left_out))
-        except CutListError as exc:
-            self.message.emit(str(exc))
-
-    def ask_export(self) -> None:
-        name, chosen = QFileDialog.getSaveFileName(self, "Export clips", "clips.csv", clip_filters())
-        if name:
-            self.export_clips(chosen_path(name, chosen))
+    except OSError as exc:
+        return f"Could not write {path}: {exc.strerror or exc}. Choose another folder or free space."
+    return f"Exported {len(rows)} clips to {path}."

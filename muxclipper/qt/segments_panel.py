@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,8 +22,10 @@ from PySide6.QtWidgets import (
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.segments import Segment
 from muxclipper.core.timecode import format_ms
+from muxclipper.qt.bridge import Bridge
 from muxclipper.services.cut_lists import (
     CutListError,
+    SegmentsRead,
     chosen_path,
     read_segments,
     segment_filters,
@@ -45,8 +50,11 @@ class SegmentsPanel(QWidget):
     message = Signal(str)
     segments_changed = Signal(list)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, bridge: Bridge | None = None) -> None:
         super().__init__(parent)
+        # Files are read, parsed and written off the UI thread through the bridge (a bare panel, without one, does
+        # it at once).
+        self._bridge = bridge
         self.duration_ms = 0
         self.rate = Fraction(30)
         self.source_title = ""
@@ -123,24 +131,36 @@ class SegmentsPanel(QWidget):
                               duration_ms=self.duration_ms, title=self.source_title,
                               playback_ids=self.playback_ids, url=self.source_ref)
 
-    def export_to(self, path: Path) -> None:
+    def export_to(self, path: Path) -> asyncio.Task[Any] | None:
         """In the format of the file's extension: CSV, YouTube chapters (.txt), or an editing suite's (.edl, .xml,
-        .fcpxml, .otio)."""
-        try:
-            self.message.emit(write_segments(path, self.segments(), self.source_identity()))
-        except CutListError as exc:
-            self.message.emit(str(exc))
+        .fcpxml, .otio). Written off the UI thread: the task (None without a bridge) ends once it is said."""
+        segments, source = self.segments(), self.source_identity()
+        return self._off_the_ui_thread(lambda: _said(lambda: write_segments(path, segments, source)),
+                                       self.message.emit, "Exporting the segments")
 
-    def import_from(self, path: Path) -> None:
+    def import_from(self, path: Path) -> asyncio.Task[Any] | None:
         """Replaces the segments with those ``path`` holds for the open source; one that cannot be read changes
-        nothing and says why."""
-        try:
-            found = read_segments(path, self.source_identity())
-        except CutListError as exc:
-            self.message.emit(str(exc))
+        nothing and says why. Read off the UI thread: the task (None without a bridge) ends once it is done."""
+        source = self.source_identity()
+        return self._off_the_ui_thread(lambda: _said(lambda: read_segments(path, source)),
+                                       lambda found: self._on_imported(source.url, found), "Importing segments")
+
+    def _on_imported(self, source_ref: str, found: SegmentsRead | str) -> None:
+        if isinstance(found, str):
+            self.message.emit(found)
+            return
+        if source_ref != self.source_ref:  # another source was opened while the file was read
+            self.message.emit(f"Not imported: another source was opened meanwhile. {found.summary}")
             return
         self.set_segments(found.segments)
         self.message.emit(found.summary)
+
+    def _off_the_ui_thread(self, work: Callable[[], Any], done: Callable[[Any], None],
+                           what: str) -> asyncio.Task[Any] | None:
+        if self._bridge is None:
+            done(work())
+            return None
+        return self._bridge.run_in_thread(work, done, what)
 
     def ask_export(self) -> None:
         """Export…: asks where, in which format (by the file's extension)."""
@@ -153,3 +173,11 @@ class SegmentsPanel(QWidget):
         name, _ = QFileDialog.getOpenFileName(self, "Import segments", "", segment_filters(True))
         if name:
             self.import_from(Path(name))
+
+
+def _said(work: Callable[[], Any]) -> Any:
+    """``work``'s result, or what went wrong with the file in words (a cut list that cannot be read or written)."""
+    try:
+        return work()
+    except CutListError as exc:
+        return str(exc)

@@ -16,7 +16,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QWidget,
+)
 
 from muxclipper.core.edit_points import SlateEdge
 from muxclipper.core.marking import MarkedRange
@@ -30,12 +40,14 @@ from muxclipper.qt.keymap import install
 from muxclipper.services.slate_finder import PictureEnd, SlateFinder, SlateReport, SlateSearchError
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-TYPING_WIDGETS = (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractButton)
+# A list or table's Enter opens what is picked there (a source, a clip); a text box's makes a new line.
+TYPING_WIDGETS = (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractButton, QAbstractItemView, QPlainTextEdit,
+                  QTextEdit)
 
 
 class _FieldsKeepEnter(QObject):
-    """While proposals wait, Enter accepts them — except in a field, a drop-down or on a button, which keep their
-    own Enter (a typed time is committed, a source opened, a button pressed)."""
+    """While proposals wait, Enter accepts them — except in a field, a drop-down, a list or table, a text box or on a
+    button, which keep their own Enter (a typed time is committed, a source opened, a button pressed)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
@@ -92,7 +104,8 @@ class SlateProposals(QObject):
         self._finder = finder
 
     def watch(self, root: QWidget) -> None:
-        """Fields, drop-downs and buttons under ``root`` keep their Enter while proposals wait."""
+        """Fields, drop-downs, lists, tables, text boxes and buttons under ``root`` keep their Enter while proposals
+        wait."""
         self.keep_enter.watch(root)
 
     def show(self, asset: Asset | None) -> None:
@@ -142,12 +155,11 @@ class SlateProposals(QObject):
         if in_ms is None and out_ms is None:
             self.message.emit("No proposal to accept: find the slates first (S).")
             return
-        marked = self.editor.timeline.marked
-        if in_ms is not None and out_ms is not None:
-            marked = marked.cleared().with_in(in_ms).with_out(out_ms)
-        elif in_ms is not None:
-            marked = marked.with_in(in_ms)
-        elif out_ms is not None:
+        # The marks become what was proposed: a side with no slate found goes to the video's start (in) or end (out,
+        # open on a recording still growing) — whatever was marked there before — as `clip --trim-slates` and Cut the
+        # slates do, and as the status line said when proposing.
+        marked = self.editor.timeline.marked.cleared().with_in(in_ms if in_ms is not None else 0)
+        if out_ms is not None:
             marked = marked.with_out(out_ms)
         self._accepting = True
         try:
@@ -204,7 +216,10 @@ class SlateProposals(QObject):
             sides.append(f"in {format_ms(edges.start_ms)} (#{edges.programme_start}, after the opening slate)")
         if edges.end_ms is not None and edges.programme_end is not None:
             sides.append(f"out {format_ms(edges.end_ms)} (#{edges.programme_end}, before the closing slate)")
-        note = f" ({edges.note})" if edges.note else ""
+        missing = [side for side, edge in (("in goes to the start", edges.start_ms),
+                                           ("out goes to the end", edges.end_ms)) if edge is None]
+        note = "; ".join(part for part in (edges.note, *missing) if part)
+        note = f" ({note})" if note else ""
         self.message.emit(f"Proposed {' and '.join(sides)}{note}: Enter accepts, or mark by hand. "
                           f"{pictures(report.requests)} in {report.seconds:.1f} s.")
 

@@ -102,10 +102,10 @@ class WindowPanels:
         sources.slate_trim_requested.connect(slates.trim)
         slates.watch(window)
         panels = cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
-                     segments=SegmentsPanel(window), clips=clips, notices=ClipNotices(window.windowIcon(), window),
+                     segments=SegmentsPanel(window, bridge), clips=clips, notices=ClipNotices(window.windowIcon(), window),
                      recording=RecordingWatcher(bridge, window), pictures=EditorPictures(editor, bridge),
                      memory=WorkMemory(settings, window), slates=slates)
-        panels.presets = PresetController(clip_options, parent=window)
+        panels.presets = PresetController(clip_options, parent=window, bridge=bridge)
         # The watermark's preview on the picture, with its image fetched through the session.
         panels.watermark_images = WatermarkImages(clip_options.extras, editor, bridge)
         return panels

@@ -19,6 +19,7 @@ from muxclipper.services.environment import Environment
 from muxclipper.services.session import open_session
 from tests.emulator.helpers import RW, Emu
 from tests.qt.test_main_window import run, until
+from tests.support.waiting import finished
 
 DATA = Path(__file__).parent.parent / "data" / "interchange"
 NTSC = Fraction(30000, 1001)
@@ -35,7 +36,7 @@ def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplicati
             asset = await session.client.get_asset(source)
             segments = window.segments
             segments.set_source(400_000, NTSC, "Keynote", f"mux://assets/{source}")  # as opening the source does
-            segments.import_from(DATA / "avid_multireel_2997df.edl")
+            await finished(segments.import_from(DATA / "avid_multireel_2997df.edl"))
             assert window.status.text() == (
                 "Imported 3 segments from track V1 of avid_multireel_2997df.edl; skipped 2 clips from reel B007 "
                 "(another source) and track A1 (audio, 1 clip); 1 transition read as a cut.")
@@ -43,13 +44,13 @@ def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplicati
             assert cuts[0] == (frame_to_ms(600, NTSC), frame_to_ms(750, NTSC))  # 00:00:20;00 to 00:00:25;00
             damaged = tmp_path / "cut.fcpxml"
             damaged.write_text("<fcpxml version='1.8'><resources>")
-            segments.import_from(damaged)
+            await finished(segments.import_from(damaged))
             assert window.status.text().startswith("Could not read cut.fcpxml as FCPXML (")
             # Seen on the real window: the first wording ran past the status line at 1280 pixels, cutting off the
             # part that says nothing was lost.
             assert window.status.fontMetrics().horizontalAdvance(window.status.text()) < 1260
             assert [(s.start_ms, s.end_ms) for s in segments.segments()] == cuts  # nothing lost
-            segments.export_to(tmp_path / "back.edl")
+            await finished(segments.export_to(tmp_path / "back.edl"))
             assert "FCM: DROP FRAME" in (tmp_path / "back.edl").read_text()
 
             # Ready clips with downloads, and one still on its way: the timeline links the first ones each to an MP4
@@ -72,8 +73,7 @@ def test_segments_from_a_suites_edl_and_clips_out_as_a_timeline(qapp: QApplicati
                         and window.clips.jobs_model.job_at(0).state is JobState.PREPARING
                         and window.clips.jobs_model.job_at(0).playback_ids, 10, "the last job preparing")
             out = tmp_path / "clips.otio"
-            window.clips.export_clips(out)
-            await until(lambda: window.status.text().startswith("Exported"), 10, "the export")
+            await finished(window.clips.export_clips(out))
             assert window.status.text() == (f"Exported 3 clips to {out}; left out 1 not ready yet (no media to link "
                                             "to).")
             clips = otio.adapters.read_from_file(str(out)).find_clips()

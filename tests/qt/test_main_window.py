@@ -24,7 +24,7 @@ from muxclipper.services.environments import demo_environment
 from muxclipper.services.session import open_session
 from tests.emulator.media_helpers import frame_indexes
 from tests.qt.test_player import stamped
-from tests.support.waiting import until
+from tests.support.waiting import finished, until
 
 PREROLL_FRAMES, PROGRAMME_END_FRAME = 600, 5550  # 20 s and 185 s at 30 fps
 
@@ -167,12 +167,12 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
                 window.clip_options.title_field.setText(f"Highlight {index + 1}")
                 window.segments.add_requested.emit()
             csv_path = tmp_path / "highlights.csv"
-            window.segments.export_to(csv_path)
+            await finished(window.segments.export_to(csv_path))
             window.segments.set_segments([])
-            window.segments.import_from(csv_path)  # the list survives a round trip through CSV
+            await finished(window.segments.import_from(csv_path))  # the list survives a round trip through CSV
             assert [s.label for s in window.segments.segments()] == ["Highlight 1", "Highlight 2", "Highlight 3"]
             edl_path = tmp_path / "highlights.edl"
-            window.segments.export_to(edl_path)  # for the editing suite: the talk's frames, named
+            await finished(window.segments.export_to(edl_path))  # for the editing suite: the talk's frames, named
             edl = edl_path.read_text().splitlines()
             assert edl[6].endswith("00:01:40:00 00:01:52:15 01:00:05:00 01:00:17:15")
             assert f"* FROM CLIP: mux://assets/{talk.id}" in edl

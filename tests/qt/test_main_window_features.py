@@ -17,6 +17,7 @@ from muxclipper.services.environment import Environment
 from muxclipper.services.session import open_session
 from tests.emulator.helpers import RW, Emu
 from tests.qt.test_main_window import run, until
+from tests.support.waiting import finished
 
 
 def _environment(emu: Emu) -> Environment:
@@ -51,7 +52,7 @@ def test_production_asks_twice_then_the_clip_is_followed_to_ready(qapp: QApplica
             assert not retry.isEnabled()  # only failed jobs
             # Export, then delete with time to undo: Undo keeps the clip, a second delete goes through.
             export = tmp_path / "clips.csv"
-            window.clips.export_clips(export)
+            await finished(window.clips.export_clips(export))
             lines = export.read_text().splitlines()
             assert lines[0].startswith("id,title,source_asset_id,start,end,state,clip_asset_id,hls_url")
             assert f"{emu.url}/stream/{pid}.m3u8" in lines[1]

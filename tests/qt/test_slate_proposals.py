@@ -4,6 +4,7 @@ another source cancels a search, and top and tail cuts each selected recording a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from muxclipper.qt.main_window import MainWindow
 from muxclipper.qt.sources_model import SourceRole
 from muxclipper.services.environment import Environment
 from muxclipper.services.session import open_session
+from tests.cli.test_cli import _env, _run
 from tests.cli.test_slates_cli import KEYNOTE, NO_SLATE, _ingest
-from tests.emulator.helpers import RW
+from tests.emulator.helpers import RW, Emu
 from tests.qt.test_main_window import run
 from tests.support.waiting import until
 
@@ -94,9 +96,20 @@ def test_s_proposes_enter_accepts_undo_takes_back_e_finds_the_picture_end(
             await until(lambda: timeline.proposals != (None, None), 20, "the proposals again")
             key(Qt.Key.Key_I)
             assert timeline.proposals == (None, None)
+            # While proposals wait, Enter in the sources list opens the source picked there (it is the list's Enter,
+            # not the proposals').
+            key(Qt.Key.Key_S)
+            await until(lambda: timeline.proposals != (None, None), 20, "the proposals once more")
+            await until(lambda: window.sources.model.find(bars) is not None, 20, "the bars listed")
+            view, listed = window.sources.list_view, window.sources.filter
+            row = next(r for r in range(listed.rowCount()) if listed.index(r, 0).data(SourceRole.ASSET).id == bars)
+            view.setFocus()
+            view.setCurrentIndex(listed.index(row, 0))
+            marked_before = timeline.marked
+            QTest.keyClick(view, Qt.Key.Key_Return)
+            assert timeline.marked == marked_before  # not accepted
             # A source without a slate says so.
-            window.open_asset_id(bars)
-            await until(lambda: window.asset is not None and window.asset.id == bars, 10, "the bars open")
+            await until(lambda: window.asset is not None and window.asset.id == bars, 10, "the bars opened by Enter")
             key(Qt.Key.Key_S)
             await until(lambda: "No slate found on Bars" in window.status.text(), 20, "no slate")
             assert timeline.proposals == (None, None)
@@ -148,6 +161,50 @@ def test_cut_the_slates_of_the_selected_recordings_lists_those_it_cannot_decide(
             window.close()
 
     run(qapp, scenario)
+
+
+TAIL_ONLY = "emulator://generated?duration=12&fps=30&width=192&height=108&audio=0&postroll=4"  # out at 8 s only
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_only_an_out_proposed_enter_cuts_from_the_start_as_the_command_line_does(
+        qapp: QApplication, emu: Emu, media_server: EmulatorServer, media_api: httpx.Client, tmp_path: Path) -> None:
+    """One rule for a side the search found no slate on: the video's own start (or end) — in the window as in
+    ``clip --trim-slates`` — whatever in was marked before; the status line says so when proposing."""
+    panel = _ingest(media_api, TAIL_ONLY, "Panel")
+
+    async def scenario() -> None:
+        async with open_session(_environment(media_server), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.resize(1280, 720)
+            window.show()
+            window.start()
+            editor, timeline = window.editor, window.editor.timeline
+            window.open_asset_id(panel)
+            await until(lambda: window.asset is not None and window.asset.id == panel, 10, "the panel open")
+            editor.player.seek_frame(60)
+            await until(lambda: editor.player.target_frame == 60, 5, "2 s")
+            QTest.keyClick(timeline, Qt.Key.Key_I)  # an in marked by hand (or kept from an earlier visit)
+            assert timeline.marked.in_ms == 2_000
+            QTest.keyClick(timeline, Qt.Key.Key_S)
+            await until(lambda: timeline.proposals != (None, None), 20, "the proposal")
+            assert timeline.proposals == (None, 8_000)
+            assert "(no opening slate; in goes to the start): Enter accepts" in window.status.text()
+            QTest.keyClick(timeline, Qt.Key.Key_Return)
+            marked = timeline.marked
+            assert (marked.in_ms, marked.out_ms) == (0, 8_000)  # what was proposed, nothing else
+            assert window.status.text().startswith("In 00:00:00.000, out 00:00:08.000")
+            assert editor.in_field.text() == "00:00:00.000"
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
+    # The command line cuts the same range.
+    made = _run(_env(emu, tmp_path, base=media_server.url), "clip", panel, "--trim-slates", "--json")
+    assert made.returncode == 0, made.stderr
+    job = json.loads(made.stdout)
+    assert (job["start_ms"], job["end_ms"]) == (0, 8_000)
 
 
 def test_proposals_are_drawn_as_dashed_amber_markers_apart_from_the_marks(qtbot: object) -> None:

@@ -118,6 +118,11 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
             await until(lambda: not extras.watermark_box.visibleRegion().isEmpty(), 5, "the Watermark tab shown")
             screen.click(*tick(await shown(extras.watermark_box)))
             await until(lambda: extras.watermark_box.isChecked(), 5, "Add ticked")
+            # Ticked, no address yet: said in the tab and beside Create, which is off meanwhile.
+            report["empty_address"] = {"problem": extras.watermark_problem.text(),
+                                       "beside_create": options.range_problem.text(),
+                                       "create_enabled": options.create_button.isEnabled()}
+            screen.grab("empty-address")
             screen.click(*centre(await shown(extras.watermark_url)))
             image = f"{server.url}/_emulator/images/watermark.png?color=ff0000&width=160&height=90"
             screen.type(image)
@@ -136,6 +141,7 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
             screen.key("BackSpace", "BackSpace", "BackSpace", "BackSpace", "7", "0", "percent")
             await until(lambda: extras.watermark_problem.text() == "", 5, "the opacity taken")
             report["summary"] = extras.watermark_summary.text()
+            report["create_enabled_typed"] = options.create_button.isEnabled()
             report["fields"] = [_fits(await shown(w), available.height()) for w in (
                 extras.tier_box, extras.copy_overlays_box, extras.watermark_url, extras.position_box,
                 extras.opacity_field, extras.v_margin_field, extras.h_margin_field, extras.width_field,

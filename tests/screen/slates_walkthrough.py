@@ -1,8 +1,8 @@
 """Finding the slate on a real window, with real key and mouse input, a screenshot per step.
 
 ``python -m tests.screen.slates_walkthrough --size 1920x1080`` (each size on its own virtual X screen with a window
-manager) opens the demo's keynote recording from the list, presses S (the proposals on the timeline), Enter
-(accepted as in and out), Ctrl+Z (taken back), then E from inside the opening slate, and writes the screenshots to
+manager) opens the demo's keynote recording from the list, presses S (the proposals on the timeline), Enter in the
+sources list (the list's: the keynote opened afresh, nothing accepted), S again, Enter (accepted as in and out), Ctrl+Z (taken back), then E from inside the opening slate, and writes the screenshots to
 ``docs/walkthrough/slates-SIZE/``; ``--readme`` also copies the proposals to ``docs/slate-proposals.png``.
 The keynote's media is made on the first run and cached (``MUXCLIPPER_SCREEN_CACHE``).
 """
@@ -77,6 +77,22 @@ async def walk(screen: Screen, report: dict[str, object], source: str = KEYNOTE)
             frame, ratio = window.frameGeometry(), window.devicePixelRatioF()
             image.copy(round(frame.x() * ratio), round(frame.y() * ratio), round(frame.width() * ratio),
                        round(frame.height() * ratio)).save(str(screen.out / "proposals-window.png"))
+            # While the proposals wait, Enter in the sources list is the list's: it opens the source picked there
+            # (the keynote again: a fresh start, its proposals gone, nothing accepted), then S proposes once more.
+            rect = view.visualRect(listed.index(row, 0))
+            x, y, _, _ = device_rect(view.viewport())
+            ratio = view.devicePixelRatioF()
+            screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio))
+            await until(lambda: view.hasFocus(), 5, "the sources list focused")
+            window.show_message("")
+            screen.key("Return")
+            await until(lambda: window.status.text().startswith("Opened "), 10, "the keynote opened by Enter")
+            report["list_enter"] = {"status": window.status.text(), "proposals": list(timeline.proposals),
+                                    "in_ms": timeline.marked.in_ms}
+            screen.grab("list-enter")
+            window.editor.focus_timeline()
+            screen.key("s")
+            await until(lambda: timeline.proposals != (None, None), 30, "the proposals again")
             screen.key("Return")
             await until(lambda: timeline.marked.in_ms is not None, 5, "accepted")
             marked = timeline.marked

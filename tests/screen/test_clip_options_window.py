@@ -68,6 +68,12 @@ def test_a_watermark_typed_wrong_says_what_to_fix(report: dict[str, Any]) -> Non
     assert report["summary_to_fix"] == "to fix (Watermark tab)"  # said beside the clip options too
 
 
+def test_add_a_watermark_ticked_without_an_address_says_so_and_refuses_create(report: dict[str, Any]) -> None:
+    wanted = "Type the watermark image's address, or untick Add a watermark."
+    assert report["empty_address"] == {"problem": wanted, "beside_create": wanted, "create_enabled": False}
+    assert report["create_enabled_typed"] is True
+
+
 def test_the_clip_options_say_what_watermark_the_clip_gets(report: dict[str, Any]) -> None:
     assert report["summary_before"] == "none added (the source's kept)"
     assert report["summary"] == "watermark.png, bottom right, 70%"

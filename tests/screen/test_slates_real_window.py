@@ -1,5 +1,6 @@
 """Finding the slate on the real window with real keys (xdotool on a virtual X screen with a window manager): S
-shows the proposals, Enter accepts them (not a field's Enter, not a button's), Ctrl+Z takes them back, E from inside
+shows the proposals, Enter accepts them (not a field's Enter, not a button's, not a list's: Enter in the sources list
+opens the source picked there), Ctrl+Z takes them back, E from inside
 the opening slate lands on the first frame after it. The demo's keynote at a smaller size, as in
 tests/screen/slates_walkthrough.py (which makes the README's screenshot at full size)."""
 
@@ -38,5 +39,8 @@ def test_s_enter_ctrl_z_and_e_on_the_real_window(tmp_path: Path, generated_cache
     assert report["proposals"] == [20_000, 185_000]
     assert "Proposed in 00:00:20.000 (#600" in report["status"]
     assert report["accepted"] == [600, 5549] and report["undone"] is True and report["picture_end"] == 600
-    assert [Path(p).name for p in report["screenshots"]] == ["01-proposals.png", "02-accepted.png",
-                                                             "03-picture-end.png"]
+    # Enter in the sources list while the proposals waited opened the source picked there; nothing was accepted.
+    assert report["list_enter"]["status"].startswith("Opened Friday keynote")
+    assert report["list_enter"]["proposals"] == [None, None] and report["list_enter"]["in_ms"] is None
+    assert [Path(p).name for p in report["screenshots"]] == ["01-proposals.png", "02-list-enter.png",
+                                                             "03-accepted.png", "04-picture-end.png"]

@@ -16,3 +16,10 @@ async def until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(0.02)
     return value
+
+
+async def finished(task: asyncio.Task[Any] | None, timeout: float = 10) -> None:
+    """Work a window started off its UI thread (a file read or written), done and reported; None: it was done at
+    once."""
+    if task is not None:
+        await asyncio.wait_for(asyncio.shield(task), timeout)
