@@ -107,6 +107,8 @@ def test_slow_files_leave_the_window_responsive_and_their_outcome_is_shown(qapp:
             await responsive()
             outgoing.let_go()
             await finished(task)
+            # The pipe's other end has what was written once it has read to the end (just after the file closed).
+            await until(outgoing.done.is_set, 5, "the segments read at the pipe's other end")
             assert outgoing.let_go_by_test and "Intro" in outgoing.received
             assert window.status.text() == f"Exported 1 segment to {outgoing.path}."
 
@@ -116,6 +118,7 @@ def test_slow_files_leave_the_window_responsive_and_their_outcome_is_shown(qapp:
             await responsive()
             clips.let_go()
             await finished(task)
+            await until(clips.done.is_set, 5, "the clips read at the pipe's other end")
             assert clips.let_go_by_test and clips.received.startswith("id")
             assert window.status.text() == f"Exported 0 clips to {clips.path}."
             # A timeline export's refusal is said as before.
