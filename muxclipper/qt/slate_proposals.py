@@ -286,7 +286,12 @@ class SlateProposals(QObject):
     def _show_pending(self, pending: bool) -> None:
         # Enter is the window's only while there is something to accept.
         self.actions["accept_proposals"].setEnabled(pending)
-        self.accept_button.setVisible(pending)
+        # Accept takes Find slates' place while there is something to accept (S still searches again): both at once
+        # widened the in/out row past what a 1280-pixel screen has room for. The one leaving is hidden first: shown
+        # for a moment side by side, they grew the window, and it does not shrink back by itself.
+        leaving, coming = (self.find_button, self.accept_button) if pending else (self.accept_button, self.find_button)
+        leaving.setVisible(False)
+        coming.setVisible(True)
 
 
 def pictures(count: int) -> str:

@@ -73,6 +73,10 @@ async def walk(screen: Screen, report: dict[str, object], source: str = KEYNOTE)
             await asyncio.sleep(0.5)
             report["proposals"] = list(timeline.proposals)
             report["status"] = window.status.text()
+            # Seen: with the proposals waiting, the Accept button widened the in/out row and pushed the window past
+            # a 1280-pixel screen's right edge (Save, Copy and Create all cut off).
+            available = QApplication.primaryScreen().availableGeometry()
+            report["window_width_while_proposed"] = [window.frameGeometry().width(), available.width()]
             image = screen.grab("proposals")
             frame, ratio = window.frameGeometry(), window.devicePixelRatioF()
             image.copy(round(frame.x() * ratio), round(frame.y() * ratio), round(frame.width() * ratio),

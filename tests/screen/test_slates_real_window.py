@@ -38,6 +38,8 @@ def test_s_enter_ctrl_z_and_e_on_the_real_window(tmp_path: Path, generated_cache
     report = json.loads(lines[-1])
     assert report["proposals"] == [20_000, 185_000]
     assert "Proposed in 00:00:20.000 (#600" in report["status"]
+    width, screen_width = report["window_width_while_proposed"]
+    assert width <= screen_width, "the window grew past the screen's edge while the proposals waited"
     assert report["accepted"] == [600, 5549] and report["undone"] is True and report["picture_end"] == 600
     # Enter in the sources list while the proposals waited opened the source picked there; nothing was accepted.
     assert report["list_enter"]["status"].startswith("Opened Friday keynote")
