@@ -101,10 +101,12 @@ class ClipsPanel(QWidget):
         self.jobs_view.doubleClicked.connect(self._on_jobs_view_double_clicked)
         self.jobs_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.jobs_view.customContextMenuRequested.connect(self._on_jobs_view_menu)
-        # The title takes the room there is; the other columns are as wide as what they show, never wrapped.
+        # The title takes the room there is, and never less than a readable share; the other columns are as wide as
+        # what they show, never wrapped (the table scrolls sideways when they do not fit).
         header = self.jobs_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COLUMNS.index("Title"), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COLUMNS.index("Title"), QHeaderView.ResizeMode.Fixed)
+        header.sectionResized.connect(self._on_section_resized)
         self.jobs_view.setWordWrap(False)
         self.jobs_view.verticalHeader().hide()
         self.only_this_source = QCheckBox("Only clips of the open &source", self)
@@ -273,6 +275,25 @@ class ClipsPanel(QWidget):
         self.message.emit(f"Clip #{job.id} deleted in Mux.")
 
     # ------------------------------------------------------------------ export
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _on_section_resized(self, index: int, _old: int, _new: int) -> None:
+        if index != COLUMNS.index("Title"):
+            self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title column: what the other columns leave, but at least 40% of the table (up to 240 px). A stretched
+        title was given what was left, which under the editor was nothing: seen on the real window as "Fri…"."""
+        title = COLUMNS.index("Title")
+        header = self.jobs_view.horizontalHeader()
+        room = self.jobs_view.viewport().width()
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i != title and not header.isSectionHidden(i))
+        width = max(room - others, min(240, room * 2 // 5))
+        if header.sectionSize(title) != width:
+            header.resizeSection(title, width)
+
     def export_clips(self, path: Path) -> asyncio.Task[Any]:
         """The clips shown, as CSV or JSON (by the file's extension), with their playback URLs; or as a timeline for
         an editing suite (.edl, .xml, .fcpxml, .otio), each ready clip referencing its MP4 or HLS. What is shown is
