@@ -136,14 +136,19 @@ class ClipOptionsPanel(QWidget):
         self.quality_box.setItemText(0, f"{AS_SOURCE} ({quality})" if quality else AS_SOURCE)
         if asset is None:
             self.facts_label.setText(NO_SOURCE)
+            self.facts_label.setToolTip("")
             self._show_instant(None, "")
             self._show_program(None)
             self._range_problem = None
             self._show_problem()
             return
-        lines = [f"<b>{html.escape(asset.title or asset.id)}</b>"]
+        # An id is one unbreakable word, wider than the panel: it ran past the edge and made the label mis-measure
+        # its height, so that its last line went under the Title field. Shortened; whole in the tooltip.
+        heading = asset.title or (asset.id if len(asset.id) <= 20 else f"{asset.id[:8]}…{asset.id[-4:]}")
+        lines = [f"<b>{html.escape(heading)}</b>"]
         lines += [f"{name}: {html.escape(value)}" for name, value in source_facts(asset)]
         self.facts_label.setText("<br>".join(lines))
+        self.facts_label.setToolTip(f"Asset {asset.id}")
 
     def show_check(self, problem: str | None, instant_url: str | None) -> None:
         """What the range check says of the marked range (Create is refused while there is a problem) and the
