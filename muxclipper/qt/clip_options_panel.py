@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -76,9 +76,11 @@ class ClipOptionsPanel(QWidget):
         self.facts_label = QLabel(NO_SOURCE, self)
         self.facts_label.setAccessibleName("Source facts")
         self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # A long title or id wraps (or is cut) inside the panel: opening a source must not widen the window.
-        self.facts_label.setWordWrap(True)
+        # One line per fact, a long one shortened with "…" to the panel's width (whole in the tooltip): opening a source
+        # must not widen the window, and a wrapped line is not given its height in a dock (Qt's dock layouts ignore
+        # height-for-width), so that a wrapped captions line went under the Title field (seen at 1920x1080).
         self.facts_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._facts: list[str] = []
         self.range_problem.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form = QFormLayout(self)
         form.addRow(self.facts_label)
@@ -135,6 +137,7 @@ class ClipOptionsPanel(QWidget):
         quality = asset.video_quality if asset is not None else None
         self.quality_box.setItemText(0, f"{AS_SOURCE} ({quality})" if quality else AS_SOURCE)
         if asset is None:
+            self._facts = []
             self.facts_label.setText(NO_SOURCE)
             self.facts_label.setToolTip("")
             self._show_instant(None, "")
@@ -142,13 +145,28 @@ class ClipOptionsPanel(QWidget):
             self._range_problem = None
             self._show_problem()
             return
-        # An id is one unbreakable word, wider than the panel: it ran past the edge and made the label mis-measure
-        # its height, so that its last line went under the Title field. Shortened; whole in the tooltip.
+        # An id is one unbreakable word: shortened in the middle, so that both ends can be recognised.
         heading = asset.title or (asset.id if len(asset.id) <= 20 else f"{asset.id[:8]}…{asset.id[-4:]}")
-        lines = [f"<b>{html.escape(heading)}</b>"]
-        lines += [f"{name}: {html.escape(value)}" for name, value in source_facts(asset)]
-        self.facts_label.setText("<br>".join(lines))
-        self.facts_label.setToolTip(f"Asset {asset.id}")
+        self._facts = [heading, *(f"{name}: {value}" for name, value in source_facts(asset))]
+        self.facts_label.setToolTip("\n".join([f"Asset {asset.id}", *self._facts[1:]]))
+        self._show_facts()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self._facts:
+            self._show_facts()
+
+    def _show_facts(self) -> None:
+        """The facts, each on one line shortened to the label's width; the heading in bold."""
+        label = self.facts_label
+        room = max(label.contentsRect().width(), 40)
+        bold = QFont(label.font())
+        bold.setBold(True)
+        heading, *facts = self._facts
+        lines = [f"<b>{html.escape(QFontMetrics(bold).elidedText(heading, Qt.TextElideMode.ElideRight, room))}</b>"]
+        metrics = label.fontMetrics()
+        lines += [html.escape(metrics.elidedText(fact, Qt.TextElideMode.ElideRight, room)) for fact in facts]
+        label.setText("<br>".join(lines))
 
     def show_check(self, problem: str | None, instant_url: str | None) -> None:
         """What the range check says of the marked range (Create is refused while there is a problem) and the
