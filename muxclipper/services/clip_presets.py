@@ -149,6 +149,7 @@ class PresetStore:
             name = name.strip()
             if not name or len(name) > MAX_NAME or name == OWN or not name.isprintable():
                 raise PresetError(f"A preset name is 1 to {MAX_NAME} printable characters, and not '{OWN}'.")
+        self._data = self._load()  # as the file is now: another muxclipper may have saved a preset since
         entry = self._data.setdefault(environment, {"named": {}})
         stored = options_to_json(preset_part(options))
         entry["own"] = stored
@@ -157,6 +158,7 @@ class PresetStore:
         self._save()
 
     def remove(self, environment: str, name: str) -> None:
+        self._data = self._load()
         named = self._data.get(environment, {}).get("named", {})
         if named.pop(name, None) is not None:
             self._save()

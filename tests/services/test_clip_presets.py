@@ -55,3 +55,15 @@ def test_a_file_that_is_not_json_is_set_aside(tmp_path: Path) -> None:
     assert store.names("prod") == [] and list(tmp_path.glob("clip-presets.json.damaged-*"))
     store.save("prod", None, REPLAY)
     assert PresetStore(path).own("prod") == applied(REPLAY, ClipOptions())
+
+
+def test_a_preset_saved_by_another_muxclipper_meanwhile_is_kept(tmp_path: Path) -> None:
+    """The window reads the presets when it connects and may stay open for hours; a preset saved meanwhile from the
+    command line (another process, another store on the same file) survives the window's next save."""
+    path = tmp_path / "clip-presets.json"
+    window, command_line = PresetStore(path), PresetStore(path)
+    command_line.save("prod", "Podcast", ClipOptions(renditions=("audio-only",)))
+    window.save("prod", "Replay", REPLAY)
+    assert PresetStore(path).names("prod") == ["Podcast", "Replay"]
+    command_line.remove("prod", "Podcast")
+    assert PresetStore(path).names("prod") == ["Replay"]
