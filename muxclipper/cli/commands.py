@@ -25,7 +25,6 @@ from muxclipper.cli import clip_flags, environments, recording_sessions, slates
 from muxclipper.cli.parsing import SafeArgumentParser
 from muxclipper.cli.slates import EXIT_NO_SLATE
 from muxclipper.core.clip_rules import check_request
-from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest
 from muxclipper.core.program_time import INSTANT_CLIP_NOTE
@@ -44,7 +43,7 @@ from muxclipper.mux.errors import (
     ServerError,
 )
 from muxclipper.mux.urls import asset_input, url_key
-from muxclipper.services import cut_lists, paths
+from muxclipper.services import paths
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.clip_media import made_renditions
 from muxclipper.services.clip_presets import PresetError
@@ -522,6 +521,8 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
 
 async def _export_jobs(path: Path, jobs: list[ClipJob], session: Session) -> None:
     """The ready clips as a timeline a suite relinks, oldest first, at their sources' frame rates."""
+    from muxclipper.services import cut_lists  # OpenTimelineIO: loaded by the commands that use it
+
     if not cut_lists.is_timeline(path):
         raise CliError(f"--export writes .edl, .xml, .fcpxml or .otio; for a table use --json. ({path.name})",
                        EXIT_INPUT)
@@ -541,12 +542,20 @@ async def _export_jobs(path: Path, jobs: list[ClipJob], session: Session) -> Non
         raise CliError(str(exc), EXIT_INPUT) from exc
 
 
-async def cmd_segments(args: argparse.Namespace, session: Session) -> int:
+async def _source(text: str, session: Session) -> Asset:
+    """The asset a command's SOURCE names (an asset id, a playback id or a stream URL)."""
     try:
-        ref = parse_source(args.source, session.environment.endpoints.stream)
+        ref = parse_source(text, session.environment.endpoints.stream)
     except SourceRefError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    asset = await session.client.resolve_source(ref)
+    return await session.client.resolve_source(ref)
+
+
+async def cmd_segments(args: argparse.Namespace, session: Session) -> int:
+    from muxclipper.core.interchange import SourceIdentity  # OpenTimelineIO: loaded by the commands that use it
+    from muxclipper.services import cut_lists
+
+    asset = await _source(args.source, session)
     if asset.frame_rate is None:
         raise CliError(f"{asset.id} has no frame rate yet (it is {asset.status.value}); try again once it is ready.",
                        EXIT_INPUT)
@@ -593,11 +602,7 @@ async def cmd_segments(args: argparse.Namespace, session: Session) -> int:
 
 
 async def cmd_sessions(args: argparse.Namespace, session: Session) -> int:
-    try:
-        ref = parse_source(args.source, session.environment.endpoints.stream)
-    except SourceRefError as exc:
-        raise CliError(str(exc), EXIT_INPUT) from exc
-    asset = await session.client.resolve_source(ref)
+    asset = await _source(args.source, session)
     text, note = recording_sessions.render(asset, as_json=args.json, utc=args.utc)
     if text:
         print(text)

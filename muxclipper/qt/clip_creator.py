@@ -177,11 +177,7 @@ class ClipCreator(QObject):
         armed = (tuple(plan.asset.id for plan in good), head_ms, tail_ms)
         if self._asks_first("trim", armed, f"press Top and tail again to create {len(good)} clips there."):
             return
-        typed = self.options.options().title
-        requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset,
-                                 title=trimmed_title(typed, source_label(plan.asset, stream_titles)))
-                    for plan in good]
-        if self._submit(requests) is not None:
+        if self._submit_per_recording(good, stream_titles):
             note = f" Skipped: {' '.join(skipped)}" if skipped else ""
             self.message.emit(f"{len(good)} top-and-tail clips queued.{note}")
 
@@ -197,10 +193,14 @@ class ClipCreator(QObject):
         armed = tuple((plan.asset.id, plan.start_ms, plan.end_ms) for plan in good)
         if self._asks_first("slates", armed, f"press Cut the slates again to create {len(good)} clips there."):
             return
+        if self._submit_per_recording(good, stream_titles):
+            note = f" Not cut, to mark by hand: {' '.join(undecided)}" if undecided else ""
+            self.message.emit(f"{len(good)} clips cut at their slates queued.{note}")
+
+    def _submit_per_recording(self, plans: list[TrimPlan], stream_titles: dict[str, str]) -> bool:
+        """One clip per planned recording, titled after the typed title and the recording; whether they were sent."""
         typed = self.options.options().title
         requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset,
                                  title=trimmed_title(typed, source_label(plan.asset, stream_titles)))
-                    for plan in good]
-        if self._submit(requests) is not None:
-            note = f" Not cut, to mark by hand: {' '.join(undecided)}" if undecided else ""
-            self.message.emit(f"{len(good)} clips cut at their slates queued.{note}")
+                    for plan in plans]
+        return self._submit(requests) is not None

@@ -138,6 +138,10 @@ class TimelineWidget(QWidget):
         self.range_changed.emit(self._range)
         self.update()
 
+    @property
+    def has_storyboard(self) -> bool:
+        return self._sprite is not None
+
     def set_storyboard(self, sprite: QPixmap, tiles: list[StoryboardTile]) -> None:
         self._sprite, self._tiles = sprite, sorted(tiles, key=lambda t: t.start_ms)
         self.update()

@@ -67,7 +67,7 @@ async def walk(screen: Screen, report: dict[str, object], source: str = KEYNOTE)
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
             player, timeline = window.editor.player, window.editor.timeline
             await until(lambda: window.asset is not None and player.current_frame == 0, 20, "the keynote open")
-            await asyncio.sleep(1.5)  # the storyboard arrives from the image host
+            await until(lambda: timeline.has_storyboard, 20, "the storyboard")  # from the image host
             screen.key("s")
             await until(lambda: timeline.proposals != (None, None), 30, "the proposals")
             await asyncio.sleep(0.5)
