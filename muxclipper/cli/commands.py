@@ -32,6 +32,7 @@ from muxclipper.core.recording_clock import WallClockError, looks_like_wall_cloc
 from muxclipper.core.renditions import FIXED_SIZES, HIGHEST, RenditionError, clip_renditions
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, check_time_text, exact_rate, format_ms, ms_to_frame
+from muxclipper.core.visible_text import hidden_character, visible
 from muxclipper.mux.errors import (
     ApiConnectionError,
     ApiError,
@@ -51,7 +52,7 @@ from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
-from muxclipper.services.environments import ProfileError, hidden_character, visible
+from muxclipper.services.environments import ProfileError
 from muxclipper.services.instant_clips import NoPublicPlaybackError, instant_urls
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
