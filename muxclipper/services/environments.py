@@ -27,7 +27,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from muxclipper.core import limited_json
-from muxclipper.core.visible_text import hidden_character, visible
+
+# Re-exported: the rule lives in core (one for titles, labels and names); older imports from here keep working.
+from muxclipper.core.visible_text import hidden_character as hidden_character
+from muxclipper.core.visible_text import visible as visible
 from muxclipper.mux.endpoints import DEFAULT_API, DEFAULT_IMAGE, DEFAULT_STREAM, Credentials, Endpoints
 from muxclipper.mux.urls import SigningKey
 from muxclipper.services import settings_files
