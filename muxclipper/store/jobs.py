@@ -28,12 +28,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from muxclipper.core import limited_json
 from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transition
 from muxclipper.core.models import ClipOptions
 from muxclipper.core.options_codec import options_from_json, options_to_json
 from muxclipper.core.renditions import HIGHEST, normalised
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE jobs (
@@ -77,6 +78,10 @@ _MIGRATIONS: dict[int, str] = {
         last_sent_at REAL,               -- when the latest create left: the late-answer window counts from it
         watch_until REAL                 -- look for late duplicates of this job until then
     );
+    """,
+    # 3: the user took the clip back (a replay undone): it is never sent again, and deleted in Mux once it exists.
+    3: """
+    ALTER TABLE job_runs ADD COLUMN withdrawn_at REAL
     """,
 }
 _ENVIRONMENT_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
@@ -179,7 +184,7 @@ def _options_to_json(options: ClipOptions) -> str:
 
 
 def _options_from_json(text: str) -> ClipOptions:
-    data = json.loads(text)
+    data = limited_json.loads(text)  # depth-capped: a 100,000-deep row must not stop every reader (RecursionError)
     options = options_from_json(data)
     if isinstance(data, dict) and "renditions" not in data and data.get("mp4") is True:
         # Jobs saved before renditions could be chosen say "mp4": true (the highest MP4) instead.
@@ -197,9 +202,11 @@ def _row_problem(row: sqlite3.Row, exc: Exception) -> str:
         return f"unknown state {str(row['state'])[:40]!r}"
     for column in ("options", "playback_ids"):
         try:
-            json.loads(row[column])
-        except (TypeError, ValueError):
+            limited_json.loads(row[column])
+        except TypeError:
             return f"{column} is not JSON"
+        except limited_json.JsonLimitError as problem:  # "is not JSON", or which limit it is past
+            return f"{column} {str(problem).removeprefix('it ')}"
     return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
@@ -349,7 +356,7 @@ class JobRepository:
             id=row["id"], token=row["token"], environment=row["environment"],
             source_asset_id=row["source_asset_id"], start_ms=row["start_ms"], end_ms=row["end_ms"],
             options=_options_from_json(row["options"]), state=JobState(row["state"]), asset_id=row["asset_id"],
-            playback_ids=tuple((str(p[0]), str(p[1])) for p in json.loads(row["playback_ids"])),
+            playback_ids=tuple((str(p[0]), str(p[1])) for p in limited_json.loads(row["playback_ids"])),
             progress=row["progress"], error=row["error"], attempts=row["attempts"], created_at_s=row["created_at"],
             updated_at_s=row["updated_at"], submitted_at_s=row["submitted_at"], ready_at_s=row["ready_at"])
 
@@ -405,7 +412,8 @@ class JobRepository:
 
     def _select(self, where: str = "", params: Iterable[Any] = (), order: str = "id DESC",
                 limit: int | None = None) -> list[ClipJob]:
-        sql = (f"SELECT jobs.*, job_runs.note AS run_note, job_runs.last_sent_at AS run_last_sent_at FROM jobs "
+        sql = (f"SELECT jobs.*, job_runs.note AS run_note, job_runs.last_sent_at AS run_last_sent_at, "
+               f"job_runs.withdrawn_at AS run_withdrawn_at FROM jobs "
                f"LEFT JOIN job_runs ON job_runs.job_id = jobs.id {where} ORDER BY {order}"
                + (f" LIMIT {int(limit)}" if limit else ""))
         try:
@@ -425,7 +433,8 @@ class JobRepository:
         """The row's job, or None (and the row noted in :attr:`unreadable`) when a field cannot be read: one
         bad row must not hide the others, nor stop a window or a command."""
         try:
-            return self._job(row).evolve(note=row["run_note"], last_sent_at_s=row["run_last_sent_at"])
+            return self._job(row).evolve(note=row["run_note"], last_sent_at_s=row["run_last_sent_at"],
+                                         withdrawn_at_s=row["run_withdrawn_at"])
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             row_id = int(row["id"])
             if row_id not in self.unreadable:
@@ -561,6 +570,21 @@ class JobRepository:
             self._conn.execute("INSERT INTO job_runs (job_id, note) VALUES (?, ?) ON CONFLICT (job_id) "
                                "DO UPDATE SET note = excluded.note", [job_id, note])
         return self.get(job_id)
+
+    def set_withdrawn(self, job_id: int, at: float) -> ClipJob | None:
+        """The user took the job's clip back (schema 3): whoever holds the job never sends it again and deletes
+        its clip once it exists. Kept on disk, so a run that stops meanwhile leaves it to the next. Answers the job
+        as saved now."""
+        with self._transaction():
+            self._conn.execute("INSERT INTO job_runs (job_id, withdrawn_at) VALUES (?, ?) ON CONFLICT (job_id) "
+                               "DO UPDATE SET withdrawn_at = COALESCE(job_runs.withdrawn_at, excluded.withdrawn_at)",
+                               [job_id, at])
+        return self.get(job_id)
+
+    def withdrawn_unsettled(self, environment: str) -> list[ClipJob]:
+        """Jobs taken back whose clip is not deleted yet (a run stopped in between)."""
+        return self._select("WHERE job_runs.withdrawn_at IS NOT NULL AND jobs.state != 'cancelled' "
+                            "AND jobs.environment = ?", [environment], order="id ASC")
 
     def set_watch_until(self, job_id: int, until: float | None) -> None:
         """Late duplicates of the job are looked for until ``until`` (Unix time), also by a later process."""
