@@ -4,7 +4,7 @@ Exit codes (the README's table says the same; ``tests/cli/test_exit_codes.py`` h
 2 bad input or settings; 3 credentials refused (401/403, also when creating); 4 Mux refused or the clip
 failed; 5 network (Mux unreachable, timing out, or answering only 429/5xx, also for longer than
 ``--wait-timeout`` while waiting); 6 the job history cannot be written (disk full, read-only); 7 no slate found
-(``slates``, ``clip --trim-slates``); 8 still recording, the closing slate has not appeared yet (same commands); 1
+(``slates``, ``clip --trim-slates``); 9 still recording, the closing slate has not appeared yet (same commands); 1
 anything else; 130 interrupted.
 """
 
@@ -95,7 +95,7 @@ CREDENTIALS_HELP = ("Credentials: --env NAME (a stored environment: 'muxclipper 
 EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused; 4 Mux refused the request or the "
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
              "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
-             "'clip --trim-slates'); 8 still recording, the closing slate has not appeared yet (same commands); 1 a "
+             "'clip --trim-slates'); 9 still recording, the closing slate has not appeared yet (same commands); 1 a "
              "bug; 130 interrupted.")
 TIMES_HELP = ("A TIME is seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
               "#FRAME (a frame number from 0), at the source's frame rate.")

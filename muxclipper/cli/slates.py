@@ -16,7 +16,7 @@ from muxclipper.services.slate_finder import SlateReport, SlateSearchError
 #: The exit code of ``slates`` and ``clip --trim-slates`` when the source shows no slate to cut.
 EXIT_NO_SLATE = 7
 #: ... and when the source is still recording and its closing slate has not appeared at the live edge yet.
-EXIT_CLOSING_NOT_YET = 8
+EXIT_CLOSING_NOT_YET = 9
 NO_SLATE_ADVICE = ("Give the cut by hand instead: 'muxclipper clip SOURCE --start TIME --end TIME', or open it in the "
                    "window and mark it.")
 HELP = ("Finds where the opening slate ends and the closing slate begins (a picture that holds: 'starting soon', "

@@ -119,7 +119,7 @@ CASES: dict[str, tuple[int, Callable[[Emu, Path], subprocess.CompletedProcess[st
     "disk full during the run": (6, _history_cannot_be_written),
     "interrupted": (130, _interrupted),
     "no slate found": (7, lambda emu, tmp_path: run_on_a_source_without_slate(tmp_path, "clip", "--trim-slates")),
-    "closing slate not yet": (8, lambda emu, tmp_path: run_on_a_live_recording(tmp_path, "clip", "--trim-slates")),
+    "closing slate not yet": (9, lambda emu, tmp_path: run_on_a_live_recording(tmp_path, "clip", "--trim-slates")),
 }
 
 

@@ -103,9 +103,9 @@ def run_on_a_live_recording(tmp_path: Path, *args: str) -> subprocess.CompletedP
 
 
 @pytest.mark.slow
-def test_a_live_recording_gives_its_opening_edge_and_exits_8(tmp_path: Path) -> None:
+def test_a_live_recording_gives_its_opening_edge_and_exits_9(tmp_path: Path) -> None:
     shown = run_on_a_live_recording(tmp_path, "slates")
-    assert shown.returncode == 8, shown.stderr
+    assert shown.returncode == 9, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0].endswith("(still recording)")
     assert lines[1].split() == ["in", "00:00:04.000", "00:00:04:00", "#100"]
