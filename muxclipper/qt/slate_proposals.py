@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from muxclipper.core.edit_points import SlateEdge
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset
+from muxclipper.core.slate_detect import CLOSING_NOT_YET
 from muxclipper.core.timecode import format_ms, frame_to_ms
 from muxclipper.core.top_and_tail import TrimPlan, trim_at_slates
 from muxclipper.qt.bridge import Bridge
@@ -257,9 +258,14 @@ class SlateProposals(QObject):
         missing = []
         if edges.start_ms is None:
             missing.append("in goes to the start")
-        if edges.end_ms is None:
-            missing.append("out stays open until it does" if report.closing_not_yet else "out goes to the end")
-        note = "; ".join(part for part in (edges.note, *missing) if part)
+        note_text = edges.note
+        if edges.end_ms is None and report.closing_not_yet:
+            # Said once, short: the status line has one line at 1280 pixels.
+            note_text = "; ".join(n for n in (edges.note or "").split("; ") if n != CLOSING_NOT_YET) or None
+            missing.append("out stays open until the closing slate appears")
+        elif edges.end_ms is None:
+            missing.append("out goes to the end")
+        note = "; ".join(part for part in (note_text, *missing) if part)
         self.message.emit(f"Proposed {' and '.join(sides)}. {_capital(note)}. Enter accepts, or mark by hand. "
                           f"{pictures(report.requests)} in {report.seconds:.1f} s.")
 
