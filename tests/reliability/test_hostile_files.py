@@ -20,9 +20,10 @@ import pytest
 
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.segments import Segment
+from muxclipper.services import timeline_process
 from muxclipper.services.clip_presets import PresetStore
 from muxclipper.services.credentials import KeyringSecrets
-from muxclipper.services.cut_lists import CutListError, read_segments, write_segments
+from muxclipper.services.cut_lists import CutListError, from_parser, read_segments, write_segments
 from muxclipper.services.environments import EnvironmentStore
 from tests.support.reliability_counts import record
 
@@ -109,8 +110,12 @@ tmp_good: dict[str, str] = {}
 #: Damage of one format: (suffix, hostile). Reasons are the parser's or the limit's own words.
 BY_FORMAT: list[tuple[str, Hostile]] = [
     (".otio", Hostile("100,000 deep", _bytes(b"[" * 100_000 + b"]" * 100_000), "nested 100,000 levels deep")),
-    (".otio", Hostile("last clip 'Clip.1' (OTIO segfaults)", _otio(_set_last_clip_schema), "crashed (SIGSEGV)")),
-    (".otio", Hostile("rate 0", _otio(_set_rate(0.0)), "not a number muxclipper can use")),
+    (".otio", Hostile("a name that is a list (OTIO segfaulted)",
+                      _otio(lambda d: _clips(d)[0]["media_references"]["DEFAULT_MEDIA"].__setitem__("name", [[1]])),
+                      "track 1, item 1's media's name is not text")),
+    (".otio", Hostile("a schema version that is not a number", _text(".otio", lambda t: t.replace(
+        '"Clip.2"', '"Clip.1e-320"', 1)), "unknown schema 'Clip.1e-320'")),
+    (".otio", Hostile("rate 0", _otio(_set_rate(0.0)), "track 1, item 1's range's start has a rate of 0")),
     (".otio", Hostile("NaN time", _text(".otio", lambda t: t.replace('"value": 30.0', '"value": NaN', 1)),
                       "NaN, which is not a number")),
     (".otio", Hostile("infinite time", _text(".otio", lambda t: t.replace('"value": 30.0', '"value": 1e400', 1)),
@@ -153,6 +158,34 @@ def test_a_hostile_cut_list_is_refused_naming_the_file_and_the_reason(suffix: st
     message = str(caught.value)
     assert path.name in message and hostile.said in message, message
     assert len(message) < 2_000 and all(ch.isprintable() for ch in message), message
+
+
+def test_an_old_otio_clip_is_read_not_crashed_on(tmp_path: Path) -> None:
+    """``Clip.1`` (OTIO before 0.15): OTIO's own upgrade of it segfaulted when it was the last clip; it is upgraded in
+    Python now (core/otio_subset.py) and read."""
+    record("hostile files (cut lists)")
+    if not tmp_good:
+        tmp_good.update({s: _good(s, tmp_path) for s in FORMATS})
+    path = tmp_path / "old.otio"
+    data = json.loads(tmp_good[".otio"])
+    for clip in _clips(data):
+        clip["OTIO_SCHEMA"] = "Clip.1"
+        clip["media_reference"] = clip.pop("media_references")["DEFAULT_MEDIA"]
+        del clip["active_media_reference_key"]
+    path.write_text(json.dumps(data))
+    assert read_segments(path, SOURCE).segments == [Segment("Open", 1_000, 4_000), Segment("Close", 5_000, 9_000)]
+
+
+def test_a_crash_in_the_parser_process_is_said_and_this_process_goes_on(tmp_path: Path) -> None:
+    """The isolation itself: the file that segfaulted OpenTimelineIO, sent to the parser process without the
+    pre-check, ends that process; the user is told which file and how."""
+    record("hostile files (cut lists)")
+    data = json.loads(_good(".otio", tmp_path))
+    _set_last_clip_schema(data)
+    result = timeline_process.read_one(timeline_process.request(json.dumps(data), "otio_json", SOURCE, "crash.otio"))
+    assert isinstance(result, timeline_process.Crash) and result.how == "crashed (SIGSEGV)"
+    with pytest.raises(CutListError, match=r"^Could not read crash.otio as OTIO: the reader crashed \(SIGSEGV\) on "):
+        from_parser(result, "otio_json", "crash.otio")
 
 
 def test_control_characters_in_a_cut_list_never_reach_a_label(tmp_path: Path) -> None:
