@@ -56,6 +56,9 @@ PRESETS = {
                                 label="KEYNOTE"),
     "talk": GeneratedSpec(duration=600.0, captions=True, label="TALK"),
     "promo": GeneratedSpec(duration=30.0, fps="25", label="PROMO"),
+    # What the demo's "live now" re-run broadcasts: the keynote's slates around a shorter programme, its closing
+    # slate held 40 s so that it is on at the live edge, proposed and taken, while the recording still grows.
+    "rerun": GeneratedSpec(duration=100.0, preroll=20.0, postroll=40.0, captions=True, label="KEYNOTE"),
 }
 
 
