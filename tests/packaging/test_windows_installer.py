@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from muxclipper import __version__
 from muxclipper.launch.running_mark import MUTEX_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
