@@ -126,13 +126,13 @@ class LiveStreamsTab(QWidget):
     # ------------------------------------------------------------------ keeping current
     def start(self, client: MuxClient) -> None:
         """Ask for the streams from now on (the first answer comes from the sources' load)."""
-        self._client = client
+        self._client, self._asking = client, False
         self.backoff.reset()
         self._poll.start(round(self.backoff.pause_s * 1000))
         self._tick.start()
 
     def stop(self) -> None:
-        self._client = None
+        self._client, self._asking = None, False  # an answer still on its way is dropped (see _on_fetched)
         self._poll.stop()
         self._tick.stop()
         self._recordings.clear()
@@ -158,7 +158,7 @@ class LiveStreamsTab(QWidget):
                 return self._streams, []
             return streams, await self._recordings_to_learn(client, streams)
 
-        self.bridge.run(fetch(), self._on_fetched)
+        self.bridge.run(fetch(), lambda found: self._on_fetched(found) if self._client is client else None)
 
     async def _recordings_to_learn(self, client: MuxClient, streams: list[LiveStream]) -> list[Asset]:
         """The recordings whose row would be wrong without asking: a new one in progress (its length so far), and
