@@ -75,9 +75,9 @@ async def window_runs(url: str, stream_id: str, runs: int, scratch: Path) -> tup
             window.live_actions["replay"].trigger()
             await until(lambda: clipboard.text(), 5, "the URL")
             to_url.append(time.perf_counter() - started)
-            await until(lambda: replayed, 5, "the job")
-            job_id = replayed[0].id  # type: ignore[attr-defined]
-            await until(lambda j=job_id: (session.jobs.job(j) or replayed[0]).state is JobState.READY, 120,
+            await until(lambda made=replayed: made, 5, "the job")  # type: ignore[misc]
+            job = replayed[0]
+            await until(lambda j=job: (session.jobs.job(j.id) or j).state is JobState.READY, 120,  # type: ignore[attr-defined,misc]
                         "the clip ready")
             to_ready.append(time.perf_counter() - started)
             replay.replayed.disconnect(replayed.append)
