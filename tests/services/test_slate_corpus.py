@@ -136,3 +136,22 @@ async def test_the_demo_rerun_shows_its_closing_slate_while_still_live(
     finally:
         media_api.post("/_emulator/clock/freeze", json={"frozen": False})
         media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(120)
+async def test_without_a_storyboard_the_pictures_alone_find_the_same_edges(
+        corpus: dict[str, Asset], media_api: httpx.Client, http: httpx.AsyncClient, urls: PlaybackUrls) -> None:
+    """The image host answers 404 for the storyboard (a source that has none yet): the exact pictures bisect the
+    whole span, and find the same frames."""
+    asset = corpus[LIVE_EVENT.name]
+    armed = media_api.post("/_emulator/faults", json={"kind": "status", "status": 404, "method": "GET",
+                                                      "path": "/image/*/storyboard.*", "times": 10})
+    assert armed.status_code in (200, 201), armed.text
+    try:
+        report = await SlateFinder(http, urls).find(asset)
+    finally:
+        media_api.delete("/_emulator/faults")
+    assert (report.edges.programme_start, report.edges.programme_end) == (LIVE_EVENT.programme_start,
+                                                                          LIVE_EVENT.programme_end)
+    assert report.opening.requests <= 30 and report.closing.requests <= 30
