@@ -222,7 +222,7 @@ def test_bad_input_is_refused_clearly_sends_nothing_and_saves_nothing(
                 parse_ms(bad.value, Fraction(25))
         shown = str(refused.value)
     else:
-        from muxclipper.qt.segments_panel import SegmentsPanel
+        from muxclipper.qt.segments.segments_panel import SegmentsPanel
 
         panel = SegmentsPanel()
         qtbot.addWidget(panel)
