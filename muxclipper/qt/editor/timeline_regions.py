@@ -2,7 +2,8 @@
 their wall-clock times in a tooltip) and its session edges (ticks through the ruler).
 
 Kept apart from the in/out range (blue) and the segments so other features can mark the timeline the same way;
-:class:`~muxclipper.qt.editor.timeline.TimelineWidget` calls :func:`paint_regions` and :func:`region_tooltip`.
+:class:`~muxclipper.qt.editor.timeline.TimelineWidget` calls :func:`paint_regions` and :func:`region_tooltip`, handing
+itself in as a :class:`TimelineScale` (so this module does not import the timeline back).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen, QPolygonF
@@ -19,13 +20,18 @@ from muxclipper.core.models import RecordingTime
 from muxclipper.core.recording_clock import format_wall
 from muxclipper.core.timecode import format_ms
 
-if TYPE_CHECKING:
-    from muxclipper.qt.editor.timeline import TimelineWidget
-
 #: Amber: apart from the range's blue, the too-short red and the playhead's highlight.
 REGION_COLOUR = QColor(239, 140, 0)
 TICK_COLOUR = QColor(142, 36, 170)
 BAND_HEIGHT = 14
+
+
+class TimelineScale(Protocol):
+    """Where a time falls on the timeline, in pixels: what painting a region needs of the timeline widget."""
+
+    def width(self) -> int: ...
+
+    def x_for_ms(self, ms: int) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def session_ticks(sessions: Sequence[RecordingTime]) -> list[int]:
     return sorted({s.offset_ms for s in sessions if s.offset_ms > 0})
 
 
-def paint_regions(painter: QPainter, timeline: TimelineWidget, regions: Sequence[TimelineRegion],
+def paint_regions(painter: QPainter, timeline: TimelineScale, regions: Sequence[TimelineRegion],
                   ticks_ms: Sequence[int], top: int, height: int) -> None:
     """Regions over the filmstrip (from ``top`` down), and ticks through the ruler above it."""
     width = timeline.width()
@@ -89,7 +95,7 @@ def paint_regions(painter: QPainter, timeline: TimelineWidget, regions: Sequence
     painter.restore()
 
 
-def region_tooltip(timeline: TimelineWidget, regions: Sequence[TimelineRegion], x: float) -> str | None:
+def region_tooltip(timeline: TimelineScale, regions: Sequence[TimelineRegion], x: float) -> str | None:
     for region in regions:
         if timeline.x_for_ms(region.start_ms) - 2 <= x <= timeline.x_for_ms(region.end_ms) + 2:
             return region.tooltip
