@@ -16,7 +16,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx carries on as it does without click.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     if any(a in CLI_COMMANDS for a in args[:5]) and not (args and args[0] == "emulator"):
-        from muxclipper.cli.commands import main as cli_main
+        from muxclipper.cli.main import main as cli_main
 
         return cli_main(args)
     if args and args[0] == "emulator":

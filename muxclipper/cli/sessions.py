@@ -1,28 +1,39 @@
-"""The command line's view of a live recording's sessions (``muxclipper sessions``), and times of day as clip
+"""``muxclipper sessions``: a live recording's sessions, and times of day as clip
 times (``muxclipper clip REC --start "19:04:05 local"``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from muxclipper.cli.common import CREDENTIALS_HELP, add_common, resolve_source
+from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_OK
 from muxclipper.core.models import Asset
 from muxclipper.core.recording_clock import WALL_FORMS, RecordingClock, format_wall, looks_like_wall_clock
 from muxclipper.core.timecode import format_ms, parse_ms
+from muxclipper.services.session import Session
 
 WALL_HELP = (f"On a live stream's recording, a time may also be {WALL_FORMS} (this computer's zone, or UTC): the "
              "moment it was broadcast, found through the recording's sessions ('muxclipper sessions SOURCE').")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "sessions", help="a live recording's sessions: encoder connections and slates, with wall-clock times",
+        description="List the sessions of a live stream's recording, as Mux reports them (recording_times): each "
+                    "encoder connection ('content') and each slate Mux inserted while the encoder was away "
+                    "('slate'), where it is in the recording and when it was broadcast.",
+        epilog=f"{WALL_HELP} {CREDENTIALS_HELP} {EXIT_HELP}")
     parser.add_argument("source", metavar="SOURCE",
                         help="a recording's asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's "
                              "gives its recording so far)")
     parser.add_argument("--utc", action="store_true", help="wall-clock times in UTC rather than this computer's zone")
     parser.add_argument("--json", action="store_true",
                         help="print the sessions as JSON: type, started_at (ISO 8601, UTC), offset_ms, duration_ms")
+    add_common(parser, top=False)
 
 
 def position_ms(text: str, asset: Asset) -> int:
@@ -62,3 +73,13 @@ def render(asset: Asset, *, as_json: bool, utc: bool) -> tuple[str, str | None]:
                          f"{format_wall(s.started_at_ms, utc=utc)} – {format_wall(end_wall, utc=utc)}  "
                          f"{s.duration_ms / 1000:.3f} s")
     return "\n".join(lines), note
+
+
+async def run(args: argparse.Namespace, session: Session) -> int:
+    asset = await resolve_source(args.source, session)
+    text, note = render(asset, as_json=args.json, utc=args.utc)
+    if text:
+        print(text)
+    if note:
+        print(f"muxclipper: {note}", file=sys.stderr)
+    return EXIT_OK

@@ -4,8 +4,12 @@ recording, found to the frame from Mux's image host (:mod:`muxclipper.services.s
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from typing import Any
 
+from muxclipper.cli.common import CREDENTIALS_HELP, add_common
+from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_INPUT, EXIT_NO_SLATE, EXIT_OK, CliError
 from muxclipper.core.models import Asset
 from muxclipper.core.slate_detect import SlateEdges
 from muxclipper.core.sources import SourceRefError, parse_source
@@ -13,8 +17,6 @@ from muxclipper.core.timecode import format_ms, frame_to_smpte
 from muxclipper.services.session import Session
 from muxclipper.services.slate_finder import SlateReport, SlateSearchError
 
-#: The exit code of ``slates`` and ``clip --trim-slates`` when the source shows no slate to cut.
-EXIT_NO_SLATE = 7
 NO_SLATE_ADVICE = ("Give the cut by hand instead: 'muxclipper clip SOURCE --start TIME --end TIME', or open it in the "
                    "window and mark it.")
 HELP = ("Finds where the opening slate ends and the closing slate begins (a picture that holds: 'starting soon', "
@@ -22,22 +24,21 @@ HELP = ("Finds where the opening slate ends and the closing slate begins (a pict
         "thumbnails; no video is downloaded.")
 
 
-def add_parser(sub: Any, common: Any, epilog: str) -> None:
-    """The ``slates`` command; ``common`` adds the options every command takes."""
+def add_parser(sub: Any) -> None:
     slates = sub.add_parser(
         "slates", help="find the opening and closing slates of a recording, to the frame",
         description=f"Print the in and out that cut the slates off SOURCE. {HELP}",
         epilog=f"Prints the proposed in (the first frame after the opening slate) and out (the first frame of the "
                f"closing slate, not included), as time, SMPTE timecode and frame number, with the number of image "
                f"requests it took. Exits {EXIT_NO_SLATE} when the source shows no slate. 'muxclipper clip SOURCE "
-               f"--trim-slates' makes the clip. {epilog}")
+               f"--trim-slates' makes the clip. {CREDENTIALS_HELP} {EXIT_HELP}")
     slates.add_argument("source", metavar="SOURCE",
                         help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
                              "recording so far: its opening slate only)")
     slates.add_argument("--json", action="store_true",
                         help="print the result as JSON: start_ms/end_ms and start_frame/end_frame (null for a side "
                              "without a slate), frame_rate, requests, seconds, note")
-    common(slates, top=False)
+    add_common(slates, top=False)
 
 
 def add_clip_flag(clip: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -100,3 +101,18 @@ def _side(label: str, frame: int | None, ms: int | None, edges: SlateEdges, none
 
 def _rate(edges: SlateEdges) -> str:
     return f"{float(edges.rate):.3f}".rstrip("0").rstrip(".")
+
+
+async def run(args: argparse.Namespace, session: Session) -> int:
+    try:
+        asset, report = await find(session, args.source)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    if args.json:
+        print(json.dumps(report_json(asset, report)))
+    else:
+        print("\n".join(report_lines(asset, report)))
+    if not report.edges.found:
+        print(f"muxclipper: {no_slate_message(asset, report.edges)}", file=sys.stderr)
+        return EXIT_NO_SLATE
+    return EXIT_OK

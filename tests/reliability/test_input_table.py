@@ -21,7 +21,7 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
-from muxclipper.cli.commands import main as cli_main
+from muxclipper.cli.main import main as cli_main
 from muxclipper.core.segments import Segment
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, parse_ms

@@ -19,7 +19,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from muxclipper.cli.commands import main as cli_main
+from muxclipper.cli.main import main as cli_main
 from muxclipper.core.jobs import ClipJob
 from muxclipper.mux.endpoints import Credentials, Endpoints
 from muxclipper.services.credentials import SERVICE, KeyringSecrets
