@@ -46,7 +46,6 @@ def add_parser(sub: Any) -> None:
                            "(CMX 3600), .xml (Final Cut Pro 7, Premiere, Resolve), .fcpxml or .otio; each clip "
                            "references its MP4 (else its HLS) so the suite can relink it")
     add_common(jobs, top=False)
-    add_parser(sub)
 
 
 async def run(args: argparse.Namespace, session: Session) -> int:
