@@ -43,7 +43,7 @@ from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
 from muxclipper.services.environments import ProfileError
 from muxclipper.services.session import open_session
-from muxclipper.store.jobs import StoreUnavailableError
+from muxclipper.store.history_file import StoreUnavailableError
 
 
 def build_parser() -> argparse.ArgumentParser:
