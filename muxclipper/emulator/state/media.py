@@ -9,7 +9,8 @@ from muxclipper.emulator.media.picture_size import TIER_SIDES
 from muxclipper.emulator.state.core import LIVE_MEDIA, StateCore
 
 if TYPE_CHECKING:
-    from muxclipper.emulator.media.pipeline import MediaFacts, MediaProcessor
+    from muxclipper.emulator.media.facts import MediaFacts
+    from muxclipper.emulator.media.pipeline import MediaProcessor
     from muxclipper.emulator.media.store import MediaStore
 
 
