@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = ("clip", "assets", "live-streams", "jobs", "env", "sessions", "segments", "slates")
+CLI_COMMANDS = ("clip", "assets", "live-streams", "jobs", "env", "sessions", "segments", "slates", "replay")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

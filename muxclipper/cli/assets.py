@@ -6,12 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from muxclipper.cli.common import (
-    add_common,
-)
-from muxclipper.cli.exit_codes import (
-    EXIT_OK,
-)
+from muxclipper.cli.common import add_common
+from muxclipper.cli.exit_codes import EXIT_OK
 from muxclipper.core.timecode import format_ms
 from muxclipper.services.session import Session
 

@@ -16,16 +16,8 @@ from muxclipper.cli.common import (
     add_wait_timeout,
     renditions_from,
 )
-from muxclipper.cli.exit_codes import (
-    EXIT_API,
-    EXIT_AUTH,
-    EXIT_HELP,
-    EXIT_INPUT,
-    EXIT_NO_SLATE,
-    EXIT_OK,
-    CliError,
-)
-from muxclipper.cli.job_watch import job_json, job_line, wait_for
+from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_INPUT, EXIT_NO_SLATE, EXIT_OK, CliError
+from muxclipper.cli.job_watch import finish_clip, job_json, wait_for
 from muxclipper.core.clip_rules import check_request
 from muxclipper.core.jobs import JobState
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest
@@ -33,10 +25,6 @@ from muxclipper.core.program_time import INSTANT_CLIP_NOTE
 from muxclipper.core.recording_clock import WallClockError, looks_like_wall_clock, parse_wall_time
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, check_time_text
-from muxclipper.mux.errors import (
-    AuthenticationError,
-    PermissionDeniedError,
-)
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.clip_presets import PresetError
 from muxclipper.services.environments import hidden_character
@@ -177,19 +165,7 @@ async def run(args: argparse.Namespace, session: Session) -> int:
     job = await wait_for(session, job.id, target, show=args.wait and not args.json, timeout_s=args.wait_timeout)
     if args.json:
         print(json.dumps(job_json(job, session)))
-    else:
-        print(job_line(job))
-        info = job_json(job, session)
-        if "hls_url" in info:
-            print(info["hls_url"])
-    if job.state in (JobState.FAILED, JobState.ERRORED):
-        print(f"muxclipper: job #{job.id} {job.state.value}: {job.error or 'no reason given'}", file=sys.stderr)
-    if job.state is JobState.FAILED and job.id is not None and isinstance(session.jobs.refusal(job.id),
-                                                   (AuthenticationError, PermissionDeniedError)):
-        return EXIT_AUTH  # the create was refused for the credentials: the same code as any other request
-    if job.state is JobState.FAILED or job.state is JobState.ERRORED:
-        return EXIT_API
-    return EXIT_OK
+    return finish_clip(job, session, as_json=args.json)
 
 
 async def print_instant_urls(session: Session, asset: Asset, start_ms: int, end_ms: int, *, as_json: bool) -> int:

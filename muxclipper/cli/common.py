@@ -6,10 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from muxclipper.cli.exit_codes import (
-    EXIT_INPUT,
-    CliError,
-)
+from muxclipper.cli.exit_codes import EXIT_INPUT, CliError
 from muxclipper.core.models import Asset
 from muxclipper.core.renditions import FIXED_SIZES, HIGHEST, RenditionError, clip_renditions
 from muxclipper.core.sources import SourceRefError, parse_source

@@ -8,12 +8,10 @@ import sys
 import time
 from typing import Any
 
-from muxclipper.cli.exit_codes import (
-    EXIT_NETWORK,
-    CliError,
-)
+from muxclipper.cli.exit_codes import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, CliError
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.timecode import format_ms
+from muxclipper.mux.errors import AuthenticationError, PermissionDeniedError
 from muxclipper.mux.urls import url_key
 from muxclipper.services.environments import visible
 from muxclipper.services.session import Session
@@ -113,3 +111,21 @@ async def wait_for(session: Session, job_id: int, done: set[JobState], show: boo
     if problems and not ("job" in last and last["job"].state in done):
         raise problems[0]
     return last["job"]
+
+
+def finish_clip(job: ClipJob, session: Session, *, as_json: bool) -> int:
+    """The end of ``clip`` (and ``replay``): the job's line and HLS URL (unless JSON was printed), why it failed,
+    and the exit code."""
+    if not as_json:
+        print(job_line(job))
+        info = job_json(job, session)
+        if "hls_url" in info:
+            print(info["hls_url"])
+    if job.state in (JobState.FAILED, JobState.ERRORED):
+        print(f"muxclipper: job #{job.id} {job.state.value}: {job.error or 'no reason given'}", file=sys.stderr)
+    if job.state is JobState.FAILED and job.id is not None and isinstance(session.jobs.refusal(job.id),
+                                                   (AuthenticationError, PermissionDeniedError)):
+        return EXIT_AUTH  # the create was refused for the credentials: the same code as any other request
+    if job.state is JobState.FAILED or job.state is JobState.ERRORED:
+        return EXIT_API
+    return EXIT_OK

@@ -11,22 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from muxclipper.cli import environments
-from muxclipper.cli.common import (
-    add_common,
-    add_wait_timeout,
-)
-from muxclipper.cli.exit_codes import (
-    EXIT_HELP,
-    EXIT_INPUT,
-    EXIT_OK,
-    CliError,
-)
+from muxclipper.cli.common import add_common, add_wait_timeout
+from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_INPUT, EXIT_OK, CliError
 from muxclipper.cli.job_watch import job_json, job_line, wait_for
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.timecode import exact_rate
-from muxclipper.mux.errors import (
-    ApiError,
-)
+from muxclipper.mux.errors import ApiError
 from muxclipper.services.clip_media import made_renditions
 from muxclipper.services.environments import ProfileError
 from muxclipper.services.session import Session

@@ -10,11 +10,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from muxclipper.cli import assets, clip, environments, jobs, live_streams, segments, sessions, slates
-from muxclipper.cli.common import (
-    CREDENTIALS_HELP,
-    add_common,
-)
+from muxclipper.cli import assets, clip, environments, jobs, live_streams, replay, segments, sessions, slates
+from muxclipper.cli.common import CREDENTIALS_HELP, add_common
 from muxclipper.cli.exit_codes import (
     EXIT_API,
     EXIT_AUTH,
@@ -54,13 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In the order of --help: env, then making clips, then reading what there is.
-    for command in (environments, clip, slates, assets, sessions, live_streams, jobs, segments):
+    for command in (environments, clip, slates, assets, sessions, live_streams, jobs, segments, replay):
         command.add_parser(sub)
     return parser
 
 
 COMMANDS = {"clip": clip.run, "assets": assets.run, "live-streams": live_streams.run, "jobs": jobs.run,
-            "sessions": sessions.run, "segments": segments.run, "slates": slates.run}
+            "sessions": sessions.run, "segments": segments.run, "slates": slates.run, "replay": replay.run}
 
 
 async def run_command(args: argparse.Namespace, environment: Environment) -> int:

@@ -17,13 +17,7 @@ from muxclipper.cli.common import (
     renditions_from,
     resolve_source,
 )
-from muxclipper.cli.exit_codes import (
-    EXIT_API,
-    EXIT_HELP,
-    EXIT_INPUT,
-    EXIT_OK,
-    CliError,
-)
+from muxclipper.cli.exit_codes import EXIT_API, EXIT_HELP, EXIT_INPUT, EXIT_OK, CliError
 from muxclipper.cli.job_watch import job_json, job_line, wait_for
 from muxclipper.core.jobs import JobState
 from muxclipper.core.models import ClipOptions, ClipRequest

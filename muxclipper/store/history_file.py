@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE jobs (
@@ -64,6 +64,10 @@ _MIGRATIONS: dict[int, str] = {
         last_sent_at REAL,               -- when the latest create left: the late-answer window counts from it
         watch_until REAL                 -- look for late duplicates of this job until then
     );
+    """,
+    # 3: the user took the clip back (a replay undone): it is never sent again, and deleted in Mux once it exists.
+    3: """
+    ALTER TABLE job_runs ADD COLUMN withdrawn_at REAL
     """,
 }
 _ENVIRONMENT_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,

@@ -160,7 +160,8 @@ class JobRepository:
 
     def _select(self, where: str = "", params: Iterable[Any] = (), order: str = "id DESC",
                 limit: int | None = None) -> list[ClipJob]:
-        sql = (f"SELECT jobs.*, job_runs.note AS run_note, job_runs.last_sent_at AS run_last_sent_at FROM jobs "
+        sql = (f"SELECT jobs.*, job_runs.note AS run_note, job_runs.last_sent_at AS run_last_sent_at, "
+               f"job_runs.withdrawn_at AS run_withdrawn_at FROM jobs "
                f"LEFT JOIN job_runs ON job_runs.job_id = jobs.id {where} ORDER BY {order}"
                + (f" LIMIT {int(limit)}" if limit else ""))
         try:
@@ -180,7 +181,8 @@ class JobRepository:
         """The row's job, or None (and the row noted in :attr:`unreadable`) when a field cannot be read: one
         bad row must not hide the others, nor stop a window or a command."""
         try:
-            return self._job(row).evolve(note=row["run_note"], last_sent_at_s=row["run_last_sent_at"])
+            return self._job(row).evolve(note=row["run_note"], last_sent_at_s=row["run_last_sent_at"],
+                                         withdrawn_at_s=row["run_withdrawn_at"])
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             row_id = int(row["id"])
             if row_id not in self.unreadable:
@@ -315,6 +317,21 @@ class JobRepository:
             self._conn.execute("INSERT INTO job_runs (job_id, note) VALUES (?, ?) ON CONFLICT (job_id) "
                                "DO UPDATE SET note = excluded.note", [job_id, note])
         return self.get(job_id)
+
+    def set_withdrawn(self, job_id: int, at: float) -> ClipJob | None:
+        """The user took the job's clip back (schema 3): whoever holds the job never sends it again and deletes
+        its clip once it exists. Kept on disk, so a run that stops meanwhile leaves it to the next. Answers the job
+        as saved now."""
+        with self._transaction():
+            self._conn.execute("INSERT INTO job_runs (job_id, withdrawn_at) VALUES (?, ?) ON CONFLICT (job_id) "
+                               "DO UPDATE SET withdrawn_at = COALESCE(job_runs.withdrawn_at, excluded.withdrawn_at)",
+                               [job_id, at])
+        return self.get(job_id)
+
+    def withdrawn_unsettled(self, environment: str) -> list[ClipJob]:
+        """Jobs taken back whose clip is not deleted yet (a run stopped in between)."""
+        return self._select("WHERE job_runs.withdrawn_at IS NOT NULL AND jobs.state != 'cancelled' "
+                            "AND jobs.environment = ?", [environment], order="id ASC")
 
     def set_watch_until(self, job_id: int, until: float | None) -> None:
         """Late duplicates of the job are looked for until ``until`` (Unix time), also by a later process."""
