@@ -25,9 +25,9 @@ from muxclipper.core.program_time import INSTANT_CLIP_NOTE
 from muxclipper.core.recording_clock import WallClockError, looks_like_wall_clock, parse_wall_time
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, check_time_text
+from muxclipper.core.visible_text import hidden_character
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.clip_presets import PresetError
-from muxclipper.services.environments import hidden_character
 from muxclipper.services.instant_clips import NoPublicPlaybackError, instant_urls
 from muxclipper.services.session import Session
 

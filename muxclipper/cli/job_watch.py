@@ -11,9 +11,9 @@ from typing import Any
 from muxclipper.cli.exit_codes import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_OK, CliError
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.timecode import format_ms
+from muxclipper.core.visible_text import visible
 from muxclipper.mux.errors import AuthenticationError, PermissionDeniedError
 from muxclipper.mux.urls import url_key
-from muxclipper.services.environments import visible
 from muxclipper.services.session import Session
 
 

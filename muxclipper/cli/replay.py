@@ -16,9 +16,9 @@ from muxclipper.core.models import ClipOptions
 from muxclipper.core.program_time import INSTANT_CLIP_NOTE
 from muxclipper.core.replay import MAX_REPLAY_S, ReplayRefusal, check_seconds
 from muxclipper.core.timecode import format_ms
+from muxclipper.core.visible_text import hidden_character
 from muxclipper.mux.errors import NotFoundError
 from muxclipper.services.clip_jobs import JobInputError
-from muxclipper.services.environments import hidden_character
 from muxclipper.services.replay import ReplayPlan, ReplayService
 from muxclipper.services.session import Session
 

@@ -22,9 +22,9 @@ from muxclipper.cli.job_watch import job_json, job_line, wait_for
 from muxclipper.core.jobs import JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
 from muxclipper.core.timecode import exact_rate, format_ms, ms_to_frame
+from muxclipper.core.visible_text import visible
 from muxclipper.mux.urls import asset_input
 from muxclipper.services.clip_jobs import JobInputError
-from muxclipper.services.environments import visible
 from muxclipper.services.session import Session
 
 

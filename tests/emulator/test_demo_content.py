@@ -10,15 +10,43 @@ import pytest
 
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.emulator.config import DEMO_TOKEN
+from muxclipper.emulator.media import ffmpeg
 from tests.emulator.media_helpers import wait_until
 
 AUTH = (DEMO_TOKEN.id, DEMO_TOKEN.secret)
 
 
+def _demo_sources(api: httpx.Client) -> list[dict[str, object]]:
+    return [a for a in api.get("/video/v1/assets").json()["data"]
+            if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
+
+
+def _start_with_a_broken_ffmpeg(config: EmulatorConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first start whose ffmpeg cannot make the demo's media (as one without a filter the demo needs could not):
+    every generated source errors, with ffmpeg's reason."""
+    broken = tmp_path / "broken ffmpeg"
+    broken.write_text("#!/bin/sh\necho \"No such filter: 'overlay'\" >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(broken))
+    ffmpeg.ffmpeg_exe.cache_clear()
+    try:
+        with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
+            errored = wait_until(lambda: (s := _demo_sources(api)) and all(a["status"] == "errored" for a in s)
+                                 and s, 20, "the demo sources to error")
+            assert len(errored) == 3
+            assert "No such filter: 'overlay'" in str(errored[0]["errors"])
+    finally:
+        monkeypatch.delenv("IMAGEIO_FFMPEG_EXE")
+        ffmpeg.ffmpeg_exe.cache_clear()
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) -> None:
-    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path)
+def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path / "data")
+    _start_with_a_broken_ffmpeg(config, tmp_path, monkeypatch)
+    # The next start (ffmpeg fixed) makes the errored sources again: nothing is cleared by hand.
     started = time.monotonic()
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
         def all_sources_ready() -> list[dict[str, object]] | None:
