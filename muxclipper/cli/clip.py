@@ -16,7 +16,7 @@ from muxclipper.cli.common import (
     add_wait_timeout,
     renditions_from,
 )
-from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_INPUT, EXIT_NO_SLATE, EXIT_OK, CliError
+from muxclipper.cli.exit_codes import EXIT_CLOSING_NOT_YET, EXIT_HELP, EXIT_INPUT, EXIT_NO_SLATE, EXIT_OK, CliError
 from muxclipper.cli.job_watch import finish_clip, job_json, wait_for
 from muxclipper.core.clip_rules import check_request
 from muxclipper.core.jobs import JobState
@@ -189,8 +189,10 @@ async def _slate_range(session: Session, asset: Asset, start_ms: int | None, end
         report = await slates.search(session, asset)
     except ValueError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    if not report.edges.found:
+    if not report.edges.found and not report.closing_not_yet:
         raise CliError(slates.no_slate_message(asset, report.edges), EXIT_NO_SLATE)
+    if report.closing_not_yet and end_ms is None:
+        raise CliError(slates.closing_not_yet_message(asset, report), EXIT_CLOSING_NOT_YET)
     for line in slates.report_lines(asset, report):
         print(f"slates: {line}", file=sys.stderr)
     start = start_ms if start_ms is not None else report.edges.start_ms or 0
