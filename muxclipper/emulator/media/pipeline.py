@@ -191,12 +191,17 @@ class MediaProcessor:
         else:
             log.info("re-encoding the input of %s: %s", job.asset_id, "; ".join(reasons))
             # A variable frame rate comes out constant, at the common rate nearest its average.
+            count: list[str] = []
             if video is not None and video.variable_rate:
+                # A phone's frames come a little early or late: as many frames, evenly spaced (the guess is that
+                # Mux neither drops nor repeats any).
                 rate = standard_input.constant_rate(info.frame_rate)
-            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *cap, *encoder_args(rate),
+                count = ["-frames:v", str(video.frames)] if video.frames else []
+            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *cap, *encoder_args(rate), *count,
                         "-fps_mode", "cfr", "-r", str(rate), *AAC, "-movflags", "+faststart", str(master)],
                        progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
-        frames = round(info.duration * rate)
+        # The video's own frames: the container's duration can be longer (sound starting before or ending after it).
+        frames = standard_input.video_frames(str(master)) or round(info.duration * rate)
         self._burn(work, master, job.overlays, rate)
         texts = list(job.texts)
         if generated_captions is not None:

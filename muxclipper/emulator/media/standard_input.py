@@ -34,6 +34,15 @@ class VideoTiming:
     variable_rate: bool
     open_gop: bool
     kbps: int | None
+    frames: int = 0  # video frames (packets) in the file
+
+
+def video_frames(source: str, timeout: float = 600.0) -> int:
+    """How many video frames ``source`` holds (its packets, counted without decoding)."""
+    result = subprocess.run(
+        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", source, "-map", "0:v:0",
+         "-c", "copy", "-f", "framecrc", "-"], capture_output=True, text=True, timeout=timeout, env=ffmpeg.child_env())
+    return sum(1 for line in result.stdout.splitlines() if line.startswith("0,"))
 
 
 def timing(source: str, timeout: float = 600.0) -> VideoTiming:
@@ -62,7 +71,8 @@ def timing(source: str, timeout: float = 600.0) -> VideoTiming:
     variable = bool(deltas) and max(deltas) - min(deltas) > max(2, max(deltas) // 50)
     bitrate = re.search(r"bitrate: (\d+) kb/s", _summary(source))
     return VideoTiming(longest_gop=max(gaps, default=0) * base, variable_rate=variable,
-                       open_gop=_open_gop(source), kbps=int(bitrate.group(1)) if bitrate else None)
+                       open_gop=_open_gop(source), kbps=int(bitrate.group(1)) if bitrate else None,
+                       frames=len(pts))
 
 
 def _seconds_per_tick(framecrc: str) -> float:
@@ -94,7 +104,10 @@ COMMON_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(3000
 def constant_rate(average: Fraction) -> Fraction:
     """The rate a variable-rate video is re-encoded at: the common rate nearest its average (a phone's 29.9 is 30),
     else the average itself."""
-    nearest = min(COMMON_RATES, key=lambda rate: abs(rate - average))
+    whole = [rate for rate in COMMON_RATES if rate.denominator == 1]
+    nearest = min(whole, key=lambda rate: abs(rate - average))  # phones record at whole rates
+    if abs(nearest - average) > nearest / 100:
+        nearest = min(COMMON_RATES, key=lambda rate: abs(rate - average))
     return nearest if abs(nearest - average) <= nearest * Fraction(3, 100) else average
 
 
