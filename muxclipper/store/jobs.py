@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from muxclipper.core import limited_json
 from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transition
 from muxclipper.core.models import ClipOptions
 from muxclipper.core.options_codec import options_from_json, options_to_json
@@ -183,7 +184,7 @@ def _options_to_json(options: ClipOptions) -> str:
 
 
 def _options_from_json(text: str) -> ClipOptions:
-    data = json.loads(text)
+    data = limited_json.loads(text)  # depth-capped: a 100,000-deep row must not stop every reader (RecursionError)
     options = options_from_json(data)
     if isinstance(data, dict) and "renditions" not in data and data.get("mp4") is True:
         # Jobs saved before renditions could be chosen say "mp4": true (the highest MP4) instead.
@@ -201,9 +202,11 @@ def _row_problem(row: sqlite3.Row, exc: Exception) -> str:
         return f"unknown state {str(row['state'])[:40]!r}"
     for column in ("options", "playback_ids"):
         try:
-            json.loads(row[column])
-        except (TypeError, ValueError):
+            limited_json.loads(row[column])
+        except TypeError:
             return f"{column} is not JSON"
+        except limited_json.JsonLimitError as problem:  # "is not JSON", or which limit it is past
+            return f"{column} {str(problem).removeprefix('it ')}"
     return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
@@ -353,7 +356,7 @@ class JobRepository:
             id=row["id"], token=row["token"], environment=row["environment"],
             source_asset_id=row["source_asset_id"], start_ms=row["start_ms"], end_ms=row["end_ms"],
             options=_options_from_json(row["options"]), state=JobState(row["state"]), asset_id=row["asset_id"],
-            playback_ids=tuple((str(p[0]), str(p[1])) for p in json.loads(row["playback_ids"])),
+            playback_ids=tuple((str(p[0]), str(p[1])) for p in limited_json.loads(row["playback_ids"])),
             progress=row["progress"], error=row["error"], attempts=row["attempts"], created_at_s=row["created_at"],
             updated_at_s=row["updated_at"], submitted_at_s=row["submitted_at"], ready_at_s=row["ready_at"])
 
