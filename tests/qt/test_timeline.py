@@ -129,6 +129,22 @@ def test_keyboard_zoom_keeps_the_playhead_visible(qtbot: Any, timeline: Timeline
     assert timeline.view[1] > span
 
 
+def test_zoomed_in_a_playing_playhead_stays_in_view_unless_the_user_panned_away(timeline: TimelineWidget) -> None:
+    timeline.zoom(10, anchor_ms=0)  # 6 s in view
+    start, span = timeline.view
+    assert (start, span) == (0, 6_000)
+    for ms in range(0, 20_000, 40):  # playing: a frame every 40 ms
+        timeline.set_playhead(ms)
+        start, span = timeline.view
+        assert start <= ms <= start + span, ms
+    assert timeline.view[0] > 6_000  # the page turned, more than once
+    timeline.pan(-12_000)  # the user looks back: the view is theirs while the playhead plays on
+    panned = timeline.view
+    for ms in range(20_000, 22_000, 40):
+        timeline.set_playhead(ms)
+    assert timeline.view == panned
+
+
 def test_three_hour_source_zooms_to_frames(timeline: TimelineWidget) -> None:
     timeline.set_source(3 * 3600 * 1000, Fraction(30000, 1001))
     assert timeline.tick_step_ms() >= 600_000
