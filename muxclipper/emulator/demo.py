@@ -50,7 +50,7 @@ def _keep_the_rerun_live(state: EmulatorState, assets: list[dict[str, Any]]) -> 
 #: The demo's generated sources: preset, title.
 MEDIA_SOURCES = {"promo": "Demo: 25 fps promo", "talk": "Demo: ten-minute talk",
                  "live-event": "Demo: Friday keynote (recording)",
-                 "rerun": "Demo: keynote re-run (what the channel broadcasts)"}
+                 "rerun": "Demo: broadcast loop (the re-run's source)"}
 
 
 def _remake_errored(state: EmulatorState, assets: list[dict[str, Any]]) -> None:

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from muxclipper.qt import about_dialog
+from muxclipper.qt.window import about_dialog
 
 INSTALLED = ["muxclipper 0.1.0", "Qt 6.11.3 (PySide6 6.11.3)",
              "Qt Multimedia FFmpeg (LGPL): libavformat 61, libavcodec 61, libavutil 59",
