@@ -15,12 +15,13 @@ import math
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from muxclipper.emulator.media import ffmpeg, generate, hls, overlay, slate, webvtt
+from muxclipper.emulator.media.facts import InputError, MediaFacts, facts_of
 from muxclipper.emulator.media.picture_size import scale_filter, short_side
 from muxclipper.emulator.media.store import Manifest, MediaStore, TextTrackFile
 
@@ -69,37 +70,11 @@ class ClipJob:
 CLEAN_MASTER = "clean.mp4"
 
 
-@dataclass(frozen=True)
-class MediaFacts:
-    duration: float
-    frame_rate: float
-    width: int
-    height: int
-    has_audio: bool
-    text_tracks: list[dict[str, object]] = field(default_factory=list)
-
-
-class InputError(Exception):
-    """The input cannot be made into an asset; ``messages`` are Mux-style."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
-
-
 def frame_range(start: float, end: float, rate: Fraction, frames: int) -> tuple[int, int]:
     """Source frame indexes ``[first, stop)`` for a clip; see the module docstring."""
     first = min(max(math.floor(start * rate + Fraction(1, 2)), 0), frames)
     stop = min(max(math.floor(end * rate + Fraction(1, 2)), first), frames)
     return first, stop
-
-
-def facts_of(manifest: Manifest) -> MediaFacts:
-    return MediaFacts(
-        duration=round(manifest.duration, 6), frame_rate=round(float(manifest.rate), 3),
-        width=manifest.width, height=manifest.height, has_audio=manifest.has_audio,
-        text_tracks=[{"id": t.id, "language_code": t.language_code, "name": t.name,
-                      "closed_captions": t.closed_captions} for t in manifest.text_tracks])
 
 
 class MediaProcessor:
@@ -127,7 +102,7 @@ class MediaProcessor:
             return
         try:
             if isinstance(job, slate.SlateJob):  # a live recording with slate sessions
-                facts = slate.make_recording(self, job)
+                facts = slate.make_recording(self.store, job, self.on_progress)
             else:
                 facts = self._ingest(job) if isinstance(job, IngestJob) else self._clip(job)
         except InputError as exc:
