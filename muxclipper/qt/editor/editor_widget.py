@@ -216,7 +216,7 @@ class EditorWidget(QWidget):
             field.set_rate(rate)
         self.set_captions(None)
         if not self.player.adopt(url, rate):  # the picture of a preview stays where it is
-            self.player.load(url, rate, growing=growing)
+            self.player.load(url, rate, growing=growing, length_ms=None if growing else duration_ms)
             self.player.set_available(duration_ms)
 
     def close_source(self) -> None:

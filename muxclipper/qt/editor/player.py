@@ -59,8 +59,9 @@ RUN_UP_RATE = 4.0
 PLAY_ON_FRAMES = 12
 #: A step back to a frame not kept runs up from this many frames earlier (bounded by the cache's room).
 BACK_PREFETCH = 24
-#: After this long without the frame asked for, try again from farther back (a frame dropped, a seek lost).
-GOAL_PATIENCE_MS = 3_000
+#: After this long without a frame from the decoder while one is asked for, try again from farther back (a frame
+#: dropped, a seek lost).
+GOAL_PATIENCE_MS = 1_500
 MAX_ATTEMPTS = 3
 
 ERROR_MESSAGES = {
@@ -102,6 +103,7 @@ class PlayerController(QObject):
         self._decoded = QVideoSink(self)
         self.player.setVideoSink(self._decoded)
         self._audio: QAudioOutput | None = None
+        self._length_ms: int | None = None
         self._user_muted = False
         self.rate = Fraction(30)
         self._offset_us: int | None = None
@@ -113,6 +115,7 @@ class PlayerController(QObject):
         self._decoder_at: int | None = None  # the last frame the decoder gave
         self._seeking = False  # a plain seek to the goal is under way
         self._running_up = False  # the decoder plays, unseen, up to the goal
+        self._armed = False  # the run-up's own frames are arriving (not an earlier seek's)
         self._playing = False  # the user's playback (Space, L), as the transport shows it
         self._floor: int | None = None  # playing: frames up to this one are not shown (the decoder catching up)
         self._boundaries: set[int] = set()  # segment starts learnt from seeks that landed there
@@ -173,10 +176,12 @@ class PlayerController(QObject):
         return self._playing
 
     # ------------------------------------------------------------------ commands
-    def load(self, url: str, rate: Fraction, growing: bool = False) -> None:
+    def load(self, url: str, rate: Fraction, growing: bool = False, length_ms: int | None = None) -> None:
         """Open an HLS URL (signed URLs carry their token); the first frame is shown, paused. ``growing``: a
         recording still in progress, given as a finished playlist of what is recorded so far (see
-        :meth:`set_available`)."""
+        :meth:`set_available`). ``length_ms``: the video's length as Mux says, when known: the stream's can be
+        longer (sound starting before the picture or ending after it), and there are no frames there."""
+        self._length_ms = length_ms
         self.stop_shuttle()
         self._set_playing(False)
         self._growing = growing
@@ -253,8 +258,11 @@ class PlayerController(QObject):
         self._available_ms = max(self._available_ms, duration_ms)
 
     def _loaded_last_frame(self) -> int | None:
+        if self.duration_ms <= 0:
+            return None
         # Rounded: Qt's duration is whole milliseconds cut short (23.990967 s is 23990 ms, 718.98 frames of 29.97).
-        return max(round(Fraction(self.duration_ms) * self.rate / 1000) - 1, 0) if self.duration_ms > 0 else None
+        ms = self.duration_ms if self._length_ms is None else min(self.duration_ms, self._length_ms)
+        return max(round(Fraction(ms) * self.rate / 1000) - 1, 0)
 
     def _reload(self, frame: int, play: bool) -> None:
         """Load the growing recording again (what is recorded now) and show ``frame``; playing on if ``play``."""
@@ -406,13 +414,18 @@ class PlayerController(QObject):
         """Play, muted and unseen, from ``start`` (None: from where the decoder is) until the goal arrives."""
         self._seeking = False
         self._running_up = True
+        self._armed = start is None
         if self._audio is not None:
             self._audio.setMuted(True)
-        if start is not None:
-            self._position_at(start)
         rate = RUN_UP_RATE if self._attempts == 0 else 1.0  # a frame dropped at speed: go at 1× next time
         self.player.setPlaybackRate(rate)
-        self.player.play()
+        if start is None:
+            self.player.play()
+            return
+        # Paused, the seek shows its frame; playing starts from there (playing at once could start from where the
+        # decoder was before the seek).
+        self.player.pause()
+        self._position_at(start)
 
     def _position_at(self, frame: int) -> None:
         """Send the decoder to ``frame`` (it shows the frame when paused, and goes on from there when playing)."""
@@ -557,10 +570,15 @@ class PlayerController(QObject):
         goal = self._goal
         if goal is None:
             return  # a frame decoded after pausing, or after the goal was met: the screen keeps the one asked for
+        self._patience.start()  # the decoder is working (a 4K GOP takes a while): patience runs from its last frame
         if index == goal:
             self._reached(index, frame)
         elif self._running_up:
-            if index > goal:
+            if index < goal:
+                if not self._armed:
+                    self._armed = True
+                    self.player.play()
+            elif self._armed:  # frames before a run-up's first one are an earlier seek's, on their way out
                 self._escalate(f"the run-up went past it to {index}")
         elif self._seeking and goal < index <= goal + MAX_LEAD:
             # Landed on the next segment's first frame: the goal is in the frames before a boundary.
@@ -590,7 +608,7 @@ class PlayerController(QObject):
             return
         self.failed.emit("The player lost track of which frame it shows; loading the video again…")
         self.player.setSource(QUrl())
-        self.load(url, self.rate)
+        self.load(url, self.rate, length_ms=self._length_ms)
         self._reloads = reloads + 1
 
     def _on_player_error(self, error: QMediaPlayer.Error, detail: str) -> None:

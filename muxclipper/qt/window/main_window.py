@@ -411,10 +411,12 @@ class MainWindow(QMainWindow):
                               "and a signing key in the environment) and to be ready (or recording).")
             return
         stream = self.session.urls.hls(playback.id, playback.policy)
-        if asset.is_live and self.session.recordings is not None:
-            # A recording in progress plays through the relay, from its first frame (services/recording_relay.py).
-            self.bridge.run(self.session.recordings.url_for(stream), lambda url: self._show_source(asset, url),
-                            "Opening the recording")
+        if self.session.recordings is not None:
+            # Through the relay (services/recording_relay.py): a recording in progress plays from its first frame,
+            # and every source's segment times are made exact, so that each frame near a boundary can be reached.
+            self.bridge.run(self.session.recordings.url_for(stream, asset.frame_rate),
+                            lambda url: self._show_source(asset, url),
+                            "Opening the recording" if asset.is_live else "Opening the source")
         else:
             self._show_source(asset, stream)
 
