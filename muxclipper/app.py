@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from muxclipper.emulator import EmulatorServer
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
 
 __all__ = ["DEMO_KEY", "NO_ENVIRONMENT", "build_parser", "main", "run_window"]
 log = logging.getLogger("muxclipper")
@@ -161,7 +161,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     window.build_panels()
     # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
     from muxclipper.launch.first_source import open_first, unless_closed
-    from muxclipper.qt.environment_switcher import EnvironmentSwitcher, Resolved
+    from muxclipper.qt.window.environment_switcher import EnvironmentSwitcher, Resolved
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
     from muxclipper.services.session_pool import SessionPool
@@ -280,8 +280,8 @@ def main(argv: Sequence[str]) -> int:
         from PySide6.QtWidgets import QApplication
 
         from muxclipper.qt.identity import apply_identity
-        from muxclipper.qt.main_window import MainWindow
         from muxclipper.qt.qt_messages import route_to_log
+        from muxclipper.qt.window.main_window import MainWindow
     except ImportError as exc:  # a system library Qt links is missing (libGL, libEGL…): say which package has it
         return _missing(system_check.import_advice(exc), server)
     problem = system_check.platform_plugin_problem(os.environ.get("QT_QPA_PLATFORM"))

@@ -34,17 +34,23 @@ def _ingest(state: EmulatorState, preset: str, title: str) -> dict[str, Any]:
 
 def _keep_the_rerun_live(state: EmulatorState, assets: list[dict[str, Any]]) -> None:
     """Demo content made before the re-run looped (it broadcast once, ~4 minutes after the first start, and never
-    again): the re-run loops from now on."""
-    recording = next((a for a in assets if a.get("passthrough") == f"{DEMO_MARK}:live-event"), None)
-    streams = state.list_live_streams(limit=100)
-    channel = next((s for s in streams if s.get("passthrough") == f"{DEMO_MARK}:channel"), None)
-    if recording is not None and channel is not None and state.media is not None:
-        state.set_loop(str(channel["id"]), str(recording["id"]))
+    again), or before it had its own source (it broadcast the keynote, whose closing slate was on for 15 s only):
+    the re-run loops its own source from now on (made now if it is missing)."""
+    if state.media is None:
+        return
+    streams = {str(s.get("passthrough", "")).removeprefix(f"{DEMO_MARK}:"): s
+               for s in state.list_live_streams(limit=100)}
+    rerun = next((a for a in assets if a.get("passthrough") == f"{DEMO_MARK}:rerun"), None)
+    if rerun is None and "channel" in streams:
+        rerun = _ingest(state, "rerun", MEDIA_SOURCES["rerun"])
+    if rerun is not None:
+        _wire(state, "rerun", rerun, streams)
 
 
 #: The demo's generated sources: preset, title.
 MEDIA_SOURCES = {"promo": "Demo: 25 fps promo", "talk": "Demo: ten-minute talk",
-                 "live-event": "Demo: Friday keynote (recording)"}
+                 "live-event": "Demo: Friday keynote (recording)",
+                 "rerun": "Demo: broadcast loop (the re-run's source)"}
 
 
 def _remake_errored(state: EmulatorState, assets: list[dict[str, Any]]) -> None:
@@ -68,15 +74,14 @@ def _wire(state: EmulatorState, preset: str, asset: dict[str, Any], streams: dic
     if preset == "talk" and "studio" in streams:
         # Started from the control API without a source, the idle streams broadcast real media.
         state.set_default_source(streams["studio"]["id"], asset["id"])
-    if preset == "live-event":
-        if "event-stream" in streams:
-            state.link_recording(streams["event-stream"]["id"], asset["id"])
-            state.set_default_source(streams["event-stream"]["id"], asset["id"])
-        if "channel" in streams:
-            # The re-run broadcasts the keynote in real time as soon as its media is ready, and again when it ends,
-            # a fresh recording each time: the live-replay trim can be tried at any moment of a demo, and after a
-            # restart.
-            state.set_loop(streams["channel"]["id"], asset["id"])
+    if preset == "live-event" and "event-stream" in streams:
+        state.link_recording(streams["event-stream"]["id"], asset["id"])
+        state.set_default_source(streams["event-stream"]["id"], asset["id"])
+    if preset == "rerun" and "channel" in streams:
+        # The re-run broadcasts in real time as soon as its media is ready, and again when it ends, a fresh recording
+        # each time: the live-replay trim can be tried at any moment of a demo, and after a restart. Its closing
+        # slate is on for 40 s at the end of each broadcast: proposed and taken while the recording still grows.
+        state.set_loop(streams["channel"]["id"], asset["id"])
 
 
 def seed_demo_content(state: EmulatorState) -> None:

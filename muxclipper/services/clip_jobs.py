@@ -51,7 +51,9 @@ from muxclipper.mux.errors import (
 )
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.poller import BatchPoller, apply_asset
-from muxclipper.store.jobs import LEASE_TTL_S, JobRepository, LeaseLostError, LeaseOwner, StoreUnavailableError
+from muxclipper.store.history_file import StoreUnavailableError
+from muxclipper.store.jobs import JobRepository
+from muxclipper.store.leases import LEASE_TTL_S, LeaseLostError, LeaseOwner
 
 log = logging.getLogger(__name__)
 

@@ -282,7 +282,19 @@ class SlateFinder:
             hinted = [h for f, h in near if between(f)]
             return await self._drive(find_edge(origin, stops, hinted, extreme), playback, rate, reference, mask,
                                      tick)
-        tiles = await storyboard()
+        try:
+            tiles = await storyboard()
+        except ApiConnectionError as exc:
+            if exc.status is None or not 400 <= exc.status < 500:
+                raise
+            # No storyboard for this source (a recording still growing may not have one yet): exact pictures 1, 2,
+            # 4, 8… seconds away stand for its tiles, each looked at until one no longer holds (the far end may show
+            # the same picture again: a closing slate like the opening one), then the bisection as usual.
+            second = max(ms_to_frame(1000, rate), 1)
+            probes = [origin + (second << k if forward else -(second << k)) for k in range(40)]
+            probes = [f for f in probes if between(f)]
+            return await self._drive(find_edge(origin, probes, [False] * len(probes), extreme), playback, rate,
+                                     reference, mask, tick)
         ordered = [(f, p) for f, p in (tiles if forward else reversed(tiles)) if between(f)]
         stops = [f for f, _ in ordered]
         tile_holds = [holds(reference, p, mask) for _, p in ordered]

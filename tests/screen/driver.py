@@ -135,9 +135,9 @@ async def scenario(run: Run, scale: float) -> None:
 
     from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
     from muxclipper.mux.client import Credentials, Endpoints
-    from muxclipper.qt.main_window import MainWindow
-    from muxclipper.qt.sources_model import SourceRole
-    from muxclipper.qt.timecode_edit import TimecodeEdit
+    from muxclipper.qt.editor.timecode_edit import TimecodeEdit
+    from muxclipper.qt.sources.sources_model import SourceRole
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.environment import Environment
     from muxclipper.services.session import open_session
     from tests.emulator.helpers import RW

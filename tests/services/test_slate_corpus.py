@@ -101,3 +101,57 @@ async def test_live_the_opening_edge_stays_put_and_the_closing_slate_is_found_at
     finally:
         media_api.post("/_emulator/clock/freeze", json={"frozen": False})
         media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(300)
+async def test_the_demo_rerun_shows_its_closing_slate_while_still_live(
+        media_api: httpx.Client, http: httpx.AsyncClient, urls: PlaybackUrls) -> None:
+    """What the demo's "live now" re-run broadcasts (its own preset, smaller here): 20 s STARTING SOON, 40 s of
+    programme, 40 s THANKS FOR WATCHING at 30 fps. Broadcast live, the opening edge is there from 20 s on, and the
+    closing one a few seconds after it begins, with more than half a minute of the recording still to come."""
+    source = media_api.post("/video/v1/assets", json={
+        "inputs": [{"url": "emulator://generated/rerun?width=256&height=144&captions=0&audio=0"}],
+        "playback_policies": ["public"]}).json()["data"]["id"]
+    assert wait_settled(media_api, source, timeout=120)["status"] == "ready"
+    stream = live_stream(media_api)
+    started = media_api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"source_asset_id": source})
+    assert started.status_code == 201, started.text
+    assert media_api.post("/_emulator/clock/freeze", json={"frozen": True}).status_code == 200
+    finder = SlateFinder(http, urls)
+
+    async def search() -> tuple[int | None, int | None, bool]:
+        asset = asset_from_wire(media_api.get(f"/video/v1/assets/{started.json()['data']['id']}").json()["data"])
+        assert asset.is_live
+        report = await finder.find(asset)
+        return report.edges.programme_start, report.edges.programme_end, report.live
+
+    try:
+        advance(media_api, 40)  # 40 s recorded: the programme at the live edge
+        assert await search() == (600, None, True)
+        advance(media_api, 10)  # 50 s
+        assert await search() == (600, None, True)
+        advance(media_api, 15)  # 64 s recorded: THANKS FOR WATCHING on for 4 s, 36 s still to come
+        assert await search() == (600, 1800, True)
+    finally:
+        media_api.post("/_emulator/clock/freeze", json={"frozen": False})
+        media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(120)
+async def test_without_a_storyboard_the_pictures_alone_find_the_same_edges(
+        corpus: dict[str, Asset], media_api: httpx.Client, http: httpx.AsyncClient, urls: PlaybackUrls) -> None:
+    """The image host answers 404 for the storyboard (a source that has none yet): the exact pictures bisect the
+    whole span, and find the same frames."""
+    asset = corpus[LIVE_EVENT.name]
+    armed = media_api.post("/_emulator/faults", json={"kind": "status", "status": 404, "method": "GET",
+                                                      "path": "/image/*/storyboard.*", "times": 10})
+    assert armed.status_code in (200, 201), armed.text
+    try:
+        report = await SlateFinder(http, urls).find(asset)
+    finally:
+        media_api.delete("/_emulator/faults")
+    assert (report.edges.programme_start, report.edges.programme_end) == (LIVE_EVENT.programme_start,
+                                                                          LIVE_EVENT.programme_end)
+    assert report.opening.requests <= 30 and report.closing.requests <= 30
