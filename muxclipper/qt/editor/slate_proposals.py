@@ -245,6 +245,10 @@ class SlateProposals(QObject):
             self._live_checked_ms = asset.duration_ms or 0
             self._closing_ms = edges.end_ms
         self._show_edges(report)
+        if not edges.found and report.live:
+            self.message.emit(f"No slate proposed on {asset.title or asset.id} yet: {edges.note}. The live edge is "
+                              "looked at again as the recording grows; or mark in and out by hand.")
+            return
         if not edges.found:
             self.message.emit(f"No slate proposed on {asset.title or asset.id}: {edges.note}. Mark in and out by "
                               f"hand ({pictures(report.requests)} looked at).")

@@ -6,7 +6,6 @@ only after the window's first paint: lazy loading by module, in one place."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -203,8 +202,7 @@ class WindowPanels:
             self._stop_notices()
             self._stop_notices = None
         self.recording.stop()
-        self.bridge.cancel_all()
-        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
+        await self.bridge.cancel_and_wait()  # before the session's HTTP client closes
         self.creator.attach(None, False)
         if self.replay is not None:
             self.replay.attach(None)
@@ -295,5 +293,4 @@ class WindowPanels:
         self.sources.stop()
         self.recording.stop()
         self.editor.player.unload()
-        self.bridge.cancel_all()
-        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
+        await self.bridge.cancel_and_wait()  # before the session's HTTP client closes

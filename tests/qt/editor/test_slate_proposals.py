@@ -241,8 +241,8 @@ def test_proposals_are_drawn_as_dashed_amber_markers_apart_from_the_marks(qtbot:
 @pytest.mark.timeout(180)
 def test_live_a_card_in_the_middle_is_withdrawn_when_the_programme_comes_back(
         qapp: QApplication, media_server: EmulatorServer, media_api: httpx.Client, tmp_path: Path) -> None:
-    """A recording still growing (the emulator's clock stopped, moved by the test): the in is proposed and taken; a
-    card held 3 s in the middle of the programme is proposed as the closing slate while it is on at the live edge,
+    """A recording still growing (the emulator's clock stopped, moved by the test): searched while its opening slate
+    is still on, the in is proposed by itself once it has ended, and taken; a card held 3 s in the middle of the programme is proposed as the closing slate while it is on at the live edge,
     and withdrawn, said, once the programme is on again; the real closing slate is proposed later and taken."""
     from muxclipper.mux.wire import asset_from_wire
     from tests.emulator.media_helpers import wait_settled
@@ -271,11 +271,16 @@ def test_live_a_card_in_the_middle_is_withdrawn_when_the_programme_comes_back(
             def recorded(ms: int) -> bool:
                 return window.asset is not None and (window.asset.duration_ms or 0) >= ms
 
-            grow(6.5)  # 6 s: the card (4 s), then the programme
+            grow(2.5)  # 2 s: the card still on at the live edge
             window.open_asset_id(recording)
-            await until(lambda: recorded(6000), 20, "the recording open, 6 s long")
+            await until(lambda: recorded(2000), 20, "the recording open, 2 s long")
             QTest.keyClick(timeline, Qt.Key.Key_S)
-            await until(lambda: timeline.proposals != (None, None), 30, "the opening proposal")
+            await until(lambda: "yet" in window.status.text(), 30, "the search said")
+            assert window.status.text().startswith("No slate proposed on")
+            assert "the opening picture holds up to the live edge" in window.status.text()
+            assert timeline.proposals == (None, None)
+            grow(4)  # 6 s: the card (4 s), then the programme: the in is proposed by itself
+            await until(lambda: timeline.proposals != (None, None), 40, "the opening proposal")
             assert timeline.proposals == (4000, None)
             QTest.keyClick(timeline, Qt.Key.Key_Return)
             assert (timeline.marked.in_ms, timeline.marked.out_ms) == (4000, None)
