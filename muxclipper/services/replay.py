@@ -21,7 +21,9 @@ from muxclipper.core.jobs import ClipJob
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest, LiveStream
 from muxclipper.core.program_time import program_range_ms
 from muxclipper.core.replay import ReplayRange, ReplayRefusal, replay_range, replay_title, stream_refusal
+from muxclipper.core.sources import SourceRef
 from muxclipper.mux.client import MuxClient
+from muxclipper.mux.errors import NotFoundError
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.services.clip_jobs import ClipJobService
 
@@ -70,6 +72,26 @@ class ReplayService:
         self._jobs.make_job(request)  # checked now by the rules every clip meets: refused before anything is said
         return ReplayPlan(stream, recording, found, request,
                           urls.get("program_instant_url") or urls.get("instant_url"), urls)
+
+    async def stream_id(self, ref: SourceRef) -> str:
+        """The live stream a producer named: its id, or its playback id (alone or in a stream.mux.com URL), as
+        pasted from wherever they had it. :class:`ReplayRefusal` when it names something else (an asset)."""
+        if ref.kind == "id":
+            try:
+                return (await self._client.get_live_stream(ref.value)).id
+            except NotFoundError:
+                pass  # perhaps the stream's playback id
+        try:
+            target = await self._client.resolve_playback_id(ref.value)
+        except NotFoundError:
+            raise ReplayRefusal(f"No live stream {ref.value} in this environment (nor a playback id of one): it may "
+                                "belong to another environment. 'muxclipper live-streams' lists this one's streams "
+                                "with their ids.") from None
+        if target.object_type != "live_stream":
+            raise ReplayRefusal(f"{ref.value} is a playback id of an asset, not of a live stream: a replay takes the "
+                                f"last seconds of a live stream. To clip the asset, 'muxclipper clip {ref.value} "
+                                "--start … --end …'.")
+        return target.object_id
 
     def instant_urls(self, stream: LiveStream, recording: Asset, found: ReplayRange) -> dict[str, str]:
         urls: dict[str, str] = {}

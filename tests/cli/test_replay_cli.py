@@ -88,7 +88,21 @@ def test_an_idle_stream_is_refused_with_what_to_do(emu: Emu, tmp_path: Path) -> 
     assert result.returncode == 2 and result.stdout == ""
     assert "is idle: it has not started broadcasting" in result.stderr and "Start the encoder" in result.stderr
     unknown = _run(_env(emu, tmp_path), "replay", "nosuchstream", "--last", "30")
-    assert unknown.returncode == 4 and "'muxclipper live-streams' lists" in unknown.stderr
+    assert unknown.returncode == 2 and "'muxclipper live-streams' lists" in unknown.stderr
+    hostile = _run(_env(emu, tmp_path), "replay", "../assets", "--last", "30")
+    assert hostile.returncode == 2 and not emu.requests(method="GET", path_prefix="/video/v1/assets")
+
+
+def test_a_live_streams_playback_id_or_url_names_it_too(emu: Emu, tmp_path: Path) -> None:
+    stream, recording = _live(emu, 30)
+    pid = stream["playback_ids"][0]["id"]
+    for named in (pid, f"https://stream.mux.com/{pid}.m3u8"):
+        result = _run(_env(emu, tmp_path), "replay", named, "--last", "10", "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["source_asset_id"] == recording
+    asset_pid = emu.asset(recording)["playback_ids"][0]["id"]
+    wrong = _run(_env(emu, tmp_path), "replay", asset_pid, "--last", "10")
+    assert wrong.returncode == 2 and "not of a live stream" in wrong.stderr
 
 
 def test_replay_lengths_are_checked_before_mux_is_asked(emu: Emu, tmp_path: Path) -> None:

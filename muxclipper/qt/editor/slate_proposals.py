@@ -10,8 +10,10 @@ there instead.
 
 On a recording still growing, the proposals stay put as it grows (it is the marks the user sets that drop them, not
 the length), and can be accepted at any time; Out stays open until the closing slate appears. Once a search was
-made, the live edge is looked at again each time the recording has grown by :data:`LIVE_RECHECK_MS`; when the
-closing slate has appeared there, it is proposed as the out (with the in already marked), and said.
+made, the live edge is looked at again each time the recording has grown by :data:`LIVE_RECHECK_MS`, and once more
+when it ends: when the closing slate has appeared there, it is proposed as the out (with the in already marked), and
+said; when what looked like it did not last (the programme is on again), that out is withdrawn, or, taken already,
+the status line says to check it.
 """
 
 from __future__ import annotations
@@ -91,10 +93,10 @@ class SlateProposals(QObject):
         self._task: asyncio.Task[Any] | None = None
         self._range_at_proposal: MarkedRange | None = None
         self._accepting = False
-        # A live recording searched once: where its live edge was last looked at, and whether its closing slate was
-        # proposed already (None: not watching).
+        # A live recording searched once: where its live edge was last looked at (None: not watching), and where
+        # the closing slate proposed there begins.
         self._live_checked_ms: int | None = None
-        self._closing_proposed = False
+        self._closing_ms: int | None = None
         self.actions = install(editor, editor.keymap, {"find_slates": self.find_slates,
                                                       "picture_end": self.find_picture_end,
                                                       "accept_proposals": self.accept})
@@ -127,18 +129,18 @@ class SlateProposals(QObject):
         self._cancel()
         self._asset = asset
         self._live_checked_ms = None
-        self._closing_proposed = False
+        self._closing_ms = None
         self.editor.set_slate_edges([])
         self._set_proposals(None, None)
 
     def follow(self, asset: Asset) -> None:
         """The open source as Mux has it now: a recording searched once while growing is looked at again at its live
-        edge (and once more when it ends) until its closing slate is proposed."""
+        edge as it grows, and once more when it ends."""
         if self._asset is None or asset.id != self._asset.id:
             return
         was_live = self._asset.is_live
         self._asset = asset
-        if self._live_checked_ms is None or self._closing_proposed or self.busy or self._finder is None:
+        if self._live_checked_ms is None or self.busy or self._finder is None:
             return
         grown = (asset.duration_ms or 0) - self._live_checked_ms
         if grown >= LIVE_RECHECK_MS or (was_live and not asset.is_live):
@@ -165,7 +167,7 @@ class SlateProposals(QObject):
 
         self.message.emit(f"Finding the slates of {name}…")
         self._live_checked_ms = None
-        self._closing_proposed = False
+        self._closing_ms = None
         self._start(self._guarded(finder.find(asset, progress)), lambda report: self._on_found(asset, report))
 
     def _look_at_live_edge(self, asset: Asset) -> None:
@@ -241,8 +243,12 @@ class SlateProposals(QObject):
         if report.live:
             # Looked at again as the recording grows, until the closing slate is proposed.
             self._live_checked_ms = asset.duration_ms or 0
-            self._closing_proposed = edges.end_ms is not None
+            self._closing_ms = edges.end_ms
         self._show_edges(report)
+        if not edges.found and report.live:
+            self.message.emit(f"No slate proposed on {asset.title or asset.id} yet: {edges.note}. The live edge is "
+                              "looked at again as the recording grows; or mark in and out by hand.")
+            return
         if not edges.found:
             self.message.emit(f"No slate proposed on {asset.title or asset.id}: {edges.note}. Mark in and out by "
                               f"hand ({pictures(report.requests)} looked at).")
@@ -270,17 +276,23 @@ class SlateProposals(QObject):
 
     def _on_live_edge(self, asset: Asset, report: SlateReport | str) -> None:
         """A look at a growing recording's live edge: its closing slate, once it has appeared, is proposed as the
-        out, with the in already marked (or the opening edge, if nothing is marked yet)."""
+        out, with the in already marked (or the opening edge, if nothing is marked yet). A closing slate proposed
+        earlier that did not last (the programme is on again at the live edge) is withdrawn, or, taken already,
+        said."""
         if not self._is_open(asset) or isinstance(report, str):
             return  # a picture the image host cannot give yet: the next look tries again
         edges = report.edges
         marked = self.editor.timeline.marked
         if edges.end_ms is None or edges.programme_end is None:
-            if edges.start_ms is not None and self.proposals == (None, None) and marked.in_ms is None:
+            if self._closing_ms is not None:
+                self._closing_did_not_last(self._closing_ms, marked)
+            elif edges.start_ms is not None and self.proposals == (None, None) and marked.in_ms is None:
                 # Searched while the opening slate was still on: it has ended since.
                 self._on_found(asset, report)
             return
-        self._closing_proposed = True
+        if edges.end_ms == self._closing_ms:
+            return  # the same closing slate, still on
+        self._closing_ms = edges.end_ms
         self._show_edges(report)
         pending_in = self.proposals[0]
         in_ms = pending_in if pending_in is not None else marked.in_ms if marked.in_ms is not None else edges.start_ms
@@ -289,6 +301,19 @@ class SlateProposals(QObject):
         kept = f"in {format_ms(in_ms)}" if in_ms is not None else "in at the start"
         self.message.emit(f"The closing slate has appeared: out {format_ms(edges.end_ms)} (#{edges.programme_end}, "
                           f"before it) is proposed, with {kept}. Enter accepts, or mark by hand.")
+
+    def _closing_did_not_last(self, closing_ms: int, marked: MarkedRange) -> None:
+        self._closing_ms = None
+        pending_in, pending_out = self.proposals
+        if pending_out == closing_ms:
+            # The in offered with it was the one marked already: nothing is left to accept then.
+            self._set_proposals(pending_in if pending_in != marked.in_ms else None, None)
+            self.message.emit(f"What looked like the closing slate at {format_ms(closing_ms)} did not last: the "
+                              "programme is on again at the live edge. That out is no longer proposed; Out stays "
+                              "open.")
+        elif marked.out_ms == closing_ms:
+            self.message.emit(f"The recording went on after the out at {format_ms(closing_ms)}: the programme is on "
+                              "again at the live edge. Check the out before creating the clip (O marks another).")
 
     def _show_edges(self, report: SlateReport) -> None:
         edges = report.edges

@@ -235,3 +235,74 @@ def test_proposals_are_drawn_as_dashed_amber_markers_apart_from_the_marks(qtbot:
     assert "Enter accepts" in timeline.toolTip()
     timeline.set_proposals(None, None)
     assert amber_rows(x_in) == 0 and timeline.toolTip() == ""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+def test_live_a_card_in_the_middle_is_withdrawn_when_the_programme_comes_back(
+        qapp: QApplication, media_server: EmulatorServer, media_api: httpx.Client, tmp_path: Path) -> None:
+    """A recording still growing (the emulator's clock stopped, moved by the test): searched while its opening slate
+    is still on, the in is proposed by itself once it has ended, and taken; a card held 3 s in the middle of the programme is proposed as the closing slate while it is on at the live edge,
+    and withdrawn, said, once the programme is on again; the real closing slate is proposed later and taken."""
+    from muxclipper.mux.wire import asset_from_wire
+    from tests.emulator.media_helpers import wait_settled
+    from tests.support.slate_corpus import INTERLUDE, item_path
+
+    made = media_api.post("/video/v1/assets", json={"inputs": [{"url": item_path(INTERLUDE).as_uri()}],
+                                                    "playback_policies": ["public"]}).json()["data"]["id"]
+    source = asset_from_wire(wait_settled(media_api, made, timeout=120))
+    stream = media_api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+    recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                               json={"source_asset_id": source.id}).json()["data"]["id"]
+    media_api.post("/_emulator/clock/freeze", json={"frozen": True})
+
+    def grow(seconds: float) -> None:
+        media_api.post("/_emulator/clock/advance", json={"seconds": seconds})
+
+    async def scenario() -> None:
+        async with open_session(_environment(media_server), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.resize(1280, 720)
+            window.show()
+            window.start()
+            timeline = window.editor.timeline
+
+            def recorded(ms: int) -> bool:
+                return window.asset is not None and (window.asset.duration_ms or 0) >= ms
+
+            grow(2.5)  # 2 s: the card still on at the live edge
+            window.open_asset_id(recording)
+            await until(lambda: recorded(2000), 20, "the recording open, 2 s long")
+            QTest.keyClick(timeline, Qt.Key.Key_S)
+            await until(lambda: "yet" in window.status.text(), 30, "the search said")
+            assert window.status.text().startswith("No slate proposed on")
+            assert "the opening picture holds up to the live edge" in window.status.text()
+            assert timeline.proposals == (None, None)
+            grow(4)  # 6 s: the card (4 s), then the programme: the in is proposed by itself
+            await until(lambda: timeline.proposals != (None, None), 40, "the opening proposal")
+            assert timeline.proposals == (4000, None)
+            QTest.keyClick(timeline, Qt.Key.Key_Return)
+            assert (timeline.marked.in_ms, timeline.marked.out_ms) == (4000, None)
+            grow(4)  # 10 s: the card in the middle on for 2 s at the live edge
+            await until(lambda: timeline.proposals[1] is not None, 40, "a closing slate proposed")
+            assert timeline.proposals == (4000, 8000)
+            assert window.status.text().startswith("The closing slate has appeared: out 00:00:08.000")
+            grow(4)  # 14 s: the programme again
+            await until(lambda: timeline.proposals == (None, None), 40, "the out withdrawn")
+            assert window.status.text().startswith("What looked like the closing slate at 00:00:08.000 did not "
+                                                   "last: the programme is on again at the live edge")
+            assert (timeline.marked.in_ms, timeline.marked.out_ms) == (4000, None)
+            grow(6)  # 20 s: the countdown on for 3 s
+            await until(lambda: timeline.proposals[1] is not None, 40, "the closing slate proposed")
+            assert timeline.proposals == (4000, 17000)
+            QTest.keyClick(timeline, Qt.Key.Key_Return)
+            assert (timeline.marked.in_ms, timeline.marked.out_ms) == (4000, 17000)
+            await window.aclose()
+            window.close()
+
+    try:
+        run(qapp, scenario)
+    finally:
+        media_api.post("/_emulator/clock/freeze", json={"frozen": False})
+        media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
