@@ -97,5 +97,7 @@ def _said(plan: ReplayPlan) -> str:
     short = " (all that is recorded so far)" if plan.range.short else ""
     link = ("The URL above plays now (segment-accurate: it may run a few seconds long); the frame-exact clip follows."
             if plan.instant_url else
-            "No instant URL: neither the stream nor its recording has a public playback id (add one in Mux).")
+            "No instant URL: neither the stream nor its recording has a public playback id (add one in Mux), or a "
+            "signed one with a signing key in the environment (MUX_SIGNING_KEY and MUX_PRIVATE_KEY, or 'muxclipper "
+            "env add … --signing-key-id').")
     return f"muxclipper: replay of {format_ms(plan.range.duration_ms)}{short}: {span}. {link}"

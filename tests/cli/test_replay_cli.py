@@ -114,3 +114,25 @@ def test_replay_lengths_are_checked_before_mux_is_asked(emu: Emu, tmp_path: Path
     missing = _run(_env(emu, tmp_path), "replay", stream["id"])
     assert missing.returncode == 2 and "--last" in missing.stderr
     assert not emu.requests(method="POST", path_prefix="/video/v1/assets")
+
+
+def test_a_signed_only_stream_gets_a_signed_link_with_the_environment_s_signing_key(emu: Emu, tmp_path: Path) -> None:
+    import jwt
+
+    key = emu.api.post("/system/v1/signing-keys").json()["data"]
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["signed"], "new_asset_settings": {"playback_policies": ["signed"]}}).json()["data"]
+    emu.ctl("POST", f"live-streams/{stream['id']}/start", {"length": 3600})
+    emu.advance(40)
+    unsigned = _run(_env(emu, tmp_path), "replay", stream["id"], "--last", "10")
+    assert unsigned.returncode == 0 and unsigned.stdout.splitlines()[0] == ""  # the clip is made all the same
+    assert "No instant URL" in unsigned.stderr and "MUX_SIGNING_KEY" in unsigned.stderr
+    env = {**_env(emu, tmp_path), "MUX_SIGNING_KEY": key["id"], "MUX_PRIVATE_KEY": key["private_key"]}
+    signed = _run(env, "replay", stream["id"], "--last", "10", "--json")
+    assert signed.returncode == 0, signed.stderr
+    link = json.loads(signed.stdout)["program_instant_url"]
+    assert urlparse(link).path == f"/stream/{stream['playback_ids'][0]['id']}.m3u8"
+    [token] = parse_qs(urlparse(link).query)["token"]  # the range rides in the token, as Mux requires
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["program_end_time"] - claims["program_start_time"] == 10.0 and claims["aud"] == "v"
+    assert key["private_key"] not in signed.stdout + signed.stderr
