@@ -9,15 +9,14 @@ import sys
 from typing import Any
 
 from muxclipper.cli.common import CREDENTIALS_HELP, add_common, add_wait_timeout
-from muxclipper.cli.exit_codes import EXIT_API, EXIT_HELP, EXIT_INPUT, CliError
+from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_INPUT, CliError
 from muxclipper.cli.job_watch import finish_clip, job_json, wait_for
 from muxclipper.core.jobs import JobState
 from muxclipper.core.models import ClipOptions
-from muxclipper.core.program_time import INSTANT_CLIP_NOTE
 from muxclipper.core.replay import MAX_REPLAY_S, ReplayRefusal, check_seconds
+from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
-from muxclipper.core.visible_text import hidden_character
-from muxclipper.mux.errors import NotFoundError
+from muxclipper.core.visible_text import hidden_character, visible
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.replay import ReplayPlan, ReplayService
 from muxclipper.services.session import Session
@@ -47,7 +46,8 @@ def add_parser(sub: Any) -> None:
                "'muxclipper live-streams --status active'. A stream that is idle or whose broadcast has ended has "
                f"nothing to replay: the command says so and exits 2. {CREDENTIALS_HELP} {EXIT_HELP}")
     replay.add_argument("stream", metavar="LIVE_STREAM_ID",
-                        help="the live stream's id (not its stream key, not a playback id)")
+                        help="the live stream's id, or its playback id (alone or in its stream.mux.com URL); never "
+                             "its stream key")
     replay.add_argument("--last", type=_length, required=True, metavar="SECONDS",
                         help=f"how much of the stream, back from its live edge: 10, 30, 60… (0.5 to {MAX_REPLAY_S}; "
                              "a recording shorter than that gives all of it)")
@@ -69,12 +69,16 @@ async def run(args: argparse.Namespace, session: Session) -> int:
                        "spaces and punctuation only.", EXIT_INPUT)
     service = ReplayService(session.client, session.urls, session.jobs)
     try:
-        plan = await service.prepare(args.stream, check_seconds(args.last), title=args.title, options=ClipOptions())
+        ref = parse_source(args.stream, session.environment.endpoints.stream)
+    except SourceRefError as exc:
+        raise CliError(f"{visible(args.stream, 80)!r} is not a live stream's id, its playback id or its "
+                       "stream.mux.com URL (ids are letters and digits: 'muxclipper live-streams' lists them).",
+                       EXIT_INPUT) from exc
+    try:
+        stream_id = await service.stream_id(ref)
+        plan = await service.prepare(stream_id, check_seconds(args.last), title=args.title, options=ClipOptions())
     except (ReplayRefusal, JobInputError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    except NotFoundError as exc:
-        raise CliError(f"{exc.user_message} 'muxclipper live-streams' lists this environment's live streams with "
-                       "their ids.", EXIT_API) from exc
     if not args.json:  # the link first, before anything else is asked of Mux
         print(plan.instant_url or "", flush=True)
         print(_said(plan), file=sys.stderr, flush=True)
@@ -91,6 +95,9 @@ async def run(args: argparse.Namespace, session: Session) -> int:
 def _said(plan: ReplayPlan) -> str:
     span = f"{format_ms(plan.range.start_ms)}–{format_ms(plan.range.end_ms)} of recording {plan.recording.id}"
     short = " (all that is recorded so far)" if plan.range.short else ""
-    link = (f"The URL above plays now. {INSTANT_CLIP_NOTE}" if plan.instant_url else
-            "No instant URL: neither the stream nor its recording has a public playback id (add one in Mux).")
+    link = ("The URL above plays now (segment-accurate: it may run a few seconds long); the frame-exact clip follows."
+            if plan.instant_url else
+            "No instant URL: neither the stream nor its recording has a public playback id (add one in Mux), or a "
+            "signed one with a signing key in the environment (MUX_SIGNING_KEY and MUX_PRIVATE_KEY, or 'muxclipper "
+            "env add … --signing-key-id').")
     return f"muxclipper: replay of {format_ms(plan.range.duration_ms)}{short}: {span}. {link}"

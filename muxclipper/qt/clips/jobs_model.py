@@ -28,6 +28,8 @@ COLUMN_FIELDS: tuple[tuple[str, ...], ...] = (
     ("options",), ("state", "error"), ("state", "progress"), ("source_asset_id",), ("start_ms", "end_ms"),
     ("start_ms", "end_ms"), ("created_at_s",), ("created_at_s", "ready_at_s", "state"))
 READY_IN_COLUMN = COLUMNS.index("Ready in")
+#: Jobs whose progress is no longer news: cancelled (taken back, deleted) or failed (nothing made).
+GONE = (JobState.CANCELLED, JobState.FAILED)
 Index = QModelIndex | QPersistentModelIndex
 #: What the window knows of a source asset: its title and frame rate (None, None when it does not).
 SourceFacts = Callable[[str], tuple[str | None, Fraction | None]]
@@ -97,7 +99,7 @@ class ClipJobsModel(QAbstractTableModel):
         if role == JobRole.JOB:
             return job
         if role == JobRole.PROGRESS:
-            return job.progress
+            return None if job.state in GONE else job.progress
         if role == JobRole.SOURCE_ID:
             return job.source_asset_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -132,6 +134,8 @@ class ClipJobsModel(QAbstractTableModel):
         if column == "Progress":
             if job.state is JobState.READY:
                 return "100 %"
+            if job.state in GONE:  # taken back or never made: no bar that looks like a clip on its way or done
+                return ""
             return f"{job.progress:.0f} %" if job.progress is not None else ""
         if column == "Created":
             stamp = time.localtime(job.created_at_s)

@@ -11,8 +11,13 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGridLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +38,8 @@ from muxclipper.services.cut_lists import (
 )
 
 COLUMNS = ("Label", "In", "Out", "Length")
+#: Rows of a refused import listed in the panel (the rest are counted).
+LISTED_ROWS = 12
 
 
 class SegmentsPanel(QWidget):
@@ -42,6 +49,8 @@ class SegmentsPanel(QWidget):
         segment_activated(object): a Segment was double-clicked (put it back in the editor).
         message(str): an import that could not be read, an export written.
         segments_changed(list): the segments now (added, removed, edited, imported, replaced).
+        attention_wanted(): something to see here (a range added, an import's refusal or question): the window
+            brings the panel to the front of its tabs.
     """
 
     add_requested = Signal()
@@ -49,6 +58,7 @@ class SegmentsPanel(QWidget):
     segment_activated = Signal(object)
     message = Signal(str)
     segments_changed = Signal(list)
+    attention_wanted = Signal()
 
     def __init__(self, parent: QWidget | None = None, bridge: Bridge | None = None) -> None:
         super().__init__(parent)
@@ -66,9 +76,61 @@ class SegmentsPanel(QWidget):
         self.table.cellDoubleClicked.connect(lambda row, column: self.segment_activated.emit(self.segments()[row]))
         self.table.itemChanged.connect(lambda _: self.segments_changed.emit(self.segments()))
         self.table.model().rowsRemoved.connect(lambda *_: self.segments_changed.emit(self.segments()))
-        # Two rows: the panel shares the right side with the clip options, down to a 1280-pixel-wide screen.
-        buttons = QGridLayout()
-        for index, (text, name, slot) in enumerate((
+        # Compact rows, no row numbers, the label taking what the times leave: four rows and more fit where the panel
+        # is short (1280×720), and no sideways scroll bar takes a row's room.
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        time_width = self.fontMetrics().horizontalAdvance("00:00:00.000") + 16
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, time_width)
+        # What an import found, said here rather than in a dialog (no modal dialogs for routine events): the rows
+        # that cannot be clipped, or, when there are segments already, whether to replace them or add.
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setAccessibleName("Import notice")
+        self.notice.hide()
+        self._pending: SegmentsRead | None = None
+        self.choice = QWidget(self)
+        row = QHBoxLayout(self.choice)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.replace_button = QPushButton("Replace with the &new", self.choice)
+        self.replace_button.setAccessibleName("Replace the segments with the imported ones")
+        self.replace_button.clicked.connect(lambda: self._on_choice(replace=True))
+        self.add_to_button = QPushButton("Add after the&m", self.choice)
+        self.add_to_button.setAccessibleName("Add the imported segments after these")
+        self.add_to_button.clicked.connect(lambda: self._on_choice(replace=False))
+        self.cancel_button = QPushButton("Cancel", self.choice)
+        self.cancel_button.setAccessibleName("Do not import")
+        self.cancel_button.clicked.connect(self._on_cancel)
+        self.back_button = QPushButton("&Back to the segments", self.choice)
+        self.back_button.setAccessibleName("Back to the segments")
+        self.back_button.clicked.connect(self._clear_notice)
+        for button in (self.replace_button, self.add_to_button, self.cancel_button, self.back_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        self.choice.hide()
+        # The notice takes the table's place while it is shown, and scrolls there, never asking for more room: above
+        # the table, a list of bad rows grew the window past a 720-pixel screen, status line and all (seen on the
+        # real window), and squeezed to fit it showed one line.
+        self.notice_area = QScrollArea(self)
+        self.notice_area.setWidgetResizable(True)
+        self.notice_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.notice_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        inside = QWidget(self.notice_area)
+        stack = QVBoxLayout(inside)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.addWidget(self.notice)
+        stack.addWidget(self.choice)
+        stack.addStretch(1)
+        self.notice_area.setWidget(inside)
+        self.notice_area.hide()
+        # A column beside the table: the panel is a tab under the editor, wide and short (at 1280×720 four rows show).
+        buttons = QVBoxLayout()
+        for text, name, slot in ((
                 ("A&dd range", "Add the current range", self.add_requested.emit),
                 ("Remove", "Remove the selected segment", self.remove_selected),
                 ("Create &all", "Create a clip for every segment", self._on_create_all),
@@ -78,10 +140,17 @@ class SegmentsPanel(QWidget):
             button.setAccessibleName(name)
             button.setToolTip(name)
             button.clicked.connect(slot)
-            buttons.addWidget(button, index // 3, index % 3)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.body = QWidget(self)
+        body = QHBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.table, 1)
+        body.addLayout(buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.notice_area)
+        layout.addWidget(self.body)
 
     def add(self, segment: Segment) -> None:
         self.table.blockSignals(True)  # one change told, once the row is whole
@@ -122,8 +191,10 @@ class SegmentsPanel(QWidget):
 
     # ------------------------------------------------------------------ files
     def set_source(self, duration_ms: int, rate: Fraction, title: str, ref: str) -> None:
-        """The open source: chapters end at its end, an EDL counts its frames and names it."""
+        """The open source: chapters end at its end, an EDL counts its frames and names it. An import waiting for
+        replace-or-add, or a refusal shown, belonged to the source before: both go."""
         self.duration_ms, self.rate, self.source_title, self.source_ref = duration_ms, rate, title, ref
+        self._clear_notice()
 
     def source_identity(self) -> SourceIdentity:
         """The open source as a cut list names it (by id, playback id or title) and counts its frames."""
@@ -139,21 +210,83 @@ class SegmentsPanel(QWidget):
                                        self.message.emit, "Exporting the segments")
 
     def import_from(self, path: Path) -> asyncio.Task[Any] | None:
-        """Replaces the segments with those ``path`` holds for the open source; one that cannot be read changes
-        nothing and says why. Read off the UI thread: the task (None without a bridge) ends once it is done."""
+        """The segments ``path`` holds for the open source, each row checked against it before anything changes.
+        Rows that cannot be clipped refuse the file, each named in the panel; when there are segments already the
+        panel asks whether to replace or add to them (no dialog). Read off the UI thread: the task (None without a
+        bridge) ends once the file is read and what it holds is shown."""
         source = self.source_identity()
-        return self._off_the_ui_thread(lambda: _said(lambda: read_segments(path, source)),
-                                       lambda found: self._on_imported(source.url, found), "Importing segments")
+        self._clear_notice()
+        return self._off_the_ui_thread(lambda: _read(path, source),
+                                       lambda found: self._on_imported(source.url, path, found), "Importing segments")
 
-    def _on_imported(self, source_ref: str, found: SegmentsRead | str) -> None:
-        if isinstance(found, str):
-            self.message.emit(found)
+    def _on_imported(self, source_ref: str, path: Path, found: SegmentsRead | CutListError) -> None:
+        if isinstance(found, CutListError):
+            if found.problems:
+                shown = found.problems[:LISTED_ROWS]
+                more = len(found.problems) - len(shown)
+                self._show_notice(f"Not imported: {len(found.problems)} of the rows of {path.name} cannot be made into "
+                                  "clips of this source. Correct them and import again:\n" + "\n".join(shown)
+                                  + (f"\n… and {more} more" if more > 0 else ""), asks=False)
+                self.message.emit(f"Could not import {path.name}: {len(found.problems)} rows cannot be clipped (listed "
+                                  "in Segments). Nothing was changed.")
+            else:
+                self.message.emit(str(found))
             return
         if source_ref != self.source_ref:  # another source was opened while the file was read
             self.message.emit(f"Not imported: another source was opened meanwhile. {found.summary}")
             return
-        self.set_segments(found.segments)
-        self.message.emit(found.summary)
+        here = self.table.rowCount()
+        if not here:
+            self.set_segments(found.segments)
+            self.message.emit(found.summary)
+            return
+        self._pending = found
+        count = len(found.segments)
+        self._show_notice(f"{path.name}: {count} segment{'s' if count != 1 else ''}, checked against this source. "
+                          f"Replace the {here} here with {'them' if count != 1 else 'it'} (Alt+N), or add "
+                          f"{'them' if count != 1 else 'it'} after (Alt+M)?", asks=True)
+        self.replace_button.setFocus()
+        self.message.emit(f"{path.name}: {count} segment{'s' if count != 1 else ''} read; replace the {here} here, or "
+                          "add to them? (in Segments)")
+
+    def _on_choice(self, replace: bool) -> None:
+        found = self._pending
+        self._clear_notice()
+        if found is None:
+            return
+        if replace:
+            self.set_segments(found.segments)
+            self.message.emit(found.summary)
+            return
+        for segment in found.segments:
+            self.add(segment)
+        self.message.emit(found.summary.replace("Imported", "Added", 1))
+
+    def _on_cancel(self) -> None:
+        self._clear_notice()
+        self.message.emit("Import cancelled; the segments are unchanged.")
+
+    def _show_notice(self, text: str, asks: bool) -> None:
+        """``text`` in the table's place, with Replace / Add / Cancel when it ``asks``, else Back."""
+        self.notice.setText(text)
+        self.notice.show()
+        for button in (self.replace_button, self.add_to_button, self.cancel_button):
+            button.setVisible(asks)
+        self.back_button.setVisible(not asks)
+        self.choice.show()
+        self.body.hide()
+        self.notice_area.show()
+        if not asks:
+            self.back_button.setFocus()
+        self.attention_wanted.emit()
+
+    def _clear_notice(self) -> None:
+        self._pending = None
+        self.notice.hide()
+        self.notice.clear()
+        self.choice.hide()
+        self.notice_area.hide()
+        self.body.show()
 
     def _off_the_ui_thread(self, work: Callable[[], Any], done: Callable[[Any], None],
                            what: str) -> asyncio.Task[Any] | None:
@@ -173,6 +306,14 @@ class SegmentsPanel(QWidget):
         name, _ = QFileDialog.getOpenFileName(self, "Import segments", "", segment_filters(True))
         if name:
             self.import_from(Path(name))
+
+
+def _read(path: Path, source: SourceIdentity) -> SegmentsRead | CutListError:
+    """The segments read, or why not (the error itself: the panel lists its rows)."""
+    try:
+        return read_segments(path, source)
+    except CutListError as exc:
+        return exc
 
 
 def _said(work: Callable[[], Any]) -> Any:

@@ -55,6 +55,10 @@ def _is_session(given: object) -> TypeGuard[Session]:
     return hasattr(given, "jobs")  # a Session; not imported here (it brings httpx)
 
 
+#: The docks' layout version: 1 moved the segments from under the clip options to a tab beside the clips (their table
+#: showed one row at 1280×720). A layout saved with another version is not restored; the new default shows instead.
+LAYOUT_VERSION = 1
+
 class MainWindow(QMainWindow):
     """The window of one environment at a time. Given a :class:`Session` it is ready at once; given just the
     :class:`Environment` (or None: none is usable yet) it can be shown first and the session attached when
@@ -194,7 +198,7 @@ class MainWindow(QMainWindow):
         self.panels_built = True
         state = self.settings.value("window/state")
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(state, LAYOUT_VERSION)  # a layout saved by an older muxclipper is not restored
         panels.restore(self.settings)
         self.editor.local_keys.watch(self)  # the lists, tables and drop-downs of every panel keep up and down
         self._set_working(self._attached)
@@ -457,7 +461,7 @@ class MainWindow(QMainWindow):
         if not self.panels_built:  # closed while starting: the saved layout and choices stay as they were
             self.settings.sync()
             return
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.panels.save(self.settings)
         self.settings.sync()
 

@@ -6,13 +6,12 @@ only after the window's first paint: lazy loading by module, in one place."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFrame, QHBoxLayout, QMainWindow, QScrollArea, QWidget
 
 from muxclipper.core.models import Asset
@@ -139,15 +138,15 @@ class WindowPanels:
         return panels
 
     def dock_into(self, window: QMainWindow) -> None:
-        """The window's layout: sources left, clip options and segments right, clips below the editor (movable,
-        floatable). The side columns take the window's whole height: with the clips spanning the width under them,
-        the right column's options and segments needed more than a 1280×720 screen has, and the window grew past
-        the bottom of the screen, its status line with it."""
+        """The window's layout: sources left, clip options right, the clips, segments and watermark as tabs below the
+        editor (movable, floatable). The side columns take the window's whole height: with the clips spanning the
+        width under them, the right column's options and segments needed more than a 1280×720 screen has, and the
+        window grew past the bottom of the screen, its status line with it."""
         window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         for title, widget, area in (("Sources", self.sources, Qt.DockWidgetArea.LeftDockWidgetArea),
                                     ("Clip", self.clip_options, Qt.DockWidgetArea.RightDockWidgetArea),
-                                    ("Segments", self.segments, Qt.DockWidgetArea.RightDockWidgetArea),
+                                    ("Segments", self.segments, Qt.DockWidgetArea.BottomDockWidgetArea),
                                     ("Watermark", _scrolling(self.clip_options.extras.watermark_panel),
                                      Qt.DockWidgetArea.BottomDockWidgetArea),
                                     ("Clips", self.clips, Qt.DockWidgetArea.BottomDockWidgetArea)):
@@ -159,11 +158,20 @@ class WindowPanels:
             window.addDockWidget(area, dock)
         # The watermark's fields are a tab beside the clips, under the picture they are previewed on (the right-hand
         # column has no room left at 720p, and a tab bar there would push the window past such a screen).
+        # The segments are a tab there too: in the right-hand column, under the clip options, their table showed one
+        # row at 1280×720; here, as wide as the editor, it shows four and more.
         clips_dock = window.findChild(QDockWidget, "dock-clips")
         watermark_dock = window.findChild(QDockWidget, "dock-watermark")
-        if clips_dock is not None and watermark_dock is not None:
-            window.tabifyDockWidget(clips_dock, watermark_dock)
+        segments_dock = window.findChild(QDockWidget, "dock-segments")
+        if clips_dock is not None and watermark_dock is not None and segments_dock is not None:
+            window.tabifyDockWidget(clips_dock, segments_dock)
+            window.tabifyDockWidget(segments_dock, watermark_dock)
+            self.segments.attention_wanted.connect(segments_dock.raise_)
+            self.segments.add_requested.connect(segments_dock.raise_)
             clips_dock.raise_()
+            # A raise before the window is first shown is lost (the last tab added was in front at start: seen on the
+            # real window); once more when the event loop runs, after show().
+            QTimer.singleShot(0, clips_dock.raise_)
             self.clip_options.extras.watermark_box.toggled.connect(
                 lambda on: watermark_dock.raise_() if on else None)
             # A clip created shows in the clips table at once, whichever tab was in front.
@@ -194,8 +202,7 @@ class WindowPanels:
             self._stop_notices()
             self._stop_notices = None
         self.recording.stop()
-        self.bridge.cancel_all()
-        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
+        await self.bridge.cancel_and_wait()  # before the session's HTTP client closes
         self.creator.attach(None, False)
         if self.replay is not None:
             self.replay.attach(None)
@@ -286,5 +293,4 @@ class WindowPanels:
         self.sources.stop()
         self.recording.stop()
         self.editor.player.unload()
-        self.bridge.cancel_all()
-        await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
+        await self.bridge.cancel_and_wait()  # before the session's HTTP client closes

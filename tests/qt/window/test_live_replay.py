@@ -81,6 +81,7 @@ def test_the_live_streams_tab_keeps_itself_current_and_the_replay_key(qapp: QApp
             window.live_actions["undo_replay"].trigger()
             await until(lambda: model.job_at(0).state is JobState.CANCELLED, 10, "the replay taken back")
             assert "taken back" in window.status.text() and clipboard.text() == ""
+            assert model.index(0, COLUMNS.index("Progress")).data() == ""  # no bar for a clip taken back
             clip_id = model.job_at(0).asset_id
             assert clip_id is not None and emu.api.get(f"/video/v1/assets/{clip_id}").status_code == 404
             assert len(emu.requests(method="DELETE")) == 1
