@@ -46,6 +46,7 @@ def control_routes(rt: Runtime) -> list[Route]:
 
     async def reset(request: Request) -> Response:
         state.reset()
+        state.clock.start()  # a test that stopped the clock leaves the next one a running clock
         rt.faults.clear()
         rt.log.clear()
         return data({"reset": True})
@@ -113,6 +114,14 @@ def control_routes(rt: Runtime) -> list[Route]:
             raise invalid("seconds must be a number of at least 0.")
         state.clock.advance(seconds)
         return data({"now": state.clock.now()})
+
+    async def stop_clock(request: Request) -> Response:
+        state.clock.stop()
+        return data({"now": state.clock.now(), "running": False})
+
+    async def start_clock(request: Request) -> Response:
+        state.clock.start()
+        return data({"now": state.clock.now(), "running": True})
 
     async def list_faults(request: Request) -> Response:
         return data(rt.faults.pending())
@@ -185,6 +194,8 @@ def control_routes(rt: Runtime) -> list[Route]:
         Route(f"{base}/live-streams/{{stream_id}}/disconnect", disconnect_encoder, methods=["POST"]),
         Route(f"{base}/live-streams/{{stream_id}}/reconnect", reconnect_encoder, methods=["POST"]),
         Route(f"{base}/clock/advance", advance_clock, methods=["POST"]),
+        Route(f"{base}/clock/stop", stop_clock, methods=["POST"]),
+        Route(f"{base}/clock/start", start_clock, methods=["POST"]),
         Route(f"{base}/faults", list_faults, methods=["GET"]),
         Route(f"{base}/faults", arm_fault, methods=["POST"]),
         Route(f"{base}/faults", clear_faults, methods=["DELETE"]),
