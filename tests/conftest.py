@@ -78,9 +78,12 @@ SMALL_SOURCE = "emulator://generated?duration=12&fps=25&width=320&height=180&pre
 
 
 @pytest.fixture(scope="session")
-def generated_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generated sources are deterministic: make each once per test session."""
-    return tmp_path_factory.mktemp("generated")
+def generated_cache() -> Path:
+    """Generated sources are deterministic: each is made once, for every test and xdist worker (and kept between
+    local runs): tests/support/generated_media.py."""
+    from tests.support.generated_media import generated_dir
+
+    return generated_dir()
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +102,9 @@ def media_api(media_server: EmulatorServer) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session")
 def stamped_source(media_api: httpx.Client) -> dict[str, Any]:
     """A ready 12 s, 25 fps asset with captions and 1 s slates, every frame stamped with its index."""
+    from tests.support.generated_media import pregenerate
+
+    pregenerate(SMALL_SOURCE)  # every xdist worker's media server asks for it at once: one makes it
     response = media_api.post("/video/v1/assets", json={
         "inputs": [{"url": SMALL_SOURCE}], "playback_policies": ["public", "signed"],
         "static_renditions": [{"resolution": "highest"}, {"resolution": "audio-only"}]})
@@ -134,6 +140,56 @@ def _collect_in_the_main_thread() -> Iterator[None]:
     import gc
 
     gc.collect()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """How scripts/test.sh spreads the suite over its xdist workers (``--dist loadgroup``, in this order).
+
+    - A test module whose tests share a fixture made once per module (a frozen build, a broadcast source, a real X
+      screen) is one group, run by one worker: two workers would each make it. Tests of the suite-wide session
+      fixtures (the emulators of tests/conftest.py) spread: each worker has its own, and their generated media are
+      shared anyway (tests/support/generated_media.py). A test may also name its group (``xdist_group``).
+    - The longest work goes first (packaging, then the real window, then what is marked slow), so that neither worker
+      is left with a long group while the other has finished.
+    """
+    for item in items:
+        if any(True for _ in item.iter_markers("xdist_group")):
+            continue
+        if item.get_closest_marker("secret_service"):  # one keyring daemon: its tests one after the other
+            item.add_marker(pytest.mark.xdist_group("secret_service"))
+        elif _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    heaviest = ("packaging", "real_window", "slow")
+    items.sort(key=lambda item: next((rank for rank, name in enumerate(heaviest) if item.get_closest_marker(name)),
+                                     len(heaviest)))
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture made for more than one test that is not one of the suite's (tests/conftest.py's
+    are per worker by design)."""
+    info = getattr(item, "_fixtureinfo", None)  # pytest's own record of the fixtures a test uses
+    if info is None:
+        return False
+    suites = ("", Path(__file__).parent.relative_to(item.config.rootpath).as_posix())
+    return any(fixture.scope != "function" and fixture.baseid not in suites
+               for defs in info.name2fixturedefs.values() for fixture in defs)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands what its reliability suites tried to the controller (pytest_testnodedown)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        from tests.support.reliability_counts import counts
+
+        output["reliability_counts"] = counts()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    from tests.support.reliability_counts import add
+
+    add(getattr(node, "workeroutput", {}).get("reliability_counts", {}))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

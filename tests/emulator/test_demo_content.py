@@ -1,8 +1,11 @@
-"""``--demo-content``: the sources a producer meets in the demo, made once, quickly, and cached."""
+"""``--demo-content``: the sources a producer meets in the demo, made once and kept in the data dir.
+
+How long the first start takes is a figure (docs/PERFORMANCE.md, ``tests/benchmarks/bench_demo_content.py``), not an
+assert here: the generated sources are shared with the other tests (tests/support/generated_media.py); what is
+checked is what a producer meets, and that a restart makes nothing again."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import httpx
@@ -11,15 +14,16 @@ import pytest
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.emulator.config import DEMO_TOKEN
 from tests.emulator.media_helpers import wait_until
+from tests.support.generated_media import generated_dir, pregenerate_demo
 
 AUTH = (DEMO_TOKEN.id, DEMO_TOKEN.secret)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) -> None:
-    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path)
-    started = time.monotonic()
+def test_demo_content_is_made_once_and_kept(tmp_path: Path) -> None:
+    pregenerate_demo()
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path, generated_dir=generated_dir())
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
         def all_sources_ready() -> list[dict[str, object]] | None:
             assets = api.get("/video/v1/assets").json()["data"]
@@ -27,7 +31,6 @@ def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) ->
             return sources if len(sources) == 3 and all(a["status"] == "ready" for a in sources) else None
 
         sources = wait_until(all_sources_ready, 120, "the demo sources to be ready")
-        elapsed = time.monotonic() - started
         by_name = {str(a["passthrough"]).split(":")[1]: a for a in sources}
         assert by_name["live-event"]["duration"] == 200.0
         assert by_name["talk"]["duration"] == 600.0
@@ -47,9 +50,16 @@ def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) ->
         captions = httpx.get(f"{server.stream_url}/{pid}/text/{track['id']}.vtt").text
         assert "PREROLL · 00:00:16.000" in captions and "KEYNOTE · 00:00:20.000" in captions
         assert "POSTROLL · 00:03:08.000" in captions
-    assert elapsed < 60, f"demo content took {elapsed:.1f} s"
-    restarted = time.monotonic()
+    media = _media_files(tmp_path)
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH) as api:
         assets = api.get("/video/v1/assets").json()["data"]
-        assert sum(1 for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")) == 3
-    assert time.monotonic() - restarted < 5  # seeded once, nothing made again
+        again = [a for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
+        assert {a["id"] for a in again} == {a["id"] for a in sources}  # seeded once
+        assert all(a["status"] == "ready" for a in again)
+    assert _media_files(tmp_path) == media  # nothing made again: every file as it was
+
+
+def _media_files(data_dir: Path) -> dict[str, int]:
+    """Each of the assets' media files and when it was last written."""
+    root = data_dir / "media" / "assets"
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
