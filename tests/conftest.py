@@ -142,38 +142,27 @@ def _collect_in_the_main_thread() -> Iterator[None]:
     gc.collect()
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """How scripts/test.sh spreads the suite over its xdist workers (``--dist loadgroup``, in this order).
+    """The order scripts/test.sh's xdist workers take the test modules in (``--dist loadscope``: each module whole on
+    one worker, so that a fixture made once per module, a frozen build or a real X screen, is made once; the suite's
+    own session fixtures, the emulators, are per worker, their generated media shared by tests/support/
+    generated_media.py). The modules with the longest work go first, packaging, then the real window, then those
+    with slow tests, so that neither worker is left with a long module while the other has finished.
 
-    - A test module whose tests share a fixture made once per module (a frozen build, a broadcast source, a real X
-      screen) is one group, run by one worker: two workers would each make it. Tests of the suite-wide session
-      fixtures (the emulators of tests/conftest.py) spread: each worker has its own, and their generated media are
-      shared anyway (tests/support/generated_media.py). A test may also name its group (``xdist_group``).
-    - The longest work goes first (packaging, then the real window, then what is marked slow), so that neither worker
-      is left with a long group while the other has finished.
+    (``--dist loadgroup`` would spread a module's tests, but pytest-xdist 3.8 cannot name the groups under pytest 9.2:
+    it writes the group into a node id attribute pytest no longer reads.)
     """
-    for item in items:
-        if any(True for _ in item.iter_markers("xdist_group")):
-            continue
-        if item.get_closest_marker("secret_service"):  # one keyring daemon: its tests one after the other
-            item.add_marker(pytest.mark.xdist_group("secret_service"))
-        elif _shares_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
     heaviest = ("packaging", "real_window", "slow")
-    items.sort(key=lambda item: next((rank for rank, name in enumerate(heaviest) if item.get_closest_marker(name)),
-                                     len(heaviest)))
 
+    def rank(item: pytest.Item) -> int:
+        return next((n for n, name in enumerate(heaviest) if item.get_closest_marker(name)), len(heaviest))
 
-def _shares_a_module_fixture(item: pytest.Item) -> bool:
-    """Whether the test uses a fixture made for more than one test that is not one of the suite's (tests/conftest.py's
-    are per worker by design)."""
-    info = getattr(item, "_fixtureinfo", None)  # pytest's own record of the fixtures a test uses
-    if info is None:
-        return False
-    suites = ("", Path(__file__).parent.relative_to(item.config.rootpath).as_posix())
-    return any(fixture.scope != "function" and fixture.baseid not in suites
-               for defs in info.name2fixturedefs.values() for fixture in defs)
+    modules: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        modules[module] = min(modules.get(module, len(heaviest)), rank(item))
+    order = {module: n for n, module in enumerate(modules)}
+    items.sort(key=lambda item: (modules[item.nodeid.split("::", 1)[0]], order[item.nodeid.split("::", 1)[0]]))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
