@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from muxclipper.emulator import EmulatorServer
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
 
 __all__ = ["DEMO_KEY", "NO_ENVIRONMENT", "build_parser", "main", "run_window"]
 log = logging.getLogger("muxclipper")
@@ -47,11 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="muxclipper", allow_abbrev=False,
         usage="muxclipper [options] [SOURCE]          the window\n"
-              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, sessions, slates, jobs, segments, env\n"
+              "       muxclipper COMMAND [options] ...    clip, replay, assets, live-streams, sessions, slates, jobs, segments, env\n"
               "       muxclipper emulator [options]       a local Mux API for tests and the demo",
         description="Frame-exact clips from Mux videos and live recordings. Without a command, the window opens "
                     "(on SOURCE if one is named).",
-        epilog="Commands: clip (create a clip), assets, live-streams (list them), sessions (a live recording's "
+        epilog="Commands: clip (create a clip), replay (the last seconds of a live stream: a link now, a clip "
+               "later), assets, live-streams (list them), sessions (a live recording's "
                "encoder connections and slates, with wall-clock times), slates (find the slates to cut), segments "
                "(a cut list from an editing suite), jobs (the clip history; --watch finishes unfinished ones), env "
                "(stored environments). 'muxclipper COMMAND --help' explains each; "
@@ -160,7 +161,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     window.build_panels()
     # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
     from muxclipper.launch.first_source import open_first, unless_closed
-    from muxclipper.qt.environment_switcher import EnvironmentSwitcher, Resolved
+    from muxclipper.qt.window.environment_switcher import EnvironmentSwitcher, Resolved
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
     from muxclipper.services.session_pool import SessionPool
@@ -226,11 +227,37 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
         await sessions.aclose()
 
 
+def _missing(advice: str, server: EmulatorServer | None) -> int:
+    """A part of the system is missing: the advice, not a traceback, and the exit code the README gives."""
+    from muxclipper.launch.system_check import EXIT_MISSING
+
+    log.error("%s", advice)
+    print(advice, file=sys.stderr)
+    if server is not None:
+        server.stop()
+    return EXIT_MISSING
+
+
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     path = setup_logging(args.log_level)
     log.info("muxclipper %s starting (log: %s)", __version__, path)
     server: EmulatorServer | None = None
+    # Qt first: on a system that lacks a library it needs, say so at once (not after the demo's emulator has started
+    # making its videos).
+    from muxclipper.launch import system_check
+
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from muxclipper.qt.identity import apply_identity
+        from muxclipper.qt.qt_messages import route_to_log
+        from muxclipper.qt.window.main_window import MainWindow
+    except ImportError as exc:  # a system library Qt links is missing (libGL, libEGL…): say which package has it
+        return _missing(system_check.import_advice(exc), server)
+    problem = system_check.platform_plugin_problem(os.environ.get("QT_QPA_PLATFORM"))
+    if problem is not None:
+        return _missing(problem, server)
     try:
         if args.demo:
             from muxclipper.emulator import EmulatorConfig, EmulatorServer
@@ -248,7 +275,10 @@ def main(argv: Sequence[str]) -> int:
         print(f"muxclipper: {exc}", file=sys.stderr)
         if server is not None:
             server.stop()
-        return 2
+        from muxclipper.emulator.media.ffmpeg import FfmpegError
+        from muxclipper.launch.system_check import EXIT_MISSING
+
+        return EXIT_MISSING if isinstance(exc, FfmpegError) else 2
 
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                                                  or os.environ.get("QT_QPA_PLATFORM")):
@@ -259,16 +289,14 @@ def main(argv: Sequence[str]) -> int:
             server.stop()
         return 2
 
-    from PySide6.QtWidgets import QApplication
-
-    from muxclipper.qt.identity import apply_identity
-    from muxclipper.qt.main_window import MainWindow
-    from muxclipper.qt.qt_messages import route_to_log
-
     route_to_log()  # Qt's and FFmpeg's lines to the log file, not the terminal
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
+    from PySide6.QtGui import QFontDatabase
+
+    if system_check.no_fonts(QFontDatabase.families()):
+        return _missing(system_check.font_advice(), server)
     app.setApplicationName("muxclipper")
     app.setApplicationVersion(__version__)
     apply_identity(app)  # the icon, and the desktop file name the dock matches the window to

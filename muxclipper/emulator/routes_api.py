@@ -15,7 +15,7 @@ from starlette.routing import Route
 from muxclipper.emulator import validation as v
 from muxclipper.emulator.errors import invalid
 from muxclipper.emulator.runtime import Runtime
-from muxclipper.emulator.state import ASSET, LIVE_STREAM
+from muxclipper.emulator.state.core import ASSET, LIVE_STREAM
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -46,7 +46,7 @@ def control_routes(rt: Runtime) -> list[Route]:
 
     async def reset(request: Request) -> Response:
         state.reset()
-        state.clock.start()  # a test that stopped the clock leaves the next one a running clock
+        state.clock.freeze(False)  # a test that froze the clock leaves the next one a running clock
         rt.faults.clear()
         rt.log.clear()
         return data({"reset": True})
@@ -115,13 +115,12 @@ def control_routes(rt: Runtime) -> list[Route]:
         state.clock.advance(seconds)
         return data({"now": state.clock.now()})
 
-    async def stop_clock(request: Request) -> Response:
-        state.clock.stop()
-        return data({"now": state.clock.now(), "running": False})
-
-    async def start_clock(request: Request) -> Response:
-        state.clock.start()
-        return data({"now": state.clock.now(), "running": True})
+    async def freeze_clock(request: Request) -> Response:
+        body = await json_body(request)
+        if not isinstance(body.get("frozen"), bool):
+            raise invalid("frozen must be true or false.")
+        state.clock.freeze(body["frozen"])
+        return data({"now": state.clock.now(), "frozen": state.clock.frozen})
 
     async def list_faults(request: Request) -> Response:
         return data(rt.faults.pending())
@@ -194,8 +193,7 @@ def control_routes(rt: Runtime) -> list[Route]:
         Route(f"{base}/live-streams/{{stream_id}}/disconnect", disconnect_encoder, methods=["POST"]),
         Route(f"{base}/live-streams/{{stream_id}}/reconnect", reconnect_encoder, methods=["POST"]),
         Route(f"{base}/clock/advance", advance_clock, methods=["POST"]),
-        Route(f"{base}/clock/stop", stop_clock, methods=["POST"]),
-        Route(f"{base}/clock/start", start_clock, methods=["POST"]),
+        Route(f"{base}/clock/freeze", freeze_clock, methods=["POST"]),
         Route(f"{base}/faults", list_faults, methods=["GET"]),
         Route(f"{base}/faults", arm_fault, methods=["POST"]),
         Route(f"{base}/faults", clear_faults, methods=["DELETE"]),

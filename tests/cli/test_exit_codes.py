@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from muxclipper.cli import commands
+from muxclipper.cli import exit_codes
+from muxclipper.cli.main import build_parser
+from muxclipper.cli.main import main as cli_main
 from muxclipper.core.jobs import token_in
 from tests.cli.test_cli import _clips, _env, _run
-from tests.cli.test_slates_cli import run_on_a_source_without_slate
+from tests.cli.test_slates_cli import run_on_a_live_recording, run_on_a_source_without_slate
 from tests.emulator.helpers import RO, Emu
 from tests.emulator.media_helpers import wait_until
 
@@ -117,6 +119,7 @@ CASES: dict[str, tuple[int, Callable[[Emu, Path], subprocess.CompletedProcess[st
     "disk full during the run": (6, _history_cannot_be_written),
     "interrupted": (130, _interrupted),
     "no slate found": (7, lambda emu, tmp_path: run_on_a_source_without_slate(tmp_path, "clip", "--trim-slates")),
+    "closing slate not yet": (9, lambda emu, tmp_path: run_on_a_live_recording(tmp_path, "clip", "--trim-slates")),
 }
 
 
@@ -134,7 +137,7 @@ def test_each_exit_code_as_a_user_meets_it(emu: Emu, tmp_path: Path, case: str) 
 def test_env_add_with_an_unreachable_address_exits_with_the_network_code(monkeypatch: pytest.MonkeyPatch,
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
-    code = commands.main(["env", "add", "Offline", "--token-id", "id", "--secret-stdin",
+    code = cli_main(["env", "add", "Offline", "--token-id", "id", "--secret-stdin",
                           "--api-base-url", UNREACHABLE])
     assert code == 5 and "a-secret" not in capsys.readouterr().out
 
@@ -143,7 +146,7 @@ def test_the_readme_lists_every_code_and_nothing_else() -> None:
     readme = _readme_codes()
     tested = {code for code, _ in CASES.values()} | {5}
     assert tested | {1} == set(readme), readme  # 1 is a bug's code: nothing a user does should produce it
-    constants = {v for k, v in vars(commands).items() if k.startswith("EXIT_") and isinstance(v, int)}
+    constants = {v for k, v in vars(exit_codes).items() if k.startswith("EXIT_") and isinstance(v, int)}
     assert constants == set(readme)
     assert "network" in readme[5] and "credentials" in readme[3] and "disk full" in readme[6]
 
@@ -173,6 +176,6 @@ def test_a_wait_with_mux_unreachable_ends_and_jobs_watch_finishes_the_job(emu: E
 def test_wait_timeout_is_documented_in_help(capsys: pytest.CaptureFixture[str]) -> None:
     for command in (["clip", "--help"], ["jobs", "--help"]):
         with pytest.raises(SystemExit):
-            commands.build_parser().parse_args(command)
+            build_parser().parse_args(command)
         text = capsys.readouterr().out
         assert "--wait-timeout SECONDS" in text and "120" in text and "Exits 5" in text

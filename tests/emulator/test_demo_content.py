@@ -6,6 +6,7 @@ checked is what a producer meets, and that a restart makes nothing again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -13,28 +14,58 @@ import pytest
 
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.emulator.config import DEMO_TOKEN
+from muxclipper.emulator.media import ffmpeg
 from tests.emulator.media_helpers import wait_until
 from tests.support.generated_media import generated_dir, pregenerate_demo
 
 AUTH = (DEMO_TOKEN.id, DEMO_TOKEN.secret)
 
 
+def _demo_sources(api: httpx.Client) -> list[dict[str, object]]:
+    return [a for a in api.get("/video/v1/assets").json()["data"]
+            if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
+
+
+def _start_with_a_broken_ffmpeg(config: EmulatorConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first start whose ffmpeg cannot make the demo's media (as one without a filter the demo needs could not):
+    every generated source errors, with ffmpeg's reason."""
+    broken = tmp_path / "broken ffmpeg"
+    broken.write_text("#!/bin/sh\necho \"No such filter: 'overlay'\" >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(broken))
+    ffmpeg.ffmpeg_exe.cache_clear()
+    try:
+        with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
+            errored = wait_until(lambda: (s := _demo_sources(api)) and all(a["status"] == "errored" for a in s)
+                                 and s, 20, "the demo sources to error")
+            assert len(errored) == 4
+            assert "No such filter: 'overlay'" in str(errored[0]["errors"])
+    finally:
+        monkeypatch.delenv("IMAGEIO_FFMPEG_EXE")
+        ffmpeg.ffmpeg_exe.cache_clear()
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_demo_content_is_made_once_and_kept(tmp_path: Path) -> None:
+def test_demo_content_is_made_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pregenerate_demo()
-    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path, generated_dir=generated_dir())
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path / "data",
+                            generated_dir=generated_dir())
+    # (The broken start has a folder of its own: the suite's generated sources are made already.)
+    _start_with_a_broken_ffmpeg(replace(config, generated_dir=tmp_path / "unmade"), tmp_path, monkeypatch)
+    # The next start (ffmpeg fixed) makes the errored sources again: nothing is cleared by hand.
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
         def all_sources_ready() -> list[dict[str, object]] | None:
             assets = api.get("/video/v1/assets").json()["data"]
             sources = [a for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
-            return sources if len(sources) == 3 and all(a["status"] == "ready" for a in sources) else None
+            return sources if len(sources) == 4 and all(a["status"] == "ready" for a in sources) else None
 
         sources = wait_until(all_sources_ready, 120, "the demo sources to be ready")
         by_name = {str(a["passthrough"]).split(":")[1]: a for a in sources}
         assert by_name["live-event"]["duration"] == 200.0
         assert by_name["talk"]["duration"] == 600.0
         assert by_name["promo"]["duration"] == 30.0 and by_name["promo"]["max_stored_frame_rate"] == 25.0
+        assert by_name["rerun"]["duration"] == 100.0  # what the re-run broadcasts: its closing slate on for 40 s
         for name in ("live-event", "talk"):
             assert any(t["type"] == "text" for t in by_name[name]["tracks"])  # type: ignore[union-attr]
         streams = {s["meta"]["title"]: s for s in api.get("/video/v1/live-streams").json()["data"]}
@@ -43,6 +74,8 @@ def test_demo_content_is_made_once_and_kept(tmp_path: Path) -> None:
         rerun = wait_until(lambda: (s := api.get(f"/video/v1/live-streams/{streams['Demo: keynote re-run (live now)']['id']}")
                                     .json()["data"])["status"] == "active" and s, 10, "the re-run to go live")
         assert rerun["active_asset_id"]
+        recording = api.get(f"/video/v1/assets/{rerun['active_asset_id']}").json()["data"]
+        assert recording["is_live"] and recording["max_stored_frame_rate"] == 30.0
         assert streams["Demo: studio B (idle)"]["status"] == "idle"
         # The keynote's captions say which part of the show they belong to.
         pid = by_name["live-event"]["playback_ids"][0]["id"]  # type: ignore[index]
@@ -50,13 +83,12 @@ def test_demo_content_is_made_once_and_kept(tmp_path: Path) -> None:
         captions = httpx.get(f"{server.stream_url}/{pid}/text/{track['id']}.vtt").text
         assert "PREROLL · 00:00:16.000" in captions and "KEYNOTE · 00:00:20.000" in captions
         assert "POSTROLL · 00:03:08.000" in captions
-    media = _media_files(tmp_path)
+    media = _media_files(tmp_path / "data")
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH) as api:
-        assets = api.get("/video/v1/assets").json()["data"]
-        again = [a for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
+        again = _demo_sources(api)
         assert {a["id"] for a in again} == {a["id"] for a in sources}  # seeded once
         assert all(a["status"] == "ready" for a in again)
-    assert _media_files(tmp_path) == media  # nothing made again: every file as it was
+    assert _media_files(tmp_path / "data") == media  # nothing made again: every file as it was
 
 
 def _media_files(data_dir: Path) -> dict[str, int]:

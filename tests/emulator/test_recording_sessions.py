@@ -28,17 +28,17 @@ def _advance(api: httpx.Client, seconds: float) -> None:
     assert api.post("/_emulator/clock/advance", json={"seconds": seconds}).status_code == 200
 
 
-def _stop_clock(api: httpx.Client) -> None:
-    assert api.post("/_emulator/clock/stop").status_code == 200
+def _freeze_clock(api: httpx.Client) -> None:
+    assert api.post("/_emulator/clock/freeze", json={"frozen": True}).status_code == 200
 
 
 @pytest.fixture
-def stopped_clock(media_api: httpx.Client) -> Iterator[None]:
+def frozen_clock(media_api: httpx.Client) -> Iterator[None]:
     """The shared media emulator's clock moves only when a test advances it: every duration is exactly what the test
     advanced, however slowly the requests go on a busy machine (real time once leaked 0.109 s into a 2 s session)."""
-    _stop_clock(media_api)
+    _freeze_clock(media_api)
     yield
-    assert media_api.post("/_emulator/clock/start").status_code == 200
+    assert media_api.post("/_emulator/clock/freeze", json={"frozen": False}).status_code == 200
 
 
 def _epoch(iso: str) -> float:
@@ -65,7 +65,7 @@ def broadcast_source(media_api: httpx.Client) -> dict[str, Any]:
 
 
 def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api: httpx.Client,
-                                         broadcast_source: dict[str, Any], stopped_clock: None,
+                                         broadcast_source: dict[str, Any], frozen_clock: None,
                                          tmp_path: Path) -> None:
     stream = _stream(media_api, latency_mode="reduced", reconnect_window=30)
     recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
@@ -127,7 +127,7 @@ def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api
     assert idle["status"] == "idle" and recording["id"] in idle["recent_asset_ids"]
 
 
-def test_standard_latency_has_no_slate_and_pauses(media_api: httpx.Client, stopped_clock: None) -> None:
+def test_standard_latency_has_no_slate_and_pauses(media_api: httpx.Client, frozen_clock: None) -> None:
     stream = _stream(media_api)  # standard latency: Mux inserts no slate unless asked
     recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"length": 60}).json()["data"]
     _advance(media_api, 5)
@@ -144,7 +144,7 @@ def test_standard_latency_has_no_slate_and_pauses(media_api: httpx.Client, stopp
     media_api.put(f"/video/v1/live-streams/{stream['id']}/complete")
 
 
-def test_reconnect_window_expiring_completes_the_recording(media_api: httpx.Client, stopped_clock: None) -> None:
+def test_reconnect_window_expiring_completes_the_recording(media_api: httpx.Client, frozen_clock: None) -> None:
     stream = _stream(media_api, use_slate_for_standard_latency=True, reconnect_window=10)
     assert stream["use_slate_for_standard_latency"] is True
     recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"length": 60}).json()["data"]
@@ -167,14 +167,14 @@ def test_an_outage_survives_a_restart(tmp_path: Path) -> None:
 
     config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, data_dir=tmp_path, media=False)
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW) as api:
-        _stop_clock(api)
+        _freeze_clock(api)
         stream = _stream(api, latency_mode="low", reconnect_window=300)
         recording = api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"length": 600}).json()["data"]
         api.post(f"/_emulator/live-streams/{stream['id']}/disconnect")
     # (The clock's offset is not kept across a restart: the restarted emulator reads real time, later than the
     # stopped clock stood, then is stopped again and moves only as told.)
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW) as api:
-        _stop_clock(api)
+        _freeze_clock(api)
         _advance(api, 4)
         assert api.post(f"/_emulator/live-streams/{stream['id']}/reconnect").status_code == 200
         _advance(api, 3)

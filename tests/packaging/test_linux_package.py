@@ -171,5 +171,5 @@ def test_the_installed_demo_says_to_install_ffmpeg_when_the_system_has_none(inst
     empty = tmp_path / "bin"
     empty.mkdir()
     done = installed.run("--smoke-test", "--demo", timeout=60, path=str(empty))
-    assert done.returncode == 2
+    assert done.returncode == 8  # a part of the system is missing (README: the window's exit codes)
     assert "sudo apt install ffmpeg" in done.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from muxclipper.cli.commands import main as cli_main
+from muxclipper.cli.main import main as cli_main
 from muxclipper.core.segments import Segment, from_csv, from_youtube_chapters
 from muxclipper.core.sources import SourceRef, parse_source
 from muxclipper.core.timecode import check_time_text, parse_ms

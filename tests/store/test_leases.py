@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from muxclipper.core.jobs import ClipJob, IllegalTransitionError, JobState
-from muxclipper.store.jobs import SCHEMA_VERSION, JobRepository, LeaseOwner, pid_alive
+from muxclipper.store.history_file import SCHEMA_VERSION
+from muxclipper.store.jobs import JobRepository
+from muxclipper.store.leases import LeaseOwner, pid_alive
 
 SCHEMA_1 = """
 CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, token TEXT NOT NULL UNIQUE, environment TEXT NOT NULL,
@@ -42,7 +44,7 @@ def test_a_schema_1_history_keeps_its_jobs_and_gains_leases(tmp_path: Path) -> N
     assert (job.token, job.state, job.note, job.last_sent_at_s) == ("old", JobState.SUBMITTING, None, None)
     owner = LeaseOwner.new()
     assert repo.claim([job.id or 0], owner) == {job.id}
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_one_holder_at_a_time_across_connections(tmp_path: Path) -> None:
