@@ -243,6 +243,21 @@ def main(argv: Sequence[str]) -> int:
     path = setup_logging(args.log_level)
     log.info("muxclipper %s starting (log: %s)", __version__, path)
     server: EmulatorServer | None = None
+    # Qt first: on a system that lacks a library it needs, say so at once (not after the demo's emulator has started
+    # making its videos).
+    from muxclipper.launch import system_check
+
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from muxclipper.qt.identity import apply_identity
+        from muxclipper.qt.qt_messages import route_to_log
+        from muxclipper.qt.window.main_window import MainWindow
+    except ImportError as exc:  # a system library Qt links is missing (libGL, libEGL…): say which package has it
+        return _missing(system_check.import_advice(exc), server)
+    problem = system_check.platform_plugin_problem(os.environ.get("QT_QPA_PLATFORM"))
+    if problem is not None:
+        return _missing(problem, server)
     try:
         if args.demo:
             from muxclipper.emulator import EmulatorConfig, EmulatorServer
@@ -273,20 +288,6 @@ def main(argv: Sequence[str]) -> int:
         if server is not None:
             server.stop()
         return 2
-
-    from muxclipper.launch import system_check
-
-    try:
-        from PySide6.QtWidgets import QApplication
-
-        from muxclipper.qt.identity import apply_identity
-        from muxclipper.qt.qt_messages import route_to_log
-        from muxclipper.qt.window.main_window import MainWindow
-    except ImportError as exc:  # a system library Qt links is missing (libGL, libEGL…): say which package has it
-        return _missing(system_check.import_advice(exc), server)
-    problem = system_check.platform_plugin_problem(os.environ.get("QT_QPA_PLATFORM"))
-    if problem is not None:
-        return _missing(problem, server)
 
     route_to_log()  # Qt's and FFmpeg's lines to the log file, not the terminal
 

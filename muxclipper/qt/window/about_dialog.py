@@ -3,6 +3,8 @@ copy), and the licences. Non-modal, like every window of the app."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -15,6 +17,9 @@ LICENCES = ("muxclipper is free software under the MIT licence. It runs on Qt an
             "program (GPLv3 when it is the one shipped with muxclipper). The licence texts are installed with it.")
 
 
+ABOUT_WIDTH = 600
+
+
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,7 +29,9 @@ class AboutDialog(QDialog):
         self.lines = version_lines()
         icon = QLabel(self)
         icon.setPixmap(app_icon().pixmap(96, 96))
-        self.versions = QLabel("<br>".join(self.lines), self)
+        # Long lines wrap (a path may break after each '/'): the copied text stays as it is.
+        self.versions = QLabel("<br>".join(html.escape(line).replace("/", "/\u200b") for line in self.lines), self)
+        self.versions.setWordWrap(True)
         self.versions.setAccessibleName("Versions")
         self.versions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         title = QLabel("<h2>muxclipper</h2>Frame-exact clips from your Mux videos and live recordings.", self)
@@ -48,4 +55,11 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)
-        self.resize(560, self.sizeHint().height())
+        # A window is not given the height its wrapped text needs at its width (Qt does not apply height-for-width
+        # to top-level windows): asked for a sizeHint, the licence paragraph got 63 of the 70 pixels it needed and
+        # ran over the version lines (seen in the installed app). So: the height the layout needs at this width.
+        layout.activate()
+        width = max(ABOUT_WIDTH, layout.minimumSize().width())
+        height = layout.totalHeightForWidth(width)
+        self.setMinimumSize(width, height)
+        self.resize(width, height)
