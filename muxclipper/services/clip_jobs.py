@@ -520,9 +520,12 @@ class ClipJobService:
             self.duplicates_deleted.append((job.id, asset.id))
             gone.append(asset.id)
             log.warning("job %s: Mux made its clip twice (a late answer); deleted the extra asset %s, kept %s",
-                        job.id, asset.id, keep or "none (the job's clip was deleted)")
+                        job.id, asset.id, keep or f"none (the job is {job.state.value})")
         if not gone:
             return None
+        if keep is None and job.state is JobState.FAILED:
+            return (f"Mux made this clip after muxclipper had given up on it (an answer came late); muxclipper "
+                    f"deleted {', '.join(gone)} so that a retry makes it once.")
         if keep is None:
             return (f"Mux made this clip again after it was deleted (an answer came late); muxclipper deleted "
                     f"{', '.join(gone)} too.")
@@ -579,14 +582,19 @@ class ClipJobService:
                 self._suspects.pop(job_id, None)
                 continue
             # A job with its clip keeps that one; a job the user put away (its clip deleted) keeps none: a late
-            # copy of a deleted clip is as unwanted as a second one.
-            if job.asset_id is not None or job.state is JobState.CANCELLED:
+            # copy of a deleted clip is as unwanted as a second one. Nor does a job that failed after sends whose
+            # outcome was unknown: Mux may act on one of them after muxclipper gave up (seen under load in the fault
+            # schedules), and the user, told it failed, would retry and get two.
+            if job.asset_id is not None or job.state in (JobState.CANCELLED, JobState.FAILED):
                 jobs.append(job)
         if jobs:
             found = await self._search(jobs)
             for job in jobs:
                 assert job.id is not None
-                keep = None if job.state is JobState.CANCELLED else job.asset_id
+                now_job = self._repo.get(job.id)
+                if now_job is None or (now_job.state, now_job.asset_id) != (job.state, job.asset_id):
+                    continue  # retried (or adopted) while the search ran: what it found may be the new send's clip
+                keep = None if job.state in (JobState.CANCELLED, JobState.FAILED) else job.asset_id
                 note = await self._delete_extras(job, keep, found.get(job.token, []))
                 if note:
                     updated = self._repo.set_note(job.id, note)

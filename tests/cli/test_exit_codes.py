@@ -14,7 +14,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,9 +74,8 @@ def _unreachable(emu: Emu, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def _429_forever_while_creating(emu: Emu, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     [source] = emu.seed({"duration": 60.0})
     emu.fault(kind="status", status=429, method="POST", path="/video/v1/assets", times=10_000)
-    started = time.monotonic()
+    # The wait ends at its 3 s deadline: without it the run would go on through 10,000 refusals, past _run's timeout.
     result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--wait", "--wait-timeout", "3")
-    assert time.monotonic() - started < 30
     assert "too many requests" in result.stderr and "jobs --watch" in result.stderr
     assert _jobs(tmp_path)[0][0] in ("queued", "submitting")  # kept, to be finished later
     return result
@@ -161,11 +159,10 @@ def test_a_wait_with_mux_unreachable_ends_and_jobs_watch_finishes_the_job(emu: E
     emu.ctl("PUT", "config", {"processing_seconds": 1.0})
     # The source is read; then every create and list is acted on but never answered.
     emu.fault(kind="drop", when="after", path="/video/v1/assets", times=10_000)
-    started = time.monotonic()
+    # Ended by its 3 s deadline (else it would outlive _run's timeout waiting on answers that never come).
     result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--wait",
                   "--wait-timeout", "3")
     assert result.returncode == 5, result.stderr
-    assert time.monotonic() - started < 40
     assert "could not be reached" in result.stderr and "jobs --watch" in result.stderr
     emu.ctl("DELETE", "faults")
     watch = _run(_env(emu, tmp_path), "jobs", "--watch", "--json")

@@ -297,6 +297,8 @@ async def scenario(run: Run, scale: float) -> None:
             # frame 0), and its first seconds can be reached.
             stream = api.post("/video/v1/live-streams",
                               json={"new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+            # The clock stopped: the recording is 12 s in however slowly the machine goes, and grows no further.
+            api.post("/_emulator/clock/freeze", json={"frozen": True})
             live = api.post(f"/_emulator/live-streams/{stream['id']}/start",
                             json={"source_asset_id": ids[0]}).json()["data"]
             api.post("/_emulator/clock/advance", json={"seconds": 12})

@@ -54,7 +54,7 @@ DEFAULT_LEAD = 3
 #: by at most a few frames); landing farther is a frame from an earlier seek.
 MAX_LEAD = 16
 #: How fast a run-up plays (muted, unseen): every frame still arrives at this speed (checked by the matrix test).
-RUN_UP_RATE = 4.0
+RUN_UP_RATE = 8.0
 #: A step forward within this many frames of the decoder's position plays on to it rather than seeking.
 PLAY_ON_FRAMES = 12
 #: A step back to a frame not kept runs up from this many frames earlier (bounded by the cache's room).

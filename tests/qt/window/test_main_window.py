@@ -31,7 +31,11 @@ PREROLL_FRAMES, PROGRAMME_END_FRAME = 600, 5550  # 20 s and 185 s at 30 fps
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path_factory.mktemp("demo"))
+    from tests.support.generated_media import generated_dir, pregenerate_demo
+
+    pregenerate_demo()  # made once for every test and worker; each demo emulator still ingests them as uploads
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path_factory.mktemp("demo"),
+                            generated_dir=generated_dir())
     with EmulatorServer(config) as server:
         yield server
 
