@@ -277,7 +277,9 @@ class MediaProcessor:
             graph += f";[0:a]atrim=start={float(lead):.6f}:end={float(lead + seconds):.6f},asetpts=PTS-STARTPTS[a]"
             maps += ["-map", "[a]", *AAC]
         self.on_progress(job.asset_id, 0.0)
-        ffmpeg.run(["-ss", f"{float(seek):.6f}", "-i", str(source_file), "-filter_complex", graph, *maps,
+        # Times count from the first video frame (sound starting earlier puts it after the file's start).
+        delay = standard_input.video_delay(str(source_file))
+        ffmpeg.run(["-ss", f"{float(seek) + delay:.6f}", "-i", str(source_file), "-filter_complex", graph, *maps,
                     "-frames:v", str(count), *encoder_args(rate), "-r", str(rate), "-movflags", "+faststart",
                     str(master)],
                    progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
