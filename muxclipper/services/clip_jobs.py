@@ -110,6 +110,10 @@ class JobInputError(ValueError):
     """A clip request that cannot be sent as it is; the message says why."""
 
 
+class _TakenBack(Exception):
+    """The job was withdrawn while its create waited for the POST budget: the create does not leave."""
+
+
 class ClipJobService:
     """Signals (listeners): ``updates`` gets every changed :class:`ClipJob` (also those another process
     holds and this one watches); ``problems`` gets a :class:`StoreUnavailableError` when the job history
@@ -450,9 +454,21 @@ class ClipJobService:
             job = self._save(job.moved_to(JobState.SUBMITTING, attempts=job.attempts + 1,
                                           submitted_at_s=job.submitted_at_s or now, last_sent_at_s=now))
             request = ClipRequest(job.source_asset_id, job.start_ms, job.end_ms, job.options)
+            job_id = job.id
+
+            def still_wanted() -> None:
+                if job_id is not None and self._withdrawn(job_id):
+                    raise _TakenBack
+
             try:
                 asset = await self._client.create_clip(request, passthrough_with_token(job.options.passthrough,
-                                                                                       job.token))
+                                                                                       job.token),
+                                                       before_send=still_wanted)
+            except _TakenBack:
+                # Withdrawn while the create waited for the POST budget (after a 429 that can be seconds): it never
+                # left, so it is no attempt; the loop's first look cancels the job, nothing made in Mux.
+                job = self._save(job.moved_to(JobState.QUEUED, attempts=job.attempts - 1))
+                continue
             except RateLimitError:
                 # Mux refused before acting: not an attempt. The budget already waits it out.
                 job = self._save(job.moved_to(JobState.QUEUED, attempts=job.attempts - 1))
