@@ -27,6 +27,7 @@ What this does not cover: a request Mux acts on later than the duplicate watch w
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
@@ -280,6 +281,11 @@ class ClipJobService:
                     return now or job
                 job = now
 
+    def _still_wanted(self, job_id: int | None) -> None:
+        """The last look before a create leaves: :class:`_TakenBack` if the job was withdrawn meanwhile."""
+        if job_id is not None and self._withdrawn(job_id):
+            raise _TakenBack
+
     def _withdrawn(self, job_id: int) -> bool:
         saved = self._repo.get(job_id)
         return saved is not None and saved.withdrawn_at_s is not None
@@ -454,16 +460,10 @@ class ClipJobService:
             job = self._save(job.moved_to(JobState.SUBMITTING, attempts=job.attempts + 1,
                                           submitted_at_s=job.submitted_at_s or now, last_sent_at_s=now))
             request = ClipRequest(job.source_asset_id, job.start_ms, job.end_ms, job.options)
-            job_id = job.id
-
-            def still_wanted() -> None:
-                if job_id is not None and self._withdrawn(job_id):
-                    raise _TakenBack
-
             try:
                 asset = await self._client.create_clip(request, passthrough_with_token(job.options.passthrough,
                                                                                        job.token),
-                                                       before_send=still_wanted)
+                                                       before_send=functools.partial(self._still_wanted, job.id))
             except _TakenBack:
                 # Withdrawn while the create waited for the POST budget (after a 429 that can be seconds): it never
                 # left, so it is no attempt; the loop's first look cancels the job, nothing made in Mux.
