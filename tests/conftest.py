@@ -142,12 +142,23 @@ def _collect_in_the_main_thread() -> Iterator[None]:
     gc.collect()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture(autouse=True)
-def _no_window_left_open() -> Iterator[None]:
+def _no_window_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test closes every window it shows. One left open (however long Python keeps it alive) is still a visible
     window of the process's one QApplication, so ``lastWindowClosed``, which the window's run (``run_window``) waits on
     to end, never comes in any later test of the same worker: that test timed out far from the cause. The window is
-    closed here and its test fails, naming it."""
+    closed here, and a test that passed otherwise fails, naming it (one that failed midway says why already)."""
     yield
     import sys
 
@@ -160,7 +171,7 @@ def _no_window_left_open() -> Iterator[None]:
     left = [w for w in widgets.QApplication.topLevelWidgets() if w.isVisible() and w.windowType() in kinds]
     for window in left:
         window.close()
-    if left:
+    if left and not request.node.stash.get(_CALL_FAILED, False):
         pytest.fail(f"the test left {len(left)} window(s) open: "
                     f"{', '.join(f'{type(w).__name__} {w.windowTitle()!r}' for w in left)}; close what it shows "
                     "(after its aclose(), window.close()), or later tests waiting for the last window to close hang")
