@@ -361,6 +361,31 @@ async def _wait_for(session: Session, job_id: int, done: set[JobState], show: bo
     return last["job"]
 
 
+async def _finish_duplicate_watches(session: Session, show: bool, timeout_s: float | None) -> None:
+    """Go on with the late-duplicate watches a previous run left (Mux may still act on a create it held): an extra
+    copy is deleted and the job's note says so. Ends when every watch has run out (at most 10 minutes after its
+    send), or is kept by another muxclipper that is running."""
+    service = session.jobs
+    if not service.duplicate_watches:
+        return
+    if show:
+        print(f"muxclipper: watching {service.duplicate_watches} clip job(s) for a late duplicate (Mux may still act "
+              "on a request it held); an extra copy is deleted. Ctrl+C stops: the next 'muxclipper jobs --watch' "
+              "goes on.", file=sys.stderr, flush=True)
+    silence = _MuxSilence(session, timeout_s) if timeout_s else None
+    waiting = asyncio.ensure_future(service.wait_duplicate_watches())
+    try:
+        while not waiting.done():
+            limit = None if silence is None else max(silence.remaining(), 0.0)
+            await asyncio.wait({waiting}, timeout=limit)
+            if not waiting.done() and silence is not None and silence.remaining() <= 0:
+                raise CliError(f"Mux did not answer for {silence.limit_s:g} s while muxclipper watched for late "
+                               "duplicates; the watch is kept: run 'muxclipper jobs --watch' again when the network "
+                               "is back.", EXIT_NETWORK)
+    finally:
+        waiting.cancel()
+
+
 #: What only a clip made has: with ``--instant`` (no clip) each is refused rather than silently ignored.
 CLIP_ONLY_FLAGS = (("save_preset", "--save-preset"), ("preset", "--preset"), ("mp4", "--mp4"),
                    ("mp4_sizes", "--mp4-sizes"), ("audio_only", "--audio-only"), ("wait", "--wait"),
@@ -503,6 +528,7 @@ async def cmd_jobs(args: argparse.Namespace, session: Session) -> int:
         for job in unfinished:
             assert job.id is not None
             await _wait_for(session, job.id, done, show=not args.json, timeout_s=args.wait_timeout)
+        await _finish_duplicate_watches(session, show=not args.json, timeout_s=args.wait_timeout)
     jobs = session.jobs.history(limit=200, all_environments=args.all)
     if args.export is not None:
         await _export_jobs(args.export, jobs, session)

@@ -18,13 +18,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -32,8 +30,12 @@ from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transitio
 from muxclipper.core.models import ClipOptions
 from muxclipper.core.options_codec import options_from_json, options_to_json
 from muxclipper.core.renditions import HIGHEST, normalised
+from muxclipper.store.liveness import BeatObserver, LeaseOwner, Liveness, clock_id, judge, pid_alive
 
-SCHEMA_VERSION = 2
+__all__ = ["LEASE_TTL_S", "SCHEMA_VERSION", "DamagedHistoryError", "JobRepository", "LeaseLostError", "LeaseOwner",
+           "StoreUnavailableError", "open_job_history", "pid_alive", "set_aside"]
+
+SCHEMA_VERSION = 3
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE jobs (
@@ -77,6 +79,17 @@ _MIGRATIONS: dict[int, str] = {
         last_sent_at REAL,               -- when the latest create left: the late-answer window counts from it
         watch_until REAL                 -- look for late duplicates of this job until then
     );
+    """,
+    # 3: clocks that a wall-clock step cannot move. A holder's mark (boot, pid namespace, start time: a reused pid
+    # is told apart) and a count of its heartbeats (observers time its silence on their own monotonic clock);
+    # the send and the duplicate watch also as monotonic readings, with the boot they belong to.
+    3: """
+    ALTER TABLE lease_owners ADD COLUMN mark TEXT;
+    ALTER TABLE lease_owners ADD COLUMN beats INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE job_runs ADD COLUMN last_sent_mono REAL;
+    ALTER TABLE job_runs ADD COLUMN last_sent_clock TEXT;
+    ALTER TABLE job_runs ADD COLUMN watch_until_mono REAL;
+    ALTER TABLE job_runs ADD COLUMN watch_clock TEXT;
     """,
 }
 _ENVIRONMENT_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
@@ -124,39 +137,9 @@ class LeaseLostError(Exception):
     """Another process holds the job's lease now (ours expired): this process must only watch the job."""
 
 
-#: A lease whose owner has not beaten for this long is free to take (the owner may be hung or on another host).
+#: A lease whose owner's liveness cannot be checked directly (another host, this very process) is free once its
+#: heartbeat count has stood still this long, timed by the observer's monotonic clock.
 LEASE_TTL_S = 20.0
-
-
-@dataclass(frozen=True)
-class LeaseOwner:
-    """Who holds a lease: a random nonce (so a reused pid is never mistaken for its dead predecessor), the pid
-    and the host (a pid says whether the owner lives only on the host it belongs to)."""
-
-    id: str
-    pid: int
-    host: str
-
-    @classmethod
-    def new(cls) -> LeaseOwner:
-        return cls(uuid.uuid4().hex, os.getpid(), socket.gethostname())
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with ``pid`` runs on this host; unknown (True) where the system cannot say cheaply."""
-    if os.name != "posix":
-        return True  # the heartbeat alone decides (os.kill(pid, 0) would send CTRL_C_EVENT on Windows)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: alive
-    try:  # a killed child its parent has not reaped yet is a zombie: dead for our purpose
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return stat.read().rpartition(")")[2].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailableError:
@@ -208,6 +191,8 @@ class JobRepository:
         self.path = path
         #: Rows left out of answers because they cannot be read, by id: why (see :meth:`unreadable_rows`).
         self.unreadable: dict[int, str] = {}
+        self._monotonic = time.monotonic
+        self._observer = BeatObserver()
         self._identity = _identity(path)
         if path.is_dir():
             raise DamagedHistoryError(path, "a folder is where the file should be", self._identity)
@@ -470,31 +455,57 @@ class JobRepository:
             return self._select(limit=limit)
         return self._select("WHERE environment = ?", [environment], limit=limit)
 
-    # ------------------------------------------------------------------ leases (schema 2)
+    # ------------------------------------------------------------------ leases (schemas 2 and 3)
     def _write_run(self, job: ClipJob) -> None:
+        # A new send (last_sent_at changes) is also stamped on this boot's monotonic clock: how long ago it left is
+        # then told by subtraction, in this process or another, whatever the wall clock did meanwhile.
         self._conn.execute(
-            "INSERT INTO job_runs (job_id, note, last_sent_at) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE "
-            "SET note = COALESCE(excluded.note, job_runs.note), last_sent_at = excluded.last_sent_at",
-            [job.id, job.note, job.last_sent_at_s])  # a note stays: a copy of the job read before it has none
+            "INSERT INTO job_runs (job_id, note, last_sent_at, last_sent_mono, last_sent_clock) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (job_id) DO UPDATE SET note = COALESCE(excluded.note, job_runs.note), "
+            "last_sent_mono = CASE WHEN job_runs.last_sent_at IS excluded.last_sent_at THEN job_runs.last_sent_mono "
+            "ELSE excluded.last_sent_mono END, "
+            "last_sent_clock = CASE WHEN job_runs.last_sent_at IS excluded.last_sent_at THEN job_runs.last_sent_clock "
+            "ELSE excluded.last_sent_clock END, "
+            "last_sent_at = excluded.last_sent_at",
+            # a note stays: a copy of the job read before it has none
+            [job.id, job.note, job.last_sent_at_s, None if job.last_sent_at_s is None else self._monotonic(),
+             None if job.last_sent_at_s is None else clock_id()])
+
+    def since_sent(self, job: ClipJob) -> float | None:
+        """Seconds since the job's latest create left (None: never sent). Told by this boot's monotonic clock when
+        the send was stamped on it (by any process); else by the wall clock, never below 0."""
+        if job.id is not None:
+            row = self._conn.execute("SELECT last_sent_at, last_sent_mono, last_sent_clock FROM job_runs "
+                                     "WHERE job_id = ?", [job.id]).fetchone()
+            if (row is not None and row["last_sent_mono"] is not None and row["last_sent_clock"] is not None
+                    and row["last_sent_clock"] == clock_id() and row["last_sent_at"] == job.last_sent_at_s):
+                return max(self._monotonic() - float(row["last_sent_mono"]), 0.0)
+        sent = job.last_sent_at_s or job.submitted_at_s
+        return None if sent is None else max(time.time() - sent, 0.0)
 
     def _beat(self, owner: LeaseOwner, now: float) -> None:
-        self._conn.execute("INSERT INTO lease_owners (owner, pid, host, heartbeat_at) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT (owner) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
-                           [owner.id, owner.pid, owner.host, now])
+        self._conn.execute("INSERT INTO lease_owners (owner, pid, host, heartbeat_at, mark, beats) "
+                           "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (owner) DO UPDATE SET "
+                           "heartbeat_at = excluded.heartbeat_at, beats = lease_owners.beats + 1",
+                           [owner.id, owner.pid, owner.host, now, owner.mark])
 
     def heartbeat(self, owner: LeaseOwner) -> None:
-        """Tell other processes ``owner`` is alive; its leases stay its own for :data:`LEASE_TTL_S` more."""
+        """Tell other processes ``owner`` is alive: its count of heartbeats moves on."""
         with self._transaction():
             self._beat(owner, time.time())
 
-    def _holder_alive(self, holder: str, now: float, ttl_s: float) -> bool:
-        row = self._conn.execute("SELECT pid, host, heartbeat_at FROM lease_owners WHERE owner = ?",
+    def _holder_alive(self, holder: str, ttl_s: float) -> bool:
+        """Liveness first (pid and mark, no clock); only where that cannot be told, whether the holder's heartbeat
+        count has moved within ``ttl_s`` of our own monotonic clock. ``heartbeat_at`` (wall time) is never read:
+        it is there for people looking at the file."""
+        row = self._conn.execute("SELECT pid, host, mark, beats FROM lease_owners WHERE owner = ?",
                                  [holder]).fetchone()
-        if row is None or now - row["heartbeat_at"] > ttl_s:
-            return False  # gone cleanly, hung, or on a host that stopped beating
-        if row["host"] == socket.gethostname() and row["pid"] != os.getpid():
-            return pid_alive(row["pid"])
-        return True
+        if row is None:
+            return False  # gone cleanly
+        verdict = judge(int(row["pid"]), str(row["host"]), row["mark"])
+        if verdict is not Liveness.UNKNOWN:
+            return verdict is Liveness.ALIVE
+        return self._observer.silent_for(holder, int(row["beats"])) < ttl_s
 
     def claim(self, job_ids: Iterable[int], owner: LeaseOwner, ttl_s: float = LEASE_TTL_S) -> set[int]:
         """Take the leases that are free or whose holder is dead (one transaction); the ids now held."""
@@ -504,7 +515,7 @@ class JobRepository:
             self._beat(owner, now)
             for job_id in job_ids:
                 row = self._conn.execute("SELECT owner FROM leases WHERE job_id = ?", [job_id]).fetchone()
-                if row is not None and row["owner"] != owner.id and self._holder_alive(row["owner"], now, ttl_s):
+                if row is not None and row["owner"] != owner.id and self._holder_alive(row["owner"], ttl_s):
                     continue
                 self._conn.execute("INSERT OR REPLACE INTO leases (job_id, owner, taken_at) VALUES (?, ?, ?)",
                                    [job_id, owner.id, now])
@@ -562,21 +573,37 @@ class JobRepository:
                                "DO UPDATE SET note = excluded.note", [job_id, note])
         return self.get(job_id)
 
-    def set_watch_until(self, job_id: int, until: float | None) -> None:
-        """Late duplicates of the job are looked for until ``until`` (Unix time), also by a later process."""
+    def set_watch(self, job_id: int, remaining_s: float | None) -> None:
+        """Late duplicates of the job are looked for ``remaining_s`` more seconds (None: no more), also by a later
+        process: saved as wall time (for another boot or host) and on this boot's monotonic clock."""
+        until = None if remaining_s is None else time.time() + remaining_s
+        until_mono = None if remaining_s is None else self._monotonic() + remaining_s
         with self._transaction():
-            self._conn.execute("INSERT INTO job_runs (job_id, watch_until) VALUES (?, ?) ON CONFLICT (job_id) "
-                               "DO UPDATE SET watch_until = excluded.watch_until", [job_id, until])
+            self._conn.execute("INSERT INTO job_runs (job_id, watch_until, watch_until_mono, watch_clock) "
+                               "VALUES (?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET "
+                               "watch_until = excluded.watch_until, watch_until_mono = excluded.watch_until_mono, "
+                               "watch_clock = excluded.watch_clock",
+                               [job_id, until, until_mono, None if until is None else clock_id()])
 
-    def watched_for_duplicates(self, environment: str, now: float) -> list[tuple[ClipJob, float]]:
-        """Jobs whose late duplicates are still looked for, with until when."""
-        rows = self._conn.execute("SELECT job_id, watch_until FROM job_runs WHERE watch_until > ?",
-                                  [now]).fetchall()
+    def watched_for_duplicates(self, environment: str, longest_s: float) -> list[tuple[ClipJob, float]]:
+        """Jobs whose late duplicates are still looked for, with how many seconds more: by this boot's monotonic
+        clock where the watch was stamped on it, else by the wall clock and never more than ``longest_s``."""
+        rows = self._conn.execute("SELECT job_id, watch_until, watch_until_mono, watch_clock FROM job_runs "
+                                  "WHERE watch_until IS NOT NULL OR watch_until_mono IS NOT NULL").fetchall()
         found = []
         for row in rows:
+            if row["watch_until_mono"] is not None and row["watch_clock"] is not None \
+                    and row["watch_clock"] == clock_id():
+                left = float(row["watch_until_mono"]) - self._monotonic()
+            elif row["watch_until"] is not None:
+                left = min(float(row["watch_until"]) - time.time(), longest_s)
+            else:
+                continue
+            if left <= 0:
+                continue
             job = self.get(row["job_id"])
             if job is not None and job.environment == environment:
-                found.append((job, float(row["watch_until"])))
+                found.append((job, left))
         return found
 
 def open_job_history(path: Path) -> tuple[JobRepository, str | None]:
