@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = ("clip", "assets", "live-streams", "jobs", "env", "sessions", "segments", "slates")
+CLI_COMMANDS = ("clip", "assets", "live-streams", "jobs", "env", "sessions", "segments", "slates", "replay")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["__read-timelines"]:  # the parser process (services/timeline_worker.py); nothing else loaded
+        from muxclipper.services.timeline_worker import main as worker_main
+
+        return worker_main(args[1:])
     # httpx tries to import its own command-line client whenever it is imported, and when click is installed
     # (uvicorn, which the bundled emulator needs, brings it) that costs ~45 ms of every start, ~100 ms with rich
     # and pygments too, for a tool muxclipper never runs. A None entry makes that one import fail at once, and

@@ -47,11 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="muxclipper", allow_abbrev=False,
         usage="muxclipper [options] [SOURCE]          the window\n"
-              "       muxclipper COMMAND [options] ...    clip, assets, live-streams, sessions, slates, jobs, segments, env\n"
+              "       muxclipper COMMAND [options] ...    clip, replay, assets, live-streams, sessions, slates, jobs, segments, env\n"
               "       muxclipper emulator [options]       a local Mux API for tests and the demo",
         description="Frame-exact clips from Mux videos and live recordings. Without a command, the window opens "
                     "(on SOURCE if one is named).",
-        epilog="Commands: clip (create a clip), assets, live-streams (list them), sessions (a live recording's "
+        epilog="Commands: clip (create a clip), replay (the last seconds of a live stream: a link now, a clip "
+               "later), assets, live-streams (list them), sessions (a live recording's "
                "encoder connections and slates, with wall-clock times), slates (find the slates to cut), segments "
                "(a cut list from an editing suite), jobs (the clip history; --watch finishes unfinished ones), env "
                "(stored environments). 'muxclipper COMMAND --help' explains each; "

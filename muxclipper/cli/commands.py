@@ -32,6 +32,7 @@ from muxclipper.core.recording_clock import WallClockError, looks_like_wall_cloc
 from muxclipper.core.renditions import FIXED_SIZES, HIGHEST, RenditionError, clip_renditions
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, check_time_text, exact_rate, format_ms, ms_to_frame
+from muxclipper.core.visible_text import hidden_character, visible
 from muxclipper.mux.errors import (
     ApiConnectionError,
     ApiError,
@@ -51,7 +52,7 @@ from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
-from muxclipper.services.environments import ProfileError, hidden_character, visible
+from muxclipper.services.environments import ProfileError
 from muxclipper.services.instant_clips import NoPublicPlaybackError, instant_urls
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
@@ -179,7 +180,16 @@ def build_parser() -> argparse.ArgumentParser:
                            "references its MP4 (else its HLS) so the suite can relink it")
     _common(jobs, top=False)
     _add_segments_parser(sub)
+    _replay().add_parser(sub, f"{CREDENTIALS_HELP} {EXIT_HELP}")
     return parser
+
+
+def _replay() -> Any:
+    """``replay`` lives in its own module, which takes this one's shared pieces (the errors, the waiting, the
+    job's output): imported when used, so that the two do not import each other while loading."""
+    from muxclipper.cli import replay
+
+    return replay
 
 
 def _add_clip_parser(sub: Any) -> None:
@@ -464,7 +474,13 @@ async def cmd_clip(args: argparse.Namespace, session: Session) -> int:
     job = await _wait_for(session, job.id, target, show=args.wait and not args.json, timeout_s=args.wait_timeout)
     if args.json:
         print(json.dumps(job_json(job, session)))
-    else:
+    return finish_clip(job, session, as_json=args.json)
+
+
+def finish_clip(job: ClipJob, session: Session, *, as_json: bool) -> int:
+    """The end of ``clip`` (and ``replay``): the job's line and HLS URL (unless JSON was printed), why it failed,
+    and the exit code."""
+    if not as_json:
         print(job_line(job))
         info = job_json(job, session)
         if "hls_url" in info:
@@ -666,8 +682,12 @@ async def cmd_slates(args: argparse.Namespace, session: Session) -> int:
     return EXIT_OK
 
 
+async def cmd_replay(args: argparse.Namespace, session: Session) -> int:
+    return int(await _replay().cmd_replay(args, session))
+
+
 COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_streams, "jobs": cmd_jobs,
-            "sessions": cmd_sessions, "segments": cmd_segments, "slates": cmd_slates}
+            "sessions": cmd_sessions, "segments": cmd_segments, "slates": cmd_slates, "replay": cmd_replay}
 
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:

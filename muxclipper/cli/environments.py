@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from muxclipper.core.visible_text import visible
 from muxclipper.services import paths
 from muxclipper.services.connection_check import ConnectionReport, test_environment
 from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
@@ -26,7 +27,6 @@ from muxclipper.services.environments import (
     check_profile,
     check_secret,
     new_profile,
-    visible,
 )
 
 

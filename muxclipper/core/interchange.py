@@ -27,6 +27,7 @@ import opentimelineio as otio
 
 from muxclipper.core.segments import MAX_LABEL, MAX_SEGMENTS, Segment, SegmentListError
 from muxclipper.core.timecode import format_ms, frame_to_ms, is_drop_frame, smpte_to_frame
+from muxclipper.core.visible_text import clean_label
 
 #: Where editing suites start a programme on the record side.
 RECORD_START_S = 3600
@@ -216,6 +217,37 @@ def _span(clip: otio.schema.Clip) -> tuple[float, float, float]:
     return part.start_time.to_seconds(), part.duration.to_seconds(), part.start_time.rate
 
 
+#: Frames beyond any source (about 10 years at 120 fps): a number past this is a damaged file, not a cut.
+_MAX_FRAME = 40_000_000_000
+
+
+def _finite_time(time: otio.opentime.RationalTime, what: str) -> None:
+    if not (math.isfinite(time.value) and math.isfinite(time.rate) and time.rate > 0):
+        raise ValueError(f"{what} {time.value:g} at rate {time.rate:g}")
+
+
+def _frames_of(clip: otio.schema.Clip, rate: Fraction) -> tuple[int, int]:
+    """The frames ``clip`` takes of its media, at the source's ``rate``: first, and the one after its last. Raises
+    ValueError for a time or rate that is not a finite number (NaN, infinite, a rate of 0), or is beyond any
+    source."""
+    part = clip.trimmed_range()
+    _finite_time(part.start_time, "a start of")
+    _finite_time(part.duration, "a length of")
+    start = part.start_time
+    available = getattr(clip.media_reference, "available_range", None)
+    if available is not None and available.start_time.value != 0:  # media with a start timecode: from its start
+        _finite_time(available.start_time, "a media start of")
+        start = start - available.start_time.rescaled_to(start.rate)
+    first_value = start.rescaled_to(otio_rate(rate)).value
+    length_value = part.duration.rescaled_to(otio_rate(rate)).value
+    if not (math.isfinite(first_value) and math.isfinite(length_value)):
+        raise ValueError("a time that is not a number once converted")
+    if abs(first_value) > _MAX_FRAME or abs(length_value) > _MAX_FRAME:
+        raise ValueError("a time beyond any source")
+    first = round(first_value)
+    return first, first + round(length_value)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
@@ -267,25 +299,24 @@ def segments_from_timeline(timeline: otio.schema.Timeline, source: SourceIdentit
     segments: list[Segment] = []
     past_end = 0
     rescaled = False
+    places = {id(c): n for n, c in enumerate(clips, start=1)}
     for clip in keep:
-        part = clip.trimmed_range()
-        media = clip.media_reference
-        available = getattr(media, "available_range", None)
-        start = part.start_time
-        if available is not None and available.start_time.value != 0:  # media with a start timecode: from its start
-            start = start - available.start_time.rescaled_to(start.rate)
-        if abs(part.duration.rate - otio_rate(source.rate)) > 1e-6:
+        try:
+            first, end = _frames_of(clip, source.rate)
+        except (ArithmeticError, ValueError) as exc:  # NaN or infinite times, a rate of 0: the file is damaged
+            raise SegmentListError(f"{file_name}: clip {places[id(clip)]} of track {chosen[0]} has a time or rate "
+                                   f"that is not a number muxclipper can use ({exc}); export the list again from "
+                                   "the editing suite. The segments are unchanged.") from exc
+        if abs(clip.trimmed_range().duration.rate - otio_rate(source.rate)) > 1e-6:
             rescaled = True
-        first = round(start.rescaled_to(otio_rate(source.rate)).value)
-        end = first + round(part.duration.rescaled_to(otio_rate(source.rate)).value)
         start_ms, end_ms = frame_to_ms(first, source.rate), frame_to_ms(end, source.rate)
         if first < 0 or (source.duration_ms > 0 and end_ms > source.duration_ms + 1):
             past_end += 1
             continue
         if len(segments) >= MAX_SEGMENTS:
             raise SegmentListError(f"{file_name} has more than {MAX_SEGMENTS:,} clips of this source; split it.")
-        label = " ".join((clip.name or "").split())[:MAX_LABEL] or f"Segment {len(segments) + 1}"
-        segments.append(Segment(label, start_ms, end_ms))
+        label = clean_label(clip.name or "")[:MAX_LABEL] or f"Segment {len(segments) + 1}"
+        segments.append(Segment(label, start_ms, end_ms, places[id(clip)], "Clip"))
     if past_end:
         skipped.append(f"{_plural(past_end, 'clip')} outside the source (it is {format_ms(source.duration_ms)} long)")
     cuts = {(_source_key(c), _span(c)) for c in keep}

@@ -57,6 +57,8 @@ class ClipJob:
     note: str | None = None
     #: When the latest create request left (``submitted_at_s`` is the first): late answers are awaited from it.
     last_sent_at_s: float | None = None
+    #: When the user took the clip back (a replay undone): never sent again, deleted in Mux once it exists.
+    withdrawn_at_s: float | None = None
 
     def evolve(self, **changes: object) -> ClipJob:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import pairwise
 
+from muxclipper.core.clip_rules import check_range
 from muxclipper.core.timecode import TimecodeError, format_ms, parse_ms
+from muxclipper.core.visible_text import clean_label, visible
 
 
 class SegmentListError(ValueError):
@@ -27,6 +29,10 @@ class Segment:
     label: str
     start_ms: int
     end_ms: int
+    #: Where it was read: the file's line (CSV, chapters) or the clip's place on its track (a suite's timeline); 0
+    #: when made in the window. Not part of what the segment is.
+    line: int = field(default=0, compare=False)
+    where: str = field(default="Line", compare=False)
 
 
 def to_csv(segments: list[Segment]) -> str:
@@ -47,7 +53,7 @@ _DELIMITERS = (",", ";", "\t")  # Excel writes ";" where the decimal mark is a c
 
 def _clean_label(label: str, number: int) -> str:
     """The label as one line (a CR or LF inside a quoted field becomes a space), within Mux's title limit."""
-    label = "".join(" " if not ch.isprintable() else ch for ch in label).strip()
+    label = clean_label(label)  # the rule clip --title holds titles to (core/visible_text.py)
     if len(label) > MAX_LABEL:
         raise SegmentListError(f"Line {number}: the label is {len(label):,} characters long; Mux keeps at most "
                                f"{MAX_LABEL}. Shorten it and import again.")
@@ -101,7 +107,7 @@ def from_csv(text: str, rate: Fraction | None = None) -> list[Segment]:
             raise SegmentListError(f"Line {number}: expected label,start,end.")
         label = _clean_label(row[0], number)
         try:
-            segments.append(Segment(label, parse_ms(row[1], rate), parse_ms(row[2], rate)))
+            segments.append(Segment(label, parse_ms(row[1], rate), parse_ms(row[2], rate), number))
         except TimecodeError as exc:
             raise SegmentListError(f"Line {number}: {exc}") from exc
     return segments
@@ -148,5 +154,31 @@ def from_youtube_chapters(text: str, duration_ms: int) -> list[Segment]:
         if following == start:
             raise SegmentListError(f"Line {number}: another chapter also starts at {_chapter_time(start)}; "
                                    "chapters need different times.")
-    return [Segment(label, start, starts[i + 1][0] if i + 1 < len(starts) else duration_ms)
-            for i, (start, label, _) in enumerate(starts)]
+    return [Segment(label, start, starts[i + 1][0] if i + 1 < len(starts) else duration_ms, number)
+            for i, (start, label, number) in enumerate(starts)]
+
+
+#: How many bad rows a refusal lists by name (the rest are counted).
+LISTED_PROBLEMS = 5
+
+
+def segment_problems(segments: list[Segment], duration_ms: int | None) -> list[str]:
+    """Each segment that could not be made into a clip of a source ``duration_ms`` long (None or 0: not known), in
+    words naming its row: reversed, zero-length, negative, too short for Mux, past the end. The rules are the ones
+    a clip is held to (core/clip_rules.py), so a list that passes here passes at creation too."""
+    problems: list[str] = []
+    for index, segment in enumerate(segments, start=1):
+        problem = check_range(segment.start_ms, segment.end_ms, duration_ms or None)
+        if problem is not None:
+            where = f"{segment.where} {segment.line or index}"
+            label = f" ({visible(segment.label, 40)})" if segment.label else ""
+            span = f"{format_ms(segment.start_ms)}–{format_ms(segment.end_ms)}"
+            problems.append(f"{where}{label}, {span}: {problem.message}")
+    return problems
+
+
+def problems_summary(problems: list[str]) -> str:
+    """The first few problems, and how many more."""
+    shown = "; ".join(problems[:LISTED_PROBLEMS])
+    more = len(problems) - LISTED_PROBLEMS
+    return shown + (f"; and {more} more" if more > 0 else "")

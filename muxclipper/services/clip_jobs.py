@@ -57,6 +57,8 @@ from muxclipper.store.jobs import LEASE_TTL_S, JobRepository, LeaseLostError, Le
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+WITHDRAWN_UNSENT = "Taken back before it was sent: nothing was made in Mux."
+WITHDRAWN_DELETED = "Taken back: deleted in Mux."
 #: How far before a job's first send the search for its asset goes (clock skew between us and Mux).
 RECONCILE_MARGIN_S = 600
 
@@ -146,6 +148,7 @@ class ClipJobService:
         #: Extra assets deleted (job id, asset id), for tests and diagnostics.
         self.duplicates_deleted: list[tuple[int, str]] = []
         self._refusals: dict[int, ApiError] = {}
+        self._side_tasks: set[asyncio.Task[None]] = set()  # clips taken back, being deleted
 
     # ------------------------------------------------------------------ entry points
     def make_job(self, request: ClipRequest) -> ClipJob:
@@ -184,6 +187,10 @@ class ClipJobService:
                 self._take_up(job)
             else:
                 self._watch(job)
+        for job in self._repo.withdrawn_unsettled(self.environment):
+            # Made, taken back, and the run stopped before deleting it: deleted now.
+            if job.state.finished and job.id in self._repo.claim([job.id or 0], self.owner, self.timings.lease_ttl_s):
+                self._spawn(self._settle_withdrawn(job), f"withdraw-{job.id}")
         self._take_up_watches()
         return unfinished
 
@@ -256,13 +263,53 @@ class ClipJobService:
         """One job of the history, as it is saved now (another process may be moving it on)."""
         return self._repo.get(job_id)
 
-    async def delete_in_mux(self, job: ClipJob) -> ClipJob:
+    async def delete_in_mux(self, job: ClipJob, note: str = "Deleted in Mux.") -> ClipJob:
         """Delete a clip's asset in Mux (it cannot be undone there: the window waits a few seconds first), then
         put the job away through :meth:`mark_deleted`, which every listener hears."""
         if job.asset_id is None or job.id is None:
             raise JobInputError(f"Clip #{job.id} has no asset in Mux to delete.")
         await self._client.delete_asset(job.asset_id)
-        return self.mark_deleted(job.id)
+        return self.mark_deleted(job.id, note)
+
+    async def withdraw(self, job_id: int) -> ClipJob:
+        """Take a clip back (a replay undone), exactly once, at whatever stage it is: not sent yet, it never is
+        (cancelled); its create on its way with no answer yet, it is never sent again, and deleted the moment Mux's
+        answer (or the search for it) names it; made, it is deleted in Mux. The mark is saved first, so that a run
+        that stops meanwhile leaves the rest to the next. A second call does nothing more."""
+        job = self._job_here(job_id)
+        if job.withdrawn_at_s is not None or job.state is JobState.CANCELLED:
+            return job
+        if job_id not in self._repo.claim([job_id], self.owner, self.timings.lease_ttl_s):
+            raise JobInputError(f"Another muxclipper is sending clip #{job_id}; take it back there.")
+        self._beat()
+        job = self._repo.set_withdrawn(job_id, self._now()) or job
+        self.updates.emit(job)
+        return await self._settle_withdrawn(job)
+
+    async def _settle_withdrawn(self, job: ClipJob) -> ClipJob:
+        """A withdrawn job as far as it can go now (see :meth:`withdraw`)."""
+        assert job.id is not None
+        if job.state in (JobState.QUEUED, JobState.FAILED):
+            self._queued.discard(job.id)
+            return self._save(job.moved_to(JobState.CANCELLED, error=WITHDRAWN_UNSENT))
+        if job.state is JobState.SUBMITTING or job.state is JobState.CANCELLED or job.asset_id is None:
+            return job  # its create's answer (or the search for it) settles it: see _process and _run
+        while True:
+            try:
+                return await self.delete_in_mux(job, WITHDRAWN_DELETED)
+            except NotFoundError:
+                return self.mark_deleted(job.id, WITHDRAWN_DELETED)
+            except (ServerError, ApiConnectionError, RateLimitError, ResponseFormatError) as exc:
+                log.warning("job %s: deleting its clip (taken back) waits: %s", job.id, exc.user_message)
+                await self._sleep(self.timings.network_retry_s)
+                now = self._repo.get(job.id)
+                if now is None or now.state is JobState.CANCELLED:
+                    return now or job
+                job = now
+
+    def _withdrawn(self, job_id: int) -> bool:
+        saved = self._repo.get(job_id)
+        return saved is not None and saved.withdrawn_at_s is not None
 
     @property
     def busy(self) -> bool:
@@ -277,14 +324,14 @@ class ClipJobService:
     async def wait_idle(self) -> None:
         """Until nothing is queued, polled, watched or looked for (tests, and a command that ends)."""
         while True:
-            tasks = [t for t in (self._worker, self._watcher, self._sweeper, self.poller.task)
+            tasks = [t for t in (self._worker, self._watcher, self._sweeper, self.poller.task, *self._side_tasks)
                      if t is not None and not t.done()]
             if not tasks:
                 return
             await asyncio.wait(tasks)
 
     async def close(self) -> None:
-        for task in (self._worker, self._watcher, self._sweeper, self._heart):
+        for task in (self._worker, self._watcher, self._sweeper, self._heart, *self._side_tasks):
             if task is not None:
                 task.cancel()
                 try:
@@ -307,8 +354,23 @@ class ClipJobService:
     def _take_up(self, job: ClipJob) -> None:
         if job.state in (JobState.QUEUED, JobState.SUBMITTING):
             self._enqueue(job)
+        elif job.state is JobState.PREPARING and job.withdrawn_at_s is not None:
+            self._spawn(self._settle_withdrawn(job), f"withdraw-{job.id}")
         elif job.state is JobState.PREPARING:
             self.poller.track(job)
+
+    def _spawn(self, work: Awaitable[ClipJob], name: str) -> None:
+        async def run() -> None:
+            try:
+                await work
+            except MuxError as exc:
+                log.warning("%s: %s", name, exc.user_message)
+            except StoreUnavailableError as exc:
+                self.problems.emit(exc)
+
+        task = asyncio.get_running_loop().create_task(run(), name=name)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
 
     def _beat(self) -> None:
         if self._heart is None or self._heart.done():
@@ -374,6 +436,10 @@ class ClipJobService:
                 job = self._repo.get(job_id)
                 if job is not None and job.state in (JobState.QUEUED, JobState.SUBMITTING):
                     await self._process(job)
+                    if self._withdrawn(job_id):  # taken back while its create was on its way: Mux has answered
+                        settled = self._repo.get(job_id)
+                        if settled is not None:
+                            await self._settle_withdrawn(settled)
             except LeaseLostError:
                 # Our heartbeat stopped long enough for another process to take the job: it is theirs now.
                 log.warning("job %s: another muxclipper took it over; this one only watches it", job_id)
@@ -404,6 +470,10 @@ class ClipJobService:
             if job.state is not JobState.QUEUED:
                 return
         while job.state is JobState.QUEUED:
+            if job.id is not None and self._withdrawn(job.id):  # taken back: never sent (again)
+                self._queued.discard(job.id)
+                self._save(job.moved_to(JobState.CANCELLED, error=WITHDRAWN_UNSENT))
+                return
             if job.attempts >= MAX_ATTEMPTS:
                 self._save(job.moved_to(JobState.FAILED, error=f"Mux did not confirm the clip after "
                                                                f"{MAX_ATTEMPTS} attempts; retry later."))

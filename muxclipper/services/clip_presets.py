@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from muxclipper.core import limited_json
 from muxclipper.core.models import ClipOptions
 from muxclipper.core.options_codec import OptionsFormatError, options_from_json, options_to_json
-from muxclipper.services import paths
+from muxclipper.services import paths, settings_files
+from muxclipper.services.outside_files import SETTINGS_MAX_BYTES, NotReadableFileError, read_limited
 
 log = logging.getLogger(__name__)
 #: The name ``--preset`` takes for the environment's own preset.
@@ -56,18 +56,33 @@ class PresetStore:
 
     # ------------------------------------------------------------------ reading
     def _load(self) -> dict[str, dict[str, Any]]:
+        # Under the file's lock where one can be had, so that a damaged file is set aside and repaired once, not by
+        # two processes in turn (the second would set aside the first one's repair).
+        with settings_files.locked_if_possible(self.path):
+            return self._read()
+
+    def _read(self) -> dict[str, dict[str, Any]]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = read_limited(self.path, SETTINGS_MAX_BYTES)
         except FileNotFoundError:
             return {}
+        except NotReadableFileError as exc:  # a FIFO, a device, a folder, too big: set aside, never waited on
+            self._set_aside([exc.reason])
+            return {}
         except OSError as exc:
-            self.notice = f"The clip presets ({self.path}) cannot be read: {exc}. Presets saved now may not be kept."
+            self.notice = (f"The clip presets ({self.path}) cannot be read: {exc.strerror or exc}. Presets saved now "
+                           "may not be kept.")
             log.warning("%s", self.notice)
+            return {}
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            self._set_aside(["it is not UTF-8 text"])
             return {}
         problems: list[str] = []
         sound: dict[str, dict[str, Any]] = {}
         try:
-            raw = json.loads(text)
+            raw = limited_json.loads(text)
             environments = raw.get("environments") if isinstance(raw, dict) else None
             if not isinstance(environments, dict):
                 raise ValueError("it has no environments")
@@ -99,12 +114,12 @@ class PresetStore:
             self._data = sound
             try:
                 self._save()
-            except OSError as exc:
+            except OSError as exc:  # SettingsWriteError
                 log.warning("the repaired clip presets could not be written to %s: %s", self.path, exc)
         return sound
 
     def _set_aside(self, problems: list[str]) -> None:
-        kept = paths.set_aside(self.path)
+        kept = settings_files.set_aside(self.path)
         where = f"the file as it was is kept as {kept.name} beside it" if kept else "it could not be copied aside"
         listed = "; ".join(problems[:3]) + (f" and {len(problems) - 3} more" if len(problems) > 3 else "")
         self.notice = (f"Some clip presets in {self.path} could not be read ({listed}) and were left out; {where}. "
@@ -112,11 +127,8 @@ class PresetStore:
         log.warning("%s", self.notice)
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".clip-presets.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"version": 1, "environments": self._data}, handle, indent=2)
-        os.replace(tmp, self.path)
+        with settings_files.locked(self.path):
+            settings_files.write_atomic(self.path, json.dumps({"version": 1, "environments": self._data}, indent=2))
 
     # ------------------------------------------------------------------ presets
     def names(self, environment: str) -> list[str]:
@@ -149,16 +161,18 @@ class PresetStore:
             name = name.strip()
             if not name or len(name) > MAX_NAME or name == OWN or not name.isprintable():
                 raise PresetError(f"A preset name is 1 to {MAX_NAME} printable characters, and not '{OWN}'.")
-        self._data = self._load()  # as the file is now: another muxclipper may have saved a preset since
-        entry = self._data.setdefault(environment, {"named": {}})
-        stored = options_to_json(preset_part(options))
-        entry["own"] = stored
-        if name is not None:
-            entry.setdefault("named", {})[name] = stored
-        self._save()
+        with settings_files.locked(self.path):  # read, change and write as one: a save meanwhile is not lost
+            self._data = self._read()  # as the file is now: another muxclipper may have saved a preset since
+            entry = self._data.setdefault(environment, {"named": {}})
+            stored = options_to_json(preset_part(options))
+            entry["own"] = stored
+            if name is not None:
+                entry.setdefault("named", {})[name] = stored
+            self._save()
 
     def remove(self, environment: str, name: str) -> None:
-        self._data = self._load()
-        named = self._data.get(environment, {}).get("named", {})
-        if named.pop(name, None) is not None:
-            self._save()
+        with settings_files.locked(self.path):
+            self._data = self._read()
+            named = self._data.get(environment, {}).get("named", {})
+            if named.pop(name, None) is not None:
+                self._save()

@@ -18,16 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import opentimelineio as otio
 
+from muxclipper.core import limited_json
 from muxclipper.core.interchange import (
     ClipEntry,
     SourceIdentity,
+    TimelineImport,
     clips_to_timeline,
     otio_rate,
-    segments_from_timeline,
     segments_to_timeline,
 )
 from muxclipper.core.jobs import ClipJob, JobState
@@ -38,12 +40,15 @@ from muxclipper.core.segments import (
     SegmentListError,
     from_csv,
     from_youtube_chapters,
+    problems_summary,
+    segment_problems,
     to_csv,
     to_youtube_chapters,
 )
 from muxclipper.core.timecode import is_drop_frame
 from muxclipper.mux.urls import rendition_label, url_key
-from muxclipper.services import fcpxml_rates
+from muxclipper.services import fcpxml_rates, timeline_process
+from muxclipper.services.outside_files import NotReadableFileError, read_limited
 
 log = logging.getLogger(__name__)
 
@@ -199,10 +204,10 @@ def _edl_text(timeline: otio.schema.Timeline, rate: Fraction) -> str:
 
 def _read_text(path: Path) -> str:
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise CutListError(f"{path.name} is {path.stat().st_size:,} bytes: not a cut list. Choose the list "
-                               "exported from the editing suite.")
-        data = path.read_bytes()
+        data = read_limited(path, MAX_BYTES)
+    except NotReadableFileError as exc:  # a FIFO, /dev/zero, a folder, too big: refused before reading
+        raise CutListError(f"Could not read {path.name}: {exc.reason}. Choose the list exported from the editing "
+                           "suite. Nothing was changed.") from exc
     except OSError as exc:
         raise CutListError(f"Could not read {path}: {exc.strerror or exc}. Check the file is there and readable."
                            ) from exc
@@ -210,6 +215,52 @@ def _read_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("latin-1")  # old EDLs are often Windows-1252 or Latin-1; names may show oddly, times not
+
+
+#: Deeper than any timeline a suite writes (an .otio of nested stacks is ~20 levels; FCP XML ~15).
+MAX_DEPTH = 200
+
+
+def precheck(text: str, adapter: str, name: str) -> None:
+    """What is checked in this process before a timeline goes to the parser process: nesting depth (OTIO's reader
+    recurses, and crashes on 100,000 levels), ``NaN``/``Infinity`` and out-of-range numbers in an ``.otio``, and
+    XML entity declarations (which can expand to gigabytes). Pure Python, no native parser. Raises
+    :class:`CutListError`."""
+    short = SHORT_NAMES[adapter]
+    if "\x00" in text:
+        raise CutListError(f"Could not read {name} as {short}: it holds NUL bytes, so it is not a text export. "
+                           "Export it again from the editing suite. Nothing was changed.")
+    if adapter == "otio_json":
+        try:
+            limited_json.loads(text, MAX_DEPTH)
+        except limited_json.JsonLimitError as exc:
+            raise CutListError(f"Could not read {name} as {short}: {exc}. Export it again from the editing "
+                               "suite. Nothing was changed.") from exc
+    elif adapter in ("fcp_xml", "fcpx_xml"):
+        problem = _xml_problem(text)
+        if problem is not None:
+            raise CutListError(f"Could not read {name} as {short}: {problem}. Export it again from the editing "
+                               "suite. Nothing was changed.")
+
+
+def _xml_problem(text: str) -> str | None:
+    """Why ``text`` is not XML a timeline parser should see (too deep, entity declarations), else None; XML that
+    does not parse is left to the adapter, which says where."""
+    if re.search(r"<!ENTITY", text, re.IGNORECASE):
+        return "it declares XML entities, which no suite's export does"
+    depth = deepest = 0
+    parser: ElementTree.XMLPullParser[tuple[str, Any]] = ElementTree.XMLPullParser(events=("start", "end"))
+    try:
+        for at in range(0, len(text), 1 << 16):
+            parser.feed(text[at:at + (1 << 16)])
+            for event in parser.read_events():
+                depth += 1 if event[0] == "start" else -1
+                deepest = max(deepest, depth)
+                if deepest > MAX_DEPTH:
+                    return f"it is nested more than {MAX_DEPTH} elements deep"
+    except ElementTree.ParseError:
+        return None
+    return None
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -222,21 +273,48 @@ def _write_text(path: Path, text: str) -> None:
 
 # ---------------------------------------------------------------------------------------------------- segments
 def read_segments(path: Path, source: SourceIdentity) -> SegmentsRead:
-    """The segments ``path`` holds for ``source``, with a one-line summary of what was taken and what skipped."""
+    """The segments ``path`` holds for ``source``, with a one-line summary of what was taken and what skipped.
+
+    Every segment is checked against the source as a clip would be (reversed, zero-length, negative, too short,
+    past the end): one that fails refuses the whole file, naming each bad row, so nothing the producer has not
+    seen checked is listed or made. Suites' timelines are parsed in a parser process
+    (services/timeline_process.py). Raises :class:`CutListError` only."""
     text = _read_text(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".txt":
             segments = from_youtube_chapters(text, source.duration_ms)
-            return SegmentsRead(segments, f"Imported {len(segments)} segments from {path.name}.")
-        if suffix == ".csv":
+            summary = f"Imported {len(segments)} segments from {path.name}."
+        elif suffix == ".csv":
             segments = from_csv(text, source.rate)
-            return SegmentsRead(segments, f"Imported {len(segments)} segments from {path.name}.")
-        timeline = timeline_from_text(text, _adapter(path), source.rate, path.name)
-        found = segments_from_timeline(timeline, source, path.name)
+            summary = f"Imported {len(segments)} segments from {path.name}."
+        else:
+            segments, summary = _read_timeline(text, _adapter(path), source, path.name)
     except SegmentListError as exc:
         raise CutListError(f"Could not import {path.name}: {exc}") from exc
-    return SegmentsRead(found.segments, found.summary(path.name))
+    problems = segment_problems(segments, source.duration_ms)
+    if problems:
+        bad = f"{len(problems)} of its {len(segments)} segments" if len(segments) > 1 else "its segment"
+        raise CutListError(f"Could not import {path.name}: {bad} cannot be made into clips of this source: "
+                           f"{problems_summary(problems)}. Correct the list and import it again. Nothing was "
+                           "changed.")
+    return SegmentsRead(segments, summary)
+
+
+def _read_timeline(text: str, adapter: str, source: SourceIdentity, name: str) -> tuple[list[Segment], str]:
+    precheck(text, adapter, name)
+    result = timeline_process.read_one(timeline_process.request(text, adapter, source, name))
+    if isinstance(result, timeline_process.Crash):
+        log.warning("the parser process reading %s %s", name, result.how)
+        raise CutListError(f"Could not read {name} as {SHORT_NAMES[adapter]}: the reader {result.how} on it. Export "
+                           "it again from the editing suite, or in another format. Nothing was changed.")
+    if "error" in result:
+        raise CutListError(str(result["error"]))
+    found = result["ok"]
+    segments = [Segment(str(label), int(start), int(end), int(line), str(where))
+                for label, start, end, line, where in found["segments"]]
+    summary = TimelineImport(segments, found["track"], found["reel"], found["skipped"], found["notes"])
+    return segments, summary.summary(name)
 
 
 def write_segments(path: Path, segments: list[Segment], source: SourceIdentity) -> str:

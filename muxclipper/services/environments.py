@@ -14,24 +14,29 @@ in clear (``http://`` beyond this machine) or hold a password of its own.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
-import os
 import re
-import tempfile
-import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from muxclipper.core import limited_json
+
+# Re-exported: the rule lives in core (one for titles, labels and names); older imports from here keep working.
+from muxclipper.core.visible_text import hidden_character as hidden_character
+from muxclipper.core.visible_text import visible as visible
 from muxclipper.mux.endpoints import DEFAULT_API, DEFAULT_IMAGE, DEFAULT_STREAM, Credentials, Endpoints
 from muxclipper.mux.urls import SigningKey
-from muxclipper.services import paths
+from muxclipper.services import settings_files
 from muxclipper.services.credentials import SecretStore
 from muxclipper.services.environment import Environment
+from muxclipper.services.outside_files import SETTINGS_MAX_BYTES, NotReadableFileError, read_limited
 
 log = logging.getLogger(__name__)
 
@@ -44,36 +49,8 @@ MAX_SECRET = 4096
 MAX_URL = 2048
 MAX_SIGNING_KEY = 16_384
 _TOKEN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-#: Characters that change what a terminal or a label shows rather than showing themselves: controls (BEL,
-#: ESC of ANSI sequences, newlines), format characters (U+202E right-to-left override, zero-width ones),
-#: line and paragraph separators, and unassigned or private code points.
-_HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
-#: Format characters that writing needs: zero-width non-joiner (Persian, Indic scripts) and joiner (emoji
-#: sequences such as 👩‍💻). They move nothing on a terminal.
-_JOINERS = {"\u200c", "\u200d"}
-
-
-def _hidden(ch: str) -> bool:
-    return unicodedata.category(ch) in _HIDDEN_CATEGORIES and ch not in _JOINERS
-
-
 class ProfileError(ValueError):
     """A profile that cannot be saved or used as it is; the message says why."""
-
-
-def visible(text: str, limit: int = 80) -> str:
-    """``text`` safe to print on a terminal or in a message: hidden characters shown as ``\\x1b``/``\\u202e``,
-    cut to ``limit`` characters. Never put a secret through it: it is for names and ids."""
-    shown = "".join(ch.encode("unicode_escape").decode("ascii") if _hidden(ch) else ch for ch in text[:limit])
-    return shown + ("…" if len(text) > limit else "")
-
-
-def hidden_character(text: str) -> str | None:
-    """The first character of ``text`` that would not show as itself, escaped; None when all are visible."""
-    for ch in text:
-        if _hidden(ch):
-            return ch.encode("unicode_escape").decode("ascii")
-    return None
 
 
 def check_name(name: str) -> str:
@@ -225,15 +202,18 @@ class EnvironmentStore:
         self._settings = self._load()
 
     def _load(self) -> _Settings:
-        if not self.path.exists() and not self.path.is_symlink():
-            return _Settings()
+        # Under the file's lock where one can be had: a damaged file is set aside and repaired by one process.
+        with settings_files.locked_if_possible(self.path):
+            return self._read()
+
+    def _read(self) -> _Settings:
         problems: list[str] = []
         try:
-            if self.path.is_dir():
-                raise IsADirectoryError
-            text = self.path.read_bytes().decode("utf-8")
-        except IsADirectoryError:
-            settings, problems = _Settings(), ["a folder is where the file should be"]
+            text = read_limited(self.path, SETTINGS_MAX_BYTES).decode("utf-8")
+        except FileNotFoundError:
+            return _Settings()
+        except NotReadableFileError as exc:  # a folder, a FIFO, a device, too big: set aside, never waited on
+            settings, problems = _Settings(), [exc.reason]
         except UnicodeDecodeError:
             settings, problems = _Settings(), ["it is not UTF-8 text"]
         except OSError as exc:
@@ -248,12 +228,12 @@ class EnvironmentStore:
             if settings.profiles or settings.active:
                 try:
                     self._save()  # what could be read, so that the next start is clean
-                except OSError as exc:  # a read-only folder: go on with what was read; the notice still says it
+                except ProfileError as exc:  # a read-only folder: go on with what was read; the notice still says it
                     log.warning("the repaired environment settings could not be written to %s: %s", self.path, exc)
         return settings
 
     def _set_aside(self, problems: list[str]) -> None:
-        kept = paths.set_aside(self.path)
+        kept = settings_files.set_aside(self.path)
         kept_text = f"the file as it was is kept as {kept.name} beside it" if kept else "it could not be copied"
         listed = "; ".join(problems[:5]) + (f" and {len(problems) - 5} more" if len(problems) > 5 else "")
         self.notice = (f"The environment settings {self.path} had problems ({listed}); {kept_text}. The environments "
@@ -262,12 +242,23 @@ class EnvironmentStore:
         log.warning("%s", self.notice)
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"profiles": [asdict(p) for p in self._settings.profiles], "active": self._settings.active}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".environments.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-        os.replace(tmp, self.path)
+        try:
+            with settings_files.locked(self.path):
+                settings_files.write_atomic(self.path, json.dumps(data, indent=2))
+        except settings_files.SettingsWriteError as exc:
+            raise ProfileError(str(exc)) from exc
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Read, change and write as one, under the file's lock: what another muxclipper saved meanwhile (a
+        second ``env add`` at the same moment) is read first and kept. Raises :class:`ProfileError`."""
+        try:
+            with settings_files.locked(self.path):
+                self._settings = self._read()
+                yield
+        except settings_files.SettingsWriteError as exc:
+            raise ProfileError(str(exc)) from exc
 
     # ------------------------------------------------------------------ profiles
     @property
@@ -291,8 +282,9 @@ class EnvironmentStore:
             return None
 
     def set_active(self, profile: EnvironmentProfile) -> None:
-        self._settings.active = self.find(profile.id).id
-        self._save()
+        with self._changing():
+            self._settings.active = self.find(profile.id).id
+            self._save()
 
     def _secret_store(self, profile: EnvironmentProfile) -> SecretStore:
         if profile.storage == "session":
@@ -302,43 +294,53 @@ class EnvironmentStore:
         return self.secrets
 
     def add(self, profile: EnvironmentProfile, token_secret: str, signing_private_key: str | None = None) -> EnvironmentProfile:
-        """Save a new profile; the secret goes to the keyring first, so a refusal saves nothing."""
+        """Save a new profile; the secret goes to the keyring first, so a refusal saves nothing, and a profile that
+        cannot be written takes its secrets out of the keyring again (no secret is left without its profile)."""
         self._check(profile)
-        if any(p.name == profile.name for p in self._settings.profiles):
-            raise ProfileError(f"There is already an environment called '{visible(profile.name)}'.")
         check_secret(token_secret)
         if signing_private_key:
             check_signing_key(signing_private_key)
-        store = self._secret_store(profile)
-        store.set(profile.secret_name, token_secret)
-        if signing_private_key:
-            store.set(profile.signing_secret_name, signing_private_key)
-        self._settings.profiles.append(profile)
-        if self._settings.active is None:
-            self._settings.active = profile.id
-        self._save()
+        with self._changing():
+            if any(p.name == profile.name for p in self._settings.profiles):
+                raise ProfileError(f"There is already an environment called '{visible(profile.name)}'.")
+            store = self._secret_store(profile)
+            store.set(profile.secret_name, token_secret)
+            try:
+                if signing_private_key:
+                    store.set(profile.signing_secret_name, signing_private_key)
+                self._settings.profiles.append(profile)
+                if self._settings.active is None:
+                    self._settings.active = profile.id
+                self._save()
+            except BaseException:
+                self._settings.profiles = [p for p in self._settings.profiles if p.id != profile.id]
+                for name in (profile.secret_name, profile.signing_secret_name):
+                    with contextlib.suppress(Exception):  # the error that stopped the save is the one to tell
+                        store.delete(name)
+                raise
         return profile
 
     def update(self, profile: EnvironmentProfile, token_secret: str | None = None,
                signing_private_key: str | None = None) -> EnvironmentProfile:
         """Change a profile; a secret left as None keeps the stored one."""
         self._check(profile)
-        old = self.find(profile.id)
-        if any(p.name == profile.name and p.id != profile.id for p in self._settings.profiles):
-            raise ProfileError(f"There is already an environment called '{visible(profile.name)}'.")
         if token_secret:
             check_secret(token_secret)
         if signing_private_key:
             check_signing_key(signing_private_key)
-        store = self._secret_store(profile)
-        if token_secret:
-            store.set(profile.secret_name, token_secret)
-        if signing_private_key:
-            store.set(profile.signing_secret_name, signing_private_key)
-        if not profile.signing_key_id:
-            store.delete(profile.signing_secret_name)
-        self._settings.profiles[self._settings.profiles.index(old)] = profile
-        self._save()
+        with self._changing():
+            old = self.find(profile.id)
+            if any(p.name == profile.name and p.id != profile.id for p in self._settings.profiles):
+                raise ProfileError(f"There is already an environment called '{visible(profile.name)}'.")
+            store = self._secret_store(profile)
+            if token_secret:
+                store.set(profile.secret_name, token_secret)
+            if signing_private_key:
+                store.set(profile.signing_secret_name, signing_private_key)
+            if not profile.signing_key_id:
+                store.delete(profile.signing_secret_name)
+            self._settings.profiles[self._settings.profiles.index(old)] = profile
+            self._save()
         return profile
 
     def duplicate(self, profile: EnvironmentProfile, name: str) -> EnvironmentProfile:
@@ -351,15 +353,16 @@ class EnvironmentStore:
         return self.add(copy, secret or "", signing)
 
     def remove(self, profile: EnvironmentProfile) -> None:
-        profile = self.find(profile.id)
-        store = self._secret_store(profile) if profile.storage != "session" or self.session_secrets else None
-        if store is not None:
-            store.delete(profile.secret_name)
-            store.delete(profile.signing_secret_name)
-        self._settings.profiles.remove(profile)
-        if self._settings.active == profile.id:
-            self._settings.active = self._settings.profiles[0].id if self._settings.profiles else None
-        self._save()
+        with self._changing():
+            profile = self.find(profile.id)
+            store = self._secret_store(profile) if profile.storage != "session" or self.session_secrets else None
+            if store is not None:
+                store.delete(profile.secret_name)
+                store.delete(profile.signing_secret_name)
+            self._settings.profiles.remove(profile)
+            if self._settings.active == profile.id:
+                self._settings.active = self._settings.profiles[0].id if self._settings.profiles else None
+            self._save()
 
     @staticmethod
     def _check(profile: EnvironmentProfile) -> None:
@@ -421,9 +424,9 @@ def _profile_from_json(entry: Any) -> EnvironmentProfile:
 def _parse_settings(text: str) -> tuple[_Settings, list[str]]:
     """The settings in ``text`` and, in words, every part that had to be left out."""
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        return _Settings(), [f"it is not JSON ({str(exc)[:100]})"]
+        data = limited_json.loads(text)
+    except ValueError as exc:  # not JSON, too deep, NaN (core/limited_json.py)
+        return _Settings(), [str(exc)]
     if not isinstance(data, dict):
         return _Settings(), [f"it holds a JSON {type(data).__name__} instead of an object with profiles"]
     problems: list[str] = []

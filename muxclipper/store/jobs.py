@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from muxclipper.core import limited_json
 from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transition
 from muxclipper.core.models import ClipOptions
 from muxclipper.core.options_codec import options_from_json, options_to_json
@@ -35,7 +36,7 @@ from muxclipper.store.liveness import BeatObserver, LeaseOwner, Liveness, clock_
 __all__ = ["LEASE_TTL_S", "SCHEMA_VERSION", "DamagedHistoryError", "JobRepository", "LeaseLostError", "LeaseOwner",
            "StoreUnavailableError", "open_job_history", "pid_alive", "set_aside"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE jobs (
@@ -80,10 +81,14 @@ _MIGRATIONS: dict[int, str] = {
         watch_until REAL                 -- look for late duplicates of this job until then
     );
     """,
-    # 3: clocks that a wall-clock step cannot move. A holder's mark (boot, pid namespace, start time: a reused pid
+    # 3: the user took the clip back (a replay undone): it is never sent again, and deleted in Mux once it exists.
+    3: """
+    ALTER TABLE job_runs ADD COLUMN withdrawn_at REAL
+    """,
+    # 4: clocks that a wall-clock step cannot move. A holder's mark (boot, pid namespace, start time: a reused pid
     # is told apart) and a count of its heartbeats (observers time its silence on their own monotonic clock);
     # the send and the duplicate watch also as monotonic readings, with the boot they belong to.
-    3: """
+    4: """
     ALTER TABLE lease_owners ADD COLUMN mark TEXT;
     ALTER TABLE lease_owners ADD COLUMN beats INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE job_runs ADD COLUMN last_sent_mono REAL;
@@ -162,7 +167,7 @@ def _options_to_json(options: ClipOptions) -> str:
 
 
 def _options_from_json(text: str) -> ClipOptions:
-    data = json.loads(text)
+    data = limited_json.loads(text)  # depth-capped: a 100,000-deep row must not stop every reader (RecursionError)
     options = options_from_json(data)
     if isinstance(data, dict) and "renditions" not in data and data.get("mp4") is True:
         # Jobs saved before renditions could be chosen say "mp4": true (the highest MP4) instead.
@@ -180,9 +185,11 @@ def _row_problem(row: sqlite3.Row, exc: Exception) -> str:
         return f"unknown state {str(row['state'])[:40]!r}"
     for column in ("options", "playback_ids"):
         try:
-            json.loads(row[column])
-        except (TypeError, ValueError):
+            limited_json.loads(row[column])
+        except TypeError:
             return f"{column} is not JSON"
+        except limited_json.JsonLimitError as problem:  # "is not JSON", or which limit it is past
+            return f"{column} {str(problem).removeprefix('it ')}"
     return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
@@ -334,7 +341,7 @@ class JobRepository:
             id=row["id"], token=row["token"], environment=row["environment"],
             source_asset_id=row["source_asset_id"], start_ms=row["start_ms"], end_ms=row["end_ms"],
             options=_options_from_json(row["options"]), state=JobState(row["state"]), asset_id=row["asset_id"],
-            playback_ids=tuple((str(p[0]), str(p[1])) for p in json.loads(row["playback_ids"])),
+            playback_ids=tuple((str(p[0]), str(p[1])) for p in limited_json.loads(row["playback_ids"])),
             progress=row["progress"], error=row["error"], attempts=row["attempts"], created_at_s=row["created_at"],
             updated_at_s=row["updated_at"], submitted_at_s=row["submitted_at"], ready_at_s=row["ready_at"])
 
@@ -390,7 +397,8 @@ class JobRepository:
 
     def _select(self, where: str = "", params: Iterable[Any] = (), order: str = "id DESC",
                 limit: int | None = None) -> list[ClipJob]:
-        sql = (f"SELECT jobs.*, job_runs.note AS run_note, job_runs.last_sent_at AS run_last_sent_at FROM jobs "
+        sql = (f"SELECT jobs.*, job_runs.note AS run_note, job_runs.last_sent_at AS run_last_sent_at, "
+               f"job_runs.withdrawn_at AS run_withdrawn_at FROM jobs "
                f"LEFT JOIN job_runs ON job_runs.job_id = jobs.id {where} ORDER BY {order}"
                + (f" LIMIT {int(limit)}" if limit else ""))
         try:
@@ -410,7 +418,8 @@ class JobRepository:
         """The row's job, or None (and the row noted in :attr:`unreadable`) when a field cannot be read: one
         bad row must not hide the others, nor stop a window or a command."""
         try:
-            return self._job(row).evolve(note=row["run_note"], last_sent_at_s=row["run_last_sent_at"])
+            return self._job(row).evolve(note=row["run_note"], last_sent_at_s=row["run_last_sent_at"],
+                                         withdrawn_at_s=row["run_withdrawn_at"])
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             row_id = int(row["id"])
             if row_id not in self.unreadable:
@@ -572,6 +581,21 @@ class JobRepository:
             self._conn.execute("INSERT INTO job_runs (job_id, note) VALUES (?, ?) ON CONFLICT (job_id) "
                                "DO UPDATE SET note = excluded.note", [job_id, note])
         return self.get(job_id)
+
+    def set_withdrawn(self, job_id: int, at: float) -> ClipJob | None:
+        """The user took the job's clip back (schema 3): whoever holds the job never sends it again and deletes
+        its clip once it exists. Kept on disk, so a run that stops meanwhile leaves it to the next. Answers the job
+        as saved now."""
+        with self._transaction():
+            self._conn.execute("INSERT INTO job_runs (job_id, withdrawn_at) VALUES (?, ?) ON CONFLICT (job_id) "
+                               "DO UPDATE SET withdrawn_at = COALESCE(job_runs.withdrawn_at, excluded.withdrawn_at)",
+                               [job_id, at])
+        return self.get(job_id)
+
+    def withdrawn_unsettled(self, environment: str) -> list[ClipJob]:
+        """Jobs taken back whose clip is not deleted yet (a run stopped in between)."""
+        return self._select("WHERE job_runs.withdrawn_at IS NOT NULL AND jobs.state != 'cancelled' "
+                            "AND jobs.environment = ?", [environment], order="id ASC")
 
     def set_watch(self, job_id: int, remaining_s: float | None) -> None:
         """Late duplicates of the job are looked for ``remaining_s`` more seconds (None: no more), also by a later

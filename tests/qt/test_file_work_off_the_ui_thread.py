@@ -1,6 +1,8 @@
 """Files the window reads and writes — segments imported and exported, the clips exported, the clip presets — are
 read and written off the UI thread: a file that is slow to come (a network share, a sleeping disk; here a named pipe
-whose other end answers only when the test lets it) leaves the window responsive, and the outcome is shown as before.
+whose other end answers only when the test lets it, a disk read held until the test lets it go, or the presets
+file's lock held by another process) leaves the window responsive, and the outcome is shown as before. A named pipe
+given where a file is read is refused at once (services/outside_files.py), never waited on.
 
 With the reading or writing on the UI thread, each call below would return only once the pipe's other end had given
 up waiting for the test (``patience``), and the test fails on that rather than hanging."""
@@ -8,9 +10,12 @@ up waiting for the test (``patience``), and the test fails on that rather than h
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -18,6 +23,7 @@ from muxclipper.core.models import ClipOptions
 from muxclipper.core.segments import Segment
 from muxclipper.mux.client import Credentials, Endpoints
 from muxclipper.qt.main_window import MainWindow
+from muxclipper.services import cut_lists, settings_files
 from muxclipper.services.clip_presets import PresetStore, presets_file
 from muxclipper.services.environment import Environment
 from muxclipper.services.session import open_session
@@ -55,12 +61,56 @@ class SlowFile:
         self.done.set()
 
 
+class HeldLock:
+    """Another process holding a settings file's lock (as a muxclipper saving it would) until :meth:`let_go`."""
+
+    def __init__(self, path: Path) -> None:
+        real = settings_files.target(path)
+        lock = real.with_name(f".{real.name}.lock")
+        code = ("import sys; from filelock import FileLock; l = FileLock(sys.argv[1]); l.acquire(); "
+                "print('held', flush=True); sys.stdin.readline()")
+        self.process = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None and self.process.stdout.readline() == "held\n"
+        self.done = threading.Event()
+        self.let_go_by_test = False
+
+    def let_go(self) -> None:
+        self.let_go_by_test = True
+        assert self.process.stdin is not None
+        self.process.communicate("\n", timeout=10)  # closes its pipes too
+        self.done.set()
+
+
+class SlowDisk:
+    """Reads of cut lists held until :meth:`let_go` (or ``patience`` seconds), as a sleeping disk holds them."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, patience: float = 5) -> None:
+        self._go = threading.Event()
+        self.done = threading.Event()
+        self.let_go_by_test = False
+        real = cut_lists.read_limited
+
+        def slow(path: Path, max_bytes: int) -> bytes:
+            self.let_go_by_test = self._go.wait(patience)
+            try:
+                return real(path, max_bytes)
+            finally:
+                self.done.set()
+
+        monkeypatch.setattr(cut_lists, "read_limited", slow)
+
+    def let_go(self) -> None:
+        self._go.set()
+
+
 def test_slow_files_leave_the_window_responsive_and_their_outcome_is_shown(qapp: QApplication, emu: Emu,
-                                                                         tmp_path: Path) -> None:
+                                                                         tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     environment = Environment("Staging", Endpoints.for_origin(emu.url), Credentials(*RW))
-    kept = PresetStore(tmp_path / "made.json")
+    kept = PresetStore(presets_file())
     kept.save(environment.key, "Replay", ClipOptions(video_quality="premium"))
-    presets = SlowFile(presets_file(), (tmp_path / "made.json").read_text(encoding="utf-8"))
+    presets = HeldLock(presets_file())
 
     async def scenario() -> None:
         async with open_session(environment, tmp_path / "jobs.sqlite3") as session:
@@ -82,21 +132,31 @@ def test_slow_files_leave_the_window_responsive_and_their_outcome_is_shown(qapp:
 
             segments = window.segments
             segments.set_source(60_000, window.editor.player.rate, "Talk", "mux://assets/talk")
-            incoming = SlowFile(tmp_path / "cuts.csv", "label,start,end\nIntro,00:00:01.000,00:00:04.000\n")
-            task = segments.import_from(incoming.path)
-            assert not incoming.done.is_set()
+            # A named pipe is not waited on: refused at once, naming it.
+            pipe = tmp_path / "pipe.csv"
+            os.mkfifo(pipe)
+            await finished(segments.import_from(pipe))
+            assert window.status.text().startswith("Could not read pipe.csv: it is a pipe (FIFO), not a file.")
+
+            incoming = tmp_path / "cuts.csv"
+            incoming.write_text("label,start,end\nIntro,00:00:01.000,00:00:04.000\n")
+            disk = SlowDisk(monkeypatch)
+            task = segments.import_from(incoming)
+            assert not disk.done.is_set()
             await responsive()
-            incoming.let_go()
+            disk.let_go()
             await finished(task)
-            assert incoming.let_go_by_test
+            assert disk.let_go_by_test
             assert segments.segments() == [Segment("Intro", 1_000, 4_000)]
             assert window.status.text() == "Imported 1 segments from cuts.csv."
 
             # A list that arrives after another source was opened is not put on it.
-            late = SlowFile(tmp_path / "late.csv", "label,start,end\nLate,00:00:05.000,00:00:06.000\n")
-            task = segments.import_from(late.path)
+            late = tmp_path / "late.csv"
+            late.write_text("label,start,end\nLate,00:00:05.000,00:00:06.000\n")
+            disk = SlowDisk(monkeypatch)
+            task = segments.import_from(late)
             segments.set_source(60_000, window.editor.player.rate, "Other", "mux://assets/other")
-            late.let_go()
+            disk.let_go()
             await finished(task)
             assert segments.segments() == [Segment("Intro", 1_000, 4_000)]
             assert window.status.text().startswith("Not imported: another source was opened meanwhile.")

@@ -148,7 +148,8 @@ def test_the_file_chooser_offers_every_format() -> None:
 FIXTURES = sorted(DATA.iterdir())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each read starts a parser process (~0.3 s): the volume is in tests/reliability/test_fuzz_timelines.py, batched.
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(FIXTURES), st.data())
 def test_a_damaged_suite_file_only_ever_says_what_is_wrong(tmp_path: Path, fixture: Path, data: st.DataObject) -> None:
     """Cut short, lines lost or doubled, as files copied badly or edited by hand are: an answer or a CutListError,

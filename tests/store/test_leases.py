@@ -42,7 +42,7 @@ def test_a_schema_1_history_keeps_its_jobs_and_gains_leases(tmp_path: Path) -> N
     assert (job.token, job.state, job.note, job.last_sent_at_s) == ("old", JobState.SUBMITTING, None, None)
     owner = LeaseOwner.new()
     assert repo.claim([job.id or 0], owner) == {job.id}
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
 
 
 def test_one_holder_at_a_time_across_connections(tmp_path: Path) -> None:
