@@ -165,6 +165,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
     from muxclipper.services.session_pool import SessionPool
+    from muxclipper.store.jobs import StoreUnavailableError
 
     extra = None
     if args.demo and startup.environment is not None:
@@ -197,7 +198,23 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                     await window.aclose()
                     return 0
             window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
-            session, chosen = await sessions.open(chosen.environment), None
+            try:
+                session, chosen = await sessions.open(chosen.environment), None
+            except StoreUnavailableError as exc:  # read-only, full or locked: the machine's, said as such
+                log.warning("the job history cannot be opened: %s", exc)
+                if args.smoke_test:
+                    print(f"smoke test failed: {exc}", file=sys.stderr)
+                    await window.aclose()
+                    window.close()
+                    return 6  # as the command line says it
+                window.show_message(f"{exc} Clips cannot be made or followed until then; choose another "
+                                    "environment or close the window.")
+                chosen = await switcher.next_switch(closed)
+                if chosen is None:
+                    await window.aclose()
+                    window.close()
+                    return 0
+                continue
             window.attach(session)
             notices = [n for n in (startup.store.notice if first and startup.store is not None else None,
                                    session.storage_notice) if n]
