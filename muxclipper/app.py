@@ -90,16 +90,41 @@ def log_file() -> Path:
 
 
 def setup_logging(level: str) -> Path:
+    """The log file, every line of it with signed-URL tokens hidden (Qt's and FFmpeg's too), and failing quietly:
+    a full disk or an unwritable folder is said once in the window (:func:`tell_logging_failure`), not printed
+    as a traceback per line."""
     import logging.handlers
 
+    from muxclipper.services.log_redaction import guard_handler, note_logging_failure
+
     path = log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.addHandler(handler)
     root.setLevel(level.upper())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                                        encoding="utf-8")
+    except OSError as exc:
+        note_logging_failure(f"The log file {path} cannot be opened ({exc.strerror}); muxclipper goes on without "
+                             "it. Make the folder writable (or set MUXCLIPPER_LOG_DIR) to have a log again.")
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(guard_handler(handler))
     return path
+
+
+def tell_logging_failure(window: MainWindow) -> None:
+    """A log that cannot be written is said in the status line, once, whenever it happens (from any thread)."""
+    from PySide6.QtCore import QObject, Signal
+
+    from muxclipper.services.log_redaction import on_logging_failure
+
+    class Teller(QObject):
+        said = Signal(str)
+
+    teller = Teller(window)  # lives in the window's thread: a signal from another thread is queued to it
+    teller.said.connect(window.show_message)
+    on_logging_failure(teller.said.emit)
 
 
 def report_unexpected(window: MainWindow, log_path: Path, loop: asyncio.AbstractEventLoop) -> None:
@@ -317,6 +342,7 @@ def main(argv: Sequence[str]) -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         report_unexpected(window, path, loop)
+        tell_logging_failure(window)
         with loop:
             return int(loop.run_until_complete(run_window(args, app, window, startup)))
     finally:

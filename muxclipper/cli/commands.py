@@ -54,6 +54,7 @@ from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
 from muxclipper.services.environments import ProfileError
 from muxclipper.services.instant_clips import NoPublicPlaybackError, instant_urls
+from muxclipper.services.log_redaction import guard_handler
 from muxclipper.services.session import Session, open_session
 from muxclipper.store.jobs import StoreUnavailableError
 
@@ -712,6 +713,8 @@ def choose_environment(args: argparse.Namespace) -> Environment:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # signed-URL tokens hidden from every line, whichever logger
+        guard_handler(handler)
     try:
         if args.command == "env":
             return environments.run(args)
