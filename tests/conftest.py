@@ -84,8 +84,10 @@ def generated_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def media_server(generated_cache: Path) -> Iterator[EmulatorServer]:
-    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=generated_cache)
+def media_server(generated_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    # file:// inputs from the tests' own temporary folders (test_media_clips.py)
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=generated_cache,
+                            file_folders=(tmp_path_factory.getbasetemp(),))
     with EmulatorServer(config) as server:
         yield server
 

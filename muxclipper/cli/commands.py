@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -693,6 +694,8 @@ COMMANDS = {"clip": cmd_clip, "assets": cmd_assets, "live-streams": cmd_live_str
 
 async def run(args: argparse.Namespace, environment: Environment) -> int:
     async with open_session(environment, paths.jobs_db()) as session:
+        if getattr(args, "wait_timeout", None):  # every read of the command waits as long as it is told to
+            session.client.retry = replace(session.client.retry, give_up_after_s=args.wait_timeout)
         if session.storage_notice:
             print(f"muxclipper: {session.storage_notice}", file=sys.stderr)
         return await COMMANDS[args.command](args, session)

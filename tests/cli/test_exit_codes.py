@@ -138,7 +138,16 @@ def test_env_add_with_an_unreachable_address_exits_with_the_network_code(monkeyp
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
     code = commands.main(["env", "add", "Offline", "--token-id", "id", "--secret-stdin",
                           "--api-base-url", UNREACHABLE])
-    assert code == 5 and "a-secret" not in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert code == 5 and "a-secret" not in out + err
+    # Issue 26 item 15: a script's failing environment is not kept unless told (it was kept without asking).
+    assert "Offline was not added (nothing saved)" in err and "--keep-if-failing" in err
+    assert commands.main(["env", "list"]) == 0 and "Offline" not in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
+    kept = commands.main(["env", "add", "Offline", "--token-id", "id", "--secret-stdin", "--keep-if-failing",
+                          "--api-base-url", UNREACHABLE])
+    assert kept == 5 and "Added Offline although its connection test failed" in capsys.readouterr().out
+    assert commands.main(["env", "list"]) == 0 and "Offline" in capsys.readouterr().out
 
 
 def test_the_readme_lists_every_code_and_nothing_else() -> None:
@@ -179,3 +188,18 @@ def test_wait_timeout_is_documented_in_help(capsys: pytest.CaptureFixture[str]) 
             commands.build_parser().parse_args(command)
         text = capsys.readouterr().out
         assert "--wait-timeout SECONDS" in text and "120" in text and "Exits 5" in text
+
+
+def test_reading_the_source_under_rate_limits_waits_as_long_as_wait_timeout(emu: Emu, tmp_path: Path) -> None:
+    """Issue 26 item 15: seven 'too many requests' in a row on the source (1 s apart, as Retry-After says) made
+    ``clip`` give up after five tries (~8 s with Mux's usual pauses) whatever --wait-timeout said."""
+    [source] = emu.seed({"duration": 60.0})
+    emu.fault(kind="status", status=429, retry_after=1, method="GET", path=f"/video/v1/assets/{source}", times=7)
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--wait-timeout", "60")
+    assert result.returncode == 0, result.stderr
+    reads = [r for r in emu.requests(method="GET") if r["path"] == f"/video/v1/assets/{source}"]
+    assert len(reads) >= 8  # seven refused, then read
+    emu.fault(kind="status", status=429, retry_after=1, method="GET", path=f"/video/v1/assets/{source}", times=50)
+    short = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--wait-timeout", "2")
+    assert short.returncode == 5, short.stderr  # and a short timeout is honoured as well
+    emu.ctl("DELETE", "faults")
