@@ -232,8 +232,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                     await window.aclose()
                     window.close()
                     return 6  # as the command line says it
-                window.show_message(f"{exc} Clips cannot be made or followed until then; choose another "
-                                    "environment or close the window.")
+                window.show_message(f"{exc} No clips until then.")  # the whole of it in the tooltip too
                 chosen = await switcher.next_switch(closed)
                 if chosen is None:
                     await window.aclose()
