@@ -19,6 +19,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # and pygments too, for a tool muxclipper never runs. A None entry makes that one import fail at once, and
     # httpx carries on as it does without click.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    if sys.platform == "win32":  # the installer refuses to run while this is held
+        from muxclipper.launch.running_mark import hold
+
+        hold()
     if any(a in CLI_COMMANDS for a in args[:5]) and not (args and args[0] == "emulator"):
         from muxclipper.cli.commands import main as cli_main
 

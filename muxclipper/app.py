@@ -268,6 +268,17 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
         await sessions.aclose()
 
 
+def _missing(advice: str, server: EmulatorServer | None) -> int:
+    """A part of the system is missing: the advice, not a traceback, and the exit code the README gives."""
+    from muxclipper.launch.system_check import EXIT_MISSING
+
+    log.error("%s", advice)
+    print(advice, file=sys.stderr)
+    if server is not None:
+        server.stop()
+    return EXIT_MISSING
+
+
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     path = setup_logging(args.log_level)
@@ -290,7 +301,10 @@ def main(argv: Sequence[str]) -> int:
         print(f"muxclipper: {exc}", file=sys.stderr)
         if server is not None:
             server.stop()
-        return 2
+        from muxclipper.emulator.media.ffmpeg import FfmpegError
+        from muxclipper.launch.system_check import EXIT_MISSING
+
+        return EXIT_MISSING if isinstance(exc, FfmpegError) else 2
 
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                                                  or os.environ.get("QT_QPA_PLATFORM")):
@@ -301,16 +315,28 @@ def main(argv: Sequence[str]) -> int:
             server.stop()
         return 2
 
-    from PySide6.QtWidgets import QApplication
+    from muxclipper.launch import system_check
 
-    from muxclipper.qt.identity import apply_identity
-    from muxclipper.qt.main_window import MainWindow
-    from muxclipper.qt.qt_messages import route_to_log
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from muxclipper.qt.identity import apply_identity
+        from muxclipper.qt.main_window import MainWindow
+        from muxclipper.qt.qt_messages import route_to_log
+    except ImportError as exc:  # a system library Qt links is missing (libGL, libEGL…): say which package has it
+        return _missing(system_check.import_advice(exc), server)
+    problem = system_check.platform_plugin_problem(os.environ.get("QT_QPA_PLATFORM"))
+    if problem is not None:
+        return _missing(problem, server)
 
     route_to_log()  # Qt's and FFmpeg's lines to the log file, not the terminal
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
+    from PySide6.QtGui import QFontDatabase
+
+    if system_check.no_fonts(QFontDatabase.families()):
+        return _missing(system_check.font_advice(), server)
     app.setApplicationName("muxclipper")
     app.setApplicationVersion(__version__)
     apply_identity(app)  # the icon, and the desktop file name the dock matches the window to

@@ -18,6 +18,9 @@ libx11-xcb1 libssl3 fonts-dejavu-core"
 TEST_PACKAGES="xvfb xauth dbus dbus-x11 gnome-keyring imagemagick openbox xdotool x11-utils"
 # Packaging (packaging/build-linux.sh, tests/packaging): building the bundle and the .deb, and checking them.
 TEST_PACKAGES="$TEST_PACKAGES binutils patchelf dpkg-dev xz-utils lintian desktop-file-utils appstream nsis"
+# The Windows installer's logic runs under wine64 (tests/packaging/test_windows_installer.py); the .tar.gz is tried
+# on a minimal Debian root made by debootstrap (tests/packaging/test_clean_system.py).
+TEST_PACKAGES="$TEST_PACKAGES wine64 debootstrap"
 
 want="$RUNTIME_PACKAGES"
 [ "${1:-}" = "test" ] && want="$want $TEST_PACKAGES"

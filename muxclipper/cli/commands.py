@@ -4,7 +4,8 @@ Exit codes (the README's table says the same; ``tests/cli/test_exit_codes.py`` h
 2 bad input or settings; 3 credentials refused (401/403, also when creating); 4 Mux refused or the clip
 failed; 5 network (Mux unreachable, timing out, or answering only 429/5xx, also for longer than
 ``--wait-timeout`` while waiting); 6 the job history cannot be written (disk full, read-only); 7 no slate found
-(``slates``, ``clip --trim-slates``); 1 anything else; 130 interrupted.
+(``slates``, ``clip --trim-slates``); 9 still recording, the closing slate has not appeared yet (same commands); 1
+anything else; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from muxclipper.cli import clip_flags, environments, recording_sessions, slates
 from muxclipper.cli.parsing import SafeArgumentParser
-from muxclipper.cli.slates import EXIT_NO_SLATE
+from muxclipper.cli.slates import EXIT_CLOSING_NOT_YET, EXIT_NO_SLATE
 from muxclipper.core.clip_rules import check_request
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import Asset, ClipOptions, ClipRequest
@@ -96,7 +97,8 @@ CREDENTIALS_HELP = ("Credentials: --env NAME (a stored environment: 'muxclipper 
 EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused; 4 Mux refused the request or the "
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
              "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
-             "'clip --trim-slates'); 1 a bug; 130 interrupted.")
+             "'clip --trim-slates'); 9 still recording, the closing slate has not appeared yet (same commands); 1 a "
+             "bug; 130 interrupted.")
 TIMES_HELP = ("A TIME is seconds (12.5), HH:MM:SS.mmm, SMPTE HH:MM:SS:FF (';' before the frames for drop-frame), or "
               "#FRAME (a frame number from 0), at the source's frame rate.")
 
@@ -660,8 +662,10 @@ async def _slate_range(session: Session, asset: Asset, start_ms: int | None, end
         report = await slates.search(session, asset)
     except ValueError as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    if not report.edges.found:
+    if not report.edges.found and not report.closing_not_yet:
         raise CliError(slates.no_slate_message(asset, report.edges), EXIT_NO_SLATE)
+    if report.closing_not_yet and end_ms is None:
+        raise CliError(slates.closing_not_yet_message(asset, report), EXIT_CLOSING_NOT_YET)
     for line in slates.report_lines(asset, report):
         print(f"slates: {line}", file=sys.stderr)
     start = start_ms if start_ms is not None else report.edges.start_ms or 0
@@ -678,6 +682,9 @@ async def cmd_slates(args: argparse.Namespace, session: Session) -> int:
         print(json.dumps(slates.report_json(asset, report)))
     else:
         print("\n".join(slates.report_lines(asset, report)))
+    if report.closing_not_yet:
+        print(f"muxclipper: {slates.closing_not_yet_message(asset, report)}", file=sys.stderr)
+        return EXIT_CLOSING_NOT_YET
     if not report.edges.found:
         print(f"muxclipper: {slates.no_slate_message(asset, report.edges)}", file=sys.stderr)
         return EXIT_NO_SLATE

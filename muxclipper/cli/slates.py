@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from muxclipper.core.models import Asset
-from muxclipper.core.slate_detect import SlateEdges
+from muxclipper.core.slate_detect import EdgeEvidence, SlateEdges
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms, frame_to_smpte
 from muxclipper.services.session import Session
@@ -15,6 +15,8 @@ from muxclipper.services.slate_finder import SlateReport, SlateSearchError
 
 #: The exit code of ``slates`` and ``clip --trim-slates`` when the source shows no slate to cut.
 EXIT_NO_SLATE = 7
+#: ... and when the source is still recording and its closing slate has not appeared at the live edge yet.
+EXIT_CLOSING_NOT_YET = 9
 NO_SLATE_ADVICE = ("Give the cut by hand instead: 'muxclipper clip SOURCE --start TIME --end TIME', or open it in the "
                    "window and mark it.")
 HELP = ("Finds where the opening slate ends and the closing slate begins (a picture that holds: 'starting soon', "
@@ -29,14 +31,18 @@ def add_parser(sub: Any, common: Any, epilog: str) -> None:
         description=f"Print the in and out that cut the slates off SOURCE. {HELP}",
         epilog=f"Prints the proposed in (the first frame after the opening slate) and out (the first frame of the "
                f"closing slate, not included), as time, SMPTE timecode and frame number, with the number of image "
-               f"requests it took. Exits {EXIT_NO_SLATE} when the source shows no slate. 'muxclipper clip SOURCE "
+               f"requests it took, and what was seen at each side. A side is proposed only when its picture clearly "
+               f"holds and then cuts; otherwise the line says what was seen there. Exits {EXIT_NO_SLATE} when the "
+               f"source shows no slate, {EXIT_CLOSING_NOT_YET} when it is still recording and its closing slate has "
+               f"not appeared yet (the opening edge is printed; run it again later). 'muxclipper clip SOURCE "
                f"--trim-slates' makes the clip. {epilog}")
     slates.add_argument("source", metavar="SOURCE",
                         help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
                              "recording so far: its opening slate only)")
     slates.add_argument("--json", action="store_true",
                         help="print the result as JSON: start_ms/end_ms and start_frame/end_frame (null for a side "
-                             "without a slate), frame_rate, requests, seconds, note")
+                             "without a slate), frame_rate, requests, seconds, note, live and closing_appeared, and "
+                             "evidence per side (held_ms, still_share, cut_share, drift_share, after_share, problem)")
     common(slates, top=False)
 
 
@@ -44,7 +50,8 @@ def add_clip_flag(clip: argparse.ArgumentParser | argparse._ArgumentGroup) -> No
     clip.add_argument("--trim-slates", action="store_true",
                       help="cut the opening and closing slates off: --start and --end default to where they end and "
                            f"begin (found as 'muxclipper slates' finds them; give either to override it). Exits "
-                           f"{EXIT_NO_SLATE} when the source shows no slate")
+                           f"{EXIT_NO_SLATE} when the source shows no slate, {EXIT_CLOSING_NOT_YET} when it is still "
+                           "recording and its closing slate has not appeared (give --end, or wait)")
 
 
 async def find(session: Session, source: str) -> tuple[Asset, SlateReport]:
@@ -70,26 +77,53 @@ def report_json(asset: Asset, report: SlateReport) -> dict[str, Any]:
     return {"source_asset_id": asset.id, "start_ms": edges.start_ms, "end_ms": edges.end_ms,
             "start_frame": edges.programme_start, "end_frame": edges.programme_end,
             "frame_rate": float(edges.rate), "frames": edges.frames, "found": edges.found,
+            "live": report.live, "closing_appeared": not report.closing_not_yet,
             "requests": report.requests, "seconds": round(report.seconds, 3),
-            "requests_per_edge": {"opening": report.opening.requests,
-                                  "closing": None if report.closing is None else report.closing.requests},
+            "requests_per_edge": {"opening": report.opening.requests, "closing": report.closing.requests},
+            "seconds_per_edge": {"opening": round(report.opening.seconds, 3),
+                                 "closing": round(report.closing.seconds, 3)},
+            "evidence": {side: None if seen is None else seen.as_dict()
+                         for side, seen in (("opening", edges.opening), ("closing", edges.closing))},
             "hints": list(report.hints), "note": edges.note}
 
 
 def report_lines(asset: Asset, report: SlateReport) -> list[str]:
     edges = report.edges
-    lines = [f"{asset.title or asset.id}: {format_ms(asset.duration_ms or 0)} at {_rate(edges)} fps"]
+    live = " (still recording)" if report.live else ""
+    lines = [f"{asset.title or asset.id}: {format_ms(asset.duration_ms or 0)} at {_rate(edges)} fps{live}"]
     lines.append(_side("in ", edges.programme_start, edges.start_ms, edges, "no opening slate: from the start"))
-    lines.append(_side("out", edges.programme_end, edges.end_ms, edges, "no closing slate: to the end"))
+    closing_none = "the closing slate has not appeared yet: out stays open" if report.closing_not_yet else \
+        "no closing slate: to the end"
+    lines.append(_side("out", edges.programme_end, edges.end_ms, edges, closing_none))
+    for seen in (edges.opening, edges.closing):
+        if seen is not None:
+            lines.append(evidence_line(seen))
     if edges.note:
         lines.append(f"note: {edges.note}")
-    lines.append(f"{report.requests} image request{'' if report.requests == 1 else 's'} in {report.seconds:.2f} s (opening {report.opening.requests}"
-                 + (f", closing {report.closing.requests})" if report.closing else ")"))
+    lines.append(f"{report.requests} image request{'' if report.requests == 1 else 's'} in {report.seconds:.2f} s "
+                 f"(opening {report.opening.requests}, closing {report.closing.requests})")
     return lines
+
+
+def evidence_line(seen: EdgeEvidence) -> str:
+    """What was seen at one side, in a line: how long the picture held, how much of it held still, how much changed
+    at its edge, and why it is no clear slate when it is not."""
+    if seen.edge is None and seen.problem is not None:
+        return f"{seen.side}: {seen.problem}"
+    what = (f"{seen.side}: held {seen.held_ms / 1000:.2f} s, {round(seen.still_share * 100)}% of it still, "
+            f"{round(seen.cut_share * 100)}% changed at the cut, {round(seen.drift_share * 100)}% wobbled")
+    return f"{what} — not proposed: {seen.problem}" if seen.problem else what
 
 
 def no_slate_message(asset: Asset, edges: SlateEdges) -> str:
     return f"No slate found on {asset.title or asset.id} ({edges.note or 'nothing to cut'}). {NO_SLATE_ADVICE}"
+
+
+def closing_not_yet_message(asset: Asset, report: SlateReport) -> str:
+    opening = f"the opening slate ends at {format_ms(report.edges.start_ms)}" if report.edges.start_ms is not None \
+        else "no opening slate"
+    return (f"{asset.title or asset.id} is still recording and its closing slate has not appeared yet ({opening}). "
+            "Run it again once the closing slate is on, or give the out point yourself (--end).")
 
 
 def _side(label: str, frame: int | None, ms: int | None, edges: SlateEdges, none: str) -> str:

@@ -34,18 +34,62 @@ def _ingest(state: EmulatorState, preset: str, title: str) -> dict[str, Any]:
 
 def _keep_the_rerun_live(state: EmulatorState, assets: list[dict[str, Any]]) -> None:
     """Demo content made before the re-run looped (it broadcast once, ~4 minutes after the first start, and never
-    again): the re-run loops from now on."""
-    recording = next((a for a in assets if a.get("passthrough") == f"{DEMO_MARK}:live-event"), None)
-    streams = state.list_live_streams(limit=100)
-    channel = next((s for s in streams if s.get("passthrough") == f"{DEMO_MARK}:channel"), None)
-    if recording is not None and channel is not None and state.media is not None:
-        state.set_loop(str(channel["id"]), str(recording["id"]))
+    again), or before it had its own source (it broadcast the keynote, whose closing slate was on for 15 s only):
+    the re-run loops its own source from now on (made now if it is missing)."""
+    if state.media is None:
+        return
+    streams = {str(s.get("passthrough", "")).removeprefix(f"{DEMO_MARK}:"): s
+               for s in state.list_live_streams(limit=100)}
+    rerun = next((a for a in assets if a.get("passthrough") == f"{DEMO_MARK}:rerun"), None)
+    if rerun is None and "channel" in streams:
+        rerun = _ingest(state, "rerun", MEDIA_SOURCES["rerun"])
+    if rerun is not None:
+        _wire(state, "rerun", rerun, streams)
+
+
+#: The demo's generated sources: preset, title.
+MEDIA_SOURCES = {"promo": "Demo: 25 fps promo", "talk": "Demo: ten-minute talk",
+                 "live-event": "Demo: Friday keynote (recording)",
+                 "rerun": "Demo: broadcast loop (the re-run's source)"}
+
+
+def _remake_errored(state: EmulatorState, assets: list[dict[str, Any]]) -> None:
+    """Demo sources whose media could not be made (no ffmpeg, an ffmpeg without what it needs…) are made again at
+    the next start: the user installed what the message named, and should not have to clear anything by hand."""
+    if state.media is None:
+        return
+    streams = {str(s.get("passthrough", "")).removeprefix(f"{DEMO_MARK}:"): s
+               for s in state.list_live_streams(limit=100)}
+    for asset in assets:
+        preset = str(asset.get("passthrough", "")).removeprefix(f"{DEMO_MARK}:")
+        if asset.get("status") != "errored" or preset not in MEDIA_SOURCES:
+            continue
+        state.delete_asset(str(asset["id"]))
+        again = _ingest(state, preset, MEDIA_SOURCES[preset])
+        _wire(state, preset, again, streams)
+
+
+def _wire(state: EmulatorState, preset: str, asset: dict[str, Any], streams: dict[str, dict[str, Any]]) -> None:
+    """What the demo's live streams do with a generated source."""
+    if preset == "talk" and "studio" in streams:
+        # Started from the control API without a source, the idle streams broadcast real media.
+        state.set_default_source(streams["studio"]["id"], asset["id"])
+    if preset == "live-event" and "event-stream" in streams:
+        state.link_recording(streams["event-stream"]["id"], asset["id"])
+        state.set_default_source(streams["event-stream"]["id"], asset["id"])
+    if preset == "rerun" and "channel" in streams:
+        # The re-run broadcasts in real time as soon as its media is ready, and again when it ends, a fresh recording
+        # each time: the live-replay trim can be tried at any moment of a demo, and after a restart. Its closing
+        # slate is on for 40 s at the end of each broadcast: proposed and taken while the recording still grows.
+        state.set_loop(streams["channel"]["id"], asset["id"])
 
 
 def seed_demo_content(state: EmulatorState) -> None:
-    """Add the demo sources unless this state already has them."""
+    """Add the demo sources unless this state already has them (making again those that errored)."""
     existing, _ = state.list_assets(limit=100)
     if any(str(a.get("passthrough", "")).startswith(DEMO_MARK) for a in existing):
+        _remake_errored(state, existing)
+        existing, _ = state.list_assets(limit=100)
         _keep_the_rerun_live(state, existing)
         return
     event = _stream(state, "event-stream", "Demo: Friday keynote")
@@ -55,22 +99,15 @@ def seed_demo_content(state: EmulatorState) -> None:
     if state.media is None:
         state.seed_assets([
             {"duration": 30.0, "frame_rate": 25.0, "width": 640, "height": 360,
-             "title": "Demo: 25 fps promo", "passthrough": f"{DEMO_MARK}:promo"},
+             "title": MEDIA_SOURCES["promo"], "passthrough": f"{DEMO_MARK}:promo"},
             {"duration": 600.0, "width": 640, "height": 360, "text_tracks": CAPTIONS,
-             "title": "Demo: ten-minute talk", "passthrough": f"{DEMO_MARK}:talk"},
+             "title": MEDIA_SOURCES["talk"], "passthrough": f"{DEMO_MARK}:talk"},
             {"duration": LIVE_EVENT_SECONDS, "width": 640, "height": 360, "text_tracks": CAPTIONS,
-             "title": "Demo: Friday keynote (recording)", "passthrough": f"{DEMO_MARK}:live-event",
+             "title": MEDIA_SOURCES["live-event"], "passthrough": f"{DEMO_MARK}:live-event",
              "live_stream_id": event["id"]},
         ])
         state.start_live_stream(channel["id"], length=3600.0)
         return
-    _ingest(state, "promo", "Demo: 25 fps promo")
-    talk = _ingest(state, "talk", "Demo: ten-minute talk")
-    recording = _ingest(state, "live-event", "Demo: Friday keynote (recording)")
-    state.link_recording(event["id"], recording["id"])
-    # Started from the control API without a source, the idle streams broadcast real media.
-    state.set_default_source(studio["id"], talk["id"])
-    state.set_default_source(event["id"], recording["id"])
-    # The re-run broadcasts the keynote in real time as soon as its media is ready, and again when it ends, a fresh
-    # recording each time: the live-replay trim can be tried at any moment of a demo, and after a restart.
-    state.set_loop(channel["id"], recording["id"])
+    streams = {"event-stream": event, "channel": channel, "studio": studio}
+    for preset, title in MEDIA_SOURCES.items():
+        _wire(state, preset, _ingest(state, preset, title), streams)

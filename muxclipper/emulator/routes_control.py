@@ -114,6 +114,13 @@ def control_routes(rt: Runtime) -> list[Route]:
         state.clock.advance(seconds)
         return data({"now": state.clock.now()})
 
+    async def freeze_clock(request: Request) -> Response:
+        body = await json_body(request)
+        if not isinstance(body.get("frozen"), bool):
+            raise invalid("frozen must be true or false.")
+        state.clock.freeze(body["frozen"])
+        return data({"now": state.clock.now(), "frozen": state.clock.frozen})
+
     async def list_faults(request: Request) -> Response:
         return data(rt.faults.pending())
 
@@ -185,6 +192,7 @@ def control_routes(rt: Runtime) -> list[Route]:
         Route(f"{base}/live-streams/{{stream_id}}/disconnect", disconnect_encoder, methods=["POST"]),
         Route(f"{base}/live-streams/{{stream_id}}/reconnect", reconnect_encoder, methods=["POST"]),
         Route(f"{base}/clock/advance", advance_clock, methods=["POST"]),
+        Route(f"{base}/clock/freeze", freeze_clock, methods=["POST"]),
         Route(f"{base}/faults", list_faults, methods=["GET"]),
         Route(f"{base}/faults", arm_fault, methods=["POST"]),
         Route(f"{base}/faults", clear_faults, methods=["DELETE"]),

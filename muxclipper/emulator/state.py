@@ -898,7 +898,9 @@ class EmulatorState:
             stream, rec = self._stream(stream_id), self._asset(asset_id)
             rec.doc["live_stream_id"] = stream_id
             rec.doc["ingest_type"] = "live_rtmp"
-            stream.doc["recent_asset_ids"] = [*stream.doc.get("recent_asset_ids", []), asset_id][-RECENT_ASSET_IDS:]
+            # (An asset deleted since, such as a demo source made again, is no longer one of them.)
+            recent = [a for a in stream.doc.get("recent_asset_ids", []) if a in self._assets]
+            stream.doc["recent_asset_ids"] = [*recent, asset_id][-RECENT_ASSET_IDS:]
             self._save_asset(rec)
             self._save_stream(stream)
 

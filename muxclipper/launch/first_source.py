@@ -29,13 +29,20 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+class DemoMediaFailed(Exception):
+    """The demo's recording could not be made; the message is the emulator's reason."""
+
+
 async def wait_for_demo_recording(window: MainWindow, deadline: float) -> str | None:
-    """The demo keynote's asset id once it is ready (its media is made on first start)."""
+    """The demo keynote's asset id once it is ready (its media is made on first start); :class:`DemoMediaFailed`
+    when its media could not be made (it is made again at the next start)."""
     while time.monotonic() < deadline:
         page = await window.session.client.list_assets_page(limit=100)
         for asset in page.assets:
             if asset.passthrough == DEMO_RECORDING and asset.status.value == "ready":
                 return asset.id
+            if asset.passthrough == DEMO_RECORDING and asset.status.value == "errored":
+                raise DemoMediaFailed("; ".join(asset.error_messages) or "the emulator could not make its media")
         await asyncio.sleep(1.0)
     return None
 
@@ -76,7 +83,15 @@ async def open_first(args: argparse.Namespace, window: MainWindow, session: Sess
         deadline = time.monotonic() + (SMOKE_TIMEOUT_S - 5 if args.smoke_test else 600)
         if args.demo:
             window.show_message("Preparing the demo sources (about 40 s the first time)…")
-            asset_id = await wait_for_demo_recording(window, deadline)
+            try:
+                asset_id = await wait_for_demo_recording(window, deadline)
+            except DemoMediaFailed as exc:
+                message = f"The demo's videos could not be made: {exc}. They are made again at the next start."
+                window.show_message(message)
+                if watch is not None:
+                    print(f"smoke test failed: {message}", file=sys.stderr)
+                    return 1
+                return None
         else:
             page = await session.client.list_assets_page(limit=25)
             asset_id = next((a.id for a in page.assets if a.status.value == "ready"), None)

@@ -43,17 +43,26 @@ class ClipDelivery(QObject):
         self.source_playback_id: Callable[[str], str | None] = lambda _asset_id: None
         self._renditions: dict[str, tuple[StaticRendition, ...]] = {}  # clip asset id -> what Mux says of them
         self._asking: set[str] = set()
+        self._instant: dict[int, str] = {}  # job id -> the instant URL handed out for it (a replay's)
+
+    def remember_instant(self, job_id: int, url: str) -> None:
+        """The instant URL already handed out for a clip (a replay's, by program time on its live stream): its row
+        offers that one, the same link the producer shared."""
+        self._instant[job_id] = url
 
     def attach(self, session: Session | None) -> None:
         self.session = session
         self._renditions.clear()
         self._asking.clear()
+        self._instant.clear()
 
     # ------------------------------------------------------------------ the first stage: the instant clip
     def instant_url(self, job: ClipJob) -> str | None:
         """The clip's range on its source's public playback id, or None (the source's id is not known here)."""
         if self.session is None:
             return None
+        if job.id is not None and job.id in self._instant:
+            return self._instant[job.id]
         playback_id = self.source_playback_id(job.source_asset_id)
         return self.session.urls.instant_for_job(job, playback_id) if playback_id else None
 

@@ -123,9 +123,14 @@ class ClipsPanel(QWidget):
         row.addStretch(1)
         row.addWidget(self.undo_delete_button)
         row.addWidget(export)
+        self._tools_row, self._export_button = row, export
         column = QVBoxLayout(self)
         column.addLayout(row)
         column.addWidget(self.jobs_view)
+
+    def add_tool(self, widget: QWidget) -> None:
+        """A button of a feature that makes clips (Undo replay), beside Undo delete."""
+        self._tools_row.insertWidget(self._tools_row.indexOf(self._export_button), widget)
 
     # ------------------------------------------------------------------ the session
     def attach(self, session: Session) -> None:

@@ -64,6 +64,9 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("find_slates", "Find the slates: propose in and out", ("S",)),
     KeyAction("picture_end", "Find where the picture on screen ends", ("E",)),
     KeyAction("accept_proposals", "Accept the proposed in and out", ("Return", "Enter")),
+    KeyAction("replay", "Replay: the last seconds of the live stream as a clip (URL now, clip later)", ("R",)),
+    KeyAction("undo_replay", "Take the last replay back (for a few seconds)", ("Shift+R",)),
+    KeyAction("follow_live", "Follow the live edge, a set delay behind it", ("F",)),
 )
 
 

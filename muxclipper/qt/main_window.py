@@ -223,11 +223,28 @@ class MainWindow(QMainWindow):
         self.segments.segments_changed.connect(self.panels.memory.segments_changed)
         self.editor.range_changed.connect(self.panels.memory.marks_changed)
         self.menus.add_panels(self.editor, self.sources, self.segments, self.clips, self.creator)
+        self._wire_live()
         self.clips.play_requested.connect(self.open_asset_id)
         self.clips.source_requested.connect(self.open_asset_id)
         self.recording.grown.connect(self._on_recording_grown)
         self.recording.ended.connect(
             lambda _: self.show_message("The recording has ended; its full length is on the timeline."))
+
+    def _wire_live(self) -> None:
+        """The replay (R, Shift+R) and following the live edge (F): window keys, in the Clip and Playback menus."""
+        from muxclipper.qt.keymap import install
+
+        replay, follower = self.panels.replay, self.panels.follower
+        assert replay is not None and follower is not None
+        replay.message.connect(self.show_message)
+        follower.message.connect(self.show_message)
+        actions = install(self, self.editor.keymap, {"replay": lambda: replay.replay(), "undo_replay": replay.undo,
+                                                     "follow_live": follower.toggle})
+        actions["follow_live"].setCheckable(True)
+        follower.following_changed.connect(actions["follow_live"].setChecked)
+        actions["follow_live"].triggered.connect(lambda: actions["follow_live"].setChecked(follower.following))
+        self.menus.add_live(actions, follower.delays)
+        self.live_actions = actions
 
     def _set_working(self, enabled: bool) -> None:
         """Nothing can be clicked before there is a session to act through."""
@@ -279,6 +296,8 @@ class MainWindow(QMainWindow):
         self._confirm_create = value
         if self.panels_built:
             self.creator.confirm_create = value
+            if self.panels.replay is not None:
+                self.panels.replay.confirm_create = value
 
     @property
     def attached(self) -> bool:

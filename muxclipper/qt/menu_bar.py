@@ -130,6 +130,18 @@ class MenuBar(QMenuBar):
         self.clip.addSeparator()
         self._action(self.clip, "&Refresh the sources", QKeySequence.StandardKey.Refresh, sources.load)
 
+    def add_live(self, actions: dict[str, QAction], delays: QMenu) -> None:
+        """The live replay into the Clip menu (after creating), following the live edge into Playback."""
+        existing = self.clip.actions()
+        if len(existing) > 1:
+            after_create = existing[1]
+            self.clip.insertActions(after_create, [actions["replay"], actions["undo_replay"]])
+            self.clip.insertSeparator(after_create)
+        else:
+            self.clip.addActions([actions["replay"], actions["undo_replay"]])
+        self.playback.addAction(actions["follow_live"])
+        self.playback.addMenu(delays)
+
     def _fill_recent(self, sources: SourcesPanel) -> None:
         self.recent.clear()
         recent = sources.recent()

@@ -3,9 +3,15 @@ and top and tail at each recording's own slates.
 
 The search is the session's :class:`~muxclipper.services.slate_finder.SlateFinder`, run in the background through
 the bridge (the window stays responsive; the status line counts the pictures looked at); opening another source
-cancels it. Found edges are *proposals*: dashed ghost markers on the timeline that Enter (or the Accept button)
-turns into the in and out, as one undoable step; marking by hand instead drops them. The edges stay edit points for
-↑ / ↓ either way.
+cancels it. Found edges are *proposals*: dashed ghost markers on the timeline that Enter (or the Accept button, or
+Edit › Accept) turns into the in and out, as one undoable step; marking by hand instead drops them. The edges stay
+edit points for ↑ / ↓ either way. A side that is no clear slate is not proposed: the status line says what was seen
+there instead.
+
+On a recording still growing, the proposals stay put as it grows (it is the marks the user sets that drop them, not
+the length), and can be accepted at any time; Out stays open until the closing slate appears. Once a search was
+made, the live edge is looked at again each time the recording has grown by :data:`LIVE_RECHECK_MS`; when the
+closing slate has appeared there, it is proposed as the out (with the in already marked), and said.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from PySide6.QtWidgets import (
 from muxclipper.core.edit_points import SlateEdge
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import Asset
+from muxclipper.core.slate_detect import CLOSING_NOT_YET
 from muxclipper.core.timecode import format_ms, frame_to_ms
 from muxclipper.core.top_and_tail import TrimPlan, trim_at_slates
 from muxclipper.qt.bridge import Bridge
@@ -38,6 +45,9 @@ from muxclipper.qt.clip_creator import ClipCreator
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.keymap import install
 from muxclipper.services.slate_finder import PictureEnd, SlateFinder, SlateReport, SlateSearchError
+
+#: How much a recording grows between two looks at its live edge for the closing slate.
+LIVE_RECHECK_MS = 4000
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # A list or table's Enter opens what is picked there (a source, a clip); a text box's makes a new line.
@@ -81,6 +91,10 @@ class SlateProposals(QObject):
         self._task: asyncio.Task[Any] | None = None
         self._range_at_proposal: MarkedRange | None = None
         self._accepting = False
+        # A live recording searched once: where its live edge was last looked at, and whether its closing slate was
+        # proposed already (None: not watching).
+        self._live_checked_ms: int | None = None
+        self._closing_proposed = False
         self.actions = install(editor, editor.keymap, {"find_slates": self.find_slates,
                                                       "picture_end": self.find_picture_end,
                                                       "accept_proposals": self.accept})
@@ -112,12 +126,23 @@ class SlateProposals(QObject):
         """Another source (or none): what was searched for the last one is cancelled and forgotten."""
         self._cancel()
         self._asset = asset
+        self._live_checked_ms = None
+        self._closing_proposed = False
         self.editor.set_slate_edges([])
         self._set_proposals(None, None)
 
     def follow(self, asset: Asset) -> None:
-        if self._asset is not None and asset.id == self._asset.id:
-            self._asset = asset
+        """The open source as Mux has it now: a recording searched once while growing is looked at again at its live
+        edge (and once more when it ends) until its closing slate is proposed."""
+        if self._asset is None or asset.id != self._asset.id:
+            return
+        was_live = self._asset.is_live
+        self._asset = asset
+        if self._live_checked_ms is None or self._closing_proposed or self.busy or self._finder is None:
+            return
+        grown = (asset.duration_ms or 0) - self._live_checked_ms
+        if grown >= LIVE_RECHECK_MS or (was_live and not asset.is_live):
+            self._look_at_live_edge(asset)
 
     @property
     def proposals(self) -> tuple[int | None, int | None]:
@@ -139,7 +164,14 @@ class SlateProposals(QObject):
             self.message.emit(f"Finding the slates of {name}… {pictures(requests)} looked at.")
 
         self.message.emit(f"Finding the slates of {name}…")
+        self._live_checked_ms = None
+        self._closing_proposed = False
         self._start(self._guarded(finder.find(asset, progress)), lambda report: self._on_found(asset, report))
+
+    def _look_at_live_edge(self, asset: Asset) -> None:
+        assert self._finder is not None
+        self._live_checked_ms = asset.duration_ms or 0
+        self._start(self._guarded(self._finder.find(asset)), lambda report: self._on_live_edge(asset, report))
 
     def find_picture_end(self) -> None:
         asset = self._ready()
@@ -168,6 +200,10 @@ class SlateProposals(QObject):
             self._accepting = False
         self._set_proposals(None, None)
         self.editor.focus_timeline()
+        if marked.out_ms is None and self._asset is not None and self._asset.is_live:
+            self.message.emit(f"In {format_ms(marked.start_ms)}: the opening slate is cut. Out stays open until the "
+                              "closing slate appears at the live edge; it will be proposed then (Ctrl+Z undoes).")
+            return
         self.message.emit(f"In {format_ms(marked.start_ms)}, out {format_ms(marked.end_ms)}: the slates are cut "
                           "(Ctrl+Z undoes).")
 
@@ -203,11 +239,14 @@ class SlateProposals(QObject):
             self.message.emit(report)
             return
         edges = report.edges
-        self.editor.set_slate_edges([SlateEdge(ms, label) for ms, label in (
-            (edges.start_ms, "Opening slate ends"), (edges.end_ms, "Closing slate starts")) if ms is not None])
+        if report.live:
+            # Looked at again as the recording grows, until the closing slate is proposed.
+            self._live_checked_ms = asset.duration_ms or 0
+            self._closing_proposed = edges.end_ms is not None
+        self._show_edges(report)
         if not edges.found:
-            self.message.emit(f"No slate found on {asset.title or asset.id}: {edges.note}. Mark in and out by hand "
-                              f"({pictures(report.requests)} looked at).")
+            self.message.emit(f"No slate proposed on {asset.title or asset.id}: {edges.note}. Mark in and out by "
+                              f"hand ({pictures(report.requests)} looked at).")
             return
         self._range_at_proposal = self.editor.timeline.marked
         self._set_proposals(edges.start_ms, edges.end_ms)
@@ -216,12 +255,46 @@ class SlateProposals(QObject):
             sides.append(f"in {format_ms(edges.start_ms)} (#{edges.programme_start}, after the opening slate)")
         if edges.end_ms is not None and edges.programme_end is not None:
             sides.append(f"out {format_ms(edges.end_ms)} (#{edges.programme_end}, before the closing slate)")
-        missing = [side for side, edge in (("in goes to the start", edges.start_ms),
-                                           ("out goes to the end", edges.end_ms)) if edge is None]
-        note = "; ".join(part for part in (edges.note, *missing) if part)
-        note = f" ({note})" if note else ""
-        self.message.emit(f"Proposed {' and '.join(sides)}{note}: Enter accepts, or mark by hand. "
+        missing = []
+        if edges.start_ms is None:
+            missing.append("in goes to the start")
+        note_text = edges.note
+        if edges.end_ms is None and report.closing_not_yet:
+            # Said once, short: the status line has one line at 1280 pixels.
+            note_text = "; ".join(n for n in (edges.note or "").split("; ") if n != CLOSING_NOT_YET) or None
+            missing.append("out stays open until the closing slate appears")
+        elif edges.end_ms is None:
+            missing.append("out goes to the end")
+        note = "; ".join(part for part in (note_text, *missing) if part)
+        self.message.emit(f"Proposed {' and '.join(sides)}. {_capital(note)}. Enter accepts, or mark by hand. "
                           f"{pictures(report.requests)} in {report.seconds:.1f} s.")
+
+    def _on_live_edge(self, asset: Asset, report: SlateReport | str) -> None:
+        """A look at a growing recording's live edge: its closing slate, once it has appeared, is proposed as the
+        out, with the in already marked (or the opening edge, if nothing is marked yet)."""
+        if not self._is_open(asset) or isinstance(report, str):
+            return  # a picture the image host cannot give yet: the next look tries again
+        edges = report.edges
+        marked = self.editor.timeline.marked
+        if edges.end_ms is None or edges.programme_end is None:
+            if edges.start_ms is not None and self.proposals == (None, None) and marked.in_ms is None:
+                # Searched while the opening slate was still on: it has ended since.
+                self._on_found(asset, report)
+            return
+        self._closing_proposed = True
+        self._show_edges(report)
+        pending_in = self.proposals[0]
+        in_ms = pending_in if pending_in is not None else marked.in_ms if marked.in_ms is not None else edges.start_ms
+        self._range_at_proposal = marked
+        self._set_proposals(in_ms, edges.end_ms)
+        kept = f"in {format_ms(in_ms)}" if in_ms is not None else "in at the start"
+        self.message.emit(f"The closing slate has appeared: out {format_ms(edges.end_ms)} (#{edges.programme_end}, "
+                          f"before it) is proposed, with {kept}. Enter accepts, or mark by hand.")
+
+    def _show_edges(self, report: SlateReport) -> None:
+        edges = report.edges
+        self.editor.set_slate_edges([SlateEdge(ms, label) for ms, label in (
+            (edges.start_ms, "Opening slate ends"), (edges.end_ms, "Closing slate starts")) if ms is not None])
 
     def _on_picture_end(self, asset: Asset, found: PictureEnd | str) -> None:
         if not self._is_open(asset):
@@ -241,8 +314,10 @@ class SlateProposals(QObject):
 
     def _on_editor_range_changed(self, marked: MarkedRange) -> None:
         # Marked by hand while proposals wait: the user adjusted instead; the proposals go (the edges stay edit
-        # points).
-        if not self._accepting and self._range_at_proposal is not None and marked != self._range_at_proposal \
+        # points). A recording growing changes the range's length, not its marks: the proposals stay.
+        before = self._range_at_proposal
+        if not self._accepting and before is not None and (marked.in_ms, marked.out_ms) != (before.in_ms,
+                                                                                          before.out_ms) \
                 and self.proposals != (None, None):
             self._set_proposals(None, None)
 
@@ -292,6 +367,10 @@ class SlateProposals(QObject):
         leaving, coming = (self.find_button, self.accept_button) if pending else (self.accept_button, self.find_button)
         leaving.setVisible(False)
         coming.setVisible(True)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def pictures(count: int) -> str:

@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,37 +26,25 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QTabWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from muxclipper.core.models import Asset, AssetPage, LiveStream
-from muxclipper.core.timecode import format_ms
 from muxclipper.mux.errors import MuxError
 from muxclipper.qt.bridge import Bridge
-from muxclipper.qt.sources_model import SourceFilter, SourceRole, SourcesModel, source_label
+from muxclipper.qt.live_streams_tab import LiveStreamsTab
+from muxclipper.qt.sources_model import SourceFilter, SourceRole, SourcesModel
 
 if TYPE_CHECKING:
     from muxclipper.services.session import Session
 
 log = logging.getLogger(__name__)
 THUMB = QSize(96, 54)
-RECORDING_NOW_ROLE = Qt.ItemDataRole.UserRole + 3
 FRESH_MS = 5000  # how often the listed assets that are still changing are asked for again
 FRESH_PER_ROUND = 4
-
-
-def recording_now_text(asset: Asset | None) -> str:
-    """A recording in progress, with how long it has been recording (counted here, every second)."""
-    if asset is None:
-        return "● Recording now"
-    return f"● Recording now  {format_ms(max(int((time.time() - asset.created_at_s) * 1000), 0))[:-4]}"
 PAGE = 100  # Mux's largest page
 RECENT_LIMIT = 10
-ASSET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STREAM_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class SourcesPanel(QWidget):
@@ -93,11 +80,8 @@ class SourcesPanel(QWidget):
 
         self.model = SourcesModel(self)
         self.model.more_wanted.connect(self._on_model_more_wanted)
-        # The recordings in progress count up every second; the assets still changing are asked for again now and
-        # then, so "preparing" turns "ready" without a Refresh.
-        self._tick = QTimer(self)
-        self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._on_tick_timeout)
+        # The assets still changing are asked for again now and then, so "preparing" turns "ready" without a Refresh
+        # (the live streams keep themselves current: qt/live_streams_tab.py).
         self._fresh = QTimer(self)
         self._fresh.setInterval(FRESH_MS)
         self._fresh.timeout.connect(self._on_fresh_timeout)
@@ -200,11 +184,11 @@ class SourcesPanel(QWidget):
         return box
 
     def _build_streams_tab(self) -> QWidget:
-        self.streams_tree = QTreeWidget(self)
-        self.streams_tree.setAccessibleName("Live streams")
-        self.streams_tree.setHeaderHidden(True)
-        self.streams_tree.itemActivated.connect(self._on_stream_item_activated)
-        return self.streams_tree
+        self.live = LiveStreamsTab(self.bridge, self.model.find, self)
+        self.live.recording_activated.connect(self.asset_activated)
+        self.live.streams_changed.connect(self._on_live_streams_changed)
+        self.streams_tree = self.live.tree
+        return self.live
 
     # ------------------------------------------------------------------ the session
     def show_environment(self, key: str | None) -> None:
@@ -215,7 +199,7 @@ class SourcesPanel(QWidget):
     def attach(self, session: Session) -> None:
         self.session = session
         self._fresh.start()
-        self._tick.start()
+        self.live.start(session.client)
 
     def detach(self) -> None:
         """Nothing of the environment left behind stays listed (a page still on its way is dropped)."""
@@ -225,7 +209,7 @@ class SourcesPanel(QWidget):
     def stop(self) -> None:
         """No more asking Mux or counting (the window closes or lets go of its session)."""
         self._fresh.stop()
-        self._tick.stop()
+        self.live.stop()
         self._generation += 1
         self._live_filter = None
         self.model.reset([], None)
@@ -255,14 +239,8 @@ class SourcesPanel(QWidget):
         the window follows itself is not asked for again here."""
         self.model.update(asset)
         self._followed = asset.id if asset.is_live else None
-
-    def _on_tick_timeout(self) -> None:
-        for i in range(self.streams_tree.topLevelItemCount()):
-            top = self.streams_tree.topLevelItem(i)
-            for j in range(top.childCount() if top is not None else 0):
-                child = top.child(j) if top is not None else None
-                if child is not None and child.data(0, RECORDING_NOW_ROLE):
-                    child.setText(0, recording_now_text(self.model.find(str(child.data(0, ASSET_ID_ROLE)))))
+        if asset.live_stream_id is not None:
+            self.live.learn(asset)
 
     def _on_fresh_timeout(self) -> None:
         changing = [a for a in self.model.changing if a.id != self._followed]
@@ -345,50 +323,21 @@ class SourcesPanel(QWidget):
         for asset_id, label in recent:
             self.recent_box.addItem(label, asset_id)
 
-    def set_live_streams(self, streams: list[LiveStream], find: Callable[[str], Asset | None]) -> None:
-        """The streams, each with its recording in progress first, then its recent ones. A refresh keeps what the
-        user did to the tree: the streams they collapsed, the item they were on, where they had scrolled."""
+    def set_live_streams(self, streams: list[LiveStream], find: Callable[[str], Asset | None] | None = None) -> None:
+        """The streams, each with its recording in progress first, then its recent ones (see
+        :meth:`LiveStreamsTab.show_streams`). ``find``: a lookup other than the sources list's (tests)."""
+        if find is not None:
+            self.live._find = find  # noqa: SLF001 - the tab's lookup, given by its owner
+        self.live.show_streams(streams)
+
+    def _on_live_streams_changed(self, streams: list[LiveStream]) -> None:
+        """The streams as the tab shows them: their titles name untitled recordings, and each is a filter."""
         self.model.set_stream_titles({s.id: s.title or s.id for s in streams})
         chosen = self.stream_box.currentData()
         self.stream_box.clear()
         self.stream_box.addItem("Every source", None)
-        tree = self.streams_tree
-        tops = [item for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i)) is not None]
-        collapsed = {str(item.data(0, STREAM_ID_ROLE)) for item in tops if not item.isExpanded()}
-        current = tree.currentItem()
-        on = None if current is None else (current.data(0, STREAM_ID_ROLE), current.data(0, ASSET_ID_ROLE))
-        scrolled = tree.verticalScrollBar().value()
-        tree.clear()
         for stream in streams:
-            name = stream.title or stream.id
-            self.stream_box.addItem(f"Recordings of {name}", stream.id)
-            top = QTreeWidgetItem([f"{'● ' if stream.status == 'active' else ''}{name}  [{stream.status}]"])
-            top.setToolTip(0, stream.id)
-            top.setData(0, STREAM_ID_ROLE, stream.id)
-            recordings = [stream.active_asset_id] if stream.active_asset_id else []
-            recordings += [a for a in reversed(stream.recent_asset_ids) if a != stream.active_asset_id]
-            for asset_id in recordings:
-                asset = find(asset_id)
-                if asset_id == stream.active_asset_id:
-                    text = recording_now_text(asset)
-                else:
-                    text = source_label(asset, {}) if asset and asset.title else f"Recording {asset_id[:8]}…"
-                    if asset is not None and asset.duration_ms is not None:
-                        text += f"  {format_ms(asset.duration_ms)}"
-                child = QTreeWidgetItem([text])
-                child.setData(0, RECORDING_NOW_ROLE, asset_id == stream.active_asset_id)
-                child.setData(0, STREAM_ID_ROLE, stream.id)
-                child.setData(0, ASSET_ID_ROLE, asset_id)
-                child.setToolTip(0, asset_id)
-                top.addChild(child)
-            if not recordings:
-                top.addChild(QTreeWidgetItem(["No recordings yet"]))
-            tree.addTopLevelItem(top)
-            top.setExpanded(stream.id not in collapsed)
-            for item in (top, *(top.child(i) for i in range(top.childCount()))):
-                if item is not None and on == (item.data(0, STREAM_ID_ROLE), item.data(0, ASSET_ID_ROLE)):
-                    tree.setCurrentItem(item)
-        tree.verticalScrollBar().setValue(scrolled)
+            self.stream_box.addItem(f"Recordings of {stream.title or stream.id}", stream.id)
         self.stream_box.setCurrentIndex(max(self.stream_box.findData(chosen), 0))
 
     def _show_loaded(self, *_: object) -> None:
@@ -430,11 +379,6 @@ class SourcesPanel(QWidget):
     def _on_list_activated(self, index: QModelIndex) -> None:
         asset: Asset = index.data(SourceRole.ASSET)
         self.asset_activated.emit(asset.id)
-
-    def _on_stream_item_activated(self, item: QTreeWidgetItem) -> None:
-        asset_id = item.data(0, ASSET_ID_ROLE)
-        if asset_id:
-            self.asset_activated.emit(str(asset_id))
 
     def _on_recent_activated(self, index: int) -> None:
         asset_id = self.recent_box.itemData(index)

@@ -121,9 +121,17 @@ class TimelineWidget(QWidget):
             self.update()
 
     def set_playhead(self, ms: int) -> None:
+        """The frame on screen moved. Zoomed in, a playhead that leaves the view as it plays (or steps) turns the
+        page: the view moves on so that it is near the left edge again, as an editing suite scrolls. One the user
+        had panned away from stays where it is: the view is theirs."""
         ms = min(max(ms, 0), self._range.duration_ms)
         if ms != self._playhead_ms:
+            start, end = self._view_start, self._view_start + self._view_span
+            was_in_view = start <= self._playhead_ms <= end
             self._playhead_ms = ms
+            if was_in_view and not start <= ms <= end and self._view_span < self._range.duration_ms:
+                page = self._view_span // 10 if ms > end else self._view_span // 2
+                self._set_view(ms - page, self._view_span)
             self.update()
 
     def set_duration(self, duration_ms: int) -> None:

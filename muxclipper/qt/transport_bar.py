@@ -67,6 +67,7 @@ class TransportBar(QWidget):
         self.wall_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("88:88:88.888 local") + 8)
         self.wall_label.hide()
         row.addWidget(self.wall_label)
+        self._tools_at = row.count()  # add_tool puts the live tools here, after the times
         row.addStretch(1)
         self.mute_button = QToolButton(self)
         self.mute_button.setCheckable(True)
@@ -98,6 +99,13 @@ class TransportBar(QWidget):
                 widget.setEnabled(False)
                 widget.setToolTip("No sound device on this computer: the video plays without sound")
         self._on_player_shuttle_changed(0.0)
+
+    def add_tool(self, widget: QWidget) -> None:
+        """A button of a feature that plays or clips the live edge (Follow live, Replay), after the times."""
+        layout = self.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(self._tools_at, widget)
+        self._tools_at += 1
 
     def set_volume(self, percent: int) -> None:
         self.volume.setValue(percent)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QHBoxLayout, QMainWindow, QScrollArea, QWidget
 
 from muxclipper.core.models import Asset
 from muxclipper.core.timecode import exact_rate
@@ -26,7 +26,9 @@ from muxclipper.qt.clip_presets_controller import PresetController
 from muxclipper.qt.clips_panel import ClipsPanel
 from muxclipper.qt.editor import EditorWidget
 from muxclipper.qt.editor_pictures import EditorPictures
+from muxclipper.qt.live_edge_follower import LiveEdgeFollower
 from muxclipper.qt.recording_watcher import RecordingWatcher
+from muxclipper.qt.replay_controller import ReplayController
 from muxclipper.qt.segments_panel import SegmentsPanel
 from muxclipper.qt.slate_proposals import SlateProposals
 from muxclipper.qt.sources_model import source_label
@@ -64,6 +66,10 @@ class WindowPanels:
     slates: SlateProposals | None = None
     presets: PresetController | None = None
     watermark_images: WatermarkImages | None = None
+    replay: ReplayController | None = None
+    follower: LiveEdgeFollower | None = None
+    replay_button: QWidget | None = None
+    live_tools: QWidget | None = None  # Follow live and Replay, in the transport while a recording in progress is open
 
     @classmethod
     def build(cls, window: QMainWindow, editor: EditorWidget, settings: QSettings,
@@ -76,7 +82,7 @@ class WindowPanels:
         def source_facts(asset_id: str) -> tuple[str | None, Fraction | None]:
             """What the clips table shows of a clip's source: the open one, or one listed."""
             asset = creator.source if creator.source is not None and creator.source.id == asset_id else \
-                sources.model.find(asset_id)
+                sources.model.find(asset_id) or sources.live.recording(asset_id)
             if asset is None:
                 return None, None
             return (source_label(asset, sources.model.stream_titles),
@@ -108,6 +114,26 @@ class WindowPanels:
         panels.presets = PresetController(clip_options, parent=window, bridge=bridge)
         # The watermark's preview on the picture, with its image fetched through the session.
         panels.watermark_images = WatermarkImages(clip_options.extras, editor, bridge)
+        # The live replay (R) and following the live edge (F): their buttons in the editor while a recording in
+        # progress is open, Undo replay beside the clips.
+        panels.replay = ReplayController(sources.live, clips.delivery, bridge, settings, lambda: creator.source,
+                                         clip_options.options, window)
+        panels.follower = LiveEdgeFollower(editor, window)
+        # Both beside the playhead's time, short: the transport and the marks rows have little room left on a
+        # 1280-pixel screen (with wider buttons the window grew past its edge).
+        live_tools = QWidget(editor.transport)
+        row = QHBoxLayout(live_tools)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        panels.replay_button = panels.replay.editor_button(live_tools)
+        for tool in (panels.follower.button, panels.replay_button):
+            tool.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicked, the keys go on working where they were
+            row.addWidget(tool)
+        editor.transport.add_tool(live_tools)
+        live_tools.hide()
+        panels.live_tools = live_tools
+
+        clips.add_tool(panels.replay.undo_button)
         return panels
 
     def dock_into(self, window: QMainWindow) -> None:
@@ -153,6 +179,8 @@ class WindowPanels:
             self.presets.attach(session.environment.key, session.environment.name)
         if self.watermark_images is not None:
             self.watermark_images.attach(session.pictures)
+        if self.replay is not None:
+            self.replay.attach(session, confirm_create)
         self._stop_notices = self.notices.follow(session)
 
     async def detach(self) -> None:
@@ -167,6 +195,9 @@ class WindowPanels:
         self.bridge.cancel_all()
         await asyncio.sleep(0)  # let the cancelled tasks finish before the session's HTTP client closes
         self.creator.attach(None, False)
+        if self.replay is not None:
+            self.replay.attach(None)
+        self._show_live(None)
         if self.presets is not None:
             self.presets.attach(None)
         if self.watermark_images is not None:
@@ -199,6 +230,7 @@ class WindowPanels:
         self.recording.watch(asset, session.client)
         self.creator.look_up_live_stream(asset, self.bridge)
         self.clips.set_source(asset.id)
+        self._show_live(asset)
         self.sources.remember(asset)
         # The marks and segments kept for this source (a restart, or opening it again) come back.
         marked = self.editor.timeline.marked
@@ -209,8 +241,21 @@ class WindowPanels:
         self.editor.timeline.set_range(marked)
         self.segments.set_segments(segments)
 
+    def _show_live(self, asset: Asset | None) -> None:
+        """The live tools (Replay, Follow live) are shown while the open source is a recording in progress."""
+        if self.follower is not None:
+            self.follower.set_source(asset)
+        if self.live_tools is not None:
+            self.live_tools.setVisible(asset is not None and asset.is_live)
+        # The volume gives up some width to the live tools (the transport row has no other room at 1280 pixels).
+        self.editor.transport.volume.setFixedWidth(32 if asset is not None and asset.is_live else 90)
+
     def follow_source(self, asset: Asset) -> None:
         """The open source as Mux has it now (a recording grew or ended)."""
+        if self.follower is not None:
+            self.follower.grown(asset)
+        if not asset.is_live:
+            self._show_live(asset)  # the broadcast ended: the live tools go
         self.clip_options.show_source(asset)
         self.pictures.follow(asset)
         if self.slates is not None:

@@ -12,6 +12,7 @@ segments a failed import was meant to replace stay as they were.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from xml.etree import ElementTree
 
 import opentimelineio as otio
 
-from muxclipper.core import limited_json
+from muxclipper.core import limited_json, otio_subset
 from muxclipper.core.interchange import (
     ClipEntry,
     SourceIdentity,
@@ -221,26 +222,27 @@ def _read_text(path: Path) -> str:
 MAX_DEPTH = 200
 
 
-def precheck(text: str, adapter: str, name: str) -> None:
-    """What is checked in this process before a timeline goes to the parser process: nesting depth (OTIO's reader
-    recurses, and crashes on 100,000 levels), ``NaN``/``Infinity`` and out-of-range numbers in an ``.otio``, and
-    XML entity declarations (which can expand to gigabytes). Pure Python, no native parser. Raises
-    :class:`CutListError`."""
+def precheck(text: str, adapter: str, name: str) -> str:
+    """What is checked in this process before a timeline goes to the parser process, in pure Python (no native
+    parser): NUL bytes; for an ``.otio``, nesting depth (OTIO's reader recursed and crashed on 100,000 levels),
+    ``NaN``/``Infinity``/``1e400``, and every field's type (core/otio_subset.py: the file is reduced to what
+    muxclipper reads, and that is what the parser gets); for XML, depth and entity declarations (which can expand to
+    gigabytes). Answers the text to parse; raises :class:`CutListError`."""
     short = SHORT_NAMES[adapter]
+    again = "Export it again from the editing suite. Nothing was changed."
     if "\x00" in text:
         raise CutListError(f"Could not read {name} as {short}: it holds NUL bytes, so it is not a text export. "
-                           "Export it again from the editing suite. Nothing was changed.")
+                           f"{again}")
     if adapter == "otio_json":
         try:
-            limited_json.loads(text, MAX_DEPTH)
-        except limited_json.JsonLimitError as exc:
-            raise CutListError(f"Could not read {name} as {short}: {exc}. Export it again from the editing "
-                               "suite. Nothing was changed.") from exc
-    elif adapter in ("fcp_xml", "fcpx_xml"):
+            return json.dumps(otio_subset.reduced(limited_json.loads(text, MAX_DEPTH)))
+        except ValueError as exc:  # JsonLimitError, OtioShapeError
+            raise CutListError(f"Could not read {name} as {short}: {exc}. {again}") from exc
+    if adapter in ("fcp_xml", "fcpx_xml"):
         problem = _xml_problem(text)
         if problem is not None:
-            raise CutListError(f"Could not read {name} as {short}: {problem}. Export it again from the editing "
-                               "suite. Nothing was changed.")
+            raise CutListError(f"Could not read {name} as {short}: {problem}. {again}")
+    return text
 
 
 def _xml_problem(text: str) -> str | None:
@@ -258,7 +260,7 @@ def _xml_problem(text: str) -> str | None:
                 deepest = max(deepest, depth)
                 if deepest > MAX_DEPTH:
                     return f"it is nested more than {MAX_DEPTH} elements deep"
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, UnicodeError):  # left to the adapter, which says where
         return None
     return None
 
@@ -302,8 +304,14 @@ def read_segments(path: Path, source: SourceIdentity) -> SegmentsRead:
 
 
 def _read_timeline(text: str, adapter: str, source: SourceIdentity, name: str) -> tuple[list[Segment], str]:
-    precheck(text, adapter, name)
-    result = timeline_process.read_one(timeline_process.request(text, adapter, source, name))
+    text = precheck(text, adapter, name)
+    return from_parser(timeline_process.read_one(timeline_process.request(text, adapter, source, name)), adapter,
+                       name)
+
+
+def from_parser(result: dict[str, Any] | timeline_process.Crash, adapter: str,
+                name: str) -> tuple[list[Segment], str]:
+    """The parser process's answer as segments and a summary, or :class:`CutListError` saying what went wrong."""
     if isinstance(result, timeline_process.Crash):
         log.warning("the parser process reading %s %s", name, result.how)
         raise CutListError(f"Could not read {name} as {SHORT_NAMES[adapter]}: the reader {result.how} on it. Export "

@@ -26,8 +26,9 @@ from filelock import FileLock, Timeout
 
 from muxclipper.services import paths
 
-#: How long a save waits for another process's; a save takes milliseconds, so this is a stuck process.
-LOCK_TIMEOUT_S = 10.0
+#: How long a save waits for other processes' (each takes milliseconds, up to a second with a slow keyring; 20 at once
+#: queue behind each other): longer than that is a stuck process.
+LOCK_TIMEOUT_S = 60.0
 
 
 class SettingsWriteError(OSError):
@@ -41,6 +42,12 @@ class SettingsWriteError(OSError):
     def __str__(self) -> str:
         return (f"Could not save {self.path}: {self.reason}. Check that the file and its folder are writable "
                 "(not read-only, not locked or immutable); nothing was changed.")
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):  # mkdir: a file stands where a folder should be
+        return f"{exc.filename} or a folder above it is a file, not a folder"
+    return exc.strerror or str(exc)
 
 
 def target(path: Path) -> Path:
@@ -68,7 +75,7 @@ def locked(path: Path) -> Iterator[None]:
         raise SettingsWriteError(path, f"another muxclipper has been saving it for over {LOCK_TIMEOUT_S:g} s "
                                        "(try again once it is done)") from exc
     except OSError as exc:
-        raise SettingsWriteError(path, exc.strerror or str(exc), exc.errno) from exc
+        raise SettingsWriteError(path, _reason(exc), exc.errno) from exc
     try:
         yield
     finally:
@@ -104,10 +111,8 @@ def write_atomic(path: Path, text: str) -> None:
             os.chmod(temporary, stat.S_IMODE(os.stat(real).st_mode))  # a file the user made 0600 stays 0600
         os.replace(temporary, real)
         temporary = None
-    except FileExistsError as exc:  # mkdir: a file stands where the folder should be
-        raise SettingsWriteError(path, f"{exc.filename} is a file, not a folder", exc.errno) from exc
     except OSError as exc:
-        raise SettingsWriteError(path, exc.strerror or str(exc), exc.errno) from exc
+        raise SettingsWriteError(path, _reason(exc), exc.errno) from exc
     finally:
         if temporary is not None:
             with contextlib.suppress(OSError):

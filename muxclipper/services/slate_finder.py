@@ -28,16 +28,27 @@ from PIL import Image
 
 from muxclipper.core.models import Asset, AssetStatus, PlaybackId, PlaybackPolicy
 from muxclipper.core.slate_detect import (
+    AFTER_MS,
+    EARLY_SAMPLES_MS,
     GRID_COLUMNS,
     GRID_ROWS,
     MIN_SLATE_MS,
+    MIN_STILL_SHARE,
     Edge,
+    EdgeEvidence,
+    Mask,
     Picture,
     SlateEdges,
-    decide,
+    decide_sides,
+    drift_share,
     find_edge,
-    same_picture,
+    holds,
+    judge,
+    masked_share,
+    share_of,
+    still_mask,
     to_grid,
+    whole,
 )
 from muxclipper.core.timecode import exact_rate, frame_to_ms, ms_to_frame
 from muxclipper.mux.budget import BudgetLimits, RateBudget
@@ -51,6 +62,11 @@ THUMBNAIL_WIDTH = 128
 IMAGE_LIMITS = BudgetLimits(other_per_second=20.0, other_burst=20)
 CACHED_PICTURES = 2048
 HINT_MARGIN_MS = 1000  # around a slate session's edge: recording_times are wall-clock, the frames may differ a little
+#: While a recording grows, a closing slate is proposed once it has held this long at the live edge (a programme's
+#: still shot of a second is not taken for one).
+LIVE_CLOSING_MIN_MS = 2000
+#: After a lead-in (under EARLY_SAMPLES_MS[0] of black or noise), the held picture's still part is learnt from these.
+LEAD_SAMPLES_MS = (700, 950)
 
 
 class SlateSearchError(Exception):
@@ -70,8 +86,14 @@ class SlateReport:
     requests: int                      # every image request of the search (storyboard included)
     seconds: float
     opening: EdgeCost
-    closing: EdgeCost | None           # None: a recording still in progress has no closing slate yet
+    closing: EdgeCost
     hints: tuple[str, ...] = ()        # which edges a slate session of recording_times pointed at
+    live: bool = False                 # searched while the recording was still growing
+
+    @property
+    def closing_not_yet(self) -> bool:
+        """A recording still growing whose closing slate has not appeared at its live edge (yet)."""
+        return self.live and self.edges.programme_end is None
 
 
 @dataclass(frozen=True)
@@ -135,39 +157,39 @@ class SlateFinder:
         last = frames - 1
         opening_cost, closing_cost = _Count(), _Count()
 
-        async def opening() -> Edge | None:
-            tick = counted(opening_cost)
-            edge = await self._edge(playback, rate, 0, last, storyboard, hints.get("opening"), tick)
-            return await self._past_lead(edge, playback, rate, 0, last, storyboard, tick)
+        async def opening() -> EdgeEvidence:
+            return await self._side("opening", playback, rate, 0, last, storyboard, hints.get("opening"),
+                                    counted(opening_cost))
 
-        async def closing() -> Edge | None:
-            tick = counted(closing_cost)
-            edge = await self._edge(playback, rate, last, 0, storyboard, hints.get("closing"), tick)
-            return await self._past_lead(edge, playback, rate, last, 0, storyboard, tick)
+        async def closing() -> EdgeEvidence:
+            return await self._side("closing", playback, rate, last, 0, storyboard, hints.get("closing"),
+                                    counted(closing_cost))
 
+        searches = [asyncio.ensure_future(opening()), asyncio.ensure_future(closing())]
+        try:
+            opened, closed = await asyncio.gather(*searches)
+        finally:
+            for search in searches:  # one edge failing (or the search cancelled) stops the other
+                search.cancel()
         if asset.is_live:
-            opened = await opening()
-            # No closing slate yet: the last frame so far stands for one that changed.
-            edges = decide(opened, Edge(last, last), frames, rate)
-            edges = SlateEdges(edges.programme_start, None, frames, rate,
-                               "still recording: the closing slate can be found once the recording ends"
-                               if opened is not None else edges.note)
+            # The closing slate, at the live edge: only a clear one, held long enough, that began after the
+            # opening's edge (a programme that holds back to the opening slate's end is the programme).
+            live_min = ms_to_frame(LIVE_CLOSING_MIN_MS, rate)
+            began_after = opened.edge is None or not opened.clear or (
+                closed.edge is not None and closed.edge.changed + 1 > opened.edge.changed + live_min)
+            seen: EdgeEvidence | None = closed if closed.clear and closed.held_frames >= live_min and began_after \
+                else None
+            edges = decide_sides(opened, seen, frames, rate)
         else:
-            searches = [asyncio.ensure_future(opening()), asyncio.ensure_future(closing())]
-            try:
-                opened, closed = await asyncio.gather(*searches)
-            finally:
-                for search in searches:  # one edge failing (or the search cancelled) stops the other
-                    search.cancel()
-            edges = decide(opened, closed, frames, rate)
+            edges = decide_sides(opened, closed, frames, rate)
         now = time.monotonic()
         # The storyboard is shared: each edge is charged half of it.
-        share = board_cost.requests / (1 if asset.is_live else 2)
+        share = board_cost.requests / 2
         return SlateReport(
             asset.id, edges, total.requests, now - total.started,
             EdgeCost(opening_cost.requests + math.ceil(share), now - opening_cost.started),
-            None if asset.is_live else EdgeCost(closing_cost.requests + math.floor(share), now - closing_cost.started),
-            tuple(sorted(hints)))
+            EdgeCost(closing_cost.requests + math.floor(share), now - closing_cost.started),
+            tuple(sorted(hints)), asset.is_live)
 
     async def picture_end(self, asset: Asset, from_ms: int) -> PictureEnd:
         """Where the picture on screen at ``from_ms`` (a held title card, a slate) gives way to another."""
@@ -182,14 +204,70 @@ class SlateFinder:
         async def storyboard() -> list[tuple[int, Picture]]:
             return await self._tiles(playback, rate, frames, tick)
 
-        edge = await self._edge(playback, rate, origin, frames - 1, storyboard, None, tick)
+        reference = await self._picture(playback, origin, rate, tick)
+        edge = await self._edge(playback, rate, origin, frames - 1, reference, whole(reference), storyboard, None,
+                                tick)
         return PictureEnd(origin, None if edge is None else edge.changed, rate, count.requests)
 
+    # ------------------------------------------------------------------ one side
+    async def _side(self, side: str, playback: PlaybackId, rate: Fraction, origin: int, extreme: int,
+                    storyboard: Callable[[], Awaitable[list[tuple[int, Picture]]]], hint: int | None,
+                    tick: Callable[[], None]) -> EdgeEvidence:
+        """What the picture at ``origin`` (the first or the last frame) does: where its still part stops holding,
+        searching towards ``extreme``, and the evidence :func:`~muxclipper.core.slate_detect.judge` weighs."""
+        step = 1 if extreme >= origin else -1
+        minimum = ms_to_frame(MIN_SLATE_MS, rate)
+
+        def at(start: int, ms: int) -> int:
+            frame = start + step * max(ms_to_frame(ms, rate), 1)
+            return min(frame, extreme) if step > 0 else max(frame, extreme)
+
+        async def look(frame: int) -> Picture:
+            return await self._picture(playback, frame, rate, tick)
+
+        reference = await look(origin)
+        early = [await look(at(origin, ms)) for ms in EARLY_SAMPLES_MS]
+        mask = still_mask(reference, early)
+        start, lead = origin, 0
+        if share_of(mask) < MIN_STILL_SHARE:
+            # A moment of black or noise (an encoder starting) before a held picture: the picture 0.45 s in is the
+            # one to follow, when it holds on. Where it begins is found going back towards the start.
+            later = [await look(at(origin, ms)) for ms in LEAD_SAMPLES_MS]
+            candidate = still_mask(early[0], later)
+            if share_of(candidate) >= MIN_STILL_SHARE:
+                followed = at(origin, EARLY_SAMPLES_MS[0])
+                back = await self._drive(find_edge(followed, [], [], origin), playback, rate, early[0], candidate,
+                                         tick)
+                if back is not None:
+                    start, lead, reference, mask, early = back.held, abs(back.held - origin), early[0], candidate, \
+                        later
+        still = share_of(mask)
+        if still < MIN_STILL_SHARE:
+            return judge(side, rate, None, still=still, held_frames=0, cut=0.0, drift=0.0, after=0.0,
+                         inside_holds=True, samples=len(early))
+        edge = await self._edge(playback, rate, start, extreme, reference, mask, storyboard, hint, tick)
+        if edge is not None and lead and abs(extreme - edge.changed) < minimum:
+            edge = None  # it holds up to a lead-out at the other end: one picture all along
+        if edge is None:
+            return judge(side, rate, None, still=still, held_frames=abs(extreme - start) + 1, cut=0.0, drift=0.0,
+                         after=0.0, inside_holds=True, samples=len(early), lead_frames=lead)
+        held_frames = abs(edge.changed - start)
+        last, first = await look(edge.held), await look(edge.changed)
+        after = await look(at(edge.changed, AFTER_MS))
+        # Inside the held span: its quarters, besides what the first second showed.
+        span = sorted({start + step * (held_frames * q // 4) for q in (1, 2, 3)} - {start, edge.held})
+        inside = [p for f, p in zip((at(origin, ms) for ms in EARLY_SAMPLES_MS), early, strict=True)
+                  if abs(f - start) < held_frames] + [await look(f) for f in span]
+        return judge(side, rate, edge, still=still, held_frames=held_frames,
+                     cut=masked_share(last, first, mask), drift=drift_share(reference, [*inside, last], mask),
+                     after=masked_share(reference, after, mask),
+                     inside_holds=all(holds(reference, p, mask) for p in inside), samples=len(inside) + 1,
+                     lead_frames=lead)
+
     # ------------------------------------------------------------------ one edge
-    async def _edge(self, playback: PlaybackId, rate: Fraction, origin: int, extreme: int,
-                    storyboard: Callable[[], Awaitable[list[tuple[int, Picture]]]],
+    async def _edge(self, playback: PlaybackId, rate: Fraction, origin: int, extreme: int, reference: Picture,
+                    mask: Mask, storyboard: Callable[[], Awaitable[list[tuple[int, Picture]]]],
                     hint: int | None, tick: Callable[[], None]) -> Edge | None:
-        reference = await self._picture(playback, origin, rate, tick)
         forward = extreme >= origin
 
         def between(frame: int) -> bool:
@@ -201,37 +279,35 @@ class SlateFinder:
             near = [(hint - margin, True), (hint + margin, False)] if forward else \
                 [(hint + margin, True), (hint - margin, False)]
             stops = [f for f, _ in near if between(f)]
-            holds = [h for f, h in near if between(f)]
-            return await self._drive(find_edge(origin, stops, holds, extreme), playback, rate, reference, tick)
-        tiles = await storyboard()
+            hinted = [h for f, h in near if between(f)]
+            return await self._drive(find_edge(origin, stops, hinted, extreme), playback, rate, reference, mask,
+                                     tick)
+        try:
+            tiles = await storyboard()
+        except ApiConnectionError as exc:
+            if exc.status is None or not 400 <= exc.status < 500:
+                raise
+            # No storyboard for this source (a recording still growing may not have one yet): exact pictures 1, 2,
+            # 4, 8… seconds away stand for its tiles, each looked at until one no longer holds (the far end may show
+            # the same picture again: a closing slate like the opening one), then the bisection as usual.
+            second = max(ms_to_frame(1000, rate), 1)
+            probes = [origin + (second << k if forward else -(second << k)) for k in range(40)]
+            probes = [f for f in probes if between(f)]
+            return await self._drive(find_edge(origin, probes, [False] * len(probes), extreme), playback, rate,
+                                     reference, mask, tick)
         ordered = [(f, p) for f, p in (tiles if forward else reversed(tiles)) if between(f)]
         stops = [f for f, _ in ordered]
-        holds = [same_picture(reference, p) for _, p in ordered]
-        return await self._drive(find_edge(origin, stops, holds, extreme), playback, rate, reference, tick)
-
-    async def _past_lead(self, edge: Edge | None, playback: PlaybackId, rate: Fraction, origin: int, extreme: int,
-                         storyboard: Callable[[], Awaitable[list[tuple[int, Picture]]]], tick: Callable[[], None]
-                         ) -> Edge | None:
-        """A recording may start (or end) with a few frames of black or noise before its slate — an encoder
-        warming up. A first picture held for under :data:`MIN_SLATE_MS` is such a lead-in when the picture after it
-        holds long enough: that one is the slate, and its edge is answered instead."""
-        minimum = MIN_SLATE_MS * rate / 1000
-        if edge is None or abs(edge.changed - origin) >= minimum:
-            return edge
-        after = await self._edge(playback, rate, edge.changed, extreme, storyboard, None, tick)
-        if after is not None and abs(extreme - after.changed) < minimum:
-            return None  # it holds up to a lead-out at the other end: one picture all along, no slate
-        if after is None or abs(after.changed - edge.changed) < minimum:
-            return edge  # no slate after it either: the short picture's edge stands (and is no slate)
-        return after
+        tile_holds = [holds(reference, p, mask) for _, p in ordered]
+        return await self._drive(find_edge(origin, stops, tile_holds, extreme), playback, rate, reference, mask,
+                                 tick)
 
     async def _drive(self, search: Generator[int, bool, Edge | None], playback: PlaybackId, rate: Fraction,
-                     reference: Picture, tick: Callable[[], None]) -> Edge | None:
+                     reference: Picture, mask: Mask, tick: Callable[[], None]) -> Edge | None:
         try:
             frame = next(search)
             while True:
                 picture = await self._picture(playback, frame, rate, tick)
-                frame = search.send(same_picture(reference, picture))
+                frame = search.send(holds(reference, picture, mask))
         except StopIteration as done:
             result: Edge | None = done.value
             return result

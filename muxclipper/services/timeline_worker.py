@@ -43,8 +43,10 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     try:
         timeline = timeline_from_text(str(request["text"]), str(request["adapter"]), source.rate, name)
         found = segments_from_timeline(timeline, source, name)
-    except (CutListError, SegmentListError) as exc:
+    except CutListError as exc:
         return {"error": str(exc)}
+    except SegmentListError as exc:
+        return {"error": f"Could not import {name}: {exc}"}
     except Exception as exc:  # noqa: BLE001 — whatever OTIO's objects raise on a damaged file is the file's fault
         return {"error": f"Could not read {name}: {type(exc).__name__}: {str(exc)[:120]}; export it again from the "
                          "editing suite, or in another format. Nothing was changed."}

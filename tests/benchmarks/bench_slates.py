@@ -9,7 +9,12 @@ Sources (the emulator's generated media, made once and cached under ``--cache``)
 would use: one thumbnail a second from the start (and from the end) until the picture changes, then frame by frame
 through that second. Both go through the same image budget and compare pictures by the same rule; both are checked
 against the frame the generator switched at. The emulator makes a storyboard on its first request (Mux has it
-ready): it is asked for once before timing. Goal: ≤ 20 requests and ≤ 3 s per edge.
+ready): it is asked for once before timing.
+
+Then the labelled corpus (tests/support/slate_corpus.py: slates of every style, openings that are not slates), each
+item searched with an empty cache: per style, edges exact to the frame, within one frame, false proposals, missed
+slates, image requests and seconds per edge. Goals: 0 false proposals, every edge exact, ≤ 30 requests and ≤ 3 s per
+edge.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from muxclipper.mux.wire import asset_from_wire
 from muxclipper.services.slate_finder import SlateFinder, SlateReport
 from tests.benchmarks.machine import describe
 from tests.emulator.media_helpers import wait_settled
+from tests.support.slate_corpus import ITEMS, item_path
+from tests.support.slate_scoring import Scores
 
 RW = ("bench-id", "bench-secret")
 
@@ -136,6 +143,36 @@ def main() -> None:
                 naive_mark = "" if naive_frame == expected else " **WRONG**"
                 print(f"| {source.name} | {edge} | #{found[index]} (#{expected}){mark} | {cost.requests} | "
                       f"{cost.seconds:.2f} s | {naive_requests}{naive_mark} | {naive_seconds:.2f} s |", flush=True)
+        print()
+        print(corpus(server, api))
+
+
+def corpus(server: EmulatorServer, api: httpx.Client) -> str:
+    """The labelled corpus, per style (each item with an empty cache, its storyboard made before timing)."""
+    made = {item.name: api.post("/video/v1/assets", json={"inputs": [{"url": item_path(item).as_uri()}],
+                                                          "playback_policies": ["public"]}).json()["data"]["id"]
+            for item in ITEMS}
+    assets = {name: asset_from_wire(wait_settled(api, asset_id, timeout=600)) for name, asset_id in made.items()}
+    urls = PlaybackUrls(Endpoints.for_origin(server.url))
+    scores = Scores()
+
+    async def run() -> None:
+        async with httpx.AsyncClient(timeout=600) as http:
+            for item in ITEMS:
+                asset = assets[item.name]
+                public = asset.playback_id("public")
+                assert public is not None
+                board = (await http.get(urls.storyboard(public.id))).json()
+                await http.get(board["url"])  # the emulator makes it now; Mux has it ready
+                report = await SlateFinder(http, urls).find(asset)
+                scores.add(item.name, item.style, (item.programme_start, item.programme_end),
+                           (report.edges.programme_start, report.edges.programme_end),
+                           (report.opening.requests, report.closing.requests),
+                           (report.opening.seconds, report.closing.seconds), report.edges.note)
+
+    asyncio.run(run())
+    mistakes = "\n".join(f"**{m}**" for m in scores.mistakes)
+    return f"Labelled corpus, per style:\n\n{scores.table()}\n{mistakes}"
 
 if __name__ == "__main__":
     main()

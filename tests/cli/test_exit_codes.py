@@ -23,7 +23,7 @@ import pytest
 from muxclipper.cli import commands
 from muxclipper.core.jobs import token_in
 from tests.cli.test_cli import _clips, _env, _run
-from tests.cli.test_slates_cli import run_on_a_source_without_slate
+from tests.cli.test_slates_cli import run_on_a_live_recording, run_on_a_source_without_slate
 from tests.emulator.helpers import RO, Emu
 from tests.emulator.media_helpers import wait_until
 
@@ -119,6 +119,7 @@ CASES: dict[str, tuple[int, Callable[[Emu, Path], subprocess.CompletedProcess[st
     "disk full during the run": (6, _history_cannot_be_written),
     "interrupted": (130, _interrupted),
     "no slate found": (7, lambda emu, tmp_path: run_on_a_source_without_slate(tmp_path, "clip", "--trim-slates")),
+    "closing slate not yet": (9, lambda emu, tmp_path: run_on_a_live_recording(tmp_path, "clip", "--trim-slates")),
 }
 
 

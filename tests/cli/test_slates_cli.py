@@ -83,6 +83,37 @@ def run_on_a_source_without_slate(tmp_path: Path, *args: str) -> subprocess.Comp
         return _run(env, *args, source)
 
 
+def run_on_a_live_recording(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A run on a recording still growing (the corpus's live event, 6 s in: its opening slate over, the closing one
+    not on yet), against its own media emulator with its clock stopped."""
+    from tests.support.slate_corpus import LIVE_EVENT, item_path
+
+    with tempfile.TemporaryDirectory() as generated, EmulatorServer(EmulatorConfig(
+            tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=Path(generated))) as server, \
+            httpx.Client(base_url=server.url, auth=RW, timeout=30) as api:
+        source = _ingest(api, item_path(LIVE_EVENT).as_uri(), "Friday keynote")
+        stream = api.post("/video/v1/live-streams", json={
+            "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+        recording = api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"source_asset_id": source})
+        assert recording.status_code == 201, recording.text
+        api.post("/_emulator/clock/freeze", json={"frozen": True})
+        api.post("/_emulator/clock/advance", json={"seconds": 6.5})
+        env = _env(Emu(server.url, api, api, api, api), tmp_path)
+        return _run(env, *args, recording.json()["data"]["id"])
+
+
+@pytest.mark.slow
+def test_a_live_recording_gives_its_opening_edge_and_exits_9(tmp_path: Path) -> None:
+    shown = run_on_a_live_recording(tmp_path, "slates")
+    assert shown.returncode == 9, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].endswith("(still recording)")
+    assert lines[1].split() == ["in", "00:00:04.000", "00:00:04:00", "#100"]
+    assert lines[2].strip() == "out  the closing slate has not appeared yet: out stays open"
+    assert "is still recording and its closing slate has not appeared yet (the opening slate ends at 00:00:04.000)" \
+        in shown.stderr
+
+
 @pytest.mark.slow
 def test_no_slate_exits_7_and_says_what_to_do_instead(emu: Emu, media_server: EmulatorServer, media_api: httpx.Client,
                                                       no_slate: str, tmp_path: Path) -> None:

@@ -155,3 +155,55 @@ def test_any_tiles_even_lying_ones_lead_to_the_exact_edge(frames: int, data: st.
     backward, _ = drive(find_edge(frames - 1, tiles[::-1], told[::-1], 0), lambda f: f >= min(end, frames - 1))
     start = min(end, frames - 1)
     assert backward == (None if start == 0 else Edge(start, start - 1))
+
+
+def _judged(**changes: object) -> str | None:
+    """What judge() says of an opening at 25 fps held 3 s, clear unless ``changes`` say otherwise."""
+    from muxclipper.core.slate_detect import judge
+
+    facts: dict[str, object] = {"still": 0.9, "held_frames": 75, "cut": 0.98, "drift": 0.0, "after": 0.97,
+                                "inside_holds": True, "samples": 6, **changes}
+    edge = facts.pop("edge", Edge(74, 75))
+    return judge("opening", Fraction(25), edge, **facts).problem  # type: ignore[arg-type]
+
+
+def test_judge_proposes_only_a_clear_slate_and_says_what_it_saw_otherwise() -> None:
+    assert _judged() is None
+    assert "does not hold: only 12% of it stays the same" in (_judged(still=0.12) or "")
+    assert _judged(edge=None) == "the picture holds from the first frame to the last"
+    assert "holds for 0.80 s only" in (_judged(held_frames=20) or "")
+    assert "changes and comes back before #75" in (_judged(inside_holds=False) or "")
+    gradual = _judged(cut=0.08) or ""
+    assert "changes gradually at #75 (00:00:03.000)" in gradual and "only 8% of it changes" in gradual
+    assert "is back 500 ms later (a flash" in (_judged(after=0.1) or "")
+    wobble = _judged(drift=0.06) or ""
+    assert "6% of it keeps changing a little" in wobble and "it cuts at #75" in wobble
+
+
+def test_the_still_part_leaves_out_what_moves_in_place() -> None:
+    """A clock's corner changes between the first second's pictures: it is left out of the still part, and the
+    picture holds while only it changes; a new picture over the still part does not hold."""
+    from muxclipper.core.slate_detect import holds, masked_share, share_of, still_mask
+
+    card = solid((30, 40, 90))
+    ticking = bytearray(card)
+    paint(ticking, 128, (60, 72, 100, 128), 250)  # the clock's digits, bottom right
+    mask = still_mask(grid(card), [grid(ticking)])
+    assert 0.9 < share_of(mask) < 1.0
+    assert holds(grid(card), grid(ticking), mask)
+    programme = solid((200, 180, 20))
+    assert masked_share(grid(card), grid(programme), mask) == 1.0
+    assert not holds(grid(card), grid(programme), mask)
+
+
+def test_decide_sides_on_a_recording_still_growing() -> None:
+    from muxclipper.core.slate_detect import CLOSING_NOT_YET, EdgeEvidence, decide_sides
+
+    opening = EdgeEvidence("opening", RATE, Edge(599, 600), held_frames=600, still_share=1.0, cut_share=1.0,
+                           after_share=1.0)
+    edges = decide_sides(opening, None, 3000, RATE)
+    assert (edges.programme_start, edges.programme_end, edges.note) == (600, None, CLOSING_NOT_YET)
+    still_on = EdgeEvidence("opening", RATE, None, held_frames=300, still_share=1.0,
+                            problem="the picture holds from the first frame to the last")
+    waiting = decide_sides(still_on, None, 300, RATE)
+    assert not waiting.found and "holds up to the live edge" in (waiting.note or "")

@@ -10,21 +10,49 @@ import pytest
 
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.emulator.config import DEMO_TOKEN
+from muxclipper.emulator.media import ffmpeg
 from tests.emulator.media_helpers import wait_until
 
 AUTH = (DEMO_TOKEN.id, DEMO_TOKEN.secret)
 
 
+def _demo_sources(api: httpx.Client) -> list[dict[str, object]]:
+    return [a for a in api.get("/video/v1/assets").json()["data"]
+            if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
+
+
+def _start_with_a_broken_ffmpeg(config: EmulatorConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first start whose ffmpeg cannot make the demo's media (as one without a filter the demo needs could not):
+    every generated source errors, with ffmpeg's reason."""
+    broken = tmp_path / "broken ffmpeg"
+    broken.write_text("#!/bin/sh\necho \"No such filter: 'overlay'\" >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("IMAGEIO_FFMPEG_EXE", str(broken))
+    ffmpeg.ffmpeg_exe.cache_clear()
+    try:
+        with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
+            errored = wait_until(lambda: (s := _demo_sources(api)) and all(a["status"] == "errored" for a in s)
+                                 and s, 20, "the demo sources to error")
+            assert len(errored) == 4
+            assert "No such filter: 'overlay'" in str(errored[0]["errors"])
+    finally:
+        monkeypatch.delenv("IMAGEIO_FFMPEG_EXE")
+        ffmpeg.ffmpeg_exe.cache_clear()
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) -> None:
-    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path)
+def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path / "data")
+    _start_with_a_broken_ffmpeg(config, tmp_path, monkeypatch)
+    # The next start (ffmpeg fixed) makes the errored sources again: nothing is cleared by hand.
     started = time.monotonic()
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
         def all_sources_ready() -> list[dict[str, object]] | None:
             assets = api.get("/video/v1/assets").json()["data"]
             sources = [a for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
-            return sources if len(sources) == 3 and all(a["status"] == "ready" for a in sources) else None
+            return sources if len(sources) == 4 and all(a["status"] == "ready" for a in sources) else None
 
         sources = wait_until(all_sources_ready, 120, "the demo sources to be ready")
         elapsed = time.monotonic() - started
@@ -32,6 +60,7 @@ def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) ->
         assert by_name["live-event"]["duration"] == 200.0
         assert by_name["talk"]["duration"] == 600.0
         assert by_name["promo"]["duration"] == 30.0 and by_name["promo"]["max_stored_frame_rate"] == 25.0
+        assert by_name["rerun"]["duration"] == 100.0  # what the re-run broadcasts: its closing slate on for 40 s
         for name in ("live-event", "talk"):
             assert any(t["type"] == "text" for t in by_name[name]["tracks"])  # type: ignore[union-attr]
         streams = {s["meta"]["title"]: s for s in api.get("/video/v1/live-streams").json()["data"]}
@@ -40,6 +69,8 @@ def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) ->
         rerun = wait_until(lambda: (s := api.get(f"/video/v1/live-streams/{streams['Demo: keynote re-run (live now)']['id']}")
                                     .json()["data"])["status"] == "active" and s, 10, "the re-run to go live")
         assert rerun["active_asset_id"]
+        recording = api.get(f"/video/v1/assets/{rerun['active_asset_id']}").json()["data"]
+        assert recording["is_live"] and recording["max_stored_frame_rate"] == 30.0
         assert streams["Demo: studio B (idle)"]["status"] == "idle"
         # The keynote's captions say which part of the show they belong to.
         pid = by_name["live-event"]["playback_ids"][0]["id"]  # type: ignore[index]
@@ -51,5 +82,5 @@ def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path) ->
     restarted = time.monotonic()
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH) as api:
         assets = api.get("/video/v1/assets").json()["data"]
-        assert sum(1 for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")) == 3
+        assert sum(1 for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")) == 4
     assert time.monotonic() - restarted < 5  # seeded once, nothing made again

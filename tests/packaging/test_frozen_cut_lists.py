@@ -14,6 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
+import sys
+if sys.argv[1:2] == ["__read-timelines"]:  # the parser process, as the app's entry point (muxclipper/__main__.py) starts it
+    from muxclipper.services.timeline_worker import main
+    sys.exit(main(sys.argv[2:]))
 import tempfile
 from fractions import Fraction
 from pathlib import Path

@@ -145,12 +145,19 @@ def test_the_windows_installer_script_compiles(tmp_path: Path) -> None:
     (bundle / "_internal" / "licenses").mkdir(parents=True)
     for name in ("muxclipper.exe", "muxclipper-cli.exe", "_internal/licenses/THIRD-PARTY.txt"):
         (bundle / name).write_bytes(b"stand-in")
-    installer = tmp_path / f"muxclipper-{__version__}-windows-x64-installer.exe"
+    installer = tmp_path / f"muxclipper-{__version__}-windows-x64-setup.exe"
+    listed = subprocess.run([sys.executable, str(ROOT / "packaging" / "windows" / "manifest.py"), str(bundle),
+                             str(tmp_path / "manifest")], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
     done = subprocess.run(
         ["makensis", "-V2", "-WX", f"-DVERSION={__version__}", f"-DBUNDLE={bundle}", f"-DOUTFILE={installer}",
-         str(ROOT / "packaging" / "windows" / "muxclipper.nsi")], capture_output=True, text=True, timeout=60)
+         f"-DMANIFEST_DIR={tmp_path / 'manifest'}", str(ROOT / "packaging" / "windows" / "muxclipper.nsi")],
+        capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert installer.read_bytes()[:2] == b"MZ"
+    # A 64-bit Windows program (Target amd64-unicode): the PE header's machine is x86-64.
+    data = installer.read_bytes()
+    pe = int.from_bytes(data[0x3C:0x40], "little")
+    assert data[:2] == b"MZ" and data[pe:pe + 6] == b"PE\0\0\x64\x86"
 
 
 def test_the_release_workflow_is_a_valid_github_actions_workflow() -> None:

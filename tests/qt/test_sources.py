@@ -15,8 +15,8 @@ from muxclipper.core.jobs import JobState
 from muxclipper.core.models import Asset
 from muxclipper.emulator import EmulatorServer
 from muxclipper.mux.client import Credentials, Endpoints
+from muxclipper.qt.live_streams_tab import ASSET_ID_ROLE
 from muxclipper.qt.main_window import MainWindow
-from muxclipper.qt.sources_panel import ASSET_ID_ROLE
 from muxclipper.services.environment import Environment
 from muxclipper.services.session import open_session
 from tests.emulator.helpers import RW, Emu

@@ -85,6 +85,9 @@ HISTORY_DAMAGE = [
     HistoryDamage("a foreign SQLite file", _foreign, True, "another program's database"),
     HistoryDamage("state 'bogus'", _bad_row("state", "bogus"), False, "#2: unknown state 'bogus'"),
     HistoryDamage("options not JSON", _bad_row("options", "{not json"), False, "#2: options is not JSON"),
+    # Python's json recursed once per level: every reader of the history stopped with RecursionError.
+    HistoryDamage("options 100,000 deep", _bad_row("options", "[" * 100_000 + "]" * 100_000), False,
+                  "#2: options is nested 100,000 levels deep"),
 ]
 
 GOOD_PROFILE = {"id": "goodprofile1", "name": "Staging", "token_id": "test-token-id",
@@ -96,7 +99,7 @@ GOOD_PROFILE = {"id": "goodprofile1", "name": "Staging", "token_id": "test-token
 @dataclass(frozen=True)
 class SettingsDamage:
     name: str
-    text: str | None  # None: a folder in the file's place
+    text: str | bytes | None  # None: a folder in the file's place
     said: str
     #: Names of the profiles that must survive.
     kept: tuple[str, ...] = ()
@@ -112,6 +115,9 @@ SETTINGS_DAMAGE = [
         "active": "goodprofile1"}), "profile 2 has no name", ("Staging", "Twin")),
     SettingsDamage("not JSON", '{"profiles": [', "it is not JSON"),
     SettingsDamage("a directory", None, "a folder is where the file should be"),
+    SettingsDamage("not UTF-8", b'{"profiles": [{"name": "\xff\xfe"}]}', "it is not UTF-8 text"),
+    SettingsDamage("100,000 deep", "[" * 100_000 + "]" * 100_000, "it is nested 100,000 levels deep"),
+    SettingsDamage("NaN", '{"profiles": [], "active": NaN}', "NaN, which is not a number"),
 ]
 
 
@@ -120,6 +126,8 @@ def make_settings(path: Path, damage: SettingsDamage) -> None:
     if damage.text is None:
         path.mkdir()
         (path / "note.txt").write_text("a folder where the settings should be")
+    elif isinstance(damage.text, bytes):
+        path.write_bytes(damage.text)
     else:
         path.write_text(damage.text, encoding="utf-8")
 

@@ -75,6 +75,35 @@ def test_window_starts_on_a_damaged_file_says_so_and_keeps_the_copy(
         repo.close()
 
 
+#: The clip presets file damaged: the window read it with json, so these were a traceback and a failed smoke test.
+PRESETS_DAMAGE = [("not UTF-8", b'{"environments": {"\xff": {}}}', "it is not UTF-8 text"),
+                  ("100,000 deep", b"[" * 100_000 + b"]" * 100_000, "nested 100,000 levels deep")]
+
+
+@pytest.mark.parametrize(("name", "data", "said"), PRESETS_DAMAGE, ids=[d[0] for d in PRESETS_DAMAGE])
+def test_window_starts_on_damaged_clip_presets_and_keeps_the_copy(
+        name: str, data: bytes, said: str, media_server: EmulatorServer, stamped_source: dict[str, Any],
+        tmp_path: Path) -> None:
+    record("damaged files (window smoke test)")
+    presets = tmp_path / "config" / "clip-presets.json"
+    presets.parent.mkdir(parents=True)
+    presets.write_bytes(data)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MUX_TOKEN_ID": RW[0], "MUX_TOKEN_SECRET": RW[1],
+           "MUXCLIPPER_DATA_DIR": str(tmp_path / "data"), "MUXCLIPPER_CONFIG_DIR": str(presets.parent),
+           "MUXCLIPPER_LOG_DIR": str(tmp_path / "log")}
+    playback = stamped_source["playback_ids"][0]["id"]
+    done = subprocess.run([sys.executable, "-m", "muxclipper", "--smoke-test", "--api-base-url", media_server.url,
+                           f"https://stream.mux.com/{playback}.m3u8"],
+                          env=env, capture_output=True, text=True, timeout=90, check=False)
+    log = (tmp_path / "log" / "muxclipper.log").read_text()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("smoke test passed: frame 0"), done.stdout
+    assert "Traceback" not in done.stderr + log
+    assert said in log and str(presets) in log
+    [copy] = presets.parent.glob("clip-presets.json.damaged-*")
+    assert copy.read_bytes() == data
+
+
 def _make_read_only(paths: list[Path]) -> list[str]:
     """Unwritable even for root (the immutable flag, where chattr works), else by its mode. Answers how."""
     if os.geteuid() == 0:

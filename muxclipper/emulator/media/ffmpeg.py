@@ -26,7 +26,8 @@ class FfmpegError(RuntimeError):
 
 
 NO_FFMPEG = ("no ffmpeg program was found, and the emulator makes its videos with one: install it (Debian, Ubuntu: "
-             "sudo apt install ffmpeg), or set IMAGEIO_FFMPEG_EXE to an ffmpeg program")
+             "sudo apt install ffmpeg; Fedora: sudo dnf install ffmpeg-free; elsewhere: an ffmpeg build from "
+             "https://ffmpeg.org/download.html on the PATH), or set IMAGEIO_FFMPEG_EXE to an ffmpeg program")
 
 
 @lru_cache(maxsize=1)

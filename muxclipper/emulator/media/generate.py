@@ -8,20 +8,15 @@ soon", silence), the programme (colour bars, a moving box, a tone) and a postrol
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import uuid
 from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from muxclipper.emulator.media import ffmpeg, stamp, webvtt
-
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
-    "/Library/Fonts/Courier New.ttf",
-    "C:/Windows/Fonts/consola.ttf",
-)
+from muxclipper.emulator.media import ffmpeg, lettering, stamp, webvtt
 
 
 @dataclass(frozen=True)
@@ -43,9 +38,11 @@ class GeneratedSpec:
     @property
     def key(self) -> str:
         # A field added later is left out at its default: media generated before it keeps its name and cache.
-        return "gen-" + "-".join(f"{getattr(self, f.name)}" for f in fields(self)
-                                 if f.name not in LATER_FIELDS or getattr(self, f.name) != f.default
-                                 ).replace("/", "_").replace(" ", "_").replace(".", "p")
+        key = "gen-" + "-".join(f"{getattr(self, f.name)}" for f in fields(self)
+                                if f.name not in LATER_FIELDS or getattr(self, f.name) != f.default
+                                ).replace("/", "_").replace(" ", "_").replace(".", "p")
+        # A label may hold what a Windows file name cannot.
+        return re.sub(r'[<>:"\\|?*%\x00-\x1f]', "_", key)
 
 
 LATER_FIELDS = {"slate", "blank"}
@@ -59,6 +56,9 @@ PRESETS = {
                                 label="KEYNOTE"),
     "talk": GeneratedSpec(duration=600.0, captions=True, label="TALK"),
     "promo": GeneratedSpec(duration=30.0, fps="25", label="PROMO"),
+    # What the demo's "live now" re-run broadcasts: the keynote's slates around a shorter programme, its closing
+    # slate held 40 s so that it is on at the live edge, proposed and taken, while the recording still grows.
+    "rerun": GeneratedSpec(duration=100.0, preroll=20.0, postroll=40.0, captions=True, label="KEYNOTE"),
 }
 
 
@@ -99,17 +99,6 @@ def spec_from_url(url: str) -> GeneratedSpec:
     return spec
 
 
-def _font() -> str:
-    for candidate in FONT_CANDIDATES:
-        if os.path.exists(candidate):
-            return f"fontfile='{candidate}'"
-    return "font='monospace'"
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
-
-
 def caption_cues(spec: GeneratedSpec) -> list[webvtt.Cue]:
     """A caption every 4 s, on for 3 s, saying where it is: easy to check after a trim."""
     cues = []
@@ -124,53 +113,57 @@ def caption_cues(spec: GeneratedSpec) -> list[webvtt.Cue]:
     return cues
 
 
-def video_filter(spec: GeneratedSpec) -> str:
-    font = _font()
+def draw(spec: GeneratedSpec, layers: lettering.Layers) -> None:
+    """The pictures over the colour bars: a moving box, the slates, the label, the timecode and frame number, and the
+    machine-readable frame index (:mod:`stamp`)."""
+    size = (spec.width, spec.height)
     big = max(spec.height // 9, 12)
     small = max(spec.height // 14, 10)
     post_start = spec.duration - spec.postroll
     slate = f"lt(t,{spec.preroll})+gte(t,{post_start})" if spec.postroll else f"lt(t,{spec.preroll})"
-    parts = [f"drawbox=x='mod(t*{spec.width // 5},iw)':y=ih/3:w=ih/6:h=ih/6:color=white:t=fill"]
+    layers.filter(f"drawbox=x='mod(t*{spec.width // 5},iw)':y=ih/3:w=ih/6:h=ih/6:color=white:t=fill")
     if (spec.preroll or spec.postroll) and spec.slate != "card":
-        parts += _other_slate(spec, slate, font, big)
-    elif spec.preroll or spec.postroll:
-        parts.append(f"drawbox=x=0:y=0:w=iw:h=ih:color=0x1c2444:t=fill:enable='{slate}'")
+        _other_slate(spec, slate, layers, big)
+    navy = lettering.colour("0x1c2444")
     if spec.preroll and spec.slate == "card":
-        parts.append(f"drawtext={font}:text='STARTING SOON':fontsize={big}:fontcolor=white:"
-                     f"x=(w-tw)/2:y=h/2-{big}:enable='lt(t,{spec.preroll})'")
+        layers.picture(lettering.card(size, navy, [("STARTING SOON", big, spec.height // 2 - big, lettering.WHITE)]),
+                       0, 0, f"lt(t,{spec.preroll})")
     if spec.postroll and spec.slate == "card":
-        parts.append(f"drawtext={font}:text='THANKS FOR WATCHING':fontsize={big}:fontcolor=white:"
-                     f"x=(w-tw)/2:y=h/2-{big}:enable='gte(t,{post_start})'")
+        layers.picture(lettering.card(size, navy, [("THANKS FOR WATCHING", big, spec.height // 2 - big,
+                                                    lettering.WHITE)]), 0, 0, f"gte(t,{post_start})")
     if spec.blank:
-        parts.append(f"drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:"
-                     f"enable='lt(t,{spec.blank})+gte(t,{spec.duration - spec.blank})'")
-    parts.append(f"drawtext={font}:text='{_escape(spec.label)}':fontsize={small}:fontcolor=white:"
-                 f"box=1:boxcolor=black@0.6:x=w-tw-8:y=8:enable='not({slate})'")
-    parts.append(f"drawtext={font}:text='%{{pts\\:hms}}  #%{{frame_num}}':fontsize={small}:fontcolor=white:"
-                 f"box=1:boxcolor=black@0.6:x=(w-tw)/2:y=h-th-{small}")
-    parts.append(stamp.stamp_filter(spec.height))
-    return ",".join(parts)
+        layers.filter(f"drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:"
+                      f"enable='lt(t,{spec.blank})+gte(t,{spec.duration - spec.blank})'")
+    label = lettering.text_image(spec.label, small, box=True)
+    layers.picture(label, spec.width - label.width - 8, 8, f"not({slate})")
+    digits = len(str(max(round(spec.duration * Fraction(spec.fps)) - 1, 0)))
+    width, height = lettering.counter_size(small, box=True, frame_number=digits)
+    layers.counter(size=small, x=(spec.width - width) // 2, y=spec.height - height - small, box=True,
+                   frame_number=digits)
+    layers.filter(stamp.stamp_filter(spec.height))
 
 
-def _other_slate(spec: GeneratedSpec, slate: str, font: str, big: int) -> list[str]:
+def _other_slate(spec: GeneratedSpec, slate: str, layers: lettering.Layers, big: int) -> None:
     """The slates other than the demo's card, drawn while ``slate`` (an ffmpeg expression) is true."""
     on = f"enable='{slate}'"
     if spec.slate == "black":
-        return [f"drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:{on}"]
+        layers.filter(f"drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:{on}")
+        return
     if spec.slate == "solid":
-        return [f"drawbox=x=0:y=0:w=iw:h=ih:color=0x8a1538:t=fill:{on}"]
+        layers.filter(f"drawbox=x=0:y=0:w=iw:h=ih:color=0x8a1538:t=fill:{on}")
+        return
     # A still picture (a background, two panels and a title) with something that moves on it.
-    parts = [f"drawbox=x=0:y=0:w=iw:h=ih:color=0x20603a:t=fill:{on}",
-             f"drawbox=x=iw/10:y=ih/5:w=iw/3:h=ih/2:color=0xe0b030:t=fill:{on}",
-             f"drawbox=x=iw*0.55:y=ih/5:w=iw/3:h=ih/4:color=0x3060c0:t=fill:{on}",
-             f"drawtext={font}:text='LIVE AT 8':fontsize={big}:fontcolor=white:x=(w-tw)/2:y=h*0.72:{on}"]
+    layers.filter(",".join([f"drawbox=x=0:y=0:w=iw:h=ih:color=0x20603a:t=fill:{on}",
+                            f"drawbox=x=iw/10:y=ih/5:w=iw/3:h=ih/2:color=0xe0b030:t=fill:{on}",
+                            f"drawbox=x=iw*0.55:y=ih/5:w=iw/3:h=ih/4:color=0x3060c0:t=fill:{on}"]))
+    title = lettering.text_image("LIVE AT 8", big)
+    layers.picture(title, (spec.width - title.width) // 2, int(spec.height * 0.72), slate)
+    small = max(big // 2, 8)
     if spec.slate == "ticker":  # a line of text crossing the picture, once every 4 s
-        parts.append(f"drawtext={font}:text='Coming up next - stay tuned':fontsize={max(big // 2, 8)}:"
-                     f"fontcolor=white:x='w-mod(t*(w+tw)/4,w+tw)':y=h*0.1:{on}")
+        layers.picture(lettering.text_image("Coming up next - stay tuned", small),
+                       "'W-mod(t*(W+w)/4,W+w)'", int(spec.height * 0.1), slate)
     else:  # a running clock, as the slate of a live event shows
-        parts.append(f"drawtext={font}:text='%{{pts\\:hms}}':fontsize={max(big // 2, 8)}:fontcolor=white:"
-                     f"x=w*0.6:y=h*0.55:{on}")
-    return parts
+        layers.counter(size=small, x=int(spec.width * 0.6), y=int(spec.height * 0.55), box=False, enable=slate)
 
 
 def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:
@@ -180,15 +173,32 @@ def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:
     if video.exists() and (captions is None or captions.exists()):
         return video, captions
     directory.mkdir(parents=True, exist_ok=True)
-    gop = max(round(float(Fraction(spec.fps)) * 2), 1)  # a keyframe every 2 s: clean HLS segments
     # Unique per run: an ffmpeg left over from a killed emulator may still be writing its own.
     tmp = video.with_name(f"{video.stem}.{uuid.uuid4().hex}.tmp.mp4")
     args = ["-f", "lavfi", "-i",
             f"smptehdbars=size={spec.width}x{spec.height}:rate={spec.fps}:duration={spec.duration}"]
     if spec.audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={spec.duration}"]
-    args += ["-vf", video_filter(spec)]
+    layers_dir = video.with_name(f"{video.stem}.{uuid.uuid4().hex}.layers")
+    layers_dir.mkdir()
+    try:
+        layers = lettering.Layers(layers_dir, Fraction(spec.fps), spec.duration, first_input=2 if spec.audio else 1)
+        draw(spec, layers)
+        pictures, graph = layers.args()
+        args += [*pictures, "-filter_complex", graph, "-map", "[v]"]
+        _encode(spec, args, tmp)
+    finally:
+        shutil.rmtree(layers_dir, ignore_errors=True)
+    if captions is not None:
+        captions.write_text(webvtt.render(caption_cues(spec)))
+    os.replace(tmp, video)
+    return video, captions
+
+
+def _encode(spec: GeneratedSpec, args: list[str], tmp: Path) -> None:
+    gop = max(round(float(Fraction(spec.fps)) * 2), 1)  # a keyframe every 2 s: clean HLS segments
     if spec.audio:
+        args += ["-map", "1:a"]
         silent = " + ".join(filter(None, [f"lt(t,{spec.preroll})" if spec.preroll else "",
                                          f"gte(t,{spec.duration - spec.postroll})" if spec.postroll else ""]))
         args += ["-af", f"volume=enable='{silent}':volume=0" if silent else "anull", "-c:a", "aac", "-b:a", "96k"]
@@ -196,7 +206,3 @@ def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:
              "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", "-movflags", "+faststart",
              "-f", "mp4", str(tmp)]
     ffmpeg.run(args, timeout=1800)
-    if captions is not None:
-        captions.write_text(webvtt.render(caption_cues(spec)))
-    os.replace(tmp, video)
-    return video, captions

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from muxclipper.emulator.media import ffmpeg, hls, stamp, webvtt
-from muxclipper.emulator.media.generate import _font
+from muxclipper.emulator.media import ffmpeg, hls, lettering, stamp, webvtt
 from muxclipper.emulator.media.store import Manifest
 
 if TYPE_CHECKING:
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 
 #: Unlike the generated preroll (navy, "STARTING SOON") and postroll: an outage looks different.
 SLATE_COLOUR = "0x4a1c1c"
-SLATE_TITLE = "WE\u2019LL BE RIGHT BACK"  # a typographic apostrophe: ffmpeg's quoting has no plain one
+SLATE_TITLE = "WE\u2019LL BE RIGHT BACK"
 SLATE_SUBTITLE = "The broadcast will resume shortly"
 #: The pipeline's encoder settings, without B-frames: they would delay the first frame's timestamp.
 X264_SLATE = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-bf", "0",
@@ -47,19 +46,15 @@ def frame_spans(spans: tuple[tuple[float, float], ...], rate: Fraction) -> list[
     return result
 
 
-def video_filter(frames: list[tuple[int, int]], height: int) -> str:
+def draw(layers: lettering.Layers, frames: list[tuple[int, int]], width: int, height: int) -> None:
+    """The slate (a card drawn by Pillow) over ``frames``, and the frame index stamped again over everything."""
     on = "+".join(f"between(n,{first},{stop - 1})" for first, stop in frames) or "0"
-    font = _font()
     big = max(height // 9, 12)
     small = max(height // 18, 9)
-    return ",".join([
-        f"drawbox=x=0:y=0:w=iw:h=ih:color={SLATE_COLOUR}:t=fill:enable='{on}'",
-        f"drawtext={font}:text='{SLATE_TITLE}':fontsize={big}:fontcolor=white:x=(w-tw)/2:y=h/2-{big}"
-        f":enable='{on}'",
-        f"drawtext={font}:text='{SLATE_SUBTITLE}':fontsize={small}:fontcolor=0xdddddd:x=(w-tw)/2:y=h/2+{small}"
-        f":enable='{on}'",
-        stamp.stamp_filter(height),
-    ])
+    layers.picture(lettering.card((width, height), lettering.colour(SLATE_COLOUR), [
+        (SLATE_TITLE, big, height // 2 - big, lettering.WHITE),
+        (SLATE_SUBTITLE, small, height // 2 + small, lettering.colour("0xdddddd"))]), 0, 0, on)
+    layers.filter(stamp.stamp_filter(height))
 
 
 def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
@@ -84,13 +79,18 @@ def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
     slate_frames = frame_spans(job.spans, rate)
     # The source's timestamps are kept (no B-frames, frames passed through, the sound copied: the programme's sound
     # goes on under the slate), so the re-encoded segments fit between the source's own.
-    args = ["-i", str(source_dir / "source.mp4"), "-vf", video_filter(slate_frames, source.height), "-map", "0:v:0"]
+    layers = lettering.Layers(work / "layers", rate, float(seconds), first_input=1)
+    layers.directory.mkdir(exist_ok=True)
+    draw(layers, slate_frames, source.width, source.height)
+    pictures, graph = layers.args()
+    args = ["-i", str(source_dir / "source.mp4"), *pictures, "-filter_complex", graph, "-map", "[v]"]
     if source.has_audio:
         args += ["-map", "0:a:0", "-c:a", "copy"]
     processor.on_progress(job.asset_id, 0.0)
     ffmpeg.run([*args, "-frames:v", str(frames), "-t", f"{float(seconds):.6f}", *X264_SLATE, "-g", str(gop),
                 "-keyint_min", str(gop), "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
                progress=lambda t: processor.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
+    shutil.rmtree(layers.directory)
     segments, mpegts_start = hls.package(master, work / "hls")
     # Where the source's segments are cut as ours are (keyframes every 2 s: always for generated media), its own.
     same_cuts = [round(d, 3) for d in segments[:-1]] == [round(d, 3) for d in source.segments[:len(segments) - 1]]

@@ -1,0 +1,84 @@
+"""The words and numbers in generated media are Pillow's pictures laid by ffmpeg's overlay: no system font, no
+drawtext, and a data folder whose path holds what a filter graph would have to escape (a Windows drive's ':', spaces,
+quotes, backslashes, '%') works as any other."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from muxclipper.emulator.media import ffmpeg, generate, lettering, slate, stamp
+
+HOSTILE = "C: drive's \"media\" \\ 100%d [x];y,z"
+
+
+def _glyphs(text: str, size: int) -> bytes:
+    """Where the counter line's letters are (alpha per pixel, without the box)."""
+    cells = lettering.Cells.for_text(text, size)
+    line = Image.new("RGBA", lettering.counter_size(size, box=True, frame_number=len(text) - 15), (0, 0, 0, 0))
+    cells.draw(line, text, 2, 2)
+    return line.getchannel("A").tobytes()
+
+
+def _reads(picture: Image.Image, at: tuple[int, int], text: str, other: str, size: int) -> bool:
+    """Whether the line at ``at`` shows ``text`` rather than ``other``: where only ``text`` has ink the picture is
+    much brighter than where only ``other`` has."""
+    width, height = lettering.counter_size(size, box=True, frame_number=len(text) - 15)
+    seen = picture.crop((at[0], at[1], at[0] + width, at[1] + height)).convert("L").tobytes()
+    mine, theirs = _glyphs(text, size), _glyphs(other, size)
+    only_mine = [seen[i] for i in range(len(seen)) if mine[i] > 128 and theirs[i] < 64]
+    only_theirs = [seen[i] for i in range(len(seen)) if theirs[i] > 128 and mine[i] < 64]
+    assert len(only_mine) > 10 and len(only_theirs) > 10, (text, other)
+    return sum(only_mine) / len(only_mine) > sum(only_theirs) / len(only_theirs) + 40
+
+
+def test_generated_media_in_a_hostile_folder_shows_its_timecode_and_frame_number(tmp_path: Path) -> None:
+    spec = generate.GeneratedSpec(duration=2.0, fps="10", width=384, height=216, preroll=0.5, label="A:B 'C'")
+    folder = tmp_path / HOSTILE
+    video, _ = generate.generate(spec, folder)
+    assert video.parent == folder and not [p for p in folder.iterdir() if p != video]  # the pictures were removed
+    width, height, frames = ffmpeg.read_frames_rgb(video, frames=20)
+    assert [stamp.read_index(f, width, height) for f in frames] == list(range(20))
+    pictures = [Image.frombytes("RGB", (width, height), f) for f in frames]
+    small = max(spec.height // 14, 10)
+    line_w, line_h = lettering.counter_size(small, box=True, frame_number=2)
+    # (overlay lays a picture on 4:2:0 video at even coordinates)
+    at = ((spec.width - line_w) // 2 // 2 * 2, (spec.height - line_h - small) // 2 * 2)
+    for index, other in ((3, 14), (12, 5), (19, 7)):
+        text = f"00:00:{index // 10:02d}.{index % 10}00  #{index:02d}"
+        wrong = f"00:00:{other // 10:02d}.{other % 10}00  #{other:02d}"
+        assert _reads(pictures[index], at, text, wrong, small), text
+        assert not _reads(pictures[index], at, wrong, text, small), text
+    # The preroll card: navy where the colour bars would be, the "STARTING SOON" lettering on it.
+    navy = lettering.colour("0x1c2444")[:3]
+    corner = pictures[2].getpixel((spec.width - 4, spec.height // 2))
+    assert all(abs(a - b) < 24 for a, b in zip(corner, navy, strict=False))
+    title = pictures[2].crop((0, spec.height // 2 - 20, spec.width, spec.height // 2)).convert("L").tobytes()
+    assert max(title) > 200, "the card's title"
+    assert pictures[7].getpixel((spec.width - 4, spec.height // 2)) != corner  # the programme after it
+
+
+def test_a_counter_hides_no_digit_that_moves(tmp_path: Path) -> None:
+    """Digits that stay 0 for the whole duration are drawn once; every other one is a crop of the digit strip."""
+    layers = lettering.Layers(tmp_path, Fraction(30000, 1001), 4000.0, first_input=1)
+    layers.counter(size=12, x=0, y=0, box=False, frame_number=6)
+    _, graph = layers.args()
+    # Hours' units (4000 s > 1 h), minutes' and seconds' two, milliseconds' three and the six of the frame number.
+    assert graph.count("crop=") == 1 + 2 + 2 + 3 + 6
+    layers = lettering.Layers(tmp_path, Fraction(25), 30.0, first_input=1)
+    layers.counter(size=12, x=0, y=0, box=False)
+    assert layers.args()[1].count("crop=") == 2 + 3  # 30 s: the seconds' two digits and the milliseconds
+
+
+@pytest.mark.parametrize("frames", [[(5, 10)], []])
+def test_the_recording_slate_is_a_picture_over_its_frames(tmp_path: Path, frames: list[tuple[int, int]]) -> None:
+    layers = lettering.Layers(tmp_path / HOSTILE, Fraction(25), 1.0, first_input=1)
+    layers.directory.mkdir()
+    slate.draw(layers, frames, 384, 216)
+    inputs, graph = layers.args()
+    assert "drawtext" not in graph and HOSTILE not in graph
+    assert inputs[-1] == str(tmp_path / HOSTILE / "layer-0.png")
+    assert ("between(n,5,9)" in graph) == bool(frames)
