@@ -201,7 +201,9 @@ class ClipJobService:
         known = set(self._watched) | self._queued | set(self._suspects)
         try:
             for job in self._repo.unfinished(self.environment):
-                if job.id is not None and job.id not in known and not self.poller.follows(job):
+                if job.id is None or job.id in known or self.poller.follows(job):
+                    continue
+                if self._repo.lease_holder(job.id) != self.owner.id:  # ours: this process is at it already
                     self._watch(job, announce=True)
             self._take_up_watches()
             if self._foreign:
