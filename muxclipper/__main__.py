@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         hold()
     if any(a in CLI_COMMANDS for a in args[:5]) and not (args and args[0] == "emulator"):
-        from muxclipper.cli.commands import main as cli_main
+        from muxclipper.cli.main import main as cli_main
 
         return cli_main(args)
     if args and args[0] == "emulator":

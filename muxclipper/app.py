@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from muxclipper.emulator import EmulatorServer
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
 
 __all__ = ["DEMO_KEY", "NO_ENVIRONMENT", "build_parser", "main", "run_window"]
 log = logging.getLogger("muxclipper")
@@ -186,11 +186,11 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     window.build_panels()
     # Imported once the panels are on screen: httpx and its transport are most of what is left to wait for.
     from muxclipper.launch.first_source import open_first, unless_closed
-    from muxclipper.qt.environment_switcher import EnvironmentSwitcher, Resolved
+    from muxclipper.qt.window.environment_switcher import EnvironmentSwitcher, Resolved
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
     from muxclipper.services.session_pool import SessionPool
-    from muxclipper.store.jobs import StoreUnavailableError
+    from muxclipper.store.history_file import StoreUnavailableError
 
     extra = None
     if args.demo and startup.environment is not None:
@@ -284,6 +284,21 @@ def main(argv: Sequence[str]) -> int:
     path = setup_logging(args.log_level)
     log.info("muxclipper %s starting (log: %s)", __version__, path)
     server: EmulatorServer | None = None
+    # Qt first: on a system that lacks a library it needs, say so at once (not after the demo's emulator has started
+    # making its videos).
+    from muxclipper.launch import system_check
+
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from muxclipper.qt.identity import apply_identity
+        from muxclipper.qt.qt_messages import route_to_log
+        from muxclipper.qt.window.main_window import MainWindow
+    except ImportError as exc:  # a system library Qt links is missing (libGL, libEGL…): say which package has it
+        return _missing(system_check.import_advice(exc), server)
+    problem = system_check.platform_plugin_problem(os.environ.get("QT_QPA_PLATFORM"))
+    if problem is not None:
+        return _missing(problem, server)
     try:
         if args.demo:
             from muxclipper.emulator import EmulatorConfig, EmulatorServer
@@ -314,20 +329,6 @@ def main(argv: Sequence[str]) -> int:
         if server is not None:
             server.stop()
         return 2
-
-    from muxclipper.launch import system_check
-
-    try:
-        from PySide6.QtWidgets import QApplication
-
-        from muxclipper.qt.identity import apply_identity
-        from muxclipper.qt.main_window import MainWindow
-        from muxclipper.qt.qt_messages import route_to_log
-    except ImportError as exc:  # a system library Qt links is missing (libGL, libEGL…): say which package has it
-        return _missing(system_check.import_advice(exc), server)
-    problem = system_check.platform_plugin_problem(os.environ.get("QT_QPA_PLATFORM"))
-    if problem is not None:
-        return _missing(problem, server)
 
     route_to_log()  # Qt's and FFmpeg's lines to the log file, not the terminal
 

@@ -7,8 +7,9 @@
 #                                     the distribution's own libraries (its Depends: come from dpkg-shlibdeps) and
 #                                     without ffmpeg (Recommends: ffmpeg; the app runs the system's)
 #   muxclipper-<version>-linux-<machine>.tar.gz
-#                                     for other distributions: self-contained (system libraries, the static
-#                                     ffmpeg and its GPLv3 notice included); unpack anywhere, run ./muxclipper
+#                                     for other distributions: its own libraries but those every desktop has
+#                                     (GL, fonts, X11, sound: packaging/prune_bundle.py), the static ffmpeg and its
+#                                     GPLv3 notice; unpack anywhere, run ./muxclipper
 # and leaves the bundles in build/pyinstaller/{deb,tarball}/muxclipper.
 # Build tools (PyInstaller in .venv, dpkg-dev, patchelf, binutils…) are installed as scripts/setup.sh installs
 # the test tools: with apt when run as root, else it prints the apt-get line to run. packaging/README.md says
@@ -69,6 +70,9 @@ tidy() {
       if [ -n "$kept" ]; then patchelf --set-rpath "$kept" "$file"; else patchelf --remove-rpath "$file"; fi
     fi
   done < <(find "$1" -type f \( -name '*.so' -o -name '*.so.*' \) -print0)
+  # PyInstaller links top-level names to Qt's libraries, some of which the spec leaves out (Qt PDF, the virtual
+  # keyboard…): no link pointing at nothing is shipped.
+  find "$1" -xtype l -delete
 }
 
 # desktop_files DEST: the desktop entry, AppStream metainfo and hicolor icons under DEST/share.
@@ -157,5 +161,8 @@ freeze deb 0 0
 build_deb
 if [ "$deb_only" = 0 ]; then
   freeze tarball 1 1
+  # What the system provides (GL, fontconfig, X11, the sound server's client…) and Qt's GTK theme with the GNOME
+  # stack only it needs: left out (prune_bundle.py says why; 159 → 149 MB).
+  "$PY" packaging/prune_bundle.py "$WORK/tarball/muxclipper"
   build_tarball
 fi

@@ -14,7 +14,7 @@ from typing import Any
 
 
 def _report_first_paint() -> None:
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
 
     paint = MainWindow.paintEvent
 

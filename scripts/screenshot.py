@@ -20,7 +20,7 @@ from muxclipper.app import demo_data_dir
 from muxclipper.core.jobs import JobState
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.launch.first_source import DEMO_RECORDING
-from muxclipper.qt.main_window import MainWindow
+from muxclipper.qt.window.main_window import MainWindow
 from muxclipper.services.environments import demo_environment
 from muxclipper.services.session import open_session
 

@@ -16,6 +16,10 @@ export HOME="$TEST_HOME" XDG_CONFIG_HOME="$TEST_HOME/.config" XDG_DATA_HOME="$TE
   XDG_CACHE_HOME="$TEST_HOME/.cache" XDG_STATE_HOME="$TEST_HOME/.local/state"
 unset XDG_RUNTIME_DIR DBUS_SESSION_BUS_ADDRESS
 
+# On every core (pytest-xdist; MUXCLIPPER_TEST_WORKERS=N to choose, 0 for one process): each test module whole on
+# one worker, the longest first (tests/conftest.py). Arguments given here come after, so they win ("-n 0" runs the
+# tests in one process, to debug).
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c '
   echo -n muxclipper-ci | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
-  exec "$0" -m pytest "$@"' "$MUXCLIPPER_ROOT/.venv/bin/python" "$@"
+  exec "$0" -m pytest "$@"' "$MUXCLIPPER_ROOT/.venv/bin/python" \
+  -n "${MUXCLIPPER_TEST_WORKERS:-auto}" --dist loadscope --no-loadscope-reorder "$@"

@@ -79,9 +79,12 @@ SMALL_SOURCE = "emulator://generated?duration=12&fps=25&width=320&height=180&pre
 
 
 @pytest.fixture(scope="session")
-def generated_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generated sources are deterministic: make each once per test session."""
-    return tmp_path_factory.mktemp("generated")
+def generated_cache() -> Path:
+    """Generated sources are deterministic: each is made once, for every test and xdist worker (and kept between
+    local runs): tests/support/generated_media.py."""
+    from tests.support.generated_media import generated_dir
+
+    return generated_dir()
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +105,9 @@ def media_api(media_server: EmulatorServer) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session")
 def stamped_source(media_api: httpx.Client) -> dict[str, Any]:
     """A ready 12 s, 25 fps asset with captions and 1 s slates, every frame stamped with its index."""
+    from tests.support.generated_media import pregenerate
+
+    pregenerate(SMALL_SOURCE)  # every xdist worker's media server asks for it at once: one makes it
     response = media_api.post("/video/v1/assets", json={
         "inputs": [{"url": SMALL_SOURCE}], "playback_policies": ["public", "signed"],
         "static_renditions": [{"resolution": "highest"}, {"resolution": "audio-only"}]})
@@ -137,6 +143,45 @@ def _collect_in_the_main_thread() -> Iterator[None]:
     import gc
 
     gc.collect()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The order scripts/test.sh's xdist workers take the test modules in (``--dist loadscope``: each module whole on
+    one worker, so that a fixture made once per module, a frozen build or a real X screen, is made once; the suite's
+    own session fixtures, the emulators, are per worker, their generated media shared by tests/support/
+    generated_media.py). The modules with the longest work go first, packaging, then the real window, then those
+    with slow tests, so that neither worker is left with a long module while the other has finished.
+
+    (``--dist loadgroup`` would spread a module's tests, but pytest-xdist 3.8 cannot name the groups under pytest 9.2:
+    it writes the group into a node id attribute pytest no longer reads.)
+    """
+    heaviest = ("packaging", "real_window", "slow")
+
+    def rank(item: pytest.Item) -> int:
+        return next((n for n, name in enumerate(heaviest) if item.get_closest_marker(name)), len(heaviest))
+
+    modules: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        modules[module] = min(modules.get(module, len(heaviest)), rank(item))
+    order = {module: n for n, module in enumerate(modules)}
+    items.sort(key=lambda item: (modules[item.nodeid.split("::", 1)[0]], order[item.nodeid.split("::", 1)[0]]))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands what its reliability suites tried to the controller (pytest_testnodedown)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        from tests.support.reliability_counts import counts
+
+        output["reliability_counts"] = counts()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    from tests.support.reliability_counts import add
+
+    add(getattr(node, "workeroutput", {}).get("reliability_counts", {}))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -18,3 +18,54 @@ def test_import_contracts_hold() -> None:
     summary = re.search(r"Contracts: (\d+) kept, (\d+) broken", result.stdout)
     assert summary is not None, result.stdout
     assert int(summary.group(1)) >= 4 and summary.group(2) == "0"
+
+
+def test_no_module_imports_itself_back() -> None:
+    """No import circle anywhere in the package, through TYPE_CHECKING imports too (issue 21 removed the last two:
+    the timeline and its regions, the media pipeline and the slate maker). A circle means two modules that are one:
+    merge them, or move what both need below them."""
+    import grimp
+
+    graph = grimp.build_graph("muxclipper", cache_dir=None)
+    modules = sorted(graph.modules)
+    imports = {m: sorted(i for i in graph.find_modules_directly_imported_by(m) if i.startswith("muxclipper"))
+               for m in modules}
+    circles: list[list[str]] = []
+    # Tarjan's strongly connected components, iteratively (the graph is a few hundred modules).
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in modules:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = imports.get(node, [])
+            if child < len(targets):
+                work.append((node, child + 1))
+                target = targets[child]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    circles.append(sorted(component))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    assert circles == [], circles

@@ -8,24 +8,16 @@ import json
 import sys
 from typing import Any
 
-from muxclipper.cli.commands import (
-    EXIT_API,
-    EXIT_INPUT,
-    CliError,
-    _add_wait_timeout,
-    _common,
-    _wait_for,
-    finish_clip,
-    job_json,
-)
+from muxclipper.cli.common import CREDENTIALS_HELP, add_common, add_wait_timeout
+from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_INPUT, CliError
+from muxclipper.cli.job_watch import finish_clip, job_json, wait_for
 from muxclipper.core.jobs import JobState
 from muxclipper.core.models import ClipOptions
-from muxclipper.core.program_time import INSTANT_CLIP_NOTE
 from muxclipper.core.replay import MAX_REPLAY_S, ReplayRefusal, check_seconds
+from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
-from muxclipper.mux.errors import NotFoundError
+from muxclipper.core.visible_text import hidden_character, visible
 from muxclipper.services.clip_jobs import JobInputError
-from muxclipper.services.environments import hidden_character
 from muxclipper.services.replay import ReplayPlan, ReplayService
 from muxclipper.services.session import Session
 
@@ -42,7 +34,7 @@ def _length(text: str) -> float:
     return value
 
 
-def add_parser(sub: Any, epilog: str) -> None:
+def add_parser(sub: Any) -> None:
     replay = sub.add_parser(
         "replay", help="the last seconds of a live stream: a link now, an exact clip minutes later",
         usage="%(prog)s LIVE_STREAM_ID --last SECONDS [--title T] [--wait] [--json]",
@@ -52,9 +44,10 @@ def add_parser(sub: Any, epilog: str) -> None:
                     "(the moment Mux has recorded up to), made exactly once like 'muxclipper clip' makes one.",
         epilog="Example: muxclipper replay LIVE_STREAM_ID --last 30 --title 'Goal!' --wait. Find the id with "
                "'muxclipper live-streams --status active'. A stream that is idle or whose broadcast has ended has "
-               f"nothing to replay: the command says so and exits 2. {epilog}")
+               f"nothing to replay: the command says so and exits 2. {CREDENTIALS_HELP} {EXIT_HELP}")
     replay.add_argument("stream", metavar="LIVE_STREAM_ID",
-                        help="the live stream's id (not its stream key, not a playback id)")
+                        help="the live stream's id, or its playback id (alone or in its stream.mux.com URL); never "
+                             "its stream key")
     replay.add_argument("--last", type=_length, required=True, metavar="SECONDS",
                         help=f"how much of the stream, back from its live edge: 10, 30, 60… (0.5 to {MAX_REPLAY_S}; "
                              "a recording shorter than that gives all of it)")
@@ -62,26 +55,30 @@ def add_parser(sub: Any, epilog: str) -> None:
     output = replay.add_argument_group("output", "Without --wait the command ends once Mux is making the clip; "
                                                  "'muxclipper jobs' shows it later.")
     output.add_argument("--wait", action="store_true", help="follow the clip until it is ready (or failed)")
-    _add_wait_timeout(output)
+    add_wait_timeout(output)
     output.add_argument("--json", action="store_true",
                         help="print one JSON object at the end instead: the job (as 'clip --json') with "
                              "instant_url, program_instant_url and live_stream_id")
-    _common(replay.add_argument_group("environment", "Which Mux environment, and how much is logged."), top=False)
+    add_common(replay.add_argument_group("environment", "Which Mux environment, and how much is logged."), top=False)
 
 
-async def cmd_replay(args: argparse.Namespace, session: Session) -> int:
+async def run(args: argparse.Namespace, session: Session) -> int:
     hidden = hidden_character(args.title or "")
     if hidden is not None:
         raise CliError(f"--title contains a control or formatting character ({hidden}); type it with letters, digits, "
                        "spaces and punctuation only.", EXIT_INPUT)
     service = ReplayService(session.client, session.urls, session.jobs)
     try:
-        plan = await service.prepare(args.stream, check_seconds(args.last), title=args.title, options=ClipOptions())
+        ref = parse_source(args.stream, session.environment.endpoints.stream)
+    except SourceRefError as exc:
+        raise CliError(f"{visible(args.stream, 80)!r} is not a live stream's id, its playback id or its "
+                       "stream.mux.com URL (ids are letters and digits: 'muxclipper live-streams' lists them).",
+                       EXIT_INPUT) from exc
+    try:
+        stream_id = await service.stream_id(ref)
+        plan = await service.prepare(stream_id, check_seconds(args.last), title=args.title, options=ClipOptions())
     except (ReplayRefusal, JobInputError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
-    except NotFoundError as exc:
-        raise CliError(f"{exc.user_message} 'muxclipper live-streams' lists this environment's live streams with "
-                       "their ids.", EXIT_API) from exc
     if not args.json:  # the link first, before anything else is asked of Mux
         print(plan.instant_url or "", flush=True)
         print(_said(plan), file=sys.stderr, flush=True)
@@ -89,7 +86,7 @@ async def cmd_replay(args: argparse.Namespace, session: Session) -> int:
     assert job.id is not None
     done = {s for s in JobState if s.finished}
     target = done if args.wait else done | {JobState.PREPARING}
-    job = await _wait_for(session, job.id, target, show=args.wait and not args.json, timeout_s=args.wait_timeout)
+    job = await wait_for(session, job.id, target, show=args.wait and not args.json, timeout_s=args.wait_timeout)
     if args.json:
         print(json.dumps({**job_json(job, session), **plan.instant_urls, "live_stream_id": plan.stream.id}))
     return finish_clip(job, session, as_json=args.json)
@@ -98,6 +95,9 @@ async def cmd_replay(args: argparse.Namespace, session: Session) -> int:
 def _said(plan: ReplayPlan) -> str:
     span = f"{format_ms(plan.range.start_ms)}–{format_ms(plan.range.end_ms)} of recording {plan.recording.id}"
     short = " (all that is recorded so far)" if plan.range.short else ""
-    link = (f"The URL above plays now. {INSTANT_CLIP_NOTE}" if plan.instant_url else
-            "No instant URL: neither the stream nor its recording has a public playback id (add one in Mux).")
+    link = ("The URL above plays now (segment-accurate: it may run a few seconds long); the frame-exact clip follows."
+            if plan.instant_url else
+            "No instant URL: neither the stream nor its recording has a public playback id (add one in Mux), or a "
+            "signed one with a signing key in the environment (MUX_SIGNING_KEY and MUX_PRIVATE_KEY, or 'muxclipper "
+            "env add … --signing-key-id').")
     return f"muxclipper: replay of {format_ms(plan.range.duration_ms)}{short}: {span}. {link}"

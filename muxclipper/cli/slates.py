@@ -4,8 +4,12 @@ recording, found to the frame from Mux's image host (:mod:`muxclipper.services.s
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from typing import Any
 
+from muxclipper.cli.common import CREDENTIALS_HELP, add_common
+from muxclipper.cli.exit_codes import EXIT_CLOSING_NOT_YET, EXIT_HELP, EXIT_INPUT, EXIT_NO_SLATE, EXIT_OK, CliError
 from muxclipper.core.models import Asset
 from muxclipper.core.slate_detect import EdgeEvidence, SlateEdges
 from muxclipper.core.sources import SourceRefError, parse_source
@@ -13,10 +17,6 @@ from muxclipper.core.timecode import format_ms, frame_to_smpte
 from muxclipper.services.session import Session
 from muxclipper.services.slate_finder import SlateReport, SlateSearchError
 
-#: The exit code of ``slates`` and ``clip --trim-slates`` when the source shows no slate to cut.
-EXIT_NO_SLATE = 7
-#: ... and when the source is still recording and its closing slate has not appeared at the live edge yet.
-EXIT_CLOSING_NOT_YET = 9
 NO_SLATE_ADVICE = ("Give the cut by hand instead: 'muxclipper clip SOURCE --start TIME --end TIME', or open it in the "
                    "window and mark it.")
 HELP = ("Finds where the opening slate ends and the closing slate begins (a picture that holds: 'starting soon', "
@@ -24,8 +24,7 @@ HELP = ("Finds where the opening slate ends and the closing slate begins (a pict
         "thumbnails; no video is downloaded.")
 
 
-def add_parser(sub: Any, common: Any, epilog: str) -> None:
-    """The ``slates`` command; ``common`` adds the options every command takes."""
+def add_parser(sub: Any) -> None:
     slates = sub.add_parser(
         "slates", help="find the opening and closing slates of a recording, to the frame",
         description=f"Print the in and out that cut the slates off SOURCE. {HELP}",
@@ -35,7 +34,7 @@ def add_parser(sub: Any, common: Any, epilog: str) -> None:
                f"holds and then cuts; otherwise the line says what was seen there. Exits {EXIT_NO_SLATE} when the "
                f"source shows no slate, {EXIT_CLOSING_NOT_YET} when it is still recording and its closing slate has "
                f"not appeared yet (the opening edge is printed; run it again later). 'muxclipper clip SOURCE "
-               f"--trim-slates' makes the clip. {epilog}")
+               f"--trim-slates' makes the clip. {CREDENTIALS_HELP} {EXIT_HELP}")
     slates.add_argument("source", metavar="SOURCE",
                         help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
                              "recording so far: its opening slate only)")
@@ -43,7 +42,7 @@ def add_parser(sub: Any, common: Any, epilog: str) -> None:
                         help="print the result as JSON: start_ms/end_ms and start_frame/end_frame (null for a side "
                              "without a slate), frame_rate, requests, seconds, note, live and closing_appeared, and "
                              "evidence per side (held_ms, still_share, cut_share, drift_share, after_share, problem)")
-    common(slates, top=False)
+    add_common(slates, top=False)
 
 
 def add_clip_flag(clip: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -134,3 +133,21 @@ def _side(label: str, frame: int | None, ms: int | None, edges: SlateEdges, none
 
 def _rate(edges: SlateEdges) -> str:
     return f"{float(edges.rate):.3f}".rstrip("0").rstrip(".")
+
+
+async def run(args: argparse.Namespace, session: Session) -> int:
+    try:
+        asset, report = await find(session, args.source)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from exc
+    if args.json:
+        print(json.dumps(report_json(asset, report)))
+    else:
+        print("\n".join(report_lines(asset, report)))
+    if report.closing_not_yet:
+        print(f"muxclipper: {closing_not_yet_message(asset, report)}", file=sys.stderr)
+        return EXIT_CLOSING_NOT_YET
+    if not report.edges.found:
+        print(f"muxclipper: {no_slate_message(asset, report.edges)}", file=sys.stderr)
+        return EXIT_NO_SLATE
+    return EXIT_OK

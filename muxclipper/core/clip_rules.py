@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from muxclipper.core.jobs import PASSTHROUGH_TAG, TOKEN_LENGTH
+from muxclipper.core.visible_text import hidden_character
 
 if TYPE_CHECKING:
     from muxclipper.core.models import Asset, ClipRequest
@@ -47,7 +48,14 @@ def check_range(start_ms: int, end_ms: int, duration_ms: int | None = None, *,
 
 
 def check_text_fields(title: str | None, passthrough: str | None) -> RangeProblem | None:
-    """What Mux limits besides the range: the title's and the passthrough's length (the job's tag included)."""
+    """What Mux limits besides the range: the title's and the passthrough's length (the job's tag included); and
+    what every list of clips would show raw: a control or direction character (core/visible_text.py), refused
+    whichever way the text came (``clip --title``, the window's field, a preset)."""
+    for what, text in (("title", title), ("passthrough", passthrough)):
+        hidden = hidden_character(text or "")
+        if hidden is not None:
+            return RangeProblem(f"The {what} contains a control or formatting character ({hidden}); type it with "
+                                "letters, digits, spaces and punctuation only.")
     if title and len(title) > MAX_TITLE:
         return RangeProblem(f"The title is {len(title)} characters; Mux takes at most {MAX_TITLE}.")
     if passthrough and len(passthrough) > MAX_USER_PASSTHROUGH:

@@ -315,7 +315,7 @@ def segments_from_timeline(timeline: otio.schema.Timeline, source: SourceIdentit
             continue
         if len(segments) >= MAX_SEGMENTS:
             raise SegmentListError(f"{file_name} has more than {MAX_SEGMENTS:,} clips of this source; split it.")
-        label = clean_label(clip.name or "")[:MAX_LABEL] or f"Segment {len(segments) + 1}"
+        label = " ".join(clean_label(clip.name or "").split())[:MAX_LABEL] or f"Segment {len(segments) + 1}"
         segments.append(Segment(label, start_ms, end_ms, places[id(clip)], "Clip"))
     if past_end:
         skipped.append(f"{_plural(past_end, 'clip')} outside the source (it is {format_ms(source.duration_ms)} long)")

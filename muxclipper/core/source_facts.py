@@ -1,4 +1,4 @@
-"""What a producer checks about a source before cutting it, as short lines for the window."""
+"""What a producer checks about a source before cutting it, as short lines for the window; and the name it goes by."""
 
 from __future__ import annotations
 
@@ -18,3 +18,11 @@ def source_facts(asset: Asset) -> list[tuple[str, str]]:
         ("Captions", captions_fact(asset.text_tracks)),
     ]
     return facts
+
+
+def source_label(asset: Asset, stream_titles: dict[str, str]) -> str:
+    """Its title, else its live stream's name ("Keynote recording"), else its id."""
+    if asset.title:
+        return asset.title
+    stream = stream_titles.get(asset.live_stream_id or "")
+    return f"{stream} recording" if stream else asset.id

@@ -38,6 +38,6 @@ def hidden_character(text: str) -> str | None:
 
 def clean_label(text: str) -> str:
     """``text`` as one line that shows as itself: each hidden character (a line break in a quoted field, an ESC, a
-    direction override) becomes a space, and runs of spaces one. What :func:`hidden_character` then finds nothing
-    in, so a label from a file passes the rule ``clip --title`` applies."""
-    return " ".join("".join(" " if is_hidden(ch) else ch for ch in text).split())
+    direction override) becomes a space, and the ends are stripped. :func:`hidden_character` then finds nothing in
+    it, so a label from a file passes the rule ``clip --title`` applies."""
+    return "".join(" " if is_hidden(ch) else ch for ch in text).strip()

@@ -16,7 +16,7 @@ from muxclipper.emulator import file_inputs
 from muxclipper.emulator import validation as v
 from muxclipper.emulator.errors import invalid
 from muxclipper.emulator.runtime import Runtime
-from muxclipper.emulator.state import ASSET, LIVE_STREAM
+from muxclipper.emulator.state.core import ASSET, LIVE_STREAM
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

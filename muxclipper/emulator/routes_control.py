@@ -46,6 +46,7 @@ def control_routes(rt: Runtime) -> list[Route]:
 
     async def reset(request: Request) -> Response:
         state.reset()
+        state.clock.freeze(False)  # a test that froze the clock leaves the next one a running clock
         rt.faults.clear()
         rt.log.clear()
         return data({"reset": True})

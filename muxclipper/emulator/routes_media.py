@@ -25,7 +25,7 @@ from muxclipper.emulator.media.store import Manifest
 from muxclipper.emulator.playback_auth import check_access
 from muxclipper.emulator.records import AssetRecord
 from muxclipper.emulator.runtime import Runtime
-from muxclipper.emulator.state import LIVE_STREAM
+from muxclipper.emulator.state.core import LIVE_STREAM
 
 M3U8 = "application/vnd.apple.mpegurl"
 CLIP_PARAMS = ("asset_start_time", "asset_end_time", "program_start_time", "program_end_time")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from muxclipper.launch.smoke_test import SMOKE_TIMEOUT_S, SmokeWatch
 
 if TYPE_CHECKING:
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.session import Session
 
 DEMO_RECORDING = "muxclipper-demo:live-event"

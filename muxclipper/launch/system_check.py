@@ -53,6 +53,51 @@ def missing_library(error: str) -> str | None:
     return match.group(1) if match else None
 
 
+#: What Qt's libraries take from the system in every build (the .tar.gz too: packaging/prune_bundle.py): probed all
+#: at once when Qt fails to load, so that one message names every package, not one per attempt.
+CORE_LIBRARIES = ("libGL.so.1", "libEGL.so.1", "libfontconfig.so.1", "libfreetype.so.6", "libX11.so.6",
+                  "libpulse.so.0", "libglib-2.0.so.0")
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".pfb", ".pcf", ".pcf.gz", ".otb")
+
+
+def loadable(library: str) -> bool:
+    import ctypes
+
+    try:
+        ctypes.CDLL(library)
+    except OSError:
+        return False
+    return True
+
+
+def font_files_present() -> bool:
+    """Whether any font file is in the usual folders (Linux): a quick look before Qt is even loaded."""
+    for folder in FONT_DIRS:
+        root = Path(folder).expanduser()
+        if root.is_dir() and any(p.name.endswith(FONT_SUFFIXES) for p in root.rglob("*")):
+            return True
+    return False
+
+
+def missing_advice(libraries: list[str], fonts: bool) -> str:
+    """One sentence naming every missing library (and the fonts) with one install line per family of systems."""
+    known = [lib for lib in libraries if lib in PACKAGES]
+    unknown = [lib for lib in libraries if lib not in PACKAGES]
+    debian = [PACKAGES[lib][0] for lib in known] + ([FONT_PACKAGES[0]] if fonts else [])
+    fedora = [PACKAGES[lib][1] for lib in known] + ([FONT_PACKAGES[1]] if fonts else [])
+    what = [f"the system libraries {', '.join(libraries)}" if len(libraries) > 1 else
+            f"the system library {libraries[0]}"] if libraries else []
+    what += ["any font"] if fonts else []
+    advice = f"muxclipper cannot start: this system lacks {' and '.join(what)}."
+    if debian:
+        advice += (f" Install: sudo apt install {' '.join(dict.fromkeys(debian))} (Debian, Ubuntu) or "
+                   f"sudo dnf install {' '.join(dict.fromkeys(fedora))} (Fedora).")
+    if unknown:
+        advice += f" Find the package of {', '.join(unknown)} with: apt-file search {unknown[0]}."
+    return advice
+
+
 def library_advice(library: str) -> str:
     """What to install for ``library``, in words."""
     debian, fedora = PACKAGES.get(library, (None, None))
@@ -64,11 +109,13 @@ def library_advice(library: str) -> str:
 
 
 def import_advice(error: BaseException) -> str:
-    """The sentence for a failed import of Qt (a missing system library, else the import error itself)."""
+    """The sentence for a failed import of Qt: every missing system library (the one the error names and the others
+    Qt needs, probed), and the fonts if there are none; else the import error itself."""
     library = missing_library(str(error))
-    if library is not None:
-        return library_advice(library)
-    return f"muxclipper cannot start: Qt could not be loaded ({error}). Reinstall muxclipper."
+    if library is None:
+        return f"muxclipper cannot start: Qt could not be loaded ({error}). Reinstall muxclipper."
+    missing = [library, *(lib for lib in CORE_LIBRARIES if lib != library and not loadable(lib))]
+    return missing_advice(missing, fonts=sys.platform.startswith("linux") and not font_files_present())
 
 
 #: The generic names Qt lists even when fontconfig found no font at all.

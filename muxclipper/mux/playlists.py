@@ -6,15 +6,28 @@ is off by what was skipped. :func:`as_finished` rewrites such a playlist so that
 frame and ends where the recording is now (``#EXT-X-ENDLIST``); the player loads it again to see what was recorded
 since. Child playlists (renditions, subtitles) are handed to ``relay`` so that they get the same treatment; segments
 point at the stream host itself.
+
+:func:`timed_in_frames` fixes what FFmpeg's HLS demuxer (in Qt's player) makes of segment durations. It picks the
+segment for a seek from the sums of ``#EXTINF``, and keeps the segment's first keyframe only if that keyframe's
+decoding time is not before the segment's start by those sums. Durations written rounded up (10.427089 s for 250
+frames at 23.976, which last 10.427083 s) put every segment's start a few microseconds after its keyframe: a seek
+into the segment then skipped the whole of it and showed the next segment's first frame. Durations are rewritten
+as whole frames at the source's rate, and the first one a millisecond shorter, so every segment starts just before
+its keyframe.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from urllib.parse import urljoin
 
 _URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
+_EXTINF = re.compile(r"#EXTINF:([0-9.]+)(,.*)?$")
+#: How much earlier than its keyframe each segment is made to start (well under a frame at any rate).
+LEAD_SECONDS = Fraction(1, 1000)
 
 
 def as_finished(text: str, base_url: str, relay: Callable[[str], str]) -> str:
@@ -45,3 +58,27 @@ def as_finished(text: str, base_url: str, relay: Callable[[str], str]) -> str:
         out.insert(at + 1, "#EXT-X-PLAYLIST-TYPE:VOD")
         out.append("#EXT-X-ENDLIST")
     return "\n".join(out) + "\n"
+
+
+def timed_in_frames(text: str, rate: Fraction) -> str:
+    """A media playlist's ``#EXTINF`` durations as whole frames at ``rate``, the first one :data:`LEAD_SECONDS`
+    shorter (see the module's docstring); any other playlist, unchanged."""
+    out: list[str] = []
+    first = True
+    longest = 0
+    for line in text.splitlines():
+        match = _EXTINF.match(line.strip())
+        if match is None:
+            out.append(line)
+            continue
+        frames = max(round(Fraction(match.group(1)) * rate), 1)
+        seconds = Fraction(frames) / rate - (LEAD_SECONDS if first else 0)
+        first = False
+        longest = max(longest, math.ceil(seconds))
+        out.append(f"#EXTINF:{float(seconds):.6f}{match.group(2) or ','}")
+    if first:
+        return text
+    # The target duration must not be below any segment's (rounded) duration.
+    return "\n".join(re.sub(r"^#EXT-X-TARGETDURATION:(\d+)",
+                             lambda m: f"#EXT-X-TARGETDURATION:{max(int(m.group(1)), longest)}", line)
+                      for line in out) + "\n"

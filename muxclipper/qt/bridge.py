@@ -71,3 +71,13 @@ class Bridge(QObject):
     def cancel_all(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+
+    async def cancel_and_wait(self) -> None:
+        """Cancel what is in flight and wait until each task has unwound (a request cut off closes its connection
+        on the way out): the session's HTTP client may close after this, with no socket left open behind it."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)  # bounded: a close never hangs on a task that will not unwind
+        await asyncio.sleep(0)  # the transports' own closing runs on the loop's next turn

@@ -52,7 +52,9 @@ from muxclipper.mux.errors import (
 )
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.poller import BatchPoller, apply_asset
-from muxclipper.store.jobs import LEASE_TTL_S, JobRepository, LeaseLostError, LeaseOwner, StoreUnavailableError
+from muxclipper.store.history_file import StoreUnavailableError
+from muxclipper.store.jobs import JobRepository
+from muxclipper.store.leases import LEASE_TTL_S, LeaseLostError, LeaseOwner
 
 log = logging.getLogger(__name__)
 
@@ -553,7 +555,10 @@ class ClipJobService:
         extras = [asset.id for asset in found if asset.id != keep]
         if not extras:
             return None
-        if keep is None:
+        if keep is None and job.state is JobState.FAILED:
+            note = (f"Mux made this clip after muxclipper had given up on it (an answer came late); muxclipper "
+                    f"deleted {', '.join(extras)} so that a retry makes it once.")
+        elif keep is None:
             note = (f"Mux made this clip again after it was deleted (an answer came late); muxclipper deleted "
                     f"{', '.join(extras)} too.")
         else:
@@ -572,7 +577,7 @@ class ClipJobService:
                 raise
             self.duplicates_deleted.append((job.id, asset_id))
             log.warning("job %s: Mux made its clip twice (a late answer); deleted the extra asset %s, kept %s",
-                        job.id, asset_id, keep or "none (the job's clip was deleted)")
+                        job.id, asset_id, keep or f"none (the job is {job.state.value})")
         return note
 
     def _announce_note(self, job_id: int, note: str) -> None:
@@ -675,14 +680,20 @@ class ClipJobService:
                 self._suspects.pop(job_id, None)
                 continue
             # A job with its clip keeps that one; a job the user put away (its clip deleted) keeps none: a late
-            # copy of a deleted clip is as unwanted as a second one.
-            if job.asset_id is not None or job.state is JobState.CANCELLED:
+            # copy of a deleted clip is as unwanted as a second one. Nor does a job that failed after sends whose
+            # outcome was unknown: Mux may act on one of them after muxclipper gave up (seen under load in the fault
+            # schedules), and the user, told it failed, would retry and get two.
+            if job.asset_id is not None or job.state in (JobState.CANCELLED, JobState.FAILED):
                 jobs.append(job)
         try:
             if jobs:
                 found = await self._search(jobs)
                 for job in jobs:
-                    keep = None if job.state is JobState.CANCELLED else job.asset_id
+                    assert job.id is not None
+                    now_job = self._repo.get(job.id)
+                    if now_job is None or (now_job.state, now_job.asset_id) != (job.state, job.asset_id):
+                        continue  # retried (or adopted) while the search ran: what it found may be the new send's
+                    keep = None if job.state in (JobState.CANCELLED, JobState.FAILED) else job.asset_id
                     await self._delete_extras(job, keep, found.get(job.token, []))
         finally:  # a watch that ran out ends even when its last look failed (the note says what is left)
             for job_id in expired:

@@ -67,7 +67,12 @@ MAX_BYTES = 20_000_000
 
 
 class CutListError(Exception):
-    """A file that cannot be read or written; the message names it and says what to do."""
+    """A file that cannot be read or written; the message names it and says what to do. ``problems``: one line per
+    bad row when that is why (the segments panel lists them)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 @dataclass(frozen=True)
@@ -299,7 +304,7 @@ def read_segments(path: Path, source: SourceIdentity) -> SegmentsRead:
         bad = f"{len(problems)} of its {len(segments)} segments" if len(segments) > 1 else "its segment"
         raise CutListError(f"Could not import {path.name}: {bad} cannot be made into clips of this source: "
                            f"{problems_summary(problems)}. Correct the list and import it again. Nothing was "
-                           "changed.")
+                           "changed.", problems)
     return SegmentsRead(segments, summary)
 
 

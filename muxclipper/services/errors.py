@@ -6,7 +6,7 @@ from __future__ import annotations
 from muxclipper.mux.errors import MuxError
 from muxclipper.services.credentials import KeyringUnavailableError
 from muxclipper.services.environments import ProfileError
-from muxclipper.store.jobs import StoreUnavailableError
+from muxclipper.store.history_file import StoreUnavailableError
 
 #: ``ValueError`` covers the services' input errors (a job that cannot be made as asked, a bad time).
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (MuxError, KeyringUnavailableError, ProfileError,

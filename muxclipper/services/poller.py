@@ -31,7 +31,9 @@ from muxclipper.core.models import Asset, AssetStatus
 from muxclipper.mux.client import MuxClient
 from muxclipper.mux.errors import MuxError, NotFoundError
 from muxclipper.services.listeners import Listeners
-from muxclipper.store.jobs import JobRepository, LeaseOwner, StoreUnavailableError
+from muxclipper.store.history_file import StoreUnavailableError
+from muxclipper.store.jobs import JobRepository
+from muxclipper.store.leases import LeaseOwner
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 100

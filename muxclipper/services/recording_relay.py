@@ -1,4 +1,6 @@
-"""A recording still in progress, played from its first frame: its playlists reach the player through this relay.
+"""The player's playlists reach it through this relay: a recording still in progress plays from its first frame, and
+every source's segment times are made exact (:func:`muxclipper.mux.playlists.timed_in_frames`), so that a seek near
+a segment boundary shows the frame asked for.
 
 Qt's player starts a playlist that has not ended (Mux's DVR playlist of a live stream's recording so far) three
 segments from its end and numbers that frame 0, so the start of the recording cannot be reached and every frame
@@ -17,10 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from fractions import Fraction
 
 import httpx
 
-from muxclipper.mux.playlists import as_finished
+from muxclipper.mux.playlists import as_finished, timed_in_frames
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_LINE = 4096
@@ -31,37 +34,45 @@ class RecordingRelay:
         self._http = http
         self._server: asyncio.Server | None = None
         self._port = 0
-        self._paths: dict[str, str] = {}   # our path -> the upstream URL
-        self._tokens: dict[str, str] = {}  # the upstream URL -> our path (one path each, however often asked)
+        self._paths: dict[str, tuple[str, Fraction | None]] = {}  # our path -> the upstream URL, the frame rate
+        self._tokens: dict[tuple[str, Fraction | None], str] = {}  # the other way (one path each, however often)
+        # Connections being answered: closed with the relay (Server.close() leaves them open, and one the player
+        # opened as the window closed was left to the garbage collector: a ResourceWarning failed a test).
+        self._writers: set[asyncio.StreamWriter] = set()
 
-    async def url_for(self, hls_url: str) -> str:
-        """The relay's address for the playlist at ``hls_url`` (the relay starts on first use)."""
+    async def url_for(self, hls_url: str, rate: Fraction | None = None) -> str:
+        """The relay's address for the playlist at ``hls_url`` (the relay starts on first use); ``rate``: the
+        source's frame rate, to make its segments' times exact."""
         if self._server is None:
             self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
             self._port = int(self._server.sockets[0].getsockname()[1])
-        return self._relayed(hls_url)
+        return self._relayed(hls_url, rate)
 
-    def _relayed(self, upstream: str) -> str:
-        path = self._tokens.get(upstream)
+    def _relayed(self, upstream: str, rate: Fraction | None = None) -> str:
+        key = (upstream, rate)
+        path = self._tokens.get(key)
         if path is None:
             path = f"/r/{secrets.token_urlsafe(12)}.m3u8"
-            self._tokens[upstream], self._paths[path] = path, upstream
+            self._tokens[key], self._paths[path] = path, key
         return f"http://127.0.0.1:{self._port}{path}"
 
     async def aclose(self) -> None:
         if self._server is not None:
             self._server.close()
+            for writer in list(self._writers):
+                writer.close()
             await self._server.wait_closed()
             self._server = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         try:
             request = (await reader.readline())[:MAX_REQUEST_LINE].decode("latin-1").split()
             while (await reader.readline()).strip():  # the headers: nothing in them changes the answer
                 pass
             upstream = self._paths.get(request[1].split("?")[0]) if len(request) >= 2 and request[0] == "GET" \
                 else None
-            status, body = (404, b"") if upstream is None else await self._fetch(upstream)
+            status, body = (404, b"") if upstream is None else await self._fetch(*upstream)
             head = (f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
                     "Content-Type: application/vnd.apple.mpegurl\r\nCache-Control: no-cache\r\n"
                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
@@ -70,9 +81,10 @@ class RecordingRelay:
         except (ConnectionError, asyncio.IncompleteReadError, UnicodeDecodeError) as exc:
             log.debug("recording relay: %s", exc)
         finally:
+            self._writers.discard(writer)
             writer.close()
 
-    async def _fetch(self, upstream: str) -> tuple[int, bytes]:
+    async def _fetch(self, upstream: str, rate: Fraction | None) -> tuple[int, bytes]:
         """The playlist at ``upstream``, rewritten; or the stream host's own error status for the player to say."""
         try:
             response = await self._http.get(upstream)
@@ -82,7 +94,9 @@ class RecordingRelay:
         if response.status_code != 200:
             return response.status_code, b""
         try:
-            text = as_finished(response.text, str(response.url), self._relayed)
+            text = as_finished(response.text, str(response.url), lambda url: self._relayed(url, rate))
+            if rate is not None:
+                text = timed_in_frames(text, rate)
         except ValueError:
             return 502, b""
         return 200, text.encode("utf-8")

@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from muxclipper.core.jobs import ClipJob
-from muxclipper.core.models import Asset, ClipOptions, ClipRequest, LiveStream
+from muxclipper.core.models import Asset, ClipOptions, ClipRequest, LiveStream, PlaybackId
 from muxclipper.core.program_time import program_range_ms
 from muxclipper.core.replay import ReplayRange, ReplayRefusal, replay_range, replay_title, stream_refusal
+from muxclipper.core.sources import SourceRef
 from muxclipper.mux.client import MuxClient
+from muxclipper.mux.errors import NotFoundError
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.services.clip_jobs import ClipJobService
 
@@ -71,16 +73,46 @@ class ReplayService:
         return ReplayPlan(stream, recording, found, request,
                           urls.get("program_instant_url") or urls.get("instant_url"), urls)
 
+    async def stream_id(self, ref: SourceRef) -> str:
+        """The live stream a producer named: its id, or its playback id (alone or in a stream.mux.com URL), as
+        pasted from wherever they had it. :class:`ReplayRefusal` when it names something else (an asset)."""
+        if ref.kind == "id":
+            try:
+                return (await self._client.get_live_stream(ref.value)).id
+            except NotFoundError:
+                pass  # perhaps the stream's playback id
+        try:
+            target = await self._client.resolve_playback_id(ref.value)
+        except NotFoundError:
+            raise ReplayRefusal(f"No live stream {ref.value} in this environment (nor a playback id of one): it may "
+                                "belong to another environment. 'muxclipper live-streams' lists this one's streams "
+                                "with their ids.") from None
+        if target.object_type != "live_stream":
+            raise ReplayRefusal(f"{ref.value} is a playback id of an asset, not of a live stream: a replay takes the "
+                                f"last seconds of a live stream. To clip the asset, 'muxclipper clip {ref.value} "
+                                "--start … --end …'.")
+        return target.object_id
+
     def instant_urls(self, stream: LiveStream, recording: Asset, found: ReplayRange) -> dict[str, str]:
+        """By program time on the stream's playback id, and by asset time on the recording's: each on a public id,
+        else on a signed one when the environment has a signing key (the range then rides in the token's claims, as
+        Mux requires; the token lasts as long as the URL builder's tokens do)."""
         urls: dict[str, str] = {}
-        stream_public = next((p.id for p in stream.playback_ids if p.policy == "public"), None)
         span = program_range_ms(recording.recording_times, found.start_ms, found.end_ms)
-        if stream_public is not None and span is not None:
-            urls["program_instant_url"] = self._urls.instant_clip_program(stream_public, *span)
-        public = recording.playback_id("public")
-        if public is not None:
-            urls["instant_url"] = self._urls.instant_clip(public.id, found.start_ms, found.end_ms)
+        on_stream = self._playable(stream.playback_ids)
+        if on_stream is not None and span is not None:
+            urls["program_instant_url"] = self._urls.instant_clip_program(on_stream.id, *span, on_stream.policy)
+        on_recording = self._playable(recording.playback_ids)
+        if on_recording is not None:
+            urls["instant_url"] = self._urls.instant_clip(on_recording.id, found.start_ms, found.end_ms,
+                                                          on_recording.policy)
         return urls
+
+    def _playable(self, ids: tuple[PlaybackId, ...]) -> PlaybackId | None:
+        public = next((p for p in ids if p.policy == "public"), None)
+        if public is not None or self._urls.signing_key is None:
+            return public
+        return next((p for p in ids if p.policy == "signed"), None)
 
     def submit(self, plan: ReplayPlan) -> ClipJob:
         """The exact clip of ``plan``, saved and queued (sent at the POST budget, created exactly once)."""

@@ -17,10 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from muxclipper.services.timeline_worker import WORKER_ARGUMENT
-
 if TYPE_CHECKING:
     from muxclipper.core.interchange import SourceIdentity
+
+#: The first argument that makes ``muxclipper`` the parser process (a name no user types: it starts with "__"). Here,
+#: not in the worker: the worker imports ``cut_lists``, which imports this module (no import circle).
+WORKER_ARGUMENT = "__read-timelines"
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,6 @@ import sys
 from fractions import Fraction
 from typing import Any
 
-#: The first argument that makes ``muxclipper`` this process (a name no user types: it starts with "__").
-WORKER_ARGUMENT = "__read-timelines"
-
 
 def _limit(memory_mb: int, cpu_s: int) -> None:
     try:

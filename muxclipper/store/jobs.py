@@ -1,164 +1,43 @@
-"""Clip-job history in SQLite: WAL, schema versions by ``PRAGMA user_version``, durable writes.
+"""The clip jobs in the history: saved, updated, read, and leased to one process at a time.
 
 Every state change is committed (``synchronous=FULL``) before the network step it announces, so a
-process that dies at any instruction leaves a row that says what may have happened.
+process that dies at any instruction leaves a row that says what may have happened. The file itself (schema,
+WAL, a damaged file set aside, errors of the machine) is ``history_file.py``'s.
 
-Errors are split as in qutebrowser's ``sql.py``: problems of the environment (disk full, read-only,
-locked) become :class:`StoreUnavailableError` with what to do; anything else is a bug and propagates.
-
-A damaged file is neither: :func:`open_job_history` sets it aside under a timestamped name (nothing is
-deleted), starts a new history and answers a notice saying so. A damaged file is one SQLite cannot read
-(random bytes, truncated, a directory), one written by a newer muxclipper, or another program's
-database. A single unreadable row (an unknown state, options that are not JSON) is left out of every
-answer and listed in the notice; it stays in the file untouched.
+A single unreadable row (an unknown state, options that are not JSON) is left out of every answer and listed
+in the notice of :func:`open_job_history`; it stays in the file untouched.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from muxclipper.core import limited_json
 from muxclipper.core.jobs import TRANSITIONS, ClipJob, JobState, check_transition
 from muxclipper.core.models import ClipOptions
 from muxclipper.core.options_codec import options_from_json, options_to_json
 from muxclipper.core.renditions import HIGHEST, normalised
-from muxclipper.store.liveness import BeatObserver, LeaseOwner, Liveness, clock_id, judge, pid_alive
-
-__all__ = ["LEASE_TTL_S", "SCHEMA_VERSION", "DamagedHistoryError", "JobRepository", "LeaseLostError", "LeaseOwner",
-           "StoreUnavailableError", "open_job_history", "pid_alive", "set_aside"]
-
-SCHEMA_VERSION = 4
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE jobs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        token TEXT NOT NULL UNIQUE,
-        environment TEXT NOT NULL,
-        source_asset_id TEXT NOT NULL,
-        start_ms INTEGER NOT NULL,
-        end_ms INTEGER NOT NULL,
-        options TEXT NOT NULL,
-        state TEXT NOT NULL,
-        asset_id TEXT,
-        playback_ids TEXT NOT NULL DEFAULT '[]',
-        progress REAL,
-        error TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        submitted_at REAL,
-        ready_at REAL
-    );
-    CREATE INDEX jobs_environment_state ON jobs (environment, state);
-    """,
-    # 2: leases (one process sends and follows a job at a time) and what each run learnt about a job.
-    # New tables rather than new columns, so that a schema-1 file keeps every row as it is.
-    2: """
-    CREATE TABLE lease_owners (
-        owner TEXT PRIMARY KEY,          -- a random nonce per process (and per service), never reused
-        pid INTEGER NOT NULL,
-        host TEXT NOT NULL,
-        heartbeat_at REAL NOT NULL
-    );
-    CREATE TABLE leases (
-        job_id INTEGER PRIMARY KEY,
-        owner TEXT NOT NULL,
-        taken_at REAL NOT NULL
-    );
-    CREATE TABLE job_runs (
-        job_id INTEGER PRIMARY KEY,
-        note TEXT,
-        last_sent_at REAL,               -- when the latest create left: the late-answer window counts from it
-        watch_until REAL                 -- look for late duplicates of this job until then
-    );
-    """,
-    # 3: the user took the clip back (a replay undone): it is never sent again, and deleted in Mux once it exists.
-    3: """
-    ALTER TABLE job_runs ADD COLUMN withdrawn_at REAL
-    """,
-    # 4: clocks that a wall-clock step cannot move. A holder's mark (boot, pid namespace, start time: a reused pid
-    # is told apart) and a count of its heartbeats (observers time its silence on their own monotonic clock);
-    # the send and the duplicate watch also as monotonic readings, with the boot they belong to.
-    4: """
-    ALTER TABLE lease_owners ADD COLUMN mark TEXT;
-    ALTER TABLE lease_owners ADD COLUMN beats INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE job_runs ADD COLUMN last_sent_mono REAL;
-    ALTER TABLE job_runs ADD COLUMN last_sent_clock TEXT;
-    ALTER TABLE job_runs ADD COLUMN watch_until_mono REAL;
-    ALTER TABLE job_runs ADD COLUMN watch_clock TEXT;
-    """,
-}
-_ENVIRONMENT_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,
-                      sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_NOTADB,
-                      sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_PERM, sqlite3.SQLITE_PROTOCOL}
-#: What SQLite says of a file that is not (or no longer) a database: the file's fault, not the machine's.
-_DAMAGE_CODES = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
-_FIELDS = ("token", "environment", "source_asset_id", "start_ms", "end_ms", "options", "state", "asset_id",
-           "playback_ids", "progress", "error", "attempts", "created_at", "updated_at", "submitted_at",
-           "ready_at")
-
+from muxclipper.store.history_file import (
+    JOB_FIELDS,
+    DamagedHistoryError,
+    connect,
+    is_environment,
+    set_aside,
+    transaction,
+    unavailable,
+)
+from muxclipper.store.leases import LEASE_TTL_S, LeaseOwner
+from muxclipper.store.liveness import BeatObserver, Liveness, clock_id, judge
 
 log = logging.getLogger(__name__)
-
-
-def _primary_code(exc: sqlite3.Error) -> int | None:
-    """SQLite's primary result code: Python gives the extended one (SQLITE_IOERR_WRITE is 778, not 10)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else int(code) & 0xFF
-
-
-def _is_environment(exc: sqlite3.Error) -> bool:
-    return _primary_code(exc) in _ENVIRONMENT_CODES
-
-
-class StoreUnavailableError(Exception):
-    """The job history cannot be read or written because of the machine, not muxclipper."""
-
-
-class DamagedHistoryError(StoreUnavailableError):
-    """The file is not a job history muxclipper can read; ``reason`` says what it is instead.
-
-    Raised by :class:`JobRepository` before it changes anything in the file; :func:`open_job_history`
-    answers it by setting the file aside and starting anew."""
-
-    def __init__(self, path: Path, reason: str, identity: tuple[int, int] | None = None) -> None:
-        super().__init__(f"The clip job history ({path}) cannot be read: {reason}; move it aside and muxclipper "
-                         "starts a new history.")
-        self.reason = reason
-        #: (device, inode) of the file judged, so that only that file is ever set aside.
-        self.identity = identity
-
-
-class LeaseLostError(Exception):
-    """Another process holds the job's lease now (ours expired): this process must only watch the job."""
-
-
-#: A lease whose owner's liveness cannot be checked directly (another host, this very process) is free once its
-#: heartbeat count has stood still this long, timed by the observer's monotonic clock.
-LEASE_TTL_S = 20.0
-
-
-def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailableError:
-    code = _primary_code(exc)
-    if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
-        # A write refused by the system (no space, over a size quota) is an I/O error to SQLite.
-        advice = "The disk may be full: free some disk space, then try again."
-    elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        advice = "Another muxclipper may be writing it; close it or wait a moment."
-    elif code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
-        advice = "The file is damaged: move it aside and muxclipper starts a new history."
-    else:
-        advice = "Check that the folder exists and is writable."
-    return StoreUnavailableError(f"The clip job history ({path}) is unavailable: {exc}. {advice}")
 
 
 def _options_to_json(options: ClipOptions) -> str:
@@ -200,122 +79,10 @@ class JobRepository:
         self.unreadable: dict[int, str] = {}
         self._monotonic = time.monotonic
         self._observer = BeatObserver()
-        self._identity = _identity(path)
-        if path.is_dir():
-            raise DamagedHistoryError(path, "a folder is where the file should be", self._identity)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0)
-        except OSError as exc:
-            raise StoreUnavailableError(f"The clip job history ({path}) cannot be created: {exc.strerror}. "
-                                        "Check that the folder is writable.") from exc
-        except sqlite3.Error as exc:
-            self._raise(exc)
-        try:
-            self._conn.row_factory = sqlite3.Row
-            # Checked before anything is written: switching the journal mode or migrating would change
-            # another program's database, or one a newer muxclipper wrote.
-            self._check_file()
-            self._set_wal()
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._migrate()
-            self._check_columns()
-        except DamagedHistoryError as exc:
-            self._conn.close()
-            exc.identity = self._identity
-            raise
-        except sqlite3.Error as exc:
-            self._conn.close()
-            self._raise(exc)
-        except BaseException:
-            self._conn.close()
-            raise
+        self._conn, self._identity = connect(path)
 
-    def _raise(self, exc: sqlite3.Error) -> NoReturn:
-        """Raise what ``exc`` means: a damaged file, a problem of the machine, or (anything else) a bug."""
-        code = _primary_code(exc)  # SQLITE_CORRUPT_INDEX is CORRUPT
-        if code in _DAMAGE_CODES:
-            raise DamagedHistoryError(self.path, f"SQLite says {exc}", self._identity) from exc
-        if code in _ENVIRONMENT_CODES:
-            raise _unavailable(self.path, exc) from exc
-        raise exc
-
-    def _check_file(self) -> None:
-        """Raise :class:`DamagedHistoryError` unless this is an intact job history (or an empty file).
-
-        Read in one transaction: another process creating the history at this moment commits its tables and
-        its user_version together, and a reader must see both or neither (tables without the version would look
-        like another program's database)."""
-        self._conn.execute("BEGIN")
-        try:
-            self._check_snapshot()
-        finally:
-            if self._conn.in_transaction:
-                self._conn.execute("COMMIT")
-
-    def _check_snapshot(self) -> None:
-        version = int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise DamagedHistoryError(self.path, f"it was written by a newer muxclipper (schema {version}, this "
-                                                 f"one reads up to {SCHEMA_VERSION}); update muxclipper to see "
-                                                 "those jobs again")
-        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if version == 0 and tables - {"sqlite_sequence"}:
-            # Every migration sets user_version in the transaction that creates the tables: tables without
-            # it are not ours.
-            raise DamagedHistoryError(self.path, "it is another program's database (its tables: "
-                                                 f"{', '.join(sorted(tables))[:200]})")
-        problems = [r[0] for r in self._conn.execute("PRAGMA quick_check(3)")]
-        if problems != ["ok"]:
-            raise DamagedHistoryError(self.path, f"SQLite finds it damaged ({'; '.join(problems)[:300]})")
-
-    def _set_wal(self) -> None:
-        """Switch to WAL, waiting (as the busy timeout would) while another process starting at the same moment
-        holds the lock: SQLite answers this pragma "locked" at once instead of calling its busy handler."""
-        deadline = time.monotonic() + 5.0
-        while True:
-            try:
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if _primary_code(exc) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
-                        or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
-
-    def _check_columns(self) -> None:
-        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(jobs)")}
-        missing = [f for f in ("id", *_FIELDS) if f not in columns]
-        if missing:
-            raise DamagedHistoryError(self.path, f"its jobs table lacks {', '.join(missing)}")
-
-    def _migrate(self) -> None:
-        for target in range(1, SCHEMA_VERSION + 1):
-            with self._transaction():
-                # Read again under the write lock: another process starting at the same moment may have
-                # migrated meanwhile (reading it before the lock made the second one fail "table jobs already
-                # exists").
-                if int(self._conn.execute("PRAGMA user_version").fetchone()[0]) >= target:
-                    continue
-                for statement in _MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {target}")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if _is_environment(exc):
-                raise _unavailable(self.path, exc) from exc
-            raise
+    def _transaction(self) -> AbstractContextManager[None]:
+        return transaction(self._conn, self.path)
 
     def close(self) -> None:
         self._conn.close()
@@ -351,8 +118,8 @@ class JobRepository:
         row = self._row(job)
         with self._transaction():
             cursor = self._conn.execute(
-                f"INSERT INTO jobs ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})",
-                [row[f] for f in _FIELDS])
+                f"INSERT INTO jobs ({', '.join(JOB_FIELDS)}) VALUES ({', '.join('?' for _ in JOB_FIELDS)})",
+                [row[f] for f in JOB_FIELDS])
         return job.evolve(id=cursor.lastrowid)
 
     def add_many(self, jobs: Iterable[ClipJob], owner: LeaseOwner | None = None) -> list[ClipJob]:
@@ -367,8 +134,8 @@ class JobRepository:
                 job = job.evolve(created_at_s=job.created_at_s or now, updated_at_s=now)
                 row = self._row(job)
                 cursor = self._conn.execute(
-                    f"INSERT INTO jobs ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})",
-                    [row[f] for f in _FIELDS])
+                    f"INSERT INTO jobs ({', '.join(JOB_FIELDS)}) VALUES ({', '.join('?' for _ in JOB_FIELDS)})",
+                    [row[f] for f in JOB_FIELDS])
                 job = job.evolve(id=cursor.lastrowid)
                 self._write_run(job)
                 if owner is not None:
@@ -389,8 +156,8 @@ class JobRepository:
                     raise ValueError("update needs a saved job")
                 job = job.evolve(updated_at_s=now)
                 row = self._row(job)
-                self._conn.execute(f"UPDATE jobs SET {', '.join(f'{f} = ?' for f in _FIELDS)} WHERE id = ?",
-                                   [*(row[f] for f in _FIELDS), job.id])
+                self._conn.execute(f"UPDATE jobs SET {', '.join(f'{f} = ?' for f in JOB_FIELDS)} WHERE id = ?",
+                                   [*(row[f] for f in JOB_FIELDS), job.id])
                 self._write_run(job)
                 saved.append(job)
         return saved
@@ -404,8 +171,8 @@ class JobRepository:
         try:
             rows = self._conn.execute(sql, list(params)).fetchall()
         except sqlite3.Error as exc:
-            if _is_environment(exc):
-                raise _unavailable(self.path, exc) from exc
+            if is_environment(exc):
+                raise unavailable(self.path, exc) from exc
             raise
         jobs = []
         for row in rows:
@@ -464,7 +231,6 @@ class JobRepository:
             return self._select(limit=limit)
         return self._select("WHERE environment = ?", [environment], limit=limit)
 
-    # ------------------------------------------------------------------ leases (schemas 2 and 3)
     def _write_run(self, job: ClipJob) -> None:
         # A new send (last_sent_at changes) is also stamped on this boot's monotonic clock: how long ago it left is
         # then told by subtraction, in this process or another, whatever the wall clock did meanwhile.
@@ -567,8 +333,8 @@ class JobRepository:
                 check_transition(JobState(row["state"]), job.state, job.id)
                 job = job.evolve(updated_at_s=now)
                 values = self._row(job)
-                self._conn.execute(f"UPDATE jobs SET {', '.join(f'{f} = ?' for f in _FIELDS)} WHERE id = ?",
-                                   [*(values[f] for f in _FIELDS), job.id])
+                self._conn.execute(f"UPDATE jobs SET {', '.join(f'{f} = ?' for f in JOB_FIELDS)} WHERE id = ?",
+                                   [*(values[f] for f in JOB_FIELDS), job.id])
                 self._write_run(job)
                 if job.state.finished:
                     self._conn.execute("DELETE FROM leases WHERE job_id = ?", [job.id])
@@ -663,42 +429,3 @@ def open_job_history(path: Path) -> tuple[JobRepository, str | None]:
               "untouched; the other jobs carry on.")
     log.warning("%s", notice)
     return repo, notice
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
-
-
-def set_aside(path: Path, identity: tuple[int, int] | None = None) -> Path | None:
-    """Rename a damaged file (or folder) to ``NAME.damaged-<UTC time>`` beside it and answer the new path; its
-    SQLite ``-wal`` and ``-shm`` go with it (left behind, SQLite would replay them into the new history).
-
-    With ``identity``, only that very file is moved: when two processes find the same damaged file, the second
-    must not set aside the new history the first has just started (it answers None instead)."""
-    if identity is not None and _identity(path) not in (identity, None):
-        return None
-    if not path.exists() and not path.is_symlink():
-        return None
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    for attempt in range(100):
-        kept = path.with_name(f"{path.name}.damaged-{stamp}" + (f"-{attempt}" if attempt else ""))
-        if not kept.exists():
-            break
-    else:
-        raise StoreUnavailableError(f"The clip job history ({path}) is damaged and cannot be set aside: too many "
-                                    "copies beside it already. Move them elsewhere.")
-    try:
-        os.replace(path, kept)
-        for suffix in ("-wal", "-shm"):
-            extra = path.with_name(path.name + suffix)
-            if extra.exists():
-                os.replace(extra, kept.with_name(kept.name + suffix))
-    except OSError as exc:
-        raise StoreUnavailableError(f"The clip job history ({path}) is damaged and cannot be set aside "
-                                    f"({exc.strerror}). Move it elsewhere yourself and muxclipper starts a new "
-                                    "history.") from exc
-    return kept

@@ -76,7 +76,7 @@ def child(which: str, url: str, asset_id: str, playback_id: str) -> None:
         from PySide6.QtCore import QSettings
 
         from muxclipper.mux.endpoints import Credentials, Endpoints
-        from muxclipper.qt.main_window import MainWindow
+        from muxclipper.qt.window.main_window import MainWindow
         from muxclipper.services.environment import Environment
         from muxclipper.services.session import open_session
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from muxclipper.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
 from muxclipper.emulator.config import DEMO_TOKEN  # noqa: E402
-from muxclipper.qt.player import PlayerController  # noqa: E402
-from muxclipper.qt.timeline import StoryboardTile, TimelineWidget  # noqa: E402
+from muxclipper.qt.editor.player import PlayerController  # noqa: E402
+from muxclipper.qt.editor.timeline import StoryboardTile, TimelineWidget  # noqa: E402
 from tests.benchmarks.machine import describe  # noqa: E402
 
 SOURCE = "emulator://generated?duration=60&fps=30&width=640&height=360&label=BENCH"

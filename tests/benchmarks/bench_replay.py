@@ -51,7 +51,7 @@ async def window_runs(url: str, stream_id: str, runs: int, scratch: Path) -> tup
     from muxclipper.core.jobs import JobState
     from muxclipper.emulator.config import DEMO_TOKEN
     from muxclipper.mux.client import Credentials, Endpoints
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.environment import Environment
     from muxclipper.services.session import open_session
     from tests.support.waiting import until

@@ -183,7 +183,7 @@ def stall(server: Emulator, tmp: Path) -> tuple[float, float, float, int]:
     from muxclipper.core.jobs import ClipJob, JobState
     from muxclipper.launch.first_source import freeze_startup_objects
     from muxclipper.mux.client import Credentials, Endpoints
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.environment import Environment
     from muxclipper.services.session import open_session
     from muxclipper.store.jobs import JobRepository

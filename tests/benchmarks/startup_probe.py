@@ -43,7 +43,7 @@ def main() -> None:
     else:
         # The class the application paints first; importing it here is no extra work, it is needed before the
         # first paint anyway.
-        from muxclipper.qt.main_window import MainWindow
+        from muxclipper.qt.window.main_window import MainWindow
 
         if which == "muxclipper-frame":
             build_editor = MainWindow.build_editor

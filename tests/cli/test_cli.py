@@ -206,7 +206,7 @@ def test_the_help_explains_each_option_the_end_point_the_exit_codes_and_the_cred
 
     import argparse
 
-    from muxclipper.cli.commands import build_parser
+    from muxclipper.cli.main import build_parser
 
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
     for name, command in commands.choices.items():

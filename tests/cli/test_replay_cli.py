@@ -88,7 +88,21 @@ def test_an_idle_stream_is_refused_with_what_to_do(emu: Emu, tmp_path: Path) -> 
     assert result.returncode == 2 and result.stdout == ""
     assert "is idle: it has not started broadcasting" in result.stderr and "Start the encoder" in result.stderr
     unknown = _run(_env(emu, tmp_path), "replay", "nosuchstream", "--last", "30")
-    assert unknown.returncode == 4 and "'muxclipper live-streams' lists" in unknown.stderr
+    assert unknown.returncode == 2 and "'muxclipper live-streams' lists" in unknown.stderr
+    hostile = _run(_env(emu, tmp_path), "replay", "../assets", "--last", "30")
+    assert hostile.returncode == 2 and not emu.requests(method="GET", path_prefix="/video/v1/assets")
+
+
+def test_a_live_streams_playback_id_or_url_names_it_too(emu: Emu, tmp_path: Path) -> None:
+    stream, recording = _live(emu, 30)
+    pid = stream["playback_ids"][0]["id"]
+    for named in (pid, f"https://stream.mux.com/{pid}.m3u8"):
+        result = _run(_env(emu, tmp_path), "replay", named, "--last", "10", "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["source_asset_id"] == recording
+    asset_pid = emu.asset(recording)["playback_ids"][0]["id"]
+    wrong = _run(_env(emu, tmp_path), "replay", asset_pid, "--last", "10")
+    assert wrong.returncode == 2 and "not of a live stream" in wrong.stderr
 
 
 def test_replay_lengths_are_checked_before_mux_is_asked(emu: Emu, tmp_path: Path) -> None:
@@ -100,3 +114,25 @@ def test_replay_lengths_are_checked_before_mux_is_asked(emu: Emu, tmp_path: Path
     missing = _run(_env(emu, tmp_path), "replay", stream["id"])
     assert missing.returncode == 2 and "--last" in missing.stderr
     assert not emu.requests(method="POST", path_prefix="/video/v1/assets")
+
+
+def test_a_signed_only_stream_gets_a_signed_link_with_the_environment_s_signing_key(emu: Emu, tmp_path: Path) -> None:
+    import jwt
+
+    key = emu.api.post("/system/v1/signing-keys").json()["data"]
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["signed"], "new_asset_settings": {"playback_policies": ["signed"]}}).json()["data"]
+    emu.ctl("POST", f"live-streams/{stream['id']}/start", {"length": 3600})
+    emu.advance(40)
+    unsigned = _run(_env(emu, tmp_path), "replay", stream["id"], "--last", "10")
+    assert unsigned.returncode == 0 and unsigned.stdout.splitlines()[0] == ""  # the clip is made all the same
+    assert "No instant URL" in unsigned.stderr and "MUX_SIGNING_KEY" in unsigned.stderr
+    env = {**_env(emu, tmp_path), "MUX_SIGNING_KEY": key["id"], "MUX_PRIVATE_KEY": key["private_key"]}
+    signed = _run(env, "replay", stream["id"], "--last", "10", "--json")
+    assert signed.returncode == 0, signed.stderr
+    link = json.loads(signed.stdout)["program_instant_url"]
+    assert urlparse(link).path == f"/stream/{stream['playback_ids'][0]['id']}.m3u8"
+    [token] = parse_qs(urlparse(link).query)["token"]  # the range rides in the token, as Mux requires
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["program_end_time"] - claims["program_start_time"] == 10.0 and claims["aud"] == "v"
+    assert key["private_key"] not in signed.stdout + signed.stderr

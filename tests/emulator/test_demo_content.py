@@ -1,8 +1,12 @@
-"""``--demo-content``: the sources a producer meets in the demo, made once, quickly, and cached."""
+"""``--demo-content``: the sources a producer meets in the demo, made once and kept in the data dir.
+
+How long the first start takes is a figure (docs/PERFORMANCE.md, ``tests/benchmarks/bench_demo_content.py``), not an
+assert here: the generated sources are shared with the other tests (tests/support/generated_media.py); what is
+checked is what a producer meets, and that a restart makes nothing again."""
 
 from __future__ import annotations
 
-import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -12,6 +16,7 @@ from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.emulator.config import DEMO_TOKEN
 from muxclipper.emulator.media import ffmpeg
 from tests.emulator.media_helpers import wait_until
+from tests.support.generated_media import generated_dir, pregenerate_demo
 
 AUTH = (DEMO_TOKEN.id, DEMO_TOKEN.secret)
 
@@ -42,12 +47,13 @@ def _start_with_a_broken_ffmpeg(config: EmulatorConfig, tmp_path: Path, monkeypa
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                              ) -> None:
-    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path / "data")
-    _start_with_a_broken_ffmpeg(config, tmp_path, monkeypatch)
+def test_demo_content_is_made_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pregenerate_demo()
+    config = EmulatorConfig(rate_limits=None, demo_content=True, data_dir=tmp_path / "data",
+                            generated_dir=generated_dir())
+    # (The broken start has a folder of its own: the suite's generated sources are made already.)
+    _start_with_a_broken_ffmpeg(replace(config, generated_dir=tmp_path / "unmade"), tmp_path, monkeypatch)
     # The next start (ffmpeg fixed) makes the errored sources again: nothing is cleared by hand.
-    started = time.monotonic()
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
         def all_sources_ready() -> list[dict[str, object]] | None:
             assets = api.get("/video/v1/assets").json()["data"]
@@ -55,7 +61,6 @@ def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path, mo
             return sources if len(sources) == 4 and all(a["status"] == "ready" for a in sources) else None
 
         sources = wait_until(all_sources_ready, 120, "the demo sources to be ready")
-        elapsed = time.monotonic() - started
         by_name = {str(a["passthrough"]).split(":")[1]: a for a in sources}
         assert by_name["live-event"]["duration"] == 200.0
         assert by_name["talk"]["duration"] == 600.0
@@ -78,9 +83,15 @@ def test_demo_content_is_generated_within_a_minute_and_cached(tmp_path: Path, mo
         captions = httpx.get(f"{server.stream_url}/{pid}/text/{track['id']}.vtt").text
         assert "PREROLL · 00:00:16.000" in captions and "KEYNOTE · 00:00:20.000" in captions
         assert "POSTROLL · 00:03:08.000" in captions
-    assert elapsed < 60, f"demo content took {elapsed:.1f} s"
-    restarted = time.monotonic()
+    media = _media_files(tmp_path / "data")
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH) as api:
-        assets = api.get("/video/v1/assets").json()["data"]
-        assert sum(1 for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")) == 4
-    assert time.monotonic() - restarted < 5  # seeded once, nothing made again
+        again = _demo_sources(api)
+        assert {a["id"] for a in again} == {a["id"] for a in sources}  # seeded once
+        assert all(a["status"] == "ready" for a in again)
+    assert _media_files(tmp_path / "data") == media  # nothing made again: every file as it was
+
+
+def _media_files(data_dir: Path) -> dict[str, int]:
+    """Each of the assets' media files and when it was last written."""
+    root = data_dir / "media" / "assets"
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}

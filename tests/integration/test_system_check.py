@@ -35,6 +35,14 @@ def test_a_missing_library_is_named_with_its_package(error: str, says: str) -> N
     assert says in system_check.import_advice(ImportError(error))
 
 
+def test_every_missing_part_is_named_in_one_message() -> None:
+    # As on a minimal Debian 12 (issue 25): one message, one line to copy, not one library per attempt.
+    advice = system_check.missing_advice(["libGL.so.1", "libEGL.so.1", "libfontconfig.so.1"], fonts=True)
+    assert "lacks the system libraries libGL.so.1, libEGL.so.1, libfontconfig.so.1 and any font" in advice
+    assert "sudo apt install libgl1 libegl1 libfontconfig1 fonts-dejavu-core (Debian, Ubuntu)" in advice
+    assert "sudo dnf install mesa-libGL mesa-libEGL fontconfig dejavu-sans-fonts (Fedora)" in advice
+
+
 def test_qt_that_cannot_load_says_what_to_install_without_a_traceback(tmp_path: Path) -> None:
     # The loader's own words, as PySide6 raised them on a minimal Debian 12 (issue 25).
     prelude = f"""
@@ -47,7 +55,7 @@ sys.meta_path.insert(0, NoGL())
 """
     done = _run(tmp_path, "--smoke-test", "--api-base-url", "http://127.0.0.1:9", prelude=prelude)
     assert done.returncode == system_check.EXIT_MISSING == 8, done.stderr
-    assert "system library libGL.so.1 is missing" in done.stderr and "sudo apt install libgl1" in done.stderr
+    assert "lacks the system library libGL.so.1" in done.stderr and "sudo apt install libgl1" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -33,6 +33,7 @@ for suffix in (".edl", ".xml", ".fcpxml", ".otio"):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.packaging
 @pytest.mark.timeout(300)
 def test_a_frozen_bundle_reads_and_writes_every_suite_format(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ import pytest
 
 from muxclipper import __version__
 from muxclipper.emulator.media import ffmpeg
+from muxclipper.emulator.media.generate import PRESETS
 from muxclipper.qt.identity import APP_ID
+from tests.support.generated_media import pregenerate
 
 pytestmark = [pytest.mark.slow, pytest.mark.packaging, pytest.mark.timeout(900)]
 
@@ -70,6 +73,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     stand_in.chmod(0o755)
     home = work / "home"
     home.mkdir()
+    # The demo's ten-minute talk and its promo, generated once for the whole suite, are where the installed demo keeps
+    # its generated sources (~30 s of ffmpeg saved); the keynote, which the smoke test opens, it generates itself.
+    generated = home / ".cache" / "muxclipper" / "demo-emulator" / "media" / "generated"
+    generated.mkdir(parents=True)
+    for preset in ("talk", "promo"):
+        for made in pregenerate(f"emulator://generated/{preset}").parent.glob(f"{PRESETS[preset].key}.*"):
+            if made.suffix in (".mp4", ".vtt"):
+                shutil.copy(made, generated / made.name)
     yield Installed(deb, root, home, f"{bin_dir}{os.pathsep}{os.environ['PATH']}", log)
 
 
@@ -160,5 +171,5 @@ def test_the_installed_demo_says_to_install_ffmpeg_when_the_system_has_none(inst
     empty = tmp_path / "bin"
     empty.mkdir()
     done = installed.run("--smoke-test", "--demo", timeout=60, path=str(empty))
-    assert done.returncode == 2
+    assert done.returncode == 8  # a part of the system is missing (README: the window's exit codes)
     assert "sudo apt install ffmpeg" in done.stderr

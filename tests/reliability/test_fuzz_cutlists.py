@@ -26,6 +26,7 @@ CHAPTER_LINES = st.builds(lambda times, titles, gap: "\n".join(
 CHAPTERS = st.one_of(st.text(CSV_CHARS + "–", max_size=150), CHAPTER_LINES, CHAPTER_LINES)
 
 
+@pytest.mark.slow  # thousands of cases: the whole suite runs them, the quick loop (-m "not slow") not
 @pytest.mark.timeout(FUZZ_TIMEOUT_S)
 @FUZZ
 @given(CSV_TEXT)
@@ -41,6 +42,7 @@ def test_csv_answers_segments_or_names_the_line(text: str) -> None:
         assert segment.start_ms >= 0 and segment.end_ms >= 0
 
 
+@pytest.mark.slow  # thousands of cases: the whole suite runs them, the quick loop (-m "not slow") not
 @pytest.mark.timeout(FUZZ_TIMEOUT_S)
 @FUZZ
 @given(CHAPTERS, st.integers(min_value=1, max_value=48 * 3_600_000))

@@ -55,6 +55,7 @@ def _storable(spec: Any) -> None:
     json.dumps(doc, allow_nan=False, ensure_ascii=False).encode("utf-8")
 
 
+@pytest.mark.slow  # thousands of cases: the whole suite runs them, the quick loop (-m "not slow") not
 @pytest.mark.timeout(FUZZ_TIMEOUT_S)
 @FUZZ
 @given(BODIES)

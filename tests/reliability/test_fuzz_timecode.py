@@ -20,6 +20,7 @@ TYPED = st.one_of(st.text(TIME_CHARS, max_size=16), st.text(TIME_CHARS, max_size
                   st.text(max_size=24), st.integers(40, 6000).map(lambda n: "9" * n))
 
 
+@pytest.mark.slow  # thousands of cases: the whole suite runs them, the quick loop (-m "not slow") not
 @pytest.mark.timeout(FUZZ_TIMEOUT_S)
 @FUZZ
 @given(TYPED, RATES)

@@ -39,6 +39,7 @@ ANSWERS = st.one_of(mutated(ASSET), mutated(ASSET), mutated(LIVE_STREAM), mutate
                     mutated({"data": [ASSET, ASSET], "next_cursor": "abc"}), JSON_VALUES)
 
 
+@pytest.mark.slow  # thousands of cases: the whole suite runs them, the quick loop (-m "not slow") not
 @pytest.mark.timeout(FUZZ_TIMEOUT_S)
 @FUZZ
 @given(ANSWERS)

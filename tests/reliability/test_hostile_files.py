@@ -199,7 +199,7 @@ def test_control_characters_in_a_cut_list_never_reach_a_label(tmp_path: Path) ->
     csv = tmp_path / "names.csv"
     csv.write_text("\"A\x1b]0;title\x07\u202eB\",1,3\n")
     [segment] = read_segments(csv, SOURCE).segments
-    assert segment.label == "A ]0;title B"
+    assert segment.label == "A ]0;title  B"
 
 
 SETTINGS_SPECIAL = [*ANY_FILE,

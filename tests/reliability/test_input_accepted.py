@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from muxclipper.cli.commands import main as cli_main
+from muxclipper.cli.main import main as cli_main
 from muxclipper.core.segments import Segment, from_csv, from_youtube_chapters
 from muxclipper.core.sources import SourceRef, parse_source
 from muxclipper.core.timecode import check_time_text, parse_ms
@@ -25,7 +25,7 @@ PID = "AbCdEfGhIj0123456789"
     ("Intro,0,5\rTalk,5,9\r", [Segment("Intro", 0, 5_000), Segment("Talk", 5_000, 9_000)]),  # CR only
     ("label;start;end\nIntro;0,5;00:00:05,250\n", [Segment("Intro", 500, 5_250)]),  # Excel where 0,5 is a half
     ("label\tstart\tend\nIntro\t1\t2\n", [Segment("Intro", 1_000, 2_000)]),
-    ('"Q&A\r\nlive",10,20\n', [Segment("Q&A live", 10_000, 20_000)]),                # a label over two lines
+    ('"Q&A\r\nlive",10,20\n', [Segment("Q&A  live", 10_000, 20_000)]),               # a label over two lines
     ("\n\nIntro,0,5\n", [Segment("Intro", 0, 5_000)]),
 ])
 def test_cut_lists_real_tools_write(text: str, expected: list[Segment]) -> None:

@@ -21,7 +21,7 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
-from muxclipper.cli.commands import main as cli_main
+from muxclipper.cli.main import main as cli_main
 from muxclipper.core.segments import Segment
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import TimecodeError, parse_ms
@@ -222,7 +222,7 @@ def test_bad_input_is_refused_clearly_sends_nothing_and_saves_nothing(
                 parse_ms(bad.value, Fraction(25))
         shown = str(refused.value)
     else:
-        from muxclipper.qt.segments_panel import SegmentsPanel
+        from muxclipper.qt.segments.segments_panel import SegmentsPanel
 
         panel = SegmentsPanel()
         qtbot.addWidget(panel)

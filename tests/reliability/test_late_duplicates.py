@@ -6,7 +6,7 @@ reaches the emulator) and say so in the job's note, keeping the clip the user wa
 
 Seeded variations (``MUXCLIPPER_LATE_DUP_CASES`` / ``MUXCLIPPER_LATE_DUP_SEED``): one or two watchers at once;
 the copy made before they start or while they watch; the first watcher ``kill -9``ed while it keeps the watch
-(the next one takes it up at once: its pid is gone). The window's case is tests/qt/test_window_late_duplicates.py.
+(the next one takes it up at once: its pid is gone). The window's case is tests/qt/window/test_late_duplicates_in_the_window.py.
 """
 
 from __future__ import annotations

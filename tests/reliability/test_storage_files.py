@@ -19,7 +19,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from muxclipper.cli.commands import main as cli_main
+from muxclipper.cli.main import main as cli_main
 from muxclipper.core.jobs import ClipJob
 from muxclipper.mux.endpoints import Credentials, Endpoints
 from muxclipper.services.credentials import SERVICE, KeyringSecrets
@@ -78,7 +78,7 @@ def test_a_second_process_does_not_set_aside_the_history_the_first_just_started(
     """Two muxclippers finding the same damaged file: the second must not move the first's new history."""
     path = tmp_path / "jobs.sqlite3"
     path.write_bytes(b"not a database" * 500)
-    from muxclipper.store.jobs import DamagedHistoryError, set_aside
+    from muxclipper.store.history_file import DamagedHistoryError, set_aside
 
     with pytest.raises(DamagedHistoryError) as seen_by_second:
         JobRepository(path)
@@ -93,7 +93,7 @@ def test_machine_problems_are_not_mistaken_for_damage(tmp_path: Path) -> None:
     """A locked or unwritable place is said as before, and nothing is set aside: moving would not help."""
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    from muxclipper.store.jobs import StoreUnavailableError
+    from muxclipper.store.history_file import StoreUnavailableError
 
     with pytest.raises(StoreUnavailableError, match="writable"):
         open_job_history(blocker / "jobs.sqlite3")

@@ -135,9 +135,9 @@ async def scenario(run: Run, scale: float) -> None:
 
     from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
     from muxclipper.mux.client import Credentials, Endpoints
-    from muxclipper.qt.main_window import MainWindow
-    from muxclipper.qt.sources_model import SourceRole
-    from muxclipper.qt.timecode_edit import TimecodeEdit
+    from muxclipper.qt.editor.timecode_edit import TimecodeEdit
+    from muxclipper.qt.sources.sources_model import SourceRole
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.environment import Environment
     from muxclipper.services.session import open_session
     from tests.emulator.helpers import RW
@@ -249,6 +249,36 @@ async def scenario(run: Run, scale: float) -> None:
             window.open_asset_id(ids[1])
             await until(lambda: window.asset is not None and window.asset.id == ids[1], 15, "the second source")
             report["switched"] = await run.settled_stamp(window, "second-source")
+
+            # Segments from a list: six rows, then a list with bad rows (each named in the panel, in the table's
+            # place). At 1280×720 the table under the clip options showed one row, and the list of bad rows grew the
+            # window past the screen.
+            segments = window.segments
+            listed_csv = screen.out / "six.csv"
+            listed_csv.write_text("label,start,end\n" + "".join(f"Part {n},{2 * n}.0,{2 * n + 1}.5\n" for n in range(6)))
+            segments.import_from(listed_csv)
+            await until(lambda: len(segments.segments()) == 6, 15, "six segments imported")
+            segments.attention_wanted.emit()  # as adding a range does: the Segments tab in front
+            table = segments.table
+            await until(table.isVisible, 5, "the segments table in front")
+            shown = sum(1 for r in range(table.rowCount())
+                        if table.viewport().rect().contains(table.visualRect(table.model().index(r, 0))))
+            screen.grab("segments-imported")
+            bad_csv = screen.out / "bad.csv"
+            bad_csv.write_text("label,start,end\n" + "".join(f"Back {n},{n + 5}.0,{n}.0\n" for n in range(9)))
+            segments.import_from(bad_csv)
+            await until(segments.notice_area.isVisible, 15, "the bad rows listed")
+            screen.grab("segments-bad-rows")
+            frame = window.frameGeometry()
+            available = window.screen().availableGeometry()
+            _, status_y, _, status_h = device_rect(window.status)
+            report["segments"] = {"rows_shown": shown, "window_fits": available.contains(window.frameGeometry()),
+                                  "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+                                  "status_bottom": status_y + status_h,
+                                  "screen_height": round(available.height() * window.devicePixelRatioF()),
+                                  "table_kept": len(segments.segments()) == 6,
+                                  "notice_lines": segments.notice.text().count("\n")}
+            segments.back_button.click()
             window.activateWindow()
             timeline.setFocus()
             screen.key("shift+Right", "shift+Right", "i", "shift+Right", "shift+Right", "o", "ctrl+Return")
@@ -267,6 +297,8 @@ async def scenario(run: Run, scale: float) -> None:
             # frame 0), and its first seconds can be reached.
             stream = api.post("/video/v1/live-streams",
                               json={"new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+            # The clock stopped: the recording is 12 s in however slowly the machine goes, and grows no further.
+            api.post("/_emulator/clock/freeze", json={"frozen": True})
             live = api.post(f"/_emulator/live-streams/{stream['id']}/start",
                             json={"source_asset_id": ids[0]}).json()["data"]
             api.post("/_emulator/clock/advance", json={"seconds": 12})

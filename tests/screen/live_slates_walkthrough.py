@@ -34,7 +34,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
     from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
     from muxclipper.mux.client import Credentials, Endpoints
     from muxclipper.qt.identity import apply_identity
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.environment import Environment
     from muxclipper.services.session import open_session
     from tests.emulator.helpers import RW

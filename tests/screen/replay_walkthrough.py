@@ -48,7 +48,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
     from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
     from muxclipper.mux.client import Credentials, Endpoints
     from muxclipper.qt.identity import apply_identity
-    from muxclipper.qt.main_window import MainWindow
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.environment import Environment
     from muxclipper.services.session import open_session
     from tests.emulator.helpers import RW
@@ -205,7 +205,7 @@ def _hints(window: Any) -> dict[str, int]:
 
 
 def stream_active(tree: Any) -> str:
-    from muxclipper.qt.live_streams_tab import ASSET_ID_ROLE
+    from muxclipper.qt.sources.live_streams_tab import ASSET_ID_ROLE
 
     top = tree.topLevelItem(0)
     return str(top.child(0).data(0, ASSET_ID_ROLE)) if top is not None and top.childCount() else ""

@@ -19,7 +19,9 @@ from tests.screen.xserver import missing_tools, x_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080)}
-pytestmark = [pytest.mark.slow, pytest.mark.real_window]
+# The driver's own deadline (300 s) bounds the run that the first test of each size waits for; the suite's 60 s would
+# end it first on a loaded machine.
+pytestmark = [pytest.mark.slow, pytest.mark.real_window, pytest.mark.timeout(320)]
 
 
 @pytest.fixture(scope="module", params=list(SIZES))

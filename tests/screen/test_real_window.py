@@ -19,7 +19,8 @@ from tests.screen.xserver import missing_tools, x_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = {"1280x720": (1280, 720, 1.0), "1920x1080": (1920, 1080, 1.0), "1920x1080-scale-1.5": (1920, 1080, 1.5)}
-pytestmark = [pytest.mark.slow, pytest.mark.real_window]
+# The driver runs the whole path once per size (about a minute on two busy cores): its own 300 s limit applies.
+pytestmark = [pytest.mark.slow, pytest.mark.real_window, pytest.mark.timeout(320)]
 
 
 @pytest.fixture(scope="module", params=list(SIZES))
@@ -48,6 +49,15 @@ def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 def _no_errors(report: dict[str, Any]) -> None:
     assert report["errors"] == [], f"{report['size']}: " + "\n".join(report["errors"])
+
+
+def test_the_segments_table_shows_four_rows_and_bad_rows_never_grow_the_window(report: dict[str, Any]) -> None:
+    """The segments are a tab under the editor: at 1280×720 four rows and more show (under the clip options, one
+    did); a list with nine bad rows names them in the table's place without growing the window past the screen."""
+    seen = report["segments"]
+    assert seen["rows_shown"] >= 4, f"{report['size']}: {seen}"
+    assert seen["window_fits"] and seen["status_bottom"] <= seen["screen_height"], f"{report['size']}: {seen}"
+    assert seen["table_kept"] and seen["notice_lines"] >= 9, f"{report['size']}: {seen}"
 
 
 def test_the_window_fits_the_screen(report: dict[str, Any]) -> None:

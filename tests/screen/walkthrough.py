@@ -31,8 +31,8 @@ async def walk(screen: Screen) -> None:
     from muxclipper.emulator import EmulatorConfig, EmulatorServer
     from muxclipper.launch.first_source import DEMO_RECORDING
     from muxclipper.qt.identity import apply_identity
-    from muxclipper.qt.main_window import MainWindow
-    from muxclipper.qt.sources_model import SourceRole
+    from muxclipper.qt.sources.sources_model import SourceRole
+    from muxclipper.qt.window.main_window import MainWindow
     from muxclipper.services.environments import demo_environment
     from muxclipper.services.session import open_session
 

@@ -123,3 +123,33 @@ async def test_a_late_copy_of_a_clip_the_user_deleted_is_deleted_too(
     assert final.note is not None and "after it was deleted" in final.note
     await service.close()
     repo.close()
+
+
+async def test_a_clip_made_after_the_job_gave_up_is_deleted_so_a_retry_makes_one(
+        emu: Emu, http: httpx.AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every send timed out and no clip appeared in the late-answer window: the job failed. Mux acted on the send
+    later, within the duplicate watch: that clip is deleted (the user was told it failed and would retry), the job
+    says so, and a retry makes exactly one. (Seen under load in the fault schedules: a failed job, two clips.)"""
+    from muxclipper.services import clip_jobs
+
+    monkeypatch.setattr(clip_jobs, "MAX_ATTEMPTS", 1)  # gives up after one send, well before Mux acts on it
+    [source] = emu.seed({"duration": 60.0})
+    emu.fault(kind="delay", method="POST", path="/video/v1/assets", delay_ms=2500, when="before",
+              acts_if_abandoned=True)
+    repo = JobRepository(tmp_path / "jobs.sqlite3")
+    timings = JobTimings(**{**FAST.__dict__, "late_answer_window_s": 0.3, "duplicate_watch_s": 6.0})
+    service, job_id = await _run_one(emu, http, repo, timings, source)
+    failed = await wait_state(service, job_id, [JobState.FAILED])
+    await service.wait_idle()  # the duplicate watch has run its course: the late clip came and went
+    final = repo.get(job_id)
+    assert final is not None and final.state is JobState.FAILED
+    assert clips_with_token(emu, failed.token) == []
+    [(deleted_for, deleted)] = service.duplicates_deleted
+    assert deleted_for == job_id
+    assert final.note is not None and deleted in final.note and "retry" in final.note
+    monkeypatch.setattr(clip_jobs, "MAX_ATTEMPTS", 5)
+    service.retry(job_id)
+    again = await wait_state(service, job_id, [JobState.PREPARING])
+    assert [c["id"] for c in clips_with_token(emu, again.token)] == [again.asset_id]
+    await service.close()
+    repo.close()

@@ -9,7 +9,8 @@ import pytest
 
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipOptions
-from muxclipper.store.jobs import SCHEMA_VERSION, JobRepository, StoreUnavailableError
+from muxclipper.store.history_file import SCHEMA_VERSION, StoreUnavailableError
+from muxclipper.store.jobs import JobRepository
 
 
 def _job(token: str, env: str = "env") -> ClipJob:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from muxclipper.core.jobs import ClipJob, IllegalTransitionError, JobState
-from muxclipper.store.jobs import SCHEMA_VERSION, JobRepository, LeaseOwner, pid_alive
+from muxclipper.store.history_file import SCHEMA_VERSION
+from muxclipper.store.jobs import JobRepository
+from muxclipper.store.leases import LeaseOwner, pid_alive
 from muxclipper.store.liveness import BeatObserver, process_mark
 
 SCHEMA_1 = """

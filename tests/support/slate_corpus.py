@@ -166,11 +166,16 @@ ITEMS: tuple[Item, ...] = (
 #: seen at the live edge while the recording still grows (the emulator's recording grows by whole 2 s segments).
 LIVE_EVENT = Item("live-event-25", "live event", "25",
                   (Part("card", 4.0), Part("programme", 8.0), Part("countdown", 10.0)), True, True)
+#: Broadcast live: a card held 3 s in the middle of the programme (a sponsor board) looks like a closing slate at
+#: the live edge until the programme comes back.
+INTERLUDE = Item("live-interlude-25", "live event with a card in the middle", "25",
+                 (Part("card", 4.0), Part("programme", 4.0), Part("card", 3.0), Part("programme", 6.0),
+                  Part("countdown", 6.0)), True, True)
 #: Broadcast with the encoder dropping out in the middle of the programme (Mux's slate in recording_times): the
 #: opening and closing edges are still the event's own.
 DROPPED = Item("dropped-25", "encoder dropped and came back", "25",
                (Part("card", 3.0), Part("programme", 12.0), Part("card", 3.0)), True, True)
-BY_NAME = {item.name: item for item in (*ITEMS, LIVE_EVENT, DROPPED)}
+BY_NAME = {item.name: item for item in (*ITEMS, LIVE_EVENT, INTERLUDE, DROPPED)}
 
 
 def _make(item: Item, path: Path) -> None:

@@ -34,6 +34,10 @@ class GeneratedSpec:
     slate: str = "card"
     #: Seconds of black at the very start and end (an encoder warming up and stopping), over the slates.
     blank: float = 0.0
+    #: How it is encoded (:data:`ENCODERS`): "test" is quick, with no B-frames and a keyframe every 2 s; "upload" as
+    #: an editing suite exports (B-frames, x264's GOP of 250 frames); "live" as a live encoder sends (B-frames, a
+    #: keyframe every 2 s).
+    encoder: str = "test"
 
     @property
     def key(self) -> str:
@@ -45,17 +49,20 @@ class GeneratedSpec:
         return re.sub(r'[<>:"\\|?*%\x00-\x1f]', "_", key)
 
 
-LATER_FIELDS = {"slate", "blank"}
+LATER_FIELDS = {"slate", "blank", "encoder"}
 #: card: navy with "STARTING SOON" / "THANKS FOR WATCHING"; solid: one colour; black; ticker: a still picture with
 #: a line of text crossing it; clock: a still picture with a running clock (as live slates have).
 SLATE_KINDS = ("card", "solid", "black", "ticker", "clock")
 
 
+ENCODERS = ("test", "upload", "live")
+
+#: The demo's sources are encoded as producers' own are, so that the demo walks the hard path (B-frames, long GOPs).
 PRESETS = {
     "live-event": GeneratedSpec(duration=200.0, preroll=20.0, postroll=15.0, captions=True,
-                                label="KEYNOTE"),
-    "talk": GeneratedSpec(duration=600.0, captions=True, label="TALK"),
-    "promo": GeneratedSpec(duration=30.0, fps="25", label="PROMO"),
+                                label="KEYNOTE", encoder="live"),
+    "talk": GeneratedSpec(duration=600.0, captions=True, label="TALK", encoder="upload"),
+    "promo": GeneratedSpec(duration=30.0, fps="25", label="PROMO", encoder="upload"),
     # What the demo's "live now" re-run broadcasts: the keynote's slates around a shorter programme, its closing
     # slate held 40 s so that it is on at the live edge, proposed and taken, while the recording still grows.
     "rerun": GeneratedSpec(duration=100.0, preroll=20.0, postroll=40.0, captions=True, label="KEYNOTE"),
@@ -92,6 +99,8 @@ def spec_from_url(url: str) -> GeneratedSpec:
         else:
             changes[key] = value
     spec = replace(base, **changes)  # type: ignore[arg-type]
+    if spec.encoder not in ENCODERS:
+        raise UnknownGeneratedSource(f"{url!r}: encoder is one of {', '.join(ENCODERS)}")
     if spec.slate not in SLATE_KINDS:
         raise UnknownGeneratedSource(f"{url!r}: slate is one of {', '.join(SLATE_KINDS)}")
     if not 0.5 <= spec.duration <= 4 * 3600 or Fraction(spec.fps) <= 0 or spec.width < 64 or spec.height < 64:
@@ -166,6 +175,17 @@ def _other_slate(spec: GeneratedSpec, slate: str, layers: lettering.Layers, big:
         layers.counter(size=small, x=int(spec.width * 0.6), y=int(spec.height * 0.55), box=False, enable=slate)
 
 
+def encoder_args(encoder: str, gop: int) -> list[str]:
+    """x264 settings for :attr:`GeneratedSpec.encoder` (``gop``: 2 s of frames)."""
+    if encoder == "upload":  # x264's defaults but the preset (veryfast keeps 3 B-frames and keyint 250)
+        return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-bf", "3"]
+    if encoder == "live":  # closed 2 s GOPs, as streaming encoders are set up, with B-frames
+        return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-bf", "2",
+                "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
+    return ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p",
+            "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
+
+
 def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:
     """Make (or find, if made before) the source file and its captions; answer their paths."""
     video = directory / f"{spec.key}.mp4"
@@ -202,7 +222,5 @@ def _encode(spec: GeneratedSpec, args: list[str], tmp: Path) -> None:
         silent = " + ".join(filter(None, [f"lt(t,{spec.preroll})" if spec.preroll else "",
                                          f"gte(t,{spec.duration - spec.postroll})" if spec.postroll else ""]))
         args += ["-af", f"volume=enable='{silent}':volume=0" if silent else "anull", "-c:a", "aac", "-b:a", "96k"]
-    args += ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p",
-             "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", "-movflags", "+faststart",
-             "-f", "mp4", str(tmp)]
+    args += [*encoder_args(spec.encoder, gop), "-movflags", "+faststart", "-f", "mp4", str(tmp)]
     ffmpeg.run(args, timeout=1800)

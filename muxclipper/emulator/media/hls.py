@@ -62,7 +62,9 @@ def select(manifest: Manifest, *, start: float | None = None, end: float | None 
     """Indexes of the segments to list: those overlapping [start, end), within what is available."""
     chosen = []
     for index, (seg_start, seg_end) in enumerate(manifest.segment_bounds()):
-        if available is not None and seg_end > available + 1e-6:
+        # A millimetre of slack: segment durations are printed to the microsecond, and their sum can pass the
+        # asset's duration by one (a VOD asset's last segment went missing at 24 fps).
+        if available is not None and seg_end > available + 1e-3:
             break
         if start is not None and seg_end <= start + 1e-6:
             continue

@@ -15,18 +15,28 @@ import math
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from muxclipper.emulator.media import ffmpeg, generate, hls, overlay, slate, webvtt
+from muxclipper.emulator.media import ffmpeg, generate, hls, overlay, slate, standard_input, webvtt
+from muxclipper.emulator.media.facts import InputError, MediaFacts, facts_of
 from muxclipper.emulator.media.picture_size import scale_filter, short_side
 from muxclipper.emulator.media.store import Manifest, MediaStore, TextTrackFile
 
 log = logging.getLogger(__name__)
 
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
+#: Mux's own encodes are guessed to look like an ordinary encoder's: B-frames (3, as x264's defaults) and a closed
+#: GOP of about 4 s, longer than the 2 s segments asked of the packager (which cuts at keyframes only).
+GOP_SECONDS = 4
+
+
+def encoder_args(rate: Fraction) -> list[str]:
+    """How the emulator encodes (re-encoded inputs, clips, watermarks): see :data:`GOP_SECONDS`."""
+    gop = max(round(float(rate) * GOP_SECONDS), 1)
+    return [*X264, "-bf", "3", "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
 AAC = ["-c:a", "aac", "-b:a", "128k"]
 
 
@@ -69,37 +79,11 @@ class ClipJob:
 CLEAN_MASTER = "clean.mp4"
 
 
-@dataclass(frozen=True)
-class MediaFacts:
-    duration: float
-    frame_rate: float
-    width: int
-    height: int
-    has_audio: bool
-    text_tracks: list[dict[str, object]] = field(default_factory=list)
-
-
-class InputError(Exception):
-    """The input cannot be made into an asset; ``messages`` are Mux-style."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
-
-
 def frame_range(start: float, end: float, rate: Fraction, frames: int) -> tuple[int, int]:
     """Source frame indexes ``[first, stop)`` for a clip; see the module docstring."""
     first = min(max(math.floor(start * rate + Fraction(1, 2)), 0), frames)
     stop = min(max(math.floor(end * rate + Fraction(1, 2)), first), frames)
     return first, stop
-
-
-def facts_of(manifest: Manifest) -> MediaFacts:
-    return MediaFacts(
-        duration=round(manifest.duration, 6), frame_rate=round(float(manifest.rate), 3),
-        width=manifest.width, height=manifest.height, has_audio=manifest.has_audio,
-        text_tracks=[{"id": t.id, "language_code": t.language_code, "name": t.name,
-                      "closed_captions": t.closed_captions} for t in manifest.text_tracks])
 
 
 class MediaProcessor:
@@ -127,7 +111,7 @@ class MediaProcessor:
             return
         try:
             if isinstance(job, slate.SlateJob):  # a live recording with slate sessions
-                facts = slate.make_recording(self, job)
+                facts = slate.make_recording(self.store, job, self.on_progress)
             else:
                 facts = self._ingest(job) if isinstance(job, IngestJob) else self._clip(job)
         except InputError as exc:
@@ -168,28 +152,37 @@ class MediaProcessor:
             raise InputError("The input's frame rate could not be determined.")
         work = self.store.partial_dir(job.asset_id)
         master = work / "source.mp4"
-        standard = info.video_codec == "h264" and info.pix_fmt == "yuv420p" and info.audio_codec in (None, "aac")
+        # Mux's "standard input" is streamed as uploaded (its B-frames and GOP too); anything else is re-encoded.
+        video = standard_input.timing(source) if info.video_codec == "h264" else None
+        reasons = standard_input.nonstandard(info, video, job.max_side)
         # Above max_resolution_tier (1080p unless asked): stored, and so streamed, at the tier's size (shorter side).
         too_big = short_side(info.width, info.height) > job.max_side
         cap = ["-vf", scale_filter(info.width, info.height, job.max_side)] if too_big else []
+        rate = info.frame_rate
         self.on_progress(job.asset_id, 0.0)
-        if standard and not cap:
-            # Like Mux's "standard input" path: no re-encode, just a clean MP4 master.
+        if not reasons:
             ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy",
                         "-movflags", "+faststart", str(master)])
         else:
-            gop = max(round(float(info.frame_rate) * 2), 1)
-            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *cap, *X264, "-g", str(gop),
-                        "-keyint_min", str(gop), "-sc_threshold", "0", *AAC, "-movflags", "+faststart",
-                        str(master)],
+            log.info("re-encoding the input of %s: %s", job.asset_id, "; ".join(reasons))
+            # A variable frame rate comes out constant, at the common rate nearest its average.
+            count: list[str] = []
+            if video is not None and video.variable_rate:
+                # A phone's frames come a little early or late: as many frames, evenly spaced (the guess is that
+                # Mux neither drops nor repeats any).
+                rate = standard_input.constant_rate(info.frame_rate)
+                count = ["-frames:v", str(video.frames)] if video.frames else []
+            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *cap, *encoder_args(rate), *count,
+                        "-fps_mode", "cfr", "-r", str(rate), *AAC, "-movflags", "+faststart", str(master)],
                        progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
-        frames = round(info.duration * info.frame_rate)
-        self._burn(work, master, job.overlays, info.frame_rate)
+        # The video's own frames: the container's duration can be longer (sound starting before or ending after it).
+        frames = standard_input.video_frames(str(master)) or round(info.duration * rate)
+        self._burn(work, master, job.overlays, rate)
         texts = list(job.texts)
         if generated_captions is not None:
             texts.insert(0, TextInputJob(f"{job.asset_id[:8]}-cc", generated_captions.as_uri(), "en", "English", True))
         tracks = [self._text_track(work, text, lambda cues: cues) for text in texts]
-        return self._finish(job.asset_id, work, master, info.frame_rate, frames, info.has_audio, tracks,
+        return self._finish(job.asset_id, work, master, rate, frames, info.has_audio, tracks,
                             job.audio_rendition, job.sizes)
 
     def _text_track(self, work: Path, text: TextInputJob,
@@ -251,10 +244,8 @@ class MediaProcessor:
         inputs, graph = overlay.burn_args((info.width, info.height),
                                           [(path, size, item.settings)
                                            for (path, size), item in zip(fetched, overlays, strict=True)])
-        gop = max(round(float(rate) * 2), 1)
         ffmpeg.run(["-i", str(clean), *inputs, "-filter_complex", graph, "-map", "[v]", "-map", "0:a:0?",
-                    "-c:a", "copy", *X264, "-r", str(rate), "-g", str(gop), "-keyint_min", str(gop),
-                    "-sc_threshold", "0", "-movflags", "+faststart", str(master)])
+                    "-c:a", "copy", *encoder_args(rate), "-r", str(rate), "-movflags", "+faststart", str(master)])
         for path, _size in fetched:
             path.unlink()
         images.rmdir()
@@ -278,7 +269,6 @@ class MediaProcessor:
         seek = max(first / rate - half, Fraction(0))
         lead = first / rate - seek  # how far into the seeked input the first frame sits
         seconds = count / rate
-        gop = max(round(float(rate) * 2), 1)
         too_big = short_side(source.width, source.height) > job.max_side
         scale = f",{scale_filter(source.width, source.height, job.max_side)}" if too_big else ""
         graph = f"[0:v]setpts=PTS-STARTPTS{scale}[v]"
@@ -288,8 +278,8 @@ class MediaProcessor:
             maps += ["-map", "[a]", *AAC]
         self.on_progress(job.asset_id, 0.0)
         ffmpeg.run(["-ss", f"{float(seek):.6f}", "-i", str(source_file), "-filter_complex", graph, *maps,
-                    "-frames:v", str(count), *X264, "-r", str(rate), "-g", str(gop), "-keyint_min", str(gop),
-                    "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
+                    "-frames:v", str(count), *encoder_args(rate), "-r", str(rate), "-movflags", "+faststart",
+                    str(master)],
                    progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
         self._burn(work, master, job.overlays, rate)
         start_s, end_s = float(first / rate), float(stop / rate)

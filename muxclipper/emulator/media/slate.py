@@ -8,15 +8,13 @@ drawn again over the slate with the same index and the recording stays frame-che
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from muxclipper.emulator.media import ffmpeg, hls, lettering, stamp, webvtt
-from muxclipper.emulator.media.store import Manifest
-
-if TYPE_CHECKING:
-    from muxclipper.emulator.media.pipeline import MediaFacts, MediaProcessor
+from muxclipper.emulator.media.facts import InputError, MediaFacts, facts_of
+from muxclipper.emulator.media.store import Manifest, MediaStore
 
 #: Unlike the generated preroll (navy, "STARTING SOON") and postroll: an outage looks different.
 SLATE_COLOUR = "0x4a1c1c"
@@ -57,13 +55,10 @@ def draw(layers: lettering.Layers, frames: list[tuple[int, int]], width: int, he
     layers.filter(stamp.stamp_filter(height))
 
 
-def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
+def make_recording(store: MediaStore, job: SlateJob, on_progress: Callable[[str, float], None]) -> MediaFacts:
     """The recording's media: the source's own HLS segments wherever there is no slate (segments a player may
     already hold never change, as on Mux), and re-encoded ones, with the source's timestamps, where there is; a
     master with the slate for clips and pictures."""
-    from muxclipper.emulator.media.pipeline import InputError, facts_of
-
-    store = processor.store
     source = store.manifest(job.source_media)
     if source is None:
         raise InputError("The broadcast's source media is missing.")
@@ -86,10 +81,10 @@ def make_recording(processor: MediaProcessor, job: SlateJob) -> MediaFacts:
     args = ["-i", str(source_dir / "source.mp4"), *pictures, "-filter_complex", graph, "-map", "[v]"]
     if source.has_audio:
         args += ["-map", "0:a:0", "-c:a", "copy"]
-    processor.on_progress(job.asset_id, 0.0)
+    on_progress(job.asset_id, 0.0)
     ffmpeg.run([*args, "-frames:v", str(frames), "-t", f"{float(seconds):.6f}", *X264_SLATE, "-g", str(gop),
                 "-keyint_min", str(gop), "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
-               progress=lambda t: processor.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
+               progress=lambda t: on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
     shutil.rmtree(layers.directory)
     segments, mpegts_start = hls.package(master, work / "hls")
     # Where the source's segments are cut as ours are (keyframes every 2 s: always for generated media), its own.

@@ -1,0 +1,205 @@
+"""The frame matrix: on every item of the corpus, through the emulator's real HLS, the player shows exactly the frame
+asked for — read back from the stamp on the picture the video sink holds, never from the player's own numbers.
+
+Per item: the emulator streams it as Mux would (as uploaded, or re-encoded); then seeks to every frame within ±3 of
+every segment boundary, the first and last 3 frames and 30 random ones; steps across three boundaries each way
+(→ then ←); a burst of seeks as a drag on the timeline makes; J/L then K. Counts are printed at the end of the run.
+Budget (docs/PERFORMANCE.md): the whole matrix within 150 s on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import shiboken6
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import QVideoFrame
+from pytestqt.exceptions import TimeoutError
+
+from muxclipper.emulator import EmulatorServer
+from muxclipper.emulator.media import stamp
+from muxclipper.qt.editor.player import PlayerController
+from tests.emulator.media_helpers import wait_settled
+from tests.support import corpus
+from tests.support.relay_thread import RelayThread
+from tests.support.reliability_counts import record
+
+pytestmark = pytest.mark.slow
+LANDING_MS = 10_000  # a deadline for a frame that never comes, not a speed expectation
+COUNTS: Counter[str] = Counter()
+
+
+def picture_index(frame: QVideoFrame, source_height: int) -> int:
+    """The frame number stamped on ``frame`` (scaled from a ``source_height`` picture): bits outside the picture (a
+    portrait frame is narrower than the band) read as 0."""
+    image = frame.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    scale = image.height() / source_height
+    size = stamp.block_size(source_height) * scale
+    y = int(size / 2)
+    value = 0
+    for bit in range(stamp.BITS):
+        x = int((bit + 0.5) * size)
+        if x >= image.width():
+            break
+        colour = image.pixelColor(x, y)
+        if (colour.red() * 299 + colour.green() * 587 + colour.blue() * 114) // 1000 > 128:
+            value |= 1 << bit
+    return value
+
+
+def boundaries(playlist: str, rate: Any) -> list[int]:
+    """Frames that start a segment (the first one's excepted), from the media playlist's EXTINF sums."""
+    total, starts = 0.0, []
+    for duration in re.findall(r"#EXTINF:([\d.]+),", playlist)[:-1]:
+        total += float(duration)
+        starts.append(round(total * rate))
+    return starts
+
+
+@pytest.fixture(scope="module")
+def uploads(media_server: EmulatorServer, media_api: httpx.Client) -> dict[str, dict[str, Any]]:
+    """Every item uploaded at once (the emulator works on two at a time), then waited for."""
+    assets = {}
+    for item in corpus.ITEMS:
+        body: dict[str, Any] = {"inputs": [{"url": corpus.media(item).as_uri()}], "playback_policies": ["public"]}
+        if item.tier:
+            body["max_resolution_tier"] = item.tier
+        response = media_api.post("/video/v1/assets", json=body)
+        assert response.status_code == 201, response.text
+        assets[item.name] = response.json()["data"]
+    return {name: wait_settled(media_api, asset["id"], timeout=120) for name, asset in assets.items()}
+
+
+class Watch:
+    def __init__(self, qtbot: Any, controller: PlayerController, source_height: int) -> None:
+        self.qtbot, self.controller, self.source_height = qtbot, controller, source_height
+        self.misses: list[str] = []
+        self.lands = 0
+
+    def on_screen(self) -> int:
+        return picture_index(self.controller.sink.videoFrame(), self.source_height)
+
+    def land(self, frame: int, how: str) -> None:
+        """Wait for the player to report ``frame``; the picture the sink holds must be that frame."""
+        c = self.controller
+        try:
+            self.qtbot.waitUntil(lambda: c.current_frame == frame and c.target_frame == frame, timeout=LANDING_MS)
+        except TimeoutError as exc:
+            raise AssertionError(f"{how} {frame}: the player stayed on {c.current_frame} (going to "
+                                 f"{c.target_frame}); misses so far: {self.misses}") from exc
+        shown = self.on_screen()
+        COUNTS[how] += 1
+        self.lands += 1
+        if shown != frame:
+            self.misses.append(f"{how} {frame}: the picture is frame {shown}")
+
+
+@pytest.fixture(scope="module")
+def relay() -> Iterator[RelayThread]:
+    with RelayThread() as running:
+        yield running
+
+
+@pytest.fixture
+def player(qtbot: Any) -> Iterator[PlayerController]:
+    controller = PlayerController()
+    yield controller
+    controller.unload()
+    shiboken6.delete(controller)
+
+
+#: Known gaps (issue 22, not done): the test runs and says when they close.
+KNOWN_GAPS = {
+    "phone-vfr-30": "the emulator's re-encode to a constant rate repeats one frame and drops another near frame 117, "
+                    "so frame n of the stream shows the upload's frame n-1 there (the player shows frame n right)",
+    "uhd-2160p-uncapped-25": "4K B-frame decoding on two busy cores: Qt drops frames during the run-up to a frame "
+                             "inside the GOP, and the player settles on the nearest frame it decoded",
+}
+
+
+def _params() -> list[Any]:
+    return [pytest.param(item, id=item.name, marks=[pytest.mark.xfail(reason=KNOWN_GAPS[item.name], strict=False)]
+                         if item.name in KNOWN_GAPS else []) for item in corpus.ITEMS]
+
+
+@pytest.mark.qt_log_ignore("Failed to seek")  # Qt's note on a seek the player then makes from earlier
+@pytest.mark.parametrize("item", _params())
+def test_every_frame_asked_for_is_the_frame_on_screen(qtbot: Any, player: PlayerController, item: corpus.Item,
+                                                      media_server: EmulatorServer, relay: RelayThread,
+                                                      uploads: dict[str, dict[str, Any]]) -> None:
+    asset = uploads[item.name]
+    assert asset["status"] == "ready", asset
+    pid = asset["playback_ids"][0]["id"]
+    rendition = httpx.get(f"{media_server.stream_url}/{pid}/rendition.m3u8", timeout=10).text
+    rate = item.rate
+    cuts = boundaries(rendition, rate)
+    # Streamed as uploaded (its own GOP), or re-encoded (the emulator's 4 s GOP), as Mux decides.
+    reencoded_gop = round(4 * rate)
+    first_cut = cuts[0] if cuts else item.frame_count
+    if item.passthrough:
+        assert first_cut != reencoded_gop or item.frame_count <= reencoded_gop, (item.name, cuts)
+    else:
+        assert first_cut == min(reencoded_gop, item.frame_count), (item.name, cuts)
+    source_height = item.size[1]
+    with qtbot.waitSignal(player.loaded, timeout=LANDING_MS):
+        player.load(relay.url_for(f"{media_server.stream_url}/{pid}.m3u8", rate), rate,  # as the app plays it
+                    length_ms=round(asset["duration"] * 1000))
+    watch = Watch(qtbot, player, source_height)
+    watch.land(0, "load")
+    last = item.frame_count - 1
+    # The asset lasts as long as its video (sound starting earlier or ending later does not add frames).
+    assert round(asset["duration"] * rate) == item.frame_count
+
+    targets = sorted({f for cut in cuts for f in range(cut - 3, cut + 4)} | {0, 1, 2, last - 2, last - 1, last})
+    rng = random.Random(item.name)
+    targets += rng.sample(range(item.frame_count), min(30, item.frame_count))
+    for frame in targets:
+        player.seek_frame(frame)
+        watch.land(frame, "seek")
+
+    for cut in cuts[:3]:  # steps across three boundaries, forward then back
+        start = max(cut - 4, 0)
+        player.seek_frame(start)
+        watch.land(start, "seek")
+        for frame in range(start + 1, min(cut + 4, last) + 1):
+            player.step(1)
+            watch.land(frame, "step →")
+        for frame in range(min(cut + 4, last) - 1, start - 1, -1):
+            player.step(-1)
+            watch.land(frame, "step ←")
+
+    # A drag on the timeline: a burst of seeks, the last one on a frame just before a boundary (or the end).
+    aim = (cuts[0] - 1) if cuts else last
+    for ms in range(0, round(aim * 1000 / rate), max(round(aim * 1000 / rate) // 12, 1)):
+        player.seek_ms(ms)
+    player.seek_frame(aim)
+    watch.land(aim, "drag")
+
+    # J (backward at 1×) for a few frames, then K; L (forward), then K: the frame reported is the one shown.
+    player.shuttle_backward()
+    qtbot.waitUntil(lambda: player.current_frame <= aim - 3, timeout=LANDING_MS)
+    player.stop_shuttle()
+    watch.land(player.current_frame, "J then K")
+    player.shuttle_forward()
+    qtbot.waitUntil(lambda: player.current_frame >= min(aim + 5, last) or not player.is_playing, timeout=LANDING_MS)
+    player.stop_shuttle()
+    watch.land(player.current_frame, "L then K")
+    player.seek_frame(last)  # the end: never black, never jammed
+    watch.land(last, "end")
+    player.step(-1)
+    watch.land(last - 1, "step ←")
+
+    record("frame matrix: frames checked", watch.lands)
+    assert watch.misses == [], watch.misses
+
+
+def test_print_counts(capsys: Any) -> None:
+    """The matrix's counts, by kind of move (run last in this module)."""
+    with capsys.disabled():
+        print("\nframe matrix:", ", ".join(f"{kind} {n}" for kind, n in sorted(COUNTS.items())))

@@ -1,0 +1,141 @@
+"""The media corpus: what producers upload, made with ffmpeg at test time and cached by recipe (media_cache).
+
+Every frame carries its number twice: the machine-readable band of the emulator's stamp (one black or white square
+per bit, top left, :mod:`muxclipper.emulator.media.stamp`) and seven-segment digits drawn with boxes (no font),
+for a person looking at a screenshot. Pictures are tiny (the player's work does not depend on their size); only
+the items whose size is what is tested (portrait 1080x1920, 2160p against the tier) are large, and short.
+
+Each :class:`Item` names how it is uploaded (``tier``: ``max_resolution_tier``) and what Mux is expected to do:
+stream it as it is (``passthrough``) or re-encode it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from muxclipper.emulator.media import ffmpeg, stamp
+from tests.support.media_cache import cached, code_version
+
+VERSION = 1
+RATES = {"23.976": Fraction(24000, 1001), "24": Fraction(24), "25": Fraction(25), "29.97": Fraction(30000, 1001),
+         "30": Fraction(30), "50": Fraction(50), "59.94": Fraction(60000, 1001), "60": Fraction(60)}
+#: Seven segments a–g of a digit, and the digits each is lit in.
+SEGMENTS = {"a": (0, 2, 3, 5, 6, 7, 8, 9), "b": (0, 1, 2, 3, 4, 7, 8, 9), "c": (0, 1, 3, 4, 5, 6, 7, 8, 9),
+            "d": (0, 2, 3, 5, 6, 8, 9), "e": (0, 2, 6, 8), "f": (0, 4, 5, 6, 8, 9), "g": (2, 3, 4, 5, 6, 8, 9)}
+X264_DEFAULTS = ["-c:v", "libx264", "-pix_fmt", "yuv420p"]  # B-frames (3, pyramid), keyint 250, scenecut
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    fps: str
+    seconds: float
+    size: tuple[int, int] = (256, 144)
+    video: tuple[str, ...] = tuple(X264_DEFAULTS)
+    audio: str = "aac"  # "aac", "none"
+    audio_shift: float = 0.0  # > 0: the sound starts this much after the picture; < 0: before it
+    vfr: bool = False
+    container: str = "mp4"
+    tier: str | None = None
+    passthrough: bool = True
+    #: Frames the stream is expected to have (None: seconds × fps).
+    frames: int | None = None
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def rate(self) -> Fraction:
+        return RATES.get(self.fps, Fraction(self.fps))
+
+    @property
+    def frame_count(self) -> int:
+        return self.frames if self.frames is not None else round(Fraction(self.seconds) * self.rate)
+
+    def recipe(self) -> dict[str, object]:
+        """What makes the file (not how it is uploaded: two items uploaded differently share it)."""
+        made = (self.fps, self.seconds, self.size, self.video, self.audio, self.audio_shift, self.vfr, self.container,
+                self.frames)
+        return {"what": "frame corpus", "version": VERSION, "media": repr(made),
+                "code": code_version(Path(stamp.__file__), Path(__file__))}
+
+
+def digits_filter(width: int, height: int, digits: int) -> str:
+    """Seven-segment digits of the frame number ``n``, bottom left, in boxes (ffmpeg's drawbox, no font)."""
+    cell = max(6, min(height // 5, width // (digits + 2)) // 2 * 2)  # a digit's width; its height is 2×
+    thick = max(1, cell // 5)
+    top = height - 2 * cell - 4
+    parts = [f"drawbox=x=0:y={top - 2}:w={digits * (cell + thick * 2) + 4}:h={2 * cell + 6}:color=black:t=fill"]
+    for place in range(digits):
+        x0 = 2 + (digits - 1 - place) * (cell + thick * 2)
+        value = f"mod(floor(n/{10 ** place}),10)"
+        boxes = {"a": (x0, top, cell, thick), "b": (x0 + cell - thick, top, thick, cell),
+                 "c": (x0 + cell - thick, top + cell, thick, cell), "d": (x0, top + 2 * cell - thick, cell, thick),
+                 "e": (x0, top + cell, thick, cell), "f": (x0, top, thick, cell),
+                 "g": (x0, top + cell - thick // 2, cell, thick)}
+        for segment, (x, y, w, h) in boxes.items():
+            lit = "+".join(f"eq({value},{d})" for d in SEGMENTS[segment])
+            parts.append(f"drawbox=x={x}:y={y}:w={w}:h={h}:color=white:t=fill:enable='{lit}'")
+    return ",".join(parts)
+
+
+def _make(item: Item, path: Path) -> None:
+    width, height = item.size
+    rate = item.rate
+    seconds = f"{item.seconds:.6f}"
+    digits = max(len(str(item.frame_count)), 3)
+    source = f"color=c=0x305070:size={width}x{height}:rate={rate}:duration={seconds}"
+    args: list[str] = []
+    if item.audio_shift > 0:
+        args += ["-itsoffset", f"{item.audio_shift:.3f}"]
+    if item.audio != "none":
+        args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
+    if item.audio_shift < 0:
+        args += ["-itsoffset", f"{-item.audio_shift:.3f}"]
+    args += ["-f", "lavfi", "-i", source]
+    video_input = 0 if item.audio == "none" else 1
+    # A box that moves, so that frames differ as in real pictures; then the band and the digits.
+    chain = ["drawbox=x='mod(t*60,iw)':y=ih/3:w=ih/5:h=ih/5:color=white:t=fill",
+             stamp.stamp_filter(height), digits_filter(width, height, digits)]
+    if item.vfr:  # a phone's clock: frames a little late, by up to 12 ms (under half a frame)
+        chain += ["settb=1/90000", f"setpts=N/({rate})/TB+0.006*mod(N\\,3)/TB"]
+    args += ["-map", f"{video_input}:v:0"]
+    if item.audio != "none":
+        args += ["-map", f"{1 - video_input}:a:0", "-c:a", "aac", "-b:a", "64k"]
+    args += ["-vf", ",".join(chain), *item.video]
+    if item.vfr:
+        args += ["-enc_time_base", "1/90000", "-fps_mode", "passthrough", "-video_track_timescale", "90000"]
+    ffmpeg.run([*args, "-f", "mov" if item.container == "mov" else "mp4", str(path)], timeout=1800)
+
+
+def media(item: Item) -> Path:
+    """The item's file (made once, then shared)."""
+    return cached(item.recipe(), lambda path: _make(item, path), suffix=f".{item.container}")
+
+
+def _x264(fps: str, boundaries: int = 3) -> Item:
+    """x264's defaults (GOP 250): enough frames for ``boundaries`` segment boundaries and a little more."""
+    frames = 250 * boundaries + 37
+    return Item(f"x264-defaults-{fps}", fps, float(frames / RATES[fps]), frames=frames, tags=("b-frames",))
+
+
+ITEMS: tuple[Item, ...] = (
+    *(_x264(fps) for fps in RATES),
+    Item("gop-2s-29.97", "29.97", 9.0, video=(*X264_DEFAULTS, "-g", "60", "-keyint_min", "60", "-sc_threshold", "0"),
+         frames=270),
+    Item("open-gop-25", "25", 9.0, video=(*X264_DEFAULTS, "-x264-params", "open-gop=1:keyint=75"),
+         passthrough=False),
+    Item("phone-vfr-30", "30", 6.0, vfr=True, passthrough=False),
+    Item("audio-first-25", "25", 6.0, audio_shift=-0.4),
+    Item("audio-later-25", "25", 6.0, audio_shift=0.4),
+    Item("no-audio-30", "30", 6.0, audio="none"),
+    Item("portrait-1080x1920-30", "30", 2.0, size=(1080, 1920)),
+    Item("uhd-2160p-capped-25", "25", 2.0, size=(3840, 2160), video=(*X264_DEFAULTS, "-preset", "ultrafast", "-bf",
+                                                                      "3"), passthrough=False),
+    Item("uhd-2160p-uncapped-25", "25", 2.0, size=(3840, 2160), video=(*X264_DEFAULTS, "-preset", "ultrafast", "-bf",
+                                                                        "3"), tier="2160p"),
+    Item("hevc-25", "25", 5.0, video=("-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error"),
+         passthrough=False),
+    Item("prores-25", "25", 3.0, video=("-c:v", "prores_ks", "-profile:v", "0"), container="mov", audio="none",
+         passthrough=False),
+)
