@@ -356,7 +356,12 @@ def main(argv: Sequence[str]) -> int:
         # comes next, as the frame did: the imports that follow (asyncio, qasync, the other panels, the network
         # side) hold the event loop ~0.3 s, and the picture needs a few turns of it. A slow stream carries on
         # loading meanwhile.
-        if window.build_editor(preview=args.source) and window.editor.player.previewing:
+        try:
+            built = window.build_editor(preview=args.source)
+        except ImportError as exc:  # Qt Multimedia's system libraries (libpulse…), loaded with the editor
+            window.hide()
+            return _missing(system_check.import_advice(exc), None)  # (the emulator stops below)
+        if built and window.editor.player.previewing:
             wait_for(app, window.editor.player.preview_settled, PREVIEW_WAIT_S)
             if not window.isVisible():
                 window.save_settings()

@@ -117,6 +117,22 @@ def stamped_source(media_api: httpx.Client) -> dict[str, Any]:
     return asset
 
 
+@pytest.fixture(scope="session")
+def corpus_assets(media_api: httpx.Client) -> dict[str, dict[str, Any]]:
+    """Every item of the media corpus (tests/support/corpus.py) uploaded to the media emulator, once, ready."""
+    from tests.support import corpus
+
+    assets = {}
+    for item in corpus.ITEMS:
+        body: dict[str, Any] = {"inputs": [{"url": corpus.media(item).as_uri()}], "playback_policies": ["public"]}
+        if item.tier:
+            body["max_resolution_tier"] = item.tier
+        response = media_api.post("/video/v1/assets", json=body)
+        assert response.status_code == 201, response.text
+        assets[item.name] = response.json()["data"]
+    return {name: wait_settled(media_api, asset["id"], timeout=120) for name, asset in assets.items()}
+
+
 @pytest.fixture(autouse=True)
 def _memory_keyring(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:

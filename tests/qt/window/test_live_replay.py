@@ -86,6 +86,14 @@ def test_the_live_streams_tab_keeps_itself_current_and_the_replay_key(qapp: QApp
             assert clip_id is not None and emu.api.get(f"/video/v1/assets/{clip_id}").status_code == 404
             assert len(emu.requests(method="DELETE")) == 1
 
+            # An environment that asks before creating asks before a replay too: the first R only says where.
+            window.confirm_create = True
+            window.live_actions["replay"].trigger()
+            assert "press R (or Replay) again" in window.status.text() and model.rowCount() == 1
+            window.live_actions["replay"].trigger()
+            await until(lambda: model.rowCount() == 2, 10, "the replay, confirmed")
+            window.confirm_create = False
+
             emu.api.put(f"/video/v1/live-streams/{stream['id']}/complete")
             await until(lambda: tree_lines(tree)[0] == "Saturday match  [idle]"
                         and "Recording now" not in " ".join(tree_lines(tree)), 10, "the broadcast ended")
