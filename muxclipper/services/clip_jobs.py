@@ -27,6 +27,7 @@ What this does not cover: a request Mux acts on later than the duplicate watch w
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import time
@@ -109,6 +110,10 @@ class JobTimings:
 
 class JobInputError(ValueError):
     """A clip request that cannot be sent as it is; the message says why."""
+
+
+class _TakenBack(Exception):
+    """The job was withdrawn while its create waited for the POST budget: the create does not leave."""
 
 
 class ClipJobService:
@@ -311,6 +316,11 @@ class ClipJobService:
                     return now or job
                 job = now
 
+    def _still_wanted(self, job_id: int | None) -> None:
+        """The last look before a create leaves: :class:`_TakenBack` if the job was withdrawn meanwhile."""
+        if job_id is not None and self._withdrawn(job_id):
+            raise _TakenBack
+
     def _withdrawn(self, job_id: int) -> bool:
         saved = self._repo.get(job_id)
         return saved is not None and saved.withdrawn_at_s is not None
@@ -489,7 +499,13 @@ class ClipJobService:
             request = ClipRequest(job.source_asset_id, job.start_ms, job.end_ms, job.options)
             try:
                 asset = await self._client.create_clip(request, passthrough_with_token(job.options.passthrough,
-                                                                                       job.token))
+                                                                                       job.token),
+                                                       before_send=functools.partial(self._still_wanted, job.id))
+            except _TakenBack:
+                # Withdrawn while the create waited for the POST budget (after a 429 that can be seconds): it never
+                # left, so it is no attempt; the loop's first look cancels the job, nothing made in Mux.
+                job = self._save(job.moved_to(JobState.QUEUED, attempts=job.attempts - 1))
+                continue
             except RateLimitError:
                 # Mux refused before acting: not an attempt. The budget already waits it out.
                 job = self._save(job.moved_to(JobState.QUEUED, attempts=job.attempts - 1))

@@ -65,6 +65,7 @@ def test_assets_load_page_by_page_as_the_list_scrolls(qapp: QApplication, emu: E
             window.sources.search_field.clear()
             assert len(_titles(window)) == 251
             await window.aclose()
+            window.close()
 
     run(qapp, scenario)
 
@@ -135,6 +136,7 @@ def test_thumbnails_are_fetched_for_the_rows_on_screen(qapp: QApplication, media
             pixmap = await until(thumbnail, 10, "the thumbnail")
             assert pixmap.width() == 96
             await window.aclose()
+            window.close()
 
     run(qapp, scenario)
 
