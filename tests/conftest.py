@@ -22,6 +22,7 @@ from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token  # noqa: E
 from tests.emulator.helpers import RO, RW, Emu  # noqa: E402
 from tests.emulator.media_helpers import wait_settled  # noqa: E402
 from tests.openapi_check import validate_response  # noqa: E402
+from tests.support.media_cache import cache_root  # noqa: E402
 
 PROCESSING_SECONDS = 5.0
 
@@ -87,8 +88,10 @@ def generated_cache() -> Path:
 
 
 @pytest.fixture(scope="session")
-def media_server(generated_cache: Path) -> Iterator[EmulatorServer]:
-    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=generated_cache)
+def media_server(generated_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    # file:// inputs from the tests' own temporary folders (test_media_clips.py)
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=generated_cache,
+                            file_folders=(tmp_path_factory.getbasetemp(), cache_root()))
     with EmulatorServer(config) as server:
         yield server
 

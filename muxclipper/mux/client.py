@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -56,6 +57,7 @@ class MuxClient:
         url = f"{self.endpoints.api.rstrip('/')}{path}"
         may_retry = method in SAFE_METHODS
         attempt = 0
+        started = time.monotonic()
         while True:
             await self.budget.acquire(method)
             if before_send is not None:
@@ -82,9 +84,16 @@ class MuxClient:
                     self.budget.penalise(retry_after if retry_after is not None else 1.0)
                 if not (may_retry and response.status_code in RETRY_STATUSES):
                     raise error
-            if not may_retry or attempt >= self.retry.max_retries:
+            delay = self.retry.delay(attempt, retry_after, self._rng)
+            deadline = self.retry.give_up_after_s
+            if deadline is None:
+                out_of_tries = attempt >= self.retry.max_retries
+            else:  # a last try at the deadline, none after it
+                left = deadline - (time.monotonic() - started)
+                out_of_tries, delay = left <= 0, min(delay, max(left, 0.0))
+            if not may_retry or out_of_tries:
                 raise error
-            await self._sleep(self.retry.delay(attempt, retry_after, self._rng))
+            await self._sleep(delay)
             attempt += 1
 
     @staticmethod
