@@ -54,8 +54,12 @@ def _spans(item: corpus.Item, cuts: list[int]) -> list[tuple[int, int]]:
     """Clips as [first, last] frames: from just before a boundary to the end, and two frames at random."""
     last = item.frame_count - 1
     shortest = int(Fraction(1, 2) * item.rate) + 1  # Mux's shortest clip is 0.5 s
-    first = (cuts[0] - 2) if cuts else last // 3
     rng = random.Random(item.name)
+    if "long" in item.tags:  # a 3-hour clip would take minutes: two short ones, one ending on the last frame
+        first = cuts[-1] - 2
+        a = rng.randrange(0, item.frame_count - 600)
+        return [(first, last), (a, a + rng.randrange(shortest, 600))]
+    first = (cuts[0] - 2) if cuts else last // 3
     a = rng.randrange(0, item.frame_count - shortest)
     b = rng.randrange(a + shortest, item.frame_count)
     return [(min(first, last - shortest), last), (a, b)]

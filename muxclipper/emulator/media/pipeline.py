@@ -176,7 +176,9 @@ class MediaProcessor:
                         "-fps_mode", "cfr", "-r", str(rate), *AAC, "-movflags", "+faststart", str(master)],
                        progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
         # The video's own frames: the container's duration can be longer (sound starting before or ending after it).
-        frames = standard_input.video_frames(str(master)) or round(info.duration * rate)
+        passed = video is not None and not reasons and video.frames  # the upload's own packets, counted already
+        frames = (video.frames if passed and video is not None else standard_input.video_frames(str(master))) \
+            or round(info.duration * rate)
         self._burn(work, master, job.overlays, rate)
         texts = list(job.texts)
         if generated_captions is not None:
