@@ -19,7 +19,7 @@ Exactly once, in four parts:
    second asset after the job was sent again. For :attr:`JobTimings.duplicate_watch_s` after an unknown
    outcome the service keeps looking; an extra asset carrying the job's token is deleted, the job's
    ``note`` says so and a warning is logged. The adopted asset (the one the user was given) is never the
-   one deleted.
+   one deleted. That watch, and the search for a token, are :mod:`muxclipper.services.late_duplicates`'.
 
 What this does not cover: a request Mux acts on later than the duplicate watch while no muxclipper runs.
 """
@@ -35,7 +35,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from muxclipper.core.clip_rules import check_request
-from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token, token_in
+from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token
 from muxclipper.core.models import Asset, ClipRequest
 from muxclipper.core.resolution import resolve as resolve_as_source
 from muxclipper.core.watermark import problems as watermark_problems
@@ -50,6 +50,7 @@ from muxclipper.mux.errors import (
     ServerError,
 )
 from muxclipper.services.job_timings import JobTimings
+from muxclipper.services.late_duplicates import DuplicateWatch, search_tokens
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.poller import BatchPoller, apply_asset
 from muxclipper.store.history_file import StoreUnavailableError
@@ -61,8 +62,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 WITHDRAWN_UNSENT = "Taken back before it was sent: nothing was made in Mux."
 WITHDRAWN_DELETED = "Taken back: deleted in Mux."
-#: How far before a job's first send the search for its asset goes (clock skew between us and Mux).
-RECONCILE_MARGIN_S = 600
 
 
 class JobInputError(ValueError):
@@ -102,15 +101,11 @@ class ClipJobService:
         self._worker: asyncio.Task[None] | None = None
         self._watched: dict[int, ClipJob] = {}
         self._watcher: asyncio.Task[None] | None = None
-        # job id -> look for late duplicates until (monotonic); the sweep of each is done by its lease holder.
-        self._suspects: dict[int, float] = {}
-        self._foreign: set[int] = set()  # suspects whose watch another live process holds
-        self._swept = asyncio.Event()
-        self._wake_sweeper = asyncio.Event()
-        self._sweeper: asyncio.Task[None] | None = None
         self._heart: asyncio.Task[None] | None = None
-        #: Extra assets deleted (job id, asset id), for tests and diagnostics.
-        self.duplicates_deleted: list[tuple[int, str]] = []
+        #: Late duplicates looked for after unknown outcomes, and deleted.
+        self.duplicates = DuplicateWatch(environment, client, repo, owner=self.owner, timings=self.timings,
+                                         updates=self.updates, problems=self.problems, monotonic=monotonic,
+                                         beat=self._beat)
         self._refusals: dict[int, ApiError] = {}
         self._side_tasks: set[asyncio.Task[None]] = set()  # clips taken back, being deleted
 
@@ -155,23 +150,22 @@ class ClipJobService:
             # Made, taken back, and the run stopped before deleting it: deleted now.
             if job.state.finished and job.id in self._repo.claim([job.id or 0], self.owner, self.timings.lease_ttl_s):
                 self._spawn(self._settle_withdrawn(job), f"withdraw-{job.id}")
-        self._take_up_watches()
+        self.duplicates.take_up_saved()
         return unfinished
 
     def rescan(self) -> None:
         """Take in what other processes wrote to the history since: duplicate watches they left (a command that
         ended while Mux might still act on a held request) and jobs they hold (followed, and taken up if they
         die). The window calls it when the history file changes; cheap when nothing is new."""
-        known = set(self._watched) | self._queued | set(self._suspects)
+        known = set(self._watched) | self._queued | self.duplicates.job_ids
         try:
             for job in self._repo.unfinished(self.environment):
                 if job.id is None or job.id in known or self.poller.follows(job):
                     continue
                 if self._repo.lease_holder(job.id) != self.owner.id:  # ours: this process is at it already
                     self._watch(job, announce=True)
-            self._take_up_watches()
-            if self._foreign:
-                self._wake_sweeper.set()  # whoever kept them may have let them go
+            self.duplicates.take_up_saved()
+            self.duplicates.wake_if_foreign()
         except StoreUnavailableError as exc:
             self.problems.emit(exc)
 
@@ -179,12 +173,6 @@ class ClipJobService:
     def history_path(self) -> Path:
         """The job history file (the window watches it for other processes' writes)."""
         return self._repo.path
-
-    def _take_up_watches(self) -> None:
-        for job, left in self._repo.watched_for_duplicates(self.environment, self.timings.duplicate_watch_s):
-            assert job.id is not None
-            if job.id not in self._suspects:
-                self._suspect(job.id, left, save=False)
 
     def retry(self, job_id: int) -> ClipJob:
         job = self._job_here(job_id)
@@ -295,14 +283,14 @@ class ClipJobService:
     async def wait_idle(self) -> None:
         """Until nothing is queued, polled, watched or looked for (tests, and a command that ends)."""
         while True:
-            tasks = [t for t in (self._worker, self._watcher, self._sweeper, self.poller.task, *self._side_tasks)
+            tasks = [t for t in (self._worker, self._watcher, self.duplicates.task, self.poller.task, *self._side_tasks)
                      if t is not None and not t.done()]
             if not tasks:
                 return
             await asyncio.wait(tasks)
 
     async def close(self) -> None:
-        for task in (self._worker, self._watcher, self._sweeper, self._heart, *self._side_tasks):
+        for task in (self._worker, self._watcher, self.duplicates.task, self._heart, *self._side_tasks):
             if task is not None:
                 task.cancel()
                 try:
@@ -489,10 +477,10 @@ class ClipJobService:
         since = self._repo.since_sent(job) or 0.0
         start = self._mono()
         deadline = start + timings.late_answer_window_s - since
-        self._suspect(job.id, timings.duplicate_watch_s - since)
+        self.duplicates.suspect(job.id, timings.duplicate_watch_s - since)
         pause = timings.late_answer_first_pause_s
         while True:
-            found = (await self._search([job])).get(job.token, [])
+            found = (await search_tokens(self._client, [job])).get(job.token, [])
             if found:
                 return await self._adopt_found(job, found)
             left = deadline - self._mono()
@@ -504,64 +492,10 @@ class ClipJobService:
                  timings.late_answer_window_s)
         return self._save(job.moved_to(JobState.QUEUED))
 
-    async def _search(self, jobs: list[ClipJob]) -> dict[str, list[Asset]]:
-        """Assets carrying the jobs' tokens, newest first, paging back to the earliest first send (however
-        many pages: a busy account may have made hundreds of assets since), each page at the GET budget."""
-        tokens = {job.token for job in jobs}
-        since = min((job.submitted_at_s or job.created_at_s) for job in jobs) - RECONCILE_MARGIN_S
-        found: dict[str, list[Asset]] = {}
-        async for page in self._client.iter_asset_pages(limit=100):
-            for asset in page.assets:
-                token = token_in(asset.passthrough)
-                if token in tokens:
-                    found.setdefault(token, []).append(asset)
-            if page.assets and page.assets[-1].created_at_s < since:
-                break
-        return found
-
-    async def _delete_extras(self, job: ClipJob, keep: str | None, found: list[Asset]) -> str | None:
-        """Delete every asset carrying the job's token but ``keep``; the note for the user, if any went.
-
-        The note is saved *before* the delete: a process that dies after Mux deleted the copy leaves it said (the
-        next one finds no copy and has nothing to say), and a delete that fails rewrites it to say so."""
-        assert job.id is not None
-        extras = [asset.id for asset in found if asset.id != keep]
-        if not extras:
-            return None
-        if keep is None and job.state is JobState.FAILED:
-            note = (f"Mux made this clip after muxclipper had given up on it (an answer came late); muxclipper "
-                    f"deleted {', '.join(extras)} so that a retry makes it once.")
-        elif keep is None:
-            note = (f"Mux made this clip again after it was deleted (an answer came late); muxclipper deleted "
-                    f"{', '.join(extras)} too.")
-        else:
-            note = (f"Mux made this clip {len(extras) + 1} times (an answer came late); muxclipper deleted the "
-                    f"extra {', '.join(extras)} and kept {keep}.")
-        self._announce_note(job.id, note)
-        for asset_id in extras:
-            try:
-                await self._client.delete_asset(asset_id)
-            except NotFoundError:
-                pass  # deleted already (by a process that died before it could say so, or the user)
-            except MuxError:
-                self._announce_note(job.id, f"Mux made this clip again (an answer came late): {asset_id} is an "
-                                            "extra copy muxclipper could not delete yet; it tries again while it "
-                                            "watches (up to 10 minutes after the send), else delete it yourself.")
-                raise
-            self.duplicates_deleted.append((job.id, asset_id))
-            log.warning("job %s: Mux made its clip twice (a late answer); deleted the extra asset %s, kept %s",
-                        job.id, asset_id, keep or f"none (the job is {job.state.value})")
-        return note
-
-    def _announce_note(self, job_id: int, note: str) -> None:
-        updated = self._repo.set_note(job_id, note)
-        if updated is not None:
-            self.updates.emit(updated)
-
     async def _adopt_found(self, job: ClipJob, found: list[Asset]) -> ClipJob:
         # The oldest is kept (``found`` is newest first): it is the one a late first answer would have named.
         keep = found[-1]
-        note = await self._delete_extras(job, keep.id, found)
+        note = await self.duplicates.delete_extras(job, keep.id, found)
         log.info("job %s: found its clip %s after an unknown outcome", job.id, keep.id)
         return self._adopt(job.evolve(note=note or job.note), keep)
 
@@ -577,102 +511,19 @@ class ClipJobService:
         self.updates.emit(saved[0])
         return saved[0]
 
-    # ------------------------------------------------------------------ late duplicates
-    def _suspect(self, job_id: int, remaining_s: float, *, save: bool = True) -> None:
-        """Look for late duplicates of the job for ``remaining_s`` more seconds (saved, so a later process, or one
-        already open, goes on with it)."""
-        if remaining_s <= 0:
-            return
-        until = self._mono() + remaining_s
-        if until <= self._suspects.get(job_id, 0.0):
-            return
-        self._suspects[job_id] = until
-        if save:
-            self._repo.set_watch(job_id, remaining_s)
-        if self._sweeper is None or self._sweeper.done():
-            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop(), name="duplicate-sweeper")
+    # ------------------------------------------------------------------ late duplicates (see late_duplicates)
+    @property
+    def duplicates_deleted(self) -> list[tuple[int, str]]:
+        """Extra assets deleted (job id, asset id), for tests and diagnostics."""
+        return self.duplicates.deleted
 
     @property
     def duplicate_watches(self) -> int:
         """Late-duplicate watches this process keeps, or follows to take up if their holder lets them go."""
-        return len(self._suspects)
+        return len(self.duplicates.job_ids)
 
     async def wait_duplicate_watches(self) -> None:
         """Until every duplicate watch this process knows of has run out. Whoever holds one (this process, or
         another that may exit before it runs out, as ``clip --wait`` does) looks; this one takes it up when it is
         let go, so the watch is kept as long as one muxclipper waits here."""
-        while self.duplicate_watches and self._sweeper is not None and not self._sweeper.done():
-            self._swept.clear()
-            await self._swept.wait()
-
-    async def _sweep_loop(self) -> None:
-        pause = self.timings.duplicate_first_pause_s
-        first = True
-        while self._suspects:
-            if not first:
-                nearest = max(min(self._suspects.values()) - self._mono(), 0.0)
-                self._wake_sweeper.clear()
-                try:  # woken early when the history changes (a process holding a watch let it go)
-                    await asyncio.wait_for(self._wake_sweeper.wait(), min(pause, nearest))
-                except TimeoutError:
-                    pass
-                pause = min(pause * 2, self.timings.duplicate_max_pause_s)
-            first = False
-            try:
-                await self.sweep_duplicates()
-            except MuxError as exc:
-                log.warning("looking for late duplicates failed: %s", exc.user_message)
-            except StoreUnavailableError as exc:
-                self.problems.emit(exc)
-            finally:
-                self._swept.set()
-        self._swept.set()
-
-    def _watch_claimable(self, job_id: int) -> bool:
-        job = self._repo.get(job_id)
-        return job is None or job.state.finished or self._repo.lease_holder(job_id) == self.owner.id
-
-    async def sweep_duplicates(self) -> None:
-        """One look for late duplicates of the suspect jobs whose watch this process holds (taking up the watch of
-        a process that died); expired suspects are dropped and their watch ended."""
-        now = self._mono()
-        # A watch that has just run out gets a last look (it ends after it): a copy made in its last pause is found.
-        expired = [job_id for job_id, until in self._suspects.items() if until <= now]
-        live = list(self._suspects)
-        # A finished job's watch is leased like a job (one process deletes a copy); an unfinished one's belongs to
-        # whoever sends it (here, or another process this one watches and takes the job from if it dies).
-        claimable = [job_id for job_id in live if self._watch_claimable(job_id)]
-        held = self._repo.claim(claimable, self.owner, self.timings.lease_ttl_s) if claimable else set()
-        if held:
-            self._beat()
-        self._foreign = set(live) - held
-        jobs = []
-        for job_id in sorted(held):
-            job = self._repo.get(job_id)
-            if job is None:
-                self._suspects.pop(job_id, None)
-                continue
-            # A job with its clip keeps that one; a job the user put away (its clip deleted) keeps none: a late
-            # copy of a deleted clip is as unwanted as a second one. Nor does a job that failed after sends whose
-            # outcome was unknown: Mux may act on one of them after muxclipper gave up (seen under load in the fault
-            # schedules), and the user, told it failed, would retry and get two.
-            if job.asset_id is not None or job.state in (JobState.CANCELLED, JobState.FAILED):
-                jobs.append(job)
-        try:
-            if jobs:
-                found = await self._search(jobs)
-                for job in jobs:
-                    assert job.id is not None
-                    now_job = self._repo.get(job.id)
-                    if now_job is None or (now_job.state, now_job.asset_id) != (job.state, job.asset_id):
-                        continue  # retried (or adopted) while the search ran: what it found may be the new send's
-                    keep = None if job.state in (JobState.CANCELLED, JobState.FAILED) else job.asset_id
-                    await self._delete_extras(job, keep, found.get(job.token, []))
-        finally:  # a watch that ran out ends even when its last look failed (the note says what is left)
-            for job_id in expired:
-                self._suspects.pop(job_id, None)
-                self._foreign.discard(job_id)
-                self._repo.set_watch(job_id, None)
-                job = self._repo.get(job_id)
-                if job is not None and job.state.finished:
-                    self._repo.release([job_id], self.owner)
+        await self.duplicates.wait()

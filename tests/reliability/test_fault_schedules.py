@@ -75,7 +75,7 @@ def random_fault(rng: random.Random) -> dict[str, Any]:
 
 def _crash(service: ClipJobService) -> None:
     """Stop a service as a hung or killed process would: mid-request, leases not released."""
-    for task in (service._worker, service._watcher, service._sweeper, service._heart,
+    for task in (service._worker, service._watcher, service.duplicates.task, service._heart,
                  service.poller.task):
         if task is not None:
             task.cancel()

@@ -4,22 +4,16 @@ What Qt gives and what producers need differ in these ways this class bridges:
 
 - Qt's clock starts at the earliest packet, often audio (AAC priming puts video ~21 ms later), so
   frame *n* appears at ``offset + n/fps``: the offset is read from frame 0 when a source loads.
-- A seek to a frame's exact start can still show the frame before; seeks aim at mid-frame.
-- **A seek cannot reach the last frames before an HLS segment boundary, nor the last frames of the stream,
-  when the video has B-frames** (x264's defaults, most cameras and editing suites). FFmpeg's HLS demuxer counts
-  the playlist's times from the first packet's *decoding* time, which B-frames put a frame or two before its
-  first *presentation* time, from which Qt counts positions. A seek to the last ``d`` frames of a segment so
-  picks the next segment, and shows its first frame; a seek to the last ``d`` frames of the stream fails
-  ("Failed to seek: Operation not permitted") and left the picture black. Those frames are reached by a
-  *run-up*: a seek to a frame safely before them, then playing (fast, silent, unseen) up to the frame.
-  Boundaries are learnt from the seeks that land late; the end is known from the duration.
+- Seeks aim at mid-frame, and **a seek cannot reach the last frames before an HLS segment boundary, nor the
+  last frames of the stream, when the video has B-frames**: those frames are reached by a *run-up* (a seek to a
+  frame safely before them, then playing fast, silent and unseen up to the frame). How, and how the boundaries
+  are learnt, is :mod:`muxclipper.qt.editor.frame_seeker`'s (:class:`FrameSeeking`, mixed into this class).
 - The decoder's frames do not go to the screen directly: they arrive in a sink of this class's own, which puts
   on the screen's sink only the frame asked for (or, playing, each frame as it comes). So a run-up's frames
   never flash by, and the frame number reported is always that of the picture shown (both come from the
   frame's own timestamp).
-- The frames around the playhead are kept (:class:`FrameCache`): ← and J show them at once instead of
-  decoding the GOP again; a step back to a frame not kept runs up from a little earlier, so the next steps
-  back are kept too.
+- The frames around the playhead are kept (:class:`FrameCache`): ← and J show them at once (see
+  ``frame_seeker``).
 - Qt reports no error for an untrusted TLS certificate (it buffers forever): a load timeout turns
   that silence into a message.
 - Setting the source Qt already has does not reload it: the next frame would be taken for frame 0 and every
@@ -40,6 +34,7 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer, QVid
 from muxclipper.core.timecode import frame_to_ms, ms_to_frame
 from muxclipper.qt import qt_messages
 from muxclipper.qt.editor.frame_cache import FrameCache
+from muxclipper.qt.editor.frame_seeker import GOAL_PATIENCE_MS, FrameSeeking
 
 SHUTTLE_RATES = (1.0, 2.0, 4.0, 8.0)
 log = logging.getLogger(__name__)
@@ -47,22 +42,6 @@ DEFAULT_LOAD_TIMEOUT_MS = 15_000
 #: A freshly loaded stream's first frame starts at its clock's origin (audio priming puts it a few tens of ms
 #: later): one that starts later than this is not frame 0, and numbering frames from it would be wrong.
 FIRST_FRAME_LIMIT_US = 500_000
-#: Frames before a segment boundary (and before the end) that a seek is assumed unable to reach until a seek shows
-#: more: x264's defaults (3 B-frames, pyramid) delay by 2 frames.
-DEFAULT_LEAD = 3
-#: A seek landing up to this many frames after the frame asked for landed on a segment boundary (B-frames delay
-#: by at most a few frames); landing farther is a frame from an earlier seek.
-MAX_LEAD = 16
-#: How fast a run-up plays (muted, unseen): every frame still arrives at this speed (checked by the matrix test).
-RUN_UP_RATE = 8.0
-#: A step forward within this many frames of the decoder's position plays on to it rather than seeking.
-PLAY_ON_FRAMES = 12
-#: A step back to a frame not kept runs up from this many frames earlier (bounded by the cache's room).
-BACK_PREFETCH = 24
-#: After this long without a frame from the decoder while one is asked for, try again from farther back (a frame
-#: dropped, a seek lost).
-GOAL_PATIENCE_MS = 1_500
-MAX_ATTEMPTS = 3
 
 ERROR_MESSAGES = {
     QMediaPlayer.Error.ResourceError: "The video could not be loaded: the stream address answered with an "
@@ -74,7 +53,7 @@ ERROR_MESSAGES = {
 }
 
 
-class PlayerController(QObject):
+class PlayerController(QObject, FrameSeeking):
     """Signals:
         loaded(int): a source is ready; its duration in milliseconds.
         frame_shown(int, int): a frame is on screen: its index in the source and its time in ms.
@@ -110,16 +89,9 @@ class PlayerController(QObject):
         self._last_start_us: int | None = None
         self._frame = -1  # on screen
         self.cache = FrameCache()
-        self._goal: int | None = None  # a frame asked for that is not on screen yet
-        self._attempts = 0
-        self._decoder_at: int | None = None  # the last frame the decoder gave
-        self._seeking = False  # a plain seek to the goal is under way
-        self._running_up = False  # the decoder plays, unseen, up to the goal
-        self._armed = False  # the run-up's own frames are arriving (not an earlier seek's)
+        self._forget_seeking()  # the state of reaching a frame: see FrameSeeking
         self._playing = False  # the user's playback (Space, L), as the transport shows it
         self._floor: int | None = None  # playing: frames up to this one are not shown (the decoder catching up)
-        self._boundaries: set[int] = set()  # segment starts learnt from seeks that landed there
-        self._lead = DEFAULT_LEAD
         self._preview: str | None = None  # a stream loading before its asset, and so its frame rate, is known
         self._url: str | None = None
         self._reloads = 0  # of this source, because its first frame could not be frame 0
@@ -192,11 +164,9 @@ class PlayerController(QObject):
         self._last_start_us = None
         self._frame = -1
         self.cache.clear()
-        self._goal, self._attempts, self._decoder_at = 0, 0, None
-        self._seeking = self._running_up = False
+        self._forget_seeking()
+        self._goal = 0
         self._floor = None
-        self._boundaries = set()
-        self._lead = DEFAULT_LEAD
         self._patience.stop()
         self._loading = True
         self._abandoned = False
@@ -360,92 +330,7 @@ class PlayerController(QObject):
             self.player.setAudioOutput(self._audio)
         return self._audio
 
-    # ------------------------------------------------------------------ reaching a frame
-    def _request(self, frame: int) -> None:
-        """Put ``frame`` on screen: from the frames kept, else through the decoder (paused)."""
-        kept = self.cache.get(frame)
-        if kept is not None:
-            self._halt_decoder()
-            self._goal = None
-            self._patience.stop()
-            self._show(frame, kept)
-            return
-        if frame == self._goal and (self._seeking or self._running_up):
-            return  # on its way (J asks again on each tick)
-        self._goal, self._attempts = frame, 0
-        self._go()
-
-    def _go(self) -> None:
-        goal = self._goal
-        assert goal is not None
-        self._patience.start()
-        at = self._decoder_at
-        playing_on = self._running_up or self.player.playbackState() == QMediaPlayer.PlaybackState.PausedState
-        if at is not None and at < goal <= at + PLAY_ON_FRAMES and not self._seeking and playing_on \
-                and self._attempts == 0:
-            self._run_up(None)  # just after the decoder's position: play on, no seek
-            return
-        start = self._safe_start(goal)
-        if start == goal:
-            self._halt_decoder()
-            self._seeking = True
-            self._position_at(goal)
-        else:
-            self._run_up(start)
-
-    def _safe_start(self, frame: int) -> int:
-        """A frame at or before ``frame`` that a seek reaches, from which the decoder plays on to ``frame``."""
-        start = frame
-        if 0 < self._frame - frame <= 2 and frame not in self.cache:  # ← or J: keep the frames before it too
-            room = self.cache.capacity(self.cache.get(self._frame) or QVideoFrame()) - PLAY_ON_FRAMES
-            start = frame - max(min(BACK_PREFETCH, room), 0)
-        margin = self._lead + 2 * self._attempts
-        for boundary in self._boundaries:
-            if boundary - margin <= frame < boundary:
-                start = min(start, boundary - margin - 1)
-        last = self._loaded_last_frame()
-        if last is not None and frame > last - margin:
-            start = min(start, last - margin - 1)
-        if self._attempts and start == frame:
-            start = frame - margin  # a plain seek did not bring it: come from before
-        return max(start, 0)
-
-    def _run_up(self, start: int | None) -> None:
-        """Play, muted and unseen, from ``start`` (None: from where the decoder is) until the goal arrives."""
-        self._seeking = False
-        self._running_up = True
-        self._armed = start is None
-        if self._audio is not None:
-            self._audio.setMuted(True)
-        rate = RUN_UP_RATE if self._attempts == 0 else 1.0  # a frame dropped at speed: go at 1× next time
-        self.player.setPlaybackRate(rate)
-        if start is None:
-            self.player.play()
-            return
-        # Paused, the seek shows its frame; playing starts from there (playing at once could start from where the
-        # decoder was before the seek).
-        self.player.pause()
-        self._position_at(start)
-
-    def _position_at(self, frame: int) -> None:
-        """Send the decoder to ``frame`` (it shows the frame when paused, and goes on from there when playing)."""
-        offset_ms = (self._offset_us or 0) / 1000
-        # Aim at the middle of the frame: at its exact start Qt may still show the frame before.
-        self.player.setPosition(round(offset_ms + float((Fraction(frame) + Fraction(1, 2)) * 1000 / self.rate)))
-        self._decoder_at = None
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState:
-            self.player.pause()  # after the end of the media, a position alone shows nothing
-
-    def _halt_decoder(self) -> None:
-        """Stop a run-up (the decoder pauses where it is)."""
-        if self._running_up:
-            self._running_up = False
-            self.player.pause()
-            self.player.setPlaybackRate(1.0)
-            if self._audio is not None:
-                self._audio.setMuted(self.muted)
-        self._seeking = False
-
+    # ------------------------------------------------------------------ reaching a frame (see FrameSeeking)
     def _reached(self, index: int, frame: QVideoFrame) -> None:
         self._halt_decoder()
         self._goal = None
@@ -456,30 +341,6 @@ class PlayerController(QObject):
             if self._resume_playing:
                 self._resume_playing = False
                 self._start_playing(1.0)
-
-    def _escalate(self, why: str) -> None:
-        """The goal did not come: try again from farther back, slower; in the end show what there is."""
-        goal = self._goal
-        if goal is None:
-            return
-        self._attempts += 1
-        log.debug("frame %s not reached (%s): attempt %s", goal, why, self._attempts)
-        if self._attempts <= MAX_ATTEMPTS:
-            self._go()
-            return
-        log.warning("frame %s could not be reached; showing the nearest frame decoded", goal)
-        self._halt_decoder()
-        self._goal = None
-        self._patience.stop()
-        near = min((i for i in range(goal - MAX_LEAD, goal + MAX_LEAD + 1) if i in self.cache),
-                   key=lambda i: abs(i - goal), default=None)
-        if near is not None:
-            kept = self.cache.get(near)
-            assert kept is not None
-            self._show(near, kept)
-
-    def _on_patience_timeout(self) -> None:
-        self._escalate("no frame in time")
 
     # ------------------------------------------------------------------ playing
     def _start_playing(self, rate: float) -> None:
@@ -567,25 +428,7 @@ class PlayerController(QObject):
             if self._growing and self._near_the_loaded_end(index):
                 self._reload(index, play=True)
             return
-        goal = self._goal
-        if goal is None:
-            return  # a frame decoded after pausing, or after the goal was met: the screen keeps the one asked for
-        self._patience.start()  # the decoder is working (a 4K GOP takes a while): patience runs from its last frame
-        if index == goal:
-            self._reached(index, frame)
-        elif self._running_up:
-            if index < goal:
-                if not self._armed:
-                    self._armed = True
-                    self.player.play()
-            elif self._armed:  # frames before a run-up's first one are an earlier seek's, on their way out
-                self._escalate(f"the run-up went past it to {index}")
-        elif self._seeking and goal < index <= goal + MAX_LEAD:
-            # Landed on the next segment's first frame: the goal is in the frames before a boundary.
-            self._boundaries.add(index)
-            self._lead = max(self._lead, index - goal)
-            log.debug("seek to %s landed on %s: a segment boundary", goal, index)
-            self._go()
+        self._toward_goal(index, frame)
 
     def _near_the_loaded_end(self, index: int) -> bool:
         """Playing a recording in progress: close to the end of what was loaded, with more recorded since."""
@@ -615,10 +458,7 @@ class PlayerController(QObject):
         if self._abandoned:
             return
         if self._goal is not None and not self._loading and "seek" in detail.lower():
-            # A seek past what the demuxer thinks the end is (B-frames): come from farther back.
-            log.debug("seek failed (%s): running up instead", detail)
-            self._lead += 2
-            self._escalate(detail)
+            self._seek_failed(detail)
             return
         self._load_timer.stop()
         self._loading = False
