@@ -39,8 +39,9 @@ class ClipOptionsForm(Protocol):
 
 
 def trimmed_title(typed: str | None, source: str) -> str:
-    """Several recordings trimmed at once: a typed title names the batch, each clip keeps its source's name."""
-    return f"{typed} — {source}" if typed else source
+    """A recording trimmed with others: named after itself, or the title typed for it when it is the open source (a
+    title typed on one recording never names a clip of another)."""
+    return typed or source
 
 
 class ClipCreator(QObject):
@@ -210,9 +211,12 @@ class ClipCreator(QObject):
             self.message.emit(f"{len(good)} clips cut at their slates queued.{note}")
 
     def _submit_per_recording(self, plans: list[TrimPlan], stream_titles: dict[str, str]) -> bool:
-        """One clip per planned recording, titled after the typed title and the recording; whether they were sent."""
+        """One clip per planned recording, titled after its recording (the open one: its typed title, if any);
+        whether they were sent."""
         typed = self.options.options().title
+        open_id = self.source.id if self.source is not None else None
         requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset,
-                                 title=trimmed_title(typed, source_label(plan.asset, stream_titles)))
+                                 title=trimmed_title(typed if plan.asset.id == open_id else None,
+                                                     source_label(plan.asset, stream_titles)))
                     for plan in plans]
         return self._submit(requests) is not None

@@ -135,3 +135,55 @@ def test_marks_and_segments_are_kept_across_restarts_per_environment_and_source(
             again.close()
 
     run(qapp, scenario)
+
+
+def test_a_title_belongs_to_its_source_and_never_names_a_clip_of_another(
+        qapp: QApplication, emu: Emu, tmp_path: Path) -> None:
+    """"Keynote trim" typed on the keynote sat on the next recording opened and named its clip; top and tail named
+    another recording's clip after it. Each source keeps its own draft title (and passthrough), across restarts."""
+    [keynote, rerun] = emu.seed({"title": "Keynote", "duration": 60.0, "frame_rate": 25.0},
+                                {"title": "Live rerun", "duration": 30.0, "frame_rate": 25.0, "status": "ready"})
+    settings = str(tmp_path / "window.ini")
+
+    async def scenario() -> None:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtTest import QTest
+
+        async with open_session(_environment(emu), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session, settings=QSettings(settings, QSettings.Format.IniFormat))
+            window.confirm_create = False
+            window.start()
+            title, passthrough = window.clip_options.title_field, window.clip_options.passthrough_field
+            window.open_asset_id(keynote)
+            await until(lambda: window.asset is not None and window.asset.id == keynote, 10, "the keynote open")
+            QTest.keyClicks(title, "Keynote trim")
+            QTest.keyClicks(passthrough, "cms-7")
+            window.open_asset_id(rerun)
+            await until(lambda: window.asset is not None and window.asset.id == rerun, 10, "the rerun open")
+            assert (title.text(), passthrough.text()) == ("", "")
+            rate = window.editor.player.rate
+            window.create_clip(MarkedRange(None, None, 30_000, rate).with_in(1_000).with_out(3_000))
+            QTest.keyClicks(title, "Live rerun part")
+            window.open_asset_id(keynote)
+            await until(lambda: window.asset is not None and window.asset.id == keynote, 10, "the keynote again")
+            assert (title.text(), passthrough.text()) == ("Keynote trim", "cms-7")
+            # Top and tail both with the keynote open: the keynote's clip has its typed title, the rerun its own name.
+            assets = [await session.client.get_asset(asset_id) for asset_id in (keynote, rerun)]
+            window.creator.top_and_tail(assets, 2_000, 2_000, {})
+            titles = [job.options.title for job in reversed(session.jobs.history())]
+            assert titles == [None, "Keynote trim", "Live rerun"], titles
+            await window.aclose()
+            window.close()
+            # A restart: the keynote comes back with its title; the rerun keeps its own.
+            again = MainWindow(session, settings=QSettings(settings, QSettings.Format.IniFormat))
+            again.start()
+            assert again.open_last_source()
+            await until(lambda: again.asset is not None and again.asset.id == keynote, 10, "the keynote reopened")
+            assert again.clip_options.title_field.text() == "Keynote trim"
+            again.open_asset_id(rerun)
+            await until(lambda: again.asset is not None and again.asset.id == rerun, 10, "the rerun reopened")
+            assert again.clip_options.title_field.text() == "Live rerun part"
+            await again.aclose()
+            again.close()
+
+    run(qapp, scenario)
