@@ -61,8 +61,10 @@ async def scenario(out: Path, report: dict[str, Any]) -> None:
 
     item = next(i for i in corpus.ITEMS if i.name == ITEM)
     screen = Screen(out)
+    from tests.support.media_cache import cache_root
+
     config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, processing_seconds=1.0,
-                            data_dir=Path(tempfile.mkdtemp()))
+                            data_dir=Path(tempfile.mkdtemp()), file_folders=(cache_root(),))  # corpus: file://
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
         made = api.post("/video/v1/assets", json={"inputs": [{"url": corpus.media(item).as_uri()}],
                                                   "playback_policies": ["public"]}).json()["data"]

@@ -19,6 +19,7 @@ from muxclipper.core.source_facts import source_label
 from muxclipper.core.timecode import format_ms
 from muxclipper.core.top_and_tail import TrimPlan, top_and_tail
 from muxclipper.qt.bridge import Bridge
+from muxclipper.services.errors import EXPECTED_ERRORS
 from muxclipper.services.instant_clips import live_stream_playback_id, program_instant_url
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ class ClipCreator(QObject):
             return None
         try:
             return self.session.jobs.submit(requests)
-        except ValueError as exc:
+        except EXPECTED_ERRORS as exc:  # a request refused, or the job history unwritable (a full disk): said so
             self.message.emit(str(exc))
             return None
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QSizePo
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
 from muxclipper.qt.environments.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar, open_work_words
+from muxclipper.qt.window.history_watcher import HistoryWatcher
 from muxclipper.qt.window.menu_bar import MenuBar
 from muxclipper.qt.window.window_geometry import first_size, fit_to_screen
 from muxclipper.services import paths
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._asset: Asset | None = None
         self._about: QDialog | None = None
+        self._history_watcher: HistoryWatcher | None = None
         self._build_frame()
         self._show_environment(colour)
         if attached is None and self.environment is not None:
@@ -353,7 +355,22 @@ class MainWindow(QMainWindow):
         """The session's work begins: its clips listed (unfinished ones resumed) and its sources loaded."""
         self.clips.show_history()
         self.session.jobs.resume()
+        self._hear_history()
         self.sources.load()
+
+    def _hear_history(self) -> None:
+        """Another muxclipper's writes to the job history reach this window: a duplicate watch a command left is
+        taken up, and its jobs are followed (taken up if it dies)."""
+        self._stop_hearing_history()
+        self._history_watcher = HistoryWatcher(self.session.jobs.history_path, self)
+        self._history_watcher.changed.connect(self.session.jobs.rescan)
+
+    def _stop_hearing_history(self) -> None:
+        watcher = self._history_watcher
+        if watcher is not None:
+            watcher.stop()
+            watcher.deleteLater()
+            self._history_watcher = None
 
     def open_last_source(self) -> bool:
         """The source open when this environment was last left, with its marks and segments (False: none)."""
@@ -371,6 +388,7 @@ class MainWindow(QMainWindow):
             return
         self._attached = False
         self._set_working(False)
+        self._stop_hearing_history()
         await self.panels.detach()
         self.asset = None
 
@@ -473,6 +491,7 @@ class MainWindow(QMainWindow):
 
     async def aclose(self) -> None:
         self.save_settings()
+        self._stop_hearing_history()
         if not self.panels_built:
             return
         await self.panels.aclose(settle=self._attached)
