@@ -362,6 +362,11 @@ class EditorWidget(QWidget):
         self.history.record(before, self.timeline.marked)
         self._request_stills()
 
+    def show_range(self, marked: MarkedRange) -> None:
+        """A range put back (a source reopened with its kept marks): not an undoable step, and the four pictures
+        around the cut are fetched for it (reopened, they stayed empty)."""
+        self._apply_range(marked)
+
     def _apply_range(self, marked: MarkedRange) -> None:
         self.timeline.set_range(marked)
         self._request_stills()

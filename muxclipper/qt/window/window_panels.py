@@ -250,7 +250,7 @@ class WindowPanels:
             marked = marked.with_in(in_ms)
         if out_ms is not None and out_ms <= asset.duration_ms:
             marked = marked.with_out(out_ms)
-        self.editor.timeline.set_range(marked)
+        self.editor.show_range(marked)
         self.segments.set_segments(segments)
 
     def _show_live(self, asset: Asset | None) -> None:

@@ -118,9 +118,15 @@ def test_marks_and_segments_are_kept_across_restarts_per_environment_and_source(
             window.open_asset_id(second)  # the keynote's work is kept while another source is open
             await until(lambda: window.asset is not None and window.asset.id == second, 10, "the talk open")
             assert window.editor.timeline.marked.in_ms is None and window.segments.segments() == []
+            asked: list[list[tuple[str, int]]] = []
+            window.editor.stills_requested.connect(asked.append)
             window.open_asset_id(first)
             await until(lambda: window.asset is not None and window.asset.id == first, 10, "the keynote again")
             assert (window.editor.timeline.marked.in_ms, window.editor.timeline.marked.out_ms) == (4_000, 9_000)
+            # The four pictures around the kept cut are asked for again (reopened, they stayed empty): frames 99,
+            # 100 (in at 4 s), 224 (the last before 9 s) and 225, each at its middle.
+            assert asked and [name for name, _ in asked[-1]] == ["before in", "in", "last", "after out"]
+            assert [ms for _, ms in asked[-1]] == [3_980, 4_020, 8_980, 9_020], asked[-1]
             await window.aclose()
             window.close()
             # A restart: the keynote (the source open last) comes back with its marks and segments.
