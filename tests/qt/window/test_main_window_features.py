@@ -83,12 +83,27 @@ def test_clip_options_and_layout_are_remembered(qapp: QApplication, emu: Emu, tm
             first.clip_options.renditions_button.set_renditions(("highest", "audio-only", "720p"))
             first.clip_options.quality_box.setCurrentIndex(first.clip_options.quality_box.findData("premium"))
             first.editor.format_box.setCurrentIndex(first.editor.format_box.findData("smpte"))
+            extras = first.clip_options.extras  # the watermark and the Cut seconds were forgotten
+            extras.watermark_url.setText("https://example.com/logo.png")
+            extras.watermark_box.setChecked(True)
+            extras.position_box.setCurrentIndex(extras.position_box.findData("bottom right"))
+            extras.opacity_field.setText("80%")
+            first.sources.head_box.setValue(12.5)
+            first.sources.tail_box.setValue(3)
             first.resize(700, 500)  # the offscreen screen is 800x800
             await first.aclose()
             second = MainWindow(session)
             assert second.clip_options.renditions_button.renditions() == ("highest", "audio-only", "720p")
             assert second.clip_options.quality_box.currentData() == "premium"
             assert second.editor.format_box.currentData() == "smpte"
+            mark = second.clip_options.extras.watermark()
+            assert mark is not None and (mark.url, mark.vertical_align, mark.horizontal_align, mark.opacity) == (
+                "https://example.com/logo.png", "bottom", "right", "80%")
+            assert (second.sources.head_box.value(), second.sources.tail_box.value()) == (12.5, 3.0)
+            # Put back: the settings file is shared with the next tests of this process.
+            second.clip_options.extras.watermark_box.setChecked(False)
+            second.sources.head_box.setValue(0)
+            second.sources.tail_box.setValue(0)
             assert (second.width(), second.height()) == (700, 500)
             await second.aclose()
             await asyncio.sleep(0)
