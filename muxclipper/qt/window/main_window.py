@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 # Start-up paints this window's frame before the panels exist, so this module imports only what the frame
 # needs; build_editor() and build_panels() import the panels (QtMultimedia, asyncio, the services' types: each
 # costs tens of milliseconds) once the frame is on screen.
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QSizePolicy
 
 from muxclipper.core.sources import SourceRefError, parse_source
@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
             lambda segments: self.editor.set_edit_points([ms for s in segments for ms in (s.start_ms, s.end_ms)]))
         self.segments.segments_changed.connect(self.panels.memory.segments_changed)
         self.editor.range_changed.connect(self.panels.memory.marks_changed)
+        self.clip_options.title_field.textChanged.connect(lambda text: self.panels.memory.draft_changed("title", text))
+        self.clip_options.passthrough_field.textChanged.connect(
+            lambda text: self.panels.memory.draft_changed("passthrough", text))
         self.menus.add_panels(self.editor, self.sources, self.segments, self.clips, self.creator, self.clip_options)
         self._wire_live()
         self.clips.play_requested.connect(self.open_asset_id)
@@ -448,6 +451,9 @@ class MainWindow(QMainWindow):
         self.sources.learn(asset)  # the list says what the options say: ready, the length recorded so far
         self.panels.show_source(asset, self.session, stream_url)
         self.editor.focus_timeline()  # opened to be marked: the keys act on it at once
+        # Whatever a source shows (a recording's live tools and program time, long facts), the window stays inside
+        # the screen: pulled back in once the new layout has settled, the status line with it.
+        QTimer.singleShot(0, self, lambda: fit_to_screen(self))
         self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms or 0)}"
                           f"{', recording' if asset.is_live else ''}).")
         self.source_opened.emit(asset)
