@@ -90,16 +90,41 @@ def log_file() -> Path:
 
 
 def setup_logging(level: str) -> Path:
+    """The log file, every line of it with signed-URL tokens hidden (Qt's and FFmpeg's too), and failing quietly:
+    a full disk or an unwritable folder is said once in the window (:func:`tell_logging_failure`), not printed
+    as a traceback per line."""
     import logging.handlers
 
+    from muxclipper.services.log_redaction import guard_handler, note_logging_failure
+
     path = log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.addHandler(handler)
     root.setLevel(level.upper())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                                        encoding="utf-8")
+    except OSError as exc:
+        note_logging_failure(f"The log file {path} cannot be opened ({exc.strerror}); muxclipper goes on without "
+                             "it. Make the folder writable (or set MUXCLIPPER_LOG_DIR) to have a log again.")
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(guard_handler(handler))
     return path
+
+
+def tell_logging_failure(window: MainWindow) -> None:
+    """A log that cannot be written is said in the status line, once, whenever it happens (from any thread)."""
+    from PySide6.QtCore import QObject, Signal
+
+    from muxclipper.services.log_redaction import on_logging_failure
+
+    class Teller(QObject):
+        said = Signal(str)
+
+    teller = Teller(window)  # lives in the window's thread: a signal from another thread is queued to it
+    teller.said.connect(window.show_message)
+    on_logging_failure(teller.said.emit)
 
 
 def report_unexpected(window: MainWindow, log_path: Path, loop: asyncio.AbstractEventLoop) -> None:
@@ -165,6 +190,7 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
     from muxclipper.services import paths
     from muxclipper.services.session import open_session
     from muxclipper.services.session_pool import SessionPool
+    from muxclipper.store.history_file import StoreUnavailableError
 
     extra = None
     if args.demo and startup.environment is not None:
@@ -197,7 +223,22 @@ async def run_window(args: argparse.Namespace, app: QApplication, window: MainWi
                     await window.aclose()
                     return 0
             window.switch_to(chosen.environment, chosen.colour, chosen.confirm_create, chosen.key)
-            session, chosen = await sessions.open(chosen.environment), None
+            try:
+                session, chosen = await sessions.open(chosen.environment), None
+            except StoreUnavailableError as exc:  # read-only, full or locked: the machine's, said as such
+                log.warning("the job history cannot be opened: %s", exc)
+                if args.smoke_test:
+                    print(f"smoke test failed: {exc}", file=sys.stderr)
+                    await window.aclose()
+                    window.close()
+                    return 6  # as the command line says it
+                window.show_message(f"{exc} No clips until then.")  # the whole of it in the tooltip too
+                chosen = await switcher.next_switch(closed)
+                if chosen is None:
+                    await window.aclose()
+                    window.close()
+                    return 0
+                continue
             window.attach(session)
             notices = [n for n in (startup.store.notice if first and startup.store is not None else None,
                                    session.storage_notice) if n]
@@ -315,7 +356,12 @@ def main(argv: Sequence[str]) -> int:
         # comes next, as the frame did: the imports that follow (asyncio, qasync, the other panels, the network
         # side) hold the event loop ~0.3 s, and the picture needs a few turns of it. A slow stream carries on
         # loading meanwhile.
-        if window.build_editor(preview=args.source) and window.editor.player.previewing:
+        try:
+            built = window.build_editor(preview=args.source)
+        except ImportError as exc:  # Qt Multimedia's system libraries (libpulse…), loaded with the editor
+            window.hide()
+            return _missing(system_check.import_advice(exc), None)  # (the emulator stops below)
+        if built and window.editor.player.previewing:
             wait_for(app, window.editor.player.preview_settled, PREVIEW_WAIT_S)
             if not window.isVisible():
                 window.save_settings()
@@ -327,6 +373,7 @@ def main(argv: Sequence[str]) -> int:
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         report_unexpected(window, path, loop)
+        tell_logging_failure(window)
         with loop:
             return int(loop.run_until_complete(run_window(args, app, window, startup)))
     finally:

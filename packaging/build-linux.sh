@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Build muxclipper's Linux installers from a clean clone, on Debian 12 (or newer) or Ubuntu 22.04+:
 #   bash packaging/build-linux.sh [--deb-only]
-# (MUXCLIPPER_DIST=DIR writes the installers there instead of dist/; MUXCLIPPER_DEB_XZ_LEVEL=0..9, default 6.)
+# (MUXCLIPPER_DIST=DIR writes the installers there instead of dist/; MUXCLIPPER_DEB_XZ_LEVEL=0..9, default 6;
+# MUXCLIPPER_REUSE_BUNDLES=1 packs the bundles an earlier run froze, when they are there, instead of freezing again.)
 # Writes into dist/:
-#   muxclipper_<version>_<arch>.deb   the Debian/Ubuntu package: the bundle under /opt/muxclipper, built without
+#   muxclipper_<version>_<arch>.deb   the Debian/Ubuntu package: the bundle under /usr/lib/muxclipper, built without
 #                                     the distribution's own libraries (its Depends: come from dpkg-shlibdeps) and
 #                                     without ffmpeg (Recommends: ffmpeg; the app runs the system's)
 #   muxclipper-<version>-linux-<machine>.tar.gz
@@ -41,6 +42,10 @@ say() { echo "build-linux: $*" >&2; }
 
 # freeze NAME BUNDLE_FFMPEG SYSTEM_LIBRARIES: one PyInstaller build into $WORK/NAME/muxclipper.
 freeze() {
+  if [ "${MUXCLIPPER_REUSE_BUNDLES:-0}" = 1 ] && [ -x "$WORK/$1/muxclipper/muxclipper" ]; then
+    say "reusing the $1 bundle frozen before ($WORK/$1/muxclipper)"
+    return
+  fi
   say "freezing the $1 bundle (ffmpeg: $2, system libraries: $3)"
   MUXCLIPPER_BUNDLE_FFMPEG="$2" MUXCLIPPER_SYSTEM_LIBRARIES="$3" "$PY" -m PyInstaller --noconfirm \
     --log-level WARN --distpath "$WORK/$1" --workpath "$WORK/work-$1" packaging/muxclipper.spec
@@ -89,9 +94,11 @@ build_deb() {
   pkg="$stage/debian/muxclipper"
   bundle="$WORK/deb/muxclipper"
   rm -rf "$stage"
-  mkdir -p "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/doc/muxclipper" "$pkg/usr/share/lintian/overrides"
-  cp -a "$bundle" "$pkg/opt/muxclipper"
-  ln -s /opt/muxclipper/muxclipper "$pkg/usr/bin/muxclipper"
+  # Under /usr/lib, not /opt: no Debian package owns /opt, so this one would, and removing it warned that /opt was
+  # not empty whenever anything else lives there.
+  mkdir -p "$pkg/DEBIAN" "$pkg/usr/lib" "$pkg/usr/bin" "$pkg/usr/share/doc/muxclipper" "$pkg/usr/share/lintian/overrides"
+  cp -a "$bundle" "$pkg/usr/lib/muxclipper"
+  ln -s /usr/lib/muxclipper/muxclipper "$pkg/usr/bin/muxclipper"
   desktop_files "$pkg/usr"
   sed -e "s/@VERSION@/$VERSION/g" packaging/linux/copyright >"$pkg/usr/share/doc/muxclipper/copyright"
   printf 'muxclipper (%s) unstable; urgency=medium\n\n  * Release %s: see https://pypi.org/project/muxclipper/ and the README.\n\n -- %s  %s\n' \
@@ -102,7 +109,7 @@ build_deb() {
   # rest 644 (shared libraries are not executable).
   find "$pkg" -type d -exec chmod 755 {} +
   find "$pkg" -type f -exec chmod 644 {} +
-  chmod 755 "$pkg/opt/muxclipper/muxclipper"
+  chmod 755 "$pkg/usr/lib/muxclipper/muxclipper"
 
   # Depends: from the libraries the bundle's ELF files need and does not carry itself.
   say "computing Depends: with dpkg-shlibdeps"
@@ -113,8 +120,8 @@ build_deb() {
   local -a elves=() libdirs=()
   while IFS= read -r -d '' file; do
     if head -c 4 "$file" | grep -q $'\x7fELF'; then elves+=("$file"); fi
-  done < <(find "$pkg/opt/muxclipper" -type f \( -name '*.so' -o -name '*.so.*' -o -name muxclipper \) -print0)
-  while IFS= read -r dir; do libdirs+=("-l$dir"); done < <(find "$pkg/opt/muxclipper" -name '*.so*' -printf '%h\n' | sort -u)
+  done < <(find "$pkg/usr/lib/muxclipper" -type f \( -name '*.so' -o -name '*.so.*' -o -name muxclipper \) -print0)
+  while IFS= read -r dir; do libdirs+=("-l$dir"); done < <(find "$pkg/usr/lib/muxclipper" -name '*.so*' -printf '%h\n' | sort -u)
   depends="$(cd "$stage" && dpkg-shlibdeps -O "${libdirs[@]}" -e"${elves[@]}" 2>"$WORK/shlibdeps.log" \
     | sed -n 's/^shlibs:Depends=//p')" || { cat "$WORK/shlibdeps.log" >&2; exit 1; }
   [ -n "$depends" ] || { say "dpkg-shlibdeps found no dependencies"; cat "$WORK/shlibdeps.log" >&2; exit 1; }

@@ -22,6 +22,7 @@ from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token  # noqa: E
 from tests.emulator.helpers import RO, RW, Emu  # noqa: E402
 from tests.emulator.media_helpers import wait_settled  # noqa: E402
 from tests.openapi_check import validate_response  # noqa: E402
+from tests.support.media_cache import cache_root  # noqa: E402
 
 PROCESSING_SECONDS = 5.0
 
@@ -87,8 +88,10 @@ def generated_cache() -> Path:
 
 
 @pytest.fixture(scope="session")
-def media_server(generated_cache: Path) -> Iterator[EmulatorServer]:
-    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=generated_cache)
+def media_server(generated_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
+    # file:// inputs from the tests' own temporary folders (test_media_clips.py)
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=generated_cache,
+                            file_folders=(tmp_path_factory.getbasetemp(), cache_root()))
     with EmulatorServer(config) as server:
         yield server
 
@@ -112,6 +115,22 @@ def stamped_source(media_api: httpx.Client) -> dict[str, Any]:
     asset = wait_settled(media_api, response.json()["data"]["id"])
     assert asset["status"] == "ready", asset
     return asset
+
+
+@pytest.fixture(scope="session")
+def corpus_assets(media_api: httpx.Client) -> dict[str, dict[str, Any]]:
+    """Every item of the media corpus (tests/support/corpus.py) uploaded to the media emulator, once, ready."""
+    from tests.support import corpus
+
+    assets = {}
+    for item in corpus.ITEMS:
+        body: dict[str, Any] = {"inputs": [{"url": corpus.media(item).as_uri()}], "playback_policies": ["public"]}
+        if item.tier:
+            body["max_resolution_tier"] = item.tier
+        response = media_api.post("/video/v1/assets", json=body)
+        assert response.status_code == 201, response.text
+        assets[item.name] = response.json()["data"]
+    return {name: wait_settled(media_api, asset["id"], timeout=120) for name, asset in assets.items()}
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +159,41 @@ def _collect_in_the_main_thread() -> Iterator[None]:
     import gc
 
     gc.collect()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test closes every window it shows. One left open (however long Python keeps it alive) is still a visible
+    window of the process's one QApplication, so ``lastWindowClosed``, which the window's run (``run_window``) waits on
+    to end, never comes in any later test of the same worker: that test timed out far from the cause. The window is
+    closed here, and a test that passed otherwise fails, naming it (one that failed midway says why already)."""
+    yield
+    import sys
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None or widgets.QApplication.instance() is None:
+        return
+    from PySide6.QtCore import Qt
+
+    kinds = (Qt.WindowType.Window, Qt.WindowType.Dialog)
+    left = [w for w in widgets.QApplication.topLevelWidgets() if w.isVisible() and w.windowType() in kinds]
+    for window in left:
+        window.close()
+    if left and not request.node.stash.get(_CALL_FAILED, False):
+        pytest.fail(f"the test left {len(left)} window(s) open: "
+                    f"{', '.join(f'{type(w).__name__} {w.windowTitle()!r}' for w in left)}; close what it shows "
+                    "(after its aclose(), window.close()), or later tests waiting for the last window to close hang")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from muxclipper.core.visible_text import visible
+from muxclipper.mux.client import Credentials
 from muxclipper.services import paths
 from muxclipper.services.connection_check import ConnectionReport, test_environment
 from muxclipper.services.credentials import KeyringSecrets, KeyringUnavailableError
-from muxclipper.services.environment import endpoints_for
+from muxclipper.services.environment import Environment, endpoints_for
 from muxclipper.services.environments import (
     COLOURS,
     MAX_SIGNING_KEY,
@@ -52,7 +53,10 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("--secret-stdin", action="store_true", help="read the token secret from standard input")
     add.add_argument("--signing-key-id", help="a signing key's id, to play signed clips (with --signing-key-file)")
     add.add_argument("--signing-key-file", type=Path, help="the signing private key (base64 or PEM)")
-    add.add_argument("--no-test", action="store_true", help="do not test the connection after adding")
+    add.add_argument("--no-test", action="store_true", help="add it without testing the connection first")
+    add.add_argument("--keep-if-failing", action="store_true",
+                     help="keep it even if the connection test fails (by default a failing one is kept only if you "
+                          "say so when asked; with --secret-stdin or no terminal it is not kept)")
     remove = actions.add_parser("remove", help="remove an environment and its keyring entries")
     remove.add_argument("name", help="the environment's name or id")
     test = actions.add_parser("test", help="test an environment's connection and permissions")
@@ -66,6 +70,20 @@ def _tested(store: EnvironmentStore, profile: EnvironmentProfile, label: str = "
     report = asyncio.run(test_environment(store.environment(profile)))
     print(f"{label}{report.message}")
     return exit_code(report)
+
+
+def _keep_failing(args: argparse.Namespace) -> bool:
+    """Whether to keep an environment whose connection test failed: told so, or asked at a terminal (the secret
+    read from standard input means a script: not asked, not kept)."""
+    if args.keep_if_failing:
+        return True
+    if args.secret_stdin or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    try:
+        answer = input("The connection test failed. Keep this environment anyway? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def open_store() -> EnvironmentStore:
@@ -136,9 +154,21 @@ def run(args: argparse.Namespace) -> int:
         if args.signing_key_file:
             signing = _read_signing_key(args.signing_key_file)
         secret = _read_secret(args.secret_stdin)
+        code = 0
+        if not args.no_test:  # tested before anything is saved: a failing one is kept only if the user says so
+            report = asyncio.run(test_environment(Environment(profile.name, profile.endpoints,
+                                                              Credentials(profile.token_id, secret))))
+            print(report.message)
+            code = exit_code(report)
+            if not report.ok and not _keep_failing(args):
+                print(f"muxclipper: {visible(profile.name)} was not added (nothing saved). Fix what the test says "
+                      "and add it again, or add --keep-if-failing to keep it as it is (--no-test skips the test).",
+                      file=sys.stderr)
+                return code
         store.add(profile, secret, signing)
-        print(f"Added {visible(profile.name)}; its secret is in the keyring.")
-        return 0 if args.no_test else _tested(store, profile)
+        kept = " although its connection test failed" if code else ""
+        print(f"Added {visible(profile.name)}{kept}; its secret is in the keyring.")
+        return code
     if command == "remove":
         profile = store.find(args.name)
         store.remove(profile)

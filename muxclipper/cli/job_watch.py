@@ -113,6 +113,31 @@ async def wait_for(session: Session, job_id: int, done: set[JobState], show: boo
     return last["job"]
 
 
+async def finish_duplicate_watches(session: Session, show: bool, timeout_s: float | None) -> None:
+    """Go on with the late-duplicate watches a previous run left (Mux may still act on a create it held): an extra
+    copy is deleted and the job's note says so. Ends when every watch has run out (at most 10 minutes after its
+    send), or is kept by another muxclipper that is running."""
+    service = session.jobs
+    if not service.duplicate_watches:
+        return
+    if show:
+        print(f"muxclipper: watching {service.duplicate_watches} clip job(s) for a late duplicate (Mux may still act "
+              "on a request it held); an extra copy is deleted. Ctrl+C stops: the next 'muxclipper jobs --watch' "
+              "goes on.", file=sys.stderr, flush=True)
+    silence = MuxSilence(session, timeout_s) if timeout_s else None
+    waiting = asyncio.ensure_future(service.wait_duplicate_watches())
+    try:
+        while not waiting.done():
+            limit = None if silence is None else max(silence.remaining(), 0.0)
+            await asyncio.wait({waiting}, timeout=limit)
+            if not waiting.done() and silence is not None and silence.remaining() <= 0:
+                raise CliError(f"Mux did not answer for {silence.limit_s:g} s while muxclipper watched for late "
+                               "duplicates; the watch is kept: run 'muxclipper jobs --watch' again when the network "
+                               "is back.", EXIT_NETWORK)
+    finally:
+        waiting.cancel()
+
+
 def finish_clip(job: ClipJob, session: Session, *, as_json: bool) -> int:
     """The end of ``clip`` (and ``replay``): the job's line and HLS URL (unless JSON was printed), why it failed,
     and the exit code."""

@@ -13,7 +13,7 @@ from typing import Any
 from muxclipper.cli import environments
 from muxclipper.cli.common import add_common, add_wait_timeout
 from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_INPUT, EXIT_OK, CliError
-from muxclipper.cli.job_watch import job_json, job_line, wait_for
+from muxclipper.cli.job_watch import finish_duplicate_watches, job_json, job_line, wait_for
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.timecode import exact_rate
 from muxclipper.mux.errors import ApiError
@@ -45,6 +45,7 @@ async def run(args: argparse.Namespace, session: Session) -> int:
         for job in unfinished:
             assert job.id is not None
             await wait_for(session, job.id, done, show=not args.json, timeout_s=args.wait_timeout)
+        await finish_duplicate_watches(session, show=not args.json, timeout_s=args.wait_timeout)
     jobs = session.jobs.history(limit=200, all_environments=args.all)
     if args.export is not None:
         await _export_jobs(args.export, jobs, session)

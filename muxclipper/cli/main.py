@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from muxclipper.cli import assets, clip, environments, jobs, live_streams, replay, segments, sessions, slates
 from muxclipper.cli.common import CREDENTIALS_HELP, add_common
@@ -39,6 +40,7 @@ from muxclipper.services.environment import Environment, EnvironmentError_
 from muxclipper.services.environment_choice import NO_ENVIRONMENT
 from muxclipper.services.environment_choice import choose_environment as choose_environment_by_precedence
 from muxclipper.services.environments import ProfileError
+from muxclipper.services.log_redaction import guard_handler
 from muxclipper.services.session import open_session
 from muxclipper.store.history_file import StoreUnavailableError
 
@@ -62,6 +64,8 @@ COMMANDS = {"clip": clip.run, "assets": assets.run, "live-streams": live_streams
 
 async def run_command(args: argparse.Namespace, environment: Environment) -> int:
     async with open_session(environment, paths.jobs_db()) as session:
+        if getattr(args, "wait_timeout", None):  # every read of the command waits as long as it is told to
+            session.client.retry = replace(session.client.retry, give_up_after_s=args.wait_timeout)
         if session.storage_notice:
             print(f"muxclipper: {session.storage_notice}", file=sys.stderr)
         return await COMMANDS[args.command](args, session)
@@ -82,6 +86,8 @@ def choose_environment(args: argparse.Namespace) -> Environment:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:  # signed-URL tokens hidden from every line, whichever logger
+        guard_handler(handler)
     try:
         if args.command == "env":
             return environments.run(args)

@@ -146,6 +146,16 @@ def parse_ms(text: str, rate: Fraction | None = None) -> int:
     return ms
 
 
+def names_a_frame(text: str) -> bool:
+    """Whether ``text`` names a frame (``#610``, ``610f``, SMPTE ``HH:MM:SS:FF``) rather than an instant: as an out
+    point, a named frame is the last one in the clip (as O on that frame makes it)."""
+    value = text.strip()
+    return bool(_FRAME.fullmatch(value) or _SMPTE.fullmatch(value))
+
+
+FRAME_DISPLAYS = ("smpte", "frames")  # displays that name frames
+
+
 def check_time_text(text: str) -> None:
     """Raise :class:`TimecodeError` unless ``text`` is in an accepted form, before the frame rate is known (a
     command checks what was typed before asking Mux anything). Frame numbers that need the rate are checked
@@ -198,3 +208,14 @@ def format_as(ms: int, rate: Fraction, display: str) -> str:
     if display == "seconds":
         return f"{ms / 1000:.3f}"
     return format_ms(ms)
+
+
+def format_length(ms: int, rate: Fraction, display: str) -> str:
+    """A length in the display's unit: ``10 frames`` when the display counts frames (not "0.334 s"), SMPTE
+    ``00:00:00:10``, ``0.400 s``, or ``00:00:00.400``."""
+    if display == "frames":
+        frames = ms_to_frame(ms + 1, rate)  # a length of whole frames in rounded-up ms: never one short
+        return f"{frames} frame" if frames == 1 else f"{frames:,} frames"
+    if display == "seconds":
+        return f"{ms / 1000:.3f} s"
+    return format_as(ms, rate, display)

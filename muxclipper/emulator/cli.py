@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="make no real media: assets turn ready on a timer, metadata only")
     parser.add_argument("--processing-seconds", type=float, default=EmulatorConfig.processing_seconds,
                         help="how long new assets stay preparing (default %(default)s)")
+    parser.add_argument("--serve-files", action="append", type=Path, default=[], metavar="DIR",
+                        help="let file:// inputs name files in DIR, for callers on this machine (repeatable; "
+                             "default: file:// inputs are refused)")
     return parser
 
 
@@ -40,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tokens=tuple(args.token) if args.token else (DEMO_TOKEN,),
         rate_limits=None if args.no_rate_limit else RateLimits(),
         data_dir=args.data_dir, processing_seconds=args.processing_seconds,
-        demo_content=args.demo_content, media=not args.no_media)
+        demo_content=args.demo_content, media=not args.no_media, file_folders=tuple(args.serve_files))
     try:
         server = EmulatorServer(config, host=args.host, port=args.port).start()
     except OSError as exc:

@@ -64,3 +64,5 @@ class EmulatorConfig:
     media_workers: int = 2
     #: Where generated (demo and test) sources are cached; default: under the media root.
     generated_dir: Path | None = None
+    #: Folders whose files ``file://`` inputs may name (for callers on this machine only); none by default.
+    file_folders: tuple[Path, ...] = ()

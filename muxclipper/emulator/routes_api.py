@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from muxclipper.emulator import file_inputs
 from muxclipper.emulator import validation as v
 from muxclipper.emulator.errors import invalid
 from muxclipper.emulator.runtime import Runtime
@@ -53,6 +54,8 @@ def api_routes(rt: Runtime) -> list[Route]:
 
     async def create_asset(request: Request) -> Response:
         spec = v.parse_create_asset(await json_body(request))
+        file_inputs.check([spec.main.url, *(t.url for t in spec.text_inputs), *(o.url for o in spec.overlays)],
+                          request.client.host if request.client else None, rt.config.file_folders)
         return data(state.create_asset(spec), 201)
 
     async def list_assets(request: Request) -> Response:

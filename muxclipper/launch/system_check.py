@@ -111,7 +111,11 @@ def library_advice(library: str) -> str:
 def import_advice(error: BaseException) -> str:
     """The sentence for a failed import of Qt: every missing system library (the one the error names and the others
     Qt needs, probed), and the fonts if there are none; else the import error itself."""
-    library = missing_library(str(error))
+    library = None
+    seen: BaseException | None = error
+    while seen is not None and library is None:  # a binding's import error may wrap the loader's
+        library = missing_library(str(seen))
+        seen = seen.__cause__ or seen.__context__
     if library is None:
         return f"muxclipper cannot start: Qt could not be loaded ({error}). Reinstall muxclipper."
     missing = [library, *(lib for lib in CORE_LIBRARIES if lib != library and not loadable(lib))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -50,12 +51,17 @@ class MuxClient:
 
     # ------------------------------------------------------------------ transport
     async def _request(self, method: str, path: str, *, action: str, params: dict[str, Any] | None = None,
-                       body: Any = None) -> Any:
+                       body: Any = None, before_send: Callable[[], None] | None = None) -> Any:
+        """``before_send`` is called once the budget lets the request go, just before it leaves: what it raises
+        stops the request there (nothing was sent)."""
         url = f"{self.endpoints.api.rstrip('/')}{path}"
         may_retry = method in SAFE_METHODS
         attempt = 0
+        started = time.monotonic()
         while True:
             await self.budget.acquire(method)
+            if before_send is not None:
+                before_send()
             error: MuxError
             retry_after: float | None = None
             try:
@@ -78,9 +84,16 @@ class MuxClient:
                     self.budget.penalise(retry_after if retry_after is not None else 1.0)
                 if not (may_retry and response.status_code in RETRY_STATUSES):
                     raise error
-            if not may_retry or attempt >= self.retry.max_retries:
+            delay = self.retry.delay(attempt, retry_after, self._rng)
+            deadline = self.retry.give_up_after_s
+            if deadline is None:
+                out_of_tries = attempt >= self.retry.max_retries
+            else:  # a last try at the deadline, none after it
+                left = deadline - (time.monotonic() - started)
+                out_of_tries, delay = left <= 0, min(delay, max(left, 0.0))
+            if not may_retry or out_of_tries:
                 raise error
-            await self._sleep(self.retry.delay(attempt, retry_after, self._rng))
+            await self._sleep(delay)
             attempt += 1
 
     @staticmethod
@@ -146,9 +159,12 @@ class MuxClient:
         data = await self._request("GET", f"/video/v1/assets/{asset_id}", action="read the asset")
         return wire.asset_from_wire(wire.envelope(data))
 
-    async def create_clip(self, request: ClipRequest, passthrough: str) -> Asset:
+    async def create_clip(self, request: ClipRequest, passthrough: str,
+                          before_send: Callable[[], None] | None = None) -> Asset:
+        """``before_send``: a last look once the POST budget lets the create go (it may wait seconds there); what it
+        raises means the create never left."""
         data = await self._request("POST", "/video/v1/assets", action="create the clip",
-                                   body=wire.clip_to_wire(request, passthrough))
+                                   body=wire.clip_to_wire(request, passthrough), before_send=before_send)
         return wire.asset_from_wire(wire.envelope(data))
 
     async def probe_write_permission(self) -> None:

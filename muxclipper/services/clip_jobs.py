@@ -27,12 +27,12 @@ What this does not cover: a request Mux acts on later than the duplicate watch w
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
 
 from muxclipper.core.clip_rules import check_request
 from muxclipper.core.jobs import ClipJob, JobState, passthrough_with_token, token_in
@@ -49,11 +49,12 @@ from muxclipper.mux.errors import (
     ResponseFormatError,
     ServerError,
 )
+from muxclipper.services.job_timings import JobTimings
 from muxclipper.services.listeners import Listeners
 from muxclipper.services.poller import BatchPoller, apply_asset
 from muxclipper.store.history_file import StoreUnavailableError
 from muxclipper.store.jobs import JobRepository
-from muxclipper.store.leases import LEASE_TTL_S, LeaseLostError, LeaseOwner
+from muxclipper.store.leases import LeaseLostError, LeaseOwner
 
 log = logging.getLogger(__name__)
 
@@ -64,50 +65,12 @@ WITHDRAWN_DELETED = "Taken back: deleted in Mux."
 RECONCILE_MARGIN_S = 600
 
 
-@dataclass(frozen=True)
-class JobTimings:
-    """Every wait of the service, in seconds (tests shrink them; the defaults are what users get)."""
-
-    #: After a create with an unknown outcome, its asset is searched for this long after the request left
-    #: before the clip is sent again: 30 s of our timeout plus a minute that a proxy or a busy Mux may hold it.
-    late_answer_window_s: float = 90.0
-    #: The first pause between searches; it doubles, up to ``late_answer_max_pause_s``.
-    late_answer_first_pause_s: float = 2.0
-    late_answer_max_pause_s: float = 20.0
-    #: How long after an unknown outcome a late duplicate is still looked for (and deleted).
-    duplicate_watch_s: float = 600.0
-    duplicate_first_pause_s: float = 2.0
-    duplicate_max_pause_s: float = 30.0
-    #: Pause after a network failure before a job is tried again.
-    network_retry_s: float = 5.0
-    #: How often a lease holder says it is alive, and how long silence makes its leases free.
-    heartbeat_s: float = 5.0
-    lease_ttl_s: float = LEASE_TTL_S
-    #: How often a job another process holds is read again.
-    watch_interval_s: float = 1.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> JobTimings:
-        """The defaults, with the two windows a user may need to lengthen (a proxy known to hold requests
-        longer) or a test to shorten: ``MUXCLIPPER_LATE_ANSWER_WINDOW_S``, ``MUXCLIPPER_DUPLICATE_WATCH_S``."""
-        timings = cls()
-        for field, name in (("late_answer_window_s", "MUXCLIPPER_LATE_ANSWER_WINDOW_S"),
-                            ("duplicate_watch_s", "MUXCLIPPER_DUPLICATE_WATCH_S")):
-            text = env.get(name)
-            if not text:
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                log.warning("%s=%r is not a number of seconds; using %s", name, text, getattr(timings, field))
-                continue
-            if 0 <= value <= 86_400:
-                timings = replace(timings, **{field: value})
-        return timings
-
-
 class JobInputError(ValueError):
     """A clip request that cannot be sent as it is; the message says why."""
+
+
+class _TakenBack(Exception):
+    """The job was withdrawn while its create waited for the POST budget: the create does not leave."""
 
 
 class ClipJobService:
@@ -118,24 +81,32 @@ class ClipJobService:
     def __init__(self, environment: str, client: MuxClient, repo: JobRepository, *,
                  now: Callable[[], float] = time.time, timings: JobTimings | None = None,
                  owner: LeaseOwner | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.environment = environment
         self._client = client
         self._repo = repo
+        #: Wall time, only for what is shown (when a job was made, sent, ready); every wait, window and deadline
+        #: runs on ``monotonic`` so that a step of the wall clock neither cuts one short nor stretches it.
         self._now = now
+        self._mono = monotonic
         self._sleep = sleep
         self.timings = timings or JobTimings.from_env()
         self.owner = owner or LeaseOwner.new()
         self.updates: Listeners[ClipJob] = Listeners()
         self.problems: Listeners[Exception] = Listeners()
         self.poller = BatchPoller(client, repo, self.updates, now=now, owner=self.owner, on_lost=self._watch,
-                                  problems=self.problems)
+                                  problems=self.problems, monotonic=monotonic)
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
         self._worker: asyncio.Task[None] | None = None
         self._watched: dict[int, ClipJob] = {}
         self._watcher: asyncio.Task[None] | None = None
-        self._suspects: dict[int, float] = {}  # job id -> look for late duplicates until (Unix time)
+        # job id -> look for late duplicates until (monotonic); the sweep of each is done by its lease holder.
+        self._suspects: dict[int, float] = {}
+        self._foreign: set[int] = set()  # suspects whose watch another live process holds
+        self._swept = asyncio.Event()
+        self._wake_sweeper = asyncio.Event()
         self._sweeper: asyncio.Task[None] | None = None
         self._heart: asyncio.Task[None] | None = None
         #: Extra assets deleted (job id, asset id), for tests and diagnostics.
@@ -184,10 +155,36 @@ class ClipJobService:
             # Made, taken back, and the run stopped before deleting it: deleted now.
             if job.state.finished and job.id in self._repo.claim([job.id or 0], self.owner, self.timings.lease_ttl_s):
                 self._spawn(self._settle_withdrawn(job), f"withdraw-{job.id}")
-        for job, until in self._repo.watched_for_duplicates(self.environment, self._now()):
-            assert job.id is not None
-            self._suspect(job.id, until)
+        self._take_up_watches()
         return unfinished
+
+    def rescan(self) -> None:
+        """Take in what other processes wrote to the history since: duplicate watches they left (a command that
+        ended while Mux might still act on a held request) and jobs they hold (followed, and taken up if they
+        die). The window calls it when the history file changes; cheap when nothing is new."""
+        known = set(self._watched) | self._queued | set(self._suspects)
+        try:
+            for job in self._repo.unfinished(self.environment):
+                if job.id is None or job.id in known or self.poller.follows(job):
+                    continue
+                if self._repo.lease_holder(job.id) != self.owner.id:  # ours: this process is at it already
+                    self._watch(job, announce=True)
+            self._take_up_watches()
+            if self._foreign:
+                self._wake_sweeper.set()  # whoever kept them may have let them go
+        except StoreUnavailableError as exc:
+            self.problems.emit(exc)
+
+    @property
+    def history_path(self) -> Path:
+        """The job history file (the window watches it for other processes' writes)."""
+        return self._repo.path
+
+    def _take_up_watches(self) -> None:
+        for job, left in self._repo.watched_for_duplicates(self.environment, self.timings.duplicate_watch_s):
+            assert job.id is not None
+            if job.id not in self._suspects:
+                self._suspect(job.id, left, save=False)
 
     def retry(self, job_id: int) -> ClipJob:
         job = self._job_here(job_id)
@@ -276,6 +273,11 @@ class ClipJobService:
                     return now or job
                 job = now
 
+    def _still_wanted(self, job_id: int | None) -> None:
+        """The last look before a create leaves: :class:`_TakenBack` if the job was withdrawn meanwhile."""
+        if job_id is not None and self._withdrawn(job_id):
+            raise _TakenBack
+
     def _withdrawn(self, job_id: int) -> bool:
         saved = self._repo.get(job_id)
         return saved is not None and saved.withdrawn_at_s is not None
@@ -353,11 +355,13 @@ class ClipJobService:
             except StoreUnavailableError as exc:
                 self.problems.emit(exc)
 
-    def _watch(self, job: ClipJob) -> None:
+    def _watch(self, job: ClipJob, announce: bool = False) -> None:
         """Another process holds the job: follow what it writes; take the job up if that process dies."""
         if job.id is None or job.state.finished:
             return
         self._watched[job.id] = job
+        if announce:  # new to this process (another one made it): every list hears of it
+            self.updates.emit(job)
         if self._watcher is None or self._watcher.done():
             self._watcher = asyncio.get_running_loop().create_task(self._watch_loop(), name="job-watcher")
 
@@ -452,7 +456,13 @@ class ClipJobService:
             request = ClipRequest(job.source_asset_id, job.start_ms, job.end_ms, job.options)
             try:
                 asset = await self._client.create_clip(request, passthrough_with_token(job.options.passthrough,
-                                                                                       job.token))
+                                                                                       job.token),
+                                                       before_send=functools.partial(self._still_wanted, job.id))
+            except _TakenBack:
+                # Withdrawn while the create waited for the POST budget (after a 429 that can be seconds): it never
+                # left, so it is no attempt; the loop's first look cancels the job, nothing made in Mux.
+                job = self._save(job.moved_to(JobState.QUEUED, attempts=job.attempts - 1))
+                continue
             except RateLimitError:
                 # Mux refused before acting: not an attempt. The budget already waits it out.
                 job = self._save(job.moved_to(JobState.QUEUED, attempts=job.attempts - 1))
@@ -474,15 +484,18 @@ class ClipJobService:
         window has passed since the request left; requeue the job if there is none."""
         assert job.id is not None
         timings = self.timings
-        sent = job.last_sent_at_s or job.submitted_at_s or job.created_at_s
-        deadline = sent + timings.late_answer_window_s
-        self._suspect(job.id, sent + timings.duplicate_watch_s)
+        # How long ago the request left, by the monotonic clock of this boot (whichever process sent it); the
+        # window's end is then a monotonic deadline here: no wall-clock step moves it.
+        since = self._repo.since_sent(job) or 0.0
+        start = self._mono()
+        deadline = start + timings.late_answer_window_s - since
+        self._suspect(job.id, timings.duplicate_watch_s - since)
         pause = timings.late_answer_first_pause_s
         while True:
             found = (await self._search([job])).get(job.token, [])
             if found:
                 return await self._adopt_found(job, found)
-            left = deadline - self._now()
+            left = deadline - self._mono()
             if left <= 0:
                 break
             await self._sleep(min(pause, left))
@@ -507,30 +520,43 @@ class ClipJobService:
         return found
 
     async def _delete_extras(self, job: ClipJob, keep: str | None, found: list[Asset]) -> str | None:
-        """Delete every asset carrying the job's token but ``keep``; the note for the user, if any went."""
-        gone = []
-        for asset in found:
-            if asset.id == keep:
-                continue
-            try:
-                await self._client.delete_asset(asset.id)
-            except NotFoundError:
-                pass  # deleted already (by another process, or the user)
-            assert job.id is not None
-            self.duplicates_deleted.append((job.id, asset.id))
-            gone.append(asset.id)
-            log.warning("job %s: Mux made its clip twice (a late answer); deleted the extra asset %s, kept %s",
-                        job.id, asset.id, keep or f"none (the job is {job.state.value})")
-        if not gone:
+        """Delete every asset carrying the job's token but ``keep``; the note for the user, if any went.
+
+        The note is saved *before* the delete: a process that dies after Mux deleted the copy leaves it said (the
+        next one finds no copy and has nothing to say), and a delete that fails rewrites it to say so."""
+        assert job.id is not None
+        extras = [asset.id for asset in found if asset.id != keep]
+        if not extras:
             return None
         if keep is None and job.state is JobState.FAILED:
-            return (f"Mux made this clip after muxclipper had given up on it (an answer came late); muxclipper "
-                    f"deleted {', '.join(gone)} so that a retry makes it once.")
-        if keep is None:
-            return (f"Mux made this clip again after it was deleted (an answer came late); muxclipper deleted "
-                    f"{', '.join(gone)} too.")
-        return (f"Mux made this clip {len(gone) + 1} times (an answer came late); muxclipper deleted the "
-                f"extra {', '.join(gone)} and kept {keep}.")
+            note = (f"Mux made this clip after muxclipper had given up on it (an answer came late); muxclipper "
+                    f"deleted {', '.join(extras)} so that a retry makes it once.")
+        elif keep is None:
+            note = (f"Mux made this clip again after it was deleted (an answer came late); muxclipper deleted "
+                    f"{', '.join(extras)} too.")
+        else:
+            note = (f"Mux made this clip {len(extras) + 1} times (an answer came late); muxclipper deleted the "
+                    f"extra {', '.join(extras)} and kept {keep}.")
+        self._announce_note(job.id, note)
+        for asset_id in extras:
+            try:
+                await self._client.delete_asset(asset_id)
+            except NotFoundError:
+                pass  # deleted already (by a process that died before it could say so, or the user)
+            except MuxError:
+                self._announce_note(job.id, f"Mux made this clip again (an answer came late): {asset_id} is an "
+                                            "extra copy muxclipper could not delete yet; it tries again while it "
+                                            "watches (up to 10 minutes after the send), else delete it yourself.")
+                raise
+            self.duplicates_deleted.append((job.id, asset_id))
+            log.warning("job %s: Mux made its clip twice (a late answer); deleted the extra asset %s, kept %s",
+                        job.id, asset_id, keep or f"none (the job is {job.state.value})")
+        return note
+
+    def _announce_note(self, job_id: int, note: str) -> None:
+        updated = self._repo.set_note(job_id, note)
+        if updated is not None:
+            self.updates.emit(updated)
 
     async def _adopt_found(self, job: ClipJob, found: list[Asset]) -> ClipJob:
         # The oldest is kept (``found`` is newest first): it is the one a late first answer would have named.
@@ -552,31 +578,76 @@ class ClipJobService:
         return saved[0]
 
     # ------------------------------------------------------------------ late duplicates
-    def _suspect(self, job_id: int, until: float) -> None:
-        if until <= self._now():
+    def _suspect(self, job_id: int, remaining_s: float, *, save: bool = True) -> None:
+        """Look for late duplicates of the job for ``remaining_s`` more seconds (saved, so a later process, or one
+        already open, goes on with it)."""
+        if remaining_s <= 0:
             return
-        self._suspects[job_id] = max(until, self._suspects.get(job_id, 0.0))
-        self._repo.set_watch_until(job_id, self._suspects[job_id])
+        until = self._mono() + remaining_s
+        if until <= self._suspects.get(job_id, 0.0):
+            return
+        self._suspects[job_id] = until
+        if save:
+            self._repo.set_watch(job_id, remaining_s)
         if self._sweeper is None or self._sweeper.done():
             self._sweeper = asyncio.get_running_loop().create_task(self._sweep_loop(), name="duplicate-sweeper")
 
+    @property
+    def duplicate_watches(self) -> int:
+        """Late-duplicate watches this process keeps, or follows to take up if their holder lets them go."""
+        return len(self._suspects)
+
+    async def wait_duplicate_watches(self) -> None:
+        """Until every duplicate watch this process knows of has run out. Whoever holds one (this process, or
+        another that may exit before it runs out, as ``clip --wait`` does) looks; this one takes it up when it is
+        let go, so the watch is kept as long as one muxclipper waits here."""
+        while self.duplicate_watches and self._sweeper is not None and not self._sweeper.done():
+            self._swept.clear()
+            await self._swept.wait()
+
     async def _sweep_loop(self) -> None:
         pause = self.timings.duplicate_first_pause_s
+        first = True
         while self._suspects:
-            await self._sleep(min(pause, max(min(self._suspects.values()) - self._now(), 0.0)))
-            pause = min(pause * 2, self.timings.duplicate_max_pause_s)
+            if not first:
+                nearest = max(min(self._suspects.values()) - self._mono(), 0.0)
+                self._wake_sweeper.clear()
+                try:  # woken early when the history changes (a process holding a watch let it go)
+                    await asyncio.wait_for(self._wake_sweeper.wait(), min(pause, nearest))
+                except TimeoutError:
+                    pass
+                pause = min(pause * 2, self.timings.duplicate_max_pause_s)
+            first = False
             try:
                 await self.sweep_duplicates()
             except MuxError as exc:
                 log.warning("looking for late duplicates failed: %s", exc.user_message)
             except StoreUnavailableError as exc:
                 self.problems.emit(exc)
+            finally:
+                self._swept.set()
+        self._swept.set()
+
+    def _watch_claimable(self, job_id: int) -> bool:
+        job = self._repo.get(job_id)
+        return job is None or job.state.finished or self._repo.lease_holder(job_id) == self.owner.id
 
     async def sweep_duplicates(self) -> None:
-        """One look for late duplicates of the suspect jobs that have an asset; expired suspects are dropped."""
-        now = self._now()
+        """One look for late duplicates of the suspect jobs whose watch this process holds (taking up the watch of
+        a process that died); expired suspects are dropped and their watch ended."""
+        now = self._mono()
+        # A watch that has just run out gets a last look (it ends after it): a copy made in its last pause is found.
+        expired = [job_id for job_id, until in self._suspects.items() if until <= now]
+        live = list(self._suspects)
+        # A finished job's watch is leased like a job (one process deletes a copy); an unfinished one's belongs to
+        # whoever sends it (here, or another process this one watches and takes the job from if it dies).
+        claimable = [job_id for job_id in live if self._watch_claimable(job_id)]
+        held = self._repo.claim(claimable, self.owner, self.timings.lease_ttl_s) if claimable else set()
+        if held:
+            self._beat()
+        self._foreign = set(live) - held
         jobs = []
-        for job_id, _until in list(self._suspects.items()):
+        for job_id in sorted(held):
             job = self._repo.get(job_id)
             if job is None:
                 self._suspects.pop(job_id, None)
@@ -587,20 +658,21 @@ class ClipJobService:
             # schedules), and the user, told it failed, would retry and get two.
             if job.asset_id is not None or job.state in (JobState.CANCELLED, JobState.FAILED):
                 jobs.append(job)
-        if jobs:
-            found = await self._search(jobs)
-            for job in jobs:
-                assert job.id is not None
-                now_job = self._repo.get(job.id)
-                if now_job is None or (now_job.state, now_job.asset_id) != (job.state, job.asset_id):
-                    continue  # retried (or adopted) while the search ran: what it found may be the new send's clip
-                keep = None if job.state in (JobState.CANCELLED, JobState.FAILED) else job.asset_id
-                note = await self._delete_extras(job, keep, found.get(job.token, []))
-                if note:
-                    updated = self._repo.set_note(job.id, note)
-                    if updated is not None:
-                        self.updates.emit(updated)
-        for job_id, until in list(self._suspects.items()):
-            if until <= now:
+        try:
+            if jobs:
+                found = await self._search(jobs)
+                for job in jobs:
+                    assert job.id is not None
+                    now_job = self._repo.get(job.id)
+                    if now_job is None or (now_job.state, now_job.asset_id) != (job.state, job.asset_id):
+                        continue  # retried (or adopted) while the search ran: what it found may be the new send's
+                    keep = None if job.state in (JobState.CANCELLED, JobState.FAILED) else job.asset_id
+                    await self._delete_extras(job, keep, found.get(job.token, []))
+        finally:  # a watch that ran out ends even when its last look failed (the note says what is left)
+            for job_id in expired:
                 self._suspects.pop(job_id, None)
-                self._repo.set_watch_until(job_id, None)
+                self._foreign.discard(job_id)
+                self._repo.set_watch(job_id, None)
+                job = self._repo.get(job_id)
+                if job is not None and job.state.finished:
+                    self._repo.release([job_id], self.owner)

@@ -58,6 +58,8 @@ class PresetStore:
     def _load(self) -> dict[str, dict[str, Any]]:
         # Under the file's lock where one can be had, so that a damaged file is set aside and repaired once, not by
         # two processes in turn (the second would set aside the first one's repair).
+        if not self.path.exists() and not self.path.is_symlink():
+            return {}  # nothing to read: no folder or lock file made for it
         with settings_files.locked_if_possible(self.path):
             return self._read()
 

@@ -203,6 +203,8 @@ class EnvironmentStore:
 
     def _load(self) -> _Settings:
         # Under the file's lock where one can be had: a damaged file is set aside and repaired by one process.
+        if not self.path.exists() and not self.path.is_symlink():
+            return _Settings()  # nothing to read: no folder or lock file made for it
         with settings_files.locked_if_possible(self.path):
             return self._read()
 

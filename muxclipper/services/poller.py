@@ -69,11 +69,13 @@ class BatchPoller:
     def __init__(self, client: MuxClient, repo: JobRepository, updates: Listeners[ClipJob], *,
                  now: Callable[[], float] = time.time, owner: LeaseOwner | None = None,
                  on_lost: Callable[[ClipJob], None] | None = None,
-                 problems: Listeners[Exception] | None = None) -> None:
+                 problems: Listeners[Exception] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._repo = repo
         self._updates = updates
-        self._now = now
+        self._now = now  # wall time: only for a job's ready_at, which is shown
+        self._mono = monotonic  # how long a clip went unseen
         self._owner = owner
         self._on_lost = on_lost
         self._problems = problems
@@ -92,6 +94,9 @@ class BatchPoller:
     def task(self) -> asyncio.Task[None] | None:
         return self._task
 
+    def follows(self, job: ClipJob) -> bool:
+        return job.asset_id is not None and job.asset_id in self._tracked
+
     def forget(self, job: ClipJob) -> None:
         """Stop following a job (it was deleted, or settled elsewhere)."""
         if job.asset_id is not None:
@@ -100,7 +105,7 @@ class BatchPoller:
     def track(self, job: ClipJob) -> None:
         if job.asset_id is None or job.state is not JobState.PREPARING:
             return
-        self._tracked[job.asset_id] = _Tracked(job, last_seen=self._now())
+        self._tracked[job.asset_id] = _Tracked(job, last_seen=self._mono())
         self.interval = FAST_INTERVAL
         self._wake.set()
         if self._task is None or self._task.done():
@@ -141,8 +146,8 @@ class BatchPoller:
     async def poll_once(self) -> bool:
         """One request; answers whether anything changed."""
         self._cycle += 1
-        now = self._now()
-        stale = [t for t in self._tracked.values() if now - t.last_seen > UNSEEN_BEFORE_DIRECT_GET]
+        now, seen_at = self._now(), self._mono()
+        stale = [t for t in self._tracked.values() if seen_at - t.last_seen > UNSEEN_BEFORE_DIRECT_GET]
         if stale:
             return await self._read_one(min(stale, key=lambda t: t.last_seen))
         if self._cycle % SWEEP_EVERY == 0:
@@ -166,7 +171,7 @@ class BatchPoller:
                     if tracked.page_hint <= math.ceil(len(self._tracked) / PAGE_SIZE) + tracked.misses:
                         tracked.page_hint += 1
                 continue
-            tracked.page_hint, tracked.misses, tracked.last_seen = page, 0, now
+            tracked.page_hint, tracked.misses, tracked.last_seen = page, 0, seen_at
             updated = apply_asset(tracked.job, asset, now)
             if updated != tracked.job:
                 changes.append(updated)
@@ -174,13 +179,13 @@ class BatchPoller:
 
     async def _read_one(self, tracked: _Tracked) -> bool:
         assert tracked.job.asset_id is not None
-        now = self._now()
+        now, seen_at = self._now(), self._mono()
         try:
             asset = await self._client.get_asset(tracked.job.asset_id)
         except NotFoundError:
             gone = tracked.job.moved_to(JobState.ERRORED, error="The clip asset was deleted in Mux.")
             return await self._commit([gone])
-        tracked.last_seen, tracked.page_hint, tracked.misses = now, 1, 0
+        tracked.last_seen, tracked.page_hint, tracked.misses = seen_at, 1, 0
         updated = apply_asset(tracked.job, asset, now)
         return await self._commit([updated] if updated != tracked.job else [])
 

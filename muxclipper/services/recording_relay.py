@@ -36,6 +36,9 @@ class RecordingRelay:
         self._port = 0
         self._paths: dict[str, tuple[str, Fraction | None]] = {}  # our path -> the upstream URL, the frame rate
         self._tokens: dict[tuple[str, Fraction | None], str] = {}  # the other way (one path each, however often)
+        # Connections being answered: closed with the relay (Server.close() leaves them open, and one the player
+        # opened as the window closed was left to the garbage collector: a ResourceWarning failed a test).
+        self._writers: set[asyncio.StreamWriter] = set()
 
     async def url_for(self, hls_url: str, rate: Fraction | None = None) -> str:
         """The relay's address for the playlist at ``hls_url`` (the relay starts on first use); ``rate``: the
@@ -56,10 +59,13 @@ class RecordingRelay:
     async def aclose(self) -> None:
         if self._server is not None:
             self._server.close()
+            for writer in list(self._writers):
+                writer.close()
             await self._server.wait_closed()
             self._server = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         try:
             request = (await reader.readline())[:MAX_REQUEST_LINE].decode("latin-1").split()
             while (await reader.readline()).strip():  # the headers: nothing in them changes the answer
@@ -75,6 +81,7 @@ class RecordingRelay:
         except (ConnectionError, asyncio.IncompleteReadError, UnicodeDecodeError) as exc:
             log.debug("recording relay: %s", exc)
         finally:
+            self._writers.discard(writer)
             writer.close()
 
     async def _fetch(self, upstream: str, rate: Fraction | None) -> tuple[int, bytes]:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE jobs (
@@ -68,6 +68,17 @@ _MIGRATIONS: dict[int, str] = {
     # 3: the user took the clip back (a replay undone): it is never sent again, and deleted in Mux once it exists.
     3: """
     ALTER TABLE job_runs ADD COLUMN withdrawn_at REAL
+    """,
+    # 4: clocks that a wall-clock step cannot move. A holder's mark (boot, pid namespace, start time: a reused pid
+    # is told apart) and a count of its heartbeats (observers time its silence on their own monotonic clock);
+    # the send and the duplicate watch also as monotonic readings, with the boot they belong to.
+    4: """
+    ALTER TABLE lease_owners ADD COLUMN mark TEXT;
+    ALTER TABLE lease_owners ADD COLUMN beats INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE job_runs ADD COLUMN last_sent_mono REAL;
+    ALTER TABLE job_runs ADD COLUMN last_sent_clock TEXT;
+    ALTER TABLE job_runs ADD COLUMN watch_until_mono REAL;
+    ALTER TABLE job_runs ADD COLUMN watch_clock TEXT;
     """,
 }
 _ENVIRONMENT_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR,

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -36,7 +34,8 @@ from muxclipper.store.history_file import (
     transaction,
     unavailable,
 )
-from muxclipper.store.leases import LEASE_TTL_S, LeaseOwner, pid_alive
+from muxclipper.store.leases import LEASE_TTL_S, LeaseOwner
+from muxclipper.store.liveness import BeatObserver, Liveness, clock_id, judge
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +77,8 @@ class JobRepository:
         self.path = path
         #: Rows left out of answers because they cannot be read, by id: why (see :meth:`unreadable_rows`).
         self.unreadable: dict[int, str] = {}
+        self._monotonic = time.monotonic
+        self._observer = BeatObserver()
         self._conn, self._identity = connect(path)
 
     def _transaction(self) -> AbstractContextManager[None]:
@@ -231,29 +232,55 @@ class JobRepository:
         return self._select("WHERE environment = ?", [environment], limit=limit)
 
     def _write_run(self, job: ClipJob) -> None:
+        # A new send (last_sent_at changes) is also stamped on this boot's monotonic clock: how long ago it left is
+        # then told by subtraction, in this process or another, whatever the wall clock did meanwhile.
         self._conn.execute(
-            "INSERT INTO job_runs (job_id, note, last_sent_at) VALUES (?, ?, ?) ON CONFLICT (job_id) DO UPDATE "
-            "SET note = COALESCE(excluded.note, job_runs.note), last_sent_at = excluded.last_sent_at",
-            [job.id, job.note, job.last_sent_at_s])  # a note stays: a copy of the job read before it has none
+            "INSERT INTO job_runs (job_id, note, last_sent_at, last_sent_mono, last_sent_clock) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (job_id) DO UPDATE SET note = COALESCE(excluded.note, job_runs.note), "
+            "last_sent_mono = CASE WHEN job_runs.last_sent_at IS excluded.last_sent_at THEN job_runs.last_sent_mono "
+            "ELSE excluded.last_sent_mono END, "
+            "last_sent_clock = CASE WHEN job_runs.last_sent_at IS excluded.last_sent_at THEN job_runs.last_sent_clock "
+            "ELSE excluded.last_sent_clock END, "
+            "last_sent_at = excluded.last_sent_at",
+            # a note stays: a copy of the job read before it has none
+            [job.id, job.note, job.last_sent_at_s, None if job.last_sent_at_s is None else self._monotonic(),
+             None if job.last_sent_at_s is None else clock_id()])
+
+    def since_sent(self, job: ClipJob) -> float | None:
+        """Seconds since the job's latest create left (None: never sent). Told by this boot's monotonic clock when
+        the send was stamped on it (by any process); else by the wall clock, never below 0."""
+        if job.id is not None:
+            row = self._conn.execute("SELECT last_sent_at, last_sent_mono, last_sent_clock FROM job_runs "
+                                     "WHERE job_id = ?", [job.id]).fetchone()
+            if (row is not None and row["last_sent_mono"] is not None and row["last_sent_clock"] is not None
+                    and row["last_sent_clock"] == clock_id() and row["last_sent_at"] == job.last_sent_at_s):
+                return max(self._monotonic() - float(row["last_sent_mono"]), 0.0)
+        sent = job.last_sent_at_s or job.submitted_at_s
+        return None if sent is None else max(time.time() - sent, 0.0)
 
     def _beat(self, owner: LeaseOwner, now: float) -> None:
-        self._conn.execute("INSERT INTO lease_owners (owner, pid, host, heartbeat_at) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT (owner) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
-                           [owner.id, owner.pid, owner.host, now])
+        self._conn.execute("INSERT INTO lease_owners (owner, pid, host, heartbeat_at, mark, beats) "
+                           "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (owner) DO UPDATE SET "
+                           "heartbeat_at = excluded.heartbeat_at, beats = lease_owners.beats + 1",
+                           [owner.id, owner.pid, owner.host, now, owner.mark])
 
     def heartbeat(self, owner: LeaseOwner) -> None:
-        """Tell other processes ``owner`` is alive; its leases stay its own for :data:`LEASE_TTL_S` more."""
+        """Tell other processes ``owner`` is alive: its count of heartbeats moves on."""
         with self._transaction():
             self._beat(owner, time.time())
 
-    def _holder_alive(self, holder: str, now: float, ttl_s: float) -> bool:
-        row = self._conn.execute("SELECT pid, host, heartbeat_at FROM lease_owners WHERE owner = ?",
+    def _holder_alive(self, holder: str, ttl_s: float) -> bool:
+        """Liveness first (pid and mark, no clock); only where that cannot be told, whether the holder's heartbeat
+        count has moved within ``ttl_s`` of our own monotonic clock. ``heartbeat_at`` (wall time) is never read:
+        it is there for people looking at the file."""
+        row = self._conn.execute("SELECT pid, host, mark, beats FROM lease_owners WHERE owner = ?",
                                  [holder]).fetchone()
-        if row is None or now - row["heartbeat_at"] > ttl_s:
-            return False  # gone cleanly, hung, or on a host that stopped beating
-        if row["host"] == socket.gethostname() and row["pid"] != os.getpid():
-            return pid_alive(row["pid"])
-        return True
+        if row is None:
+            return False  # gone cleanly
+        verdict = judge(int(row["pid"]), str(row["host"]), row["mark"])
+        if verdict is not Liveness.UNKNOWN:
+            return verdict is Liveness.ALIVE
+        return self._observer.silent_for(holder, int(row["beats"])) < ttl_s
 
     def claim(self, job_ids: Iterable[int], owner: LeaseOwner, ttl_s: float = LEASE_TTL_S) -> set[int]:
         """Take the leases that are free or whose holder is dead (one transaction); the ids now held."""
@@ -263,7 +290,7 @@ class JobRepository:
             self._beat(owner, now)
             for job_id in job_ids:
                 row = self._conn.execute("SELECT owner FROM leases WHERE job_id = ?", [job_id]).fetchone()
-                if row is not None and row["owner"] != owner.id and self._holder_alive(row["owner"], now, ttl_s):
+                if row is not None and row["owner"] != owner.id and self._holder_alive(row["owner"], ttl_s):
                     continue
                 self._conn.execute("INSERT OR REPLACE INTO leases (job_id, owner, taken_at) VALUES (?, ?, ?)",
                                    [job_id, owner.id, now])
@@ -336,23 +363,38 @@ class JobRepository:
         return self._select("WHERE job_runs.withdrawn_at IS NOT NULL AND jobs.state != 'cancelled' "
                             "AND jobs.environment = ?", [environment], order="id ASC")
 
-    def set_watch_until(self, job_id: int, until: float | None) -> None:
-        """Late duplicates of the job are looked for until ``until`` (Unix time), also by a later process."""
+    def set_watch(self, job_id: int, remaining_s: float | None) -> None:
+        """Late duplicates of the job are looked for ``remaining_s`` more seconds (None: no more), also by a later
+        process: saved as wall time (for another boot or host) and on this boot's monotonic clock."""
+        until = None if remaining_s is None else time.time() + remaining_s
+        until_mono = None if remaining_s is None else self._monotonic() + remaining_s
         with self._transaction():
-            self._conn.execute("INSERT INTO job_runs (job_id, watch_until) VALUES (?, ?) ON CONFLICT (job_id) "
-                               "DO UPDATE SET watch_until = excluded.watch_until", [job_id, until])
+            self._conn.execute("INSERT INTO job_runs (job_id, watch_until, watch_until_mono, watch_clock) "
+                               "VALUES (?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET "
+                               "watch_until = excluded.watch_until, watch_until_mono = excluded.watch_until_mono, "
+                               "watch_clock = excluded.watch_clock",
+                               [job_id, until, until_mono, None if until is None else clock_id()])
 
-    def watched_for_duplicates(self, environment: str, now: float) -> list[tuple[ClipJob, float]]:
-        """Jobs whose late duplicates are still looked for, with until when."""
-        rows = self._conn.execute("SELECT job_id, watch_until FROM job_runs WHERE watch_until > ?",
-                                  [now]).fetchall()
+    def watched_for_duplicates(self, environment: str, longest_s: float) -> list[tuple[ClipJob, float]]:
+        """Jobs whose late duplicates are still looked for, with how many seconds more: by this boot's monotonic
+        clock where the watch was stamped on it, else by the wall clock and never more than ``longest_s``."""
+        rows = self._conn.execute("SELECT job_id, watch_until, watch_until_mono, watch_clock FROM job_runs "
+                                  "WHERE watch_until IS NOT NULL OR watch_until_mono IS NOT NULL").fetchall()
         found = []
         for row in rows:
+            if row["watch_until_mono"] is not None and row["watch_clock"] is not None \
+                    and row["watch_clock"] == clock_id():
+                left = float(row["watch_until_mono"]) - self._monotonic()
+            elif row["watch_until"] is not None:
+                left = min(float(row["watch_until"]) - time.time(), longest_s)
+            else:
+                continue
+            if left <= 0:
+                continue
             job = self.get(row["job_id"])
             if job is not None and job.environment == environment:
-                found.append((job, float(row["watch_until"])))
+                found.append((job, left))
         return found
-
 
 def open_job_history(path: Path) -> tuple[JobRepository, str | None]:
     """The job history at ``path``, and a notice for the user when something in it was damaged.

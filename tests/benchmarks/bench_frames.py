@@ -38,6 +38,7 @@ from muxclipper.qt.editor.player import PlayerController  # noqa: E402
 from tests.benchmarks.machine import describe  # noqa: E402
 from tests.qt.editor.test_frame_matrix import boundaries, picture_index  # noqa: E402
 from tests.support import corpus  # noqa: E402
+from tests.support.media_cache import cache_root
 from tests.support.relay_thread import RelayThread  # noqa: E402
 
 STREAMS = ("x264-defaults-29.97", "gop-2s-29.97")
@@ -159,7 +160,8 @@ def main() -> None:
     items = {item.name: item for item in corpus.ITEMS}
     results = []
     with tempfile.TemporaryDirectory() as tmp, \
-            EmulatorServer(EmulatorConfig(rate_limits=None, data_dir=Path(tmp))) as server, RelayThread() as relay, \
+            EmulatorServer(EmulatorConfig(rate_limits=None, data_dir=Path(tmp), file_folders=(cache_root(),))) as server, \
+            RelayThread() as relay, \
             httpx.Client(base_url=server.url, auth=(DEMO_TOKEN.id, DEMO_TOKEN.secret), timeout=60) as api:
         for name in sys.argv[1:] or STREAMS:
             item = items[name]

@@ -40,6 +40,7 @@ from muxclipper.mux.wire import asset_from_wire
 from muxclipper.services.slate_finder import SlateFinder, SlateReport
 from tests.benchmarks.machine import describe
 from tests.emulator.media_helpers import wait_settled
+from tests.support.media_cache import cache_root
 from tests.support.slate_corpus import ITEMS, item_path
 from tests.support.slate_scoring import Scores
 
@@ -123,7 +124,8 @@ def main() -> None:
     args = parser.parse_args()
     sources = SOURCES[:2] if args.quick else SOURCES
     print(f"Machine: {describe()}")
-    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=args.cache)
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=args.cache,
+                            file_folders=(cache_root(),))  # the corpus items are ingested as file:// inputs
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
         print("| source | edge | frame found (expected) | requests | time | naive scan: requests | time |")
         print("|---|---|---|---:|---:|---:|---:|")

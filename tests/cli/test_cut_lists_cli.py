@@ -62,3 +62,25 @@ def _ntsc() -> object:
     from fractions import Fraction
 
     return Fraction(30000, 1001)
+
+
+def test_bad_rows_are_refused_with_exit_2_each_named_and_nothing_listed(emu: Emu, tmp_path: Path) -> None:
+    """Reversed, zero-length and past-the-end rows were listed with exit 0 (only --create refused them); a label's
+    ESC and U+202E reached the terminal and Mux titles."""
+    [source] = emu.seed({"duration": 60.0, "frame_rate": 25.0})
+    env = _env(emu, tmp_path)
+    bad = tmp_path / "cuts.csv"
+    bad.write_text("label,start,end\nIntro,1,4\nBack,9,5\nNone,10,10\nLate,50,90\n")
+    listed = _run(env, "segments", source, str(bad), "--json")
+    assert listed.returncode == 2 and listed.stdout == ""
+    assert "Could not import cuts.csv: 3 of its 4 segments cannot be made into clips of this source: Line 3 (Back)," \
+        in listed.stderr
+    assert "Line 4 (None)" in listed.stderr and "Line 5 (Late)" in listed.stderr and "Traceback" not in listed.stderr
+    named = tmp_path / "named.edl"
+    assert _run(env, "segments", source, str(tmp_path / "cuts.csv"), "--to", str(named)).returncode == 2
+    assert not named.exists()  # nothing converted either
+    good = tmp_path / "good.csv"
+    good.write_text('label,start,end\n"Op\x1b[31men\u202eevil",1,4\n')
+    made = _run(env, "segments", source, str(good), "--create", "--json")
+    assert made.returncode == 0, made.stderr
+    assert [c["meta"]["title"] for c in _clips(emu)] == ["Op [31men evil"]

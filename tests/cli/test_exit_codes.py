@@ -139,7 +139,16 @@ def test_env_add_with_an_unreachable_address_exits_with_the_network_code(monkeyp
     monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
     code = cli_main(["env", "add", "Offline", "--token-id", "id", "--secret-stdin",
                           "--api-base-url", UNREACHABLE])
-    assert code == 5 and "a-secret" not in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert code == 5 and "a-secret" not in out + err
+    # Issue 26 item 15: a script's failing environment is not kept unless told (it was kept without asking).
+    assert "Offline was not added (nothing saved)" in err and "--keep-if-failing" in err
+    assert cli_main(["env", "list"]) == 0 and "Offline" not in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
+    kept = cli_main(["env", "add", "Offline", "--token-id", "id", "--secret-stdin", "--keep-if-failing",
+                          "--api-base-url", UNREACHABLE])
+    assert kept == 5 and "Added Offline although its connection test failed" in capsys.readouterr().out
+    assert cli_main(["env", "list"]) == 0 and "Offline" in capsys.readouterr().out
 
 
 def test_the_readme_lists_every_code_and_nothing_else() -> None:
@@ -159,13 +168,15 @@ def test_a_wait_with_mux_unreachable_ends_and_jobs_watch_finishes_the_job(emu: E
     emu.ctl("PUT", "config", {"processing_seconds": 1.0})
     # The source is read; then every create and list is acted on but never answered.
     emu.fault(kind="drop", when="after", path="/video/v1/assets", times=10_000)
-    # Ended by its 3 s deadline (else it would outlive _run's timeout waiting on answers that never come).
-    result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--wait",
-                  "--wait-timeout", "3")
+    # Ended by its 3 s deadline (else it would outlive _run's timeout waiting on answers that never come). The dropped
+    # creates may still be acted on: the duplicate watch, saved with the job, is carried to its end by jobs --watch
+    # below (users: 10 minutes after the send; shortened here).
+    env = {**_env(emu, tmp_path), "MUXCLIPPER_DUPLICATE_WATCH_S": "4"}
+    result = _run(env, "clip", source, "--start", "1", "--end", "5", "--wait", "--wait-timeout", "3")
     assert result.returncode == 5, result.stderr
     assert "could not be reached" in result.stderr and "jobs --watch" in result.stderr
     emu.ctl("DELETE", "faults")
-    watch = _run(_env(emu, tmp_path), "jobs", "--watch", "--json")
+    watch = _run(env, "jobs", "--watch", "--json")
     assert watch.returncode == 0, watch.stderr
     [job] = json.loads(watch.stdout)
     assert job["state"] == "ready"
@@ -179,3 +190,18 @@ def test_wait_timeout_is_documented_in_help(capsys: pytest.CaptureFixture[str]) 
             build_parser().parse_args(command)
         text = capsys.readouterr().out
         assert "--wait-timeout SECONDS" in text and "120" in text and "Exits 5" in text
+
+
+def test_reading_the_source_under_rate_limits_waits_as_long_as_wait_timeout(emu: Emu, tmp_path: Path) -> None:
+    """Issue 26 item 15: seven 'too many requests' in a row on the source (1 s apart, as Retry-After says) made
+    ``clip`` give up after five tries (~8 s with Mux's usual pauses) whatever --wait-timeout said."""
+    [source] = emu.seed({"duration": 60.0})
+    emu.fault(kind="status", status=429, retry_after=1, method="GET", path=f"/video/v1/assets/{source}", times=7)
+    result = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--wait-timeout", "60")
+    assert result.returncode == 0, result.stderr
+    reads = [r for r in emu.requests(method="GET") if r["path"] == f"/video/v1/assets/{source}"]
+    assert len(reads) >= 8  # seven refused, then read
+    emu.fault(kind="status", status=429, retry_after=1, method="GET", path=f"/video/v1/assets/{source}", times=50)
+    short = _run(_env(emu, tmp_path), "clip", source, "--start", "1", "--end", "5", "--wait-timeout", "2")
+    assert short.returncode == 5, short.stderr  # and a short timeout is honoured as well
+    emu.ctl("DELETE", "faults")

@@ -86,10 +86,12 @@ def run_on_a_source_without_slate(tmp_path: Path, *args: str) -> subprocess.Comp
 def run_on_a_live_recording(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """A run on a recording still growing (the corpus's live event, 6 s in: its opening slate over, the closing one
     not on yet), against its own media emulator with its clock stopped."""
+    from tests.support.media_cache import cache_root
     from tests.support.slate_corpus import LIVE_EVENT, item_path
 
     with tempfile.TemporaryDirectory() as generated, EmulatorServer(EmulatorConfig(
-            tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=Path(generated))) as server, \
+            tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=Path(generated),
+            file_folders=(cache_root(),))) as server, \
             httpx.Client(base_url=server.url, auth=RW, timeout=30) as api:
         source = _ingest(api, item_path(LIVE_EVENT).as_uri(), "Friday keynote")
         stream = api.post("/video/v1/live-streams", json={

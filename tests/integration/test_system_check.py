@@ -43,19 +43,27 @@ def test_every_missing_part_is_named_in_one_message() -> None:
     assert "sudo dnf install mesa-libGL mesa-libEGL fontconfig dejavu-sans-fonts (Fedora)" in advice
 
 
-def test_qt_that_cannot_load_says_what_to_install_without_a_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("module", "library", "package"), [
+    ("PySide6.QtWidgets", "libGL.so.1", "libgl1"),
+    # Qt Multimedia is loaded with the editor, after the window's first frame (seen on a minimal Debian 12: a
+    # traceback for libpulse.so.0 once GL and the fonts were there).
+    ("PySide6.QtMultimedia", "libpulse.so.0", "libpulse0"),
+])
+def test_qt_that_cannot_load_says_what_to_install_without_a_traceback(tmp_path: Path, module: str, library: str,
+                                                                     package: str) -> None:
     # The loader's own words, as PySide6 raised them on a minimal Debian 12 (issue 25).
+    error = f"{library}: cannot open shared object file: No such file or directory"
     prelude = f"""
 import importlib.abc, sys
-class NoGL(importlib.abc.MetaPathFinder):
+class Missing(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name == "PySide6.QtWidgets":
-            raise ImportError({LIBGL!r})
-sys.meta_path.insert(0, NoGL())
+        if name.startswith({module!r}):
+            raise ImportError({error!r})
+sys.meta_path.insert(0, Missing())
 """
     done = _run(tmp_path, "--smoke-test", "--api-base-url", "http://127.0.0.1:9", prelude=prelude)
     assert done.returncode == system_check.EXIT_MISSING == 8, done.stderr
-    assert "lacks the system library libGL.so.1" in done.stderr and "sudo apt install libgl1" in done.stderr
+    assert f"lacks the system library {library}" in done.stderr and f"sudo apt install {package}" in done.stderr
     assert "Traceback" not in done.stderr
 
 

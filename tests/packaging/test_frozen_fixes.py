@@ -165,3 +165,14 @@ def test_the_release_workflow_is_a_valid_github_actions_workflow() -> None:
                            str(ROOT / ".github" / "workflows" / "release.yml")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_macos_minimum_is_the_same_everywhere() -> None:
+    # PySide6 6.11's wheels are macosx_13_0: the app's Info.plist, the README and the workflow's check say 13.
+    spec = (ROOT / "packaging" / "muxclipper.spec").read_text()
+    assert '"LSMinimumSystemVersion": "13.0"' in spec
+    assert "**macOS 13+ on Apple Silicon**" in (ROOT / "README.md").read_text()
+    assert "'Print :LSMinimumSystemVersion'" in (ROOT / ".github" / "workflows" / "release.yml").read_text()
+    commands = [line for line in (ROOT / "packaging" / "macos" / "build-dmg.sh").read_text().splitlines()
+                if not line.lstrip().startswith("#")]
+    assert not [line for line in commands if "--deep" in line]  # signed inside out instead

@@ -41,7 +41,7 @@ class Installed:
 
     @property
     def program(self) -> Path:
-        return self.root / "opt" / "muxclipper" / "muxclipper"
+        return self.root / "usr" / "lib" / "muxclipper" / "muxclipper"
 
     def run(self, *args: str, platform: str = "offscreen", timeout: float = 120, path: str | None = None
             ) -> subprocess.CompletedProcess[str]:
@@ -88,9 +88,12 @@ def _tree(root: Path) -> dict[str, tuple[int, float]]:
     return {str(p.relative_to(root)): (p.lstat().st_size, p.lstat().st_mtime) for p in root.rglob("*")}
 
 
-def test_the_package_installs_the_app_under_opt_with_its_desktop_entry_and_icons(installed: Installed) -> None:
+def test_the_package_installs_the_app_under_usr_lib_with_its_desktop_entry_and_icons(installed: Installed) -> None:
     root = installed.root
-    assert os.readlink(root / "usr" / "bin" / "muxclipper") == "/opt/muxclipper/muxclipper"
+    assert os.readlink(root / "usr" / "bin" / "muxclipper") == "/usr/lib/muxclipper/muxclipper"
+    # Not under /opt: no Debian package owns /opt, so this one would, and `apt remove` then warned that it was not
+    # empty (issue 25).
+    assert not (root / "opt").exists()
     assert os.access(installed.program, os.X_OK)
     assert (root / "usr" / "share" / "applications" / f"{APP_ID}.desktop").is_file()
     assert (root / "usr" / "share" / "metainfo" / f"{APP_ID}.metainfo.xml").is_file()
@@ -98,16 +101,18 @@ def test_the_package_installs_the_app_under_opt_with_its_desktop_entry_and_icons
         assert (root / "usr" / "share" / "icons" / "hicolor" / size / "apps" / f"{APP_ID}.png").is_file()
     assert (root / "usr" / "share" / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg").is_file()
     assert "License: LGPL-3" in (root / "usr" / "share" / "doc" / "muxclipper" / "copyright").read_text()
-    licences = root / "opt" / "muxclipper" / "_internal" / "licenses"
+    licences = root / "usr" / "lib" / "muxclipper" / "_internal" / "licenses"
     assert "PySide6_Essentials" in (licences / "THIRD-PARTY.txt").read_text()
     assert (licences / "LGPL-3.0.txt").is_file()
     # What this build leaves out: the static ffmpeg (the system's is used), Qt's translations, and the build
     # machine's own libraries (Depends: names their packages instead).
-    internal = root / "opt" / "muxclipper" / "_internal"
+    internal = root / "usr" / "lib" / "muxclipper" / "_internal"
     assert (internal / "muxclipper" / "resources" / "icons" / "muxclipper-256.png").is_file()  # the window icon
     assert not list(internal.glob("imageio_ffmpeg/binaries/ffmpeg*"))
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
     assert not list(internal.glob("libmvec*")) and not list(internal.glob("libssl*"))
+    assert not [p for p in root.rglob("*") if p.is_symlink() and not p.exists()
+                and not str(p).endswith("usr/bin/muxclipper")], "no link points at nothing"
 
 
 def test_the_package_depends_on_the_libraries_it_leaves_out_and_recommends_ffmpeg(installed: Installed) -> None:
@@ -156,7 +161,7 @@ def test_the_installed_demo_shows_a_frame_and_writes_only_to_the_users_folders(
     assert "smoke test passed" in done.stdout
     # The image host's pictures decode in the bundle (Pillow, stripped): the demo keynote's slates are found.
     assert "smoke test: slates in #600, out #5550" in done.stdout, done.stdout
-    # Installed under /opt, owned by root: the app must not write there (a user could not).
+    # Installed under /usr/lib, owned by root: the app must not write there (a user could not).
     assert _tree(installed.root) == before
     assert (installed.home / ".cache" / "muxclipper" / "demo-emulator").is_dir()
     # The system's ffmpeg made the demo's media, started without the bundle's libraries in its way.

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import keyring
@@ -24,6 +25,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 WAYS = 20
 SAVE_PRESET = """
 import sys
+import uuid
 from pathlib import Path
 from muxclipper.core.models import ClipOptions
 from muxclipper.services.clip_presets import PresetStore
@@ -67,32 +69,34 @@ def test_twenty_env_adds_at_once_keep_all_twenty_and_no_orphan_secret(tmp_path: 
     env = {**os.environ, "MUXCLIPPER_CONFIG_DIR": str(config)}
     commands = [[sys.executable, "-m", "muxclipper", "env", "add", f"Staging {i}", "--token-id", f"token-{i}",
                  "--secret-stdin", "--no-test"] for i in range(WAYS)]
-    _start_together(commands, env, [f"secret-{i}\n" for i in range(WAYS)])
+    tag = f"secret-{uuid.uuid4().hex[:8]}"  # this run's secrets, told apart from other tests' on the same keyring
+    _start_together(commands, env, [f"{tag}-{i}\n" for i in range(WAYS)])
     record("concurrent saves (env add, processes)", WAYS)
     store = EnvironmentStore(config / "environments.json", KeyringSecrets())
     assert sorted(p.name for p in store.profiles) == sorted(f"Staging {i}" for i in range(WAYS))
     try:
         found = {p.token_id: KeyringSecrets().get(p.secret_name) for p in store.profiles}
-        assert found == {f"token-{i}": f"secret-{i}" for i in range(WAYS)}
+        assert found == {f"token-{i}": f"{tag}-{i}" for i in range(WAYS)}
         ids = {p.id for p in store.profiles}
-        secrets = _keyring_names()
-        orphans = [n for n in secrets if n.endswith(":token_secret") and n.split(":")[0] not in ids]
-        assert orphans == []  # ids are random: any other token secret in this throw-away keyring is an orphan
-        assert {f"{i}:token_secret" for i in ids} <= set(secrets)
+        ours = _keyring_entries(tag)
+        orphans = [name for name in ours if name.split(":")[0] not in ids]
+        assert orphans == [] and len(ours) == WAYS  # every secret this run stored has its profile
         assert [p.name for p in config.iterdir() if p.name.endswith(".tmp")] == []
     finally:
         for profile in store.profiles:
             store.remove(profile)
 
 
-def _keyring_names() -> list[str]:
-    """Every muxclipper entry in the Secret Service, by name (keyring has no way to list them)."""
+def _keyring_entries(tag: str) -> list[str]:
+    """The names of the muxclipper entries in the Secret Service whose secret starts with ``tag`` (keyring has no way
+    to list them)."""
     import secretstorage
 
     connection = secretstorage.dbus_init()
     try:
         collection = secretstorage.get_default_collection(connection)
-        return [item.get_attributes().get("username", "") for item in collection.search_items({"service": SERVICE})]
+        return [item.get_attributes().get("username", "") for item in collection.search_items({"service": SERVICE})
+                if item.get_secret().decode("utf-8", "replace").startswith(tag)]
     finally:
         connection.close()
 
@@ -115,6 +119,7 @@ def test_a_save_that_cannot_be_written_says_so_and_leaves_nothing(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["environments.json", "not-a-folder"]
 
 
+@pytest.mark.secret_service  # the command stores the secret in the real keyring, then takes it back out
 @pytest.mark.skipif(shutil.which("chattr") is None, reason="chattr (e2fsprogs) is not installed")
 def test_an_immutable_settings_file_gives_a_clear_message_with_exit_2(tmp_path: Path) -> None:
     record("concurrent saves (failed writes)")

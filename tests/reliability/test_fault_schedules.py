@@ -27,7 +27,8 @@ from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import ClipRequest
 from muxclipper.mux.errors import MuxError, NotFoundError
 from muxclipper.services import poller
-from muxclipper.services.clip_jobs import ClipJobService, JobTimings
+from muxclipper.services.clip_jobs import ClipJobService
+from muxclipper.services.job_timings import JobTimings
 from muxclipper.store.jobs import JobRepository
 from tests.reliability.harness import (
     Emulator,

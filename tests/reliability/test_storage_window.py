@@ -102,3 +102,43 @@ def test_window_starts_on_damaged_clip_presets_and_keeps_the_copy(
     assert said in log and str(presets) in log
     [copy] = presets.parent.glob("clip-presets.json.damaged-*")
     assert copy.read_bytes() == data
+
+
+def _make_read_only(paths: list[Path]) -> list[str]:
+    """Unwritable even for root (the immutable flag, where chattr works), else by its mode. Answers how."""
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, check=False)
+        if done.returncode == 0:
+            return ["chattr", "-i", *map(str, paths)]
+        pytest.skip("root without chattr: nothing can be made unwritable")
+    for path in paths:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    return []
+
+
+def test_window_on_a_read_only_history_says_what_is_wrong(media_server: EmulatorServer, tmp_path: Path) -> None:
+    """Issue 26 item 13: it logged 'unexpected error … please send a report' and the smoke test exited 1 with
+    nothing printed. Now the reason in words, and the command line's exit code (6)."""
+    record("damaged files (window smoke test)")
+    jobs = tmp_path / "data" / "jobs.sqlite3"
+    jobs.parent.mkdir(parents=True)
+    JobRepository(jobs).close()
+    undo = _make_read_only([jobs, jobs.parent])
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MUX_TOKEN_ID": RW[0], "MUX_TOKEN_SECRET": RW[1],
+           "MUXCLIPPER_DATA_DIR": str(jobs.parent), "MUXCLIPPER_CONFIG_DIR": str(tmp_path / "config"),
+           "MUXCLIPPER_LOG_DIR": str(tmp_path / "log")}
+    try:
+        done = subprocess.run([sys.executable, "-m", "muxclipper", "--smoke-test", "--api-base-url",
+                               media_server.url, "https://stream.mux.com/anything.m3u8"],
+                              env=env, capture_output=True, text=True, timeout=90, check=False)
+    finally:
+        if undo:
+            subprocess.run(undo, check=True)
+        else:
+            jobs.parent.chmod(0o755)
+            jobs.chmod(0o644)
+    log = (tmp_path / "log" / "muxclipper.log").read_text()
+    assert done.returncode == 6, done.stderr
+    assert f"smoke test failed: The clip job history ({jobs}) is unavailable" in done.stderr
+    assert "writable" in done.stderr  # what to do
+    assert "unexpected" not in log and "Traceback" not in done.stderr + log

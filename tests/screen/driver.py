@@ -245,9 +245,19 @@ async def scenario(run: Run, scale: float) -> None:
             await until(lambda: player.current_frame == 212, 5, "a seek after re-opening")
             report["reopened_seek"] = await run.settled_stamp(window, "reopened-seek")
 
+            # A title typed (real keys) on the first source belongs to it: the second opens with an empty title, and
+            # its clip (below) is not named after the first ("Keynote trim" sat on the live recording).
+            title_field = window.clip_options.title_field
+            screen.click(*centre(title_field))
+            await until(title_field.hasFocus, 5, "the title field focused")
+            screen.type("Keynote trim")
+            await until(lambda: title_field.text() == "Keynote trim", 5, "the title typed")
+            frame = window.frameGeometry()
+            report["before_live"] = [frame.x(), frame.y(), frame.width(), frame.height()]
             # Another source, then a clip of it, played.
             window.open_asset_id(ids[1])
             await until(lambda: window.asset is not None and window.asset.id == ids[1], 15, "the second source")
+            report["titles"] = {"second_source": title_field.text()}
             report["switched"] = await run.settled_stamp(window, "second-source")
 
             # Segments from a list: six rows, then a list with bad rows (each named in the panel, in the table's
@@ -287,6 +297,7 @@ async def scenario(run: Run, scale: float) -> None:
 
             await until(lambda: window.clips.jobs_model.job_at(0).state is JobState.READY, 60, "the clip ready")
             clip = window.clips.jobs_model.job_at(0)
+            report["titles"]["second_clip"] = clip.options.title
             window.open_asset_id(str(clip.asset_id))
             await until(lambda: window.asset is not None and window.asset.id == clip.asset_id, 15, "the clip opened")
             played = await run.settled_stamp(window, "clip-opened")
@@ -305,6 +316,17 @@ async def scenario(run: Run, scale: float) -> None:
             window.open_asset_id(live["id"])
             await until(lambda: window.asset is not None and window.asset.id == live["id"], 15, "the recording")
             report["recording_opened"] = await run.settled_stamp(window, "recording-in-progress")
+            # Opening the recording shows its live tools and program times: the window stays as it was, inside the
+            # screen, its status line on it (it grew 684 → 706 px and past the right edge, and never shrank back).
+            frame = window.frameGeometry()
+            _, status_y, _, status_h = device_rect(window.status)
+            available = window.screen().availableGeometry()
+            report["live_opened"] = {"before": report["before_live"],
+                                     "after": [frame.x(), frame.y(), frame.width(), frame.height()],
+                                     "fits": available.contains(frame), "status_bottom": status_y + status_h,
+                                     "screen_height": round(available.height() * window.devicePixelRatioF())}
+            report["titles"]["recording"] = title_field.text()
+            screen.grab("live-opened")
             player.seek_frame(40)
             await until(lambda: player.current_frame == 40, 10, "frame 40 of the recording")
             report["recording_seek"] = await run.settled_stamp(window, "recording-first-seconds")

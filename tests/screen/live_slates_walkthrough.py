@@ -39,13 +39,15 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
     from muxclipper.services.session import open_session
     from tests.emulator.helpers import RW
     from tests.emulator.media_helpers import wait_settled
+    from tests.support.media_cache import cache_root
     from tests.support.slate_corpus import LIVE_EVENT, item_path
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_identity(app)
     scratch = Path(tempfile.mkdtemp(prefix="muxclipper-live-slates-"))
-    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=scratch / "generated")
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=scratch / "generated",
+                            file_folders=(cache_root(),))  # the corpus item is ingested as a file:// input
     with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
         made = api.post("/video/v1/assets", json={"inputs": [{"url": item_path(LIVE_EVENT).as_uri()}],
                                                   "playback_policies": ["public"]})

@@ -60,6 +60,22 @@ def test_the_segments_table_shows_four_rows_and_bad_rows_never_grow_the_window(r
     assert seen["table_kept"] and seen["notice_lines"] >= 9, f"{report['size']}: {seen}"
 
 
+def test_a_title_typed_on_one_source_stays_with_it(report: dict[str, Any]) -> None:
+    """Typed by real keys on the first source: the second opens with no title, its clip is not named after the
+    first, nor is the live recording opened later."""
+    _no_errors(report)
+    assert report["titles"] == {"second_source": "", "second_clip": None, "recording": ""}, report["titles"]
+
+
+def test_opening_a_live_recording_keeps_the_window_inside_the_screen(report: dict[str, Any]) -> None:
+    """Its live tools and program times once grew the window past the screen (684 → 706 px at 1280×720, 1026 →
+    1059 at 1.5×) and it never shrank back: the window keeps its size and its status line stays on the screen."""
+    _no_errors(report)
+    seen = report["live_opened"]
+    assert seen["fits"] and seen["after"][2:] == seen["before"][2:], f"{report['size']}: {seen}"
+    assert seen["status_bottom"] <= seen["screen_height"], f"{report['size']}: {seen}"
+
+
 def test_the_window_fits_the_screen(report: dict[str, Any]) -> None:
     assert report["window_fits"], f"{report['size']}: window {report['window']} on a screen of {report['screen']}"
 

@@ -12,7 +12,8 @@ import pytest_asyncio
 
 from muxclipper.core.jobs import JobState
 from muxclipper.core.models import ClipRequest
-from muxclipper.services.clip_jobs import ClipJobService, JobTimings
+from muxclipper.services.clip_jobs import ClipJobService
+from muxclipper.services.job_timings import JobTimings
 from muxclipper.store.jobs import JobRepository
 from tests.emulator.helpers import Emu
 from tests.mux.conftest import make_client

@@ -3,6 +3,7 @@ while Mux has not answered, or once it is made; and a run that stops in between 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,12 @@ import pytest
 
 from muxclipper.core.jobs import JobState
 from muxclipper.core.models import ClipOptions, ClipRequest
+from muxclipper.mux.budget import RateBudget
+from muxclipper.mux.client import Credentials, Endpoints, MuxClient
 from muxclipper.services.clip_jobs import WITHDRAWN_DELETED, WITHDRAWN_UNSENT, ClipJobService
 from muxclipper.store.jobs import JobRepository
-from tests.emulator.helpers import Emu
-from tests.mux.conftest import make_client
+from tests.emulator.helpers import RW, Emu
+from tests.mux.conftest import FAST_RETRY, LOOSE_BUDGET, make_client
 from tests.services.conftest import ENV, FAST, clips_with_token, wait_state
 
 pytestmark = pytest.mark.asyncio
@@ -48,6 +51,44 @@ async def test_undo_once_made_deletes_it_once(emu: Emu, service: ClipJobService)
     assert emu.api.get(f"/video/v1/assets/{made.asset_id}").status_code == 404
     again = await service.withdraw(job.id)  # a second undo (two clicks, the key and the button) deletes nothing
     assert again.state is JobState.CANCELLED and _sent(emu, "DELETE") == 1
+
+
+class _HeldPosts(RateBudget):
+    """The POST budget spent (as after a 429 that said wait): a create waits at it until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__(LOOSE_BUDGET)
+        self.waiting = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def acquire(self, method: str) -> None:
+        if method.upper() == "POST":
+            self.waiting.set()
+            await self.go.wait()
+        await super().acquire(method)
+
+
+async def test_undo_while_the_create_waits_for_the_post_budget_sends_nothing(emu: Emu, tmp_path: Path) -> None:
+    """The job is 'submitting' (saved before the request leaves) while its create waits its turn at Mux's POST
+    budget: taken back then, the create must not leave at all (it did, and Mux made a clip only to delete it)."""
+    [source] = emu.seed({"duration": 60.0})
+    budget = _HeldPosts()
+    async with httpx.AsyncClient(timeout=httpx.Timeout(0.5)) as http:
+        repo = JobRepository(tmp_path / "jobs.sqlite3")
+        client = MuxClient(http, Credentials(*RW), Endpoints.for_origin(emu.url), budget=budget, retry=FAST_RETRY)
+        service = ClipJobService(ENV, client, repo, timings=FAST)
+        [job] = service.submit([_request(source)])
+        assert job.id is not None
+        await asyncio.wait_for(budget.waiting.wait(), 15)
+        assert (service.job(job.id) or job).state is JobState.SUBMITTING
+        await service.withdraw(job.id)
+        budget.go.set()
+        taken = await wait_state(service, job.id, [JobState.CANCELLED])
+        await service.wait_idle()
+        await service.close()
+        repo.close()
+    assert taken.error == WITHDRAWN_UNSENT and taken.attempts == 0
+    assert _sent(emu, "POST") == 0 and _sent(emu, "DELETE") == 0
 
 
 @pytest.mark.parametrize("fault", [

@@ -138,4 +138,8 @@ ITEMS: tuple[Item, ...] = (
          passthrough=False),
     Item("prores-25", "25", 3.0, video=("-c:v", "prores_ks", "-profile:v", "0"), container="mov", audio="none",
          passthrough=False),
+    # Three hours: a frame just tall enough for the band and the digits, x264's fastest preset with its B-frames
+    # kept and its GOP of 250 (~1,300 segments): ~30 s of one core to make, once.
+    Item("long-3h-29.97", "29.97", 3 * 3600.0, size=(160, 32), audio="none", frames=323_677,
+         video=("-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-pix_fmt", "yuv420p"), tags=("long",)),
 )

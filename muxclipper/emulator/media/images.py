@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from muxclipper.emulator.media import ffmpeg, webvtt
+from muxclipper.emulator.media import ffmpeg, standard_input, webvtt
 from muxclipper.emulator.media.store import Manifest
 
 IMAGE_CODECS = {"jpg": ["-c:v", "mjpeg", "-q:v", "3"], "png": ["-c:v", "png"],
@@ -71,7 +71,8 @@ def thumbnail(master: Path, manifest: Manifest, cache: Path, fmt: str, time: flo
     # The frame on screen at that time; ffmpeg's -ss gives the first frame starting at or after it,
     # so seek to half a frame before the chosen frame's start.
     frame = min(max(math.floor(at * manifest.rate), 0), manifest.frames - 1)
-    at = max((frame - 0.5) / float(manifest.rate), 0.0)
+    # Times count from the first video frame (sound starting earlier puts it after the file's start).
+    at = max((frame - 0.5) / float(manifest.rate), 0.0) + standard_input.video_delay_of(master)
     vf = scale_filter(manifest.width, manifest.height, width, height, fit_mode)
     path, hit = _cached(cache, f"thumb|{fmt}|{at:.6f}|{width}|{height}|{fit_mode}", fmt)
     if hit:

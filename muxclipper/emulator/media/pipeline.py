@@ -176,7 +176,9 @@ class MediaProcessor:
                         "-fps_mode", "cfr", "-r", str(rate), *AAC, "-movflags", "+faststart", str(master)],
                        progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
         # The video's own frames: the container's duration can be longer (sound starting before or ending after it).
-        frames = standard_input.video_frames(str(master)) or round(info.duration * rate)
+        passed = video is not None and not reasons and video.frames  # the upload's own packets, counted already
+        frames = (video.frames if passed and video is not None else standard_input.video_frames(str(master))) \
+            or round(info.duration * rate)
         self._burn(work, master, job.overlays, rate)
         texts = list(job.texts)
         if generated_captions is not None:
@@ -277,7 +279,9 @@ class MediaProcessor:
             graph += f";[0:a]atrim=start={float(lead):.6f}:end={float(lead + seconds):.6f},asetpts=PTS-STARTPTS[a]"
             maps += ["-map", "[a]", *AAC]
         self.on_progress(job.asset_id, 0.0)
-        ffmpeg.run(["-ss", f"{float(seek):.6f}", "-i", str(source_file), "-filter_complex", graph, *maps,
+        # Times count from the first video frame (sound starting earlier puts it after the file's start).
+        delay = standard_input.video_delay(str(source_file))
+        ffmpeg.run(["-ss", f"{float(seek) + delay:.6f}", "-i", str(source_file), "-filter_complex", graph, *maps,
                     "-frames:v", str(count), *encoder_args(rate), "-r", str(rate), "-movflags", "+faststart",
                     str(master)],
                    progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))

@@ -15,6 +15,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
 
 from muxclipper.emulator.media import ffmpeg
 
@@ -43,6 +45,32 @@ def video_frames(source: str, timeout: float = 600.0) -> int:
         [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", source, "-map", "0:v:0",
          "-c", "copy", "-f", "framecrc", "-"], capture_output=True, text=True, timeout=timeout, env=ffmpeg.child_env())
     return sum(1 for line in result.stdout.splitlines() if line.startswith("0,"))
+
+
+def video_delay_of(path: Path) -> float:
+    """:func:`video_delay` of a stored file, measured once per file (the stills ask for it at every request)."""
+    stat = path.stat()
+    return _video_delay_cached(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _video_delay_cached(path: str, size: int, mtime_ns: int) -> float:
+    return video_delay(path)
+
+
+def video_delay(source: str, timeout: float = 120.0) -> float:
+    """How long after the file's start (its earliest stream) its first video frame is, in seconds: sound that starts
+    before the picture puts it later. A clip's times count from the first video frame, as the player's do."""
+    result = subprocess.run(
+        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-copyts", "-i", source,
+         "-map", "0:v:0", "-c", "copy", "-frames:v", "8", "-f", "framecrc", "-"],
+        capture_output=True, text=True, timeout=timeout, env=ffmpeg.child_env())
+    base = _seconds_per_tick(result.stdout)
+    pts = [int(line.split(",")[2]) for line in result.stdout.splitlines()
+           if line.startswith("0,") and line.split(",")[2].strip().lstrip("-").isdigit()]
+    if not pts:
+        return 0.0
+    return max(min(pts) * base - ffmpeg.probe(source).start, 0.0)
 
 
 def timing(source: str, timeout: float = 600.0) -> VideoTiming:

@@ -88,6 +88,9 @@ class ClipExtrasFields(QWidget):
         self.preset_box = QComboBox(self)
         self.preset_box.setEditable(True)
         self.preset_box.setAccessibleName("Preset")
+        line = self.preset_box.lineEdit()
+        assert line is not None
+        line.setAccessibleName("Preset name")  # where a new preset's name is typed: focusable on its own
         self.preset_box.setToolTip("Type a name and Save to keep these options; pick one and Apply (Ctrl+Shift+R "
                                    "applies the environment's own: the preset saved or applied last)")
         self.preset_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -254,7 +257,23 @@ class ClipExtrasFields(QWidget):
     def restore(self, settings: QSettings) -> None:
         self.tier_box.setCurrentIndex(max(self.tier_box.findData(settings.value("clip/max_resolution_tier")), 0))
         self.copy_overlays_box.setChecked(bool(settings.value("clip/copy_overlays", True, type=bool)))
+        # The watermark is remembered like the other options (a channel's logo goes on every clip).
+        self.watermark_url.setText(str(settings.value("clip/watermark_url", "")))
+        self.position_box.setCurrentIndex(max(self.position_box.findData(settings.value("clip/watermark_position")), 0))
+        for field, key in self._watermark_keys():
+            field.setText(str(settings.value(key, "")))
+        self.watermark_box.setChecked(bool(settings.value("clip/watermark", False, type=bool)))
 
     def save(self, settings: QSettings) -> None:
         settings.setValue("clip/max_resolution_tier", self.tier_box.currentData())
         settings.setValue("clip/copy_overlays", self.copy_overlays_box.isChecked())
+        settings.setValue("clip/watermark", self.watermark_box.isChecked())
+        settings.setValue("clip/watermark_url", self.watermark_url.text().strip())
+        settings.setValue("clip/watermark_position", self.position_box.currentData())
+        for field, key in self._watermark_keys():
+            settings.setValue(key, field.text().strip())
+
+    def _watermark_keys(self) -> tuple[tuple[QLineEdit, str], ...]:
+        return ((self.opacity_field, "clip/watermark_opacity"), (self.v_margin_field, "clip/watermark_v_margin"),
+                (self.h_margin_field, "clip/watermark_h_margin"), (self.width_field, "clip/watermark_width"),
+                (self.height_field, "clip/watermark_height"))

@@ -131,6 +131,11 @@ class ClipOptionsPanel(QWidget):
         self.renditions_button.set_renditions(normalised(options.renditions))
         self.extras.set_options(options)
 
+    def show_drafts(self, title: str, passthrough: str) -> None:
+        """The open source's own draft title and passthrough (a title belongs to its source and its clip)."""
+        self.title_field.setText(title)
+        self.passthrough_field.setText(passthrough)
+
     def show_source(self, asset: Asset | None) -> None:
         """The source's facts (duration, frame rate, resolution, status, captions), or none open."""
         self.extras.show_source(asset)

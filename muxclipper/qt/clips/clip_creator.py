@@ -19,6 +19,7 @@ from muxclipper.core.source_facts import source_label
 from muxclipper.core.timecode import format_ms
 from muxclipper.core.top_and_tail import TrimPlan, top_and_tail
 from muxclipper.qt.bridge import Bridge
+from muxclipper.services.errors import EXPECTED_ERRORS
 from muxclipper.services.instant_clips import live_stream_playback_id, program_instant_url
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ class ClipOptionsForm(Protocol):
 
 
 def trimmed_title(typed: str | None, source: str) -> str:
-    """Several recordings trimmed at once: a typed title names the batch, each clip keeps its source's name."""
+    """Several recordings trimmed at once: a title typed with no source open names the batch, each clip keeps its
+    source's name."""
     return f"{typed} — {source}" if typed else source
 
 
@@ -144,7 +146,7 @@ class ClipCreator(QObject):
             return None
         try:
             return self.session.jobs.submit(requests)
-        except ValueError as exc:
+        except EXPECTED_ERRORS as exc:  # a request refused, or the job history unwritable (a full disk): said so
             self.message.emit(str(exc))
             return None
 
@@ -210,9 +212,16 @@ class ClipCreator(QObject):
             self.message.emit(f"{len(good)} clips cut at their slates queued.{note}")
 
     def _submit_per_recording(self, plans: list[TrimPlan], stream_titles: dict[str, str]) -> bool:
-        """One clip per planned recording, titled after the typed title and the recording; whether they were sent."""
+        """One clip per planned recording, titled after its recording (the open one: its typed title, if any; with
+        none open, a typed title names the batch); whether they were sent."""
         typed = self.options.options().title
-        requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset,
-                                 title=trimmed_title(typed, source_label(plan.asset, stream_titles)))
-                    for plan in plans]
+
+        def title(plan: TrimPlan) -> str:
+            label = source_label(plan.asset, stream_titles)
+            if self.source is None:
+                return trimmed_title(typed, label)
+            # A source is open: the title is its own, and never names another recording's clip.
+            return (typed or label) if plan.asset.id == self.source.id else label
+
+        requests = [self.request(plan.start_ms, plan.end_ms, source=plan.asset, title=title(plan)) for plan in plans]
         return self._submit(requests) is not None

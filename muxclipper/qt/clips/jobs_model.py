@@ -25,7 +25,7 @@ HEADER_TIPS = ("The clip's title (Clip #N when it has none)",
                "From Create to ready in Mux (counting while it is being made)")
 # What each column shows (see _text): an update repaints only the columns whose fields changed.
 COLUMN_FIELDS: tuple[tuple[str, ...], ...] = (
-    ("options",), ("state", "error"), ("state", "progress"), ("source_asset_id",), ("start_ms", "end_ms"),
+    ("options",), ("state", "error", "note"), ("state", "progress"), ("source_asset_id",), ("start_ms", "end_ms"),
     ("start_ms", "end_ms"), ("created_at_s",), ("created_at_s", "ready_at_s", "state"))
 READY_IN_COLUMN = COLUMNS.index("Ready in")
 #: Jobs whose progress is no longer news: cancelled (taken back, deleted) or failed (nothing made).
@@ -130,7 +130,10 @@ class ClipJobsModel(QAbstractTableModel):
             if self.instant_stage(job):  # the first stage of delivery: shareable now, frame-exact later
                 return (f"{text}; its instant clip (segment-accurate) can be copied and played now: right-click. "
                         "The frame-exact clip follows when Mux has made it.") if tooltip else f"{text} · instant"
-            return f"{text}: {job.error}" if tooltip and job.error else text
+            if not tooltip:
+                return text
+            told = f"{text}: {job.error}" if job.error else text
+            return f"{told}\n{job.note}" if job.note else told  # e.g. a late duplicate muxclipper deleted
         if column == "Progress":
             if job.state is JobState.READY:
                 return "100 %"

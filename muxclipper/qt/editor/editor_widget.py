@@ -22,7 +22,7 @@ from muxclipper.core.marking import MarkedRange
 from muxclipper.core.models import RecordingTime
 from muxclipper.core.recording_clock import RecordingClock, format_wall
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import DISPLAY_FORMATS, format_as, format_ms, frame_to_ms
+from muxclipper.core.timecode import DISPLAY_FORMATS, format_length, frame_to_ms
 from muxclipper.core.watermark import Watermark
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
@@ -102,7 +102,7 @@ class EditorWidget(QWidget):
         self.timeline = TimelineWidget(self)
         self.position_field = TimecodeEdit("Playhead", self)
         self.in_field = TimecodeEdit("In point", self)
-        self.out_field = TimecodeEdit("Out point", self)
+        self.out_field = TimecodeEdit("Out point", self, last_frame=True)
         self.length_label = QLabel(self)
         self.length_label.setAccessibleName("Clip length")
         self.format_box = QComboBox(self)
@@ -362,6 +362,11 @@ class EditorWidget(QWidget):
         self.history.record(before, self.timeline.marked)
         self._request_stills()
 
+    def show_range(self, marked: MarkedRange) -> None:
+        """A range put back (a source reopened with its kept marks): not an undoable step, and the four pictures
+        around the cut are fetched for it (reopened, they stayed empty)."""
+        self._apply_range(marked)
+
     def _apply_range(self, marked: MarkedRange) -> None:
         self.timeline.set_range(marked)
         self._request_stills()
@@ -405,7 +410,7 @@ class EditorWidget(QWidget):
         self.in_field.set_ms(marked.in_ms)
         self.out_field.set_ms(marked.out_ms)
         # The warning is the colour and the tooltip: a longer text would squeeze the time fields beside it.
-        self.length_label.setText(f"Length {format_as(marked.length_ms, marked.rate, self.in_field.display)}")
+        self.length_label.setText(f"Length {format_length(marked.length_ms, marked.rate, self.in_field.display)}")
         self.length_label.setStyleSheet("color: #c62828; font-weight: bold;" if marked.too_short else "")
         self.length_label.setToolTip("Under 0.5 s: too short for Mux" if marked.too_short else "")
         self.range_changed.emit(marked)
@@ -418,6 +423,7 @@ class EditorWidget(QWidget):
         display = str(self.format_box.itemData(index))
         for field in (self.in_field, self.out_field, self.position_field):
             field.set_display(display)
+        self.timeline.display = display  # the length it shows while a marker is dragged
         self._on_timeline_range_changed(self.timeline.marked)
 
     def _on_goto(self) -> None:
@@ -453,18 +459,20 @@ class EditorWidget(QWidget):
     def _on_position_field_committed(self, ms: int) -> None:
         duration = self.timeline.marked.duration_ms
         if not 0 <= ms < max(duration, 1):
-            self.position_field.refuse(f"{format_ms(ms)} is outside the video (00:00:00.000 – {format_ms(duration)}).")
+            field = self.position_field
+            field.refuse(f"{field.shown(ms)} is outside the video ({field.shown(0)} – {field.shown(duration)}).")
             return
         self.player.seek_ms(ms)
         self._done_editing()
 
     def _on_in_field_committed(self, ms: int) -> None:
         marked = self.timeline.marked
+        # Refusals speak the display's unit (SMPTE, frames…), each time as its field shows it.
+        shown, out_shown = self.in_field.shown, self.out_field.shown
         if ms < 0 or ms >= marked.duration_ms:
-            self.in_field.refuse(f"In {format_ms(ms)} is outside the video (00:00:00.000 – "
-                                 f"{format_ms(marked.duration_ms)}).")
+            self.in_field.refuse(f"In {shown(ms)} is outside the video ({shown(0)} – {out_shown(marked.duration_ms)}).")
         elif marked.out_ms is not None and ms >= marked.out_ms:
-            self.in_field.refuse(f"In {format_ms(ms)} is not before Out ({format_ms(marked.out_ms)}): set an in "
+            self.in_field.refuse(f"In {shown(ms)} is not before Out ({out_shown(marked.out_ms)}): set an in "
                                  "point before the out point, or clear Out first (Alt+X clears both).")
         else:
             self.edit_range(marked.with_in(ms))
@@ -472,11 +480,11 @@ class EditorWidget(QWidget):
 
     def _on_out_field_committed(self, ms: int) -> None:
         marked = self.timeline.marked
+        shown, in_shown = self.out_field.shown, self.in_field.shown
         if ms <= 0 or ms > marked.duration_ms:
-            self.out_field.refuse(f"Out {format_ms(ms)} is outside the video (up to {format_ms(marked.duration_ms)}"
-                                  ").")
+            self.out_field.refuse(f"Out {shown(ms)} is outside the video (up to {shown(marked.duration_ms)}).")
         elif marked.in_ms is not None and ms <= marked.in_ms:
-            self.out_field.refuse(f"Out {format_ms(ms)} is not after In ({format_ms(marked.in_ms)}): set an out "
+            self.out_field.refuse(f"Out {shown(ms)} is not after In ({in_shown(marked.in_ms)}): set an out "
                                   "point after the in point.")
         else:
             self.edit_range(marked.with_out(ms))

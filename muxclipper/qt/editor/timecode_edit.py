@@ -10,7 +10,15 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QStyle, QStyleOptionFrame, QWidget
 
 from muxclipper.core.recording_clock import RecordingClock, WallClockError, looks_like_wall_clock
-from muxclipper.core.timecode import TimecodeError, format_as, parse_ms
+from muxclipper.core.timecode import (
+    FRAME_DISPLAYS,
+    TimecodeError,
+    format_as,
+    frame_to_ms,
+    ms_to_frame,
+    names_a_frame,
+    parse_ms,
+)
 
 
 class TimecodeEdit(QLineEdit):
@@ -24,6 +32,9 @@ class TimecodeEdit(QLineEdit):
             :meth:`refuse` it (a time outside the video, an out point before the in point): nothing is changed.
         rejected(str): the text is not a time, or was refused; why, in words (the field keeps the text to fix).
         finished(): the user is done here (Enter on a time taken, Escape): keys may go back to the editor.
+
+    An out point's field (``last_frame``) follows O's rule: a frame it names (``#610``, SMPTE) is the last frame in
+    the clip, and in a display of frames it shows the last frame in (the time held is the end of that frame).
     """
 
     committed = Signal(int)
@@ -32,8 +43,9 @@ class TimecodeEdit(QLineEdit):
     #: The widest text of each display, for the field's minimum width.
     WIDEST = {"hms": "88:88:88.888", "smpte": "88:88:88:88", "frames": "#8888888", "seconds": "88888.888"}
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, last_frame: bool = False) -> None:
         super().__init__(parent)
+        self.last_frame = last_frame
         self.setAccessibleName(name)
         self.setPlaceholderText("HH:MM:SS.mmm, HH:MM:SS:FF, seconds or #frame")
         self.rate = Fraction(30)
@@ -95,14 +107,14 @@ class TimecodeEdit(QLineEdit):
 
     def set_ms(self, ms: int | None) -> None:
         self._ms = ms
-        self.setText("" if ms is None else format_as(ms, self.rate, self.display))
+        self.setText("" if ms is None else self.shown(ms))
         self.setStyleSheet("")
         self.setToolTip("")
 
     def _on_editing_finished(self) -> None:
         self._refused = False
         text = self.text().strip()
-        if not text or (self._ms is not None and text == format_as(self._ms, self.rate, self.display)):
+        if not text or (self._ms is not None and text == self.shown(self._ms)):
             return
         if looks_like_wall_clock(text):
             try:
@@ -117,4 +129,12 @@ class TimecodeEdit(QLineEdit):
         except TimecodeError as exc:
             self.refuse(str(exc))
             return
+        if self.last_frame and names_a_frame(text):
+            ms = frame_to_ms(ms_to_frame(ms, self.rate) + 1, self.rate)  # the named frame is in: out at its end
         self.committed.emit(ms)
+
+    def shown(self, ms: int) -> str:
+        """``ms`` as this field shows it (an out point in frames: the last frame in)."""
+        if self.last_frame and self.display in FRAME_DISPLAYS and ms > 0:
+            ms = frame_to_ms(ms_to_frame(ms, self.rate) - 1, self.rate)  # the end of a frame: that frame is shown
+        return format_as(ms, self.rate, self.display)

@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from muxclipper.core.marking import MarkedRange
-from muxclipper.core.timecode import format_ms, frame_to_ms
+from muxclipper.core.timecode import format_length, format_ms, frame_to_ms
 from muxclipper.mux.storyboard import Storyboard
 from muxclipper.qt.editor.timeline_regions import TimelineRegion, paint_regions, region_tooltip
 
@@ -77,6 +77,7 @@ class TimelineWidget(QWidget):
         self.setAccessibleName("Timeline")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
+        self.display = "hms"  # the editor's time display: the length shown while a marker is dragged
         self.setMinimumHeight(RULER_HEIGHT + STRIP_HEIGHT + 8)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._range = MarkedRange(None, None, 0, Fraction(30))
@@ -375,7 +376,7 @@ class TimelineWidget(QWidget):
         if self._drag in ("in", "out"):
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text)))
             painter.drawText(QRectF(left, height - 18, max(right - left, 120), 16),
-                             Qt.AlignmentFlag.AlignLeft, f"{r.length_ms / 1000:.3f} s")
+                             Qt.AlignmentFlag.AlignLeft, format_length(r.length_ms, r.rate, self.display))
         painter.restore()
 
     # ------------------------------------------------------------------ proposals (found slates, not yet accepted)

@@ -124,7 +124,6 @@ class SegmentsPanel(QWidget):
         stack = QVBoxLayout(inside)
         stack.setContentsMargins(0, 0, 0, 0)
         stack.addWidget(self.notice)
-        stack.addWidget(self.choice)
         stack.addStretch(1)
         self.notice_area.setWidget(inside)
         self.notice_area.hide()
@@ -149,8 +148,9 @@ class SegmentsPanel(QWidget):
         body.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.notice_area)
-        layout.addWidget(self.body)
+        layout.addWidget(self.notice_area, 1)
+        layout.addWidget(self.choice)  # under the notice, not in it: always in view, however long the list
+        layout.addWidget(self.body, 1)
 
     def add(self, segment: Segment) -> None:
         self.table.blockSignals(True)  # one change told, once the row is whole

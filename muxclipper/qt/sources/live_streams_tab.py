@@ -160,19 +160,25 @@ class LiveStreamsTab(QWidget):
 
         self.bridge.run(fetch(), lambda found: self._on_fetched(found) if self._client is client else None)
 
-    async def _recordings_to_learn(self, client: MuxClient, streams: list[LiveStream]) -> list[Asset]:
+    def recordings_to_ask_for(self, streams: list[LiveStream]) -> list[str]:
         """The recordings whose row would be wrong without asking: a new one in progress (its length so far), and
-        one that has just ended (its full length)."""
+        one that has just ended (its full length). Ended means no longer its stream's active one, or its stream no
+        longer active: Mux may still name the last recording in ``active_asset_id`` once the stream is idle."""
         wanted = []
         for stream in streams:
+            active = stream.status == "active"
             if stream.active_asset_id and self.recording(stream.active_asset_id) is None:
                 wanted.append(stream.active_asset_id)
-            for asset_id in stream.recent_asset_ids:
+            named = (*stream.recent_asset_ids, *((stream.active_asset_id,) if stream.active_asset_id else ()))
+            for asset_id in dict.fromkeys(named):
                 known = self.recording(asset_id)
-                if known is not None and known.is_live and asset_id != stream.active_asset_id:
+                if known is not None and known.is_live and (asset_id != stream.active_asset_id or not active):
                     wanted.append(asset_id)
+        return wanted
+
+    async def _recordings_to_learn(self, client: MuxClient, streams: list[LiveStream]) -> list[Asset]:
         found = []
-        for asset_id in wanted[:4]:  # a few at a time (the GET budget is shared with the clips' polling)
+        for asset_id in self.recordings_to_ask_for(streams)[:4]:  # a few at a time (the GET budget is shared)
             try:
                 found.append(await client.get_asset(asset_id))
             except MuxError as exc:
@@ -261,7 +267,8 @@ class LiveStreamsTab(QWidget):
             recordings += [a for a in reversed(stream.recent_asset_ids) if a != stream.active_asset_id]
             for asset_id in recordings:
                 asset = self.recording(asset_id)
-                now = asset_id == stream.active_asset_id and (asset is None or asset.is_live)
+                # In progress only while its stream broadcasts (an idle stream may still name it, see above).
+                now = live and asset_id == stream.active_asset_id and (asset is None or asset.is_live)
                 if now:
                     text = recording_now_text(self.recorded_ms(asset_id))
                 else:

@@ -91,6 +91,7 @@ class SourcesPanel(QWidget):
         self.filter = SourceFilter(self)
         self.filter.setSourceModel(self.model)
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Sources: assets and live streams")  # focusable: a screen reader says it
         self.tabs.addTab(self._build_assets_tab(), "Assets")
         self.tabs.addTab(self._build_streams_tab(), "Live streams")
 
@@ -142,6 +143,14 @@ class SourcesPanel(QWidget):
 
         self.head_box = self._seconds_box(tab, "Seconds to cut from the start")
         self.tail_box = self._seconds_box(tab, "Seconds to cut from the end")
+        # The Cut seconds are remembered, like the other options: a producer trims every show by the same slates.
+        for box, key in ((self.head_box, "sources/cut_head"), (self.tail_box, "sources/cut_tail")):
+            if self.settings is not None:
+                try:
+                    box.setValue(float(str(self.settings.value(key, 0.0))))
+                except ValueError:  # a hand-edited settings file: the box starts at 0
+                    pass
+                box.valueChanged.connect(lambda value, key=key: self._remember(key, value))
         self.trim_button = QPushButton("Top and &tail", tab)
         self.trim_button.setAccessibleName("Top and tail the selected sources")
         self.trim_button.setToolTip("Create a clip of each selected recording without its first and last seconds")
@@ -172,6 +181,10 @@ class SourcesPanel(QWidget):
         layout.addLayout(trim)
         self._show_selection()
         return tab
+
+    def _remember(self, key: str, value: float) -> None:
+        if self.settings is not None:
+            self.settings.setValue(key, value)
 
     @staticmethod
     def _seconds_box(parent: QWidget, name: str) -> QDoubleSpinBox:

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 # Start-up paints this window's frame before the panels exist, so this module imports only what the frame
 # needs; build_editor() and build_panels() import the panels (QtMultimedia, asyncio, the services' types: each
 # costs tens of milliseconds) once the frame is on screen.
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QSizePolicy
 
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
 from muxclipper.qt.environments.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar, open_work_words
+from muxclipper.qt.window.history_watcher import HistoryWatcher
 from muxclipper.qt.window.menu_bar import MenuBar
 from muxclipper.qt.window.window_geometry import first_size, fit_to_screen
 from muxclipper.services import paths
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
         self._asset: Asset | None = None
         self._about: QDialog | None = None
+        self._history_watcher: HistoryWatcher | None = None
         self._build_frame()
         self._show_environment(colour)
         if attached is None and self.environment is not None:
@@ -224,6 +226,9 @@ class MainWindow(QMainWindow):
             lambda segments: self.editor.set_edit_points([ms for s in segments for ms in (s.start_ms, s.end_ms)]))
         self.segments.segments_changed.connect(self.panels.memory.segments_changed)
         self.editor.range_changed.connect(self.panels.memory.marks_changed)
+        self.clip_options.title_field.textChanged.connect(lambda text: self.panels.memory.draft_changed("title", text))
+        self.clip_options.passthrough_field.textChanged.connect(
+            lambda text: self.panels.memory.draft_changed("passthrough", text))
         self.menus.add_panels(self.editor, self.sources, self.segments, self.clips, self.creator, self.clip_options)
         self._wire_live()
         self.clips.play_requested.connect(self.open_asset_id)
@@ -350,7 +355,22 @@ class MainWindow(QMainWindow):
         """The session's work begins: its clips listed (unfinished ones resumed) and its sources loaded."""
         self.clips.show_history()
         self.session.jobs.resume()
+        self._hear_history()
         self.sources.load()
+
+    def _hear_history(self) -> None:
+        """Another muxclipper's writes to the job history reach this window: a duplicate watch a command left is
+        taken up, and its jobs are followed (taken up if it dies)."""
+        self._stop_hearing_history()
+        self._history_watcher = HistoryWatcher(self.session.jobs.history_path, self)
+        self._history_watcher.changed.connect(self.session.jobs.rescan)
+
+    def _stop_hearing_history(self) -> None:
+        watcher = self._history_watcher
+        if watcher is not None:
+            watcher.stop()
+            watcher.deleteLater()
+            self._history_watcher = None
 
     def open_last_source(self) -> bool:
         """The source open when this environment was last left, with its marks and segments (False: none)."""
@@ -368,6 +388,7 @@ class MainWindow(QMainWindow):
             return
         self._attached = False
         self._set_working(False)
+        self._stop_hearing_history()
         await self.panels.detach()
         self.asset = None
 
@@ -410,6 +431,10 @@ class MainWindow(QMainWindow):
         """``asset`` into every panel: the editor plays it, the options show its facts, the segments and the clips
         filter follow it, a recording is watched as it grows."""
         playback = self.session.urls.playable(asset)  # public, else signed with the environment's signing key
+        if asset.audio_only:  # no frame rate, and no picture: saying it needs a playback id misled
+            self.show_message(f"{asset.title or asset.id} is audio only (sound, no picture): the editor cannot open "
+                              "audio-only sources yet.")
+            return
         if playback is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id (or a signed one "
                               "and a signing key in the environment) and to be ready (or recording).")
@@ -430,6 +455,9 @@ class MainWindow(QMainWindow):
         self.sources.learn(asset)  # the list says what the options say: ready, the length recorded so far
         self.panels.show_source(asset, self.session, stream_url)
         self.editor.focus_timeline()  # opened to be marked: the keys act on it at once
+        # Whatever a source shows (a recording's live tools and program time, long facts), the window stays inside
+        # the screen: pulled back in once the new layout has settled, the status line with it.
+        QTimer.singleShot(0, self, lambda: fit_to_screen(self))
         self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms or 0)}"
                           f"{', recording' if asset.is_live else ''}).")
         self.source_opened.emit(asset)
@@ -467,6 +495,7 @@ class MainWindow(QMainWindow):
 
     async def aclose(self) -> None:
         self.save_settings()
+        self._stop_hearing_history()
         if not self.panels_built:
             return
         await self.panels.aclose(settle=self._attached)

@@ -21,6 +21,7 @@ from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.clips.clip_delivery import ClipDelivery
 from muxclipper.qt.sources.live_streams_tab import LiveStreamsTab
 from muxclipper.services.clip_jobs import JobInputError
+from muxclipper.services.errors import EXPECTED_ERRORS
 from muxclipper.services.replay import ReplayPlan, ReplayService
 
 if TYPE_CHECKING:
@@ -163,8 +164,10 @@ class ReplayController(QObject):
             return
         try:
             job = self.service.submit(plan)
-        except ValueError as exc:
-            self.message.emit(str(exc))
+        except EXPECTED_ERRORS as exc:  # also the job history unwritable (a full disk): the machine, not a bug
+            copied = "The instant URL is on the clipboard, but the exact clip was not made: " if plan.instant_url \
+                else "The exact clip was not made: "
+            self.message.emit(f"{copied}{exc}")
             return
         assert job.id is not None
         if plan.instant_url is not None:

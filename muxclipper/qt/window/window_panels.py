@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 def _scrolling(panel: QWidget) -> QScrollArea:
     """``panel`` in a scroll area: on a short screen it scrolls rather than squash its rows or grow the window."""
     area = QScrollArea()
+    area.setAccessibleName(panel.accessibleName() or "Scrolling panel")  # focusable: a screen reader names it
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(panel)
@@ -218,6 +219,7 @@ class WindowPanels:
             self.slates.attach(None)
         self.segments.set_segments([])
         self.clip_options.show_source(None)
+        self.clip_options.show_drafts("", "")  # the closed source's title names nothing in the next environment
         self.sources.detach()
 
     def show_source(self, asset: Asset, session: Session, stream_url: str) -> None:
@@ -230,6 +232,8 @@ class WindowPanels:
         # First: what was open is saved before opening this one resets the marks.
         in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)
         self.clip_options.show_source(asset)
+        # The title and passthrough typed for this source (none: empty), never the previous source's.
+        self.clip_options.show_drafts(self.memory.draft("title"), self.memory.draft("passthrough"))
         if self.slates is not None:
             self.slates.show(asset)  # a search on the previous source is cancelled
         self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
@@ -247,17 +251,23 @@ class WindowPanels:
             marked = marked.with_in(in_ms)
         if out_ms is not None and out_ms <= asset.duration_ms:
             marked = marked.with_out(out_ms)
-        self.editor.timeline.set_range(marked)
+        self.editor.show_range(marked)
         self.segments.set_segments(segments)
 
     def _show_live(self, asset: Asset | None) -> None:
         """The live tools (Replay, Follow live) are shown while the open source is a recording in progress."""
         if self.follower is not None:
             self.follower.set_source(asset)
+        live = asset is not None and asset.is_live
+        # The volume gives up some width to the live tools (the transport row has no other room at 1280 pixels):
+        # narrowed before they show, widened after they hide. The other way round the row was, for a moment, wider
+        # than the window's room, and the window grew past the right edge of a 1280-pixel screen for good.
+        if live:
+            self.editor.transport.volume.setFixedWidth(32)
         if self.live_tools is not None:
-            self.live_tools.setVisible(asset is not None and asset.is_live)
-        # The volume gives up some width to the live tools (the transport row has no other room at 1280 pixels).
-        self.editor.transport.volume.setFixedWidth(32 if asset is not None and asset.is_live else 90)
+            self.live_tools.setVisible(live)
+        if not live:
+            self.editor.transport.volume.setFixedWidth(90)
 
     def follow_source(self, asset: Asset) -> None:
         """The open source as Mux has it now (a recording grew or ended)."""

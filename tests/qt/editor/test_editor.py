@@ -252,3 +252,28 @@ def test_up_and_down_go_to_the_previous_and_next_edit_point(qtbot: Any, editor: 
     for expected in (149, 100):
         key(qtbot, editor, Qt.Key.Key_Up)
         assert on_frame(qtbot, editor, expected) == expected
+
+
+def test_typed_out_points_follow_os_rule_and_lengths_and_refusals_speak_the_display(qtbot: Any, editor: Any) -> None:
+    """`#61` typed into Out excluded frame 61 while O on frame 61 includes it; 10 frames showed as "0.400 s" and
+    refusals spoke milliseconds with the display in SMPTE."""
+    said: list[str] = []
+    editor.message.connect(said.append)
+    editor.player.seek_frame(61)
+    on_frame(qtbot, editor, 61)
+    key(qtbot, editor, Qt.Key.Key_O)
+    by_key = editor.timeline.marked.out_ms
+    key(qtbot, editor, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
+    for text in ("#61", "00:00:02:11"):  # frame 61 at 25 fps, by number and by SMPTE
+        _type_into(qtbot, editor.out_field, text)
+        assert editor.timeline.marked.out_ms == by_key, text
+    editor.format_box.setCurrentIndex(editor.format_box.findData("frames"))
+    assert editor.out_field.text() == "#61"  # the last frame in, as O was pressed on it
+    _type_into(qtbot, editor.in_field, "#52")
+    assert editor.length_label.text().startswith("Length 10 frames")
+    editor.format_box.setCurrentIndex(editor.format_box.findData("smpte"))
+    assert editor.length_label.text().startswith("Length 00:00:00:10") and editor.out_field.text() == "00:00:02:11"
+    _type_into(qtbot, editor.out_field, "#40")
+    assert said[-1].startswith("Out 00:00:01:15 is not after In (00:00:02:02)"), said[-1]
+    _type_into(qtbot, editor.position_field, "00:05:00:00")
+    assert "(00:00:00:00 – 00:00:12:00)" in said[-1], said[-1]

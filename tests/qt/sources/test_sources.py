@@ -12,7 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from muxclipper.core.jobs import JobState
-from muxclipper.core.models import Asset
+from muxclipper.core.models import Asset, AssetStatus
 from muxclipper.emulator import EmulatorServer
 from muxclipper.mux.client import Credentials, Endpoints
 from muxclipper.qt.sources.live_streams_tab import ASSET_ID_ROLE
@@ -65,6 +65,7 @@ def test_assets_load_page_by_page_as_the_list_scrolls(qapp: QApplication, emu: E
             window.sources.search_field.clear()
             assert len(_titles(window)) == 251
             await window.aclose()
+            window.close()
 
     run(qapp, scenario)
 
@@ -135,6 +136,7 @@ def test_thumbnails_are_fetched_for_the_rows_on_screen(qapp: QApplication, media
             pixmap = await until(thumbnail, 10, "the thumbnail")
             assert pixmap.width() == 96
             await window.aclose()
+            window.close()
 
     run(qapp, scenario)
 
@@ -293,3 +295,25 @@ def test_an_asset_made_ready_shows_ready_in_the_list_without_a_refresh(qapp: QAp
             await window.aclose()
 
     run(qapp, scenario)
+
+
+def test_a_stream_that_is_idle_shows_no_recording_in_progress_even_if_it_still_names_one(qtbot: Any) -> None:
+    """Mux may leave ``active_asset_id`` on a stream whose broadcast has ended (only the emulator drops it): its
+    recording, last known while still recording, must not go on counting 'Recording now' (the issue's defect), and it
+    is asked for again so that its final length shows."""
+    from muxclipper.core.models import LiveStream
+    from muxclipper.qt.bridge import Bridge
+    from muxclipper.qt.sources.live_streams_tab import LiveStreamsTab
+
+    tab = LiveStreamsTab(Bridge(), lambda _: None)
+    qtbot.addWidget(tab)
+    recording = Asset("r1", AssetStatus.PREPARING, 0, 215_000, is_live=True, live_stream_id="s1")
+    tab.learn(recording)
+    tab.show_streams([LiveStream("s1", "active", 0, active_asset_id="r1", title="Keynote")])
+    assert tab.tree.topLevelItem(0).child(0).text(0).startswith("● Recording now")  # type: ignore[union-attr]
+
+    ended = LiveStream("s1", "idle", 0, active_asset_id="r1", recent_asset_ids=("r1",), title="Keynote")
+    tab.show_streams([ended])
+    tab.count()
+    assert "Recording now" not in tab.tree.topLevelItem(0).child(0).text(0)  # type: ignore[union-attr]
+    assert tab.recordings_to_ask_for([ended]) == ["r1"]  # its final length is asked for

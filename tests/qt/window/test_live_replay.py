@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QTreeWidget
 
 from muxclipper.core.jobs import JobState
 from muxclipper.core.live_poll import PollBackoff
+from muxclipper.core.marking import MarkedRange
+from muxclipper.core.models import Asset, AssetStatus, PlaybackId
 from muxclipper.qt.clips.jobs_model import COLUMNS
 from muxclipper.qt.window.main_window import MainWindow
 from muxclipper.services.session import open_session
@@ -86,6 +88,14 @@ def test_the_live_streams_tab_keeps_itself_current_and_the_replay_key(qapp: QApp
             assert clip_id is not None and emu.api.get(f"/video/v1/assets/{clip_id}").status_code == 404
             assert len(emu.requests(method="DELETE")) == 1
 
+            # An environment that asks before creating asks before a replay too: the first R only says where.
+            window.confirm_create = True
+            window.live_actions["replay"].trigger()
+            assert "press R (or Replay) again" in window.status.text() and model.rowCount() == 1
+            window.live_actions["replay"].trigger()
+            await until(lambda: model.rowCount() == 2, 10, "the replay, confirmed")
+            window.confirm_create = False
+
             emu.api.put(f"/video/v1/live-streams/{stream['id']}/complete")
             await until(lambda: tree_lines(tree)[0] == "Saturday match  [idle]"
                         and "Recording now" not in " ".join(tree_lines(tree)), 10, "the broadcast ended")
@@ -98,6 +108,43 @@ def test_the_live_streams_tab_keeps_itself_current_and_the_replay_key(qapp: QApp
             times = [r["time"] for r in emu.requests(method="GET", path_prefix="/video/v1/live-streams")
                      if r["path"] == "/video/v1/live-streams"]
             assert all(b - a >= 0.19 for a, b in zip(times, times[1:], strict=False)), times
+            await window.aclose()
+
+    run(qapp, scenario)
+
+
+def test_a_replay_and_a_clip_when_the_job_history_cannot_be_written(qapp: QApplication, emu: Emu,
+                                                                     tmp_path: Path) -> None:
+    """A full disk (here the history's connection made read-only: SQLite answers as it does to a read-only file) is
+    the machine, not a bug: the status line says what it is and what to do, not 'something unexpected went wrong,
+    please send a report'; the instant URL is still on the clipboard."""
+    stream = _stream(emu, "Sunday match")
+    [source] = emu.seed({"title": "Upload", "duration": 60.0, "frame_rate": 25.0})
+    emu.ctl("POST", f"live-streams/{stream['id']}/start", {"length": 3600})
+    emu.advance(40)
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.sources.load()
+            tree = window.sources.streams_tree
+            await until(lambda: tree_lines(tree)[:1] == ["● Sunday match  [active]"], 10, "the live stream")
+            session.jobs._repo._conn.execute("PRAGMA query_only = ON")  # noqa: SLF001 - writes now fail
+            window.live_actions["replay"].trigger()
+            await until(lambda: "job history" in window.status.text(), 10, "the replay refused in words")
+            assert "unexpected" not in window.status.text()
+            assert "program_start_time" in QGuiApplication.clipboard().text()
+            assert window.clips.jobs_model.rowCount() == 0
+
+            window.asset = Asset(source, AssetStatus.READY, 0, 60_000, frame_rate=25.0,
+                                 playback_ids=(PlaybackId("p", "public"),))
+            window.editor.timeline.set_source(60_000, window.editor.player.rate)
+            marked = MarkedRange(None, None, 60_000, window.editor.player.rate).with_in(2_000).with_out(8_000)
+            window.editor.edit_range(marked)
+            window.editor.create_requested.emit(marked)
+            assert "job history" in window.status.text() and "unexpected" not in window.status.text()
+            assert len(emu.requests(method="POST", path_prefix="/video/v1/assets")) == 0
+            session.jobs._repo._conn.execute("PRAGMA query_only = OFF")  # noqa: SLF001
             await window.aclose()
 
     run(qapp, scenario)
