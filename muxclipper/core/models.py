@@ -105,6 +105,8 @@ class Asset:
     error_type: str | None = None
     error_messages: tuple[str, ...] = ()
     recording_times: tuple[RecordingTime, ...] = ()
+    #: Sound and no picture (Mux's audio-only assets): its tracks list audio and no video.
+    audio_only: bool = False
 
     def playback_id(self, policy: str = PlaybackPolicy.PUBLIC) -> PlaybackId | None:
         return next((p for p in self.playback_ids if p.policy == policy), None)

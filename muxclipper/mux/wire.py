@@ -148,6 +148,7 @@ def asset_from_wire(data: Any) -> Asset:
         ingest_type=_str(data.get("ingest_type")), progress=parsed_progress,
         error_type=_str(errors.get("type")),
         error_messages=tuple(m for m in _list(errors.get("messages")) if isinstance(m, str)),
+        audio_only=any(t.get("type") == "audio" for t in tracks) and not any(t.get("type") == "video" for t in tracks),
         recording_times=recording_times_from_wire(data.get("recording_times")),
     )
 

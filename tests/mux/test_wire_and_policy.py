@@ -106,3 +106,17 @@ async def test_budget_spaces_posts_one_second_apart() -> None:
     assert clock[0] == pytest.approx(2.0)  # reads have their own bucket of 5
     await budget.acquire("GET")
     assert clock[0] == pytest.approx(2.2)
+
+
+def test_an_asset_with_sound_and_no_picture_is_audio_only() -> None:
+    """Mux's audio-only assets list an audio track and no video (their editor message said they needed a playback
+    id)."""
+    from muxclipper.mux.wire import asset_from_wire
+
+    base = {"id": "a1", "status": "ready", "created_at": "1700000000", "duration": 12.0,
+            "playback_ids": [{"id": "p1", "policy": "public"}]}
+    audio = asset_from_wire({**base, "tracks": [{"type": "audio", "id": "t1", "max_channels": 2}]})
+    video = asset_from_wire({**base, "tracks": [{"type": "video", "id": "t0", "max_frame_rate": 25},
+                                                {"type": "audio", "id": "t1"}]})
+    assert audio.audio_only and audio.frame_rate is None
+    assert not video.audio_only and not asset_from_wire(base).audio_only

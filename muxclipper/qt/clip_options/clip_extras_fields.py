@@ -88,6 +88,9 @@ class ClipExtrasFields(QWidget):
         self.preset_box = QComboBox(self)
         self.preset_box.setEditable(True)
         self.preset_box.setAccessibleName("Preset")
+        line = self.preset_box.lineEdit()
+        assert line is not None
+        line.setAccessibleName("Preset name")  # where a new preset's name is typed: focusable on its own
         self.preset_box.setToolTip("Type a name and Save to keep these options; pick one and Apply (Ctrl+Shift+R "
                                    "applies the environment's own: the preset saved or applied last)")
         self.preset_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)

@@ -431,6 +431,10 @@ class MainWindow(QMainWindow):
         """``asset`` into every panel: the editor plays it, the options show its facts, the segments and the clips
         filter follow it, a recording is watched as it grows."""
         playback = self.session.urls.playable(asset)  # public, else signed with the environment's signing key
+        if asset.audio_only:  # no frame rate, and no picture: saying it needs a playback id misled
+            self.show_message(f"{asset.title or asset.id} is audio only (sound, no picture): the editor cannot open "
+                              "audio-only sources yet.")
+            return
         if playback is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id (or a signed one "
                               "and a signing key in the environment) and to be ready (or recording).")

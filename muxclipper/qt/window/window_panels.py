@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 def _scrolling(panel: QWidget) -> QScrollArea:
     """``panel`` in a scroll area: on a short screen it scrolls rather than squash its rows or grow the window."""
     area = QScrollArea()
+    area.setAccessibleName(panel.accessibleName() or "Scrolling panel")  # focusable: a screen reader names it
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(panel)
