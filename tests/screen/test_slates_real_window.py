@@ -81,7 +81,7 @@ def test_the_live_trim_on_the_real_window_while_the_recording_grows(tmp_path: Pa
     assert accepted_in["accept_enabled"] is False
     closing = report["closing_proposed"]
     assert closing["live"] is True and closing["proposals"] == [4000, 12000] and closing["accept_enabled"] is True
-    assert closing["status"].startswith("The closing slate has appeared: out 00:00:12.000 (#300, before it)")
+    assert closing["status"].startswith("The closing slate has appeared: out 00:00:12.000 (last frame #299, before it)")
     accepted = report["accepted"]
     assert (accepted["in_ms"], accepted["out_ms"]) == (4000, 12000)
     assert (accepted["in_field"], accepted["out_field"]) == ("00:00:04.000", "00:00:12.000")

@@ -259,7 +259,9 @@ class SlateProposals(QObject):
         if edges.start_ms is not None and edges.programme_start is not None:
             sides.append(f"in {format_ms(edges.start_ms)} (#{edges.programme_start}, after the opening slate)")
         if edges.end_ms is not None and edges.programme_end is not None:
-            sides.append(f"out {format_ms(edges.end_ms)} (#{edges.programme_end}, before the closing slate)")
+            # Out is exclusive: the frame named is the last one kept, as the Out field and O name it.
+            sides.append(f"out {format_ms(edges.end_ms)} (last frame #{edges.programme_end - 1}, before the closing "
+                         "slate)")
         missing = []
         if edges.start_ms is None:
             missing.append("in goes to the start")
@@ -271,7 +273,8 @@ class SlateProposals(QObject):
         elif edges.end_ms is None:
             missing.append("out goes to the end")
         note = "; ".join(part for part in (note_text, *missing) if part)
-        self.message.emit(f"Proposed {' and '.join(sides)}. {_capital(note)}. Enter accepts, or mark by hand. "
+        said = f"{_capital(note)}. " if note else ""  # no stray '. .' when there is nothing to add
+        self.message.emit(f"Proposed {' and '.join(sides)}. {said}Enter accepts, or mark by hand. "
                           f"{pictures(report.requests)} in {report.seconds:.1f} s.")
 
     def _on_live_edge(self, asset: Asset, report: SlateReport | str) -> None:
@@ -299,8 +302,8 @@ class SlateProposals(QObject):
         self._range_at_proposal = marked
         self._set_proposals(in_ms, edges.end_ms)
         kept = f"in {format_ms(in_ms)}" if in_ms is not None else "in at the start"
-        self.message.emit(f"The closing slate has appeared: out {format_ms(edges.end_ms)} (#{edges.programme_end}, "
-                          f"before it) is proposed, with {kept}. Enter accepts, or mark by hand.")
+        self.message.emit(f"The closing slate has appeared: out {format_ms(edges.end_ms)} (last frame "
+                          f"#{edges.programme_end - 1}, before it) is proposed, with {kept}. Enter accepts, or mark by hand.")
 
     def _closing_did_not_last(self, closing_ms: int, marked: MarkedRange) -> None:
         self._closing_ms = None

@@ -63,7 +63,8 @@ def test_s_proposes_enter_accepts_undo_takes_back_e_finds_the_picture_end(
             assert timeline.proposals == (SLATE_IN_MS, SLATE_OUT_MS)
             assert timeline.marked.in_ms is None and timeline.marked.out_ms is None  # proposed, not marked yet
             assert "Proposed in 00:00:20.000 (#600" in window.status.text()
-            assert "out 00:03:05.000 (#5550" in window.status.text() and "Enter accepts" in window.status.text()
+            assert "out 00:03:05.000 (last frame #5549" in window.status.text() and "Enter accepts" in window.status.text()
+            assert ". ." not in window.status.text()
             assert not window.panels.slates.accept_button.isHidden()
             # Enter in a time field still commits the typed time (the proposals keep waiting).
             editor.position_field.setFocus()
