@@ -20,7 +20,9 @@ from muxclipper.emulator.media import ffmpeg, stamp
 from tests.emulator.media_helpers import wait_settled
 from tests.support import corpus
 
-pytestmark = pytest.mark.slow
+# The corpus (tests/support/corpus.py) is made and uploaded once, in the first test's set-up: minutes on two busy
+# cores, which the suite's 60 s per test must not cut off (the waits inside are deadlines of their own).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 #: Known gaps (issue 22): the test runs and says when they close.
 KNOWN_GAPS = {
     "phone-vfr-30": "the emulator's re-encode to a constant rate repeats one frame and drops another near frame 117",

@@ -29,7 +29,9 @@ from tests.support import corpus
 from tests.support.relay_thread import RelayThread
 from tests.support.reliability_counts import record
 
-pytestmark = pytest.mark.slow
+# The corpus (tests/support/corpus.py) is made and uploaded once, in the first test's set-up: minutes on two busy
+# cores, which the suite's 60 s per test must not cut off (the waits inside are deadlines of their own).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 LANDING_MS = 10_000  # a deadline for a frame that never comes, not a speed expectation
 
 
