@@ -21,7 +21,7 @@ def _durations(playlist: str) -> list[float]:
 
 
 def test_recording_grows_then_finalises(media_server: EmulatorServer, media_api: httpx.Client,
-                                        stamped_source: dict[str, Any], tmp_path: Path) -> None:
+                                        stamped_source: dict[str, Any], tmp_path: Path, frozen_clock: None) -> None:
     stream = media_api.post("/video/v1/live-streams", json={
         "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
     live_pid = stream["playback_ids"][0]["id"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,15 +29,6 @@ def _advance(api: httpx.Client, seconds: float) -> None:
 
 def _freeze_clock(api: httpx.Client) -> None:
     assert api.post("/_emulator/clock/freeze", json={"frozen": True}).status_code == 200
-
-
-@pytest.fixture
-def frozen_clock(media_api: httpx.Client) -> Iterator[None]:
-    """The shared media emulator's clock moves only when a test advances it: every duration is exactly what the test
-    advanced, however slowly the requests go on a busy machine (real time once leaked 0.109 s into a 2 s session)."""
-    _freeze_clock(media_api)
-    yield
-    assert media_api.post("/_emulator/clock/freeze", json={"frozen": False}).status_code == 200
 
 
 def _epoch(iso: str) -> float:
