@@ -71,7 +71,10 @@ def test_env_add_on_a_local_emulator_still_works(emu: Emu, tmp_path: Path, monke
                      "--secret-stdin"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert out.startswith("Added Local emulator; its secret is in the keyring.") and RW[1] not in out + err
+    # The connection is tested before anything is saved (issue 26): what it found comes first, then the addition.
+    assert out.splitlines() == ["Works: the token can read assets and create clips.",
+                                "Added Local emulator; its secret is in the keyring."], out
+    assert RW[1] not in out + err
 
 
 @pytest.mark.parametrize("name", ["Team 👩\u200d💻", "می\u200cخواهم", "Produktion – Köln", "本番"])
