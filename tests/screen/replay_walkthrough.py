@@ -11,20 +11,18 @@ to ``--out`` (default ``docs/walkthrough/replay-SIZE/``).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from tests.screen import walk_runner
 from tests.screen.driver import Screen, centre, device_rect
 from tests.support.waiting import until
 
-ROOT = Path(__file__).resolve().parents[2]
 #: What the stream broadcasts: small and short, made once and cached.
 BROADCAST = "emulator://generated?duration=90&fps=25&width=320&height=180&preroll=1&postroll=1&label=LIVE"
 
@@ -215,48 +213,8 @@ def _behind(window: Any) -> int:
     return int((window.asset.duration_ms or 0) - window.editor.player.current_ms)
 
 
-def child(out: Path) -> int:
-    import json
-
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from muxclipper.qt.qt_messages import route_to_log
-
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    route_to_log()
-    app = QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    screen = Screen(out)
-    report: dict[str, Any] = {}
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        loop.run_until_complete(asyncio.wait_for(walk(screen, report), 600))
-    report["screenshots"] = [str(out / name) for name in screen.steps]
-    print(json.dumps(report))
-    return 0
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="1280x720", help="the virtual screen, WIDTHxHEIGHT")
-    parser.add_argument("--out", type=Path, help="where the screenshots go (default: docs/walkthrough/replay-SIZE)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    out = args.out or ROOT / "docs" / "walkthrough" / f"replay-{args.size}"
-    out.mkdir(parents=True, exist_ok=True)
-    if args.child:
-        return child(out)
-    for old in out.glob("*.png"):
-        old.unlink()
-    from tests.screen.xserver import x_screen
-
-    width, height = (int(n) for n in args.size.split("x"))
-    with x_screen(width, height) as display:
-        env = {**os.environ, "DISPLAY": display}
-        return subprocess.run([sys.executable, "-m", "tests.screen.replay_walkthrough", "--child", "--size",
-                               args.size, "--out", str(out)], cwd=ROOT, env=env, check=False).returncode
+    return walk_runner.main("tests.screen.replay_walkthrough", __doc__.splitlines()[0], "replay", walk)
 
 
 if __name__ == "__main__":
