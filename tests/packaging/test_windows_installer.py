@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from muxclipper.launch.running_mark import MUTEX_NAME
+from tests.emulator.media_helpers import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 WINE = shutil.which("wine64") or "/usr/lib/wine/wine64"
@@ -130,7 +130,7 @@ def test_install_upgrade_and_uninstall_for_this_user(wine: Wine, tmp_path: Path)
 
     assert wine.run(str(folder / "uninstall.exe"), "/S") == 0
     # (the uninstaller hands over to a copy of itself in a temporary folder and returns at once)
-    _wait_for(lambda: not wine.registry(UNINSTALL_KEY), "the uninstaller to finish")
+    wait_until(lambda: not wine.registry(UNINSTALL_KEY), 30, "the uninstaller to finish")
     assert _tree(folder) == {"notes.txt"}, "only the user's file is left"
     assert "muxclipper" not in wine.registry("Environment").get("Path", "")
     assert not (wine.home / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/muxclipper.lnk").exists()
@@ -145,7 +145,7 @@ def test_a_folder_holding_other_things_keeps_them(wine: Wine, tmp_path: Path) ->
     assert wine.run(str(setup), "/S", r"/D=C:\StudioTools") == 0
     assert (shared / "muxclipper.exe").exists() and (shared / "_internal" / "base_library.zip").exists()
     assert wine.run(str(shared / "uninstall.exe"), "/S") == 0
-    _wait_for(lambda: not wine.registry(UNINSTALL_KEY), "the uninstaller to finish")
+    wait_until(lambda: not wine.registry(UNINSTALL_KEY), 30, "the uninstaller to finish")
     assert _tree(shared) == {"other-tool.exe", "_internal", "_internal/other.dll"}
 
 
@@ -156,7 +156,7 @@ def test_install_and_uninstall_refuse_while_muxclipper_runs(wine: Wine, tmp_path
     app = subprocess.Popen([WINE, str(folder / "muxclipper.exe")], env=wine.env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: (folder / "started").exists(), f"the stand-in to hold {MUTEX_NAME}")
+        wait_until(lambda: (folder / "started").exists(), 30, f"the stand-in to hold {MUTEX_NAME}")
         before = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
         assert wine.run(str(setup), "/S", r"/D=C:\Running") == 3
         # (_?= runs the uninstaller in place, so that its exit code is its verdict: by default it hands over to a copy
@@ -167,13 +167,5 @@ def test_install_and_uninstall_refuse_while_muxclipper_runs(wine: Wine, tmp_path
         (folder / "stop").write_text("")
         app.wait(timeout=60)
     assert wine.run(str(folder / "uninstall.exe"), "/S") == 0
-    _wait_for(lambda: not wine.registry(UNINSTALL_KEY), "the uninstaller to finish")
+    wait_until(lambda: not wine.registry(UNINSTALL_KEY), 30, "the uninstaller to finish")
     assert _tree(folder) == {"started", "stop"}  # the stand-in's own files, not the installer's
-
-
-def _wait_for(condition: object, what: str, timeout: float = 30.0) -> None:
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
