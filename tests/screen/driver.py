@@ -51,6 +51,16 @@ class Screen:
         self.steps.append(path.name)
         return QImage(str(path))
 
+    def peek(self) -> Any:
+        """The screen now, as a QImage, without keeping it among the walk's screenshots (for waiting on a pixel)."""
+        from PySide6.QtGui import QImage
+
+        path = self.out / "peek.png"
+        subprocess.run(["import", "-window", "root", str(path)], check=True)
+        image = QImage(str(path))
+        path.unlink()
+        return image
+
 
 def device_rect(widget: Any) -> tuple[int, int, int, int]:
     """Where ``widget`` is on the screen, in the screen's pixels (x, y, width, height)."""

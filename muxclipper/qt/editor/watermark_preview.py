@@ -6,17 +6,26 @@ here: the box then assumes a 16:9 image and says so. It lets the mouse through t
 QVideoWidget draws the picture in a native window of its own, above any ordinary sibling widget, and a native child
 window beside it stops the picture being drawn at all (seen under X11): the preview is therefore a small frameless
 tool window of the main window, kept over the picture as the window moves, taking no input or focus, and shaped (a
-mask) to the outline and its label, so the picture shows through everywhere else without needing a compositor."""
+mask) to the outline and its label, so the picture shows through everywhere else without needing a compositor.
+
+Being a top-level window, it is never hidden and shown again within moments: typing a value changes the watermark at
+every key, often invalid then valid within one keystroke, and a window unmapped and mapped again before the window
+manager has handled the first is left mapped but unmanaged, off the screen (seen under openbox). A hide waits
+HIDE_DELAY_MS and is forgotten if the preview is wanted again meanwhile; until then the last valid watermark stays
+drawn."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QRegion
 from PySide6.QtWidgets import QWidget
 
 from muxclipper.core.watermark import Watermark, place
+
+
+HIDE_DELAY_MS = 150
 
 
 class WatermarkPreview(QWidget):
@@ -32,14 +41,19 @@ class WatermarkPreview(QWidget):
         self.image: QPixmap | None = None
         self.note: str | None = None  # why the image is not shown (it cannot be fetched or read)
         self._wanted = False
+        self._hide_timer = QTimer(self)
+        self._hide_timer.setSingleShot(True)
+        self._hide_timer.setInterval(HIDE_DELAY_MS)
+        self._hide_timer.timeout.connect(self._hide_unwanted)
         video.installEventFilter(self)
         video.window().installEventFilter(self)
         self.hide()
 
     def show_watermark(self, watermark: Watermark | None, source_size: tuple[int, int] | None,
                        image: QPixmap | None = None, note: str | None = None) -> None:
-        self.watermark, self.source_size, self.image, self.note = watermark, source_size, image, note
         self._wanted = watermark is not None and source_size is not None
+        if self._wanted:  # else the last one stays drawn until the window is hidden
+            self.watermark, self.source_size, self.image, self.note = watermark, source_size, image, note
         self._follow()
         self.update()
 
@@ -91,18 +105,32 @@ class WatermarkPreview(QWidget):
         return QRectF(picture.x() + spot.x * scale, picture.y() + spot.y * scale, spot.width * scale,
                       spot.height * scale)
 
+    def _on_picture(self) -> bool:
+        return self._wanted and self._video.isVisible() and not self._video.window().isMinimized()
+
     def _follow(self) -> None:
-        """Over the picture, where it is on the screen now; shown only while the picture is."""
-        visible = self._wanted and self._video.isVisible() and not self._video.window().isMinimized()
-        if visible:
+        """Over the picture, where it is on the screen now; shown only while the picture is, and hidden a moment
+        after the watermark is no longer wanted (see above)."""
+        if self._on_picture():
+            self._hide_timer.stop()
             top_left = self._video.mapToGlobal(self._video.rect().topLeft())
             self.setGeometry(top_left.x(), top_left.y(), self._video.width(), self._video.height())
             self._shape()
-        self.setVisible(visible)
+            self.show()
+            # Over the main window, which the window manager may have raised above its tool window since.
+            self.raise_()
+        elif self._wanted or not self.isVisible():
+            self.hide()  # the picture went: nothing to be over
+        elif not self._hide_timer.isActive():
+            self._hide_timer.start()
+
+    def _hide_unwanted(self) -> None:
+        if not self._on_picture():
+            self.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show, QEvent.Type.Hide,
-                            QEvent.Type.WindowStateChange):
+                            QEvent.Type.WindowStateChange, QEvent.Type.WindowActivate):
             self._follow()
         return False
 
