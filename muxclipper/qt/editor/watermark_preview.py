@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QWidget
 
 from muxclipper.core.watermark import Watermark, place
 
-
 HIDE_DELAY_MS = 150
 
 
