@@ -102,8 +102,6 @@ def player(qtbot: Any) -> Iterator[PlayerController]:
 
 #: Known gaps (issue 22, not done): the test runs and says when they close.
 KNOWN_GAPS = {
-    "phone-vfr-30": "the emulator's re-encode to a constant rate repeats one frame and drops another near frame 117, "
-                    "so frame n of the stream shows the upload's frame n-1 there (the player shows frame n right)",
     "uhd-2160p-uncapped-25": "4K B-frame decoding on two busy cores: Qt drops frames during the run-up to a frame "
                              "inside the GOP, and the player settles on the nearest frame it decoded",
 }
