@@ -26,6 +26,7 @@ from muxclipper.core.timecode import DISPLAY_FORMATS, format_length, frame_to_ms
 from muxclipper.core.watermark import Watermark
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.editor.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
 from muxclipper.qt.editor.marker_history import MarkerHistory
 from muxclipper.qt.editor.player import PlayerController
@@ -106,7 +107,7 @@ class EditorWidget(QWidget):
         self.length_label = QLabel(self)
         self.length_label.setAccessibleName("Clip length")
         self.format_box = QComboBox(self)
-        self.format_box.setAccessibleName("Time display")
+        name_combo_box(self.format_box, "Time display")
         for key in DISPLAY_FORMATS:
             self.format_box.addItem(FORMAT_LABELS[key], key)
         self.stills = {name: StillView(name, self) for name in STILLS}

@@ -32,6 +32,7 @@ from muxclipper.core.replay import DEFAULT_REPLAY_S, MAX_REPLAY_S, REPLAY_CHOICE
 from muxclipper.core.source_facts import source_label
 from muxclipper.core.timecode import format_ms
 from muxclipper.mux.errors import MuxError
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.bridge import Bridge
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class LiveStreamsTab(QWidget):
         self.tree.itemActivated.connect(self._on_tree_item_activated)
         self.length_box = QComboBox(self)
         self.length_box.setEditable(True)
-        self.length_box.setAccessibleName("Replay length in seconds")
+        name_combo_box(self.length_box, "Replay length in seconds")
         self.length_box.setToolTip(f"How many seconds a replay takes back from the live edge: pick one or type one "
                                    f"(1 to {MAX_REPLAY_S}); each environment remembers its own")
         for seconds in REPLAY_CHOICES_S:
