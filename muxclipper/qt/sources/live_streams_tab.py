@@ -290,7 +290,12 @@ class LiveStreamsTab(QWidget):
                 if child_item is not None:
                     child_item.setFirstColumnSpanned(True)
             if live and stream.active_asset_id:
-                tree.setItemWidget(top, 1, self._replay_button(stream))
+                button = self._replay_button(stream)
+                # The column is sized by its items, not by a widget set on them: without the button's size there it
+                # was 0 px wide and the button covered the end of the stream's name (1280 px wide, seen on screen).
+                top.setSizeHint(1, button.sizeHint())
+                tree.setItemWidget(top, 1, button)
+            top.setToolTip(0, top.text(0))  # a long name is cut short ("…") in a narrow column
             top.setExpanded(stream.id not in collapsed)
             for item in (top, *(top.child(i) for i in range(top.childCount()))):
                 if item is not None and on == (item.data(0, STREAM_ID_ROLE), item.data(0, ASSET_ID_ROLE)):
