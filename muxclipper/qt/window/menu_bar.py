@@ -119,11 +119,11 @@ class MenuBar(QMenuBar):
         self.clip.addAction(actions["create"])
         self._action(self.clip, "&Add the range to the segments", "Ctrl+Shift+A", segments.add_requested.emit)
         extras = clip_options.extras
-        self._action(self.clip, "Apply the environment's p&reset", "Ctrl+Shift+R",
+        self._action(self.clip, "Apply the environment's &preset", "Ctrl+Shift+R",
                      lambda: extras.preset_apply_requested.emit(""))
         self._action(self.clip, "Save the options as a preset", None,
                      lambda: extras.preset_save_requested.emit(extras.preset_box.currentText().strip()))
-        self._action(self.clip, "Create &all segments", "Ctrl+Shift+Return",
+        self._action(self.clip, "Create a&ll segments", "Ctrl+Shift+Return",
                      lambda: creator.create_segments(segments.segments()) if segments.segments() else None)
         self._action(self.clip, "&Top and tail the selected recordings", None, lambda: self._trim(sources))
         self._action(self.clip, "Cut the &slates of the selected recordings", None,
