@@ -193,6 +193,8 @@ class EditorWidget(QWidget):
             "mark_out": self.mark_out,
             "go_in": self.go_in,
             "go_out": self.go_out,
+            "go_first": lambda: self._go_to_frame(0),
+            "go_last": lambda: self._go_to_frame(self.timeline.marked.cleared().last_frame),
             "clear": lambda: self.edit_range(self.timeline.marked.cleared()),
             "zoom_in": lambda: self.timeline.zoom(1.25),
             "zoom_out": lambda: self.timeline.zoom(1 / 1.25),
@@ -349,12 +351,15 @@ class EditorWidget(QWidget):
         self.tools_row.insertWidget(self.tools_row.indexOf(self.length_label) + 1, widget)
 
     def go_in(self) -> None:
-        self.player.step(0)
-        self.player.seek_frame(self.timeline.marked.first_frame)
+        self._go_to_frame(self.timeline.marked.first_frame)
 
     def go_out(self) -> None:
+        self._go_to_frame(self.timeline.marked.last_frame)
+
+    def _go_to_frame(self, frame: int) -> None:
+        """Paused on ``frame`` (Home, End, Shift+I, Shift+O), as the NLEs' keys do."""
         self.player.step(0)
-        self.player.seek_frame(self.timeline.marked.last_frame)
+        self.player.seek_frame(frame)
 
     def edit_range(self, marked: MarkedRange) -> None:
         """Change the range as one undoable step (keys, typed times, segments)."""

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from muxclipper.qt.segments.segments_panel import SegmentsPanel
     from muxclipper.qt.sources.sources_panel import SourcesPanel
 
-EDIT = ("undo", "redo", None, "mark_in", "mark_out", "clear", None, "go_in", "go_out", "prev_edit", "next_edit",
+EDIT = ("undo", "redo", None, "mark_in", "mark_out", "clear", None, "go_in", "go_out", "go_first", "go_last", "prev_edit", "next_edit",
         "goto", None, "find_slates", "picture_end", "accept_proposals", None, "leave_field")
 VIEW = ("zoom_in", "zoom_out", "captions", "wall_clock")
 PLAYBACK = ("play_pause", "pause", "shuttle_back", "shuttle_forward", None, "frame_back", "frame_forward",
