@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-async def _or_why(work: Coroutine[Any, Any, T]) -> T | str:
-    """A waveform that cannot be made is said on the timeline (its tooltip), not in a dialog or the status line."""
+async def _or_why(work: Callable[[], Coroutine[Any, Any, T]]) -> T | str:
+    """A waveform that cannot be made is said on the timeline (its tooltip), not in a dialog or the status line.
+    ``work`` is started here, so a task cancelled before it runs leaves no coroutine never awaited."""
     try:
-        return await work
+        return await work()
     except ApiConnectionError as exc:
         return exc.user_message
 
@@ -65,7 +66,7 @@ class EditorPictures(QObject):
             self.bridge.run(self._pictures.captions(asset), functools.partial(self._show_captions, asset.id))
         if asset.audio_only:  # no picture: no storyboard, the sound's waveform instead
             self.editor.set_waveform(None, "The waveform is being made…")
-            self.bridge.run(_or_why(self._pictures.sound_pieces(asset)), functools.partial(self._make_waveform, asset))
+            self.bridge.run(_or_why(functools.partial(self._pictures.sound_pieces, asset)), functools.partial(self._make_waveform, asset))
             return
         self.bridge.run(self._pictures.storyboard(asset), functools.partial(self._show_storyboard, asset.id))
 
@@ -78,7 +79,7 @@ class EditorPictures(QObject):
         pictures = self._pictures
 
         def fetch(url: str, then: Callable[[bytes | str], None]) -> None:
-            self.bridge.run(_or_why(pictures.sound_piece(url)), then)
+            self.bridge.run(_or_why(functools.partial(pictures.sound_piece, url)), then)
 
         self.editor.set_waveform(self.waveform.start(asset.duration_ms or 0, pieces, fetch),
                                  "The waveform is being made…")
