@@ -22,6 +22,7 @@ from muxclipper.core.models import Asset, ClipOptions
 from muxclipper.core.program_time import INSTANT_CLIP_NOTE, INSTANT_CLIP_SHORT_NOTE
 from muxclipper.core.renditions import normalised
 from muxclipper.core.source_facts import source_facts
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.clip_options.clip_extras_fields import AS_SOURCE, ClipExtrasFields
 from muxclipper.qt.clip_options.renditions_button import RenditionsButton
 
@@ -44,11 +45,11 @@ class ClipOptionsPanel(QWidget):
         self.title_field = QLineEdit(self)
         self.title_field.setAccessibleName("Clip title")
         self.quality_box = QComboBox(self)
-        self.quality_box.setAccessibleName("Video quality")
+        name_combo_box(self.quality_box, "Video quality")
         for text, value in QUALITIES:
             self.quality_box.addItem(text, value)
         self.policy_box = QComboBox(self)
-        self.policy_box.setAccessibleName("Playback policy")
+        name_combo_box(self.policy_box, "Playback policy")
         self.policy_box.addItem("Public", "public")
         self.policy_box.addItem("Signed", "signed")
         self.renditions_button = RenditionsButton(self)

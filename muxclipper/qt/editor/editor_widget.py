@@ -27,6 +27,7 @@ from muxclipper.core.watermark import Watermark
 from muxclipper.core.waveform import Waveform
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.editor.audio_position import AUDIO_RATE
 from muxclipper.qt.editor.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
 from muxclipper.qt.editor.marker_history import MarkerHistory
@@ -113,7 +114,7 @@ class EditorWidget(QWidget):
         self.length_label = QLabel(self)
         self.length_label.setAccessibleName("Clip length")
         self.format_box = QComboBox(self)
-        self.format_box.setAccessibleName("Time display")
+        name_combo_box(self.format_box, "Time display")
         for key in DISPLAY_FORMATS:
             self.format_box.addItem(FORMAT_LABELS[key], key)
         self.stills = {name: StillView(name, self) for name in STILLS}
@@ -214,6 +215,8 @@ class EditorWidget(QWidget):
             "mark_out": self.mark_out,
             "go_in": self.go_in,
             "go_out": self.go_out,
+            "go_first": lambda: self._go_to_frame(0),
+            "go_last": lambda: self._go_to_frame(self.timeline.marked.cleared().last_frame),
             "clear": lambda: self.edit_range(self.timeline.marked.cleared()),
             "zoom_in": lambda: self.timeline.zoom(1.25),
             "zoom_out": lambda: self.timeline.zoom(1 / 1.25),
@@ -416,12 +419,15 @@ class EditorWidget(QWidget):
         self.tools_row.insertWidget(self.tools_row.indexOf(self.length_label) + 1, widget)
 
     def go_in(self) -> None:
-        self.player.step(0)
-        self.player.seek_frame(self.timeline.marked.first_frame)
+        self._go_to_frame(self.timeline.marked.first_frame)
 
     def go_out(self) -> None:
+        self._go_to_frame(self.timeline.marked.last_frame)
+
+    def _go_to_frame(self, frame: int) -> None:
+        """Paused on ``frame`` (Home, End, Shift+I, Shift+O), as the NLEs' keys do."""
         self.player.step(0)
-        self.player.seek_frame(self.timeline.marked.last_frame)
+        self.player.seek_frame(frame)
 
     def edit_range(self, marked: MarkedRange) -> None:
         """Change the range as one undoable step (keys, typed times, segments)."""

@@ -42,6 +42,7 @@ from muxclipper.core.models import Asset
 from muxclipper.core.slate_detect import CLOSING_NOT_YET
 from muxclipper.core.timecode import format_ms, frame_to_ms
 from muxclipper.core.top_and_tail import TrimPlan, trim_at_slates
+from muxclipper.core.wording import counted
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor.editor_widget import EditorWidget
 from muxclipper.qt.editor.keymap import install
@@ -225,7 +226,7 @@ class SlateProposals(QObject):
         async def search_all() -> list[TrimPlan]:
             plans = []
             for index, asset in enumerate(assets, 1):
-                self.message.emit(f"Finding the slates of {len(assets)} recordings: {index} of {len(assets)}…")
+                self.message.emit(f"Finding the slates of {counted(len(assets), 'recording')}: {index} of {len(assets)}…")
                 try:
                     report = await finder.find(asset)
                 except SlateSearchError as exc:

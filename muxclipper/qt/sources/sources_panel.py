@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from muxclipper.core.models import Asset, AssetPage, LiveStream
 from muxclipper.mux.errors import MuxError
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.sources.live_streams_tab import LiveStreamsTab
 from muxclipper.qt.sources.sources_model import SourceFilter, SourceRole, SourcesModel
@@ -75,7 +76,7 @@ class SourcesPanel(QWidget):
         self.open_field.setClearButtonEnabled(True)
         self.open_field.returnPressed.connect(lambda: self.open_text.emit(self.open_field.text()))
         self.recent_box = QComboBox(self)
-        self.recent_box.setAccessibleName("Recent sources")
+        name_combo_box(self.recent_box, "Recent sources")
         self.recent_box.activated.connect(self._on_recent_activated)
 
         self.model = SourcesModel(self)
@@ -113,13 +114,13 @@ class SourcesPanel(QWidget):
         self.search_field.setClearButtonEnabled(True)
         self.search_field.textChanged.connect(self.filter.set_search)
         self.status_box = QComboBox(tab)
-        self.status_box.setAccessibleName("Filter by status")
+        name_combo_box(self.status_box, "Filter by status")
         for text, value in SourceFilter.STATUSES:
             self.status_box.addItem(text, value)
         self.status_box.currentIndexChanged.connect(
             lambda _: self.filter.set_status(self.status_box.currentData()))
         self.stream_box = QComboBox(tab)
-        self.stream_box.setAccessibleName("Filter by live stream")
+        name_combo_box(self.stream_box, "Filter by live stream")
         self.stream_box.addItem("Every source", None)
         self.stream_box.activated.connect(lambda _: self._on_live_stream_chosen(self.stream_box.currentData()))
         filters = QHBoxLayout()

@@ -317,3 +317,28 @@ def test_a_stream_that_is_idle_shows_no_recording_in_progress_even_if_it_still_n
     tab.count()
     assert "Recording now" not in tab.tree.topLevelItem(0).child(0).text(0)  # type: ignore[union-attr]
     assert tab.recordings_to_ask_for([ended]) == ["r1"]  # its final length is asked for
+
+
+def test_the_replay_button_leaves_the_stream_name_readable(qtbot: Any) -> None:
+    """At 1280 px wide the Replay button sat over the end of a live stream's name: the name's column now ends where
+    the button begins (a long name is cut short with '…' and said whole in its tooltip)."""
+    from muxclipper.core.models import LiveStream
+    from muxclipper.qt.bridge import Bridge
+    from muxclipper.qt.sources.live_streams_tab import LiveStreamsTab
+
+    tab = LiveStreamsTab(Bridge(), lambda _: None)
+    qtbot.addWidget(tab)
+    tab.resize(260, 300)  # the Sources column's width at 1280×720
+    tab.show()
+    title = "Saturday night semi-final, second half"
+    tab.show_streams([LiveStream("s1", "active", 0, active_asset_id="r1", title=title)])
+    tree = tab.tree
+    top = tree.topLevelItem(0)
+    assert top is not None
+    button = tree.itemWidget(top, 1)
+    assert button is not None and button.isVisible()
+    name_rect = tree.visualItemRect(top)
+    name_rect.setWidth(tree.header().sectionSize(0) - name_rect.left())
+    assert name_rect.right() < button.geometry().left(), (name_rect, button.geometry())
+    assert button.geometry().right() <= tree.viewport().width()
+    assert title in top.toolTip(0)
