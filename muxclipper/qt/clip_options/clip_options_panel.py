@@ -137,7 +137,7 @@ class ClipOptionsPanel(QWidget):
         self.title_field.setText(title)
         self.passthrough_field.setText(passthrough)
 
-    def show_source(self, asset: Asset | None) -> None:
+    def show_source(self, asset: Asset | None, name: str | None = None) -> None:
         """The source's facts (duration, frame rate, resolution, status, captions), or none open."""
         self.extras.show_source(asset)
         quality = asset.video_quality if asset is not None else None
@@ -152,7 +152,9 @@ class ClipOptionsPanel(QWidget):
             self._show_problem()
             return
         # An id is one unbreakable word: shortened in the middle, so that both ends can be recognised.
-        heading = asset.title or (asset.id if len(asset.id) <= 20 else f"{asset.id[:8]}…{asset.id[-4:]}")
+        # ``name``: what the window calls it (an untitled recording: "Saturday match recording", as the list does).
+        heading = (name if name and name != asset.id else asset.title
+                   or (asset.id if len(asset.id) <= 20 else f"{asset.id[:8]}…{asset.id[-4:]}"))
         self._facts = [heading, *(f"{name}: {value}" for name, value in source_facts(asset))]
         self.facts_label.setToolTip("\n".join([f"Asset {asset.id}", *self._facts[1:]]))
         self._show_facts()

@@ -89,6 +89,8 @@ class SlateProposals(QObject):
         super().__init__(editor)
         self.editor, self.bridge = editor, bridge
         self._cut_at_slates = cut_at_slates
+        #: What the window calls a source in its words (an untitled recording by its live stream's name).
+        self.name_of: Callable[[Asset], str] = lambda asset: asset.title or asset.id
         self._finder: SlateFinder | None = None
         self._asset: Asset | None = None
         self._task: asyncio.Task[Any] | None = None
@@ -164,7 +166,7 @@ class SlateProposals(QObject):
         asset = self._ready()
         if asset is None or self._finder is None:
             return
-        name = asset.title or asset.id
+        name = self.name_of(asset)
         finder = self._finder
 
         def progress(requests: int) -> None:
@@ -251,11 +253,11 @@ class SlateProposals(QObject):
             self._closing_ms = edges.end_ms
         self._show_edges(report)
         if not edges.found and report.live:
-            self.message.emit(f"No slate proposed on {asset.title or asset.id} yet: {edges.note}. The live edge is "
+            self.message.emit(f"No slate proposed on {self.name_of(asset)} yet: {edges.note}. The live edge is "
                               "looked at again as the recording grows; or mark in and out by hand.")
             return
         if not edges.found:
-            self.message.emit(f"No slate proposed on {asset.title or asset.id}: {edges.note}. Mark in and out by "
+            self.message.emit(f"No slate proposed on {self.name_of(asset)}: {edges.note}. Mark in and out by "
                               f"hand ({pictures(report.requests)} looked at).")
             return
         self._range_at_proposal = self.editor.timeline.marked

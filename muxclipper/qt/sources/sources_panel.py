@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.core.models import Asset, AssetPage, LiveStream
+from muxclipper.core.source_facts import source_label
 from muxclipper.mux.errors import MuxError
 from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.bridge import Bridge
@@ -326,7 +327,7 @@ class SourcesPanel(QWidget):
     def remember(self, asset: Asset) -> None:
         if self.settings is None or self._environment_key is None:
             return
-        recent = [[asset.id, asset.title or asset.id]] + [p for p in self.recent() if p[0] != asset.id]
+        recent = [[asset.id, source_label(asset, self.model.stream_titles)]] + [p for p in self.recent() if p[0] != asset.id]
         self.settings.setValue(f"sources/recent/{self._environment_key}", recent[:RECENT_LIMIT])
         self.set_recent(self.recent())
 

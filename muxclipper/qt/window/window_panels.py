@@ -107,6 +107,7 @@ class WindowPanels:
         slates = SlateProposals(editor, bridge,
                                 lambda plans: creator.top_and_tail_at_slates(plans, sources.model.stream_titles))
         slates.message.connect(editor.message)
+        slates.name_of = lambda asset: source_label(asset, sources.model.stream_titles)
         sources.slate_trim_requested.connect(slates.trim)
         slates.watch(window)
         panels = cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
@@ -232,12 +233,13 @@ class WindowPanels:
         rate = AUDIO_RATE if asset.audio_only or asset.frame_rate is None else exact_rate(asset.frame_rate)
         # First: what was open is saved before opening this one resets the marks.
         in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)
-        self.clip_options.show_source(asset)
+        name = source_label(asset, self.sources.model.stream_titles)  # as the sources list names it
+        self.clip_options.show_source(asset, name)
         # The title and passthrough typed for this source (none: empty), never the previous source's.
         self.clip_options.show_drafts(self.memory.draft("title"), self.memory.draft("passthrough"))
         if self.slates is not None:
             self.slates.show(asset)  # a search on the previous source is cancelled
-        self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
+        self.segments.set_source(asset.duration_ms, rate, name, asset_input(asset.id))
         self.segments.playback_ids = tuple(p.id for p in asset.playback_ids)
         self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live, audio_only=asset.audio_only)
         self.pictures.show(asset)

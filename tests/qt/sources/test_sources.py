@@ -342,3 +342,31 @@ def test_the_replay_button_leaves_the_stream_name_readable(qtbot: Any) -> None:
     assert name_rect.right() < button.geometry().left(), (name_rect, button.geometry())
     assert button.geometry().right() <= tree.viewport().width()
     assert title in top.toolTip(0)
+
+
+def test_an_untitled_recording_is_named_after_its_stream_everywhere_in_the_window(qapp: QApplication, emu: Emu,
+                                                                                   tmp_path: Path) -> None:
+    """The sources list named it "Town hall recording"; the clip panel's heading, the status line and the segments'
+    exports named it by its id."""
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "meta": {"title": "Town hall"}}).json()["data"]
+    [recording] = emu.seed({"live_stream_id": stream["id"], "duration": 60.0, "frame_rate": 25.0})
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.show()
+            window.start()
+            await until(lambda: "Town hall recording" in _titles(window), 10, "the recording listed by its stream")
+            window.open_asset_id(recording)
+            await until(lambda: window.asset is not None and window.asset.id == recording, 10, "the recording open")
+            assert window.asset is not None and not window.asset.title
+            assert window.status.text().startswith("Opened Town hall recording (")
+            heading = window.clip_options.facts_label.text().split("<br>")[0]
+            assert heading.startswith("<b>Town hall") and recording[:8] not in heading, heading
+            assert window.segments.source_title == "Town hall recording"
+            assert window.sources.recent()[0] == [recording, "Town hall recording"]
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
