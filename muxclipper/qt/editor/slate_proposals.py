@@ -133,6 +133,10 @@ class SlateProposals(QObject):
         self._asset = asset
         self._live_checked_ms = None
         self._closing_ms = None
+        audio = asset is not None and asset.audio_only
+        self.find_button.setEnabled(not audio)
+        self.find_button.setToolTip("Audio only: there is no picture to find a slate in" if audio else
+                                    "Propose in after the opening slate and out before the closing slate (S)")
         self.editor.set_slate_edges([])
         self._set_proposals(None, None)
 
@@ -358,6 +362,10 @@ class SlateProposals(QObject):
             return None
         if self._finder is None:
             self.message.emit("Connect to an environment first.")
+            return None
+        if self._asset.audio_only:
+            self.message.emit("This source is audio only: there is no picture to find a slate in. Mark In and Out "
+                              "by ear and on the waveform.")
             return None
         return self._asset
 

@@ -432,9 +432,14 @@ class MainWindow(QMainWindow):
         """``asset`` into every panel: the editor plays it, the options show its facts, the segments and the clips
         filter follow it, a recording is watched as it grows."""
         playback = self.session.urls.playable(asset)  # public, else signed with the environment's signing key
-        if asset.audio_only:  # no frame rate, and no picture: saying it needs a playback id misled
-            self.show_message(f"{self.source_name(asset)} is audio only (sound, no picture): the editor cannot open "
-                              "audio-only sources yet.")
+        if asset.audio_only and playback is not None and asset.duration_ms is not None and not asset.is_live:
+            # Sound alone: no frame rate to make segment times exact by, so played straight from the stream.
+            self._show_source(asset, self.session.urls.hls(playback.id, playback.policy))
+            return
+        if asset.audio_only:
+            self.show_message(f"{self.source_name(asset)} is audio only (sound, no picture): it can be opened once it "
+                              "is ready and has a public playback id (or a signed one and a signing key in the "
+                              "environment); a recording still in progress cannot be opened yet.")
             return
         if playback is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id (or a signed one "
@@ -465,7 +470,7 @@ class MainWindow(QMainWindow):
         # the screen: pulled back in once the new layout has settled, the status line with it.
         QTimer.singleShot(0, self, lambda: fit_to_screen(self))
         self.show_message(f"Opened {self.source_name(asset)} ({format_ms(asset.duration_ms or 0)}"
-                          f"{', recording' if asset.is_live else ''}).")
+                          f"{', recording' if asset.is_live else ''}{', audio only' if asset.audio_only else ''}).")
         self.source_opened.emit(asset)
 
     def _on_recording_grown(self, asset: Asset) -> None:
