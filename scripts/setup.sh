@@ -15,7 +15,7 @@ libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb
 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 \
 libx11-xcb1 libssl3 fonts-dejavu-core"
 # The real-window tests (tests/screen) need a window manager, real input and screen grabs besides Xvfb.
-TEST_PACKAGES="xvfb xauth dbus dbus-x11 gnome-keyring imagemagick openbox xdotool x11-utils"
+TEST_PACKAGES="xvfb xauth dbus dbus-x11 gnome-keyring imagemagick openbox xdotool x11-utils at-spi2-core python3-pyatspi"
 # Packaging (packaging/build-linux.sh, tests/packaging): building the bundle and the .deb, and checking them.
 TEST_PACKAGES="$TEST_PACKAGES binutils patchelf dpkg-dev xz-utils lintian desktop-file-utils appstream nsis"
 # The Windows installer's logic runs under wine64 (tests/packaging/test_windows_installer.py); the .tar.gz is tried

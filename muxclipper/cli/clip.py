@@ -24,7 +24,7 @@ from muxclipper.core.models import Asset, ClipOptions, ClipRequest
 from muxclipper.core.program_time import INSTANT_CLIP_NOTE
 from muxclipper.core.recording_clock import WallClockError, looks_like_wall_clock, parse_wall_time
 from muxclipper.core.sources import SourceRefError, parse_source
-from muxclipper.core.timecode import TimecodeError, check_time_text
+from muxclipper.core.timecode import TimecodeError, check_time_text, frame_to_ms, ms_to_frame, names_a_frame
 from muxclipper.core.visible_text import hidden_character
 from muxclipper.services.clip_jobs import JobInputError
 from muxclipper.services.clip_presets import PresetError
@@ -53,8 +53,10 @@ def add_parser(sub: Any) -> None:
                        help="where the clip starts: its first frame is the one shown at TIME (required unless "
                             "--trim-slates)")
     times.add_argument("--end", metavar="TIME",
-                       help="where the clip ends, not included: the frame shown at TIME is the first one left out "
-                            "(the window's out point). At least 0.5 s after --start; on a recording still going, "
+                       help="where the clip ends. A time (seconds, HH:MM:SS.mmm) is where it stops: the frame shown "
+                            "at TIME is the first one left out. A frame (#FRAME, SMPTE) is the last frame kept, as "
+                            "typed into the window's Out field or marked there with O ('slates' names the out that "
+                            "way). At least 0.5 s after --start; on a recording still going, "
                             "within what is recorded (required unless --trim-slates)")
     slates.add_clip_flag(times)
     what = clip.add_argument_group(
@@ -131,6 +133,9 @@ async def run(args: argparse.Namespace, session: Session) -> int:
     try:
         start_ms = None if args.start is None else sessions.position_ms(args.start, asset)
         end_ms = None if args.end is None else sessions.position_ms(args.end, asset)
+        rate = asset.frame_rate
+        if end_ms is not None and rate is not None and names_a_frame(args.end):  # the named frame is in
+            end_ms = frame_to_ms(ms_to_frame(end_ms, rate) + 1, rate)
     except (TimecodeError, WallClockError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     if start_ms is None or end_ms is None:  # --trim-slates: the slates' edges, where not given

@@ -28,8 +28,10 @@ def add_parser(sub: Any) -> None:
     slates = sub.add_parser(
         "slates", help="find the opening and closing slates of a recording, to the frame",
         description=f"Print the in and out that cut the slates off SOURCE. {HELP}",
-        epilog=f"Prints the proposed in (the first frame after the opening slate) and out (the first frame of the "
-               f"closing slate, not included), as time, SMPTE timecode and frame number, with the number of image "
+        epilog=f"Prints the proposed in and out as the window names them: in, the time and the first frame kept (the "
+               f"first after the opening slate); out, the time the clip ends and the last frame kept (the last "
+               f"before the closing slate, which is left out), each as SMPTE timecode and frame number, with the "
+               f"number of image "
                f"requests it took, and what was seen at each side. A side is proposed only when its picture clearly "
                f"holds and then cuts; otherwise the line says what was seen there. Exits {EXIT_NO_SLATE} when the "
                f"source shows no slate, {EXIT_CLOSING_NOT_YET} when it is still recording and its closing slate has "
@@ -39,8 +41,9 @@ def add_parser(sub: Any) -> None:
                         help="an asset id, a playback id or a stream.mux.com/….m3u8 URL (a live stream's gives its "
                              "recording so far: its opening slate only)")
     slates.add_argument("--json", action="store_true",
-                        help="print the result as JSON: start_ms/end_ms and start_frame/end_frame (null for a side "
-                             "without a slate), frame_rate, requests, seconds, note, live and closing_appeared, and "
+                        help="print the result as JSON: start_ms/end_ms, start_frame (the first frame kept), "
+                             "last_frame (the last frame kept) and end_frame (the closing slate's first frame, left "
+                             "out) (null for a side without a slate), frame_rate, requests, seconds, note, live and closing_appeared, and "
                              "evidence per side (held_ms, still_share, cut_share, drift_share, after_share, problem)")
     add_common(slates, top=False)
 
@@ -75,6 +78,7 @@ def report_json(asset: Asset, report: SlateReport) -> dict[str, Any]:
     edges = report.edges
     return {"source_asset_id": asset.id, "start_ms": edges.start_ms, "end_ms": edges.end_ms,
             "start_frame": edges.programme_start, "end_frame": edges.programme_end,
+            "last_frame": None if edges.programme_end is None else edges.programme_end - 1,
             "frame_rate": float(edges.rate), "frames": edges.frames, "found": edges.found,
             "live": report.live, "closing_appeared": not report.closing_not_yet,
             "requests": report.requests, "seconds": round(report.seconds, 3),
@@ -91,6 +95,8 @@ def report_lines(asset: Asset, report: SlateReport) -> list[str]:
     live = " (still recording)" if report.live else ""
     lines = [f"{asset.title or asset.id}: {format_ms(asset.duration_ms or 0)} at {_rate(edges)} fps{live}"]
     lines.append(_side("in ", edges.programme_start, edges.start_ms, edges, "no opening slate: from the start"))
+    # The out line names the last frame kept, as the window's Out field and its proposal do (#5549, not the closing
+    # slate's first frame #5550): 'clip --end #5549' then cuts where this says.
     closing_none = "the closing slate has not appeared yet: out stays open" if report.closing_not_yet else \
         "no closing slate: to the end"
     lines.append(_side("out", edges.programme_end, edges.end_ms, edges, closing_none))
@@ -128,7 +134,11 @@ def closing_not_yet_message(asset: Asset, report: SlateReport) -> str:
 def _side(label: str, frame: int | None, ms: int | None, edges: SlateEdges, none: str) -> str:
     if frame is None or ms is None:
         return f"{label}  {none}"
-    return f"{label}  {format_ms(ms)}  {frame_to_smpte(frame, edges.rate)}  #{frame}"
+    if label.strip() == "out":
+        kept = frame - 1
+        return (f"{label}  {format_ms(ms)}  last frame kept {frame_to_smpte(kept, edges.rate)}  #{kept}  (the "
+                f"closing slate begins at #{frame})")
+    return f"{label}  {format_ms(ms)}  first frame kept {frame_to_smpte(frame, edges.rate)}  #{frame}"
 
 
 def _rate(edges: SlateEdges) -> str:

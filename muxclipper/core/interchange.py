@@ -28,6 +28,7 @@ import opentimelineio as otio
 from muxclipper.core.segments import MAX_LABEL, MAX_SEGMENTS, Segment, SegmentListError
 from muxclipper.core.timecode import format_ms, frame_to_ms, is_drop_frame, smpte_to_frame
 from muxclipper.core.visible_text import clean_label
+from muxclipper.core.wording import counted
 
 #: Where editing suites start a programme on the record side.
 RECORD_START_S = 3600
@@ -248,10 +249,6 @@ def _frames_of(clip: otio.schema.Clip, rate: Fraction) -> tuple[int, int]:
     return first, first + round(length_value)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
-
-
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -295,7 +292,7 @@ def segments_from_timeline(timeline: otio.schema.Timeline, source: SourceIdentit
     kept = {id(c) for c in keep}  # by identity: two clips alike (a repeated cut) are still two
     others = Counter(_source_key(c) for c in clips if id(c) not in kept)
     for key, count in others.items():
-        skipped.append(f"{_plural(count, 'clip')} from {key} (another source)")
+        skipped.append(f"{counted(count, 'clip')} from {key} (another source)")
     segments: list[Segment] = []
     past_end = 0
     rescaled = False
@@ -318,7 +315,7 @@ def segments_from_timeline(timeline: otio.schema.Timeline, source: SourceIdentit
         label = " ".join(clean_label(clip.name or "").split())[:MAX_LABEL] or f"Segment {len(segments) + 1}"
         segments.append(Segment(label, start_ms, end_ms, places[id(clip)], "Clip"))
     if past_end:
-        skipped.append(f"{_plural(past_end, 'clip')} outside the source (it is {format_ms(source.duration_ms)} long)")
+        skipped.append(f"{counted(past_end, 'clip')} outside the source (it is {format_ms(source.duration_ms)} long)")
     cuts = {(_source_key(c), _span(c)) for c in keep}
     for other_name, other, other_clips in tracks:
         if other is track or not other_clips:
@@ -327,10 +324,10 @@ def segments_from_timeline(timeline: otio.schema.Timeline, source: SourceIdentit
                 (_source_key(c), _span(c)) in cuts for c in other_clips):
             continue  # the sound of the cuts taken (an EDL's AA/V event): nothing is left out
         what = "audio" if other.kind == otio.schema.TrackKind.Audio else "another video track"
-        skipped.append(f"track {other_name} ({what}, {_plural(len(other_clips), 'clip')})")
+        skipped.append(f"track {other_name} ({what}, {counted(len(other_clips), 'clip')})")
     transitions = sum(1 for item in track if isinstance(item, otio.schema.Transition))
     if transitions:
-        notes.append(f"{_plural(transitions, 'transition')} read as {'cuts' if transitions != 1 else 'a cut'}")
+        notes.append(f"{counted(transitions, 'transition')} read as {'cuts' if transitions != 1 else 'a cut'}")
     if rescaled:
         notes.append(f"times converted to the source's {float(source.rate):g} fps")
     if not segments:

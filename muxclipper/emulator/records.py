@@ -34,6 +34,8 @@ class AssetRecord(_Stored):
     width: int = 1920
     height: int = 1080
     has_audio: bool = True
+    #: Sound and no picture (an M4A upload, its clips): no video track, the "audio-only" tier.
+    audio_only: bool = False
     text_tracks: list[dict[str, Any]] = field(default_factory=list)
     # A clip's range in its source, seconds.
     clip_start: float | None = None

@@ -224,8 +224,15 @@ def media_routes(rt: Runtime) -> list[Route]:
         headers = {"content-disposition": f'attachment; filename="{download}"'} if download else None
         return FileResponse(path, media_type=media_type, headers=headers)
 
+    def _pictured(target: Target) -> None:
+        """An audio-only asset has no picture to make images of (what Mux answers is a guess: docs/emulator.md)."""
+        if target.manifest.audio_only:
+            raise MuxApiError(404, "This asset is audio only: it has no picture, so no thumbnails, storyboards or "
+                                   "animated images.", "not_found")
+
     async def thumbnail(request: Request) -> Response:
         target, params = resolve(rt, request, request.path_params["playback_id"], "t")
+        _pictured(target)
         fmt = request.path_params["fmt"]
         assert rt.media is not None
         try:
@@ -244,6 +251,7 @@ def media_routes(rt: Runtime) -> list[Route]:
 
     async def storyboard(request: Request) -> Response:
         target, _ = resolve(rt, request, request.path_params["playback_id"], "s")
+        _pictured(target)
         fmt = request.path_params["fmt"]
         board = _board(target)
         image_url = f"{str(request.base_url).rstrip('/')}/image/{target.playback_id}/storyboard.jpg"
@@ -263,6 +271,7 @@ def media_routes(rt: Runtime) -> list[Route]:
 
     async def animated(request: Request) -> Response:
         target, params = resolve(rt, request, request.path_params["playback_id"], "g")
+        _pictured(target)
         fmt = request.path_params["fmt"]
         start = _float(params.get("start"), "start") or 0.0
         end = _float(params.get("end"), "end")

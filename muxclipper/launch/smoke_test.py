@@ -54,7 +54,8 @@ class SmokeWatch:
             print(f"smoke test failed: finding the slates: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
         edges = report.edges
-        found = (f"in #{edges.programme_start}, out #{edges.programme_end}" if edges.found
+        last = "the end" if edges.programme_end is None else f"#{edges.programme_end - 1}"
+        found = (f"in #{edges.programme_start or 0}, last frame kept {last}" if edges.found
                  else f"none ({edges.note})")
         print(f"smoke test: slates {found}, {report.requests} pictures compared")
         return 0

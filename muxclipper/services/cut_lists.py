@@ -47,6 +47,7 @@ from muxclipper.core.segments import (
     to_youtube_chapters,
 )
 from muxclipper.core.timecode import is_drop_frame
+from muxclipper.core.wording import counted
 from muxclipper.mux.urls import rendition_label, url_key
 from muxclipper.services import fcpxml_rates, timeline_process
 from muxclipper.services.outside_files import NotReadableFileError, read_limited
@@ -291,10 +292,10 @@ def read_segments(path: Path, source: SourceIdentity) -> SegmentsRead:
     try:
         if suffix == ".txt":
             segments = from_youtube_chapters(text, source.duration_ms)
-            summary = f"Imported {len(segments)} segments from {path.name}."
+            summary = f"Imported {counted(len(segments), 'segment')} from {path.name}."
         elif suffix == ".csv":
             segments = from_csv(text, source.rate)
-            summary = f"Imported {len(segments)} segments from {path.name}."
+            summary = f"Imported {counted(len(segments), 'segment')} from {path.name}."
         else:
             segments, summary = _read_timeline(text, _adapter(path), source, path.name)
     except SegmentListError as exc:

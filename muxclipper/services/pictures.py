@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from urllib.parse import urljoin
 
 import httpx
 
@@ -70,6 +72,37 @@ class PictureService:
             raise ApiConnectionError(f"The captions could not be loaded ({exc}); the video plays without "
                                      "them.") from exc
         return parse_vtt(data.decode("utf-8", "replace"))
+
+    async def sound_pieces(self, asset: Asset) -> list[tuple[int, str]]:
+        """An audio-only source's HLS segments, each with where it starts (ms), to make its waveform from: the same
+        stream the player plays (no static rendition is needed). :class:`ApiConnectionError` says why not."""
+        playback = self._urls.playable(asset)
+        if playback is None:
+            raise ApiConnectionError("No waveform: the source has no playback id the app can use.")
+        url = self._urls.hls(playback.id, playback.policy)
+        try:
+            text = (await self._get(url)).decode("utf-8", "replace")
+            if "#EXTINF" not in text:  # a multivariant playlist: its first variant (an audio-only asset has one)
+                variant = next((line.strip() for line in text.splitlines() if line.strip() and
+                                not line.startswith("#")), None)
+                if variant is None:
+                    raise ApiConnectionError("No waveform: the stream lists no rendition.")
+                url = urljoin(url, variant)
+                text = (await self._get(url)).decode("utf-8", "replace")
+        except httpx.HTTPError as exc:
+            raise ApiConnectionError(f"No waveform: the stream could not be read ({exc}).") from exc
+        pieces, start = [], 0.0
+        for duration, uri in re.findall(r"#EXTINF:([\d.]+)[^\n]*\n(?:#[^\n]*\n)*([^#\s][^\n]*)", text):
+            pieces.append((round(start * 1000), urljoin(url, uri.strip())))
+            start += float(duration)
+        return pieces
+
+    async def sound_piece(self, url: str) -> bytes:
+        """One segment of the sound (:meth:`sound_pieces`)."""
+        try:
+            return await self._get(url)
+        except httpx.HTTPError as exc:
+            raise ApiConnectionError(f"No waveform: a piece of the sound could not be fetched ({exc}).") from exc
 
     async def watermark_image(self, url: str) -> bytes:
         """A watermark image for the editor's preview, from wherever it is (no credentials go with it):

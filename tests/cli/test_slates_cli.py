@@ -47,12 +47,15 @@ def test_slates_prints_the_proposed_in_and_out_with_frames_and_requests(emu: Emu
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == "Friday keynote: 00:03:20.000 at 30 fps"
-    assert lines[1].split() == ["in", "00:00:20.000", "00:00:20:00", "#600"]
-    assert lines[2].split() == ["out", "00:03:05.000", "00:03:05:00", "#5550"]
+    # As the window names them: the first and the last frame kept (the closing slate's first frame is left out).
+    assert lines[1].split() == ["in", "00:00:20.000", "first", "frame", "kept", "00:00:20:00", "#600"]
+    assert lines[2].split() == ["out", "00:03:05.000", "last", "frame", "kept", "00:03:04:29", "#5549", "(the",
+                                "closing", "slate", "begins", "at", "#5550)"]
     assert "image requests" in lines[-1]
     as_json = json.loads(_run(env, "slates", keynote, "--json").stdout)
     assert (as_json["start_ms"], as_json["end_ms"], as_json["start_frame"], as_json["end_frame"]) == \
         (20000, 185000, 600, 5550)
+    assert as_json["last_frame"] == 5549
     assert as_json["requests"] > 0 and as_json["requests_per_edge"]["opening"] <= 20
 
 
@@ -71,6 +74,11 @@ def test_clip_trim_slates_cuts_at_the_found_edges(emu: Emu, media_server: Emulat
     # A side given by hand wins over the found one.
     override = json.loads(_run(env, "clip", keynote, "--trim-slates", "--end", "60", "--json").stdout)
     assert (override["start_ms"], override["end_ms"]) == (20000, 60000)
+    # The frames 'slates' names, typed back as the window's Out takes them: #5549 and its SMPTE are the last frame
+    # kept, so the clip is the one --trim-slates makes; a time stays where the clip stops.
+    for end in ("#5549", "00:03:04:29", "185", "00:03:05.000"):
+        typed = json.loads(_run(env, "clip", keynote, "--start", "#600", "--end", end, "--instant", "--json").stdout)
+        assert (typed["start_ms"], typed["end_ms"]) == (20000, 185000), (end, typed)
 
 
 def run_on_a_source_without_slate(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -3,10 +3,14 @@ exactly that many frames: proved by the stamp decoded from the clip's first two 
 
 Per item, two clips: one whose first frame is two frames before a segment boundary (where B-frames make players and
 cutters slip) and whose last is the source's last frame; and one between two frames drawn at random.
+
+The audio-only item has no frames: its clips (the same two kinds, in samples) must last what was asked within one
+AAC frame (1024 samples), and start where asked within a millisecond, found by where its once-a-second burst lands.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -63,7 +67,7 @@ def _spans(item: corpus.Item, cuts: list[int]) -> list[tuple[int, int]]:
     return [(min(first, last - shortest), last), (a, b)]
 
 
-@pytest.mark.parametrize("item", corpus.ITEMS, ids=lambda item: item.name)
+@pytest.mark.parametrize("item", corpus.VIDEO_ITEMS, ids=lambda item: item.name)
 def test_a_clip_between_any_two_frames_holds_exactly_those_frames(
         item: corpus.Item, media_server: EmulatorServer, media_api: httpx.Client,
         corpus_assets: dict[str, dict[str, Any]], tmp_path: Path) -> None:
@@ -92,3 +96,43 @@ def test_a_clip_between_any_two_frames_holds_exactly_those_frames(
         head, tail, count = _frames(path, item.size[1])
         assert (head, tail, count) == ([first, first + 1], [last - 1, last], last - first + 1), (first, last)
         assert clip["duration"] == pytest.approx((last - first + 1) / rate, abs=1e-3)
+
+
+AAC_FRAME = 1024  # samples: an AAC encoder's unit (a decoder may give up to one more or fewer)
+
+
+@pytest.mark.parametrize("item", corpus.AUDIO_ITEMS, ids=lambda item: item.name)
+def test_an_audio_only_clip_starts_where_asked_and_lasts_as_long(
+        item: corpus.Item, media_server: EmulatorServer, media_api: httpx.Client,
+        corpus_assets: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    source = corpus_assets[item.name]
+    assert source["status"] == "ready" and [t["type"] for t in source["tracks"]] == ["audio"], source
+    pid = source["playback_ids"][0]["id"]
+    rendition = httpx.get(f"{media_server.stream_url}/{pid}/rendition.m3u8", timeout=10).text
+    first_cut = float(rendition.split("#EXTINF:")[1].split(",")[0])
+    rng = random.Random(item.name)
+    a = rng.uniform(0, item.seconds - 1)
+    # Just before a segment boundary to the very end; two times at random (to the millisecond, as the app sends).
+    spans = [(round(first_cut - 0.013, 3), item.seconds), (round(a, 3), round(rng.uniform(a + 0.5, item.seconds), 3))]
+    made = []
+    for start, end in spans:
+        response = media_api.post("/video/v1/assets", json={
+            "inputs": [{"url": f"mux://assets/{source['id']}", "start_time": start, "end_time": end}],
+            "playback_policies": ["public"], "static_renditions": [{"resolution": "audio-only"}]})
+        assert response.status_code == 201, response.text
+        made.append((start, end, response.json()["data"]["id"]))
+    rate = int(item.rate)
+    for start, end, clip_id in made:
+        clip = wait_settled(media_api, clip_id, timeout=120)
+        assert clip["status"] == "ready" and [t["type"] for t in clip["tracks"]] == ["audio"], clip
+        assert clip["duration"] == pytest.approx(end - start, abs=1 / rate)
+        download = httpx.get(f"{media_server.stream_url}/{clip['playback_ids'][0]['id']}/audio.m4a", timeout=60)
+        assert download.status_code == 200
+        path = tmp_path / f"{clip_id}.m4a"
+        path.write_bytes(download.content)
+        samples = corpus.pcm(path)
+        asked = round((end - start) * rate)
+        assert abs(len(samples) - asked) <= AAC_FRAME, (start, end, len(samples), asked)
+        expected = round((math.ceil(start) - start) * rate)  # the next whole second's burst
+        burst = corpus.first_burst(samples, rate)
+        assert burst is not None and abs(burst - expected) <= rate // 1000, (start, end, burst, expected)

@@ -160,7 +160,7 @@ def test_the_installed_demo_shows_a_frame_and_writes_only_to_the_users_folders(
     assert done.returncode == 0, done.stderr[-3000:]
     assert "smoke test passed" in done.stdout
     # The image host's pictures decode in the bundle (Pillow, stripped): the demo keynote's slates are found.
-    assert "smoke test: slates in #600, out #5550" in done.stdout, done.stdout
+    assert "smoke test: slates in #600, last frame kept #5549" in done.stdout, done.stdout
     # Installed under /usr/lib, owned by root: the app must not write there (a user could not).
     assert _tree(installed.root) == before
     assert (installed.home / ".cache" / "muxclipper" / "demo-emulator").is_dir()

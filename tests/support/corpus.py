@@ -5,12 +5,18 @@ per bit, top left, :mod:`muxclipper.emulator.media.stamp`) and seven-segment dig
 for a person looking at a screenshot. Pictures are tiny (the player's work does not depend on their size); only
 the items whose size is what is tested (portrait 1080x1920, 2160p against the tier) are large, and short.
 
+The audio-only item (an M4A: AAC, no picture) has no frames: its "frame rate" is its sample rate and its "frames"
+its samples. Its sound is a quiet bed whose loudness swells and falls every 6 s (a waveform worth looking at), with
+a loud 1 kHz burst of 50 ms at every whole second: where a clip's first burst is says where it was cut.
+
 Each :class:`Item` names how it is uploaded (``tier``: ``max_resolution_tier``) and what Mux is expected to do:
 stream it as it is (``passthrough``) or re-encode it.
 """
 
 from __future__ import annotations
 
+import array
+import subprocess
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -43,6 +49,8 @@ class Item:
     #: Frames the stream is expected to have (None: seconds × fps).
     frames: int | None = None
     tags: tuple[str, ...] = field(default=())
+    #: Sound alone (``fps`` is then the sample rate, ``frames`` the samples).
+    audio_only: bool = False
 
     @property
     def rate(self) -> Fraction:
@@ -55,7 +63,7 @@ class Item:
     def recipe(self) -> dict[str, object]:
         """What makes the file (not how it is uploaded: two items uploaded differently share it)."""
         made = (self.fps, self.seconds, self.size, self.video, self.audio, self.audio_shift, self.vfr, self.container,
-                self.frames)
+                self.frames, *(("audio only",) if self.audio_only else ()))
         return {"what": "frame corpus", "version": VERSION, "media": repr(made),
                 "code": code_version(Path(stamp.__file__), Path(__file__))}
 
@@ -79,7 +87,21 @@ def digits_filter(width: int, height: int, digits: int) -> str:
     return ",".join(parts)
 
 
+#: The audio-only item's sound (see the module's docstring): the bursts peak at 0.9, the bed at most 0.5.
+AUDIO_ONLY_SOUND = ("if(lt(mod(t\\,1)\\,0.05)\\,0.9*sin(2*PI*1000*t)\\,"
+                    "(0.1+0.4*abs(sin(PI*t/6)))*sin(2*PI*220*t))")
+BURST_LEVEL = 0.7  # between the bed's loudest and the bursts'
+
+
+def _make_audio(item: Item, path: Path) -> None:
+    ffmpeg.run(["-f", "lavfi", "-i", f"aevalsrc={AUDIO_ONLY_SOUND}:s={item.rate}:c=mono:d={item.seconds:.6f}",
+                "-c:a", "aac", "-b:a", "64k", "-f", "ipod", str(path)], timeout=600)
+
+
 def _make(item: Item, path: Path) -> None:
+    if item.audio_only:
+        _make_audio(item, path)
+        return
     width, height = item.size
     rate = item.rate
     seconds = f"{item.seconds:.6f}"
@@ -129,6 +151,8 @@ ITEMS: tuple[Item, ...] = (
     Item("audio-first-25", "25", 6.0, audio_shift=-0.4),
     Item("audio-later-25", "25", 6.0, audio_shift=0.4),
     Item("no-audio-30", "30", 6.0, audio="none"),
+    # A podcast cut from a show's sound: mono, 48 kHz, AAC in an M4A (Mux makes an audio-only asset of it).
+    Item("audio-only-m4a", "48000", 24.0, container="m4a", audio_only=True, tags=("audio only",)),
     Item("portrait-1080x1920-30", "30", 2.0, size=(1080, 1920)),
     Item("uhd-2160p-capped-25", "25", 2.0, size=(3840, 2160), video=(*X264_DEFAULTS, "-preset", "ultrafast", "-bf",
                                                                       "3"), passthrough=False),
@@ -143,3 +167,29 @@ ITEMS: tuple[Item, ...] = (
     Item("long-3h-29.97", "29.97", 3 * 3600.0, size=(160, 32), audio="none", frames=323_677,
          video=("-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-pix_fmt", "yuv420p"), tags=("long",)),
 )
+
+#: The items with pictures (the frame matrix and the frame-exact clips read their stamps).
+VIDEO_ITEMS = tuple(item for item in ITEMS if not item.audio_only)
+AUDIO_ITEMS = tuple(item for item in ITEMS if item.audio_only)
+
+
+def pcm(path: Path | str) -> array.array[int]:
+    """The first audio stream of ``path``, decoded to mono 16-bit samples at its own rate."""
+    data = subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+                           "-map", "0:a:0", "-ac", "1", "-f", "s16le", "-c:a", "pcm_s16le", "-"],
+                          capture_output=True, timeout=120, check=True, env=ffmpeg.child_env()).stdout
+    samples = array.array("h")
+    samples.frombytes(data[: len(data) // 2 * 2])
+    return samples
+
+
+def first_burst(samples: array.array[int], rate: int = 48_000) -> int | None:
+    """Where the first of the audio-only item's bursts starts in ``samples``, or None: the first sample louder than
+    the bed can be that begins 10 ms of such samples (a 1 kHz sine at 0.9 passes 0.7 for about 40 % of them). An
+    encoder's click where a cut starts mid-wave is louder than the bed too, but lasts a fraction of that."""
+    level = BURST_LEVEL * 32767
+    window = rate // 100
+    for index, value in enumerate(samples):
+        if abs(value) > level and sum(1 for v in samples[index:index + window] if abs(v) > level) > window // 4:
+            return index
+    return None

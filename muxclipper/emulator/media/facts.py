@@ -16,6 +16,7 @@ class MediaFacts:
     height: int
     has_audio: bool
     text_tracks: list[dict[str, object]] = field(default_factory=list)
+    audio_only: bool = False  # no video track; ``frame_rate`` is 0
 
 
 class InputError(Exception):
@@ -28,7 +29,7 @@ class InputError(Exception):
 
 def facts_of(manifest: Manifest) -> MediaFacts:
     return MediaFacts(
-        duration=round(manifest.duration, 6), frame_rate=round(float(manifest.rate), 3),
-        width=manifest.width, height=manifest.height, has_audio=manifest.has_audio,
+        duration=round(manifest.duration, 6), frame_rate=0.0 if manifest.audio_only else round(float(manifest.rate), 3),
+        width=manifest.width, height=manifest.height, has_audio=manifest.has_audio, audio_only=manifest.audio_only,
         text_tracks=[{"id": t.id, "language_code": t.language_code, "name": t.name,
                       "closed_captions": t.closed_captions} for t in manifest.text_tracks])

@@ -119,10 +119,17 @@ class Probe:
     video_codec: str
     pix_fmt: str
     audio_codec: str | None
+    #: The first audio stream's sample rate (Hz), 0 without one.
+    sample_rate: int = 0
 
     @property
     def has_audio(self) -> bool:
         return self.audio_codec is not None
+
+    @property
+    def has_video(self) -> bool:
+        """False for sound alone (an M4A: Mux makes an audio-only asset of it); its size and rate are then 0."""
+        return bool(self.video_codec)
 
 
 _COMMON_RATES = [Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001)]
@@ -136,21 +143,29 @@ def exact_rate(value: float) -> Fraction:
     return Fraction(value).limit_denominator(1001)
 
 
-def probe(path: Path | str, timeout: float = 60.0) -> Probe:
+def probe(path: Path | str, timeout: float = 60.0, *, video_required: bool = True) -> Probe:
+    """What ``path`` holds. Without a video stream: :class:`FfmpegError`, unless ``video_required`` is False and it
+    has sound (an audio-only input: the answer's size and frame rate are then 0)."""
     result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
                             capture_output=True, text=True, timeout=timeout, env=child_env())
     text = result.stderr
     video = re.search(r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)(?:\([^)]*\))?, (\d+)x(\d+)(.*)", text)
-    if video is None:
+    audio = re.search(r"Stream #\S+.*?: Audio: (\w+)[^\n]*?, (\d+) Hz", text)
+    if video is None and (video_required or audio is None):
         raise FfmpegError(_last_line(text) if "Invalid data" in text or "No such file" in text
-                          else "the input has no video stream")
+                          else "the input has no video stream" if video_required
+                          else "the input has neither a video nor an audio stream")
     duration = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", text)
     start = re.search(r"start: (-?\d+(?:\.\d+)?)", text)
-    rate = re.search(r"([\d.]+) fps", video.group(5)) or re.search(r"([\d.]+) tbr", video.group(5))
-    audio = re.search(r"Stream #\S+.*?: Audio: (\w+)", text)
     seconds = 0.0
     if duration:
         seconds = int(duration.group(1)) * 3600 + int(duration.group(2)) * 60 + float(duration.group(3))
+    sample_rate = int(audio.group(2)) if audio else 0
+    if video is None:
+        return Probe(duration=seconds, start=float(start.group(1)) if start else 0.0, width=0, height=0,
+                     frame_rate=Fraction(0), video_codec="", pix_fmt="", audio_codec=audio.group(1) if audio else None,
+                     sample_rate=sample_rate)
+    rate = re.search(r"([\d.]+) fps", video.group(5)) or re.search(r"([\d.]+) tbr", video.group(5))
     return Probe(
         duration=seconds,
         start=float(start.group(1)) if start else 0.0,
@@ -160,7 +175,30 @@ def probe(path: Path | str, timeout: float = 60.0) -> Probe:
         video_codec=video.group(1),
         pix_fmt=video.group(2),
         audio_codec=audio.group(1) if audio else None,
+        sample_rate=sample_rate,
     )
+
+
+def audio_samples(source: str, timeout: float = 600.0) -> int:
+    """How many samples (per channel) the first audio stream decodes to: an audio-only asset's exact length.
+    Decoded to mono 16-bit through a pipe and counted, never held (a long podcast is a few hundred MB of it)."""
+    process = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", source,
+                                "-map", "0:a:0", "-ac", "1", "-f", "s16le", "-c:a", "pcm_s16le", "-"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=child_env())
+    assert process.stdout is not None
+    total = 0
+    try:
+        while chunk := process.stdout.read(1 << 20):
+            total += len(chunk)
+        code = process.wait(timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+    if code != 0:
+        raise FfmpegError("the input's sound could not be decoded")
+    return total // 2
 
 
 def read_frames_rgb(path: Path | str, *, start: float | None = None, frames: int = 1,

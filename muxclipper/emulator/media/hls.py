@@ -22,12 +22,13 @@ def package(source: Path, out_dir: Path) -> tuple[list[float], int]:
     """Split ``source`` (stream copy) into ~2 s segments; answer their durations and first PTS."""
     out_dir.mkdir(parents=True, exist_ok=True)
     playlist = out_dir / "index.m3u8"
-    ffmpeg.run(["-i", str(source), "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-f", "hls",
+    # No video is an audio-only asset: its segments hold the sound alone (each AAC frame can start one).
+    ffmpeg.run(["-i", str(source), "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-f", "hls",
                 "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "vod",
                 "-hls_segment_filename", str(out_dir / "seg_%05d.ts"), str(playlist)])
     durations = [float(m) for m in re.findall(r"#EXTINF:([\d.]+)", playlist.read_text())]
     playlist.unlink()
-    first = ffmpeg.probe(out_dir / "seg_00000.ts")
+    first = ffmpeg.probe(out_dir / "seg_00000.ts", video_required=False)
     return durations, round(first.start * 90000)
 
 
@@ -48,6 +49,10 @@ def master(manifest: Manifest, query: str = "", prefix: str = "") -> str:
         lines.append(f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="{track.name}",'
                      f'LANGUAGE="{track.language_code}",DEFAULT=NO,AUTOSELECT=YES,{characteristics}'
                      f'URI="{prefix}subs/{track.id}.m3u8{_suffix(query)}"')
+    if manifest.audio_only:  # an audio-only rendition: no RESOLUTION nor FRAME-RATE
+        lines.append(f'#EXT-X-STREAM-INF:BANDWIDTH=140000,AVERAGE-BANDWIDTH=140000,CODECS="mp4a.40.2"{subs}')
+        lines.append(f"{prefix}rendition.m3u8{_suffix(query)}")
+        return "\n".join(lines) + "\n"
     codecs = "avc1.640028,mp4a.40.2" if manifest.has_audio else "avc1.640028"
     bandwidth = 1_500_000
     lines.append(f"#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},AVERAGE-BANDWIDTH={bandwidth},"

@@ -3,6 +3,10 @@
 Two ffmpeg jobs at most run at once (these machines have two cores); the rest queue. Each job works
 in a ``.partial`` directory and publishes it whole, then reports to the state through callbacks.
 
+An input with sound and no picture (an M4A) makes an audio-only asset, as Mux does: its "frames" are the sound's
+samples (the manifest's rate is the sample rate), so its clips are cut on the sample nearest each time asked, and
+re-encoded to AAC (whose frames are 1024 samples: a player may show up to one of them more at the start).
+
 Clip rounding rule: ``start_time`` and ``end_time`` are rounded to the nearest frame boundary (half
 a frame rounds up), so the clip holds source frames ``round(start·fps)`` up to but not including
 ``round(end·fps)``, and lasts exactly that many frame durations.
@@ -145,9 +149,11 @@ class MediaProcessor:
     def _ingest(self, job: IngestJob) -> MediaFacts:
         source, generated_captions = self._resolve(job.url)
         try:
-            info = ffmpeg.probe(source, timeout=120)
+            info = ffmpeg.probe(source, timeout=120, video_required=False)
         except ffmpeg.FfmpegError as exc:
             raise InputError(f"Unable to download or read the input from {job.url}: {exc.detail}") from exc
+        if not info.has_video:
+            return self._ingest_audio(job, source, info, generated_captions)
         if info.frame_rate <= 0:
             raise InputError("The input's frame rate could not be determined.")
         work = self.store.partial_dir(job.asset_id)
@@ -189,6 +195,25 @@ class MediaProcessor:
         return self._finish(job.asset_id, work, master, rate, frames, info.has_audio, tracks,
                             job.audio_rendition, job.sizes)
 
+    def _ingest_audio(self, job: IngestJob, source: str, info: ffmpeg.Probe,
+                      generated_captions: Path | None) -> MediaFacts:
+        """Sound alone: AAC is kept as uploaded (standard input), anything else is encoded to AAC; no watermark
+        (there is no picture to lay it on: a guess, docs/emulator.md)."""
+        work = self.store.partial_dir(job.asset_id)
+        master = work / "source.mp4"
+        self.on_progress(job.asset_id, 0.0)
+        codec = ["-c:a", "copy"] if info.audio_codec == "aac" else AAC
+        ffmpeg.run(["-i", source, "-map", "0:a:0", *codec, "-movflags", "+faststart", str(master)],
+                   progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
+        rate = Fraction(ffmpeg.probe(master, video_required=False).sample_rate or 48_000)
+        samples = ffmpeg.audio_samples(str(master))
+        texts = list(job.texts)
+        if generated_captions is not None:
+            texts.insert(0, TextInputJob(f"{job.asset_id[:8]}-cc", generated_captions.as_uri(), "en", "English", True))
+        tracks = [self._text_track(work, text, lambda cues: cues) for text in texts]
+        return self._finish(job.asset_id, work, master, rate, samples, True, tracks, job.audio_rendition, (),
+                            audio_only=True)
+
     def _text_track(self, work: Path, text: TextInputJob,
                     transform: Callable[[list[webvtt.Cue]], list[webvtt.Cue]]) -> TextTrackFile:
         (work / "text").mkdir(exist_ok=True)
@@ -207,15 +232,16 @@ class MediaProcessor:
         return TextTrackFile(text.id, text.language_code, text.name, text.closed_captions, name)
 
     def _finish(self, asset_id: str, work: Path, master: Path, rate: Fraction, frames: int, has_audio: bool,
-                tracks: list[TextTrackFile], audio_rendition: bool, sizes: tuple[int, ...] = ()) -> MediaFacts:
+                tracks: list[TextTrackFile], audio_rendition: bool, sizes: tuple[int, ...] = (),
+                audio_only: bool = False) -> MediaFacts:
         segments, mpegts_start = hls.package(master, work / "hls")
         renditions = []
         if audio_rendition and has_audio:
             ffmpeg.run(["-i", str(master), "-vn", "-c:a", "copy", "-movflags", "+faststart",
                         str(work / "audio.m4a")])
             renditions.append("audio.m4a")
-        info = ffmpeg.probe(master)
-        own = short_side(info.width, info.height)
+        info = ffmpeg.probe(master, video_required=False)
+        own = short_side(info.width, info.height)  # 0 for sound alone: every size is skipped
         for side in sorted(set(sizes), reverse=True):
             if side > own:
                 continue  # Mux skips a fixed size larger than the source rather than upscale (status "skipped")
@@ -228,7 +254,7 @@ class MediaProcessor:
             renditions.append(name)
         manifest = Manifest(frame_rate=str(rate), frames=frames, width=info.width, height=info.height,
                             has_audio=has_audio, segments=segments, mpegts_start=mpegts_start,
-                            text_tracks=tracks, renditions=renditions)
+                            text_tracks=tracks, renditions=renditions, audio_only=audio_only)
         self.store.publish(asset_id, work, manifest)
         return facts_of(manifest)
 
@@ -259,6 +285,8 @@ class MediaProcessor:
         source = self.store.manifest(job.source_media)
         if source is None:
             raise InputError("The source asset's media is missing.")
+        if source.audio_only:
+            return self._clip_audio(job, source)
         rate = source.rate
         first, stop = frame_range(job.start, job.end, rate, source.frames)
         count = stop - first
@@ -300,3 +328,33 @@ class MediaProcessor:
         return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition,
                             job.sizes)
 
+
+    def _clip_audio(self, job: ClipJob, source: Manifest) -> MediaFacts:
+        """An audio-only clip: the source's samples nearest the times asked (half a sample rounds up), encoded to
+        AAC. The source is decoded from its start and its samples counted (``asetpts=N/SR/TB``): an input seek
+        (``-ss``) put the cut up to an AAC frame (1024 samples) late, its priming counted as sound. Decoding AAC
+        runs at hundreds of times real time, so even a late cut in a long show costs seconds."""
+        rate = source.rate  # samples per second
+        first, stop = frame_range(job.start, job.end, rate, source.frames)
+        count = stop - first
+        if count <= 0:
+            raise InputError("The clip holds no sound.")
+        work = self.store.partial_dir(job.asset_id)
+        master = work / "source.mp4"
+        self.on_progress(job.asset_id, 0.0)
+        end_s = float(stop / rate)
+        ffmpeg.run(["-i", str(self.store.asset_dir(job.source_media) / "source.mp4"), "-map", "0:a:0",
+                    "-af", f"asetpts=N/SR/TB,atrim=start_sample={first}:end_sample={stop},asetpts=PTS-STARTPTS",
+                    *AAC, "-movflags", "+faststart", str(master)],
+                   progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(end_s, 0.1))))
+        start_s, end_s = float(first / rate), float(stop / rate)
+        source_dir = self.store.asset_dir(job.source_media)
+        tracks = []
+        for track in source.text_tracks:
+            cues = webvtt.clip(webvtt.parse((source_dir / track.file).read_text(encoding="utf-8")), start_s, end_s)
+            (work / "text").mkdir(exist_ok=True)
+            (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
+            tracks.append(track)
+        tracks += [self._text_track(work, text, lambda cues: cues) for text in job.texts]
+        return self._finish(job.asset_id, work, master, rate, count, True, tracks, job.audio_rendition, (),
+                            audio_only=True)

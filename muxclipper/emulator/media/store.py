@@ -45,6 +45,8 @@ class Manifest:
     mpegts_start: int      # PTS (90 kHz) of the first segment's first packet
     text_tracks: list[TextTrackFile] = field(default_factory=list)
     renditions: list[str] = field(default_factory=list)  # extra files: "audio.m4a"
+    #: Sound and no picture: ``frame_rate`` is then the sample rate and ``frames`` the samples (width, height 0).
+    audio_only: bool = False
 
     @property
     def rate(self) -> Fraction:

@@ -67,6 +67,7 @@ class AssetsState(StateCore):
             # Renditions are capped at the tier asked for (1080p when none is: Mux's default).
             rec.width, rec.height = capped_size(source.width, source.height, spec.max_resolution_tier)
             rec.has_audio = source.has_audio
+            rec.audio_only = source.audio_only
             if spec.copy_overlays:  # the source's watermarks are burnt into the clip again
                 rec.overlays = [dict(o) for o in source.overlays]
             # Mux copies text tracks into the clip, trimmed; uploaded text inputs are added too.
@@ -240,7 +241,7 @@ class AssetsState(StateCore):
             rec.doc["progress"] = {"state": "transcoding", "progress": round((fraction - 0.2) / 0.8 * 100, 1)}
 
     def _tracks(self, rec: AssetRecord) -> list[dict[str, Any]]:
-        tracks: list[dict[str, Any]] = [{
+        tracks: list[dict[str, Any]] = [] if rec.audio_only else [{
             "type": "video", "id": new_id(), "duration": rec.media_duration,
             "max_width": rec.width, "max_height": rec.height, "max_frame_rate": rec.frame_rate,
         }]
@@ -259,6 +260,12 @@ class AssetsState(StateCore):
 
     def _media_fields(self, rec: AssetRecord) -> None:
         doc = rec.doc
+        if rec.audio_only:  # Mux's enums: resolution_tier "audio-only", max_stored_resolution "Audio only"
+            doc["resolution_tier"] = "audio-only"
+            doc["max_stored_resolution"] = "Audio only"
+            if "tracks" not in doc:
+                doc["tracks"] = self._tracks(rec)
+            return
         doc["max_stored_frame_rate"] = rec.frame_rate
         doc["aspect_ratio"] = _aspect_ratio(rec.width, rec.height)
         doc["resolution_tier"] = _resolution_tier(rec.width, rec.height)
@@ -303,6 +310,9 @@ class AssetsState(StateCore):
         if res == "audio-only":
             item.update(status="ready", bitrate=128_000,
                         filesize=self._file_size(rec, "audio.m4a", 16_000 * rec.media_duration))
+            return
+        if rec.audio_only:
+            item["status"] = "skipped"  # no picture to make an MP4 of (a guess: docs/emulator.md)
             return
         # A fixed size is the picture's shorter side, as a tier is (a portrait 720p MP4 is 720 wide).
         side = short_side(rec.width, rec.height) if res == "highest" else int(res[:-1])

@@ -74,6 +74,7 @@ class MediaState(StateCore):
             rec.media_duration = facts.duration
             rec.frame_rate, rec.width, rec.height = facts.frame_rate, facts.width, facts.height
             rec.has_audio = facts.has_audio
+            rec.audio_only = facts.audio_only
             # A clip of a recording with generated captions keeps them (the media's caption track is what they
             # serve, not a track of its own); text inputs given with the clip are added.
             generated = [t for t in rec.text_tracks if t["id"] in rec.text_files] if rec.text_files else []

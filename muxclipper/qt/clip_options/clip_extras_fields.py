@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from muxclipper.core.models import Asset, ClipOptions
 from muxclipper.core.resolution import MAX_RESOLUTION_TIERS, source_cap, source_tier, tiers_above_source
 from muxclipper.core.watermark import HORIZONTAL_ALIGNS, VERTICAL_ALIGNS, Watermark, problems
+from muxclipper.qt.accessible_names import name_combo_box
 
 AS_SOURCE = "As the source"
 EMPTY_ADDRESS = "Type the watermark image's address, or untick Add a watermark."
@@ -52,7 +53,7 @@ class ClipExtrasFields(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tier_box = QComboBox(self)
-        self.tier_box.setAccessibleName("Resolution")
+        name_combo_box(self.tier_box, "Resolution")
         self.tier_box.addItem(AS_SOURCE, None)
         for tier in MAX_RESOLUTION_TIERS:
             self.tier_box.addItem(tier, tier)
@@ -70,7 +71,7 @@ class ClipExtrasFields(QWidget):
         self.watermark_url.setAccessibleName("Watermark image URL")
         self.watermark_url.setPlaceholderText("https://…/logo.png")
         self.position_box = QComboBox(self)
-        self.position_box.setAccessibleName("Watermark position")
+        name_combo_box(self.position_box, "Watermark position")
         for text, value in POSITIONS:
             self.position_box.addItem(text, value)
         self.opacity_field = self._field("Watermark opacity", "opacity 100%")
@@ -87,7 +88,7 @@ class ClipExtrasFields(QWidget):
         self.watermark_problem.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.preset_box = QComboBox(self)
         self.preset_box.setEditable(True)
-        self.preset_box.setAccessibleName("Preset")
+        name_combo_box(self.preset_box, "Preset")
         line = self.preset_box.lineEdit()
         assert line is not None
         line.setAccessibleName("Preset name")  # where a new preset's name is typed: focusable on its own

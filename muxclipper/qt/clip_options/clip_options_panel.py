@@ -22,6 +22,7 @@ from muxclipper.core.models import Asset, ClipOptions
 from muxclipper.core.program_time import INSTANT_CLIP_NOTE, INSTANT_CLIP_SHORT_NOTE
 from muxclipper.core.renditions import normalised
 from muxclipper.core.source_facts import source_facts
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.clip_options.clip_extras_fields import AS_SOURCE, ClipExtrasFields
 from muxclipper.qt.clip_options.renditions_button import RenditionsButton
 
@@ -44,11 +45,11 @@ class ClipOptionsPanel(QWidget):
         self.title_field = QLineEdit(self)
         self.title_field.setAccessibleName("Clip title")
         self.quality_box = QComboBox(self)
-        self.quality_box.setAccessibleName("Video quality")
+        name_combo_box(self.quality_box, "Video quality")
         for text, value in QUALITIES:
             self.quality_box.addItem(text, value)
         self.policy_box = QComboBox(self)
-        self.policy_box.setAccessibleName("Playback policy")
+        name_combo_box(self.policy_box, "Playback policy")
         self.policy_box.addItem("Public", "public")
         self.policy_box.addItem("Signed", "signed")
         self.renditions_button = RenditionsButton(self)
@@ -136,7 +137,7 @@ class ClipOptionsPanel(QWidget):
         self.title_field.setText(title)
         self.passthrough_field.setText(passthrough)
 
-    def show_source(self, asset: Asset | None) -> None:
+    def show_source(self, asset: Asset | None, name: str | None = None) -> None:
         """The source's facts (duration, frame rate, resolution, status, captions), or none open."""
         self.extras.show_source(asset)
         quality = asset.video_quality if asset is not None else None
@@ -151,7 +152,9 @@ class ClipOptionsPanel(QWidget):
             self._show_problem()
             return
         # An id is one unbreakable word: shortened in the middle, so that both ends can be recognised.
-        heading = asset.title or (asset.id if len(asset.id) <= 20 else f"{asset.id[:8]}…{asset.id[-4:]}")
+        # ``name``: what the window calls it (an untitled recording: "Saturday match recording", as the list does).
+        heading = (name if name and name != asset.id else asset.title
+                   or (asset.id if len(asset.id) <= 20 else f"{asset.id[:8]}…{asset.id[-4:]}"))
         self._facts = [heading, *(f"{name}: {value}" for name, value in source_facts(asset))]
         self.facts_label.setToolTip("\n".join([f"Asset {asset.id}", *self._facts[1:]]))
         self._show_facts()

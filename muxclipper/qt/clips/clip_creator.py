@@ -18,6 +18,7 @@ from muxclipper.core.segments import Segment
 from muxclipper.core.source_facts import source_label
 from muxclipper.core.timecode import format_ms
 from muxclipper.core.top_and_tail import TrimPlan, top_and_tail
+from muxclipper.core.wording import counted
 from muxclipper.qt.bridge import Bridge
 from muxclipper.services.errors import EXPECTED_ERRORS
 from muxclipper.services.instant_clips import live_stream_playback_id, program_instant_url
@@ -173,11 +174,11 @@ class ClipCreator(QObject):
             if problem:
                 self.message.emit(f"{segment.label}: {problem}")
                 return
-        if self._asks_first("batch", segments, f"press Create all again to create {len(segments)} clips there."):
+        if self._asks_first("batch", segments, f"press Create all again to create {counted(len(segments), 'clip')} there."):
             return
         jobs = self._submit(requests)
         if jobs is not None:
-            self.message.emit(f"{len(jobs)} clips queued.")
+            self.message.emit(f"{counted(len(jobs), 'clip')} queued.")
 
     def top_and_tail(self, assets: list[Asset], head_ms: int, tail_ms: int, stream_titles: dict[str, str]) -> None:
         """One clip per selected recording without its first and last seconds, each titled after its source
@@ -189,11 +190,11 @@ class ClipCreator(QObject):
             self.message.emit(" ".join(skipped) or "Select the recordings to top and tail.")
             return
         armed = (tuple(plan.asset.id for plan in good), head_ms, tail_ms)
-        if self._asks_first("trim", armed, f"press Top and tail again to create {len(good)} clips there."):
+        if self._asks_first("trim", armed, f"press Top and tail again to create {counted(len(good), 'clip')} there."):
             return
         if self._submit_per_recording(good, stream_titles):
             note = f" Skipped: {' '.join(skipped)}" if skipped else ""
-            self.message.emit(f"{len(good)} top-and-tail clips queued.{note}")
+            self.message.emit(f"{counted(len(good), 'top-and-tail clip')} queued.{note}")
 
     def top_and_tail_at_slates(self, plans: list[TrimPlan], stream_titles: dict[str, str]) -> None:
         """"Cut the slates": one clip per recording between its own slates (``plans`` from
@@ -205,11 +206,11 @@ class ClipCreator(QObject):
             self.message.emit("No clip made: " + (" ".join(undecided) or "select the recordings to cut."))
             return
         armed = tuple((plan.asset.id, plan.start_ms, plan.end_ms) for plan in good)
-        if self._asks_first("slates", armed, f"press Cut the slates again to create {len(good)} clips there."):
+        if self._asks_first("slates", armed, f"press Cut the slates again to create {counted(len(good), 'clip')} there."):
             return
         if self._submit_per_recording(good, stream_titles):
             note = f" Not cut, to mark by hand: {' '.join(undecided)}" if undecided else ""
-            self.message.emit(f"{len(good)} clips cut at their slates queued.{note}")
+            self.message.emit(f"{counted(len(good), 'clip')} cut at {'its' if len(good) == 1 else 'their'} slates queued.{note}")
 
     def _submit_per_recording(self, plans: list[TrimPlan], stream_titles: dict[str, str]) -> bool:
         """One clip per planned recording, titled after its recording (the open one: its typed title, if any; with

@@ -10,6 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from muxclipper.core.jobs import ClipJob, JobState
+from muxclipper.core.wording import counted
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,7 +33,7 @@ def ending_text(jobs: list[ClipJob], where: str | None = None) -> str | None:
     else:
         ready = sum(job.state is JobState.READY for job in done)
         failed = len(done) - ready
-        text = ", ".join(filter(None, (f"{ready} clips ready" if ready else "",
+        text = ", ".join(filter(None, (f"{counted(ready, 'clip')} ready" if ready else "",
                                        f"{failed} failed (see the Clips table{' there' if where else ''})"
                                        if failed else "")))
     return f"{where}: {text}" if where is not None else text

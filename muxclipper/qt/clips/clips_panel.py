@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from muxclipper.core.jobs import ClipJob, JobState
 from muxclipper.core.models import StaticRendition
 from muxclipper.core.timecode import format_ms
+from muxclipper.core.wording import counted
 from muxclipper.mux.errors import MuxError
 from muxclipper.mux.urls import rendition_label, url_key
 from muxclipper.qt.bridge import Bridge
@@ -358,4 +359,4 @@ def _write_rows(path: Path, rows: list[dict[str, Any]]) -> str:
                 writer.writerows(rows)
     except OSError as exc:
         return f"Could not write {path}: {exc.strerror or exc}. Choose another folder or free space."
-    return f"Exported {len(rows)} clips to {path}."
+    return f"Exported {counted(len(rows), 'clip')} to {path}."

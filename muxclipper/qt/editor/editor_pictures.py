@@ -1,24 +1,40 @@
 """The editor's pictures, asked of the session's picture service: the storyboard under the timeline, the captions
-and the four frames around the cut. The editor only shows them."""
+and the four frames around the cut; for an audio-only source, its waveform instead (made here from its stream, see
+qt/editor/waveform_loader.py). The editor only shows them."""
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QPixmap
 
 from muxclipper.core.caption_choice import shown_track
+from muxclipper.mux.errors import ApiConnectionError
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor.editor_widget import EditorWidget
 from muxclipper.qt.editor.timeline import tiles_from_storyboard
+from muxclipper.qt.editor.waveform_loader import WaveformLoader
 
 if TYPE_CHECKING:
     from muxclipper.core.captions import CaptionCue
     from muxclipper.core.models import Asset
     from muxclipper.mux.storyboard import Storyboard
     from muxclipper.services.pictures import PictureService
+
+
+T = TypeVar("T")
+
+
+async def _or_why(work: Callable[[], Coroutine[Any, Any, T]]) -> T | str:
+    """A waveform that cannot be made is said on the timeline (its tooltip), not in a dialog or the status line.
+    ``work`` is started here, so a task cancelled before it runs leaves no coroutine never awaited."""
+    try:
+        return await work()
+    except ApiConnectionError as exc:
+        return exc.user_message
 
 
 class EditorPictures(QObject):
@@ -29,6 +45,9 @@ class EditorPictures(QObject):
         self._pictures: PictureService | None = None
         self._asset: Asset | None = None
         editor.stills_requested.connect(self._on_editor_stills_requested)
+        self.waveform = WaveformLoader(self)
+        self.waveform.grown.connect(editor.waveform_grown)
+        self.waveform.finished.connect(self._on_waveform_finished)
 
     def attach(self, pictures: PictureService) -> None:
         self._pictures = pictures
@@ -40,11 +59,34 @@ class EditorPictures(QObject):
         """A source was opened: its storyboard and captions (the stills follow the range)."""
         self._asset = asset
         self.editor.clear_stills()
+        self.waveform.stop()
         if self._pictures is None:
             return
         if asset.text_tracks:
             self.bridge.run(self._pictures.captions(asset), functools.partial(self._show_captions, asset.id))
+        if asset.audio_only:  # no picture: no storyboard, the sound's waveform instead
+            self.editor.set_waveform(None, "The waveform is being made…")
+            self.bridge.run(_or_why(functools.partial(self._pictures.sound_pieces, asset)), functools.partial(self._make_waveform, asset))
+            return
         self.bridge.run(self._pictures.storyboard(asset), functools.partial(self._show_storyboard, asset.id))
+
+    def _make_waveform(self, asset: Asset, pieces: list[tuple[int, str]] | str) -> None:
+        if not self._is_open(asset.id) or self._pictures is None:
+            return
+        if isinstance(pieces, str):
+            self.editor.set_waveform(None, pieces)
+            return
+        pictures = self._pictures
+
+        def fetch(url: str, then: Callable[[bytes | str], None]) -> None:
+            self.bridge.run(_or_why(functools.partial(pictures.sound_piece, url)), then)
+
+        self.editor.set_waveform(self.waveform.start(asset.duration_ms or 0, pieces, fetch),
+                                 "The waveform is being made…")
+
+    def _on_waveform_finished(self, why: str) -> None:
+        self.editor.timeline.setToolTip(why or "The sound of the whole source (audio only: no pictures)")
+        self.editor.waveform_grown()
 
     def follow(self, asset: Asset) -> None:
         """The open source changed in Mux (a recording grew): stills are asked for within its new length; when the
@@ -69,7 +111,7 @@ class EditorPictures(QObject):
 
     def _on_editor_stills_requested(self, stills: list[tuple[str, int]]) -> None:
         """The frames around the cut, from the image host's exact-time thumbnails; one past the end is blank."""
-        if self._pictures is None or self._asset is None:
+        if self._pictures is None or self._asset is None or self._asset.audio_only:
             return
         for name, ms in stills:
             self.bridge.run(self._pictures.still(self._asset, ms),

@@ -24,8 +24,11 @@ from muxclipper.core.recording_clock import RecordingClock, format_wall
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import DISPLAY_FORMATS, format_length, frame_to_ms
 from muxclipper.core.watermark import Watermark
+from muxclipper.core.waveform import Waveform
 from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
+from muxclipper.qt.accessible_names import name_combo_box
+from muxclipper.qt.editor.audio_position import AUDIO_RATE
 from muxclipper.qt.editor.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
 from muxclipper.qt.editor.marker_history import MarkerHistory
 from muxclipper.qt.editor.player import PlayerController
@@ -34,8 +37,13 @@ from muxclipper.qt.editor.timeline import StoryboardTile, TimelineWidget
 from muxclipper.qt.editor.timeline_regions import session_ticks, slate_regions
 from muxclipper.qt.editor.transport_bar import TransportBar
 from muxclipper.qt.editor.watermark_preview import WatermarkPreview
+from muxclipper.qt.editor.waveform_view import WaveformCloseUp
 
 STILLS = ("before in", "in", "last", "after out")
+#: ← and → on an audio-only source: a hundredth of a second (a millisecond is too little to hear).
+AUDIO_STEP_MS = 10
+AUDIO_CARD = ("Audio only: sound, no picture.\nMark In and Out by ear and on the waveform below; times are in "
+              "milliseconds (there are no frames).")
 
 
 class StillView(QLabel):
@@ -106,10 +114,21 @@ class EditorWidget(QWidget):
         self.length_label = QLabel(self)
         self.length_label.setAccessibleName("Clip length")
         self.format_box = QComboBox(self)
-        self.format_box.setAccessibleName("Time display")
+        name_combo_box(self.format_box, "Time display")
         for key in DISPLAY_FORMATS:
             self.format_box.addItem(FORMAT_LABELS[key], key)
         self.stills = {name: StillView(name, self) for name in STILLS}
+        # An audio-only source: a card where the picture would be, the sound around the cut instead of its frames.
+        self.audio_card = QLabel(AUDIO_CARD, self)
+        self.audio_card.setAccessibleName("Audio only")
+        self.audio_card.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.audio_card.setWordWrap(True)
+        self.audio_card.setMinimumSize(320, 180)
+        self.audio_card.setStyleSheet("background: #1b2a1c; color: #e8f5e9; font-size: 15px;")
+        self.audio_card.hide()
+        self.close_ups = {name: WaveformCloseUp(name, self) for name in ("In", "Out")}
+        self.audio_only = False
+        self._wave: Waveform | None = None
         self.history = MarkerHistory(self._apply_range, self)
         self._captions: CaptionTrack | None = None
         self.captions_visible = True
@@ -148,8 +167,12 @@ class EditorWidget(QWidget):
         stills = QHBoxLayout()
         for name in STILLS:
             stills.addWidget(self.stills[name], 1)
+        for close_up in self.close_ups.values():
+            stills.addWidget(close_up, 2)
+            close_up.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.video, 1)
+        layout.addWidget(self.audio_card, 1)
         layout.addWidget(self.caption_label)
         layout.addWidget(self.transport)
         layout.addWidget(self.timeline)
@@ -182,8 +205,8 @@ class EditorWidget(QWidget):
             "pause": self.player.pause,  # also ends a J/L shuttle
             "shuttle_back": self.player.shuttle_backward,
             "shuttle_forward": self.player.shuttle_forward,
-            "frame_back": lambda: self.player.step(-1),
-            "frame_forward": lambda: self.player.step(1),
+            "frame_back": lambda: self.player.step(-self._step()),
+            "frame_forward": lambda: self.player.step(self._step()),
             "second_back": lambda: self.player.step(-second()),
             "second_forward": lambda: self.player.step(second()),
             "ten_back": lambda: self.player.step(-10 * second()),
@@ -192,6 +215,8 @@ class EditorWidget(QWidget):
             "mark_out": self.mark_out,
             "go_in": self.go_in,
             "go_out": self.go_out,
+            "go_first": lambda: self._go_to_frame(0),
+            "go_last": lambda: self._go_to_frame(self.timeline.marked.cleared().last_frame),
             "clear": lambda: self.edit_range(self.timeline.marked.cleared()),
             "zoom_in": lambda: self.timeline.zoom(1.25),
             "zoom_out": lambda: self.timeline.zoom(1 / 1.25),
@@ -207,17 +232,63 @@ class EditorWidget(QWidget):
             "wall_clock": lambda: self._show_wall_clock(self.actions_by_id["wall_clock"].isChecked()),
         }
 
+    def _step(self) -> int:
+        """What ← and → move: a frame, or on sound alone :data:`AUDIO_STEP_MS`."""
+        return AUDIO_STEP_MS if self.audio_only else 1
+
     # ------------------------------------------------------------------ the owner's calls
-    def open_source(self, url: str, duration_ms: int, rate: Fraction, growing: bool = False) -> None:
-        """Play ``url`` (``growing``: a recording in progress, through the recording relay)."""
+    def open_source(self, url: str, duration_ms: int, rate: Fraction, growing: bool = False,
+                    audio_only: bool = False) -> None:
+        """Play ``url`` (``growing``: a recording in progress, through the recording relay). ``audio_only``: sound
+        and no picture, played and marked in milliseconds (``rate`` is then not used)."""
+        if audio_only:
+            rate = AUDIO_RATE
+            if not self.player.audio_only:
+                self.player.unload()  # a preview of it, if any, was loaded as a video
+        self._set_audio_mode(audio_only)
         self.history.clear()
         self.timeline.set_source(duration_ms, rate)
         for field in (self.in_field, self.out_field, self.position_field):
             field.set_rate(rate)
         self.set_captions(None)
-        if not self.player.adopt(url, rate):  # the picture of a preview stays where it is
-            self.player.load(url, rate, growing=growing, length_ms=None if growing else duration_ms)
+        if audio_only or not self.player.adopt(url, rate):  # the picture of a preview stays where it is
+            self.player.load(url, rate, growing=growing, length_ms=None if growing else duration_ms,
+                             audio_only=audio_only)
             self.player.set_available(duration_ms)
+
+    def _set_audio_mode(self, audio_only: bool) -> None:
+        """Sound alone: the card instead of the picture, the close-ups instead of the four frames, times in HH:MM:SS.mmm
+        only (SMPTE and frame numbers name frames there are none of), no frame number beside the playhead."""
+        self.audio_only = audio_only
+        self.video.setVisible(not audio_only)
+        self.audio_card.setVisible(audio_only)
+        for still in self.stills.values():
+            still.setVisible(not audio_only)
+        for close_up in self.close_ups.values():
+            close_up.setVisible(audio_only)
+        if audio_only:
+            self.format_box.setCurrentIndex(self.format_box.findData("hms"))
+        self.format_box.setEnabled(not audio_only)
+        self.format_box.setToolTip("Audio only: times are hours, minutes, seconds and milliseconds (no frames)"
+                                   if audio_only else "")
+        for field in (self.in_field, self.out_field, self.position_field):
+            field.set_audio_only(audio_only)
+        self.transport.frame_label.setVisible(not audio_only)
+        self.set_waveform(None)
+
+    def set_waveform(self, wave: Waveform | None, note: str = "") -> None:
+        """An audio-only source's sound (None: none, ``note`` says why), drawn on the timeline and around the cut;
+        call :meth:`waveform_grown` as it fills in."""
+        self._wave = wave
+        self.timeline.waveform = wave
+        self.timeline.setToolTip(note)
+        self.waveform_grown()
+
+    def waveform_grown(self) -> None:
+        self.timeline.update()
+        marked = self.timeline.marked
+        self.close_ups["In"].show_cut(self._wave, marked.start_ms if self.audio_only else None)
+        self.close_ups["Out"].show_cut(self._wave, marked.end_ms if self.audio_only else None)
 
     def close_source(self) -> None:
         """Nothing open: the player stops, and the timeline, marks, captions and stills are cleared (the
@@ -348,12 +419,15 @@ class EditorWidget(QWidget):
         self.tools_row.insertWidget(self.tools_row.indexOf(self.length_label) + 1, widget)
 
     def go_in(self) -> None:
-        self.player.step(0)
-        self.player.seek_frame(self.timeline.marked.first_frame)
+        self._go_to_frame(self.timeline.marked.first_frame)
 
     def go_out(self) -> None:
+        self._go_to_frame(self.timeline.marked.last_frame)
+
+    def _go_to_frame(self, frame: int) -> None:
+        """Paused on ``frame`` (Home, End, Shift+I, Shift+O), as the NLEs' keys do."""
         self.player.step(0)
-        self.player.seek_frame(self.timeline.marked.last_frame)
+        self.player.seek_frame(frame)
 
     def edit_range(self, marked: MarkedRange) -> None:
         """Change the range as one undoable step (keys, typed times, segments)."""
@@ -372,6 +446,9 @@ class EditorWidget(QWidget):
         self._request_stills()
 
     def _request_stills(self) -> None:
+        if self.audio_only:  # no pictures: the sound around the cut
+            self.waveform_grown()
+            return
         marked = self.timeline.marked
         first, last = marked.first_frame, marked.last_frame
         # Mid-frame times: a thumbnail asked for at a frame's exact start may come from its neighbour.

@@ -48,6 +48,8 @@ DEFAULT_KEYMAP: tuple[KeyAction, ...] = (
     KeyAction("mark_out", "Set out at the playhead", ("O",)),
     KeyAction("go_in", "Go to in", ("Shift+I",)),
     KeyAction("go_out", "Go to out", ("Shift+O",)),
+    KeyAction("go_first", "Go to the first frame", ("Home",)),
+    KeyAction("go_last", "Go to the last frame (of a recording in progress: the last recorded)", ("End",)),
     KeyAction("clear", "Clear in and out", ("Alt+X",)),
     KeyAction("zoom_in", "Zoom the timeline in", ("Ctrl+=", "Ctrl++")),
     KeyAction("zoom_out", "Zoom the timeline out", ("Ctrl+-",)),

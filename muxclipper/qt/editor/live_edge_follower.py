@@ -23,7 +23,7 @@ DELAYS_S = (5, 10, 20, 30, 60)
 TOLERANCE_MS = 1500
 #: The keys that take the picture in hand: each stops following.
 TAKING_OVER = ("play_pause", "pause", "shuttle_back", "shuttle_forward", "frame_back", "frame_forward",
-               "second_back", "second_forward", "ten_back", "ten_forward", "go_in", "go_out", "goto", "prev_edit",
+               "second_back", "second_forward", "ten_back", "ten_forward", "go_in", "go_out", "go_first", "go_last", "goto", "prev_edit",
                "next_edit")
 
 

@@ -21,6 +21,9 @@ What Qt gives and what producers need differ in these ways this class bridges:
   frame that starts far from the stream's start is not believed: the source is loaded again, and said so.
 
 Positions in and out are integer milliseconds of the *source* (frame 0 at 0 ms).
+
+An audio-only source (``load(…, audio_only=True)``) has no frames: it is loaded at a rate of 1000, so that a "frame"
+is a millisecond, and the position is Qt's own (:mod:`muxclipper.qt.editor.audio_position`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer, QVid
 
 from muxclipper.core.timecode import frame_to_ms, ms_to_frame
 from muxclipper.qt import qt_messages
+from muxclipper.qt.editor.audio_position import AUDIO_REVERSE_STEP_MS, AudioPosition
 from muxclipper.qt.editor.frame_cache import FrameCache
 from muxclipper.qt.editor.frame_seeker import GOAL_PATIENCE_MS, FrameSeeking
 
@@ -53,7 +57,7 @@ ERROR_MESSAGES = {
 }
 
 
-class PlayerController(QObject, FrameSeeking):
+class PlayerController(QObject, FrameSeeking, AudioPosition):
     """Signals:
         loaded(int): a source is ready; its duration in milliseconds.
         frame_shown(int, int): a frame is on screen: its index in the source and its time in ms.
@@ -104,6 +108,7 @@ class PlayerController(QObject, FrameSeeking):
         self._loading = False
         self._abandoned = False  # a load we gave up on: its late errors are not news
         self._shuttle = 0  # >0 forward speed index, <0 reverse
+        self._reverse_step = 1  # frames (an audio-only source: ms) a J tick goes back
         self._load_timer = QTimer(self)
         self._load_timer.setSingleShot(True)
         self._load_timer.setInterval(load_timeout_ms)
@@ -114,6 +119,8 @@ class PlayerController(QObject, FrameSeeking):
         self._patience.setSingleShot(True)
         self._patience.setInterval(GOAL_PATIENCE_MS)
         self._patience.timeout.connect(self._on_patience_timeout)
+        self.audio_only = False  # sound alone: see AudioPosition
+        self.player.positionChanged.connect(self._on_audio_position)
         self._decoded.videoFrameChanged.connect(self._on_decoded_frame)
         self.player.errorOccurred.connect(self._on_player_error)
         self.player.durationChanged.connect(self._on_player_duration)
@@ -148,12 +155,14 @@ class PlayerController(QObject, FrameSeeking):
         return self._playing
 
     # ------------------------------------------------------------------ commands
-    def load(self, url: str, rate: Fraction, growing: bool = False, length_ms: int | None = None) -> None:
+    def load(self, url: str, rate: Fraction, growing: bool = False, length_ms: int | None = None,
+             audio_only: bool = False) -> None:
         """Open an HLS URL (signed URLs carry their token); the first frame is shown, paused. ``growing``: a
         recording still in progress, given as a finished playlist of what is recorded so far (see
         :meth:`set_available`). ``length_ms``: the video's length as Mux says, when known: the stream's can be
         longer (sound starting before the picture or ending after it), and there are no frames there."""
         self._length_ms = length_ms
+        self.audio_only = audio_only
         self.stop_shuttle()
         self._set_playing(False)
         self._growing = growing
@@ -245,6 +254,9 @@ class PlayerController(QObject, FrameSeeking):
 
     def seek_frame(self, frame: int) -> None:
         """Show ``frame`` (clamped to the media), paused where it was paused."""
+        if self.audio_only:
+            self._audio_seek(frame)
+            return
         last = self._loaded_last_frame()
         if last is not None and self._growing and frame > last:
             available = max(ms_to_frame(self._available_ms, self.rate) - 1, 0)
@@ -289,7 +301,9 @@ class PlayerController(QObject, FrameSeeking):
         self._stop_playing()
         self._shuttle = max(self._shuttle - 1, -len(SHUTTLE_RATES))
         speed = SHUTTLE_RATES[-self._shuttle - 1]
-        self._reverse_timer.setInterval(max(round(1000 / float(self.rate) / speed), 1))
+        self._reverse_step = round(AUDIO_REVERSE_STEP_MS * speed) if self.audio_only else 1
+        self._reverse_timer.setInterval(AUDIO_REVERSE_STEP_MS if self.audio_only else
+                                        max(round(1000 / float(self.rate) / speed), 1))
         self._reverse_timer.start()
         self.shuttle_changed.emit(-speed)
 
@@ -346,6 +360,9 @@ class PlayerController(QObject, FrameSeeking):
     def _start_playing(self, rate: float) -> None:
         self._goal = None
         self._patience.stop()
+        if self.audio_only:
+            self._audio_play(rate)
+            return
         if not self._playing:
             self._play_from(self.current_frame + 1 if self._frame >= 0 else 0)
         self._running_up = self._seeking = False
@@ -366,6 +383,9 @@ class PlayerController(QObject, FrameSeeking):
         self._position_at(self._safe_start(frame))
 
     def _stop_playing(self) -> None:
+        if self.audio_only:
+            self._audio_pause()
+            return
         self._halt_decoder()
         if self._playing:
             self.player.pause()
@@ -497,6 +517,8 @@ class PlayerController(QObject, FrameSeeking):
         self.duration_changed.emit(int(duration))
 
     def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if self.audio_only:
+            self._on_audio_status(status)
         if status != QMediaPlayer.MediaStatus.EndOfMedia:
             return
         at_speed = self._running_up and self._attempts == 0
@@ -520,4 +542,4 @@ class PlayerController(QObject, FrameSeeking):
         if self.current_frame <= 0:
             self.stop_shuttle()
             return
-        self.seek_frame(self.current_frame - 1)
+        self.seek_frame(self.current_frame - self._reverse_step)

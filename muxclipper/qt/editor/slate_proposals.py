@@ -42,6 +42,7 @@ from muxclipper.core.models import Asset
 from muxclipper.core.slate_detect import CLOSING_NOT_YET
 from muxclipper.core.timecode import format_ms, frame_to_ms
 from muxclipper.core.top_and_tail import TrimPlan, trim_at_slates
+from muxclipper.core.wording import counted
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.editor.editor_widget import EditorWidget
 from muxclipper.qt.editor.keymap import install
@@ -88,6 +89,8 @@ class SlateProposals(QObject):
         super().__init__(editor)
         self.editor, self.bridge = editor, bridge
         self._cut_at_slates = cut_at_slates
+        #: What the window calls a source in its words (an untitled recording by its live stream's name).
+        self.name_of: Callable[[Asset], str] = lambda asset: asset.title or asset.id
         self._finder: SlateFinder | None = None
         self._asset: Asset | None = None
         self._task: asyncio.Task[Any] | None = None
@@ -130,6 +133,10 @@ class SlateProposals(QObject):
         self._asset = asset
         self._live_checked_ms = None
         self._closing_ms = None
+        audio = asset is not None and asset.audio_only
+        self.find_button.setEnabled(not audio)
+        self.find_button.setToolTip("Audio only: there is no picture to find a slate in" if audio else
+                                    "Propose in after the opening slate and out before the closing slate (S)")
         self.editor.set_slate_edges([])
         self._set_proposals(None, None)
 
@@ -159,7 +166,7 @@ class SlateProposals(QObject):
         asset = self._ready()
         if asset is None or self._finder is None:
             return
-        name = asset.title or asset.id
+        name = self.name_of(asset)
         finder = self._finder
 
         def progress(requests: int) -> None:
@@ -221,7 +228,7 @@ class SlateProposals(QObject):
         async def search_all() -> list[TrimPlan]:
             plans = []
             for index, asset in enumerate(assets, 1):
-                self.message.emit(f"Finding the slates of {len(assets)} recordings: {index} of {len(assets)}…")
+                self.message.emit(f"Finding the slates of {counted(len(assets), 'recording')}: {index} of {len(assets)}…")
                 try:
                     report = await finder.find(asset)
                 except SlateSearchError as exc:
@@ -246,11 +253,11 @@ class SlateProposals(QObject):
             self._closing_ms = edges.end_ms
         self._show_edges(report)
         if not edges.found and report.live:
-            self.message.emit(f"No slate proposed on {asset.title or asset.id} yet: {edges.note}. The live edge is "
+            self.message.emit(f"No slate proposed on {self.name_of(asset)} yet: {edges.note}. The live edge is "
                               "looked at again as the recording grows; or mark in and out by hand.")
             return
         if not edges.found:
-            self.message.emit(f"No slate proposed on {asset.title or asset.id}: {edges.note}. Mark in and out by "
+            self.message.emit(f"No slate proposed on {self.name_of(asset)}: {edges.note}. Mark in and out by "
                               f"hand ({pictures(report.requests)} looked at).")
             return
         self._range_at_proposal = self.editor.timeline.marked
@@ -355,6 +362,10 @@ class SlateProposals(QObject):
             return None
         if self._finder is None:
             self.message.emit("Connect to an environment first.")
+            return None
+        if self._asset.audio_only:
+            self.message.emit("This source is audio only: there is no picture to find a slate in. Mark In and Out "
+                              "by ear and on the waveform.")
             return None
         return self._asset
 

@@ -50,6 +50,7 @@ class TimecodeEdit(QLineEdit):
         self.setPlaceholderText("HH:MM:SS.mmm, HH:MM:SS:FF, seconds or #frame")
         self.rate = Fraction(30)
         self.display = "hms"
+        self.audio_only = False  # sound alone: no frames to name (#N, SMPTE)
         self._ms: int | None = None
         self._refused = False
         #: On a live recording: a time of day typed ("19:04:05 local", "…Z", "… UTC") to a position, or raising
@@ -61,6 +62,11 @@ class TimecodeEdit(QLineEdit):
     def set_rate(self, rate: Fraction) -> None:
         self.rate = rate
         self.set_ms(self._ms)
+
+    def set_audio_only(self, audio_only: bool) -> None:
+        self.audio_only = audio_only
+        self.setPlaceholderText("HH:MM:SS.mmm or seconds" if audio_only else
+                                "HH:MM:SS.mmm, HH:MM:SS:FF, seconds or #frame")
 
     def set_display(self, display: str) -> None:
         self.display = display
@@ -123,6 +129,10 @@ class TimecodeEdit(QLineEdit):
                 self.refuse(str(exc))
                 return
             self.committed.emit(ms)
+            return
+        if self.audio_only and names_a_frame(text):
+            self.refuse(f"{text} names a frame, and this source is audio only: it has no frames. Type a time "
+                        "(HH:MM:SS.mmm or seconds).")
             return
         try:
             ms = parse_ms(text, self.rate)

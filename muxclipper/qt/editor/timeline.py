@@ -31,8 +31,10 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from muxclipper.core.marking import MarkedRange
 from muxclipper.core.timecode import format_length, format_ms, frame_to_ms
+from muxclipper.core.waveform import Waveform
 from muxclipper.mux.storyboard import Storyboard
 from muxclipper.qt.editor.timeline_regions import TimelineRegion, paint_regions, region_tooltip
+from muxclipper.qt.editor.waveform_view import paint_waveform
 
 MARKER_SLACK_PX = 6
 SNAP_TO_PLAYHEAD_PX = 6
@@ -93,6 +95,8 @@ class TimelineWidget(QWidget):
         self._regions: list[TimelineRegion] = []  # a recording's slate sessions (qt/editor/timeline_regions.py)
         self._region_ticks: list[int] = []
         self._proposals: tuple[int | None, int | None] = (None, None)  # see set_proposals
+        #: An audio-only source's sound, drawn where a video's storyboard is (qt/editor/waveform_view.py).
+        self.waveform: Waveform | None = None
 
     # ------------------------------------------------------------------ model
     @property
@@ -299,6 +303,9 @@ class TimelineWidget(QWidget):
         width, height = self.width(), self.height()
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
         self._paint_strip(painter, width)
+        if self.waveform is not None:
+            paint_waveform(painter, self.waveform, self.ms_for_x(0), self.ms_for_x(width),
+                           QRectF(0, RULER_HEIGHT, width, STRIP_HEIGHT))
         paint_regions(painter, self, self._regions, self._region_ticks, RULER_HEIGHT, height)
         self._paint_ruler(painter, palette, width)
         self._paint_range(painter, height)

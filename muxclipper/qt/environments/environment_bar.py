@@ -11,6 +11,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QToolBar, QWidget
 
+from muxclipper.qt.accessible_names import name_combo_box
+
 NO_ENVIRONMENT_COLOUR = "#616161"
 
 
@@ -46,7 +48,7 @@ class EnvironmentBar(QToolBar):
         self.badge.setAccessibleName("Environment")
         self.addWidget(self.badge)
         self.environment_box = QComboBox(self)
-        self.environment_box.setAccessibleName("Switch environment")
+        name_combo_box(self.environment_box, "Switch environment")
         self.environment_box.setToolTip("Switch to another Mux environment (Ctrl+Shift+E)")
         self.environment_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.environment_box.activated.connect(self._on_environment_box_activated)

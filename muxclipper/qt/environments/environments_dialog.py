@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.mux.endpoints import DEFAULT_API, Credentials
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.services.connection_check import ConnectionReport
 from muxclipper.services.credentials import KeyringUnavailableError, SessionSecrets
 from muxclipper.services.environment import Environment, endpoints_for
@@ -102,7 +103,7 @@ class EnvironmentsDialog(QDialog):
 
         self.name_field = self._field("Name", "Production, Staging, Client A…")
         self.colour_box = QComboBox(self)
-        self.colour_box.setAccessibleName("Colour")
+        name_combo_box(self.colour_box, "Colour")
         for colour in COLOURS:
             self.colour_box.addItem(_swatch(colour), COLOUR_NAMES.get(colour, colour), colour)
         self.token_id_field = self._field("Access token ID")

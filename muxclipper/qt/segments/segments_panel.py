@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from muxclipper.core.interchange import SourceIdentity
 from muxclipper.core.segments import Segment
 from muxclipper.core.timecode import format_ms
+from muxclipper.core.wording import counted
 from muxclipper.qt.bridge import Bridge
 from muxclipper.services.cut_lists import (
     CutListError,
@@ -227,7 +228,7 @@ class SegmentsPanel(QWidget):
                 self._show_notice(f"Not imported: {len(found.problems)} of the rows of {path.name} cannot be made into "
                                   "clips of this source. Correct them and import again:\n" + "\n".join(shown)
                                   + (f"\n… and {more} more" if more > 0 else ""), asks=False)
-                self.message.emit(f"Could not import {path.name}: {len(found.problems)} rows cannot be clipped (listed "
+                self.message.emit(f"Could not import {path.name}: {counted(len(found.problems), 'row')} cannot be clipped (listed "
                                   "in Segments). Nothing was changed.")
             else:
                 self.message.emit(str(found))

@@ -32,6 +32,7 @@ from muxclipper.core.replay import DEFAULT_REPLAY_S, MAX_REPLAY_S, REPLAY_CHOICE
 from muxclipper.core.source_facts import source_label
 from muxclipper.core.timecode import format_ms
 from muxclipper.mux.errors import MuxError
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.bridge import Bridge
 
 if TYPE_CHECKING:
@@ -56,11 +57,13 @@ class LiveStreamsTab(QWidget):
         replay_requested(str): replay the last seconds of this live stream (its id).
         recording_activated(str): open this recording (an asset id).
         streams_changed(list): the live streams as Mux has them now (a list of :class:`LiveStream`).
+        recording_fetched(Asset): a recording asked for here (a new one in progress, one that ended).
     """
 
     replay_requested = Signal(str)
     recording_activated = Signal(str)
     streams_changed = Signal(list)
+    recording_fetched = Signal(object)
 
     def __init__(self, bridge: Bridge, find: Find, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,7 +88,7 @@ class LiveStreamsTab(QWidget):
         self.tree.itemActivated.connect(self._on_tree_item_activated)
         self.length_box = QComboBox(self)
         self.length_box.setEditable(True)
-        self.length_box.setAccessibleName("Replay length in seconds")
+        name_combo_box(self.length_box, "Replay length in seconds")
         self.length_box.setToolTip(f"How many seconds a replay takes back from the live edge: pick one or type one "
                                    f"(1 to {MAX_REPLAY_S}); each environment remembers its own")
         for seconds in REPLAY_CHOICES_S:
@@ -190,6 +193,7 @@ class LiveStreamsTab(QWidget):
         streams, assets = found
         for asset in assets:
             self.learn(asset)
+            self.recording_fetched.emit(asset)
         changed = fingerprint(streams) != self._seen or bool(assets)
         if changed:
             self.show_streams(streams)
@@ -289,7 +293,12 @@ class LiveStreamsTab(QWidget):
                 if child_item is not None:
                     child_item.setFirstColumnSpanned(True)
             if live and stream.active_asset_id:
-                tree.setItemWidget(top, 1, self._replay_button(stream))
+                button = self._replay_button(stream)
+                # The column is sized by its items, not by a widget set on them: without the button's size there it
+                # was 0 px wide and the button covered the end of the stream's name (1280 px wide, seen on screen).
+                top.setSizeHint(1, button.sizeHint())
+                tree.setItemWidget(top, 1, button)
+            top.setToolTip(0, top.text(0))  # a long name is cut short ("…") in a narrow column
             top.setExpanded(stream.id not in collapsed)
             for item in (top, *(top.child(i) for i in range(top.childCount()))):
                 if item is not None and on == (item.data(0, STREAM_ID_ROLE), item.data(0, ASSET_ID_ROLE)):

@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from muxclipper.core.models import Asset, AssetPage, LiveStream
+from muxclipper.core.source_facts import source_label
 from muxclipper.mux.errors import MuxError
+from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.bridge import Bridge
 from muxclipper.qt.sources.live_streams_tab import LiveStreamsTab
 from muxclipper.qt.sources.sources_model import SourceFilter, SourceRole, SourcesModel
@@ -75,7 +77,7 @@ class SourcesPanel(QWidget):
         self.open_field.setClearButtonEnabled(True)
         self.open_field.returnPressed.connect(lambda: self.open_text.emit(self.open_field.text()))
         self.recent_box = QComboBox(self)
-        self.recent_box.setAccessibleName("Recent sources")
+        name_combo_box(self.recent_box, "Recent sources")
         self.recent_box.activated.connect(self._on_recent_activated)
 
         self.model = SourcesModel(self)
@@ -113,13 +115,13 @@ class SourcesPanel(QWidget):
         self.search_field.setClearButtonEnabled(True)
         self.search_field.textChanged.connect(self.filter.set_search)
         self.status_box = QComboBox(tab)
-        self.status_box.setAccessibleName("Filter by status")
+        name_combo_box(self.status_box, "Filter by status")
         for text, value in SourceFilter.STATUSES:
             self.status_box.addItem(text, value)
         self.status_box.currentIndexChanged.connect(
             lambda _: self.filter.set_status(self.status_box.currentData()))
         self.stream_box = QComboBox(tab)
-        self.stream_box.setAccessibleName("Filter by live stream")
+        name_combo_box(self.stream_box, "Filter by live stream")
         self.stream_box.addItem("Every source", None)
         self.stream_box.activated.connect(lambda _: self._on_live_stream_chosen(self.stream_box.currentData()))
         filters = QHBoxLayout()
@@ -200,6 +202,7 @@ class SourcesPanel(QWidget):
         self.live = LiveStreamsTab(self.bridge, self.model.find, self)
         self.live.recording_activated.connect(self.asset_activated)
         self.live.streams_changed.connect(self._on_live_streams_changed)
+        self.live.recording_fetched.connect(self._on_recording_fetched)
         self.streams_tree = self.live.tree
         return self.live
 
@@ -254,6 +257,12 @@ class SourcesPanel(QWidget):
         self._followed = asset.id if asset.is_live else None
         if asset.live_stream_id is not None:
             self.live.learn(asset)
+
+    def _on_recording_fetched(self, asset: Asset) -> None:
+        """A recording the Live streams tab asked for (it polls within the request budget): listed, its row follows;
+        new (a broadcast has begun), it comes first in the list, as a Refresh would put it, with no request more."""
+        if not self.model.update(asset) and self._live_filter in (None, asset.live_stream_id):
+            self.model.prepend(asset)
 
     def _on_fresh_timeout(self) -> None:
         changing = [a for a in self.model.changing if a.id != self._followed]
@@ -325,7 +334,7 @@ class SourcesPanel(QWidget):
     def remember(self, asset: Asset) -> None:
         if self.settings is None or self._environment_key is None:
             return
-        recent = [[asset.id, asset.title or asset.id]] + [p for p in self.recent() if p[0] != asset.id]
+        recent = [[asset.id, source_label(asset, self.model.stream_titles)]] + [p for p in self.recent() if p[0] != asset.id]
         self.settings.setValue(f"sources/recent/{self._environment_key}", recent[:RECENT_LIMIT])
         self.set_recent(self.recent())
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QSizePolicy
 
+from muxclipper.core.source_facts import source_label
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
 from muxclipper.qt.environments.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar, open_work_words
@@ -274,7 +275,7 @@ class MainWindow(QMainWindow):
             return ""
         marked, count = self.editor.timeline.marked, len(self.segments.segments())
         marks = "its in and out marks" if marked.in_ms is not None or marked.out_ms is not None else ""
-        return open_work_words(self.asset.title or self.asset.id, marks, count)
+        return open_work_words(self.source_name(self.asset), marks, count)
 
     @property
     def environment_key(self) -> str | None:
@@ -431,9 +432,14 @@ class MainWindow(QMainWindow):
         """``asset`` into every panel: the editor plays it, the options show its facts, the segments and the clips
         filter follow it, a recording is watched as it grows."""
         playback = self.session.urls.playable(asset)  # public, else signed with the environment's signing key
-        if asset.audio_only:  # no frame rate, and no picture: saying it needs a playback id misled
-            self.show_message(f"{asset.title or asset.id} is audio only (sound, no picture): the editor cannot open "
-                              "audio-only sources yet.")
+        if asset.audio_only and playback is not None and asset.duration_ms is not None and not asset.is_live:
+            # Sound alone: no frame rate to make segment times exact by, so played straight from the stream.
+            self._show_source(asset, self.session.urls.hls(playback.id, playback.policy))
+            return
+        if asset.audio_only:
+            self.show_message(f"{self.source_name(asset)} is audio only (sound, no picture): it can be opened once it "
+                              "is ready and has a public playback id (or a signed one and a signing key in the "
+                              "environment); a recording still in progress cannot be opened yet.")
             return
         if playback is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id (or a signed one "
@@ -449,6 +455,11 @@ class MainWindow(QMainWindow):
         else:
             self._show_source(asset, stream)
 
+    def source_name(self, asset: Asset) -> str:
+        """What the window calls ``asset``, as the sources list does: its title, else its live stream's name ("Saturday
+        match recording"), else its id."""
+        return source_label(asset, self.sources.model.stream_titles)
+
     def _show_source(self, asset: Asset, stream_url: str) -> None:
 
         self.asset = asset
@@ -458,8 +469,8 @@ class MainWindow(QMainWindow):
         # Whatever a source shows (a recording's live tools and program time, long facts), the window stays inside
         # the screen: pulled back in once the new layout has settled, the status line with it.
         QTimer.singleShot(0, self, lambda: fit_to_screen(self))
-        self.show_message(f"Opened {asset.title or asset.id} ({format_ms(asset.duration_ms or 0)}"
-                          f"{', recording' if asset.is_live else ''}).")
+        self.show_message(f"Opened {self.source_name(asset)} ({format_ms(asset.duration_ms or 0)}"
+                          f"{', recording' if asset.is_live else ''}{', audio only' if asset.audio_only else ''}).")
         self.source_opened.emit(asset)
 
     def _on_recording_grown(self, asset: Asset) -> None:

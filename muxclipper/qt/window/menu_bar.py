@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from muxclipper.qt.segments.segments_panel import SegmentsPanel
     from muxclipper.qt.sources.sources_panel import SourcesPanel
 
-EDIT = ("undo", "redo", None, "mark_in", "mark_out", "clear", None, "go_in", "go_out", "prev_edit", "next_edit",
+EDIT = ("undo", "redo", None, "mark_in", "mark_out", "clear", None, "go_in", "go_out", "go_first", "go_last", "prev_edit", "next_edit",
         "goto", None, "find_slates", "picture_end", "accept_proposals", None, "leave_field")
 VIEW = ("zoom_in", "zoom_out", "captions", "wall_clock")
 PLAYBACK = ("play_pause", "pause", "shuttle_back", "shuttle_forward", None, "frame_back", "frame_forward",
@@ -119,11 +119,11 @@ class MenuBar(QMenuBar):
         self.clip.addAction(actions["create"])
         self._action(self.clip, "&Add the range to the segments", "Ctrl+Shift+A", segments.add_requested.emit)
         extras = clip_options.extras
-        self._action(self.clip, "Apply the environment's p&reset", "Ctrl+Shift+R",
+        self._action(self.clip, "Apply the environment's &preset", "Ctrl+Shift+R",
                      lambda: extras.preset_apply_requested.emit(""))
         self._action(self.clip, "Save the options as a preset", None,
                      lambda: extras.preset_save_requested.emit(extras.preset_box.currentText().strip()))
-        self._action(self.clip, "Create &all segments", "Ctrl+Shift+Return",
+        self._action(self.clip, "Create a&ll segments", "Ctrl+Shift+Return",
                      lambda: creator.create_segments(segments.segments()) if segments.segments() else None)
         self._action(self.clip, "&Top and tail the selected recordings", None, lambda: self._trim(sources))
         self._action(self.clip, "Cut the &slates of the selected recordings", None,

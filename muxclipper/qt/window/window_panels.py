@@ -24,6 +24,7 @@ from muxclipper.qt.clip_options.clip_presets_controller import PresetController
 from muxclipper.qt.clips.clip_creator import ClipCreator
 from muxclipper.qt.clips.clip_notices import ClipNotices
 from muxclipper.qt.clips.clips_panel import ClipsPanel
+from muxclipper.qt.editor.audio_position import AUDIO_RATE
 from muxclipper.qt.editor.editor_pictures import EditorPictures
 from muxclipper.qt.editor.editor_widget import EditorWidget
 from muxclipper.qt.editor.live_edge_follower import LiveEdgeFollower
@@ -106,6 +107,7 @@ class WindowPanels:
         slates = SlateProposals(editor, bridge,
                                 lambda plans: creator.top_and_tail_at_slates(plans, sources.model.stream_titles))
         slates.message.connect(editor.message)
+        slates.name_of = lambda asset: source_label(asset, sources.model.stream_titles)
         sources.slate_trim_requested.connect(slates.trim)
         slates.watch(window)
         panels = cls(editor=editor, bridge=bridge, sources=sources, clip_options=clip_options, creator=creator,
@@ -227,18 +229,19 @@ class WindowPanels:
         duration) into every panel: the editor plays it, the options show its facts, the segments and the clips filter
         follow it, a recording is watched."""
         assert session.urls.playable(asset) is not None
-        assert asset.frame_rate is not None and asset.duration_ms is not None
-        rate = exact_rate(asset.frame_rate)
+        assert (asset.frame_rate is not None or asset.audio_only) and asset.duration_ms is not None
+        rate = AUDIO_RATE if asset.audio_only or asset.frame_rate is None else exact_rate(asset.frame_rate)
         # First: what was open is saved before opening this one resets the marks.
         in_ms, out_ms, segments = self.memory.open(session.environment.key, asset.id)
-        self.clip_options.show_source(asset)
+        name = source_label(asset, self.sources.model.stream_titles)  # as the sources list names it
+        self.clip_options.show_source(asset, name)
         # The title and passthrough typed for this source (none: empty), never the previous source's.
         self.clip_options.show_drafts(self.memory.draft("title"), self.memory.draft("passthrough"))
         if self.slates is not None:
             self.slates.show(asset)  # a search on the previous source is cancelled
-        self.segments.set_source(asset.duration_ms, rate, asset.title or asset.id, asset_input(asset.id))
+        self.segments.set_source(asset.duration_ms, rate, name, asset_input(asset.id))
         self.segments.playback_ids = tuple(p.id for p in asset.playback_ids)
-        self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live)
+        self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live, audio_only=asset.audio_only)
         self.pictures.show(asset)
         self.recording.watch(asset, session.client)
         self.creator.look_up_live_stream(asset, self.bridge)

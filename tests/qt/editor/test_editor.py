@@ -277,3 +277,21 @@ def test_typed_out_points_follow_os_rule_and_lengths_and_refusals_speak_the_disp
     assert said[-1].startswith("Out 00:00:01:15 is not after In (00:00:02:02)"), said[-1]
     _type_into(qtbot, editor.position_field, "00:05:00:00")
     assert "(00:00:00:00 – 00:00:12:00)" in said[-1], said[-1]
+
+
+def test_home_and_end_go_to_the_first_and_last_frame_but_stay_a_text_fields(qtbot: Any, editor: Any) -> None:
+    """Home / End to the first and last frame, as in every editing suite (no key did); typing in a time field, they
+    move its cursor and the picture stays."""
+    on_frame(qtbot, editor, 0)
+    key(qtbot, editor, Qt.Key.Key_End)
+    assert on_frame(qtbot, editor, 299) == 299  # 12 s at 25 fps: frames 0 … 299
+    key(qtbot, editor, Qt.Key.Key_Home)
+    assert on_frame(qtbot, editor, 0) == 0
+    field = editor.in_field
+    field.setFocus()
+    qtbot.keyClicks(field, "12")
+    qtbot.keyClick(field, Qt.Key.Key_Home)
+    qtbot.keyClicks(field, "#")
+    assert field.text() == "#12" and field.cursorPosition() == 1
+    qtbot.keyClick(field, Qt.Key.Key_End)
+    assert field.cursorPosition() == 3 and editor.player.target_frame == 0

@@ -103,7 +103,7 @@ def player(qtbot: Any) -> Iterator[PlayerController]:
 
 
 @pytest.mark.qt_log_ignore("Failed to seek")  # Qt's note on a seek the player then makes from earlier
-@pytest.mark.parametrize("item", corpus.ITEMS, ids=lambda item: item.name)
+@pytest.mark.parametrize("item", corpus.VIDEO_ITEMS, ids=lambda item: item.name)
 def test_every_frame_asked_for_is_the_frame_on_screen(qtbot: Any, player: PlayerController, item: corpus.Item,
                                                       media_server: EmulatorServer, relay: RelayThread,
                                                       corpus_assets: dict[str, dict[str, Any]]) -> None:

@@ -151,9 +151,9 @@ def test_cut_the_slates_of_the_selected_recordings_lists_those_it_cannot_decide(
             button = window.sources.slates_button
             assert button.isEnabled() and button.text() == "Cut the s&lates of 2 selected"
             button.click()
-            await until(lambda: "clips cut at their slates queued" in window.status.text() or
+            await until(lambda: "cut at its slates queued" in window.status.text() or
                         "No clip made" in window.status.text(), 30, "the trims")
-            assert window.status.text().startswith("1 clips cut at their slates queued.")
+            assert window.status.text().startswith("1 clip cut at its slates queued.")
             assert "Not cut, to mark by hand: Bars: no slate found" in window.status.text()
             await until(lambda: window.clips.jobs_model.rowCount() == 1, 10, "the job")
             job = window.clips.jobs_model.job_at(0)

@@ -79,3 +79,15 @@ def test_over_segments_already_there_it_asks_replace_or_add(qtbot: QtBot, tmp_pa
     panel.import_from(tmp_path / "cuts.csv")
     panel.set_source(90_000, Fraction(25), "Other", "mux://assets/other")  # another source: the question goes
     assert panel.notice_area.isHidden() and panel.segments() == [kept]
+
+
+def test_one_bad_row_and_one_good_row_are_said_in_the_singular(qtbot: QtBot, tmp_path: Path) -> None:
+    """"1 rows cannot be clipped" was in the status line; "Imported 1 segments" too."""
+    panel, messages = _panel(qtbot)
+    (tmp_path / "cuts.csv").write_text("label,start,end\nIntro,1,4\nBackwards,9,5\n")
+    panel.import_from(tmp_path / "cuts.csv")
+    assert messages == ["Could not import cuts.csv: 1 row cannot be clipped (listed in Segments). Nothing was "
+                        "changed."]
+    (tmp_path / "one.csv").write_text("label,start,end\nIntro,1,4\n")
+    panel.import_from(tmp_path / "one.csv")
+    assert messages[-1] == "Imported 1 segment from one.csv."

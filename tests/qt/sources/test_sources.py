@@ -317,3 +317,84 @@ def test_a_stream_that_is_idle_shows_no_recording_in_progress_even_if_it_still_n
     tab.count()
     assert "Recording now" not in tab.tree.topLevelItem(0).child(0).text(0)  # type: ignore[union-attr]
     assert tab.recordings_to_ask_for([ended]) == ["r1"]  # its final length is asked for
+
+
+def test_the_replay_button_leaves_the_stream_name_readable(qtbot: Any) -> None:
+    """At 1280 px wide the Replay button sat over the end of a live stream's name: the name's column now ends where
+    the button begins (a long name is cut short with '…' and said whole in its tooltip)."""
+    from muxclipper.core.models import LiveStream
+    from muxclipper.qt.bridge import Bridge
+    from muxclipper.qt.sources.live_streams_tab import LiveStreamsTab
+
+    tab = LiveStreamsTab(Bridge(), lambda _: None)
+    qtbot.addWidget(tab)
+    tab.resize(260, 300)  # the Sources column's width at 1280×720
+    tab.show()
+    title = "Saturday night semi-final, second half"
+    tab.show_streams([LiveStream("s1", "active", 0, active_asset_id="r1", title=title)])
+    tree = tab.tree
+    top = tree.topLevelItem(0)
+    assert top is not None
+    button = tree.itemWidget(top, 1)
+    assert button is not None and button.isVisible()
+    name_rect = tree.visualItemRect(top)
+    name_rect.setWidth(tree.header().sectionSize(0) - name_rect.left())
+    assert name_rect.right() < button.geometry().left(), (name_rect, button.geometry())
+    assert button.geometry().right() <= tree.viewport().width()
+    assert title in top.toolTip(0)
+
+
+def test_an_untitled_recording_is_named_after_its_stream_everywhere_in_the_window(qapp: QApplication, emu: Emu,
+                                                                                   tmp_path: Path) -> None:
+    """The sources list named it "Town hall recording"; the clip panel's heading, the status line and the segments'
+    exports named it by its id."""
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "meta": {"title": "Town hall"}}).json()["data"]
+    [recording] = emu.seed({"live_stream_id": stream["id"], "duration": 60.0, "frame_rate": 25.0})
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.show()
+            window.start()
+            await until(lambda: "Town hall recording" in _titles(window), 10, "the recording listed by its stream")
+            window.open_asset_id(recording)
+            await until(lambda: window.asset is not None and window.asset.id == recording, 10, "the recording open")
+            assert window.asset is not None and not window.asset.title
+            assert window.status.text().startswith("Opened Town hall recording (")
+            heading = window.clip_options.facts_label.text().split("<br>")[0]
+            assert heading.startswith("<b>Town hall") and recording[:8] not in heading, heading
+            assert window.segments.source_title == "Town hall recording"
+            assert window.sources.recent()[0] == [recording, "Town hall recording"]
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
+
+
+def test_a_new_recording_comes_into_the_assets_list_without_a_refresh(qapp: QApplication, emu: Emu,
+                                                                      tmp_path: Path) -> None:
+    """A broadcast begins: the Live streams tab sees it by itself, and its recording now comes first in the Assets
+    list too (it showed only after Refresh), from the recording the tab asks for: no list request more."""
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "meta": {"title": "Town hall"}}).json()["data"]
+    emu.seed({"title": "Last week's upload"})
+
+    def list_requests() -> int:
+        return sum(r["path"] == "/video/v1/assets" for r in emu.requests("GET", "/video/v1/assets"))
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.show()
+            window.start()
+            await until(lambda: _titles(window) == ["Last week's upload"], 10, "the list")
+            listed = list_requests()
+            emu.ctl("POST", f"live-streams/{stream['id']}/start", {"length": 600})
+            await until(lambda: _titles(window)[:1] == ["● LIVE  Town hall recording"], 20, "the recording listed")
+            assert _titles(window)[1:] == ["Last week's upload"]
+            assert list_requests() == listed
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)

@@ -148,7 +148,7 @@ def test_slow_files_leave_the_window_responsive_and_their_outcome_is_shown(qapp:
             await finished(task)
             assert disk.let_go_by_test
             assert segments.segments() == [Segment("Intro", 1_000, 4_000)]
-            assert window.status.text() == "Imported 1 segments from cuts.csv."
+            assert window.status.text() == "Imported 1 segment from cuts.csv."
 
             # A list that arrives after another source was opened is not put on it.
             late = tmp_path / "late.csv"
