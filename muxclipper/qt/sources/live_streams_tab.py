@@ -57,11 +57,13 @@ class LiveStreamsTab(QWidget):
         replay_requested(str): replay the last seconds of this live stream (its id).
         recording_activated(str): open this recording (an asset id).
         streams_changed(list): the live streams as Mux has them now (a list of :class:`LiveStream`).
+        recording_fetched(Asset): a recording asked for here (a new one in progress, one that ended).
     """
 
     replay_requested = Signal(str)
     recording_activated = Signal(str)
     streams_changed = Signal(list)
+    recording_fetched = Signal(object)
 
     def __init__(self, bridge: Bridge, find: Find, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,6 +193,7 @@ class LiveStreamsTab(QWidget):
         streams, assets = found
         for asset in assets:
             self.learn(asset)
+            self.recording_fetched.emit(asset)
         changed = fingerprint(streams) != self._seen or bool(assets)
         if changed:
             self.show_streams(streams)

@@ -84,6 +84,16 @@ class SourcesModel(QAbstractListModel):
             self._add(fresh)
             self.endInsertRows()
 
+    def prepend(self, asset: Asset) -> None:
+        """A new asset, newest of all: the first row (Mux lists the newest first)."""
+        if asset.id in self._rows:
+            self.update(asset)
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._assets.insert(0, asset)
+        self._rows = {a.id: row for row, a in enumerate(self._assets)}
+        self.endInsertRows()
+
     def page_failed(self) -> None:
         """The next page could not be fetched: the view may ask again when scrolled."""
         self._loading = False

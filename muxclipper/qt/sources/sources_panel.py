@@ -202,6 +202,7 @@ class SourcesPanel(QWidget):
         self.live = LiveStreamsTab(self.bridge, self.model.find, self)
         self.live.recording_activated.connect(self.asset_activated)
         self.live.streams_changed.connect(self._on_live_streams_changed)
+        self.live.recording_fetched.connect(self._on_recording_fetched)
         self.streams_tree = self.live.tree
         return self.live
 
@@ -256,6 +257,12 @@ class SourcesPanel(QWidget):
         self._followed = asset.id if asset.is_live else None
         if asset.live_stream_id is not None:
             self.live.learn(asset)
+
+    def _on_recording_fetched(self, asset: Asset) -> None:
+        """A recording the Live streams tab asked for (it polls within the request budget): listed, its row follows;
+        new (a broadcast has begun), it comes first in the list, as a Refresh would put it, with no request more."""
+        if not self.model.update(asset) and self._live_filter in (None, asset.live_stream_id):
+            self.model.prepend(asset)
 
     def _on_fresh_timeout(self) -> None:
         changing = [a for a in self.model.changing if a.id != self._followed]

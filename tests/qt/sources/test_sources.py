@@ -370,3 +370,31 @@ def test_an_untitled_recording_is_named_after_its_stream_everywhere_in_the_windo
             window.close()
 
     run(qapp, scenario)
+
+
+def test_a_new_recording_comes_into_the_assets_list_without_a_refresh(qapp: QApplication, emu: Emu,
+                                                                      tmp_path: Path) -> None:
+    """A broadcast begins: the Live streams tab sees it by itself, and its recording now comes first in the Assets
+    list too (it showed only after Refresh), from the recording the tab asks for: no list request more."""
+    stream = emu.api.post("/video/v1/live-streams", json={
+        "playback_policies": ["public"], "meta": {"title": "Town hall"}}).json()["data"]
+    emu.seed({"title": "Last week's upload"})
+
+    def list_requests() -> int:
+        return sum(r["path"] == "/video/v1/assets" for r in emu.requests("GET", "/video/v1/assets"))
+
+    async def scenario() -> None:
+        async with open_session(_environment(emu.url), tmp_path / "jobs.sqlite3") as session:
+            window = MainWindow(session)
+            window.show()
+            window.start()
+            await until(lambda: _titles(window) == ["Last week's upload"], 10, "the list")
+            listed = list_requests()
+            emu.ctl("POST", f"live-streams/{stream['id']}/start", {"length": 600})
+            await until(lambda: _titles(window)[:1] == ["● LIVE  Town hall recording"], 20, "the recording listed")
+            assert _titles(window)[1:] == ["Last week's upload"]
+            assert list_requests() == listed
+            await window.aclose()
+            window.close()
+
+    run(qapp, scenario)
