@@ -82,3 +82,20 @@ def test_the_recording_slate_is_a_picture_over_its_frames(tmp_path: Path, frames
     assert "drawtext" not in graph and HOSTILE not in graph
     assert inputs[-1] == str(tmp_path / HOSTILE / "layer-0.png")
     assert ("between(n,5,9)" in graph) == bool(frames)
+
+
+def test_the_picture_writes_a_frame_time_as_the_window_does(tmp_path: Path) -> None:
+    """Frame 5 at 30 fps starts at 166.67 ms: the window's fields say 00:00:00.167 (the first whole millisecond it is
+    on screen; .166 typed is frame 4) and the picture said .166. One rule: the picture says .167 too."""
+    from muxclipper.core.timecode import format_ms, frame_to_ms
+
+    spec = generate.GeneratedSpec(duration=0.4, fps="30", width=640, height=360, label="T")
+    video, _ = generate.generate(spec, tmp_path)
+    width, height, frames = ffmpeg.read_frames_rgb(video, frames=6)
+    picture = Image.frombytes("RGB", (width, height), frames[5])
+    small = max(spec.height // 14, 10)
+    line_w, line_h = lettering.counter_size(small, box=True, frame_number=2)
+    at = ((spec.width - line_w) // 2 // 2 * 2, (spec.height - line_h - small) // 2 * 2)
+    window = f"{format_ms(frame_to_ms(5, Fraction(30)))}  #05"
+    assert window == "00:00:00.167  #05"
+    assert _reads(picture, at, window, "00:00:00.166  #05", small)

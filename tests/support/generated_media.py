@@ -14,14 +14,14 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from muxclipper.emulator.media import ffmpeg, generate, stamp, webvtt
+from muxclipper.emulator.media import ffmpeg, generate, lettering, stamp, webvtt
 from tests.support.media_cache import cached_folder, code_version
 
 
 def generated_dir() -> Path:
     """The folder to give an emulator as its ``generated_dir``."""
     exe = Path(ffmpeg.ffmpeg_exe())
-    code = code_version(generate.__file__, stamp.__file__, webvtt.__file__,
+    code = code_version(generate.__file__, stamp.__file__, webvtt.__file__, lettering.__file__,
                         extra=[exe.name, str(exe.stat().st_size) if exe.exists() else "?"])
     return cached_folder({"what": "the emulator's generated sources", "code": code})
 

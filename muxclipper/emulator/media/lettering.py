@@ -149,7 +149,7 @@ class Layers:
 
     def counter(self, *, size: int, x: int, y: int, box: bool, frame_number: int | None = None,
                 enable: str | None = None) -> None:
-        """The running timecode (as ffmpeg's ``%{pts:hms}``), and ``#`` and the frame number zero-padded to
+        """The running timecode, and ``#`` and the frame number zero-padded to
         ``frame_number`` digits when given, with its top left corner at ``x``, ``y`` (:func:`counter_size`).
 
         The digits are laid on the line's own small picture first, and the line once on the frame: an overlay on
@@ -158,7 +158,10 @@ class Layers:
         cells = Cells.for_text(text, size)
         pad = 2 if box else 0
         num, den = self.rate.numerator, self.rate.denominator
-        ms = f"floor(n*{1000 * den}/{num})"
+        # The frame's time as the window writes it (core/timecode.py's frame_to_ms): its start rounded up to the
+        # millisecond, the first one at which it is on screen. ffmpeg's %{pts:hms} rounds down, and frame 5 at 30 fps
+        # read 00:00:00.166 on the picture while the window's field said .167 (and .166 typed is frame 4).
+        ms = f"ceil(n*{1000 * den}/{num})"
         last_ms = int(self.duration * 1000)
         last_frame = int(self.duration * self.rate)
         fields = [(0, f"floor({ms}/3600000)", 2, last_ms // 3600000), (3, f"mod(floor({ms}/60000),60)", 2,

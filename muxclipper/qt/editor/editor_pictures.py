@@ -37,6 +37,18 @@ async def _or_why(work: Callable[[], Coroutine[Any, Any, T]]) -> T | str:
         return exc.user_message
 
 
+#: A recording in progress gets a new storyboard each time it has grown by a quarter, at least 5 s and at most a
+#: minute: the strip under the timeline covers what is recorded (opened early, it kept showing the first seconds over
+#: the whole recording), at one picture request a minute once it is long (~70 in its first hour).
+STORYBOARD_GROWTH_MS = (5_000, 60_000)
+
+
+def storyboard_due(shown_at_ms: int, length_ms: int) -> bool:
+    """Whether a recording shown with the storyboard of its first ``shown_at_ms`` has grown enough to ask again."""
+    least, most = STORYBOARD_GROWTH_MS
+    return length_ms - shown_at_ms >= max(least, min(most, shown_at_ms // 4))
+
+
 class EditorPictures(QObject):
     def __init__(self, editor: EditorWidget, bridge: Bridge) -> None:
         super().__init__(editor)
@@ -44,6 +56,7 @@ class EditorPictures(QObject):
         self.bridge = bridge
         self._pictures: PictureService | None = None
         self._asset: Asset | None = None
+        self._storyboard_ms: int | None = None  # the length the shown storyboard was asked for at (None: asking)
         editor.stills_requested.connect(self._on_editor_stills_requested)
         self.waveform = WaveformLoader(self)
         self.waveform.grown.connect(editor.waveform_grown)
@@ -68,7 +81,15 @@ class EditorPictures(QObject):
             self.editor.set_waveform(None, "The waveform is being made…")
             self.bridge.run(_or_why(functools.partial(self._pictures.sound_pieces, asset)), functools.partial(self._make_waveform, asset))
             return
-        self.bridge.run(self._pictures.storyboard(asset), functools.partial(self._show_storyboard, asset.id))
+        self._ask_storyboard(asset)
+
+    def _ask_storyboard(self, asset: Asset) -> None:
+        if self._pictures is None:
+            return
+        self._storyboard_ms = None
+        length = asset.duration_ms or 0
+        self.bridge.run(self._pictures.storyboard(asset),
+                        functools.partial(self._show_storyboard, asset.id, length))
 
     def _make_waveform(self, asset: Asset, pieces: list[tuple[int, str]] | str) -> None:
         if not self._is_open(asset.id) or self._pictures is None:
@@ -92,6 +113,10 @@ class EditorPictures(QObject):
         """The open source changed in Mux (a recording grew): stills are asked for within its new length; when the
         caption track to show changed (the final live captions became ready), its cues replace the shown ones."""
         if self._asset is not None and asset.id == self._asset.id:
+            was_live, shown_at = self._asset.is_live, self._storyboard_ms
+            if not asset.audio_only and shown_at is not None and (
+                    storyboard_due(shown_at, asset.duration_ms or 0) or (was_live and not asset.is_live)):
+                self._ask_storyboard(asset)  # grown, or ended: the strip covers what is recorded
             before = shown_track(self._asset.text_tracks)
             self._asset = asset
             now = shown_track(asset.text_tracks)
@@ -105,9 +130,11 @@ class EditorPictures(QObject):
         if self._is_open(asset_id):
             self.editor.set_captions(cues)
 
-    def _show_storyboard(self, asset_id: str, loaded: tuple[Storyboard, bytes] | None) -> None:
-        if loaded is not None and self._is_open(asset_id):
-            self.editor.set_storyboard(*tiles_from_storyboard(*loaded))
+    def _show_storyboard(self, asset_id: str, length_ms: int, loaded: tuple[Storyboard, bytes] | None) -> None:
+        if self._is_open(asset_id):
+            self._storyboard_ms = length_ms  # the next one once it has grown from here
+            if loaded is not None:
+                self.editor.set_storyboard(*tiles_from_storyboard(*loaded))
 
     def _on_editor_stills_requested(self, stills: list[tuple[str, int]]) -> None:
         """The frames around the cut, from the image host's exact-time thumbnails; one past the end is blank."""

@@ -295,3 +295,61 @@ def test_home_and_end_go_to_the_first_and_last_frame_but_stay_a_text_fields(qtbo
     assert field.text() == "#12" and field.cursorPosition() == 1
     qtbot.keyClick(field, Qt.Key.Key_End)
     assert field.cursorPosition() == 3 and editor.player.target_frame == 0
+
+
+def test_the_storyboard_of_a_recording_opened_early_follows_it_as_it_grows(
+        qapp: Any, media_server: EmulatorServer, media_api: httpx.Client, stamped_source: dict[str, Any]) -> None:
+    """Opened 2 s into the broadcast, the strip under the timeline kept showing those 2 s over the whole recording:
+    it is asked for again as the recording grows (by a quarter, at least 5 s, at most a minute), and when it ends."""
+    from muxclipper.core.models import Asset
+    from muxclipper.mux.client import Endpoints
+    from muxclipper.mux.urls import PlaybackUrls
+    from muxclipper.mux.wire import asset_from_wire
+    from muxclipper.qt.bridge import Bridge
+    from muxclipper.qt.editor.editor_pictures import EditorPictures, storyboard_due
+    from muxclipper.services.pictures import PictureService
+    from tests.qt.window.test_main_window import run
+    from tests.support.waiting import until
+
+    assert not storyboard_due(2_000, 6_000) and storyboard_due(2_000, 7_000)
+    assert not storyboard_due(600_000, 659_000) and storyboard_due(600_000, 660_000)
+    stream_id = media_api.post("/video/v1/live-streams", json={
+        "new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]["id"]
+    recording_id = media_api.post(f"/_emulator/live-streams/{stream_id}/start",
+                                  json={"source_asset_id": stamped_source["id"]}).json()["data"]["id"]
+
+    def now() -> Asset:
+        return asset_from_wire(media_api.get(f"/video/v1/assets/{recording_id}").json()["data"])
+
+    async def scenario() -> None:
+        media_api.post("/_emulator/clock/advance", json={"seconds": 2})
+        editor = EditorWidget()
+        pictures = EditorPictures(editor, Bridge(editor))
+        async with httpx.AsyncClient() as http:
+            pictures.attach(PictureService(http, PlaybackUrls(Endpoints.for_origin(media_server.url))))
+            pictures.show(now())
+
+            def covered_ms() -> int:
+                tiles = editor.timeline._tiles  # noqa: SLF001 - what the strip draws
+                return tiles[-1].start_ms if tiles else -1
+
+            await until(lambda: 0 <= covered_ms() < 2_000, 10, "the first storyboard")
+            media_api.post("/_emulator/clock/advance", json={"seconds": 3})
+            pictures.follow(now())  # grown by 3 s only: the same storyboard, not asked again
+            assert pictures._storyboard_ms == 2_000  # noqa: SLF001
+            media_api.post("/_emulator/clock/advance", json={"seconds": 3})
+            grown = now()
+            assert grown.is_live
+            pictures.follow(grown)
+            await until(lambda: covered_ms() >= 5_000, 20, "the storyboard of what is recorded now")
+            media_api.post("/_emulator/clock/advance", json={"seconds": 10})  # the 12 s broadcast has ended
+            ended = now()
+            assert not ended.is_live
+            pictures.follow(ended)
+            await until(lambda: covered_ms() >= 11_000, 20, "the storyboard of the whole recording")
+            editor.deleteLater()
+
+    try:
+        run(qapp, scenario)
+    finally:
+        media_api.put(f"/video/v1/live-streams/{stream_id}/complete")
