@@ -21,6 +21,8 @@ TEST_PACKAGES="$TEST_PACKAGES binutils patchelf dpkg-dev xz-utils lintian deskto
 # The Windows installer's logic runs under wine64 (tests/packaging/test_windows_installer.py); the .tar.gz is tried
 # on a minimal Debian root made by debootstrap (tests/packaging/test_clean_system.py).
 TEST_PACKAGES="$TEST_PACKAGES wine64 debootstrap"
+# A busy machine for the frame-exact player under load (tests/qt/editor/test_frame_matrix.py).
+TEST_PACKAGES="$TEST_PACKAGES stress-ng"
 
 want="$RUNTIME_PACKAGES"
 [ "${1:-}" = "test" ] && want="$want $TEST_PACKAGES"

@@ -127,20 +127,48 @@ def stamped_source(media_api: httpx.Client) -> dict[str, Any]:
     return asset
 
 
+class CorpusAssets(dict[str, dict[str, Any]]):
+    """Items of the media corpus (tests/support/corpus.py) uploaded to the media emulator, ready, by name; an item
+    no test of the session named upfront is uploaded when first asked for."""
+
+    def __init__(self, api: httpx.Client, names: list[str]) -> None:
+        super().__init__()
+        self.api = api
+        self.upload(names)
+
+    def upload(self, names: list[str]) -> None:
+        """Upload ``names`` at once (the emulator's two workers ingest them side by side), then wait for each."""
+        from tests.support import corpus
+
+        items = {item.name: item for item in corpus.ITEMS}
+        started = {}
+        for name in names:
+            item = items[name]
+            body: dict[str, Any] = {"inputs": [{"url": corpus.media(item).as_uri()}], "playback_policies": ["public"]}
+            if item.tier:
+                body["max_resolution_tier"] = item.tier
+            response = self.api.post("/video/v1/assets", json=body)
+            assert response.status_code == 201, response.text
+            started[name] = response.json()["data"]["id"]
+        for name, asset_id in started.items():
+            self[name] = wait_settled(self.api, asset_id, timeout=120)
+
+    def __missing__(self, name: str) -> dict[str, Any]:
+        self.upload([name])
+        return self[name]
+
+
 @pytest.fixture(scope="session")
-def corpus_assets(media_api: httpx.Client) -> dict[str, dict[str, Any]]:
-    """Every item of the media corpus (tests/support/corpus.py) uploaded to the media emulator, once, ready."""
+def corpus_assets(media_api: httpx.Client, request: pytest.FixtureRequest) -> CorpusAssets:
+    """The corpus items this session's tests are parametrized with (all of them in a full run: ``-k`` picks fewer,
+    for a quicker loop), uploaded once, ready; any other item on first use."""
     from tests.support import corpus
 
-    assets = {}
-    for item in corpus.ITEMS:
-        body: dict[str, Any] = {"inputs": [{"url": corpus.media(item).as_uri()}], "playback_policies": ["public"]}
-        if item.tier:
-            body["max_resolution_tier"] = item.tier
-        response = media_api.post("/video/v1/assets", json=body)
-        assert response.status_code == 201, response.text
-        assets[item.name] = response.json()["data"]
-    return {name: wait_settled(media_api, asset["id"], timeout=120) for name, asset in assets.items()}
+    asked = {param.name for test in request.session.items
+             for param in getattr(getattr(test, "callspec", None), "params", {}).values()
+             if isinstance(param, corpus.Item)}
+    names = [item.name for item in corpus.ITEMS if item.name in asked]
+    return CorpusAssets(media_api, names)
 
 
 @pytest.fixture(autouse=True)

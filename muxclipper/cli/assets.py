@@ -26,11 +26,11 @@ async def run(args: argparse.Namespace, session: Session) -> int:
                                                  live_stream_id=args.live_stream)
     if args.json:
         print(json.dumps([{"id": a.id, "status": a.status.value, "duration_ms": a.duration_ms, "title": a.title,
-                           "created_at": a.created_at_s, "is_live": a.is_live,
+                           "created_at": a.created_at_s, "is_live": a.is_live, "audio_only": a.audio_only,
                            "playback_ids": [[p.id, p.policy] for p in a.playback_ids]} for a in page.assets]))
         return EXIT_OK
     for a in page.assets:
         duration = format_ms(a.duration_ms) if a.duration_ms is not None else "-"
-        live = " LIVE" if a.is_live else ""
+        live = (" LIVE" if a.is_live else "") + (" AUDIO ONLY" if a.audio_only else "")
         print(f"{a.id}  {a.status.value:<9} {duration}{live}  {a.title or ''}")
     return EXIT_OK

@@ -165,6 +165,9 @@ async def run(args: argparse.Namespace, session: Session) -> int:
     except (JobInputError, clip_flags.FlagError, PresetError) as exc:
         raise CliError(str(exc), EXIT_INPUT) from exc
     assert job.id is not None
+    if asset.audio_only and not args.json:
+        print(f"muxclipper: {asset.title or asset.id} is audio only: the clip is sound alone, cut to the millisecond "
+              "asked.", file=sys.stderr)
     done = {s for s in JobState if s.finished}
     target = done if args.wait else done | {JobState.PREPARING}
     job = await wait_for(session, job.id, target, show=args.wait and not args.json, timeout_s=args.wait_timeout)

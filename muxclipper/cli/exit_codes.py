@@ -3,7 +3,8 @@
 The README's table says the same; ``tests/cli/test_exit_codes.py`` holds both to it: 0 done; 2 bad input or settings;
 3 credentials refused (401/403, also when creating); 4 Mux refused or the clip failed; 5 network (Mux unreachable,
 timing out, or answering only 429/5xx, also for longer than ``--wait-timeout`` while waiting); 6 the job history
-cannot be written (disk full, read-only); 7 no slate found (``slates``, ``clip --trim-slates``); 9 still recording,
+cannot be written (disk full, read-only); 7 no slate found (``slates``, ``clip --trim-slates``; also an audio-only
+source: no picture to find one in); 9 still recording,
 the closing slate has not appeared yet (same commands); 1 anything else; 130 interrupted.
 """
 
@@ -19,7 +20,7 @@ EXIT_INTERRUPTED = 130
 EXIT_HELP = ("Exit codes: 0 done; 2 bad input or settings; 3 credentials refused; 4 Mux refused the request or the "
              "clip failed; 5 network (Mux unreachable or silent past --wait-timeout: the job is kept, 'muxclipper "
              "jobs --watch' finishes it); 6 the job history cannot be written (disk full); 7 no slate found ('slates', "
-             "'clip --trim-slates'); 9 still recording, the closing slate has not appeared yet (same commands); 1 a "
+             "'clip --trim-slates'; an audio-only source has none to find); 9 still recording, the closing slate has not appeared yet (same commands); 1 a "
              "bug; 130 interrupted.")
 
 

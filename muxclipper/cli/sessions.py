@@ -13,7 +13,7 @@ from muxclipper.cli.common import CREDENTIALS_HELP, add_common, resolve_source
 from muxclipper.cli.exit_codes import EXIT_HELP, EXIT_OK
 from muxclipper.core.models import Asset
 from muxclipper.core.recording_clock import WALL_FORMS, RecordingClock, format_wall, looks_like_wall_clock
-from muxclipper.core.timecode import format_ms, parse_ms
+from muxclipper.core.timecode import TimecodeError, format_ms, names_a_frame, parse_ms
 from muxclipper.services.session import Session
 
 WALL_HELP = (f"On a live stream's recording, a time may also be {WALL_FORMS} (this computer's zone, or UTC): the "
@@ -41,6 +41,9 @@ def position_ms(text: str, asset: Asset) -> int:
     TimecodeError saying why not)."""
     if looks_like_wall_clock(text):
         return RecordingClock(asset.recording_times).resolve(text)
+    if asset.audio_only and names_a_frame(text):
+        raise TimecodeError(f"{text} names a frame, and {asset.title or asset.id} is audio only (sound, no picture): "
+                            "it has no frames. Give a time in seconds or HH:MM:SS.mmm.")
     return parse_ms(text, asset.frame_rate)
 
 

@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
                f"number of image "
                f"requests it took, and what was seen at each side. A side is proposed only when its picture clearly "
                f"holds and then cuts; otherwise the line says what was seen there. Exits {EXIT_NO_SLATE} when the "
-               f"source shows no slate, {EXIT_CLOSING_NOT_YET} when it is still recording and its closing slate has "
+               f"source shows no slate (or has no picture: an audio-only asset), {EXIT_CLOSING_NOT_YET} when it is still recording and its closing slate has "
                f"not appeared yet (the opening edge is printed; run it again later). 'muxclipper clip SOURCE "
                f"--trim-slates' makes the clip. {CREDENTIALS_HELP} {EXIT_HELP}")
     slates.add_argument("source", metavar="SOURCE",
@@ -66,8 +66,16 @@ async def find(session: Session, source: str) -> tuple[Asset, SlateReport]:
     return asset, await search(session, asset)
 
 
+def no_picture_message(asset: Asset) -> str:
+    return (f"{asset.title or asset.id} is audio only (sound, no picture): there is no picture to find a slate in. "
+            "Give --start and --end instead (seconds or HH:MM:SS.mmm; it has no frames).")
+
+
 async def search(session: Session, asset: Asset) -> SlateReport:
-    """The slates of ``asset``; :class:`ValueError` when it cannot be searched (not ready, no playback id)."""
+    """The slates of ``asset``; :class:`ValueError` when it cannot be searched (not ready, no playback id), and for
+    sound alone :class:`CliError` with :data:`EXIT_NO_SLATE`: there is no slate to find, as on a video without one."""
+    if asset.audio_only:
+        raise CliError(no_picture_message(asset), EXIT_NO_SLATE)
     try:
         return await session.slate_finder().find(asset)
     except SlateSearchError as exc:

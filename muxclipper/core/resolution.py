@@ -58,6 +58,8 @@ def resolve(options: ClipOptions, source: Asset | None) -> ClipOptions:
     say its tier or quality."""
     if source is None:
         return options
+    if source.audio_only:  # no picture to cap: no max_resolution_tier is sent (a clip of sound is sound)
+        return replace(options, max_resolution_tier=None, video_quality=options.video_quality or source.video_quality)
     cap = source_cap(source)
     tier = options.max_resolution_tier
     if tier is None or (cap is not None and _rank(tier) > _rank(cap)):

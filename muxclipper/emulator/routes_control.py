@@ -16,7 +16,7 @@ from muxclipper.emulator.routes_api import data, json_body
 from muxclipper.emulator.runtime import Runtime
 
 SEED_FIELDS = {"duration", "status", "frame_rate", "width", "height", "passthrough", "title", "policies",
-               "live_stream_id", "created_at", "text_tracks", "processing_seconds"}
+               "live_stream_id", "created_at", "text_tracks", "processing_seconds", "audio_only"}
 MAX_SEED = 100_000
 
 

@@ -218,3 +218,28 @@ def test_the_help_explains_each_option_the_end_point_the_exit_codes_and_the_cred
     assert (args.env, args.api_base_url, args.log_level) == ("Staging", "http://127.0.0.1:9", "warning")
     args = build_parser().parse_args(["--env", "Production", "jobs"])
     assert args.env == "Production"  # before the command too
+
+
+def test_an_audio_only_source_is_said_to_be_one_and_has_no_slates_to_find(emu: Emu, tmp_path: Path) -> None:
+    """Sound alone: listed as audio only, clipped with a word that it is, refused a frame number and a slate search in
+    words (exit 2 and 7, as the help says)."""
+    [source] = emu.seed({"duration": 30.0, "title": "Podcast 7", "audio_only": True})
+    env = _env(emu, tmp_path)
+    listed = _run(env, "assets")
+    assert listed.returncode == 0 and "AUDIO ONLY  Podcast 7" in listed.stdout, listed.stdout
+    assert json.loads(_run(env, "assets", "--json").stdout)[0]["audio_only"] is True
+    slates = _run(env, "slates", source)
+    assert slates.returncode == 7, slates.stderr
+    assert "Podcast 7 is audio only (sound, no picture): there is no picture to find a slate in" in slates.stderr
+    trimmed = _run(env, "clip", source, "--trim-slates")
+    assert trimmed.returncode == 7 and "audio only" in trimmed.stderr
+    framed = _run(env, "clip", source, "--start", "#10", "--end", "5")
+    assert framed.returncode == 2 and "it has no frames" in framed.stderr, framed.stderr
+    made = _run(env, "clip", source, "--start", "1.25", "--end", "00:00:04.500", "--json")
+    assert made.returncode == 0, made.stderr
+    job = json.loads(made.stdout)
+    assert (job["start_ms"], job["end_ms"]) == (1_250, 4_500)
+    [clip] = _clips(emu)
+    assert "max_resolution_tier" not in [r for r in emu.api.get("/_emulator/requests", params={"method": "POST"})
+                                         .json()["data"] if r["path"] == "/video/v1/assets"][-1]["body"]
+    assert clip["source_asset_id"] == source

@@ -28,6 +28,12 @@ def test_as_the_source_sends_the_sources_tier_and_quality(tier: str | None, sent
     assert (resolved.max_resolution_tier, resolved.video_quality) == (sent, "premium")
 
 
+def test_a_clip_of_sound_alone_is_sent_no_resolution_cap() -> None:
+    podcast = Asset("pod", AssetStatus.READY, 0, resolution_tier="audio-only", audio_only=True, video_quality="basic")
+    assert resolve(ClipOptions(max_resolution_tier="1440p"), podcast).max_resolution_tier is None
+    assert resolve(ClipOptions(), podcast).video_quality == "basic"
+
+
 def test_a_source_that_does_not_say_its_tier_is_judged_by_its_picture() -> None:
     recording = Asset("rec", AssetStatus.PREPARING, 0, width=3840, height=2160, video_quality="plus")
     assert resolve(ClipOptions(), recording).max_resolution_tier == "2160p"

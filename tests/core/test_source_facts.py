@@ -21,3 +21,10 @@ def test_facts_of_a_recording_in_progress() -> None:
     assert facts["Duration"] == "00:01:01.500 so far (recording)" and facts["Frame rate"] == "25 fps"
     assert facts["Status"] == "preparing, recording" and facts["Captions"] == "none"
     assert facts["Resolution"] == "unknown"
+
+
+def test_facts_of_an_audio_only_source_say_what_it_is_and_name_no_frame_rate() -> None:
+    asset = Asset("a3", AssetStatus.READY, 0, duration_ms=30_000, audio_only=True, resolution_tier="audio-only")
+    facts = dict(source_facts(asset))
+    assert facts["Kind"].startswith("Audio only") and "Frame rate" not in facts and "Resolution" not in facts
+    assert facts["Duration"] == "00:00:30.000"

@@ -27,10 +27,6 @@ from tests.support import corpus
 # The corpus (tests/support/corpus.py) is made and uploaded once, in the first test's set-up: minutes on two busy
 # cores, which the suite's 60 s per test must not cut off (the waits inside are deadlines of their own).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
-#: Known gaps (issue 22): the test runs and says when they close.
-KNOWN_GAPS = {
-    "phone-vfr-30": "the emulator's re-encode to a constant rate repeats one frame and drops another near frame 117",
-}
 
 
 def _stamp(rgb: bytes, width: int, height: int, source_height: int) -> int:
@@ -71,12 +67,7 @@ def _spans(item: corpus.Item, cuts: list[int]) -> list[tuple[int, int]]:
     return [(min(first, last - shortest), last), (a, b)]
 
 
-def _params() -> list[Any]:
-    return [pytest.param(item, id=item.name, marks=[pytest.mark.xfail(reason=KNOWN_GAPS[item.name], strict=False)]
-                         if item.name in KNOWN_GAPS else []) for item in corpus.VIDEO_ITEMS]
-
-
-@pytest.mark.parametrize("item", _params())
+@pytest.mark.parametrize("item", corpus.VIDEO_ITEMS, ids=lambda item: item.name)
 def test_a_clip_between_any_two_frames_holds_exactly_those_frames(
         item: corpus.Item, media_server: EmulatorServer, media_api: httpx.Client,
         corpus_assets: dict[str, dict[str, Any]], tmp_path: Path) -> None:

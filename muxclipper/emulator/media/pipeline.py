@@ -163,7 +163,6 @@ class MediaProcessor:
         reasons = standard_input.nonstandard(info, video, job.max_side)
         # Above max_resolution_tier (1080p unless asked): stored, and so streamed, at the tier's size (shorter side).
         too_big = short_side(info.width, info.height) > job.max_side
-        cap = ["-vf", scale_filter(info.width, info.height, job.max_side)] if too_big else []
         rate = info.frame_rate
         self.on_progress(job.asset_id, 0.0)
         if not reasons:
@@ -171,14 +170,17 @@ class MediaProcessor:
                         "-movflags", "+faststart", str(master)])
         else:
             log.info("re-encoding the input of %s: %s", job.asset_id, "; ".join(reasons))
-            # A variable frame rate comes out constant, at the common rate nearest its average.
-            count: list[str] = []
+            filters = [scale_filter(info.width, info.height, job.max_side)] if too_big else []
             if video is not None and video.variable_rate:
-                # A phone's frames come a little early or late: as many frames, evenly spaced (the guess is that
-                # Mux neither drops nor repeats any).
+                # A variable frame rate comes out constant, at the common rate nearest its average, as a transcoder's
+                # fps filter makes it: each frame goes to the output slot nearest its time, so a phone's frames a
+                # little early or late keep their own slots (none repeated, none dropped) and only a real gap is
+                # filled. ``-fps_mode cfr`` alone did not: on the corpus's phone video (frames up to 12 ms late) it
+                # repeated a late frame and so numbered every later picture one off (tests/emulator/test_vfr_ingest.py).
                 rate = standard_input.constant_rate(info.frame_rate)
-                count = ["-frames:v", str(video.frames)] if video.frames else []
-            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *cap, *encoder_args(rate), *count,
+                filters.append(f"fps={rate}:round=near")
+            vf = ["-vf", ",".join(filters)] if filters else []
+            ffmpeg.run(["-i", source, "-map", "0:v:0", "-map", "0:a:0?", *vf, *encoder_args(rate),
                         "-fps_mode", "cfr", "-r", str(rate), *AAC, "-movflags", "+faststart", str(master)],
                        progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(info.duration, 0.1))))
         # The video's own frames: the container's duration can be longer (sound starting before or ending after it).

@@ -69,7 +69,7 @@ class ControlState(StateCore):
                     title: str | None = None, policies: Iterable[str] = ("public",),
                     live_stream_id: str | None = None, created_at: float | None = None,
                     text_tracks: list[dict[str, Any]] | None = None,
-                    processing_seconds: float | None = None) -> dict[str, Any]:
+                    processing_seconds: float | None = None, audio_only: bool = False) -> dict[str, Any]:
         if status not in ("ready", "preparing", "errored"):
             raise invalid("status must be ready, preparing or errored.")
         now = self.clock.now()
@@ -79,7 +79,7 @@ class ControlState(StateCore):
                           text_tracks=[{"language_code": t.get("language_code", "en"),
                                         "name": t.get("name", "English"),
                                         "closed_captions": bool(t.get("closed_captions", False))}
-                                       for t in (text_tracks or [])])
+                                       for t in (text_tracks or [])], audio_only=audio_only)
         rec.doc = {
             "id": asset_id, "created_at": created_at_text(created_at if created_at is not None else now),
             "status": "preparing", "progress": {"state": "ingesting", "progress": 0},

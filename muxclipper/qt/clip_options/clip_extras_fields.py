@@ -194,6 +194,8 @@ class ClipExtrasFields(QWidget):
     def show_source(self, asset: Asset | None) -> None:
         """The tiers the source allows: "As the source" says what it means, caps above it are disabled."""
         self._source = asset
+        audio = asset is not None and asset.audio_only
+        self.tier_box.setEnabled(not audio)  # sound alone has no resolution to cap
         cap = source_cap(asset)
         tier = source_tier(asset)
         # The source's own tier: what the clip will be (a 720p source is sent the lowest cap, 1080p, and stays 720p).
@@ -203,7 +205,10 @@ class ClipExtrasFields(QWidget):
         for index in range(1, self.tier_box.count()):
             item = model.item(index)  # type: ignore[attr-defined]
             item.setEnabled(self.tier_box.itemData(index) not in above)
-        if above:
+        if audio:
+            self.tier_note.setText("Audio only: no resolution to cap.")
+            self.tier_note.setToolTip("The clip is sound alone, like its source.")
+        elif above:
             self.tier_note.setText(f"{', '.join(above)} off: above the source ({tier}).")
             self.tier_note.setToolTip("A clip is never larger than its source: a cap above it would change nothing.")
         elif asset is not None and tier is None:

@@ -12,8 +12,13 @@
 - The frames around the playhead are kept (:class:`FrameCache`): ← and J show them at once instead of
   decoding the GOP again; a step back to a frame not kept runs up from a little earlier, so the next steps
   back are kept too.
-- A goal that does not come (a frame dropped at speed, a seek lost) is tried again from farther back, slower;
-  in the end the nearest frame decoded is shown.
+- A goal that does not come is tried again from farther back, slower each time. On a busy machine (a producer's
+  laptop encoding beside the app; two busy cores with 4K B-frames here) Qt drops frames that come late to its
+  clock, so a run-up at 8× can pass the goal without showing it: the next run-ups go at 1×, ½× and ¼×. A seek whose
+  first frame is slow (the decoder works through the GOP from its keyframe: seconds for 4K on busy cores) is waited
+  for, not sent again: sending it again starts that work over (which, every 1.5 s, never ended). Only a seek that
+  brings nothing for :data:`SEEK_PATIENCE_MS` is taken for lost. In the end, if the goal never came, the nearest
+  frame decoded is shown under its own number: the player never names a frame it does not show.
 
 The run-up's frames never reach the screen: the player's own sink shows only the frame asked for (see the
 player's docstring). This mixin holds the seeking state and its transitions; the player owns the Qt objects
@@ -23,6 +28,7 @@ player's docstring). This mixin holds the seeking state and its transitions; the
 from __future__ import annotations
 
 import logging
+import time
 from fractions import Fraction
 
 from PySide6.QtCore import QTimer
@@ -38,16 +44,24 @@ DEFAULT_LEAD = 3
 #: A seek landing up to this many frames after the frame asked for landed on a segment boundary (B-frames delay
 #: by at most a few frames); landing farther is a frame from an earlier seek.
 MAX_LEAD = 16
-#: How fast a run-up plays (muted, unseen): every frame still arrives at this speed (checked by the matrix test).
+#: How fast a run-up plays (muted, unseen): every frame still arrives at this speed (checked by the matrix test)
+#: unless the machine is busy; a run-up that passed its goal goes again slower (see :data:`RETRY_RATES`).
 RUN_UP_RATE = 8.0
+#: The run-up's speed by attempt: a frame dropped at 8× is shown at 1×, else at ½×, ¼× (Qt drops a frame decoded too
+#: late for its clock; a slower clock leaves the decoder more time for each).
+RETRY_RATES = (RUN_UP_RATE, 1.0, 0.5, 0.25)
 #: A step forward within this many frames of the decoder's position plays on to it rather than seeking.
 PLAY_ON_FRAMES = 12
 #: A step back to a frame not kept runs up from this many frames earlier (bounded by the cache's room).
 BACK_PREFETCH = 24
-#: After this long without a frame from the decoder while one is asked for, try again from farther back (a frame
-#: dropped, a seek lost).
+#: After this long without a frame from a decoder that was giving frames, while one is asked for, try again from
+#: farther back (a run-up that stalled).
 GOAL_PATIENCE_MS = 1_500
-MAX_ATTEMPTS = 3
+#: A seek that has brought no frame at all is waited for this long before it is taken for lost and sent again: its
+#: first frame comes only once the decoder has worked through the GOP up to it (measured: ~6 s for 40 frames of 4K
+#: B-frames on two cores busy with ``stress-ng --cpu 2``).
+SEEK_PATIENCE_MS = 15_000
+MAX_ATTEMPTS = len(RETRY_RATES) - 1
 
 
 class FrameSeeking:
@@ -71,6 +85,7 @@ class FrameSeeking:
     _armed: bool  # the run-up's own frames are arriving (not an earlier seek's)
     _boundaries: set[int]  # segment starts learnt from seeks that landed there
     _lead: int
+    _sent_at: float  # time.monotonic() when the decoder was last sent somewhere (a seek)
 
     def _show(self, index: int, frame: QVideoFrame) -> None:
         raise NotImplementedError
@@ -87,6 +102,7 @@ class FrameSeeking:
         self._seeking = self._running_up = self._armed = False
         self._boundaries = set()
         self._lead = DEFAULT_LEAD
+        self._sent_at = time.monotonic()
 
     def _request(self, frame: int) -> None:
         """Put ``frame`` on screen: from the frames kept, else through the decoder (paused)."""
@@ -144,8 +160,7 @@ class FrameSeeking:
         self._armed = start is None
         if self._audio is not None:
             self._audio.setMuted(True)
-        rate = RUN_UP_RATE if self._attempts == 0 else 1.0  # a frame dropped at speed: go at 1× next time
-        self.player.setPlaybackRate(rate)
+        self.player.setPlaybackRate(RETRY_RATES[min(self._attempts, MAX_ATTEMPTS)])
         if start is None:
             self.player.play()
             return
@@ -160,6 +175,7 @@ class FrameSeeking:
         # Aim at the middle of the frame: at its exact start Qt may still show the frame before.
         self.player.setPosition(round(offset_ms + float((Fraction(frame) + Fraction(1, 2)) * 1000 / self.rate)))
         self._decoder_at = None
+        self._sent_at = time.monotonic()
         if self.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState:
             self.player.pause()  # after the end of the media, a position alone shows nothing
 
@@ -195,6 +211,9 @@ class FrameSeeking:
             self._show(near, kept)
 
     def _on_patience_timeout(self) -> None:
+        if self._decoder_at is None and time.monotonic() - self._sent_at < SEEK_PATIENCE_MS / 1000:
+            self._patience.start()  # nothing since the seek: the decoder is still working through the GOP
+            return
         self._escalate("no frame in time")
 
     def _toward_goal(self, index: int, frame: QVideoFrame) -> None:

@@ -132,6 +132,11 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         return max(self._frame, 0)
 
     @property
+    def frame_on_screen(self) -> int | None:
+        """The frame of the loaded source on screen; None while none has been shown yet (loading)."""
+        return self._frame if self._frame >= 0 else None
+
+    @property
     def current_ms(self) -> int:
         return frame_to_ms(self.current_frame, self.rate)
 
@@ -521,18 +526,22 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
             self._on_audio_status(status)
         if status != QMediaPlayer.MediaStatus.EndOfMedia:
             return
+        at_speed = self._running_up and self._attempts == 0
         self._running_up = False
-        if self._goal is not None and self._decoder_at is not None:
-            # The goal lies past the last frame there is (a duration rounded up): the last frame is the answer.
-            kept = self.cache.get(self._decoder_at)
-            if kept is not None:
-                self._reached(self._decoder_at, kept)
         if self._shuttle:
             self._shuttle = 0
             self._reverse_timer.stop()
             self.shuttle_changed.emit(0.0)
         self.player.setPlaybackRate(1.0)
         self._set_playing(False)
+        if self._goal is not None and self._decoder_at is not None and self._decoder_at < self._goal:
+            if at_speed:  # the last frames may have been dropped at 8× on a busy machine: once more at 1×
+                self._escalate("the end came first")
+                return
+            # The goal lies past the last frame there is (a duration rounded up): the last frame is the answer.
+            kept = self.cache.get(self._decoder_at)
+            if kept is not None:
+                self._reached(self._decoder_at, kept)
 
     def _on_reverse_timer_timeout(self) -> None:
         if self.current_frame <= 0:

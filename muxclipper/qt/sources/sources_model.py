@@ -175,9 +175,10 @@ class SourcesModel(QAbstractListModel):
             live = "● LIVE  " if asset.is_live else ""
             duration = format_ms(asset.duration_ms) if asset.duration_ms is not None else "…"
             state = "" if asset.status is AssetStatus.READY else f"  [{asset.status.value}]"
-            return f"{live}{source_label(asset, self._stream_titles)}\n{duration}{state}"
+            sound = "  ♪ audio only" if asset.audio_only else ""
+            return f"{live}{source_label(asset, self._stream_titles)}\n{duration}{sound}{state}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            facts = [asset.id, asset.status.value]
+            facts = [asset.id, asset.status.value + (", audio only (sound, no picture)" if asset.audio_only else "")]
             if asset.passthrough:
                 facts.append(f"passthrough: {asset.passthrough}")
             return "\n".join(facts)
@@ -191,7 +192,8 @@ class SourcesModel(QAbstractListModel):
                 return QColor(MUTED_ON_DARK if dark else MUTED_ON_LIGHT)
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{source_label(asset, self._stream_titles)}, {asset.status.value}"
+            return f"{source_label(asset, self._stream_titles)}, {asset.status.value}" + \
+                (", audio only" if asset.audio_only else "")
         if role == SourceRole.ASSET:
             return asset
         if role == SourceRole.SEARCH:
@@ -204,7 +206,7 @@ class SourcesModel(QAbstractListModel):
         if pixmap is not None:
             self._thumbnails.move_to_end(asset.id)
             return pixmap
-        if asset.id not in self._asked and asset.status is AssetStatus.READY:
+        if asset.id not in self._asked and asset.status is AssetStatus.READY and not asset.audio_only:  # no picture
             self._asked.add(asset.id)
             self._wanted.append(asset.id)
             self._flush.start()
