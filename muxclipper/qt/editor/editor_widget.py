@@ -359,8 +359,10 @@ class EditorWidget(QWidget):
         self.edit_range(self.timeline.marked.with_in(frame_to_ms(self.player.target_frame, self.player.rate)))
 
     def mark_out(self) -> None:
-        # The frame on screen is the last one inside: the out point is where the next frame starts.
-        self.edit_range(self.timeline.marked.with_out(frame_to_ms(self.player.target_frame + 1, self.player.rate)))
+        # The frame on screen is the last one inside: the out point is where the next frame starts. Sound has no
+        # frames: the out point is the playhead's instant.
+        after = 0 if self.audio_only else 1
+        self.edit_range(self.timeline.marked.with_out(frame_to_ms(self.player.target_frame + after, self.player.rate)))
 
     def set_edit_points(self, points_ms: list[int]) -> None:
         """Segment edges, as edit points besides in and out (see :meth:`go_to_edit_point` for the others)."""
@@ -422,7 +424,8 @@ class EditorWidget(QWidget):
         self._go_to_frame(self.timeline.marked.first_frame)
 
     def go_out(self) -> None:
-        self._go_to_frame(self.timeline.marked.last_frame)
+        marked = self.timeline.marked  # sound: the out point's instant (a video: the last frame inside)
+        self._go_to_frame(min(marked.end_ms, marked.duration_ms - 1) if self.audio_only else marked.last_frame)
 
     def _go_to_frame(self, frame: int) -> None:
         """Paused on ``frame`` (Home, End, Shift+I, Shift+O), as the NLEs' keys do."""

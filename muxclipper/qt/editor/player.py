@@ -133,6 +133,11 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         return max(self._frame, 0)
 
     @property
+    def frame_on_screen(self) -> int | None:
+        """The frame of the loaded source on screen; None while none has been shown yet (loading)."""
+        return self._frame if self._frame >= 0 else None
+
+    @property
     def current_ms(self) -> int:
         return frame_to_ms(self.current_frame, self.rate)
 

@@ -282,7 +282,7 @@ class WindowPanels:
             self.follower.grown(asset)
         if not asset.is_live:
             self._show_live(asset)  # the broadcast ended: the live tools go
-        self.clip_options.show_source(asset)
+        self.clip_options.show_source(asset, source_label(asset, self.sources.model.stream_titles))
         self.pictures.follow(asset)
         if self.slates is not None:
             self.slates.follow(asset)

@@ -365,6 +365,9 @@ def test_an_untitled_recording_is_named_after_its_stream_everywhere_in_the_windo
             heading = window.clip_options.facts_label.text().split("<br>")[0]
             assert heading.startswith("<b>Town hall") and recording[:8] not in heading, heading
             assert window.segments.source_title == "Town hall recording"
+            window.panels.follow_source(window.asset)  # as when the recording grows: the heading stays its name
+            heading = window.clip_options.facts_label.text().split("<br>")[0]
+            assert heading.startswith("<b>Town hall") and recording[:8] not in heading, heading
             assert window.sources.recent()[0] == [recording, "Town hall recording"]
             await window.aclose()
             window.close()
