@@ -50,7 +50,14 @@ def _keep_the_rerun_live(state: EmulatorState, assets: list[dict[str, Any]]) -> 
 #: The demo's generated sources: preset, title.
 MEDIA_SOURCES = {"promo": "Demo: 25 fps promo", "talk": "Demo: ten-minute talk",
                  "live-event": "Demo: Friday keynote (recording)",
-                 "rerun": "Demo: broadcast loop (the re-run's source)"}
+                 "rerun": "Demo: broadcast loop (the re-run's source)",
+                 "podcast": "Demo: podcast, the interview (audio only)"}
+
+
+def _add_the_podcast(state: EmulatorState, assets: list[dict[str, Any]]) -> None:
+    """Demo content made before the audio-only podcast was part of it gets it at the next start."""
+    if state.media is not None and not any(a.get("passthrough") == f"{DEMO_MARK}:podcast" for a in assets):
+        _ingest(state, "podcast", MEDIA_SOURCES["podcast"])
 
 
 def _remake_errored(state: EmulatorState, assets: list[dict[str, Any]]) -> None:
@@ -91,6 +98,7 @@ def seed_demo_content(state: EmulatorState) -> None:
         _remake_errored(state, existing)
         existing, _ = state.list_assets(limit=100)
         _keep_the_rerun_live(state, existing)
+        _add_the_podcast(state, existing)
         return
     event = _stream(state, "event-stream", "Demo: Friday keynote")
     # The re-run has live captions: generated while it runs, the final ones a minute after each run ends.
@@ -105,6 +113,8 @@ def seed_demo_content(state: EmulatorState) -> None:
             {"duration": LIVE_EVENT_SECONDS, "width": 640, "height": 360, "text_tracks": CAPTIONS,
              "title": MEDIA_SOURCES["live-event"], "passthrough": f"{DEMO_MARK}:live-event",
              "live_stream_id": event["id"]},
+            {"duration": 30.0, "audio_only": True, "title": MEDIA_SOURCES["podcast"],
+             "passthrough": f"{DEMO_MARK}:podcast"},
         ])
         state.start_live_stream(channel["id"], length=3600.0)
         return

@@ -4,7 +4,7 @@ Run: ``.venv/bin/python -m tests.benchmarks.bench_demo_content``.
 
 The first start is timed in a fresh data dir with nothing cached, as a user's first ``muxclipper --demo`` has it
 (tests/emulator/test_demo_content.py checks what it makes, not how long it takes: the suite shares the generated
-sources between tests). Prints seconds from start to the three sources ready, and for a restart of the same dir.
+sources between tests). Prints seconds from start to every source ready, and for a restart of the same dir.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import httpx
 
 from muxclipper.emulator import EmulatorConfig, EmulatorServer
 from muxclipper.emulator.config import DEMO_TOKEN
+from muxclipper.emulator.demo import MEDIA_SOURCES
 from tests.benchmarks.machine import describe
 
 
@@ -25,7 +26,7 @@ def _until_ready(api: httpx.Client, timeout: float = 600) -> None:
     while time.monotonic() < deadline:
         assets = api.get("/video/v1/assets").json()["data"]
         demo = [a for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
-        if len(demo) == 3 and all(a["status"] == "ready" for a in demo):
+        if len(demo) == len(MEDIA_SOURCES) and all(a["status"] == "ready" for a in demo):
             return
         time.sleep(0.2)  # a benchmark polling a server it started; the suite waits on conditions instead
     raise SystemExit("the demo sources were not ready in time")

@@ -38,7 +38,7 @@ def _start_with_a_broken_ffmpeg(config: EmulatorConfig, tmp_path: Path, monkeypa
         with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=AUTH, timeout=10) as api:
             errored = wait_until(lambda: (s := _demo_sources(api)) and all(a["status"] == "errored" for a in s)
                                  and s, 20, "the demo sources to error")
-            assert len(errored) == 4
+            assert len(errored) == 5
             assert "No such filter: 'overlay'" in str(errored[0]["errors"])
     finally:
         monkeypatch.delenv("IMAGEIO_FFMPEG_EXE")
@@ -58,7 +58,7 @@ def test_demo_content_is_made_once_and_kept(tmp_path: Path, monkeypatch: pytest.
         def all_sources_ready() -> list[dict[str, object]] | None:
             assets = api.get("/video/v1/assets").json()["data"]
             sources = [a for a in assets if str(a.get("passthrough", "")).startswith("muxclipper-demo:")]
-            return sources if len(sources) == 4 and all(a["status"] == "ready" for a in sources) else None
+            return sources if len(sources) == 5 and all(a["status"] == "ready" for a in sources) else None
 
         sources = wait_until(all_sources_ready, 120, "the demo sources to be ready")
         by_name = {str(a["passthrough"]).split(":")[1]: a for a in sources}
@@ -66,6 +66,8 @@ def test_demo_content_is_made_once_and_kept(tmp_path: Path, monkeypatch: pytest.
         assert by_name["talk"]["duration"] == 600.0
         assert by_name["promo"]["duration"] == 30.0 and by_name["promo"]["max_stored_frame_rate"] == 25.0
         assert by_name["rerun"]["duration"] == 100.0  # what the re-run broadcasts: its closing slate on for 40 s
+        podcast = by_name["podcast"]  # sound alone: a producer meets an audio-only asset too
+        assert podcast["duration"] == 30.0 and [t["type"] for t in podcast["tracks"]] == ["audio"]  # type: ignore
         for name in ("live-event", "talk"):
             assert any(t["type"] == "text" for t in by_name[name]["tracks"])  # type: ignore[union-attr]
         streams = {s["meta"]["title"]: s for s in api.get("/video/v1/live-streams").json()["data"]}

@@ -35,5 +35,7 @@ async def test_demo_content_is_seeded_once() -> None:
         titles = sorted(a.get("meta", {}).get("title", "") for a in assets)
         streams = (await api.get("/video/v1/live-streams")).json()["data"]
     assert "Demo: Friday keynote (recording)" in titles
-    assert len(assets) == 4  # three sources and the running channel's recording
+    assert len(assets) == 5  # four sources (the podcast among them) and the running channel's recording
+    [podcast] = [a for a in assets if a.get("passthrough") == "muxclipper-demo:podcast"]
+    assert [t["type"] for t in podcast["tracks"]] == ["audio"] and podcast["resolution_tier"] == "audio-only"
     assert sorted(s["status"] for s in streams) == ["active", "idle", "idle"]

@@ -38,6 +38,8 @@ class GeneratedSpec:
     #: an editing suite exports (B-frames, x264's GOP of 250 frames); "live" as a live encoder sends (B-frames, a
     #: keyframe every 2 s).
     encoder: str = "test"
+    #: False: sound alone (an audio-only source, as a podcast's M4A), its loudness moving like speech.
+    picture: bool = True
 
     @property
     def key(self) -> str:
@@ -49,7 +51,7 @@ class GeneratedSpec:
         return re.sub(r'[<>:"\\|?*%\x00-\x1f]', "_", key)
 
 
-LATER_FIELDS = {"slate", "blank", "encoder"}
+LATER_FIELDS = {"slate", "blank", "encoder", "picture"}
 #: card: navy with "STARTING SOON" / "THANKS FOR WATCHING"; solid: one colour; black; ticker: a still picture with
 #: a line of text crossing it; clock: a still picture with a running clock (as live slates have).
 SLATE_KINDS = ("card", "solid", "black", "ticker", "clock")
@@ -66,7 +68,12 @@ PRESETS = {
     # What the demo's "live now" re-run broadcasts: the keynote's slates around a shorter programme, its closing
     # slate held 40 s so that it is on at the live edge, proposed and taken, while the recording still grows.
     "rerun": GeneratedSpec(duration=100.0, preroll=20.0, postroll=40.0, captions=True, label="KEYNOTE"),
+    # Sound alone: what a producer cuts a podcast from (Mux makes an audio-only asset of it).
+    "podcast": GeneratedSpec(duration=30.0, label="PODCAST", picture=False),
 }
+#: The podcast's voice, as a waveform shows speech: phrases of a few syllables, a breath between them.
+SPEECH = ("(0.15+0.55*abs(sin(2*PI*t*2.3)))*gt(sin(2*PI*t/4.1)\\,-0.55)*"
+          "(sin(2*PI*150*t)+0.4*sin(2*PI*450*t))/1.4")
 
 
 class UnknownGeneratedSource(ValueError):
@@ -195,6 +202,13 @@ def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:
     directory.mkdir(parents=True, exist_ok=True)
     # Unique per run: an ffmpeg left over from a killed emulator may still be writing its own.
     tmp = video.with_name(f"{video.stem}.{uuid.uuid4().hex}.tmp.mp4")
+    if not spec.picture:  # sound alone, AAC in an MP4 (an M4A): no layers, no picture
+        ffmpeg.run(["-f", "lavfi", "-i", f"aevalsrc={SPEECH}:s=48000:c=mono:d={spec.duration}", "-c:a", "aac",
+                    "-b:a", "96k", "-movflags", "+faststart", "-f", "mp4", str(tmp)], timeout=600)
+        if captions is not None:
+            captions.write_text(webvtt.render(caption_cues(spec)))
+        os.replace(tmp, video)
+        return video, captions
     args = ["-f", "lavfi", "-i",
             f"smptehdbars=size={spec.width}x{spec.height}:rate={spec.fps}:duration={spec.duration}"]
     if spec.audio:

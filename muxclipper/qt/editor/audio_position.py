@@ -37,15 +37,19 @@ class AudioPosition:
     def _set_playing(self, playing: bool) -> None:
         raise NotImplementedError
 
-    def _loaded_last_frame(self) -> int | None:
-        raise NotImplementedError
+    _length_ms: int | None
+
+    def _last_ms(self) -> int | None:
+        """The last millisecond: of the asset's length when known (Qt's duration is cut short: 23999 for 24 s)."""
+        length = self._length_ms or int(self.player.duration())
+        return length - 1 if length > 0 else None
 
     def _audio_show(self, ms: int) -> None:
         self._frame = ms
         self.frame_shown.emit(ms, ms)
 
     def _audio_seek(self, ms: int) -> None:
-        last = self._loaded_last_frame()
+        last = self._last_ms()
         ms = max(ms, 0) if last is None else min(max(ms, 0), last)
         if self._loading:
             self._goal = ms  # shown once loaded
@@ -55,7 +59,7 @@ class AudioPosition:
         self._audio_show(ms)
 
     def _audio_play(self, speed: float) -> None:
-        last = self._loaded_last_frame()
+        last = self._last_ms()
         if last is not None and self._frame >= last:  # at the end: play from the start, as players do
             self._audio_seek(0)
         self.player.setPlaybackRate(speed)
@@ -71,7 +75,7 @@ class AudioPosition:
 
     def _on_audio_position(self, position: int) -> None:
         if self.audio_only and self._playing and not self._loading:
-            last = self._loaded_last_frame()
+            last = self._last_ms()
             if last is not None and position >= last:
                 self._audio_end(last)
                 return
@@ -95,6 +99,6 @@ class AudioPosition:
             goal, self._goal = self._goal or 0, None
             self._audio_seek(goal)
         elif status == QMediaPlayer.MediaStatus.EndOfMedia:
-            last = self._loaded_last_frame()
+            last = self._last_ms()
             if last is not None:
                 self._audio_end(last)

@@ -124,3 +124,24 @@ def test_its_waveform_is_made_from_the_stream(qtbot: Any, media_server: Emulator
     bursts = [max(wave.columns(s * 1000, s * 1000 + 40, 1)) for s in range(1, 23)]
     beds = [max(wave.columns(s * 1000 + 200, s * 1000 + 800, 1)) for s in range(1, 23)]
     assert min(bursts) > 0.75 and max(beds) < 0.6, (bursts, beds)
+
+
+def test_a_waveform_that_cannot_be_made_says_why_and_the_timeline_works_on(qtbot: Any) -> None:
+    """Bytes that are no sound, and a piece that could not be fetched: the loader says why (the editor puts it in
+    the timeline's tooltip, no dialog), and what was known stays."""
+    loader = WaveformLoader()
+    with qtbot.waitSignal(loader.finished, timeout=10_000) as garbage:
+        loader.start(4_000, [(0, "one"), (2_000, "two")], lambda url, then: then(b"\x00not sound at all" * 64))
+    assert garbage.args[0].startswith("No waveform: the sound could not be decoded here")
+    with qtbot.waitSignal(loader.finished, timeout=10_000) as unfetched:
+        loader.start(4_000, [(0, "one")], lambda url, then: then("No waveform: a piece of the sound could not be "
+                                                                   "fetched (404)."))
+    assert unfetched.args == ["No waveform: a piece of the sound could not be fetched (404)."]
+    editor = EditorWidget()
+    qtbot.addWidget(editor)
+    editor.open_source("http://127.0.0.1:9/none.m3u8", 4_000, AUDIO_RATE, audio_only=True)
+    editor.set_waveform(None, unfetched.args[0])
+    assert editor.timeline.toolTip() == unfetched.args[0]
+    editor.timeline.set_playhead(1_000)
+    editor.mark_in()  # marking goes on without a waveform
+    editor.player.unload()

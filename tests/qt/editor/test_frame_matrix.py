@@ -237,3 +237,44 @@ def test_4k_frames_deep_in_a_gop_are_reached_on_a_busy_machine(qtbot: Any, playe
         busy.terminate()
         busy.wait(10)
     assert watch.misses == [], watch.misses
+
+
+@pytest.mark.parametrize("item", corpus.AUDIO_ITEMS, ids=lambda item: item.name)
+def test_sound_alone_is_reached_at_every_time_asked(qtbot: Any, player: PlayerController, item: corpus.Item,
+                                                    media_server: EmulatorServer,
+                                                    corpus_assets: dict[str, dict[str, Any]]) -> None:
+    """The audio-only item has no frames to read back: the player is loaded at its millisecond grid, and each time
+    asked (the first and the last second, around every segment boundary, random ones, as typed) is where the player
+    says it is and where Qt's own position is; J then K goes back, playing reaches the end and stops there, and it
+    can be played again."""
+    from muxclipper.qt.editor.audio_position import AUDIO_RATE
+
+    asset = corpus_assets[item.name]
+    assert asset["status"] == "ready" and [t["type"] for t in asset["tracks"]] == ["audio"], asset
+    pid = asset["playback_ids"][0]["id"]
+    duration = round(asset["duration"] * 1000)
+    rendition = httpx.get(f"{media_server.stream_url}/{pid}/rendition.m3u8", timeout=10).text
+    cuts = boundaries(rendition, 1000)  # in milliseconds
+    with qtbot.waitSignal(player.loaded, timeout=LANDING_MS):
+        player.load(f"{media_server.stream_url}/{pid}.m3u8", AUDIO_RATE, length_ms=duration, audio_only=True)
+    qtbot.waitUntil(lambda: player.current_ms == 0 and not player._loading, timeout=LANDING_MS)  # noqa: SLF001
+    rng = random.Random(item.name)
+    targets = [0, 1, 500, 999, duration - 1000, duration - 21, duration - 1,
+               *(ms for cut in cuts[:4] for ms in (cut - 1, cut, cut + 1)), *rng.sample(range(duration), 10)]
+    for ms in targets:
+        player.seek_ms(ms)
+        qtbot.waitUntil(lambda ms=ms: player.current_ms == ms == player.target_frame, timeout=LANDING_MS)
+        assert abs(player.player.position() - ms) <= 1, (ms, player.player.position())
+        record("frame matrix: seek (audio only)")
+    player.seek_ms(10_000)
+    player.shuttle_backward()
+    qtbot.waitUntil(lambda: player.current_ms <= 9_800, timeout=LANDING_MS)
+    player.stop_shuttle()
+    assert not player.is_playing
+    player.seek_ms(duration - 700)
+    player.play()
+    qtbot.waitUntil(lambda: not player.is_playing, timeout=LANDING_MS)  # the end: stopped, not jammed
+    assert player.current_ms == duration - 1
+    player.play()  # from the start again, as players do at the end
+    qtbot.waitUntil(lambda: 100 < player.current_ms < 5_000, timeout=LANDING_MS)
+    player.pause()
