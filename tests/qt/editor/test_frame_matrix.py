@@ -280,3 +280,106 @@ def test_sound_alone_is_reached_at_every_time_asked(qtbot: Any, player: PlayerCo
     player.play()  # from the start again, as players do at the end
     qtbot.waitUntil(lambda: 100 < player.current_ms < 5_000, timeout=LANDING_MS)
     player.pause()
+
+
+@pytest.mark.qt_log_ignore("Failed to seek")
+def test_each_way_in_through_the_editor_lands_on_the_frame_it_names(qtbot: Any, media_server: EmulatorServer,
+                                                                    relay: RelayThread,
+                                                                    corpus_assets: dict[str, dict[str, Any]]) -> None:
+    """The editor as a producer drives it, on an upload with x264's B-frames (GOP 250), around its first segment
+    boundary: G and a typed #frame, a typed time, → and ← across the boundary, I and O there, the edit-point jumps
+    (↑ ↓, Shift+I, Shift+O), Home and End, J/L then K and a mouse drag on the timeline. Each lands on a frame whose
+    stamp is the number the player says, and the frames named are the ones asked for."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from muxclipper.core.timecode import frame_to_ms
+    from muxclipper.qt.editor.editor_widget import EditorWidget
+
+    item = next(i for i in corpus.ITEMS if i.name == "x264-defaults-29.97")
+    asset = corpus_assets[item.name]
+    editor = EditorWidget()
+    qtbot.addWidget(editor)
+    editor.resize(900, 600)
+    editor.show()
+    player = editor.player
+    player.segment_starts = relay.segment_starts  # as the window gives it
+    with qtbot.waitSignal(player.loaded, timeout=LANDING_MS):
+        editor.open_source(relay.url_for(f"{media_server.stream_url}/{asset['playback_ids'][0]['id']}.m3u8",
+                                         item.rate), round(asset["duration"] * 1000), item.rate)
+    watch = Watch(qtbot, player, item.size[1])
+    watch.land(0, "load")
+    editor.timeline.setFocus()
+    boundary = 250
+    last = item.frame_count - 1
+
+    def key(k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        qtbot.keyClick(editor.timeline, k, mods)
+
+    def typed(text: str) -> None:
+        key(Qt.Key.Key_G)
+        assert editor.position_field.hasFocus()
+        qtbot.keyClicks(editor.position_field, text)
+        qtbot.keyClick(editor.position_field, Qt.Key.Key_Return)
+
+    def said_equals_shown(how: str) -> None:
+        qtbot.waitUntil(lambda: player.target_frame == player.current_frame, timeout=LANDING_MS)
+        watch.land(player.current_frame, how)
+
+    typed(f"#{boundary - 1}")
+    watch.land(boundary - 1, "G, typed #frame")
+    editor.timeline.setFocus()
+    editor.format_box.setCurrentIndex(editor.format_box.findData("hms"))
+    typed(editor.position_field.shown(frame_to_ms(boundary - 2, item.rate)))
+    watch.land(boundary - 2, "G, typed time")
+    editor.timeline.setFocus()
+    for frame in range(boundary - 1, boundary + 2):
+        key(Qt.Key.Key_Right)
+        watch.land(frame, "→ (key)")
+    for frame in range(boundary, boundary - 3, -1):
+        key(Qt.Key.Key_Left)
+        watch.land(frame, "← (key)")
+    key(Qt.Key.Key_I)  # in at boundary - 2
+    for _ in range(3):
+        key(Qt.Key.Key_Right)
+    watch.land(boundary + 1, "→ (key)")
+    key(Qt.Key.Key_O)  # out: the last frame kept is boundary + 1
+    assert (editor.timeline.marked.first_frame, editor.timeline.marked.last_frame) == (boundary - 2, boundary + 1)
+    key(Qt.Key.Key_End)
+    watch.land(last, "End")
+    key(Qt.Key.Key_Home)
+    watch.land(0, "Home")
+    key(Qt.Key.Key_Down)  # the next edit point: the in
+    watch.land(boundary - 2, "↓ (edit point)")
+    key(Qt.Key.Key_Down)  # the out
+    said_equals_shown("↓ (edit point)")
+    key(Qt.Key.Key_Up)
+    watch.land(boundary - 2, "↑ (edit point)")
+    key(Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+    watch.land(boundary + 1, "Shift+O")
+    key(Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)
+    watch.land(boundary - 2, "Shift+I")
+    key(Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: player.current_frame <= boundary - 5, timeout=LANDING_MS)
+    key(Qt.Key.Key_K)
+    said_equals_shown("J then K (keys)")
+    key(Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: player.current_frame >= boundary + 3, timeout=LANDING_MS)
+    key(Qt.Key.Key_K)
+    said_equals_shown("L then K (keys)")
+
+    timeline = editor.timeline  # a drag with the mouse, let go near the boundary
+    y = timeline.height() / 2
+    for ms, kind in ((frame_to_ms(40, item.rate), QEvent.Type.MouseButtonPress),
+                     (frame_to_ms(150, item.rate), QEvent.Type.MouseMove),
+                     (frame_to_ms(boundary - 1, item.rate), QEvent.Type.MouseMove),
+                     (frame_to_ms(boundary - 1, item.rate), QEvent.Type.MouseButtonRelease)):
+        point = QPointF(timeline.x_for_ms(ms), y)
+        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
+        QApplication.sendEvent(timeline, QMouseEvent(kind, point, timeline.mapToGlobal(point),
+                                                     Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier))
+    said_equals_shown("drag (mouse)")
+    assert abs(player.current_frame - (boundary - 1)) <= 2  # a pixel is about a frame here
+    player.unload()
+    assert watch.misses == [], watch.misses
