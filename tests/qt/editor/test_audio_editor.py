@@ -84,6 +84,8 @@ def test_it_opens_as_sound_marked_in_milliseconds(qtbot: Any, editor: Any) -> No
     assert editor.timeline.marked.in_ms == 1_010  # refused, nothing changed
     key(qtbot, editor, Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)  # go to in
     qtbot.waitUntil(lambda: editor.player.current_ms == 1_010, timeout=5_000)
+    editor.close_source()  # another environment: nothing open, nothing says "audio only"
+    assert not editor.audio_card.isVisible() and editor.video.isVisible() and editor.format_box.isEnabled()
 
 
 def test_it_plays_and_reaches_the_end_without_jamming(qtbot: Any, editor: Any) -> None:
