@@ -260,7 +260,7 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         if url is None:
             return
         log.debug("loading the recording again to reach frame %s", frame)
-        self.load(url, self.rate, growing=True)
+        self.load(url, self.rate, growing=True, audio_only=self.audio_only)
         self._reload_to, self._resume_playing = frame, play
 
     def seek_frame(self, frame: int) -> None:
