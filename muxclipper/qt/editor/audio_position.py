@@ -12,8 +12,9 @@ is now) and goes on from the same millisecond.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import cast
 
-from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtCore import QObject, QTimer, SignalInstance
 from PySide6.QtMultimedia import QMediaPlayer
 
 #: A J (reverse shuttle) tick on sound: the playhead goes back this many ms (times the shuttle's speed) this often.
@@ -127,7 +128,8 @@ class AudioPosition:
             self._goal, self._reload_to, self._resume_playing = None, None, False
             self._audio_seek(goal)
             if reloaded is not None and play:
-                self._start_playing(1.0)
+                # After Qt is done telling this status: play() from inside it left the player buffering for good.
+                QTimer.singleShot(0, cast(QObject, self), lambda: self._start_playing(1.0))
         elif status == QMediaPlayer.MediaStatus.EndOfMedia:
             last = self._last_ms()
             if last is not None:

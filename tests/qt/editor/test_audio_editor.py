@@ -176,6 +176,11 @@ def test_a_recording_of_sound_still_growing_is_played_and_its_waveform_follows(
             player.seek_ms(9_000)  # recorded since it was loaded: loaded again, and there
             qtbot.waitUntil(lambda: player.current_ms == 9_000 and not player._loading, timeout=10_000)  # noqa: SLF001
             assert player.duration_ms >= 9_900 and abs(player.player.position() - 9_000) <= 1
+            media_api.post("/_emulator/clock/advance", json={"seconds": 4})  # up to 14 s
+            player.set_available(14_000)
+            player.play()  # plays on past what was loaded (10 s): loaded again on the way, without stopping
+            qtbot.waitUntil(lambda: player.current_ms > 10_600 and player.is_playing, timeout=15_000)
+            player.pause()
 
         asset = asset_from_wire(media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"])
 
