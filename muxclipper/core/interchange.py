@@ -49,6 +49,8 @@ class SourceIdentity:
     title: str = ""
     playback_ids: tuple[str, ...] = ()
     url: str = ""  # what exported segments reference; ``mux://assets/{id}`` when empty
+    #: Sound alone: no frames (``rate`` is the app's millisecond grid), so no timecode counts them.
+    audio_only: bool = False
 
     @property
     def reference(self) -> str:

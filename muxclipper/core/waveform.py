@@ -1,8 +1,8 @@
 """A source's waveform: the loudest sample of every 10 ms, built as the sound is decoded, piece by piece and in any
 order, and read back as columns for the timeline (or a close-up around a cut).
 
-Samples come as signed 16-bit integers (any sequence of ints: a ``memoryview`` cast to ``"h"`` is read without a
-copy), at any rate, with the time of the first. Levels are kept in a ``bytearray`` (0–255): an hour is 360,000
+Samples come as signed 16-bit integers (any sequence of ints; an ``array("h")`` is best: its slices are not objects
+the garbage collector tracks), at any rate, with the time of the first. Levels are kept in a ``bytearray`` (0–255): an hour is 360,000
 bytes. Qt-free and numpy-free: ``max``/``min`` over a slice run in C.
 """
 

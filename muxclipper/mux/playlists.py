@@ -82,3 +82,25 @@ def timed_in_frames(text: str, rate: Fraction) -> str:
     return "\n".join(re.sub(r"^#EXT-X-TARGETDURATION:(\d+)",
                              lambda m: f"#EXT-X-TARGETDURATION:{max(int(m.group(1)), longest)}", line)
                       for line in out) + "\n"
+
+
+def segment_starts(text: str, rate: Fraction) -> tuple[int, ...]:
+    """The frames that start a segment of a media playlist (the first segment's excepted), counted as
+    :func:`timed_in_frames` times them; empty for any other playlist. A player knows from these, before any seek,
+    which frames sit just before a boundary."""
+    starts: list[int] = []
+    total = 0
+    for line in text.splitlines():
+        match = _EXTINF.match(line.strip())
+        if match is not None:
+            if total:
+                starts.append(total)
+            total += max(round(Fraction(match.group(1)) * rate), 1)
+    return tuple(starts)
+
+
+def variant_uris(text: str) -> list[str]:
+    """The video renditions' playlist URIs of a multivariant playlist (the line after each ``#EXT-X-STREAM-INF``)."""
+    lines = [line.strip() for line in text.splitlines()]
+    return [uri for tag, uri in zip(lines, lines[1:], strict=False)
+            if tag.startswith("#EXT-X-STREAM-INF") and uri and not uri.startswith("#")]

@@ -21,11 +21,14 @@ class _BuddyFollower(QObject):
         box.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self._box and event.type() == QEvent.Type.ParentChange:
-            parent = self._box.parentWidget()
-            if parent is not None and self._label.parentWidget() is not parent:
-                self._label.setParent(parent)
-                self._label.hide()
+        # (Qt may still call in while the Python side is being torn down: its attributes are then gone.)
+        box: QComboBox | None = getattr(self, "_box", None)
+        label: QLabel | None = getattr(self, "_label", None)
+        if box is not None and label is not None and watched is box and event.type() == QEvent.Type.ParentChange:
+            parent = box.parentWidget()
+            if parent is not None and label.parentWidget() is not parent:
+                label.setParent(parent)
+                label.hide()
         return False
 
 

@@ -67,6 +67,13 @@ SEGMENT_SUFFIXES = (".csv", ".txt", *TIMELINE_FORMATS)
 MAX_BYTES = 20_000_000
 
 
+def _frames_needed(path: Path, source: SourceIdentity) -> None:
+    """An editing suite's timeline counts frames: an audio-only source has none to count (refused, in words)."""
+    if source.audio_only and path.suffix.lower() in TIMELINE_FORMATS:
+        raise CutListError(f"{path.name}: an editing suite's timeline counts frames, and this source is audio only "
+                           "(sound, no frames). Use CSV (times to the millisecond) or YouTube chapters (.txt).")
+
+
 class CutListError(Exception):
     """A file that cannot be read or written; the message names it and says what to do. ``problems``: one line per
     bad row when that is why (the segments panel lists them)."""
@@ -287,6 +294,7 @@ def read_segments(path: Path, source: SourceIdentity) -> SegmentsRead:
     past the end): one that fails refuses the whole file, naming each bad row, so nothing the producer has not
     seen checked is listed or made. Suites' timelines are parsed in a parser process
     (services/timeline_process.py). Raises :class:`CutListError` only."""
+    _frames_needed(path, source)
     text = _read_text(path)
     suffix = path.suffix.lower()
     try:
@@ -294,7 +302,7 @@ def read_segments(path: Path, source: SourceIdentity) -> SegmentsRead:
             segments = from_youtube_chapters(text, source.duration_ms)
             summary = f"Imported {counted(len(segments), 'segment')} from {path.name}."
         elif suffix == ".csv":
-            segments = from_csv(text, source.rate)
+            segments = from_csv(text, None if source.audio_only else source.rate)  # sound: no #frame, no SMPTE
             summary = f"Imported {counted(len(segments), 'segment')} from {path.name}."
         else:
             segments, summary = _read_timeline(text, _adapter(path), source, path.name)
@@ -333,6 +341,7 @@ def from_parser(result: dict[str, Any] | timeline_process.Crash, adapter: str,
 
 def write_segments(path: Path, segments: list[Segment], source: SourceIdentity) -> str:
     """Writes ``segments`` in the format of ``path``'s extension; answers what to tell the user."""
+    _frames_needed(path, source)
     suffix = path.suffix.lower()
     if suffix == ".txt":
         text = to_youtube_chapters(segments)

@@ -9,6 +9,10 @@ each request, rewritten as finished ones (:func:`muxclipper.mux.playlists.as_fin
 recording's first frame and can seek anywhere recorded so far; loading the playlist again brings what was recorded
 since (the player does, keeping its place).
 
+It also remembers where each source's segments start (in frames, from the playlists it served): the player asks
+(:meth:`RecordingRelay.segment_starts`) and goes straight to the frames before a boundary the way that reaches them,
+instead of learning each boundary from a seek that missed.
+
 It listens on 127.0.0.1 only, on a port of the system's choosing, and answers only the paths it made (random,
 one per upstream playlist); segments are fetched by the player from the stream host itself. Nothing it fetches
 carries credentials (signed playback ids carry their own token in the URL, passed on as it is).
@@ -20,10 +24,11 @@ import asyncio
 import logging
 import secrets
 from fractions import Fraction
+from urllib.parse import urlsplit
 
 import httpx
 
-from muxclipper.mux.playlists import as_finished, timed_in_frames
+from muxclipper.mux.playlists import as_finished, segment_starts, timed_in_frames, variant_uris
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_LINE = 4096
@@ -36,6 +41,10 @@ class RecordingRelay:
         self._port = 0
         self._paths: dict[str, tuple[str, Fraction | None]] = {}  # our path -> the upstream URL, the frame rate
         self._tokens: dict[tuple[str, Fraction | None], str] = {}  # the other way (one path each, however often)
+        # What the playlists served said: a multivariant playlist's video renditions (our paths), and a rendition's
+        # segment starts in frames (read by the player's thread: each value is replaced whole, never changed).
+        self._variants: dict[str, tuple[str, ...]] = {}
+        self._starts: dict[str, tuple[int, ...]] = {}
         # Connections being answered: closed with the relay (Server.close() leaves them open, and one the player
         # opened as the window closed was left to the garbage collector: a ResourceWarning failed a test).
         self._writers: set[asyncio.StreamWriter] = set()
@@ -72,7 +81,7 @@ class RecordingRelay:
                 pass
             upstream = self._paths.get(request[1].split("?")[0]) if len(request) >= 2 and request[0] == "GET" \
                 else None
-            status, body = (404, b"") if upstream is None else await self._fetch(*upstream)
+            status, body = (404, b"") if upstream is None else await self._fetch(request[1].split("?")[0], *upstream)
             head = (f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
                     "Content-Type: application/vnd.apple.mpegurl\r\nCache-Control: no-cache\r\n"
                     f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n")
@@ -84,7 +93,18 @@ class RecordingRelay:
             self._writers.discard(writer)
             writer.close()
 
-    async def _fetch(self, upstream: str, rate: Fraction | None) -> tuple[int, bytes]:
+    def segment_starts(self, relay_url: str) -> tuple[int, ...]:
+        """The frames that start a segment (the first one's excepted) of the source played from ``relay_url`` (a
+        multivariant playlist's: its first video rendition's), as last served; empty until the player fetched it, or
+        for a source played without its frame rate."""
+        path = urlsplit(relay_url).path
+        for candidate in (path, *self._variants.get(path, ())):
+            starts = self._starts.get(candidate)
+            if starts is not None:
+                return starts
+        return ()
+
+    async def _fetch(self, path: str, upstream: str, rate: Fraction | None) -> tuple[int, bytes]:
         """The playlist at ``upstream``, rewritten; or the stream host's own error status for the player to say."""
         try:
             response = await self._http.get(upstream)
@@ -97,6 +117,11 @@ class RecordingRelay:
             text = as_finished(response.text, str(response.url), lambda url: self._relayed(url, rate))
             if rate is not None:
                 text = timed_in_frames(text, rate)
+                starts = segment_starts(text, rate)
+                if starts or "#EXTINF" in text:
+                    self._starts[path] = starts
+                else:
+                    self._variants[path] = tuple(urlsplit(uri).path for uri in variant_uris(text))
         except ValueError:
             return 502, b""
         return 200, text.encode("utf-8")

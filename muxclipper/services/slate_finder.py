@@ -364,6 +364,8 @@ class SlateFinder:
     # ------------------------------------------------------------------ facts
     def _facts(self, asset: Asset) -> tuple[PlaybackId, Fraction, int]:
         name = asset.title or asset.id
+        if asset.audio_only:  # it has no frame rate either: "once it is ready" was said of a ready one
+            raise SlateSearchError(f"{name} is audio only (sound, no picture): there is no picture to find a slate in.")
         # A recording in progress is "preparing" on Mux while what it has recorded already plays.
         playable = asset.status is AssetStatus.READY or (asset.is_live and asset.status is AssetStatus.PREPARING)
         if not playable or not asset.duration_ms or asset.frame_rate is None:

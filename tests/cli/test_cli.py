@@ -202,7 +202,9 @@ def test_the_help_explains_each_option_the_end_point_the_exit_codes_and_the_cred
     clip = subprocess.run([sys.executable, "-m", "muxclipper", "clip", "--help"], capture_output=True, text=True,
                           check=True).stdout
     clip = " ".join(clip.split())  # as read: argparse wraps lines wherever the terminal's width puts them
-    assert "not included" in clip and "Exit codes" in clip and "MUX_TOKEN_ID" in clip and "#FRAME" in clip
+    # The end point, both ways: a time is where the clip stops, a frame (#N, SMPTE) the last one kept, as in the window.
+    assert "the first one left out" in clip and "is the last frame kept" in clip
+    assert "Exit codes" in clip and "MUX_TOKEN_ID" in clip and "#FRAME" in clip
 
     import argparse
 

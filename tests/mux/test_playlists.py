@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
-from muxclipper.mux.playlists import as_finished
+from muxclipper.mux.playlists import as_finished, segment_starts, timed_in_frames, variant_uris
 
 MASTER = """#EXTM3U
 #EXT-X-VERSION:3
@@ -55,3 +57,15 @@ def test_a_multivariant_playlist_sends_its_children_through_the_relay() -> None:
 def test_what_is_not_a_playlist_is_refused() -> None:
     with pytest.raises(ValueError, match="not an HLS playlist"):
         as_finished("<html>captive portal</html>", "https://stream.mux.com/pid.m3u8", _relay)
+
+
+def test_segment_starts_are_counted_in_whole_frames_as_the_player_is_given_them() -> None:
+    """29.97 fps segments of 60 frames (2.002 s; Mux writes rounded durations): boundaries at 60 and 120; the last
+    segment's end is no boundary. A multivariant playlist has none, and names its video rendition (not subtitles)."""
+    rate = Fraction(30000, 1001)
+    media = "#EXTM3U\n#EXT-X-TARGETDURATION:3\n" + "".join(f"#EXTINF:{d},\nseg_{i}.ts\n" for i, d in
+                                                          enumerate(("2.002000", "2.002", "1.0010")))
+    assert segment_starts(timed_in_frames(media, rate), rate) == (60, 120)
+    assert segment_starts(media, rate) == (60, 120)
+    assert segment_starts(MASTER, rate) == ()
+    assert variant_uris(MASTER) == ["pid/rendition.m3u8?token=abc"]

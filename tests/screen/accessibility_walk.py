@@ -1,7 +1,7 @@
 """A screen reader's walk of the real window: the app on xcb with its accessibility bridge on, a D-Bus session with
 the AT-SPI bus, and the accessible tree walked from outside the process (tests/screen/atspi_tree.py, the system's
 pyatspi, as Orca reads it) in each state a producer meets: a source open, the Live streams tab with a broadcast
-listed, and each tab under the editor (clips, segments, watermark) in front.
+listed, each tab under the editor (clips, segments, watermark) in front, the list of keys and About.
 
 ``python -m tests.screen.accessibility_walk --size 1280x720`` (its own virtual X screen, window manager, D-Bus session
 and AT-SPI bus). Prints one JSON report: per state, the focusable controls with no name and how many were seen.
@@ -110,6 +110,22 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
                 await until(panel.isVisible, 5, f"the {name} tab in front")
                 await _read_out(f"the {name} tab", report)
                 screen.grab(f"{name}-tab")
+            # The two windows of their own a keyboard opens from here: the list of keys (?) and About.
+            window.editor.show_cheat_sheet()
+            sheet = window.editor._cheat_sheet  # noqa: SLF001 - the one it showed
+            assert sheet is not None
+            await until(lambda: sheet.windowHandle() is not None and sheet.windowHandle().isExposed(), 10,
+                        "the list of keys")
+            await _read_out("the list of keys", report)
+            screen.grab("keys")
+            sheet.close()
+            window.show_about()
+            about = window._about  # noqa: SLF001
+            assert about is not None
+            await until(lambda: about.windowHandle() is not None and about.windowHandle().isExposed(), 10, "About")
+            await _read_out("About", report)
+            screen.grab("about")
+            about.close()
             await window.aclose()
             window.close()
 

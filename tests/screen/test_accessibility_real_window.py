@@ -1,6 +1,7 @@
 """A screen reader's walk, as issue 24 found the unnamed controls: the real app on a virtual screen with its
 accessibility bridge on, its accessible tree read from another process through AT-SPI (the system's pyatspi, what
-Orca reads), with a source open, the Live streams tab showing a broadcast and each tab under the editor in front.
+Orca reads), with a source open, the Live streams tab showing a broadcast, each tab under the editor in front, the list of keys
+and About.
 Every focusable control must have a name of its own (a combo box read out only by its value has none: Qt's bridge
 names a combo box by its current text on Linux, whatever ``setAccessibleName`` said). One app start, ~10 s."""
 
@@ -20,7 +21,8 @@ from tests.screen.xserver import missing_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.real_window, pytest.mark.timeout(200)]
-STATES = ("a source open", "the Live streams tab", "the segments tab", "the watermark tab", "the clips tab")
+STATES = ("a source open", "the Live streams tab", "the segments tab", "the watermark tab", "the clips tab",
+          "the list of keys", "About")
 
 
 def test_a_screen_reader_finds_a_name_for_every_focusable_control(tmp_path: Path, generated_cache: Path) -> None:

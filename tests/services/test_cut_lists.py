@@ -171,3 +171,22 @@ def test_a_damaged_suite_file_only_ever_says_what_is_wrong(tmp_path: Path, fixtu
         read_segments(path, SourceIdentity("AbCd01", Fraction(30000, 1001), 700_000, "Keynote"))
     except CutListError as exc:
         assert fixture.name in str(exc)  # which file, and (each message's own words) what to do
+
+
+def test_segments_of_sound_alone_go_by_the_millisecond_and_no_timeline_counts_frames_it_has_not(tmp_path: Path) -> None:
+    """An audio-only source: CSV and chapters round-trip to the millisecond; an EDL, XML or OTIO is refused in words
+    (it would count frames sound has none of), and so is a frame number in a CSV."""
+    source = SourceIdentity("pod", Fraction(1000), duration_ms=60_000, title="Podcast", audio_only=True)
+    segments = [Segment("Intro", 1_234, 9_876, 1), Segment("Interview", 10_001, 59_999, 2)]
+    path = tmp_path / "podcast.csv"
+    write_segments(path, segments, source)
+    assert [(s.start_ms, s.end_ms) for s in read_segments(path, source).segments] == [(1_234, 9_876),
+                                                                                      (10_001, 59_999)]
+    for suffix in TIMELINE_FORMATS:
+        with pytest.raises(CutListError, match="audio only"):
+            write_segments(tmp_path / f"podcast{suffix}", segments, source)
+    framed = tmp_path / "framed.csv"
+    framed.write_text("label,start,end\nIntro,#10,5.0\n")
+    with pytest.raises(CutListError) as refused:
+        read_segments(framed, source)
+    assert "frame" in str(refused.value) + " ".join(refused.value.problems)

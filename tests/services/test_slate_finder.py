@@ -207,6 +207,9 @@ async def test_a_source_that_is_not_ready_is_refused_with_words(http: httpx.Asyn
     preparing = Asset("a1", AssetStatus.PREPARING, 0, title="Keynote")
     with pytest.raises(SlateSearchError, match="Keynote is preparing.*once it is ready"):
         await SlateFinder(http, urls).find(preparing)
+    podcast = Asset("a2", AssetStatus.READY, 0, duration_ms=30_000, title="Podcast", audio_only=True)
+    with pytest.raises(SlateSearchError, match="Podcast is audio only .*no picture to find a slate in"):
+        await SlateFinder(http, urls).find(podcast)  # not "once it is ready": it is
 
 
 @pytest.mark.slow

@@ -34,6 +34,11 @@ class RelayThread:
         assert self._relay is not None
         return asyncio.run_coroutine_threadsafe(self._relay.url_for(hls_url, rate), self._loop).result(10)
 
+    def segment_starts(self, relay_url: str) -> tuple[int, ...]:
+        """What the relay read of the source's segments (a plain read of what its thread stored), as the app's window
+        gives its player."""
+        return self._relay.segment_starts(relay_url) if self._relay is not None else ()
+
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         async def stop() -> None:
             if self._relay is not None:

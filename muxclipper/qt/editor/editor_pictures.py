@@ -4,6 +4,7 @@ qt/editor/waveform_loader.py). The editor only shows them."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -99,8 +100,11 @@ class EditorPictures(QObject):
             return
         pictures = self._pictures
 
-        def fetch(url: str, then: Callable[[bytes | str], None]) -> None:
-            self.bridge.run(_or_why(functools.partial(pictures.sound_piece, url)), then)
+        async def joined(urls: list[str]) -> bytes:  # a batch fetched at once, in order
+            return b"".join(await asyncio.gather(*(pictures.sound_piece(url) for url in urls)))
+
+        def fetch(urls: list[str], then: Callable[[bytes | str], None]) -> None:
+            self.bridge.run(_or_why(functools.partial(joined, urls)), then)
 
         self.editor.set_waveform(self.waveform.start(asset.duration_ms or 0, pieces, fetch),
                                  "The waveform is being made…")

@@ -8,7 +8,10 @@
   picks the next segment, and shows its first frame; a seek to the last ``d`` frames of the stream fails
   ("Failed to seek: Operation not permitted") and left the picture black. Those frames are reached by a
   *run-up*: a seek to a frame safely before them, then playing (fast, silent, unseen) up to the frame.
-  Boundaries are learnt from the seeks that land late; the end is known from the duration.
+  Boundaries are known from the playlist before any seek when the player is told where segments start
+  (:attr:`FrameSeeking.segment_starts`: the app's playlist relay read them), so a frame before one is run up to at
+  once; otherwise, and for any the playlist did not say, they are learnt from the seeks that land late. The end is
+  known from the duration.
 - The frames around the playhead are kept (:class:`FrameCache`): ← and J show them at once instead of
   decoding the GOP again; a step back to a frame not kept runs up from a little earlier, so the next steps
   back are kept too.
@@ -29,6 +32,8 @@ from __future__ import annotations
 
 import logging
 import time
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from PySide6.QtCore import QTimer
@@ -84,6 +89,10 @@ class FrameSeeking:
     _running_up: bool  # the decoder plays, unseen, up to the goal
     _armed: bool  # the run-up's own frames are arriving (not an earlier seek's)
     _boundaries: set[int]  # segment starts learnt from seeks that landed there
+    #: Where the segments of the stream at an address start, in frames (sorted), as its playlist says; set by whoever
+    #: serves the playlists (the app's relay), None: boundaries are only learnt.
+    segment_starts: Callable[[str], Sequence[int]] | None
+    _url: str | None  # the stream loaded
     _lead: int
     _sent_at: float  # time.monotonic() when the decoder was last sent somewhere (a seek)
 
@@ -143,15 +152,21 @@ class FrameSeeking:
             room = self.cache.capacity(self.cache.get(self._frame) or QVideoFrame()) - PLAY_ON_FRAMES
             start = frame - max(min(BACK_PREFETCH, room), 0)
         margin = self._lead + 2 * self._attempts
-        for boundary in self._boundaries:
-            if boundary - margin <= frame < boundary:
-                start = min(start, boundary - margin - 1)
+        for boundary in self._boundaries_after(frame, margin):
+            start = min(start, boundary - margin - 1)
         last = self._loaded_last_frame()
         if last is not None and frame > last - margin:
             start = min(start, last - margin - 1)
         if self._attempts and start == frame:
             start = frame - margin  # a plain seek did not bring it: come from before
         return max(start, 0)
+
+    def _boundaries_after(self, frame: int, margin: int) -> list[int]:
+        """Segment starts within ``margin`` frames after ``frame``: those the playlist says, and those learnt."""
+        near = [boundary for boundary in self._boundaries if boundary - margin <= frame < boundary]
+        said = self.segment_starts(self._url) if self.segment_starts is not None and self._url else ()
+        at = bisect_right(said, frame)
+        return near + [boundary for boundary in said[at:at + margin] if boundary - margin <= frame]
 
     def _run_up(self, start: int | None) -> None:
         """Play, muted and unseen, from ``start`` (None: from where the decoder is) until the goal arrives."""

@@ -93,6 +93,7 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         self._last_start_us: int | None = None
         self._frame = -1  # on screen
         self.cache = FrameCache()
+        self.segment_starts = None  # see FrameSeeking: the window gives its relay's
         self._forget_seeking()  # the state of reaching a frame: see FrameSeeking
         self._playing = False  # the user's playback (Space, L), as the transport shows it
         self._floor: int | None = None  # playing: frames up to this one are not shown (the decoder catching up)
@@ -149,6 +150,11 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
     @property
     def duration_ms(self) -> int:
         return int(self.player.duration())
+
+    @property
+    def url(self) -> str | None:
+        """The address of the stream loaded (or loading)."""
+        return self._url
 
     @property
     def previewing(self) -> str | None:

@@ -28,7 +28,10 @@ def paint_waveform(painter: QPainter, wave: Waveform, start_ms: int, end_ms: int
     painter.setPen(QPen(WAVE_COLOUR, 1))
     lines = []
     for column, level in enumerate(levels):
-        if start_ms + column * per > wave.decoded_ms:
+        at = start_ms + column * per
+        if at + per <= 0:
+            continue  # before the source's start (a close-up of an in point near it): nothing there
+        if at > wave.decoded_ms:
             break
         x = area.left() + column + 0.5
         reach = max(level * half, 0.5)

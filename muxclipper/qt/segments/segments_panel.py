@@ -68,6 +68,7 @@ class SegmentsPanel(QWidget):
         self._bridge = bridge
         self.duration_ms = 0
         self.rate = Fraction(30)
+        self.audio_only = False
         self.source_title = ""
         self.source_ref = ""
         self.playback_ids: tuple[str, ...] = ()  # a file from a suite may name the source by one of them
@@ -191,17 +192,18 @@ class SegmentsPanel(QWidget):
             self.create_all_requested.emit(self.segments())
 
     # ------------------------------------------------------------------ files
-    def set_source(self, duration_ms: int, rate: Fraction, title: str, ref: str) -> None:
+    def set_source(self, duration_ms: int, rate: Fraction, title: str, ref: str, audio_only: bool = False) -> None:
         """The open source: chapters end at its end, an EDL counts its frames and names it. An import waiting for
         replace-or-add, or a refusal shown, belonged to the source before: both go."""
         self.duration_ms, self.rate, self.source_title, self.source_ref = duration_ms, rate, title, ref
+        self.audio_only = audio_only
         self._clear_notice()
 
     def source_identity(self) -> SourceIdentity:
         """The open source as a cut list names it (by id, playback id or title) and counts its frames."""
         return SourceIdentity(asset_id=self.source_ref.removeprefix("mux://assets/"), rate=self.rate,
                               duration_ms=self.duration_ms, title=self.source_title,
-                              playback_ids=self.playback_ids, url=self.source_ref)
+                              playback_ids=self.playback_ids, url=self.source_ref, audio_only=self.audio_only)
 
     def export_to(self, path: Path) -> asyncio.Task[Any] | None:
         """In the format of the file's extension: CSV, YouTube chapters (.txt), or an editing suite's (.edl, .xml,

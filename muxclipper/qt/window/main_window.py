@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeGuard, cast
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QSizePolicy
 
-from muxclipper.core.source_facts import source_label
 from muxclipper.core.sources import SourceRefError, parse_source
 from muxclipper.core.timecode import format_ms
 from muxclipper.qt.environments.environment_bar import NO_ENVIRONMENT_COLOUR, EnvironmentBar, open_work_words
@@ -458,6 +457,8 @@ class MainWindow(QMainWindow):
     def source_name(self, asset: Asset) -> str:
         """What the window calls ``asset``, as the sources list does: its title, else its live stream's name ("Saturday
         match recording"), else its id."""
+        from muxclipper.core.source_facts import source_label  # (here: the window's frame comes first, light)
+
         return source_label(asset, self.sources.model.stream_titles)
 
     def _show_source(self, asset: Asset, stream_url: str) -> None:

@@ -239,8 +239,12 @@ class WindowPanels:
         self.clip_options.show_drafts(self.memory.draft("title"), self.memory.draft("passthrough"))
         if self.slates is not None:
             self.slates.show(asset)  # a search on the previous source is cancelled
-        self.segments.set_source(asset.duration_ms, rate, name, asset_input(asset.id))
+        self.segments.set_source(asset.duration_ms, rate, name, asset_input(asset.id), audio_only=asset.audio_only)
         self.segments.playback_ids = tuple(p.id for p in asset.playback_ids)
+        # Where its segments start, as the relay read them from the playlist: the player reaches the frames before each
+        # boundary without first missing them (qt/editor/frame_seeker.py).
+        relay = session.recordings
+        self.editor.player.segment_starts = relay.segment_starts if relay is not None else None
         self.editor.open_source(stream_url, asset.duration_ms, rate, growing=asset.is_live, audio_only=asset.audio_only)
         self.pictures.show(asset)
         self.recording.watch(asset, session.client)

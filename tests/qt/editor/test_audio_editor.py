@@ -113,8 +113,8 @@ def test_its_waveform_is_made_from_the_stream(qtbot: Any, media_server: Emulator
     found = asyncio.run(pieces())
     assert len(found) >= ITEM.seconds // 3 and found[0][0] == 0
 
-    def fetch(url: str, then: Callable[[bytes | str], None]) -> None:
-        then(httpx.get(url, timeout=10).content)
+    def fetch(urls: list[str], then: Callable[[bytes | str], None]) -> None:
+        then(b"".join(httpx.get(url, timeout=10).content for url in urls))
 
     loader = WaveformLoader()
     with qtbot.waitSignal(loader.finished, timeout=30_000) as finished:
@@ -131,10 +131,10 @@ def test_a_waveform_that_cannot_be_made_says_why_and_the_timeline_works_on(qtbot
     the timeline's tooltip, no dialog), and what was known stays."""
     loader = WaveformLoader()
     with qtbot.waitSignal(loader.finished, timeout=10_000) as garbage:
-        loader.start(4_000, [(0, "one"), (2_000, "two")], lambda url, then: then(b"\x00not sound at all" * 64))
+        loader.start(4_000, [(0, "one"), (2_000, "two")], lambda urls, then: then(b"\x00not sound at all" * 64))
     assert garbage.args[0].startswith("No waveform: the sound could not be decoded here")
     with qtbot.waitSignal(loader.finished, timeout=10_000) as unfetched:
-        loader.start(4_000, [(0, "one")], lambda url, then: then("No waveform: a piece of the sound could not be "
+        loader.start(4_000, [(0, "one")], lambda urls, then: then("No waveform: a piece of the sound could not be "
                                                                    "fetched (404)."))
     assert unfetched.args == ["No waveform: a piece of the sound could not be fetched (404)."]
     editor = EditorWidget()

@@ -121,9 +121,11 @@ def test_every_frame_asked_for_is_the_frame_on_screen(qtbot: Any, player: Player
     else:
         assert first_cut == min(reencoded_gop, item.frame_count), (item.name, cuts)
     source_height = item.size[1]
+    player.segment_starts = relay.segment_starts  # as the app's window gives it
     with qtbot.waitSignal(player.loaded, timeout=LANDING_MS):
         player.load(relay.url_for(f"{media_server.stream_url}/{pid}.m3u8", rate), rate,  # as the app plays it
                     length_ms=round(asset["duration"] * 1000))
+    assert player.url is not None and list(relay.segment_starts(player.url)) == cuts  # known before any seek
     watch = Watch(qtbot, player, source_height)
     watch.land(0, "load")
     last = item.frame_count - 1

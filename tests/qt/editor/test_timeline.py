@@ -204,3 +204,24 @@ def test_paints_with_a_filmstrip_without_warnings(qtbot: Any, timeline: Timeline
     for _ in range(40):  # down to single frames: the strip still fills the view
         timeline.zoom(1.25, 30_000)
     assert timeline.grab().toImage().pixelColor(500, RULER_HEIGHT + 30).green() > 100
+
+
+def test_on_sound_alone_a_dragged_marker_lands_on_the_millisecond_and_the_waveform_is_drawn(
+        qtbot: Any, timeline: TimelineWidget) -> None:
+    """An audio-only source is marked at its millisecond grid (no frames to snap to), under its waveform."""
+    from muxclipper.core.waveform import Waveform
+    from muxclipper.qt.editor.audio_position import AUDIO_RATE
+
+    timeline.set_source(DURATION, AUDIO_RATE)
+    timeline.set_range(MarkedRange(None, None, DURATION, AUDIO_RATE).with_in(6_000).with_out(30_000))
+    with qtbot.waitSignal(timeline.range_change_finished):
+        drag(timeline, 103, 150, 200.4)
+    assert timeline.marked.in_ms == 12_024  # 200.4 px → 12 024 ms, kept as it is
+    wave = Waveform(DURATION)
+    wave.add([0, 30_000, -30_000, 0] * 400, 8_000, 12_000)  # 200 ms of loud sound at 12 s (x = 200)
+    timeline.waveform = wave
+    image = timeline.grab().toImage()
+    top = RULER_HEIGHT + 8  # above the middle: only loud sound reaches it (silence is a line along the middle)
+    green = [x for x in range(WIDTH) if (c := image.pixelColor(x, top)).green() > 100 and c.red() < 100 and
+             c.blue() < 100]  # the waveform's green (the playhead's highlight is blue)
+    assert green and min(green) >= 195 and max(green) <= 206, green  # drawn where the sound is, nowhere else

@@ -163,6 +163,16 @@ def test_a_batch_of_three_segments_and_a_growing_live_recording(qapp: QApplicati
                 await asyncio.sleep(0.5)
             window.open_asset(talk)
             await until(lambda: window.editor.player.current_frame == 0 and window.asset is talk, 10, "the talk")
+            # The window tells its player where the talk's segments start (the relay read its playlist): the frame
+            # before the first boundary (an upload's B-frames: a seek alone shows the next one) is reached directly.
+            player = window.editor.player
+            assert player.url is not None and player.segment_starts is not None
+            await until(lambda: player.sink.videoFrame().isValid(), 10, "the talk's first picture")
+            boundary = player.segment_starts(player.url)[0]
+            player.seek_frame(boundary - 1)
+            await until(lambda: player.current_frame == boundary - 1 == player.target_frame, 10, "the frame before it")
+            assert stamped(player.sink.videoFrame()) == boundary - 1
+            assert player._boundaries == set()  # known, not learnt from a seek that missed
             facts = window.clip_options.facts_label.text()
             assert "Frame rate: 30 fps" in facts and "Resolution: 640×360" in facts and "Status: ready" in facts
             ranges = [(10_000, 15_000), (100_000, 112_500), (590_000, 600_000)]
