@@ -40,6 +40,12 @@ class Waveform:
             index, bucket = end, bucket + 1
         self.decoded_ms = max(self.decoded_ms, min(round(start_ms + count * 1000 / rate), self.duration_ms))
 
+    def grow(self, duration_ms: int) -> None:
+        """A recording in progress is longer now: room for the new sound (what is known stays)."""
+        if duration_ms > self.duration_ms:
+            self.duration_ms = duration_ms
+            self.peaks.extend(bytes(-(-duration_ms * PEAKS_PER_SECOND // 1000) - len(self.peaks)))
+
     def columns(self, start_ms: int, end_ms: int, count: int) -> list[float]:
         """``count`` levels (0.0–1.0) from ``start_ms`` to ``end_ms``, each the loudest of its share."""
         if count <= 0 or end_ms <= start_ms or not self.peaks:

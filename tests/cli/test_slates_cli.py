@@ -118,7 +118,7 @@ def test_a_live_recording_gives_its_opening_edge_and_exits_9(tmp_path: Path) -> 
     assert shown.returncode == 9, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0].endswith("(still recording)")
-    assert lines[1].split() == ["in", "00:00:04.000", "00:00:04:00", "#100"]
+    assert lines[1].split() == ["in", "00:00:04.000", "first", "frame", "kept", "00:00:04:00", "#100"]
     assert lines[2].strip() == "out  the closing slate has not appeared yet: out stays open"
     assert "is still recording and its closing slate has not appeared yet (the opening slate ends at 00:00:04.000)" \
         in shown.stderr

@@ -122,6 +122,7 @@ def test_the_text_output_says_what_was_seen_at_each_side(emu: Emu, media_server:
                "but" in line for line in lines), lines
     slated = _run(env, "slates", corpus["countdown-25"].id)
     assert slated.returncode == 0
-    assert slated.stdout.splitlines()[1].split() == ["in", "00:00:04.000", "00:00:04:00", "#100"]
+    assert slated.stdout.splitlines()[1].split() == ["in", "00:00:04.000", "first", "frame", "kept", "00:00:04:00",
+                                                     "#100"]
     assert any(line.startswith("opening: held 4.00 s, 100% of it still, 100% changed at the cut")
                for line in slated.stdout.splitlines()), slated.stdout

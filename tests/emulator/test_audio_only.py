@@ -79,3 +79,23 @@ def test_a_file_with_neither_sound_nor_picture_is_refused_in_words(media_api: ht
     assert response.status_code == 201, response.text
     asset = wait_settled(media_api, response.json()["data"]["id"], timeout=60)
     assert asset["status"] == "errored" and asset["errors"]["messages"], asset
+
+
+def test_a_broadcast_of_sound_alone_is_recorded_as_an_audio_only_asset(media_api: httpx.Client,
+                                                                       audio_asset: dict[str, Any],
+                                                                       frozen_clock: None) -> None:
+    """A live stream that broadcasts sound alone (as Mux's audio_only live streams record): its recording lists one
+    audio track, recording and once it ends (the window opens it then; one still recording it says it cannot yet)."""
+    stream = media_api.post("/video/v1/live-streams",
+                            json={"new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+    try:
+        recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                                   json={"source_asset_id": audio_asset["id"]}).json()["data"]
+        assert recording["is_live"] and [t["type"] for t in recording["tracks"]] == ["audio"], recording
+        assert recording["resolution_tier"] == "audio-only"
+        media_api.post("/_emulator/clock/advance", json={"seconds": ITEM.seconds + 2})
+        ended = wait_settled(media_api, recording["id"], timeout=60)
+        assert ended["status"] == "ready" and not ended.get("is_live"), ended
+        assert [t["type"] for t in ended["tracks"]] == ["audio"] and ended["duration"] == pytest.approx(ITEM.seconds)
+    finally:
+        media_api.delete(f"/video/v1/live-streams/{stream['id']}")

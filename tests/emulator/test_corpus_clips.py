@@ -19,8 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
+from muxclipper.core.timecode import frame_to_ms
 from muxclipper.emulator import EmulatorServer
 from muxclipper.emulator.media import ffmpeg, stamp
+from muxclipper.mux.endpoints import Endpoints
+from muxclipper.mux.urls import PlaybackUrls
 from tests.emulator.media_helpers import wait_settled
 from tests.support import corpus
 
@@ -136,3 +139,28 @@ def test_an_audio_only_clip_starts_where_asked_and_lasts_as_long(
         expected = round((math.ceil(start) - start) * rate)  # the next whole second's burst
         burst = corpus.first_burst(samples, rate)
         assert burst is not None and abs(burst - expected) <= rate // 1000, (start, end, burst, expected)
+
+
+@pytest.mark.parametrize("item", corpus.VIDEO_ITEMS, ids=lambda item: item.name)
+def test_the_four_pictures_around_a_cut_are_the_frames_they_name(
+        item: corpus.Item, media_server: EmulatorServer, corpus_assets: dict[str, dict[str, Any]],
+        tmp_path: Path) -> None:
+    """The editor's four stills (before in, in, last, after out) around a cut whose in is the frame after a segment
+    boundary's last and whose out ends on the source's last frame: asked for as the editor asks (PlaybackUrls'
+    thumbnail at the frame's middle, in whole milliseconds), each picture is the frame it names."""
+    source = corpus_assets[item.name]
+    pid = source["playback_ids"][0]["id"]
+    from tests.qt.editor.test_frame_matrix import boundaries
+
+    cuts = boundaries(httpx.get(f"{media_server.stream_url}/{pid}/rendition.m3u8", timeout=10).text, item.rate)
+    first = cuts[0] if cuts else item.frame_count // 2
+    last = item.frame_count - 2  # "after out" is then the last frame there is
+    urls = PlaybackUrls(Endpoints.for_origin(media_server.url))
+    for name, frame in (("before in", first - 1), ("in", first), ("last", last), ("after out", last + 1)):
+        mid_ms = (frame_to_ms(frame, item.rate) + frame_to_ms(frame + 1, item.rate)) // 2  # as the editor asks
+        response = httpx.get(urls.thumbnail(pid, mid_ms, fmt="png"), timeout=60)
+        assert response.status_code == 200, (name, response.text)
+        still = tmp_path / f"{frame}.png"
+        still.write_bytes(response.content)
+        width, height, [rgb] = ffmpeg.read_frames_rgb(still)
+        assert _stamp(rgb, width, height, item.size[1]) == frame, (name, frame)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import subprocess
 import time
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,18 @@ def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
+def _first_times(server: EmulatorServer, pid: str, index: int, tmp_path: Path) -> tuple[int, int]:
+    """The decoding and presentation times (90 kHz) of segment ``index``'s first video packet, as a player reads
+    them."""
+    segment = tmp_path / f"{pid}-{index}.ts"
+    segment.write_bytes(httpx.get(f"{server.stream_url}/{pid}/seg_{index:05d}.ts").content)
+    packets = subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-copyts", "-i",
+                              str(segment), "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"],
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+    first = next(line.split(",") for line in packets.splitlines() if line.startswith("0,"))
+    return int(first[1]), int(first[2])
+
+
 def _is_slate(rgb: bytes, width: int, height: int) -> bool:
     """The slate's dark red fills the middle left of the picture (the programme there is colour bars)."""
     x, y = width // 10, height * 3 // 4
@@ -42,12 +55,14 @@ def _is_slate(rgb: bytes, width: int, height: int) -> bool:
     return r > 55 and g < 45 and b < 45
 
 
-@pytest.fixture(scope="module")
-def broadcast_source(media_api: httpx.Client) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=["live", "test"])
+def broadcast_source(media_api: httpx.Client, request: pytest.FixtureRequest) -> dict[str, Any]:
     """A 40 s stamped programme to broadcast: room for the slate to be burnt in while the recording is live, even
-    on a busy machine."""
+    on a busy machine. From a live encoder (2 B-frames, as encoders in the field send), and from one without
+    B-frames."""
     response = media_api.post("/video/v1/assets", json={
-        "inputs": [{"url": "emulator://generated?duration=40&fps=25&width=320&height=180&label=LIVE"}],
+        "inputs": [{"url": f"emulator://generated?duration=40&fps=25&width=320&height=180&label=LIVE"
+                            f"&encoder={request.param}"}],
         "playback_policies": ["public"]})
     asset = wait_settled(media_api, response.json()["data"]["id"])
     assert asset["status"] == "ready", asset
@@ -112,6 +127,13 @@ def test_slate_sessions_and_slate_frames(media_server: EmulatorServer, media_api
     seen = {stamp.read_index(f, width, height): _is_slate(f, width, height) for f in frames}
     assert sorted(seen) == list(range(250))
     assert [i for i, slate in seen.items() if slate] == slate_frames
+    # The re-encoded segments (the slate's) start when the broadcast's own do, B-frames or not: a player numbers
+    # their frames from their timestamps (without B-frames against a live encoder's, the slate's started 1.5 frames
+    # early).
+    source_pid = broadcast_source["playback_ids"][0]["id"]
+    for index in (0, 1, 2, 3, 4):
+        assert _first_times(media_server, pid, index, tmp_path) == \
+            _first_times(media_server, source_pid, index, tmp_path), index
     # The stream turned idle; the recording is one of its recent ones.
     idle = media_api.get(f"/video/v1/live-streams/{stream['id']}").json()["data"]
     assert idle["status"] == "idle" and recording["id"] in idle["recent_asset_ids"]

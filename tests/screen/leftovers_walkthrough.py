@@ -83,6 +83,11 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
 
             await until(lambda: len(listed()) == 2, 20, "the recording in the Assets list")
             report["assets_listed"] = listed()
+            from PySide6.QtCore import Qt
+            from PySide6.QtGui import QPixmap
+
+            await until(lambda: isinstance(tabs.index(0, 0).data(Qt.ItemDataRole.DecorationRole), QPixmap), 20,
+                        "the recording's thumbnail")
             screen.grab("recording-listed-without-refresh")
 
             # The Live streams tab, by a click: the Replay button beside the long name, not over it.

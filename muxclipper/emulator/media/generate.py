@@ -67,7 +67,8 @@ PRESETS = {
     "promo": GeneratedSpec(duration=30.0, fps="25", label="PROMO", encoder="upload"),
     # What the demo's "live now" re-run broadcasts: the keynote's slates around a shorter programme, its closing
     # slate held 40 s so that it is on at the live edge, proposed and taken, while the recording still grows.
-    "rerun": GeneratedSpec(duration=100.0, preroll=20.0, postroll=40.0, captions=True, label="KEYNOTE"),
+    "rerun": GeneratedSpec(duration=100.0, preroll=20.0, postroll=40.0, captions=True, label="KEYNOTE",
+                           encoder="live"),
     # Sound alone: what a producer cuts a podcast from (Mux makes an audio-only asset of it).
     "podcast": GeneratedSpec(duration=30.0, label="PODCAST", picture=False),
 }

@@ -7,10 +7,13 @@ drawn again over the slate with the same index and the recording stays frame-che
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
 from muxclipper.emulator.media import ffmpeg, hls, lettering, stamp, webvtt
 from muxclipper.emulator.media.facts import InputError, MediaFacts, facts_of
@@ -20,9 +23,33 @@ from muxclipper.emulator.media.store import Manifest, MediaStore
 SLATE_COLOUR = "0x4a1c1c"
 SLATE_TITLE = "WE\u2019LL BE RIGHT BACK"
 SLATE_SUBTITLE = "The broadcast will resume shortly"
-#: The pipeline's encoder settings, without B-frames: they would delay the first frame's timestamp.
-X264_SLATE = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-bf", "0",
-              "-fps_mode", "passthrough"]
+#: The pipeline's encoder settings; the B-frames are the broadcast's own (:func:`b_frame_args`).
+X264_SLATE = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-fps_mode", "passthrough"]
+
+
+def b_frame_args(delay: int) -> list[str]:
+    """x264's B-frame settings whose reordering delay is ``delay`` frames, as the broadcast's encoder had: a
+    re-encoded segment then starts at the same timestamps as the source's segment it replaces (with 3 B-frames
+    against a source without, its first frame started 2 frames late; without B-frames against a live encoder's 2,
+    1.5 frames early: either way a player numbered its frames wrong)."""
+    if delay <= 0:
+        return ["-bf", "0"]
+    if delay == 1:
+        return ["-bf", "1", "-x264-params", "b-pyramid=none"]
+    return ["-bf", "3"]  # x264's defaults (pyramid): a delay of 2, as most encoders' B-frames
+
+
+def reorder_delay(path: Path, rate: Fraction) -> int:
+    """How many frames the first video frame's presentation follows its decoding (0 without B-frames)."""
+    result = subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+                             "-map", "0:v:0", "-c", "copy", "-frames:v", "1", "-f", "framecrc", "-"],
+                            capture_output=True, text=True, timeout=60, env=ffmpeg.child_env())
+    tick = re.search(r"#tb 0: (\d+)/(\d+)", result.stdout)
+    row = next((line.split(",") for line in result.stdout.splitlines() if line.startswith("0,")), None)
+    if tick is None or row is None:
+        return 0
+    ticks = int(row[2]) - int(row[1])  # pts - dts
+    return round(Fraction(ticks * int(tick.group(1)), int(tick.group(2))) * rate)
 
 
 @dataclass(frozen=True)
@@ -72,8 +99,8 @@ def make_recording(store: MediaStore, job: SlateJob, on_progress: Callable[[str,
     seconds = frames / rate
     gop = max(round(float(rate) * 2), 1)
     slate_frames = frame_spans(job.spans, rate)
-    # The source's timestamps are kept (no B-frames, frames passed through, the sound copied: the programme's sound
-    # goes on under the slate), so the re-encoded segments fit between the source's own.
+    # The source's timestamps are kept (its B-frames' delay, frames passed through, the sound copied: the programme's
+    # sound goes on under the slate), so the re-encoded segments fit between the source's own.
     layers = lettering.Layers(work / "layers", rate, float(seconds), first_input=1)
     layers.directory.mkdir(exist_ok=True)
     draw(layers, slate_frames, source.width, source.height)
@@ -82,7 +109,8 @@ def make_recording(store: MediaStore, job: SlateJob, on_progress: Callable[[str,
     if source.has_audio:
         args += ["-map", "0:a:0", "-c:a", "copy"]
     on_progress(job.asset_id, 0.0)
-    ffmpeg.run([*args, "-frames:v", str(frames), "-t", f"{float(seconds):.6f}", *X264_SLATE, "-g", str(gop),
+    b_frames = b_frame_args(reorder_delay(source_dir / "source.mp4", rate))
+    ffmpeg.run([*args, "-frames:v", str(frames), "-t", f"{float(seconds):.6f}", *X264_SLATE, *b_frames, "-g", str(gop),
                 "-keyint_min", str(gop), "-sc_threshold", "0", "-movflags", "+faststart", str(master)],
                progress=lambda t: on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
     shutil.rmtree(layers.directory)

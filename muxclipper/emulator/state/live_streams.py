@@ -203,6 +203,7 @@ class LiveStreamsState(StateCore):
             rec.live_segment_ends = [end for _, end in manifest.segment_bounds()]
             rec.frame_rate, rec.width, rec.height = source.frame_rate, source.width, source.height
             rec.has_audio, rec.text_tracks = source.has_audio, [dict(t) for t in source.text_tracks]
+            rec.audio_only = source.audio_only  # a show's sound alone: its recording is audio-only too
         self._media_fields(rec)
         if source is not None:
             self._add_live_captions(rec, stream)

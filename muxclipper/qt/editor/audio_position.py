@@ -4,14 +4,17 @@ Sound has no frames to number, so :class:`~muxclipper.qt.editor.player.PlayerCon
 rate of 1000 (a "frame" is a millisecond, the precision of every time in the app) and this mixin stands in for the
 frame-by-frame machinery: a seek is ``setPosition`` and is reported at once (there is no picture that could show
 another moment), playing reports Qt's position as it moves (``positionChanged``, every few tens of ms), and the end
-of the media leaves the playhead on the last millisecond, paused, ready to play again.
+of the media leaves the playhead on the last millisecond, paused, ready to play again. A recording still in progress
+is loaded as what was recorded so far, as a video's is: a seek past it, or playing up to it, loads it again (where it
+is now) and goes on from the same millisecond.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import cast
 
-from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtCore import QObject, QTimer, SignalInstance
 from PySide6.QtMultimedia import QMediaPlayer
 
 #: A J (reverse shuttle) tick on sound: the playhead goes back this many ms (times the shuttle's speed) this often.
@@ -30,12 +33,28 @@ class AudioPosition:
     _goal: int | None
     _loading: bool
     _playing: bool
+    _growing: bool
+    _available_ms: int
+    _reload_to: int | None
+    _resume_playing: bool
     _load_timer: QTimer
     loaded: SignalInstance
     frame_shown: SignalInstance
 
     def _set_playing(self, playing: bool) -> None:
         raise NotImplementedError
+
+    def _reload(self, frame: int, play: bool) -> None:
+        raise NotImplementedError
+
+    def _start_playing(self, rate: float) -> None:
+        raise NotImplementedError
+
+    def _recorded_since(self, ms: int) -> bool:
+        """A recording in progress has more than what was loaded (by over half a second: Qt's duration is cut short
+        by a millisecond or so, and loading again for that would never end), and ``ms`` is past it: load again."""
+        loaded = int(self.player.duration())
+        return self._growing and loaded > 0 and ms > loaded - 1 and self._available_ms > loaded + 500
 
     _length_ms: int | None
 
@@ -49,6 +68,9 @@ class AudioPosition:
         self.frame_shown.emit(ms, ms)
 
     def _audio_seek(self, ms: int) -> None:
+        if self._recorded_since(ms):
+            self._reload(min(ms, self._available_ms - 1), play=self._playing)
+            return
         last = self._last_ms()
         ms = max(ms, 0) if last is None else min(max(ms, 0), last)
         if self._loading:
@@ -76,6 +98,10 @@ class AudioPosition:
     def _on_audio_position(self, position: int) -> None:
         if self.audio_only and self._playing and not self._loading:
             last = self._last_ms()
+            loaded = int(self.player.duration())
+            if self._growing and self._available_ms > loaded + 500 and position > loaded - 1500:
+                self._reload(position, play=True)  # near the end of what was loaded, with more recorded since
+                return
             if last is not None and position >= last:
                 self._audio_end(last)
                 return
@@ -95,9 +121,15 @@ class AudioPosition:
         if status in loaded and self._loading and self.player.duration() > 0:
             self._loading = False
             self._load_timer.stop()
-            self.loaded.emit(int(self.player.duration()))
-            goal, self._goal = self._goal or 0, None
+            reloaded, play = self._reload_to, self._resume_playing
+            if reloaded is None:  # loading again is not news
+                self.loaded.emit(int(self.player.duration()))
+            goal = reloaded if reloaded is not None else self._goal or 0
+            self._goal, self._reload_to, self._resume_playing = None, None, False
             self._audio_seek(goal)
+            if reloaded is not None and play:
+                # After Qt is done telling this status: play() from inside it left the player buffering for good.
+                QTimer.singleShot(0, cast(QObject, self), lambda: self._start_playing(1.0))
         elif status == QMediaPlayer.MediaStatus.EndOfMedia:
             last = self._last_ms()
             if last is not None:

@@ -109,6 +109,16 @@ class EditorPictures(QObject):
         self.editor.set_waveform(self.waveform.start(asset.duration_ms or 0, pieces, fetch),
                                  "The waveform is being made…")
 
+    def _more_waveform(self, asset: Asset, pieces: list[tuple[int, str]] | str) -> None:
+        """A recording of sound alone grew: its waveform goes on (a refusal leaves what is drawn, and says why)."""
+        if not self._is_open(asset.id):
+            return
+        if isinstance(pieces, str):
+            self.editor.timeline.setToolTip(pieces)
+            return
+        self.waveform.more(asset.duration_ms or 0, pieces)
+        self.editor.waveform_grown()
+
     def _on_waveform_finished(self, why: str) -> None:
         self.editor.timeline.setToolTip(why or "The sound of the whole source (audio only: no pictures)")
         self.editor.waveform_grown()
@@ -121,6 +131,10 @@ class EditorPictures(QObject):
             if not asset.audio_only and shown_at is not None and (
                     storyboard_due(shown_at, asset.duration_ms or 0) or (was_live and not asset.is_live)):
                 self._ask_storyboard(asset)  # grown, or ended: the strip covers what is recorded
+            grown = (asset.duration_ms or 0) > (self._asset.duration_ms or 0)
+            if asset.audio_only and grown and self._pictures is not None and self.waveform.wave is not None:
+                self.bridge.run(_or_why(functools.partial(self._pictures.sound_pieces, asset)),
+                                functools.partial(self._more_waveform, asset))  # a recording of sound grew
             before = shown_track(self._asset.text_tracks)
             self._asset = asset
             now = shown_track(asset.text_tracks)

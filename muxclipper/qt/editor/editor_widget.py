@@ -299,6 +299,8 @@ class EditorWidget(QWidget):
         self.timeline.set_storyboard(QPixmap(), [])
         self.set_captions(None)
         self.clear_stills()
+        self._set_audio_mode(False)  # nothing open: no card saying "audio only"
+        self.player.audio_only = False
 
     def preview_text(self, text: str, endpoints: Endpoints) -> bool:
         """The picture of a stream URL (or playback id) named at start-up, before the session is open: its asset

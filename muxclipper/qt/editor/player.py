@@ -121,6 +121,7 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         self._patience.setInterval(GOAL_PATIENCE_MS)
         self._patience.timeout.connect(self._on_patience_timeout)
         self.audio_only = False  # sound alone: see AudioPosition
+        self._switching = False  # inside load(): the statuses Qt reports are the old source's
         self.player.positionChanged.connect(self._on_audio_position)
         self._decoded.videoFrameChanged.connect(self._on_decoded_frame)
         self.player.errorOccurred.connect(self._on_player_error)
@@ -190,12 +191,16 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         self._patience.stop()
         self._loading = True
         self._abandoned = False
+        # Qt tells the old source's state from inside these calls (a playing one "loaded" as it stops): not news of
+        # the new one (sound alone took it for the new source loaded, and lost where a reload was going).
+        self._switching = True
         if self.player.source() == QUrl(url):
             self.player.setSource(QUrl())  # else Qt keeps the pipeline, and where it was in it
         self._url, self._reloads = url, 0
         self.player.setPlaybackRate(1.0)
         self.player.setSource(QUrl(url))
         self.player.pause()
+        self._switching = False
         self._load_timer.start()
 
     def preview(self, url: str) -> None:
@@ -260,7 +265,7 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         if url is None:
             return
         log.debug("loading the recording again to reach frame %s", frame)
-        self.load(url, self.rate, growing=True)
+        self.load(url, self.rate, growing=True, audio_only=self.audio_only)
         self._reload_to, self._resume_playing = frame, play
 
     def seek_frame(self, frame: int) -> None:
@@ -528,7 +533,7 @@ class PlayerController(QObject, FrameSeeking, AudioPosition):
         self.duration_changed.emit(int(duration))
 
     def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
-        if self.audio_only:
+        if self.audio_only and not self._switching:
             self._on_audio_status(status)
         if status != QMediaPlayer.MediaStatus.EndOfMedia:
             return

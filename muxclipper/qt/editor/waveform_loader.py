@@ -40,6 +40,8 @@ class WaveformLoader(QObject):
         self._piece_start = 0
         self._first_us: int | None = None
         self._generation = 0
+        self._busy = False  # a batch is being fetched or decoded
+        self._queued_until = -1  # the start (ms) of the last piece taken: a recording's newer ones come after it
 
     def start(self, duration_ms: int, pieces: list[tuple[int, str]],
               fetch: Callable[[list[str], Callable[[bytes | str], None]], None]) -> Waveform:
@@ -48,19 +50,36 @@ class WaveformLoader(QObject):
         self.stop()
         self.wave = Waveform(duration_ms)
         self._pieces, self._fetch = list(pieces), fetch
+        self._queued_until = pieces[-1][0] if pieces else -1
         self._next()
         return self.wave
+
+    def more(self, duration_ms: int, pieces: list[tuple[int, str]]) -> None:
+        """A recording in progress grew: its pieces after those taken are decoded too (``pieces``: all it lists)."""
+        if self.wave is None or self._fetch is None:
+            return
+        self.wave.grow(duration_ms)
+        fresh = [piece for piece in pieces if piece[0] > self._queued_until]
+        if not fresh:
+            return
+        self._queued_until = fresh[-1][0]
+        self._pieces += fresh
+        if not self._busy:
+            self._next()
 
     def stop(self) -> None:
         """Another source: what is under way is dropped (a late answer for it is ignored)."""
         self._generation += 1
         self._pieces = []
+        self._busy = False
         self._drop_decoder()
 
     def _next(self) -> None:
         if not self._pieces:
+            self._busy = False
             self.finished.emit("")
             return
+        self._busy = True
         batch, self._pieces = self._pieces[:SEGMENTS_PER_DECODE], self._pieces[SEGMENTS_PER_DECODE:]
         generation, start = self._generation, batch[0][0]
         assert self._fetch is not None
@@ -70,6 +89,7 @@ class WaveformLoader(QObject):
         if generation != self._generation:
             return
         if isinstance(data, str):
+            self._busy = False
             self.finished.emit(data)
             return
         self._drop_decoder()
@@ -114,6 +134,7 @@ class WaveformLoader(QObject):
     def _on_decoder_error(self, error: QAudioDecoder.Error) -> None:
         why = self._decoder.errorString() if self._decoder is not None else str(error)
         self._drop_decoder()
+        self._busy = False
         self.finished.emit(f"No waveform: the sound could not be decoded here ({why}).")
 
     def _drop_decoder(self) -> None:

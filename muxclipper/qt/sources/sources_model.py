@@ -206,7 +206,9 @@ class SourcesModel(QAbstractListModel):
         if pixmap is not None:
             self._thumbnails.move_to_end(asset.id)
             return pixmap
-        if asset.id not in self._asked and asset.status is AssetStatus.READY and not asset.audio_only:  # no picture
+        # A recording in progress has pictures too (Mux's status says "preparing" until it ends): it had none.
+        pictured = (asset.status is AssetStatus.READY or asset.is_live) and not asset.audio_only
+        if asset.id not in self._asked and pictured:
             self._asked.add(asset.id)
             self._wanted.append(asset.id)
             self._flush.start()

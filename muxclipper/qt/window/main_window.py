@@ -431,14 +431,20 @@ class MainWindow(QMainWindow):
         """``asset`` into every panel: the editor plays it, the options show its facts, the segments and the clips
         filter follow it, a recording is watched as it grows."""
         playback = self.session.urls.playable(asset)  # public, else signed with the environment's signing key
-        if asset.audio_only and playback is not None and asset.duration_ms is not None and not asset.is_live:
-            # Sound alone: no frame rate to make segment times exact by, so played straight from the stream.
-            self._show_source(asset, self.session.urls.hls(playback.id, playback.policy))
+        if asset.audio_only and playback is not None and asset.duration_ms is not None:
+            # Sound alone: no frame rate to make segment times exact by. A recording in progress goes through the
+            # relay (what is recorded so far, as a finished playlist, loaded again as it grows); else the stream.
+            stream = self.session.urls.hls(playback.id, playback.policy)
+            if asset.is_live and self.session.recordings is not None:
+                self.bridge.run(self.session.recordings.url_for(stream), lambda url: self._show_source(asset, url),
+                                "Opening the recording")
+            else:
+                self._show_source(asset, stream)
             return
         if asset.audio_only:
             self.show_message(f"{self.source_name(asset)} is audio only (sound, no picture): it can be opened once it "
-                              "is ready and has a public playback id (or a signed one and a signing key in the "
-                              "environment); a recording still in progress cannot be opened yet.")
+                              "is ready (or recording) and has a public playback id (or a signed one and a signing "
+                              "key in the environment).")
             return
         if playback is None or asset.frame_rate is None or asset.duration_ms is None:
             self.show_message(f"{asset.id} cannot be played here yet: it needs a public playback id (or a signed one "

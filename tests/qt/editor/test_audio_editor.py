@@ -84,6 +84,8 @@ def test_it_opens_as_sound_marked_in_milliseconds(qtbot: Any, editor: Any) -> No
     assert editor.timeline.marked.in_ms == 1_010  # refused, nothing changed
     key(qtbot, editor, Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)  # go to in
     qtbot.waitUntil(lambda: editor.player.current_ms == 1_010, timeout=5_000)
+    editor.close_source()  # another environment: nothing open, nothing says "audio only"
+    assert not editor.audio_card.isVisible() and editor.video.isVisible() and editor.format_box.isEnabled()
 
 
 def test_it_plays_and_reaches_the_end_without_jamming(qtbot: Any, editor: Any) -> None:
@@ -145,3 +147,60 @@ def test_a_waveform_that_cannot_be_made_says_why_and_the_timeline_works_on(qtbot
     editor.timeline.set_playhead(1_000)
     editor.mark_in()  # marking goes on without a waveform
     editor.player.unload()
+
+
+def test_a_recording_of_sound_still_growing_is_played_and_its_waveform_follows(
+        qtbot: Any, media_server: EmulatorServer, media_api: httpx.Client, audio_source: dict[str, Any],
+        frozen_clock: None) -> None:
+    """A live show's sound, recording: loaded (through the app's relay) as what is recorded so far; a time recorded
+    since it was loaded is reached by loading it again; its waveform goes on as it grows."""
+    from muxclipper.qt.editor.player import PlayerController
+    from tests.support.relay_thread import RelayThread
+
+    stream = media_api.post("/video/v1/live-streams",
+                            json={"new_asset_settings": {"playback_policies": ["public"]}}).json()["data"]
+    player = PlayerController()
+    try:
+        recording = media_api.post(f"/_emulator/live-streams/{stream['id']}/start",
+                                   json={"source_asset_id": audio_source["id"]}).json()["data"]
+        media_api.post("/_emulator/clock/advance", json={"seconds": 6.5})  # three 2 s segments recorded
+        master = f"{media_server.stream_url}/{recording['playback_ids'][0]['id']}.m3u8"
+        with RelayThread() as relay:
+            with qtbot.waitSignal(player.loaded, timeout=10_000):
+                player.load(relay.url_for(master), AUDIO_RATE, growing=True, audio_only=True)
+            player.set_available(6_000)
+            player.seek_ms(5_000)
+            qtbot.waitUntil(lambda: player.current_ms == 5_000 and not player._loading, timeout=10_000)  # noqa: SLF001
+            media_api.post("/_emulator/clock/advance", json={"seconds": 4})  # two more segments: up to 10 s
+            player.set_available(10_000)
+            player.seek_ms(9_000)  # recorded since it was loaded: loaded again, and there
+            qtbot.waitUntil(lambda: player.current_ms == 9_000 and not player._loading, timeout=10_000)  # noqa: SLF001
+            assert player.duration_ms >= 9_900 and abs(player.player.position() - 9_000) <= 1
+            media_api.post("/_emulator/clock/advance", json={"seconds": 4})  # up to 14 s
+            player.set_available(14_000)
+            player.play()  # plays on past what was loaded (10 s): loaded again on the way, without stopping
+            qtbot.waitUntil(lambda: player.current_ms > 10_600 and player.is_playing, timeout=15_000)
+            player.pause()
+
+        asset = asset_from_wire(media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"])
+
+        async def pieces() -> list[tuple[int, str]]:
+            async with httpx.AsyncClient(timeout=10) as http:
+                urls = PlaybackUrls(Endpoints.for_origin(media_server.url))
+                return await PictureService(http, urls).sound_pieces(asset)
+
+        def fetch(urls: list[str], then: Callable[[bytes | str], None]) -> None:
+            then(b"".join(httpx.get(url, timeout=10).content for url in urls))
+
+        loader = WaveformLoader()
+        with qtbot.waitSignal(loader.finished, timeout=30_000):
+            wave = loader.start(asset.duration_ms or 0, asyncio.run(pieces()), fetch)
+        known = wave.decoded_ms
+        media_api.post("/_emulator/clock/advance", json={"seconds": 6})  # three more segments
+        asset = asset_from_wire(media_api.get(f"/video/v1/assets/{recording['id']}").json()["data"])
+        with qtbot.waitSignal(loader.finished, timeout=30_000):
+            loader.more(asset.duration_ms or 0, asyncio.run(pieces()))
+        assert wave.decoded_ms >= known + 5_000 and max(wave.columns(known, wave.decoded_ms, 10)) > 0.75
+    finally:
+        player.unload()
+        media_api.delete(f"/video/v1/live-streams/{stream['id']}")

@@ -26,6 +26,7 @@ from pytestqt.exceptions import TimeoutError
 
 from muxclipper.emulator import EmulatorServer
 from muxclipper.emulator.media import stamp
+from muxclipper.qt.editor.frame_seeker import SEEK_PATIENCE_MS
 from muxclipper.qt.editor.player import PlayerController
 from tests.support import corpus
 from tests.support.relay_thread import RelayThread
@@ -69,6 +70,7 @@ class Watch:
         self.qtbot, self.controller, self.source_height = qtbot, controller, source_height
         self.misses: list[str] = []
         self.lands = 0
+        self.deadline_ms = LANDING_MS
 
     def on_screen(self) -> int:
         return picture_index(self.controller.sink.videoFrame(), self.source_height)
@@ -77,7 +79,8 @@ class Watch:
         """Wait for the player to report ``frame``; the picture the sink holds must be that frame."""
         c = self.controller
         try:
-            self.qtbot.waitUntil(lambda: c.current_frame == frame and c.target_frame == frame, timeout=LANDING_MS)
+            self.qtbot.waitUntil(lambda: c.current_frame == frame and c.target_frame == frame,
+                                 timeout=self.deadline_ms)
         except TimeoutError as exc:
             raise AssertionError(f"{how} {frame}: the player stayed on {c.current_frame} (going to "
                                  f"{c.target_frame}); misses so far: {self.misses}") from exc
@@ -216,9 +219,10 @@ def test_4k_frames_deep_in_a_gop_are_reached_on_a_busy_machine(qtbot: Any, playe
     """A busy machine (a producer's laptop encoding beside the app): the first frame of a seek deep into a 4K B-frame
     GOP takes seconds, and a run-up at speed drops frames. The player still lands on each frame asked for — the last
     ones before the end (run up to), frames late in the GOP (a slow seek, waited for rather than sent again) — and
-    the picture is that frame. Sixteen stress workers at the test's own priority leave it about what two workers at
-    a higher one did by hand (``stress-ng --cpu 2`` beside a ``nice`` run), where the player gave up on frames 39
-    and 47 before this was fixed; this test failed the same way then."""
+    the picture is that frame. By hand (``stress-ng --cpu 2`` beside a ``nice`` run) the player gave up on frames 39
+    and 47 before this was fixed. Here the two workers run at the test's own priority (a gentler load, which the
+    suite's other worker adds to): how harsh it is depends on the machine, so the test that fails without the fix,
+    every time, is the slow network's below (the same silence after a seek, made exact)."""
     stress = shutil.which("stress-ng")
     assert stress, "stress-ng is missing: scripts/setup.sh test installs it"
     item = next(i for i in corpus.ITEMS if i.name == "uhd-2160p-uncapped-25")
@@ -229,8 +233,10 @@ def test_4k_frames_deep_in_a_gop_are_reached_on_a_busy_machine(qtbot: Any, playe
     watch = Watch(qtbot, player, item.size[1])
     watch.land(0, "load")
     last = item.frame_count - 1
-    busy = subprocess.Popen([stress, "--cpu", "16", "--timeout", "60s", "--quiet"], stdout=subprocess.DEVNULL,
+    busy = subprocess.Popen([stress, "--cpu", "2", "--timeout", "60s", "--quiet"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+    # The player's own bound for a slow seek, and a run-up after it: a frame that has not come by then never will.
+    watch.deadline_ms = SEEK_PATIENCE_MS + LANDING_MS
     try:
         for frame in (2, last - 2, last - 10, last, 1, last - 1, last - 20):
             player.seek_frame(frame)
@@ -280,3 +286,134 @@ def test_sound_alone_is_reached_at_every_time_asked(qtbot: Any, player: PlayerCo
     player.play()  # from the start again, as players do at the end
     qtbot.waitUntil(lambda: 100 < player.current_ms < 5_000, timeout=LANDING_MS)
     player.pause()
+
+
+@pytest.mark.qt_log_ignore("Failed to seek")
+def test_each_way_in_through_the_editor_lands_on_the_frame_it_names(qtbot: Any, media_server: EmulatorServer,
+                                                                    relay: RelayThread,
+                                                                    corpus_assets: dict[str, dict[str, Any]]) -> None:
+    """The editor as a producer drives it, on an upload with x264's B-frames (GOP 250), around its first segment
+    boundary: G and a typed #frame, a typed time, → and ← across the boundary, I and O there, the edit-point jumps
+    (↑ ↓, Shift+I, Shift+O), Home and End, J/L then K and a mouse drag on the timeline. Each lands on a frame whose
+    stamp is the number the player says, and the frames named are the ones asked for."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from muxclipper.core.timecode import frame_to_ms
+    from muxclipper.qt.editor.editor_widget import EditorWidget
+
+    item = next(i for i in corpus.ITEMS if i.name == "x264-defaults-29.97")
+    asset = corpus_assets[item.name]
+    editor = EditorWidget()
+    qtbot.addWidget(editor)
+    editor.resize(900, 600)
+    editor.show()
+    player = editor.player
+    player.segment_starts = relay.segment_starts  # as the window gives it
+    with qtbot.waitSignal(player.loaded, timeout=LANDING_MS):
+        editor.open_source(relay.url_for(f"{media_server.stream_url}/{asset['playback_ids'][0]['id']}.m3u8",
+                                         item.rate), round(asset["duration"] * 1000), item.rate)
+    watch = Watch(qtbot, player, item.size[1])
+    watch.land(0, "load")
+    editor.timeline.setFocus()
+    boundary = 250
+    last = item.frame_count - 1
+
+    def key(k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        qtbot.keyClick(editor.timeline, k, mods)
+
+    def typed(text: str) -> None:
+        key(Qt.Key.Key_G)
+        assert editor.position_field.hasFocus()
+        qtbot.keyClicks(editor.position_field, text)
+        qtbot.keyClick(editor.position_field, Qt.Key.Key_Return)
+
+    def said_equals_shown(how: str) -> None:
+        qtbot.waitUntil(lambda: player.target_frame == player.current_frame, timeout=LANDING_MS)
+        watch.land(player.current_frame, how)
+
+    typed(f"#{boundary - 1}")
+    watch.land(boundary - 1, "G, typed #frame")
+    editor.timeline.setFocus()
+    editor.format_box.setCurrentIndex(editor.format_box.findData("hms"))
+    typed(editor.position_field.shown(frame_to_ms(boundary - 2, item.rate)))
+    watch.land(boundary - 2, "G, typed time")
+    editor.timeline.setFocus()
+    for frame in range(boundary - 1, boundary + 2):
+        key(Qt.Key.Key_Right)
+        watch.land(frame, "→ (key)")
+    for frame in range(boundary, boundary - 3, -1):
+        key(Qt.Key.Key_Left)
+        watch.land(frame, "← (key)")
+    key(Qt.Key.Key_I)  # in at boundary - 2
+    for _ in range(3):
+        key(Qt.Key.Key_Right)
+    watch.land(boundary + 1, "→ (key)")
+    key(Qt.Key.Key_O)  # out: the last frame kept is boundary + 1
+    assert (editor.timeline.marked.first_frame, editor.timeline.marked.last_frame) == (boundary - 2, boundary + 1)
+    key(Qt.Key.Key_End)
+    watch.land(last, "End")
+    key(Qt.Key.Key_Home)
+    watch.land(0, "Home")
+    key(Qt.Key.Key_Down)  # the next edit point: the in
+    watch.land(boundary - 2, "↓ (edit point)")
+    key(Qt.Key.Key_Down)  # the out
+    said_equals_shown("↓ (edit point)")
+    key(Qt.Key.Key_Up)
+    watch.land(boundary - 2, "↑ (edit point)")
+    key(Qt.Key.Key_O, Qt.KeyboardModifier.ShiftModifier)
+    watch.land(boundary + 1, "Shift+O")
+    key(Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)
+    watch.land(boundary - 2, "Shift+I")
+    key(Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: player.current_frame <= boundary - 5, timeout=LANDING_MS)
+    key(Qt.Key.Key_K)
+    said_equals_shown("J then K (keys)")
+    key(Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: player.current_frame >= boundary + 3, timeout=LANDING_MS)
+    key(Qt.Key.Key_K)
+    said_equals_shown("L then K (keys)")
+
+    timeline = editor.timeline  # a drag with the mouse, let go near the boundary
+    y = timeline.height() / 2
+    for ms, kind in ((frame_to_ms(40, item.rate), QEvent.Type.MouseButtonPress),
+                     (frame_to_ms(150, item.rate), QEvent.Type.MouseMove),
+                     (frame_to_ms(boundary - 1, item.rate), QEvent.Type.MouseMove),
+                     (frame_to_ms(boundary - 1, item.rate), QEvent.Type.MouseButtonRelease)):
+        point = QPointF(timeline.x_for_ms(ms), y)
+        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else Qt.MouseButton.LeftButton
+        QApplication.sendEvent(timeline, QMouseEvent(kind, point, timeline.mapToGlobal(point),
+                                                     Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier))
+    said_equals_shown("drag (mouse)")
+    assert abs(player.current_frame - (boundary - 1)) <= 2  # a pixel is about a frame here
+    player.unload()
+    assert watch.misses == [], watch.misses
+
+
+@pytest.mark.qt_log_ignore("Failed to seek")
+def test_a_seek_whose_segment_comes_slowly_is_waited_for_not_sent_again(
+        qtbot: Any, player: PlayerController, media_server: EmulatorServer, media_api: httpx.Client,
+        relay: RelayThread, corpus_assets: dict[str, dict[str, Any]]) -> None:
+    """A slow network (hotel wifi; the same as a slow decoder to the player): each segment a seek needs comes 2 s
+    late (the player used to take 1.5 s of silence for a lost seek). The player waits for it rather than sending the seek again (which asked for the segment again, and again
+    late) and lands on the frames asked for, the ones before a boundary too."""
+    item = next(i for i in corpus.ITEMS if i.name == "x264-defaults-29.97")
+    asset = corpus_assets[item.name]
+    pid = asset["playback_ids"][0]["id"]
+    player.segment_starts = relay.segment_starts
+    with qtbot.waitSignal(player.loaded, timeout=LANDING_MS):
+        player.load(relay.url_for(f"{media_server.stream_url}/{pid}.m3u8", item.rate), item.rate,
+                    length_ms=round(asset["duration"] * 1000))
+    watch = Watch(qtbot, player, item.size[1])
+    watch.land(0, "load")
+    armed = media_api.post("/_emulator/faults", json={"kind": "delay", "delay_ms": 2000, "method": "GET",
+                                                      "path": f"/stream/{pid}/seg_*", "times": 8})
+    assert armed.status_code in (200, 201), armed.text
+    try:
+        for frame in (600, 499):  # each in a segment not loaded yet, the second before a boundary
+            player.seek_frame(frame)
+            watch.land(frame, "seek (slow network)")
+    finally:
+        media_api.delete("/_emulator/faults")
+    assert watch.misses == [], watch.misses
