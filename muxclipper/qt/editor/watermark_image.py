@@ -39,6 +39,7 @@ class WatermarkImages(QObject):
     def attach(self, pictures: PictureService | None) -> None:
         self._pictures = pictures
         self._images.clear()
+        self._timer.stop()  # a fetch due for the last session's pictures (or none: the window is closing)
         if pictures is not None and self._watermark is not None:
             self._timer.start()  # typed before the connection was made
 

@@ -310,4 +310,6 @@ class WindowPanels:
         self.sources.stop()
         self.recording.stop()
         self.editor.player.unload()
+        if self.watermark_images is not None:
+            self.watermark_images.attach(None)  # its fetch, waiting for the address to settle, is not started after
         await self.bridge.cancel_and_wait()  # before the session's HTTP client closes
