@@ -244,9 +244,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (``--dist loadgroup`` would spread a module's tests, but pytest-xdist 3.8 cannot name the groups under pytest 9.2:
     it writes the group into a node id attribute pytest no longer reads.)
     """
-    heaviest = ("packaging", "real_window", "slow")
+    from tests.support.xdist_scopes import TOGETHER
+
+    heaviest = ("packaging", "together", "real_window", "slow")
 
     def rank(item: pytest.Item) -> int:
+        if item.nodeid.split("::", 1)[0] in TOGETHER:  # the media corpus's two modules: minutes on one worker
+            return heaviest.index("together")
         return next((n for n, name in enumerate(heaviest) if item.get_closest_marker(name)), len(heaviest))
 
     modules: dict[str, int] = {}
