@@ -29,7 +29,7 @@ from muxclipper.mux.endpoints import Endpoints
 from muxclipper.mux.urls import PlaybackUrls
 from muxclipper.qt.accessible_names import name_combo_box
 from muxclipper.qt.editor.audio_position import AUDIO_RATE
-from muxclipper.qt.editor.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, install
+from muxclipper.qt.editor.keymap import DEFAULT_KEYMAP, CheatSheet, KeyAction, LocalNavigationKeys, for_sound, install
 from muxclipper.qt.editor.marker_history import MarkerHistory
 from muxclipper.qt.editor.player import PlayerController
 from muxclipper.qt.editor.timecode_edit import TimecodeEdit
@@ -274,6 +274,11 @@ class EditorWidget(QWidget):
         for field in (self.in_field, self.out_field, self.position_field):
             field.set_audio_only(audio_only)
         self.transport.frame_label.setVisible(not audio_only)
+        for entry in (for_sound(self.keymap) if audio_only else self.keymap):  # ← → name no frames on sound
+            action = self.actions_by_id.get(entry.id)
+            if action is not None and action.text() != entry.label:
+                action.setText(entry.label)
+                self.transport.named(action)
         self.set_waveform(None)
 
     def set_waveform(self, wave: Waveform | None, note: str = "") -> None:
@@ -468,8 +473,12 @@ class EditorWidget(QWidget):
         self._show_caption(self.player.current_ms)
 
     def show_cheat_sheet(self) -> None:
+        keymap = for_sound(self.keymap) if self.audio_only else self.keymap
+        if self._cheat_sheet is not None and self._cheat_sheet.keymap != keymap:  # a source of the other kind
+            self._cheat_sheet.deleteLater()
+            self._cheat_sheet = None
         if self._cheat_sheet is None:
-            self._cheat_sheet = CheatSheet(self.keymap, self)
+            self._cheat_sheet = CheatSheet(keymap, self)
         self._cheat_sheet.show()
         self._cheat_sheet.raise_()
 

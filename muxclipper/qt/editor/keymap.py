@@ -77,6 +77,20 @@ def keymap_with(overrides: Mapping[str, tuple[str, ...]]) -> tuple[KeyAction, ..
     return tuple(KeyAction(a.id, a.label, tuple(overrides.get(a.id, a.keys))) for a in DEFAULT_KEYMAP)
 
 
+#: What the keys that name frames do on a source of sound alone (no frames: ← and → move 10 ms).
+AUDIO_LABELS = {
+    "frame_back": "A hundredth of a second back",
+    "frame_forward": "A hundredth of a second forward",
+    "go_first": "Go to the start",
+    "go_last": "Go to the end (of a recording in progress: the last recorded)",
+}
+
+
+def for_sound(keymap: tuple[KeyAction, ...]) -> tuple[KeyAction, ...]:
+    """``keymap`` as a source of sound alone names its actions (see AUDIO_LABELS)."""
+    return tuple(KeyAction(a.id, AUDIO_LABELS.get(a.id, a.label), a.keys) for a in keymap)
+
+
 def install(widget: QWidget, keymap: tuple[KeyAction, ...], handlers: Mapping[str, Callable[[], None]]
             ) -> dict[str, QAction]:
     """One QAction per mapped key, active anywhere in ``widget``'s window (see the module's docstring)."""
@@ -129,6 +143,7 @@ class CheatSheet(QDialog):
 
     def __init__(self, keymap: tuple[KeyAction, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.keymap = keymap
         self.setWindowTitle("Keyboard shortcuts")
         self.setAccessibleName("Keyboard shortcuts")
         self.setModal(False)

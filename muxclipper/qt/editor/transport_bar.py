@@ -100,6 +100,15 @@ class TransportBar(QWidget):
                 widget.setToolTip("No sound device on this computer: the video plays without sound")
         self._on_player_shuttle_changed(0.0)
 
+
+    def named(self, action: QAction) -> None:
+        """``action`` was renamed (a source of sound alone steps by 10 ms, not a frame): its tooltip and its button's
+        name say so."""
+        action.setToolTip(with_keys(action))
+        for button in self.buttons.values():
+            if button.defaultAction() is action:
+                button.setAccessibleName(action.text())
+
     def add_tool(self, widget: QWidget) -> None:
         """A button of a feature that plays or clips the live edge (Follow live, Replay), after the times."""
         layout = self.layout()

@@ -84,8 +84,23 @@ def test_it_opens_as_sound_marked_in_milliseconds(qtbot: Any, editor: Any) -> No
     assert editor.timeline.marked.in_ms == 1_010  # refused, nothing changed
     key(qtbot, editor, Qt.Key.Key_I, Qt.KeyboardModifier.ShiftModifier)  # go to in
     qtbot.waitUntil(lambda: editor.player.current_ms == 1_010, timeout=5_000)
+    # The keys that name frames say what they do on sound, in their tooltips and in the list of keys (?).
+    assert editor.actions_by_id["frame_forward"].toolTip() == "A hundredth of a second forward (Right)"
+    assert editor.actions_by_id["go_first"].text() == "Go to the start"
+
+    def listed() -> set[str]:
+        editor.show_cheat_sheet()
+        table = editor._cheat_sheet.table
+        shown = {table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())
+                 if table.item(r, c) is not None}
+        editor._cheat_sheet.close()
+        return shown
+
+    assert "A hundredth of a second back" in listed() and "One frame back" not in listed()
     editor.close_source()  # another environment: nothing open, nothing says "audio only"
     assert not editor.audio_card.isVisible() and editor.video.isVisible() and editor.format_box.isEnabled()
+    assert editor.actions_by_id["frame_forward"].toolTip() == "One frame forward (Right)"
+    assert "One frame back" in listed()
 
 
 def test_it_plays_and_reaches_the_end_without_jamming(qtbot: Any, editor: Any) -> None:

@@ -298,9 +298,12 @@ def test_home_and_end_go_to_the_first_and_last_frame_but_stay_a_text_fields(qtbo
 
 
 def test_the_storyboard_of_a_recording_opened_early_follows_it_as_it_grows(
-        qapp: Any, media_server: EmulatorServer, media_api: httpx.Client, stamped_source: dict[str, Any]) -> None:
+        qapp: Any, media_server: EmulatorServer, media_api: httpx.Client, stamped_source: dict[str, Any],
+        frozen_clock: None) -> None:
     """Opened 2 s into the broadcast, the strip under the timeline kept showing those 2 s over the whole recording:
-    it is asked for again as the recording grows (by a quarter, at least 5 s, at most a minute), and when it ends."""
+    it is asked for again as the recording grows (by a quarter, at least 5 s, at most a minute), and when it ends.
+    The emulator's clock moves only as the test advances it: on a loaded machine real time grew the recording past
+    2 s before its first storyboard came."""
     from muxclipper.core.models import Asset
     from muxclipper.mux.client import Endpoints
     from muxclipper.mux.urls import PlaybackUrls
