@@ -91,7 +91,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             window.start()
             window.open_asset_id(source)
             await until(lambda: window.asset is not None and window.asset.id == source
-                        and window.editor.player.current_frame >= 0, 20, "the source open")
+                        and window.editor.player.frame_on_screen is not None, 20, "the source open")
             await _read_out("a source open", report)
             screen.grab("source-open")
             tabs, tree = window.sources.tabs, window.sources.streams_tree
@@ -107,7 +107,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
                 assert dock is not None
                 dock.raise_()
                 panel = dock.widget()
-                await until(panel.isVisible, 5, f"the {name} tab in front")
+                await until(panel.isVisible, 15, f"the {name} tab in front")
                 await _read_out(f"the {name} tab", report)
                 screen.grab(f"{name}-tab")
             # The two windows of their own a keyboard opens from here: the list of keys (?) and About.

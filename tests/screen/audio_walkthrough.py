@@ -91,14 +91,14 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             screen.key("space")  # play…
             await until(lambda: editor.player.current_ms > 1_200, 15, "playing")
             screen.key("space")  # … and pause
-            await until(lambda: not editor.player.is_playing, 5, "paused")
+            await until(lambda: not editor.player.is_playing, 15, "paused")
             report["played_to_ms"] = editor.player.current_ms
             screen.grab("played")
             editor.player.seek_ms(0)
-            await until(lambda: editor.player.current_ms == 0, 5, "back at the start")
+            await until(lambda: editor.player.current_ms == 0, 15, "back at the start")
             screen.key("shift+Right", "shift+Right", "Right", "i")  # 2.010 s
             screen.key("alt+Right", "o")  # 12.010 s: the out point is after the millisecond on screen
-            await until(lambda: editor.timeline.marked.out_ms is not None, 5, "the out point")
+            await until(lambda: editor.timeline.marked.out_ms is not None, 15, "the out point")
             marked = editor.timeline.marked
             report["marks"] = [marked.in_ms, marked.out_ms]
             report["fields"] = [editor.in_field.text(), editor.out_field.text(), editor.length_label.text()]

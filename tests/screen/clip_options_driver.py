@@ -97,7 +97,7 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
             window.start()
             await until(lambda: window.panels_built, 10, "the panels")
             window.open_asset_id(source["id"])
-            await until(lambda: window.asset is not None and window.editor.player.current_frame >= 0, 20,
+            await until(lambda: window.asset is not None and window.editor.player.frame_on_screen is not None, 20,
                         "the source opened")
             options = window.clip_options
             extras = options.extras
@@ -116,9 +116,9 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
             report["summary_before"] = extras.watermark_summary.text()
             screen.click(*tab_centre(window, "Watermark"))
             # (A tab behind another keeps "visible" widgets, moved off the window: what counts is what is seen.)
-            await until(lambda: not extras.watermark_box.visibleRegion().isEmpty(), 5, "the Watermark tab shown")
+            await until(lambda: not extras.watermark_box.visibleRegion().isEmpty(), 15, "the Watermark tab shown")
             screen.click(*tick(await shown(extras.watermark_box)))
-            await until(lambda: extras.watermark_box.isChecked(), 5, "Add ticked")
+            await until(lambda: extras.watermark_box.isChecked(), 15, "Add ticked")
             # Ticked, no address yet: said in the tab and beside Create, which is off meanwhile.
             report["empty_address"] = {"problem": extras.watermark_problem.text(),
                                        "beside_create": options.range_problem.text(),
@@ -128,19 +128,19 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
             image = f"{server.url}/_emulator/images/watermark.png?color=ff0000&width=160&height=90"
             screen.type(image)
             screen.click(*centre(await shown(extras.position_box)))
-            await until(lambda: extras.position_box.view().isVisible(), 5, "the positions listed")
+            await until(lambda: extras.position_box.view().isVisible(), 15, "the positions listed")
             screen.key("End", "Return")
-            await until(lambda: extras.position_box.currentData() == "bottom right", 5, "bottom right chosen")
+            await until(lambda: extras.position_box.currentData() == "bottom right", 15, "bottom right chosen")
             screen.click(*centre(await shown(extras.width_field)))
             screen.type("25%")
             screen.click(*centre(await shown(extras.opacity_field)))
             screen.type("150%")
             screen.grab("typed")
-            await until(lambda: "opacity" in extras.watermark_problem.text(), 5, "the opacity refused")
+            await until(lambda: "opacity" in extras.watermark_problem.text(), 15, "the opacity refused")
             report["opacity_problem"] = extras.watermark_problem.text()
             report["summary_to_fix"] = extras.watermark_summary.text()
             screen.key("BackSpace", "BackSpace", "BackSpace", "BackSpace", "7", "0", "percent")
-            await until(lambda: extras.watermark_problem.text() == "", 5, "the opacity taken")
+            await until(lambda: extras.watermark_problem.text() == "", 15, "the opacity taken")
             report["summary"] = extras.watermark_summary.text()
             report["create_enabled_typed"] = options.create_button.isEnabled()
             report["fields"] = [_fits(await shown(w), available.height()) for w in (
@@ -182,7 +182,7 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
                                              preview.picture_rect().width(), preview.picture_rect().height()],
                                  "outline_rgb": [(outline >> 16) & 0xFF, (outline >> 8) & 0xFF, outline & 0xFF]}
             screen.click(*tick(await shown(extras.preview_box)))
-            await until(lambda: not preview.isVisible(), 5, "the preview hidden")
+            await until(lambda: not preview.isVisible(), 15, "the preview hidden")
             report["preview_toggles"] = True
             screen.click(*tick(await shown(extras.preview_box)))
 
@@ -192,15 +192,15 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
             save = next(b for b in extras.findChildren(type(options.create_button))
                         if b.accessibleName() == "Save the options as a preset")
             screen.click(*centre(await shown(save)))
-            await until(lambda: "Replay" in window.status.text(), 5, "the preset saved")
+            await until(lambda: "Replay" in window.status.text(), 15, "the preset saved")
             report["saved_status"] = window.status.text()
             saved = options.options()
             screen.click(*tick(await shown(extras.watermark_box)))
             screen.click(*tick(await shown(extras.copy_overlays_box)))
-            await until(lambda: options.options() != saved, 5, "the options changed")
+            await until(lambda: options.options() != saved, 15, "the options changed")
             window.editor.focus_timeline()
             screen.key("ctrl+shift+r")
-            await until(lambda: options.options() == saved, 5, "the preset applied by Ctrl+Shift+R")
+            await until(lambda: options.options() == saved, 15, "the preset applied by Ctrl+Shift+R")
             report["applied_status"] = window.status.text()
             screen.grab("preset-applied")
 
@@ -216,7 +216,7 @@ async def scenario(screen: Screen, report: dict[str, Any]) -> None:
                                  "the clip's POST")
             report["posted"] = posted[0]["body"]
             await until(lambda: window.clips.jobs_model.rowCount() > 0, 10, "the clip in the table")
-            await until(lambda: not window.clips.visibleRegion().isEmpty(), 5, "the clips table in front")
+            await until(lambda: not window.clips.visibleRegion().isEmpty(), 15, "the clips table in front")
             report["clips_in_front"] = True
             screen.grab("clip-created")
             await window.aclose()

@@ -251,7 +251,7 @@ async def scenario(run: Run, scale: float) -> None:
             rect = view.visualRect(listed.index(row, 0))  # where the row is now (the layout may have moved)
             x, y, _, _ = device_rect(view.viewport())
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
-            await until(lambda: player.current_frame == 0, 15, "the source re-opened at its start")
+            await until(lambda: player.frame_on_screen == 0, 15, "the source re-opened at its start")
             report["reopened"] = await run.settled_stamp(window, "reopened")
             player.seek_frame(212)
             await until(lambda: player.current_frame == 212, 15, "a seek after re-opening")

@@ -80,7 +80,7 @@ async def scenario(out: Path, report: dict[str, Any]) -> None:
             window.open_asset_id(asset_id)
             await until(lambda: window.asset is not None and window.asset.id == asset_id, 20, "the source opened")
             player = window.editor.player
-            await until(lambda: player.current_frame == 0 and player.duration_ms > 0, 20, "the first frame")
+            await until(lambda: player.frame_on_screen == 0 and player.duration_ms > 0, 20, "the first frame")
             steps = report["steps"]
             # Type a frame number in the playhead's field, as a producer does.
             screen.click(*centre(window.editor.position_field))

@@ -114,7 +114,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
             await until(lambda: window.asset is not None and window.asset.is_live, 20, "the recording open")
             editor, player = window.editor, window.editor.player
-            await until(lambda: player.current_frame == 0, 20, "its first frame")
+            await until(lambda: player.frame_on_screen == 0, 20, "its first frame")
             report["opened"] = {"status": window.status.text(),
                                 "heading": window.clip_options.facts_label.text().split("<br>")[0]}
             await asyncio.sleep(0.5)
@@ -138,12 +138,12 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             screen.grab("frame-5-time-in-the-field-and-on-the-picture")
             # Home and End inside a time field move its cursor; the picture stays.
             screen.click(*centre(editor.in_field))
-            await until(editor.in_field.hasFocus, 5, "the In field focused by the click")
+            await until(editor.in_field.hasFocus, 15, "the In field focused by the click")
             screen.type("12")
             screen.key("Home")
             screen.type("#")
             screen.key("End")
-            await until(lambda: editor.in_field.text() == "#12", 5,
+            await until(lambda: editor.in_field.text() == "#12", 15,
                         f"#12 typed (the field says {editor.in_field.text()!r})")
             report["in_field"] = [editor.in_field.text(), editor.in_field.cursorPosition(), player.current_frame]
             screen.key("Escape")
@@ -156,7 +156,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             dock = window.findChild(QDockWidget, "dock-segments")
             assert dock is not None
             dock.raise_()
-            await until(segments.isVisible, 5, "the Segments tab")
+            await until(segments.isVisible, 15, "the Segments tab")
             screen.key("alt+r")
             await asyncio.sleep(0.5)
             report["segments_after_alt_r"] = len(segments.segments())

@@ -94,7 +94,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
                                        "status": window.status.text()}
             screen.grab("grown")
             screen.key("Return")
-            await until(lambda: timeline.marked.in_ms is not None, 5, "the in accepted")
+            await until(lambda: timeline.marked.in_ms is not None, 15, "the in accepted")
             report["accepted_in"] = {"in_ms": timeline.marked.in_ms, "out_ms": timeline.marked.out_ms,
                                      "status": window.status.text(), "in_field": editor.in_field.text(),
                                      "out_field": editor.out_field.text(), "accept_enabled": accept.isEnabled()}
@@ -114,7 +114,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             # This one by the Accept button, with the mouse.
             assert slates.accept_button.isVisible()
             screen.click(*centre(slates.accept_button))
-            await until(lambda: timeline.marked.out_ms is not None, 5, "the out accepted")
+            await until(lambda: timeline.marked.out_ms is not None, 15, "the out accepted")
             report["accepted"] = {"in_ms": timeline.marked.in_ms, "out_ms": timeline.marked.out_ms,
                                   "status": window.status.text(), "in_field": editor.in_field.text(),
                                   "out_field": editor.out_field.text()}

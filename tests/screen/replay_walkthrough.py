@@ -81,7 +81,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             ratio = bar.devicePixelRatioF()
             rect = bar.tabRect(1)
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio))
-            await until(lambda: tabs.currentIndex() == 1, 5, "the Live streams tab")
+            await until(lambda: tabs.currentIndex() == 1, 15, "the Live streams tab")
             await until(lambda: _tree_lines(tree)[:1] == ["Saturday match  [idle]"], 20, "the idle stream")
             screen.grab("idle")
 
@@ -91,7 +91,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             await until(lambda: _tree_lines(tree)[:1] == ["● Saturday match  [active]"], 20, "the broadcast listed")
             report["seen_live_after_s"] = round(time.monotonic() - started, 1)
             first = _tree_lines(tree)[1]
-            await until(lambda: _tree_lines(tree)[1] != first, 5, "the count going up")
+            await until(lambda: _tree_lines(tree)[1] != first, 15, "the count going up")
             report["counting"] = [first.strip(), _tree_lines(tree)[1].strip()]
             api.post("/_emulator/clock/advance", json={"seconds": 20})  # 20 s of match, on the emulator's clock
             await until(lambda: (window.sources.live.recorded_ms(stream_active(tree)) or 0) >= 20_000, 20,
@@ -104,14 +104,14 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             x, y, _, _ = device_rect(tree.viewport())
             ratio = tree.devicePixelRatioF()
             screen.click(x + round((rect.left() + 40) * ratio), y + round(rect.center().y() * ratio))
-            await until(lambda: tree.currentItem() is top, 5, "the stream selected")
+            await until(lambda: tree.currentItem() is top, 15, "the stream selected")
             clipboard = QGuiApplication.clipboard()
             clipboard.setText("")
             replay = window.panels.replay
             assert replay is not None
             sent = time.monotonic()
             screen.key("r")
-            await until(lambda: "program_start_time" in clipboard.text(), 5, "the instant URL on the clipboard")
+            await until(lambda: "program_start_time" in clipboard.text(), 15, "the instant URL on the clipboard")
             report["key_to_url_ms"] = round((time.monotonic() - sent) * 1000)
             report["url"] = clipboard.text()
             model = window.clips.jobs_model
@@ -144,7 +144,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             await until(lambda: window.asset is not None and window.asset.is_live, 20, "the recording open")
             follower, editor = window.panels.follower, window.editor
             assert follower is not None and window.panels.replay_button is not None
-            await until(lambda: editor.player.current_frame >= 0 and follower.button.isVisible(), 20,
+            await until(lambda: editor.player.frame_on_screen is not None and follower.button.isVisible(), 20,
                         "the live tools")
             report["hints_after"] = _hints(window)
             tools = window.panels.replay_button.parentWidget()
@@ -155,7 +155,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             editor.focus_timeline()
             for _ in range(6):
                 screen.key("ctrl+equal")
-            await until(lambda: editor.timeline.view[1] < editor.timeline.marked.duration_ms, 5, "zoomed in")
+            await until(lambda: editor.timeline.view[1] < editor.timeline.marked.duration_ms, 15, "zoomed in")
             screen.key("f")
             await until(lambda: follower.following and editor.player.is_playing, 10, "following the live edge")
             behind: list[int] = []
@@ -176,7 +176,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             await until(lambda: model.rowCount() == 3, 10, "the editor's Replay")
             report["editor_replay_source"] = model.job_at(0).source_asset_id == window.asset.id
             screen.key("space")  # taking the picture in hand stops following
-            await until(lambda: not follower.following, 5, "no longer following")
+            await until(lambda: not follower.following, 15, "no longer following")
             report["status_after_pause"] = window.status.text()
 
             # The broadcast ends: the tab says so by itself.

@@ -78,7 +78,7 @@ async def walk(screen: Screen) -> None:
             ratio = view.devicePixelRatioF()
             screen.click(x + round(rect.center().x() * ratio), y + round(rect.center().y() * ratio), double=True)
             player = window.editor.player
-            await until(lambda: window.asset is not None and player.current_frame == 0, 20, "the keynote")
+            await until(lambda: window.asset is not None and player.frame_on_screen == 0, 20, "the keynote")
             await asyncio.sleep(1)  # the storyboard and the frames around the cut arrive from the image host
             screen.grab("keynote-opened")
             # The opening slate lasts 20 s: type its last frame's time, step one frame into the programme.
