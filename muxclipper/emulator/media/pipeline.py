@@ -317,17 +317,22 @@ class MediaProcessor:
                    progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / float(seconds))))
         self._burn(work, master, job.overlays, rate)
         start_s, end_s = float(first / rate), float(stop / rate)
+        tracks = self._clipped_tracks(job, source, work, start_s, end_s)
+        return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition,
+                            job.sizes)
+
+    def _clipped_tracks(self, job: ClipJob, source: Manifest, work: Path, start_s: float, end_s: float
+                       ) -> list[TextTrackFile]:
+        """The source's text tracks cut to the clip's times, and the job's own, written into ``work``."""
         source_dir = self.store.asset_dir(job.source_media)
-        tracks = []
+        tracks: list[TextTrackFile] = []
         for track in source.text_tracks:
             cues = webvtt.clip(webvtt.parse((source_dir / track.file).read_text(encoding="utf-8")), start_s, end_s)
             (work / "text").mkdir(exist_ok=True)
             (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
             tracks.append(track)
         tracks += [self._text_track(work, text, lambda cues: cues) for text in job.texts]
-        return self._finish(job.asset_id, work, master, rate, count, source.has_audio, tracks, job.audio_rendition,
-                            job.sizes)
-
+        return tracks
 
     def _clip_audio(self, job: ClipJob, source: Manifest) -> MediaFacts:
         """An audio-only clip: the source's samples nearest the times asked (half a sample rounds up), encoded to
@@ -348,13 +353,6 @@ class MediaProcessor:
                     *AAC, "-movflags", "+faststart", str(master)],
                    progress=lambda t: self.on_progress(job.asset_id, min(99.0, 100 * t / max(end_s, 0.1))))
         start_s, end_s = float(first / rate), float(stop / rate)
-        source_dir = self.store.asset_dir(job.source_media)
-        tracks = []
-        for track in source.text_tracks:
-            cues = webvtt.clip(webvtt.parse((source_dir / track.file).read_text(encoding="utf-8")), start_s, end_s)
-            (work / "text").mkdir(exist_ok=True)
-            (work / track.file).write_text(webvtt.render(cues), encoding="utf-8")
-            tracks.append(track)
-        tracks += [self._text_track(work, text, lambda cues: cues) for text in job.texts]
+        tracks = self._clipped_tracks(job, source, work, start_s, end_s)
         return self._finish(job.asset_id, work, master, rate, count, True, tracks, job.audio_rendition, (),
                             audio_only=True)
