@@ -498,8 +498,8 @@ class EditorWidget(QWidget):
             self.timeline.set_duration(duration_ms)
 
     def _on_timeline_range_changed(self, marked: MarkedRange) -> None:
-        self.in_field.set_ms(marked.in_ms)
-        self.out_field.set_ms(marked.out_ms)
+        self.in_field.show_ms(marked.in_ms)
+        self.out_field.show_ms(marked.out_ms)
         # The warning is the colour and the tooltip: a longer text would squeeze the time fields beside it.
         self.length_label.setText(f"Length {format_length(marked.length_ms, marked.rate, self.in_field.display)}")
         self.length_label.setStyleSheet("color: #c62828; font-weight: bold;" if marked.too_short else "")

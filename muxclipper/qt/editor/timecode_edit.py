@@ -111,6 +111,12 @@ class TimecodeEdit(QLineEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._refused:
             self.finished.emit()
 
+    def show_ms(self, ms: int | None) -> None:
+        """``ms`` shown, unless it is the value already there and the producer is typing in the field: the marks are
+        re-shown whenever a recording in progress grows, and that wiped a typed time mid-word."""
+        if ms != self._ms or not (self.hasFocus() and self.isModified()):
+            self.set_ms(ms)
+
     def set_ms(self, ms: int | None) -> None:
         self._ms = ms
         self.setText("" if ms is None else self.shown(ms))

@@ -356,3 +356,15 @@ def test_the_storyboard_of_a_recording_opened_early_follows_it_as_it_grows(
         run(qapp, scenario)
     finally:
         media_api.put(f"/video/v1/live-streams/{stream_id}/complete")
+
+
+def test_a_time_being_typed_stays_while_the_recording_grows(qtbot: Any, editor: Any) -> None:
+    """The marks are shown again whenever a recording in progress grows (every few seconds): the In field being
+    typed in was wiped mid-word each time; a mark that really changes is still shown."""
+    qtbot.mouseClick(editor.in_field, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(editor.in_field.hasFocus, timeout=5_000)
+    qtbot.keyClicks(editor.in_field, "00:00:1")
+    editor.timeline.set_duration(24_000)  # grown: the range is re-shown
+    assert editor.in_field.text() == "00:00:1"
+    editor.timeline.set_range(editor.timeline.marked.with_in(2_000))  # I pressed: the new mark is shown
+    assert editor.in_field.text() == editor.in_field.shown(2_000)
