@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tests.screen import walk_runner
 from tests.screen.driver import Screen
 from tests.support.waiting import until
 
@@ -52,28 +53,13 @@ async def _read_out(name: str, report: dict[str, Any]) -> None:
 
 
 async def walk(screen: Screen, report: dict[str, Any]) -> None:
-    import httpx
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QDockWidget
+    from PySide6.QtWidgets import QDockWidget
 
-    from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
-    from muxclipper.mux.client import Credentials, Endpoints
-    from muxclipper.qt.identity import apply_identity
-    from muxclipper.qt.window.main_window import MainWindow
-    from muxclipper.services.environment import Environment
-    from muxclipper.services.session import open_session
-    from tests.emulator.helpers import RW
     from tests.emulator.media_helpers import wait_settled
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_identity(app)
-    cache = Path(os.environ.get("MUXCLIPPER_SCREEN_CACHE", Path(tempfile.gettempdir()) / "muxclipper-screen-cache"))
     scratch = Path(tempfile.mkdtemp(prefix="muxclipper-a11y-"))
     report["states"] = {}
-    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=cache,
-                            processing_seconds=0.5)
-    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
+    with walk_runner.studio_emulator(0.5) as (server, api):
         made = api.post("/video/v1/assets", json={"inputs": [{"url": SOURCE}], "playback_policies": ["public"],
                                                   "meta": {"title": "Keynote"}})
         source = wait_settled(api, made.json()["data"]["id"], timeout=120)["id"]
@@ -81,10 +67,7 @@ async def walk(screen: Screen, report: dict[str, Any]) -> None:
             "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]},
             "meta": {"title": "Saturday match"}}).json()["data"]
         api.post(f"/_emulator/live-streams/{stream['id']}/start", json={"source_asset_id": source})
-        environment = Environment("Studio", Endpoints.for_origin(server.url), Credentials(*RW))
-        settings = QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat)
-        async with open_session(environment, scratch / "jobs.sqlite3") as session:
-            window = MainWindow(session, "#2e7d32", settings=settings)
+        async with walk_runner.studio_window(server, scratch) as (session, window):
             window.show()
             await until(lambda: window.windowHandle() is not None and window.windowHandle().isExposed(), 10,
                         "the window")
@@ -138,7 +121,6 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.child:
-        from tests.screen import walk_runner
 
         return walk_runner.run_child(args.out, walk)
     reason = missing()

@@ -12,7 +12,6 @@ to ``--out`` (default ``docs/walkthrough/replay-SIZE/``).
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -37,39 +36,21 @@ def _tree_lines(tree: Any) -> list[str]:
 
 
 async def walk(screen: Screen, report: dict[str, Any]) -> None:
-    import httpx
-    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from muxclipper.core.jobs import JobState
-    from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
-    from muxclipper.mux.client import Credentials, Endpoints
-    from muxclipper.qt.identity import apply_identity
-    from muxclipper.qt.window.main_window import MainWindow
-    from muxclipper.services.environment import Environment
-    from muxclipper.services.session import open_session
-    from tests.emulator.helpers import RW
     from tests.emulator.media_helpers import wait_settled
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_identity(app)
-    cache = Path(os.environ.get("MUXCLIPPER_SCREEN_CACHE", Path(tempfile.gettempdir()) / "muxclipper-screen-cache"))
     scratch = Path(tempfile.mkdtemp(prefix="muxclipper-replay-"))
-    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=cache,
-                            processing_seconds=1.0)
-    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
+    with walk_runner.studio_emulator(1.0) as (server, api):
         made = api.post("/video/v1/assets", json={"inputs": [{"url": BROADCAST}], "playback_policies": ["public"],
                                                   "meta": {"title": "Match feed"}})
         feed = wait_settled(api, made.json()["data"]["id"], timeout=300)["id"]
         stream = api.post("/video/v1/live-streams", json={
             "playback_policies": ["public"], "new_asset_settings": {"playback_policies": ["public"]},
             "meta": {"title": "Saturday match"}}).json()["data"]
-        environment = Environment("Studio", Endpoints.for_origin(server.url), Credentials(*RW))
-        settings = QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat)
-        async with open_session(environment, scratch / "jobs.sqlite3") as session:
-            window = MainWindow(session, "#2e7d32", settings=settings)
+        async with walk_runner.studio_window(server, scratch) as (session, window):
             window.show()
             await until(lambda: window.windowHandle() is not None and window.windowHandle().isExposed(), 10,
                         "the window")

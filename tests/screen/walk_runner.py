@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,45 @@ from tests.screen.driver import Screen
 ROOT = Path(__file__).resolve().parents[2]
 
 Walk = Callable[[Screen, dict[str, Any]], Awaitable[None]]
+
+
+@contextlib.contextmanager
+def studio_emulator(processing_seconds: float) -> Iterator[tuple[Any, Any]]:
+    """In the child: the app named as the installed one, and an emulator with media (its generated sources in the
+    suite's cache, ``MUXCLIPPER_SCREEN_CACHE``) with an HTTP client on it: ``(server, api)``."""
+    import httpx
+    from PySide6.QtWidgets import QApplication
+
+    from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
+    from muxclipper.qt.identity import apply_identity
+    from tests.emulator.helpers import RW
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_identity(app)
+    cache = Path(os.environ.get("MUXCLIPPER_SCREEN_CACHE", Path(tempfile.gettempdir()) / "muxclipper-screen-cache"))
+    config = EmulatorConfig(tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=cache,
+                            processing_seconds=processing_seconds)
+    with EmulatorServer(config) as server, httpx.Client(base_url=server.url, auth=RW, timeout=60) as api:
+        yield server, api
+
+
+@contextlib.asynccontextmanager
+async def studio_window(server: Any, scratch: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """A session of the "Studio" environment on ``server`` (its history and window settings in ``scratch``) and
+    its main window, not shown yet: ``(session, window)``."""
+    from PySide6.QtCore import QSettings
+
+    from muxclipper.mux.client import Credentials, Endpoints
+    from muxclipper.qt.window.main_window import MainWindow
+    from muxclipper.services.environment import Environment
+    from muxclipper.services.session import open_session
+    from tests.emulator.helpers import RW
+
+    environment = Environment("Studio", Endpoints.for_origin(server.url), Credentials(*RW))
+    settings = QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat)
+    async with open_session(environment, scratch / "jobs.sqlite3") as session:
+        yield session, MainWindow(session, "#2e7d32", settings=settings)
 
 
 def run_child(out: Path, walk: Walk) -> int:
