@@ -234,6 +234,13 @@ def _no_window_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
                     "(after its aclose(), window.close()), or later tests waiting for the last window to close hang")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """With MUXCLIPPER_TEST_TIMELINE=DIR, where each test's time and CPU went (tests/support/run_timeline.py)."""
+    from tests.support.run_timeline import install
+
+    install(config)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The order scripts/test.sh's xdist workers take the test modules in (``--dist loadscope``: each module whole on
     one worker, so that a fixture made once per module, a frozen build or a real X screen, is made once; the suite's
