@@ -71,7 +71,7 @@ def summary(folder: Path) -> str:
     for name, m in sorted(modules.items(), key=lambda kv: -kv[1]["cpu"]):
         lines.append(f"{name[:70]:70} {m['tests']:5} {m['wall']:7.1f} {m['cpu']:7.1f} {m['first']:6.0f} "
                      f"{m['last']:6.0f} {','.join(sorted(m['workers']))}")
-    ends = defaultdict(float)
+    ends: dict[str, float] = defaultdict(float)
     for r in rows:
         ends[r["worker"]] = max(ends[r["worker"]], r["end"] - began)
     lines.append("workers ended at: " + ", ".join(f"{w} {t:.0f} s" for w, t in sorted(ends.items())))
