@@ -2,7 +2,8 @@
 # Build muxclipper's Linux installers from a clean clone, on Debian 12 (or newer) or Ubuntu 22.04+:
 #   bash packaging/build-linux.sh [--deb-only]
 # (MUXCLIPPER_DIST=DIR writes the installers there instead of dist/; MUXCLIPPER_DEB_XZ_LEVEL=0..9, default 6;
-# MUXCLIPPER_REUSE_BUNDLES=1 packs the bundles an earlier run froze, when they are there, instead of freezing again.)
+# MUXCLIPPER_TAR_GZIP_LEVEL=1..9, default 9; MUXCLIPPER_REUSE_BUNDLES=1 packs the bundle an earlier run froze, when it
+# is there, instead of freezing again.)
 # Writes into dist/:
 #   muxclipper_<version>_<arch>.deb   the Debian/Ubuntu package: the bundle under /usr/lib/muxclipper, built without
 #                                     the distribution's own libraries (its Depends: come from dpkg-shlibdeps) and
@@ -11,7 +12,8 @@
 #                                     for other distributions: its own libraries but those every desktop has
 #                                     (GL, fonts, X11, sound: packaging/prune_bundle.py), the static ffmpeg and its
 #                                     GPLv3 notice; unpack anywhere, run ./muxclipper
-# and leaves the bundles in build/pyinstaller/{deb,tarball}/muxclipper.
+# and leaves the bundles in build/pyinstaller/{deb,tarball}/muxclipper, both made from one freeze
+# (build/pyinstaller/full/muxclipper).
 # Build tools (PyInstaller in .venv, dpkg-dev, patchelf, binutils…) are installed as scripts/setup.sh installs
 # the test tools: with apt when run as root, else it prints the apt-get line to run. packaging/README.md says
 # what ships and why.
@@ -40,16 +42,36 @@ mkdir -p "$OUT"
 
 say() { echo "build-linux: $*" >&2; }
 
-# freeze NAME BUNDLE_FFMPEG SYSTEM_LIBRARIES: one PyInstaller build into $WORK/NAME/muxclipper.
+# freeze: one PyInstaller build of the self-contained bundle (the static ffmpeg and the build machine's libraries
+# included) into $WORK/full/muxclipper. Both installers' bundles are made from it (lean_bundle, build_tarball).
 freeze() {
-  if [ "${MUXCLIPPER_REUSE_BUNDLES:-0}" = 1 ] && [ -x "$WORK/$1/muxclipper/muxclipper" ]; then
-    say "reusing the $1 bundle frozen before ($WORK/$1/muxclipper)"
+  if [ "${MUXCLIPPER_REUSE_BUNDLES:-0}" = 1 ] && [ -x "$WORK/full/muxclipper/muxclipper" ]; then
+    say "reusing the bundle frozen before ($WORK/full/muxclipper)"
     return
   fi
-  say "freezing the $1 bundle (ffmpeg: $2, system libraries: $3)"
-  MUXCLIPPER_BUNDLE_FFMPEG="$2" MUXCLIPPER_SYSTEM_LIBRARIES="$3" "$PY" -m PyInstaller --noconfirm \
-    --log-level WARN --distpath "$WORK/$1" --workpath "$WORK/work-$1" packaging/muxclipper.spec
-  tidy "$WORK/$1/muxclipper"
+  say "freezing the bundle"
+  rm -rf "$WORK/full"
+  MUXCLIPPER_BUNDLE_FFMPEG=1 MUXCLIPPER_SYSTEM_LIBRARIES=1 "$PY" -m PyInstaller --noconfirm \
+    --log-level WARN --distpath "$WORK/full" --workpath "$WORK/work-full" packaging/muxclipper.spec
+  tidy "$WORK/full/muxclipper"
+}
+
+# lean_bundle: the .deb's bundle in $WORK/deb/muxclipper: the frozen one less the static ffmpeg (the system's is used:
+# Recommends: ffmpeg), its notice, and the build machine's libraries (Depends: names their packages). The spec wrote
+# those paths down when it froze; a freeze with MUXCLIPPER_BUNDLE_FFMPEG=0 MUXCLIPPER_SYSTEM_LIBRARIES=0 makes the
+# same files (tests/packaging/test_linux_package.py checks what is left out).
+lean_bundle() {
+  local list="$WORK/work-full/muxclipper/left-out-without-system-libraries-and-ffmpeg.txt" path
+  [ -s "$list" ] || { say "missing $list: freeze again without MUXCLIPPER_REUSE_BUNDLES"; exit 1; }
+  rm -rf "$WORK/deb"
+  mkdir -p "$WORK/deb"
+  cp -a "$WORK/full/muxclipper" "$WORK/deb/"
+  while IFS= read -r path; do
+    rm -f "$WORK/deb/muxclipper/_internal/$path"
+  done <"$list"
+  rm -f "$WORK/deb/muxclipper/_internal/licenses/ffmpeg-NOTICE.txt"
+  find "$WORK/deb/muxclipper" -xtype l -delete
+  find "$WORK/deb/muxclipper" -depth -type d -empty -delete
 }
 
 # tidy BUNDLE: strip what is safe to strip, and remove RUNPATH entries that point outside the bundle (a pyenv
@@ -156,20 +178,25 @@ EOF
 
 build_tarball() {
   local bundle="$WORK/tarball/muxclipper" name="muxclipper-$VERSION-linux-$MACHINE" tarball
+  rm -rf "$WORK/tarball"
+  mkdir -p "$WORK/tarball"
+  cp -a "$WORK/full/muxclipper" "$WORK/tarball/"
+  # What the system provides (GL, fontconfig, X11, the sound server's client…) and Qt's GTK theme with the GNOME
+  # stack only it needs: left out (prune_bundle.py says why; 159 → 149 MB).
+  "$PY" packaging/prune_bundle.py "$bundle"
   desktop_files "$bundle"
   install -m 644 LICENSE "$bundle/LICENSE"
   tarball="$OUT/$name.tar.gz"
   say "packing $tarball"
-  tar -C "$WORK/tarball" --owner=0 --group=0 --numeric-owner --transform "s,^muxclipper,$name," -czf "$tarball" muxclipper
+  # gzip -9 for releases; the tests pack at -1 (MUXCLIPPER_TAR_GZIP_LEVEL), as they pack the .deb at xz -1.
+  tar -C "$WORK/tarball" --owner=0 --group=0 --numeric-owner --transform "s,^muxclipper,$name," \
+    -I "gzip -${MUXCLIPPER_TAR_GZIP_LEVEL:-9} -n" -cf "$tarball" muxclipper
   echo "$tarball"
 }
 
-freeze deb 0 0
+freeze
+lean_bundle
 build_deb
 if [ "$deb_only" = 0 ]; then
-  freeze tarball 1 1
-  # What the system provides (GL, fontconfig, X11, the sound server's client…) and Qt's GTK theme with the GNOME
-  # stack only it needs: left out (prune_bundle.py says why; 159 → 149 MB).
-  "$PY" packaging/prune_bundle.py "$WORK/tarball/muxclipper"
   build_tarball
 fi

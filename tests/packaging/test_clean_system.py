@@ -1,13 +1,13 @@
 """The ``.tar.gz`` on a clean system: a minimal Debian 12 (``debootstrap --variant=minbase``: no desktop libraries, no
 fonts), unpacked and run as a normal user, offscreen. ``muxclipper --smoke-test --demo`` either passes or names what
-to install; once that is installed (with apt, as a user would) it passes, with nothing cleared by hand.
+to install; once that is installed (with apt, as a user would) it passes, with nothing cleared by hand. And the
+``.deb`` installed there with apt (which brings its Depends:) and removed, with no warning.
 
-Needs root (chroot), debootstrap, Debian's package mirror (as apt reaches it) and a built ``.tar.gz``:
-``MUXCLIPPER_TARBALL=path``, else the newest ``dist/muxclipper-*-linux-*.tar.gz`` (``bash packaging/build-linux.sh``
-makes it; the release workflow runs this test after building it). Without one it is skipped: building the
-self-contained bundle is a second PyInstaller run, too heavy for every test run (the ``.deb``'s is done by
-test_linux_package.py). The Debian root is made once per recipe and kept in ``$XDG_CACHE_HOME/muxclipper-tests``
-(~2 min and 40 MB of downloads the first time; a copy per run takes seconds).
+Needs root (chroot), debootstrap and Debian's package mirror (as apt reaches it: ``MUXCLIPPER_DEBIAN_MIRROR``
+names another). The installers are the run's own (tests/support/built_installers.py builds them once, while this
+module makes its Debian root: ~1 min and 40 MB of downloads), or ``MUXCLIPPER_TARBALL`` and ``MUXCLIPPER_DEB``
+(the release job's). The root is kept per recipe in ``.cache/debian/`` (a copy per test takes seconds), so a local
+checkout makes it once.
 """
 
 from __future__ import annotations
@@ -21,9 +21,24 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
+
+from tests.support.built_installers import built_installers
 
 ROOT = Path(__file__).resolve().parents[2]
-MIRROR = os.environ.get("MUXCLIPPER_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+
+
+def _apt_mirror() -> str:
+    """The Debian mirror this machine's apt uses (a CI machine may have its own), else Debian's redirector."""
+    for sources in (Path("/etc/apt/sources.list.d/debian.sources"), Path("/etc/apt/sources.list")):
+        text = sources.read_text(encoding="utf-8", errors="replace") if sources.is_file() else ""
+        found = re.search(r"^(?:URIs:|deb)\s+(?:\[[^\]]*\]\s+)?(\S+/debian)/?\s", text + "\n", re.MULTILINE)
+        if found:
+            return found.group(1)
+    return "http://deb.debian.org/debian"
+
+
+MIRROR = os.environ.get("MUXCLIPPER_DEBIAN_MIRROR") or _apt_mirror()
 RECIPE = ("bookworm", "minbase", MIRROR)
 #: What a minimal Debian 12 may be asked to install for the .tar.gz, and nothing else (README: Install).
 EXPECTED = {"libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libx11-6", "libpulse0", "libglib2.0-0",
@@ -31,34 +46,28 @@ EXPECTED = {"libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libx11-6", "
 USER = "1001:1001"
 
 
-def _tarball() -> Path | None:
-    named = os.environ.get("MUXCLIPPER_TARBALL")
-    if named:
-        return Path(named)
-    built = sorted((ROOT / "dist").glob("muxclipper-*-linux-*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    return built[-1] if built else None
-
-
 pytestmark = [
     pytest.mark.slow, pytest.mark.packaging,
     pytest.mark.skipif(os.geteuid() != 0 or shutil.which("debootstrap") is None,
                        reason="needs root (chroot) and debootstrap"),
-    pytest.mark.skipif(_tarball() is None, reason="no .tar.gz built (bash packaging/build-linux.sh)"),
 ]
 
 
-def _cached_root() -> Path:
-    """A minimal Debian 12 root, made once per recipe (suite, variant, mirror) and kept."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "muxclipper-tests"
+@pytest.fixture(scope="module")
+def debian() -> Path:
+    """A minimal Debian 12 root, made once per recipe (suite, variant, mirror) and kept in the checkout's .cache/
+    (gitignored, beside the generated media) for the next local run; a fresh clone makes it (~1 min)."""
+    cache = ROOT / ".cache" / "debian"
     key = hashlib.sha256(repr(RECIPE).encode()).hexdigest()[:12]
     root = cache / f"debian-{RECIPE[0]}-{RECIPE[1]}-{key}"
-    if not (root / ".complete").exists():
-        shutil.rmtree(root, ignore_errors=True)
-        root.parent.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["debootstrap", f"--variant={RECIPE[1]}", RECIPE[0], str(root), MIRROR],
-                              capture_output=True, text=True, timeout=900, check=False)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        (root / ".complete").write_text("")
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{root}.lock"):  # two runs in one checkout make it once
+        if not (root / ".complete").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            done = subprocess.run(["debootstrap", f"--variant={RECIPE[1]}", RECIPE[0], str(root), MIRROR],
+                                  capture_output=True, text=True, timeout=900, check=False)
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+            (root / ".complete").write_text("")
     return root
 
 
@@ -70,11 +79,11 @@ def _smoke(root: Path, app: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.timeout(1800)
-def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(tmp_path: Path) -> None:
-    tarball = _tarball()
-    assert tarball is not None
+def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
+        debian: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    tarball = built_installers(tmp_path_factory).tarball
     root = tmp_path / "debian"
-    subprocess.run(["cp", "-a", "--reflink=auto", str(_cached_root()), str(root)], check=True, timeout=300)
+    subprocess.run(["cp", "-a", "--reflink=auto", str(debian), str(root)], check=True, timeout=300)
     shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
     (root / "home" / "user").mkdir(parents=True)
     os.chown(root / "home" / "user", 1001, 1001)
@@ -109,21 +118,12 @@ def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(tmp_p
     print(f"installed for the .tar.gz: {' '.join(installed)}")
 
 
-def _deb() -> Path | None:
-    named = os.environ.get("MUXCLIPPER_DEB")
-    if named:
-        return Path(named)
-    built = sorted((ROOT / "dist").glob("muxclipper_*.deb"), key=lambda p: p.stat().st_mtime)
-    return built[-1] if built else None
-
-
-@pytest.mark.skipif(_deb() is None, reason="no .deb built (bash packaging/build-linux.sh)")
 @pytest.mark.timeout(1800)
-def test_the_deb_installs_and_removes_cleanly_on_a_minimal_debian(tmp_path: Path) -> None:
-    deb = _deb()
-    assert deb is not None
+def test_the_deb_installs_and_removes_cleanly_on_a_minimal_debian(
+        debian: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    deb = built_installers(tmp_path_factory).deb
     root = tmp_path / "debian"
-    subprocess.run(["cp", "-a", "--reflink=auto", str(_cached_root()), str(root)], check=True, timeout=300)
+    subprocess.run(["cp", "-a", "--reflink=auto", str(debian), str(root)], check=True, timeout=300)
     shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
     shutil.copy(deb, root / "tmp" / deb.name)
     # Something else of the user's in /opt, as on many machines: removing muxclipper must not warn about it.

@@ -1,8 +1,8 @@
 """The Debian package as a user gets it: built by the documented command, installed into a throw-away root, checked
 by Debian's own tools and started (the demo, offscreen and on a real X server).
 
-One build serves every test (module-scoped): ``bash packaging/build-linux.sh --deb-only`` (~1.5 min on 2 quiet cores;
-the .tar.gz, a second build, is left to the release workflow). The installed app finds no ffmpeg of its own (the
+One build serves every test of the run: ``bash packaging/build-linux.sh`` (tests/support/built_installers.py: one
+freeze for the ``.deb`` and the ``.tar.gz``, which test_clean_system.py runs on a minimal Debian). The installed app finds no ffmpeg of its own (the
 .deb carries none: ``Recommends: ffmpeg``); a stand-in on PATH plays the system's, runs the real program and
 writes down the environment it was started with.
 """
@@ -23,6 +23,7 @@ from muxclipper import __version__
 from muxclipper.emulator.media import ffmpeg
 from muxclipper.emulator.media.generate import PRESETS
 from muxclipper.qt.identity import APP_ID
+from tests.support.built_installers import built_installers
 from tests.support.generated_media import pregenerate
 
 pytestmark = [pytest.mark.slow, pytest.mark.packaging, pytest.mark.timeout(900)]
@@ -56,13 +57,7 @@ class Installed:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     work = tmp_path_factory.mktemp("deb")
-    built = subprocess.run(["bash", str(ROOT / "packaging" / "build-linux.sh"), "--deb-only"], capture_output=True,
-                           text=True, timeout=840,
-                           # xz -1 rather than the release's -6: 14 s of CPU rather than 42 s at -3 (measured
-                           # 2026-12-07), and still within the size goal (58.3 MB at -1, 56.7 at -3).
-                           env={**os.environ, "MUXCLIPPER_DIST": str(work / "dist"), "MUXCLIPPER_DEB_XZ_LEVEL": "1"})
-    assert built.returncode == 0, built.stderr[-3000:]
-    deb = Path(built.stdout.strip().splitlines()[-1])
+    deb = built_installers(tmp_path_factory).deb
     root = work / "root"
     subprocess.run(["dpkg", "-x", str(deb), str(root)], check=True, timeout=120)
     bin_dir = work / "system-bin"
