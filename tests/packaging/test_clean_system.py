@@ -24,6 +24,7 @@ import pytest
 from filelock import FileLock
 
 from tests.support.built_installers import built_installers
+from tests.support.generated_media import seed_demo_media
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,8 +86,13 @@ def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
     root = tmp_path / "debian"
     subprocess.run(["cp", "-a", "--reflink=auto", str(debian), str(root)], check=True, timeout=300)
     shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
-    (root / "home" / "user").mkdir(parents=True)
-    os.chown(root / "home" / "user", 1001, 1001)
+    home = root / "home" / "user"
+    home.mkdir(parents=True)
+    # The demo's other sources, made once for the suite: the keynote, which the smoke test opens, the app makes
+    # here with its own ffmpeg and lettering, with no system font (what failed on Windows and a stock Mac).
+    seed_demo_media(home, leave=("live-event",))
+    for path in [home, *home.rglob("*")]:
+        os.chown(path, 1001, 1001)
     with tarfile.open(tarball) as archive:
         archive.extractall(root / "opt", filter="tar")
     [unpacked] = (root / "opt").glob("muxclipper-*")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,10 +20,9 @@ import pytest
 
 from muxclipper import __version__
 from muxclipper.emulator.media import ffmpeg
-from muxclipper.emulator.media.generate import PRESETS
 from muxclipper.qt.identity import APP_ID
 from tests.support.built_installers import built_installers
-from tests.support.generated_media import pregenerate
+from tests.support.generated_media import seed_demo_media
 
 pytestmark = [pytest.mark.slow, pytest.mark.packaging, pytest.mark.timeout(900)]
 
@@ -69,14 +67,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     stand_in.chmod(0o755)
     home = work / "home"
     home.mkdir()
-    # The demo's ten-minute talk and its promo, generated once for the whole suite, are where the installed demo keeps
-    # its generated sources (~30 s of ffmpeg saved); the keynote, which the smoke test opens, it generates itself.
-    generated = home / ".cache" / "muxclipper" / "demo-emulator" / "media" / "generated"
-    generated.mkdir(parents=True)
-    for preset in ("talk", "promo"):
-        for made in pregenerate(f"emulator://generated/{preset}").parent.glob(f"{PRESETS[preset].key}.*"):
-            if made.suffix in (".mp4", ".vtt"):
-                shutil.copy(made, generated / made.name)
+    # Every demo source, generated once for the whole suite, where the installed demo keeps them: it starts, ingests
+    # them with the system's ffmpeg and opens the keynote without making any (~40 s of ffmpeg). The .tar.gz on a
+    # minimal Debian makes the keynote itself, with its own ffmpeg (test_clean_system.py).
+    seed_demo_media(home)
     yield Installed(deb, root, home, f"{bin_dir}{os.pathsep}{os.environ['PATH']}", log)
 
 

@@ -10,6 +10,7 @@ worker) would otherwise make at the same moment.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from filelock import FileLock
@@ -40,3 +41,18 @@ def pregenerate_demo() -> None:
     """The demo's sources (the keynote, the talk, the promo: ~40 s of ffmpeg on two quiet cores), made once."""
     for preset in generate.PRESETS:
         pregenerate(f"emulator://generated/{preset}")
+
+
+def seed_demo_media(home: Path, leave: tuple[str, ...] = ()) -> Path:
+    """Copy the demo's sources, made once for the suite, to where an installed app's demo keeps them in the Linux
+    ``home`` given (``~/.cache/muxclipper/demo-emulator/media/generated``), but those named in ``leave``, which the
+    app then makes itself. Each is ~5–30 s of ffmpeg a started demo does not spend again. Answers the folder."""
+    folder = home / ".cache" / "muxclipper" / "demo-emulator" / "media" / "generated"
+    folder.mkdir(parents=True, exist_ok=True)
+    for preset in generate.PRESETS:
+        if preset in leave:
+            continue
+        for made in pregenerate(f"emulator://generated/{preset}").parent.glob(f"{generate.PRESETS[preset].key}.*"):
+            if made.suffix in (".mp4", ".m4a", ".vtt"):
+                shutil.copy(made, folder / made.name)
+    return folder
