@@ -80,7 +80,7 @@ def main() -> None:
         tmp = Path(scratch)
         root = tmp / "root"
         subprocess.run(["dpkg", "-x", str(debs[-1]), str(root)], check=True)
-        frozen = root / "opt" / "muxclipper" / "muxclipper"
+        frozen = root / "usr" / "lib" / "muxclipper" / "muxclipper"
         system_bin = tmp / "system-bin"
         system_bin.mkdir()
         (system_bin / "ffmpeg").symlink_to(ffmpeg.ffmpeg_exe())  # stands in for Debian's ffmpeg
