@@ -182,7 +182,7 @@ build_tarball() {
   mkdir -p "$WORK/tarball"
   cp -a "$WORK/full/muxclipper" "$WORK/tarball/"
   # What the system provides (GL, fontconfig, X11, the sound server's client…) and Qt's GTK theme with the GNOME
-  # stack only it needs: left out (prune_bundle.py says why; 159 → 149 MB).
+  # stack only it needs: left out (prune_bundle.py says why; 152 → 142 MiB packed).
   "$PY" packaging/prune_bundle.py "$bundle"
   desktop_files "$bundle"
   install -m 644 LICENSE "$bundle/LICENSE"

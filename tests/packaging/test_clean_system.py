@@ -39,7 +39,18 @@ def _apt_mirror() -> str:
     return "http://deb.debian.org/debian"
 
 
+def _apt_proxy() -> str:
+    """The HTTP proxy this machine's apt is told to use (Acquire::http::Proxy), if any."""
+    done = subprocess.run(["apt-config", "shell", "PROXY", "Acquire::http::Proxy"], capture_output=True, text=True,
+                          check=False) if shutil.which("apt-config") else None
+    found = re.search(r"PROXY='([^']*)'", done.stdout) if done is not None else None
+    return found.group(1) if found else ""
+
+
 MIRROR = os.environ.get("MUXCLIPPER_DEBIAN_MIRROR") or _apt_mirror()
+PROXY = _apt_proxy()
+#: debootstrap and the root's apt reach the mirror as this machine's apt does: through its proxy, if it has one.
+NET_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", **({"http_proxy": PROXY} if PROXY else {})}
 RECIPE = ("bookworm", "minbase", MIRROR)
 #: What a minimal Debian 12 may be asked to install for the .tar.gz, and nothing else (README: Install).
 EXPECTED = {"libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libx11-6", "libpulse0", "libglib2.0-0",
@@ -66,8 +77,12 @@ def debian() -> Path:
         if not (root / ".complete").exists():
             shutil.rmtree(root, ignore_errors=True)
             done = subprocess.run(["debootstrap", f"--variant={RECIPE[1]}", RECIPE[0], str(root), MIRROR],
-                                  capture_output=True, text=True, timeout=900, check=False)
-            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+                                  capture_output=True, text=True, timeout=900, check=False, env=NET_ENV)
+            assert done.returncode == 0, (f"debootstrap could not make a Debian 12 root from {MIRROR} (set "
+                                          f"MUXCLIPPER_DEBIAN_MIRROR to another mirror):\n"
+                                          + done.stdout[-2000:] + done.stderr[-2000:])
+            if PROXY:
+                (root / "etc" / "apt" / "apt.conf.d" / "01proxy").write_text(f'Acquire::http::Proxy "{PROXY}";\n')
             (root / ".complete").write_text("")
     return root
 
@@ -98,7 +113,7 @@ def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
     [unpacked] = (root / "opt").glob("muxclipper-*")
     app = f"/opt/{unpacked.name}/muxclipper"
     update = subprocess.run(["chroot", str(root), "apt-get", "update", "-q"], capture_output=True, text=True,
-                            timeout=600, check=False)
+                            timeout=600, check=False, env=NET_ENV)
     assert update.returncode == 0, update.stderr[-2000:]
 
     installed: list[str] = []
@@ -114,7 +129,7 @@ def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
         assert set(packages) <= EXPECTED, done.stderr
         apt = subprocess.run(["chroot", str(root), "apt-get", "install", "-y", "-q", "--no-install-recommends",
                               *packages], capture_output=True, text=True, timeout=900, check=False,
-                             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+                             env=NET_ENV)
         assert apt.returncode == 0, apt.stdout[-2000:] + apt.stderr[-2000:]
         installed += packages
     assert done.returncode == 0, (done.stdout, done.stderr)
@@ -137,7 +152,7 @@ def test_the_deb_installs_and_removes_cleanly_on_a_minimal_debian(
 
     def chroot(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["chroot", str(root), *args], capture_output=True, text=True, timeout=1200,
-                              check=False, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+                              check=False, env=NET_ENV)
 
     assert chroot("apt-get", "update", "-q").returncode == 0
     install = chroot("apt-get", "install", "-y", "-q", f"/tmp/{deb.name}")
