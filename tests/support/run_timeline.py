@@ -1,6 +1,7 @@
 """Where a suite run's time goes: with ``MUXCLIPPER_TEST_TIMELINE=DIR``, each worker writes one JSON line per test
 to ``DIR/<worker>.jsonl``: when it started and ended (wall clock, to line the workers up), and the CPU the worker spent
-on it and the CPU of the processes it started and waited for (ffmpeg, the CLI, a build). ``python -m
+on it and the CPU of the processes it started and waited for (ffmpeg, the CLI, a build), and in which phase it
+failed, if it did. ``python -m
 tests.support.run_timeline DIR`` sums them by module. The emulators a worker starts for the session are counted when
 they end, at the worker's last test. (docs/PERFORMANCE.md, "The test suite".)
 """
@@ -30,6 +31,11 @@ class Timeline:
         folder.mkdir(parents=True, exist_ok=True)
         self._out = (folder / f"{worker}.jsonl").open("a", encoding="utf-8")
         self._worker = worker
+        self._failed: dict[str, str] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            self._failed[report.nodeid] = report.when  # setup, call or teardown
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Iterator[None]:
@@ -39,7 +45,8 @@ class Timeline:
         finally:
             self._out.write(json.dumps({
                 "worker": self._worker, "test": item.nodeid, "start": start, "end": time.time(),
-                "cpu": time.process_time() - cpu, "children": _children_cpu() - children}) + "\n")
+                "cpu": time.process_time() - cpu, "children": _children_cpu() - children,
+                "failed": self._failed.pop(item.nodeid, None)}) + "\n")
             self._out.flush()
 
 
@@ -76,6 +83,8 @@ def summary(folder: Path) -> str:
         ends[r["worker"]] = max(ends[r["worker"]], r["end"] - began)
     lines.append("workers ended at: " + ", ".join(f"{w} {t:.0f} s" for w, t in sorted(ends.items())))
     lines.append(f"CPU recorded: {sum(m['cpu'] for m in modules.values()):.0f} s")
+    lines += [f"failed ({r['failed']}): {r['test']} on {r['worker']} at {r['start'] - began:.0f}–{r['end'] - began:.0f} s"
+              for r in rows if r.get("failed")]
     return "\n".join(lines)
 
 
