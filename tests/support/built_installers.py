@@ -49,10 +49,10 @@ def built_installers(tmp_path_factory: pytest.TempPathFactory) -> Installers:
                 ["bash", str(ROOT / "packaging" / "build-linux.sh")], capture_output=True, text=True, timeout=900,
                 env={**os.environ, "MUXCLIPPER_DIST": str(folder / "dist"), "MUXCLIPPER_DEB_XZ_LEVEL": "1",
                      "MUXCLIPPER_TAR_GZIP_LEVEL": "1"}, check=False)
-            made = built.stdout.strip().splitlines()
+            made = [line.strip() for line in built.stdout.splitlines()]  # it prints the installers' paths
             record.write_text(json.dumps({"returncode": built.returncode, "stderr": built.stderr[-3000:],
-                                          "deb": made[-2] if len(made) >= 2 else "",
-                                          "tarball": made[-1] if made else ""}))
+                                          "deb": next((p for p in made if p.endswith(".deb")), ""),
+                                          "tarball": next((p for p in made if p.endswith(".tar.gz")), "")}))
         result = json.loads(record.read_text())
     assert result["returncode"] == 0, f"bash packaging/build-linux.sh failed:\n{result['stderr']}"
     return Installers(Path(named_deb or result["deb"]), Path(named_tarball or result["tarball"]))
