@@ -45,7 +45,7 @@ say() { echo "build-linux: $*" >&2; }
 # freeze: one PyInstaller build of the self-contained bundle (the static ffmpeg and the build machine's libraries
 # included) into $WORK/full/muxclipper. Both installers' bundles are made from it (lean_bundle, build_tarball).
 freeze() {
-  if [ "${MUXCLIPPER_REUSE_BUNDLES:-0}" = 1 ] && [ -x "$WORK/full/muxclipper/muxclipper" ]; then
+  if [ "${MUXCLIPPER_REUSE_BUNDLES:-0}" = 1 ] && [ -e "$WORK/full/.complete" ]; then
     say "reusing the bundle frozen before ($WORK/full/muxclipper)"
     return
   fi
@@ -54,22 +54,26 @@ freeze() {
   MUXCLIPPER_BUNDLE_FFMPEG=1 MUXCLIPPER_SYSTEM_LIBRARIES=1 "$PY" -m PyInstaller --noconfirm \
     --log-level WARN --distpath "$WORK/full" --workpath "$WORK/work-full" packaging/muxclipper.spec
   tidy "$WORK/full/muxclipper"
+  touch "$WORK/full/.complete"  # frozen and tidied: what MUXCLIPPER_REUSE_BUNDLES may reuse
 }
 
 # lean_bundle: the .deb's bundle in $WORK/deb/muxclipper: the frozen one less the static ffmpeg (the system's is used:
-# Recommends: ffmpeg), its notice, and the build machine's libraries (Depends: names their packages). The spec wrote
-# those paths down when it froze; a freeze with MUXCLIPPER_BUNDLE_FFMPEG=0 MUXCLIPPER_SYSTEM_LIBRARIES=0 makes the
-# same files (tests/packaging/test_linux_package.py checks what is left out).
+# Recommends: ffmpeg), and the build machine's libraries (Depends: names their packages), with the licence texts of
+# a bundle without ffmpeg. The spec wrote those paths and texts when it froze; a freeze with
+# MUXCLIPPER_BUNDLE_FFMPEG=0 MUXCLIPPER_SYSTEM_LIBRARIES=0 makes the same files (tests/packaging/test_linux_package.py
+# checks what is left out).
 lean_bundle() {
   local list="$WORK/work-full/muxclipper/left-out-without-system-libraries-and-ffmpeg.txt" path
-  [ -s "$list" ] || { say "missing $list: freeze again without MUXCLIPPER_REUSE_BUNDLES"; exit 1; }
+  [ -s "$list" ] && [ -d "$WORK/work-full/muxclipper/licenses-without-ffmpeg" ] ||
+    { say "what the .deb leaves out is missing from $WORK/work-full: freeze again without MUXCLIPPER_REUSE_BUNDLES"; exit 1; }
   rm -rf "$WORK/deb"
   mkdir -p "$WORK/deb"
   cp -a "$WORK/full/muxclipper" "$WORK/deb/"
   while IFS= read -r path; do
     rm -f "$WORK/deb/muxclipper/_internal/$path"
   done <"$list"
-  rm -f "$WORK/deb/muxclipper/_internal/licenses/ffmpeg-NOTICE.txt"
+  rm -rf "$WORK/deb/muxclipper/_internal/licenses"
+  cp -a "$WORK/work-full/muxclipper/licenses-without-ffmpeg" "$WORK/deb/muxclipper/_internal/licenses"
   find "$WORK/deb/muxclipper" -xtype l -delete
   find "$WORK/deb/muxclipper" -depth -type d -empty -delete
 }
@@ -199,4 +203,6 @@ lean_bundle
 build_deb
 if [ "$deb_only" = 0 ]; then
   build_tarball
+else
+  rm -rf "$WORK/tarball"  # not this build's: nothing may take it for one
 fi

@@ -139,6 +139,7 @@ CASES: dict[str, tuple[int, Callable[[Emu, Path], subprocess.CompletedProcess[st
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(120)  # above "interrupted"'s own waits (30 s for the clip, 30 s for the exit, 30 s for stacks)
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_exit_code_as_a_user_meets_it(emu: Emu, tmp_path: Path, case: str) -> None:
     code, make = CASES[case]

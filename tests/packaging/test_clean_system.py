@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,15 +77,27 @@ def debian() -> Path:
     with FileLock(f"{root}.lock"):  # two runs in one checkout make it once
         if not (root / ".complete").exists():
             shutil.rmtree(root, ignore_errors=True)
-            done = subprocess.run(["debootstrap", f"--variant={RECIPE[1]}", RECIPE[0], str(root), MIRROR],
-                                  capture_output=True, text=True, timeout=900, check=False, env=NET_ENV)
-            assert done.returncode == 0, (f"debootstrap could not make a Debian 12 root from {MIRROR} (set "
-                                          f"MUXCLIPPER_DEBIAN_MIRROR to another mirror):\n"
-                                          + done.stdout[-2000:] + done.stderr[-2000:])
+            advice = f"debootstrap could not make a Debian 12 root from {MIRROR} (MUXCLIPPER_DEBIAN_MIRROR names another)"
+            try:
+                done = subprocess.run(["debootstrap", f"--variant={RECIPE[1]}", RECIPE[0], str(root), MIRROR],
+                                      capture_output=True, text=True, timeout=900, check=False, env=NET_ENV)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"{advice}: it had not finished after 900 s")
+            assert done.returncode == 0, f"{advice}:\n" + done.stdout[-2000:] + done.stderr[-2000:]
             if PROXY:
                 (root / "etc" / "apt" / "apt.conf.d" / "01proxy").write_text(f'Acquire::http::Proxy "{PROXY}";\n')
             (root / ".complete").write_text("")
     return root
+
+
+@pytest.fixture
+def root(debian: Path, tmp_path: Path) -> Iterator[Path]:
+    """A copy of the minimal root for one test, removed after it (each is ~200 MB, ~600 MB with what it installs)."""
+    copy = tmp_path / "debian"
+    subprocess.run(["cp", "-a", "--reflink=auto", str(debian), str(copy)], check=True, timeout=300)
+    shutil.copy("/etc/resolv.conf", copy / "etc" / "resolv.conf")
+    yield copy
+    shutil.rmtree(copy, ignore_errors=True)
 
 
 def _smoke(root: Path, app: str) -> subprocess.CompletedProcess[str]:
@@ -96,11 +109,8 @@ def _smoke(root: Path, app: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.timeout(1800)
 def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
-        debian: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+        root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     tarball = built_installers(tmp_path_factory).tarball
-    root = tmp_path / "debian"
-    subprocess.run(["cp", "-a", "--reflink=auto", str(debian), str(root)], check=True, timeout=300)
-    shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
     home = root / "home" / "user"
     home.mkdir(parents=True)
     # The demo's other sources, made once for the suite: the keynote, which the smoke test opens, the app makes
@@ -141,11 +151,8 @@ def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
 
 @pytest.mark.timeout(1800)
 def test_the_deb_installs_and_removes_cleanly_on_a_minimal_debian(
-        debian: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+        root: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     deb = built_installers(tmp_path_factory).deb
-    root = tmp_path / "debian"
-    subprocess.run(["cp", "-a", "--reflink=auto", str(debian), str(root)], check=True, timeout=300)
-    shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
     shutil.copy(deb, root / "tmp" / deb.name)
     # Something else of the user's in /opt, as on many machines: removing muxclipper must not warn about it.
     (root / "opt" / "other-tool").mkdir(parents=True)

@@ -52,7 +52,8 @@ def seed_demo_media(home: Path, leave: tuple[str, ...] = ()) -> Path:
     for preset in generate.PRESETS:
         if preset in leave:
             continue
-        for made in pregenerate(f"emulator://generated/{preset}").parent.glob(f"{generate.PRESETS[preset].key}.*"):
-            if made.suffix in (".mp4", ".m4a", ".vtt"):
+        video = pregenerate(f"emulator://generated/{preset}")
+        for made in (video, video.with_suffix(".vtt")):  # the source and its captions, if it has them
+            if made.is_file():
                 shutil.copy(made, folder / made.name)
     return folder

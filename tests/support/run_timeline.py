@@ -3,7 +3,8 @@ to ``DIR/<worker>.jsonl``: when it started and ended (wall clock, to line the wo
 on it and the CPU of the processes it started and waited for (ffmpeg, the CLI, a build), and in which phase it
 failed, if it did. ``python -m
 tests.support.run_timeline DIR`` sums them by module. The emulators a worker starts for the session are counted when
-they end, at the worker's last test. (docs/PERFORMANCE.md, "The test suite".)
+they end, at the worker's last test. Give each run an empty ``DIR``: lines are added to what is there.
+(docs/PERFORMANCE.md, "The test suite".)
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Timeline:
         self._worker = worker
         self._failed: dict[str, str] = {}
 
+    def pytest_unconfigure(self) -> None:
+        self._out.close()
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed:
             self._failed[report.nodeid] = report.when  # setup, call or teardown
@@ -51,10 +55,11 @@ class Timeline:
 
 
 def install(config: pytest.Config) -> None:
+    """Record where each test runs: on each xdist worker, or in the one process (not on xdist's controller)."""
     folder = os.environ.get("MUXCLIPPER_TEST_TIMELINE")
-    if folder:
-        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        config.pluginmanager.register(Timeline(Path(folder), worker), "muxclipper-timeline")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if folder and (worker or not getattr(config.option, "numprocesses", None)):
+        config.pluginmanager.register(Timeline(Path(folder), worker or "main"), "muxclipper-timeline")
 
 
 def summary(folder: Path) -> str:
