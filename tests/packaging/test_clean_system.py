@@ -12,6 +12,7 @@ checkout makes it once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -49,9 +50,14 @@ def _apt_proxy() -> str:
 
 
 MIRROR = os.environ.get("MUXCLIPPER_DEBIAN_MIRROR") or _apt_mirror()
-PROXY = _apt_proxy()
-#: debootstrap and the root's apt reach the mirror as this machine's apt does: through its proxy, if it has one.
-NET_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", **({"http_proxy": PROXY} if PROXY else {})}
+
+
+@functools.cache
+def _net_env() -> dict[str, str]:
+    """debootstrap and the root's apt reach the mirror as this machine's apt does: through its proxy, if it has one
+    (asked of apt-config when a test first needs it, not when every worker collects this module)."""
+    proxy = _apt_proxy()
+    return {**os.environ, "DEBIAN_FRONTEND": "noninteractive", **({"http_proxy": proxy} if proxy else {})}
 RECIPE = ("bookworm", "minbase", MIRROR)
 #: What a minimal Debian 12 may be asked to install for the .tar.gz, and nothing else (README: Install).
 EXPECTED = {"libgl1", "libegl1", "libfontconfig1", "libfreetype6", "libx11-6", "libpulse0", "libglib2.0-0",
@@ -80,12 +86,12 @@ def debian() -> Path:
             advice = f"debootstrap could not make a Debian 12 root from {MIRROR} (MUXCLIPPER_DEBIAN_MIRROR names another)"
             try:
                 done = subprocess.run(["debootstrap", f"--variant={RECIPE[1]}", RECIPE[0], str(root), MIRROR],
-                                      capture_output=True, text=True, timeout=900, check=False, env=NET_ENV)
+                                      capture_output=True, text=True, timeout=900, check=False, env=_net_env())
             except subprocess.TimeoutExpired:
                 pytest.fail(f"{advice}: it had not finished after 900 s")
             assert done.returncode == 0, f"{advice}:\n" + done.stdout[-2000:] + done.stderr[-2000:]
-            if PROXY:
-                (root / "etc" / "apt" / "apt.conf.d" / "01proxy").write_text(f'Acquire::http::Proxy "{PROXY}";\n')
+            if proxy := _apt_proxy():
+                (root / "etc" / "apt" / "apt.conf.d" / "01proxy").write_text(f'Acquire::http::Proxy "{proxy}";\n')
             (root / ".complete").write_text("")
     return root
 
@@ -123,7 +129,7 @@ def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
     [unpacked] = (root / "opt").glob("muxclipper-*")
     app = f"/opt/{unpacked.name}/muxclipper"
     update = subprocess.run(["chroot", str(root), "apt-get", "update", "-q"], capture_output=True, text=True,
-                            timeout=600, check=False, env=NET_ENV)
+                            timeout=600, check=False, env=_net_env())
     assert update.returncode == 0, update.stderr[-2000:]
 
     installed: list[str] = []
@@ -139,7 +145,7 @@ def test_the_tarball_on_a_minimal_debian_names_what_to_install_then_passes(
         assert set(packages) <= EXPECTED, done.stderr
         apt = subprocess.run(["chroot", str(root), "apt-get", "install", "-y", "-q", "--no-install-recommends",
                               *packages], capture_output=True, text=True, timeout=900, check=False,
-                             env=NET_ENV)
+                             env=_net_env())
         assert apt.returncode == 0, apt.stdout[-2000:] + apt.stderr[-2000:]
         installed += packages
     assert done.returncode == 0, (done.stdout, done.stderr)
@@ -159,7 +165,7 @@ def test_the_deb_installs_and_removes_cleanly_on_a_minimal_debian(
 
     def chroot(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["chroot", str(root), *args], capture_output=True, text=True, timeout=1200,
-                              check=False, env=NET_ENV)
+                              check=False, env=_net_env())
 
     assert chroot("apt-get", "update", "-q").returncode == 0
     install = chroot("apt-get", "install", "-y", "-q", f"/tmp/{deb.name}")

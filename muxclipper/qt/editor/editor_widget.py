@@ -274,7 +274,7 @@ class EditorWidget(QWidget):
         for field in (self.in_field, self.out_field, self.position_field):
             field.set_audio_only(audio_only)
         self.transport.frame_label.setVisible(not audio_only)
-        for entry in (for_sound(self.keymap) if audio_only else self.keymap):  # ← → name no frames on sound
+        for entry in self._keymap_named:  # ← → name no frames on sound
             action = self.actions_by_id.get(entry.id)
             if action is not None and action.text() != entry.label:
                 action.setText(entry.label)
@@ -472,8 +472,13 @@ class EditorWidget(QWidget):
         self.captions_visible = not self.captions_visible
         self._show_caption(self.player.current_ms)
 
+    @property
+    def _keymap_named(self) -> tuple[KeyAction, ...]:
+        """The keys as this source names them (a source of sound alone has no frames: keymap.AUDIO_LABELS)."""
+        return for_sound(self.keymap) if self.audio_only else self.keymap
+
     def show_cheat_sheet(self) -> None:
-        keymap = for_sound(self.keymap) if self.audio_only else self.keymap
+        keymap = self._keymap_named
         if self._cheat_sheet is not None and self._cheat_sheet.keymap != keymap:  # a source of the other kind
             self._cheat_sheet.deleteLater()
             self._cheat_sheet = None

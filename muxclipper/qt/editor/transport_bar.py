@@ -100,7 +100,6 @@ class TransportBar(QWidget):
                 widget.setToolTip("No sound device on this computer: the video plays without sound")
         self._on_player_shuttle_changed(0.0)
 
-
     def named(self, action: QAction) -> None:
         """``action`` was renamed (a source of sound alone steps by 10 ms, not a frame): its tooltip and its button's
         name say so."""
