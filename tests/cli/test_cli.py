@@ -1,4 +1,5 @@
-"""The command line as a user runs it: real processes against the emulator, including kill -9."""
+"""The command line as a user runs it against the emulator: its ``main`` with a shell's environment, and real processes
+where only a process shows it (kill -9)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from muxclipper.core.jobs import token_in
 from tests.emulator.helpers import RO, RW, Emu
 from tests.emulator.media_helpers import wait_until
+from tests.support.cli_here import run_here
 
 
 def _env(emu: Emu, tmp_path: Path, auth: tuple[str, str] = RW, base: str | None = None) -> dict[str, str]:
@@ -25,7 +27,13 @@ def _env(emu: Emu, tmp_path: Path, auth: tuple[str, str] = RW, base: str | None 
     return env
 
 
-def _run(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The command by its ``main``, in this process (tests/support/cli_here.py); the tests below that need a process
+    (kill -9, ``--help`` from the entry point) start one."""
+    return run_here(env, *args)
+
+
+def _run_process(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "muxclipper", *args], env=env, capture_output=True, text=True,
                           timeout=timeout)
 

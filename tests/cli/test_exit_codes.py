@@ -23,7 +23,8 @@ from muxclipper.cli import exit_codes
 from muxclipper.cli.main import build_parser
 from muxclipper.cli.main import main as cli_main
 from muxclipper.core.jobs import token_in
-from tests.cli.test_cli import _clips, _env, _run
+from tests.cli.test_cli import _clips, _env
+from tests.cli.test_cli import _run_process as _run
 from tests.cli.test_slates_cli import run_on_a_live_recording, run_on_a_source_without_slate
 from tests.emulator.helpers import RO, Emu
 from tests.emulator.media_helpers import wait_until
@@ -133,8 +134,10 @@ CASES: dict[str, tuple[int, Callable[[Emu, Path], subprocess.CompletedProcess[st
     "429 forever while creating": (5, _429_forever_while_creating),
     "disk full during the run": (6, _history_cannot_be_written),
     "interrupted": (130, _interrupted),
-    "no slate found": (7, lambda emu, tmp_path: run_on_a_source_without_slate(tmp_path, "clip", "--trim-slates")),
-    "closing slate not yet": (9, lambda emu, tmp_path: run_on_a_live_recording(tmp_path, "clip", "--trim-slates")),
+    "no slate found": (7, lambda emu, tmp_path: run_on_a_source_without_slate(tmp_path, "clip", "--trim-slates",
+                                                                                    run=_run)),
+    "closing slate not yet": (9, lambda emu, tmp_path: run_on_a_live_recording(tmp_path, "clip", "--trim-slates",
+                                                                                     run=_run)),
 }
 
 

@@ -1,11 +1,12 @@
-"""``muxclipper slates`` and ``muxclipper clip --trim-slates`` as a user runs them: real processes against the
-emulator's real media."""
+"""``muxclipper slates`` and ``muxclipper clip --trim-slates`` as a user runs them, against the emulator's real media:
+by their ``main`` in this process (tests/support/cli_here.py); the exit-code suite runs two of them as processes."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,8 @@ from muxclipper.emulator import EmulatorConfig, EmulatorServer, Token
 from tests.cli.test_cli import _env, _run
 from tests.emulator.helpers import RW, Emu
 from tests.emulator.media_helpers import wait_settled
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 KEYNOTE = "emulator://generated/live-event?width=256&height=144&captions=0&audio=0"  # the demo's, smaller
 NO_SLATE = "emulator://generated?duration=5&fps=30&width=192&height=108&audio=0"
@@ -81,17 +84,18 @@ def test_clip_trim_slates_cuts_at_the_found_edges(emu: Emu, media_server: Emulat
         assert (typed["start_ms"], typed["end_ms"]) == (20000, 185000), (end, typed)
 
 
-def run_on_a_source_without_slate(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """A run against its own media emulator (the exit-code suite's emulator has no pictures)."""
+def run_on_a_source_without_slate(tmp_path: Path, *args: str, run: Run = _run) -> subprocess.CompletedProcess[str]:
+    """A run against its own media emulator (the exit-code suite's emulator has no pictures); ``run`` runs the
+    command (in this process; the exit-code suite gives its own a process)."""
     with tempfile.TemporaryDirectory() as generated, EmulatorServer(EmulatorConfig(
             tokens=(Token(*RW),), rate_limits=None, media=True, generated_dir=Path(generated))) as server, \
             httpx.Client(base_url=server.url, auth=RW, timeout=30) as api:
         source = _ingest(api, NO_SLATE, "Bars")
         env = _env(Emu(server.url, api, api, api, api), tmp_path)
-        return _run(env, *args, source)
+        return run(env, *args, source)
 
 
-def run_on_a_live_recording(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_on_a_live_recording(tmp_path: Path, *args: str, run: Run = _run) -> subprocess.CompletedProcess[str]:
     """A run on a recording still growing (the corpus's live event, 6 s in: its opening slate over, the closing one
     not on yet), against its own media emulator with its clock stopped."""
     from tests.support.media_cache import cache_root
@@ -109,7 +113,7 @@ def run_on_a_live_recording(tmp_path: Path, *args: str) -> subprocess.CompletedP
         api.post("/_emulator/clock/freeze", json={"frozen": True})
         api.post("/_emulator/clock/advance", json={"seconds": 6.5})
         env = _env(Emu(server.url, api, api, api, api), tmp_path)
-        return _run(env, *args, recording.json()["data"]["id"])
+        return run(env, *args, recording.json()["data"]["id"])
 
 
 @pytest.mark.slow

@@ -2,8 +2,8 @@
 emulator's real pictures: every slate edge exact to the frame, exit 7 and no proposal where there is no slate (the
 note says in words what was seen), the evidence per edge in the JSON, at most 30 image requests an edge. The figures
 per style are printed, and recorded in docs/PERFORMANCE.md. The command runs in this process (its ``main``, with
-the environment a user's shell would give it: a process per item cost a second each); test_slates_cli.py runs it as
-a process."""
+the environment a user's shell would give it: a process per item cost a second each); test_exit_codes.py runs it
+as a process."""
 
 from __future__ import annotations
 

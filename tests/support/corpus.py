@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from muxclipper.emulator.media import ffmpeg, stamp
+from tests.support import painted_frames
 from tests.support.media_cache import cached, code_version
 
 VERSION = 1
@@ -51,6 +52,9 @@ class Item:
     tags: tuple[str, ...] = field(default=())
     #: Sound alone (``fps`` is then the sample rate, ``frames`` the samples).
     audio_only: bool = False
+    #: The frames painted here and piped to ffmpeg (tests/support/painted_frames.py): the same pictures, for a long
+    #: item whose ~60 filters would cost more than its encoding.
+    painted: bool = False
 
     @property
     def rate(self) -> Fraction:
@@ -63,24 +67,43 @@ class Item:
     def recipe(self) -> dict[str, object]:
         """What makes the file (not how it is uploaded: two items uploaded differently share it)."""
         made = (self.fps, self.seconds, self.size, self.video, self.audio, self.audio_shift, self.vfr, self.container,
-                self.frames, *(("audio only",) if self.audio_only else ()))
+                self.frames, *(("audio only",) if self.audio_only else ()), *(("painted",) if self.painted else ()))
         return {"what": "frame corpus", "version": VERSION, "media": repr(made),
-                "code": code_version(Path(stamp.__file__), Path(__file__))}
+                "code": code_version(Path(stamp.__file__), Path(__file__), Path(painted_frames.__file__))}
+
+
+Box = tuple[int, int, int, int]  # x, y, width, height
+
+
+@dataclass(frozen=True)
+class DigitLayout:
+    """Where :func:`digits_filter` draws: a black box, and each place's seven segments (place 0 is the units)."""
+
+    backing: Box
+    segments: dict[int, dict[str, Box]]
+
+
+def digit_layout(width: int, height: int, digits: int) -> DigitLayout:
+    cell = max(6, min(height // 5, width // (digits + 2)) // 2 * 2)  # a digit's width; its height is 2×
+    thick = max(1, cell // 5)
+    top = height - 2 * cell - 4
+    segments = {}
+    for place in range(digits):
+        x0 = 2 + (digits - 1 - place) * (cell + thick * 2)
+        segments[place] = {"a": (x0, top, cell, thick), "b": (x0 + cell - thick, top, thick, cell),
+                           "c": (x0 + cell - thick, top + cell, thick, cell), "d": (x0, top + 2 * cell - thick, cell, thick),
+                           "e": (x0, top + cell, thick, cell), "f": (x0, top, thick, cell),
+                           "g": (x0, top + cell - thick // 2, cell, thick)}
+    return DigitLayout((0, top - 2, digits * (cell + thick * 2) + 4, 2 * cell + 6), segments)
 
 
 def digits_filter(width: int, height: int, digits: int) -> str:
     """Seven-segment digits of the frame number ``n``, bottom left, in boxes (ffmpeg's drawbox, no font)."""
-    cell = max(6, min(height // 5, width // (digits + 2)) // 2 * 2)  # a digit's width; its height is 2×
-    thick = max(1, cell // 5)
-    top = height - 2 * cell - 4
-    parts = [f"drawbox=x=0:y={top - 2}:w={digits * (cell + thick * 2) + 4}:h={2 * cell + 6}:color=black:t=fill"]
-    for place in range(digits):
-        x0 = 2 + (digits - 1 - place) * (cell + thick * 2)
+    layout = digit_layout(width, height, digits)
+    x, y, w, h = layout.backing
+    parts = [f"drawbox=x={x}:y={y}:w={w}:h={h}:color=black:t=fill"]
+    for place, boxes in layout.segments.items():
         value = f"mod(floor(n/{10 ** place}),10)"
-        boxes = {"a": (x0, top, cell, thick), "b": (x0 + cell - thick, top, thick, cell),
-                 "c": (x0 + cell - thick, top + cell, thick, cell), "d": (x0, top + 2 * cell - thick, cell, thick),
-                 "e": (x0, top + cell, thick, cell), "f": (x0, top, thick, cell),
-                 "g": (x0, top + cell - thick // 2, cell, thick)}
         for segment, (x, y, w, h) in boxes.items():
             lit = "+".join(f"eq({value},{d})" for d in SEGMENTS[segment])
             parts.append(f"drawbox=x={x}:y={y}:w={w}:h={h}:color=white:t=fill:enable='{lit}'")
@@ -116,9 +139,14 @@ def _make(item: Item, path: Path) -> None:
         args += ["-itsoffset", f"{-item.audio_shift:.3f}"]
     args += ["-f", "lavfi", "-i", source]
     video_input = 0 if item.audio == "none" else 1
-    # A box that moves, so that frames differ as in real pictures; then the band and the digits.
+    # A box (meant to move, but drawbox works out x once: it stands where it is put), then the band and the digits.
     chain = ["drawbox=x='mod(t*60,iw)':y=ih/3:w=ih/5:h=ih/5:color=white:t=fill",
              stamp.stamp_filter(height), digits_filter(width, height, digits)]
+    if item.painted and item.audio == "none" and not item.vfr and item.container == "mp4":
+        layout = painted_frames.painted_layout(",".join(chain), width, height, rate, digits)
+        if layout is not None:  # the same frames, painted here: ffmpeg only encodes
+            painted_frames.encode(layout, item.frame_count, item.video, str(path), timeout=1800)
+            return
     if item.vfr:  # a phone's clock: frames a little late, by up to 12 ms (under half a frame)
         chain += ["settb=1/90000", f"setpts=N/({rate})/TB+0.006*mod(N\\,3)/TB"]
     args += ["-map", f"{video_input}:v:0"]
@@ -163,9 +191,11 @@ ITEMS: tuple[Item, ...] = (
     Item("prores-25", "25", 3.0, video=("-c:v", "prores_ks", "-profile:v", "0"), container="mov", audio="none",
          passthrough=False),
     # Three hours: a frame just tall enough for the band and the digits, x264's fastest preset with its B-frames
-    # kept and its GOP of 250 (~1,300 segments): ~30 s of one core to make, once.
+    # kept and its GOP of 250 (~1,300 segments), its frames painted here: ~15 s of CPU to make (~35 s when the
+    # filters drew them), once.
     Item("long-3h-29.97", "29.97", 3 * 3600.0, size=(160, 32), audio="none", frames=323_677,
-         video=("-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-pix_fmt", "yuv420p"), tags=("long",)),
+         video=("-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-pix_fmt", "yuv420p"), tags=("long",),
+         painted=True),
 )
 
 #: The items with pictures (the frame matrix and the frame-exact clips read their stamps).
