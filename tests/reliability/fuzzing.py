@@ -55,11 +55,13 @@ def mutated(base: Any) -> st.SearchStrategy[Any]:
                 walk(item, (*path, index))
 
     walk(base, ())
+    text = json.dumps(base)  # parsed afresh per case: a deep copy the replacements can change
+    chosen_paths = st.lists(st.sampled_from(paths), min_size=1, max_size=2)  # built once, not per case
 
     @st.composite
     def build(draw: st.DrawFn) -> Any:
-        value = json.loads(json.dumps(base))
-        for path in draw(st.lists(st.sampled_from(paths), min_size=1, max_size=2)):
+        value = json.loads(text)
+        for path in draw(chosen_paths):
             replacement = draw(JSON_VALUES)
             if not path:
                 return replacement

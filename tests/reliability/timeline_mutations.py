@@ -9,6 +9,7 @@ broken, EDL timecodes out of range.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable
@@ -22,12 +23,18 @@ SCHEMAS = ["Clip.1", "Clip.3", "Clip.0", "Track.0", "Track.9", "Timeline.0", "St
            "ExternalReference.0", "Transition.0", "SerializableCollection.1", "Clip", ".1", "Clip.x", "Marker.1"]
 
 
+@functools.lru_cache(maxsize=32)
+def _numbers(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the numbers of ``text`` are: most cases start from one of a few base files, scanned once each."""
+    return tuple(match.span() for match in _NUMBER.finditer(text))
+
+
 def _replace_number(text: str, rng: random.Random) -> str:
-    found = list(_NUMBER.finditer(text))
+    found = _numbers(text)
     if not found:
         return text
-    match = rng.choice(found)
-    return text[:match.start()] + rng.choice(NUMBERS) + text[match.end():]
+    start, end = rng.choice(found)
+    return text[:start] + rng.choice(NUMBERS) + text[end:]
 
 
 def _lines(text: str, rng: random.Random) -> str:
