@@ -18,7 +18,7 @@ from typing import Any
 MAX_DEPTH = 100
 #: Strings (with their escapes) skipped by the depth count, so a bracket inside a label does not count.
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 class JsonLimitError(ValueError):
@@ -28,12 +28,14 @@ class JsonLimitError(ValueError):
 def nesting_depth(text: str) -> int:
     """The deepest nesting of ``[`` and ``{`` in ``text`` (outside strings), without recursing."""
     depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub('""', text)):
-        if match.group() in "[{":
+    # The brackets alone, then a loop over characters: a match object per bracket cost ~3 times as much.
+    for char in _NOT_BRACKET.sub("", _STRING.sub('""', text)):
+        if char in "[{":
             depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth = max(depth - 1, 0)
+            if depth > deepest:
+                deepest = depth
+        elif depth:
+            depth -= 1
     return deepest
 
 
