@@ -130,8 +130,10 @@ def test_debians_checkers_find_no_error(installed: Installed) -> None:
     metainfo = subprocess.run(["appstreamcli", "validate", "--no-net", str(share / "metainfo" / f"{APP_ID}.metainfo.xml")],
                               capture_output=True, text=True, timeout=60)
     assert metainfo.returncode == 0, metainfo.stdout + metainfo.stderr
-    lintian = subprocess.run(["lintian", str(installed.deb)], capture_output=True, text=True,
-                             timeout=600)
+    # Every check but the spelling of the bundled libraries' strings: it only ever says "I:" (a Qt library's typo is
+    # not ours to fix), and it was a quarter of lintian's ~20 s of CPU.
+    lintian = subprocess.run(["lintian", "--dont-check-part", "binaries/spelling", str(installed.deb)],
+                             capture_output=True, text=True, timeout=600)
     errors = [line for line in lintian.stdout.splitlines() if line.startswith("E:")]
     assert not errors, "\n".join(errors)
 
