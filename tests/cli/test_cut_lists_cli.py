@@ -4,6 +4,7 @@ several reels becomes clips of the open source's cuts, on their frames; the clip
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from muxclipper.core.timecode import frame_to_ms
@@ -52,7 +53,7 @@ def test_a_damaged_cut_list_creates_nothing_and_says_what_to_do(emu: Emu, tmp_pa
 
 
 def test_segments_help_names_the_formats(tmp_path: Path) -> None:
-    result = _run({}, "segments", "--help")
+    result = _run({"PATH": os.environ.get("PATH", "")}, "segments", "--help")
     assert result.returncode == 0
     for word in (".edl", ".fcpxml", ".otio", "--create", "--to", "skipped"):
         assert word in result.stdout

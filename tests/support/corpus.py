@@ -110,6 +110,13 @@ def digits_filter(width: int, height: int, digits: int) -> str:
     return ",".join(parts)
 
 
+def picture_filters(width: int, height: int, digits: int) -> str:
+    """What every video item's frames show: a box (meant to move, but drawbox works out x once: it stands where it is
+    put), the stamp's band and the frame number's digits."""
+    return ",".join(["drawbox=x='mod(t*60,iw)':y=ih/3:w=ih/5:h=ih/5:color=white:t=fill",
+                     stamp.stamp_filter(height), digits_filter(width, height, digits)])
+
+
 #: The audio-only item's sound (see the module's docstring): the bursts peak at 0.9, the bed at most 0.5.
 AUDIO_ONLY_SOUND = ("if(lt(mod(t\\,1)\\,0.05)\\,0.9*sin(2*PI*1000*t)\\,"
                     "(0.1+0.4*abs(sin(PI*t/6)))*sin(2*PI*220*t))")
@@ -139,11 +146,9 @@ def _make(item: Item, path: Path) -> None:
         args += ["-itsoffset", f"{-item.audio_shift:.3f}"]
     args += ["-f", "lavfi", "-i", source]
     video_input = 0 if item.audio == "none" else 1
-    # A box (meant to move, but drawbox works out x once: it stands where it is put), then the band and the digits.
-    chain = ["drawbox=x='mod(t*60,iw)':y=ih/3:w=ih/5:h=ih/5:color=white:t=fill",
-             stamp.stamp_filter(height), digits_filter(width, height, digits)]
+    chain = [picture_filters(width, height, digits)]
     if item.painted and item.audio == "none" and not item.vfr and item.container == "mp4":
-        layout = painted_frames.painted_layout(",".join(chain), width, height, rate, digits)
+        layout = painted_frames.painted_layout(chain[0], width, height, rate, digits)
         if layout is not None:  # the same frames, painted here: ffmpeg only encodes
             painted_frames.encode(layout, item.frame_count, item.video, str(path), timeout=1800)
             return

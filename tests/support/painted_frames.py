@@ -12,7 +12,9 @@ size that breaks it, or an ffmpeg that draws otherwise, leaves the item to the f
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from fractions import Fraction
 
@@ -59,11 +61,11 @@ class Layout:
     def _row(self, x: int, size: int, backed: bool) -> bytes:
         """A row with the box at ``x`` (``size`` wide, clipped at the edge) and the digits' black backing."""
         row = bytearray(self._background)
+        end = min(x + size, self.width)
+        row[x:end] = bytes([WHITE[0]]) * (end - x)  # the box first, the backing over it: ffmpeg's order
         if backed:
             bx, _, bw, _ = self.backing
             row[bx:bx + bw] = bytes([BLACK[0]]) * bw
-        end = min(x + size, self.width)
-        row[x:end] = bytes([WHITE[0]]) * (end - x)
         return bytes(row)
 
     def _band(self, n: int) -> bytes:
@@ -180,19 +182,26 @@ def painted_layout(chain: str, width: int, height: int, rate: Fraction, digits: 
 def encode(layout: Layout, count: int, video: tuple[str, ...], path: str, timeout: float) -> None:
     """``count`` frames of ``layout`` encoded by ffmpeg with ``video``'s settings into ``path`` (mp4)."""
     rate = f"{layout.rate.numerator}/{layout.rate.denominator}"
+    # setsar: the square pixels the lavfi source declares, so that the file says what the filters' file said.
     command = [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "rawvideo",
                "-pix_fmt", "yuv420p", "-s", f"{layout.width}x{layout.height}", "-framerate", rate, "-i", "pipe:0",
-               *video, "-f", "mp4", path]
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=ffmpeg.child_env()) as process:
-        assert process.stdin is not None and process.stderr is not None
+               "-vf", "setsar=1", *video, "-f", "mp4", path]
+    with tempfile.TemporaryFile() as errors, subprocess.Popen(command, stdin=subprocess.PIPE, stderr=errors,
+                                                              env=ffmpeg.child_env()) as process:
+        assert process.stdin is not None
         try:
-            for chunk in layout.frames(count):
-                process.stdin.write(chunk)
-            process.stdin.close()
+            try:
+                for chunk in layout.frames(count):
+                    process.stdin.write(chunk)
+                process.stdin.close()
+            except BrokenPipeError:  # ffmpeg stopped reading: it has said why on its standard error
+                with contextlib.suppress(BrokenPipeError):
+                    process.stdin.close()
             code = process.wait(timeout)
         except BaseException:
             process.kill()
             raise
-        errors = process.stderr.read().decode(errors="replace")
+        errors.seek(0)
+        said = errors.read().decode(errors="replace").strip()
     if code != 0:
-        raise ffmpeg.FfmpegError(errors.strip().splitlines()[-1] if errors.strip() else f"ffmpeg exited {code}")
+        raise ffmpeg.FfmpegError(said.splitlines()[-1] if said else f"ffmpeg exited {code}")

@@ -143,6 +143,23 @@ def exact_rate(value: float) -> Fraction:
     return Fraction(value).limit_denominator(1001)
 
 
+@lru_cache(maxsize=4)
+def _major_version(exe: str) -> int | None:
+    try:
+        result = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=30,
+                                env=child_env())
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.match(r"ffmpeg version n?(\d+)\.", result.stdout)  # "n9.0.2-…" (a build), "5.1.6-0+deb12u1" (Debian)
+    return int(found.group(1)) if found else None
+
+
+def major_version() -> int | None:
+    """The ffmpeg program's major version (7 and later run demuxing, filters and encoding in threads of their own),
+    or None when it does not say (a git build)."""
+    return _major_version(ffmpeg_exe())
+
+
 def probe(path: Path | str, timeout: float = 60.0, *, video_required: bool = True) -> Probe:
     """What ``path`` holds. Without a video stream: :class:`FfmpegError`, unless ``video_required`` is False and it
     has sound (an audio-only input: the answer's size and frame rate are then 0)."""

@@ -183,22 +183,26 @@ def _other_slate(spec: GeneratedSpec, slate: str, layers: lettering.Layers, big:
         layers.counter(size=small, x=int(spec.width * 0.6), y=int(spec.height * 0.55), box=False, enable=slate)
 
 
-#: One x264 thread: the pictures are small and the filters drawing them are the slow part, so x264's frame threads
-#: only fought them for the cores. Measured on 2 cores (a minute of the talk, of the keynote): ~18 % less CPU and
-#: ~30 % less time than x264's own choice. The stream is the same kind (B-frames, GOP), not the same bytes.
-X264_THREADS = ["-threads", "1"]
+def _x264_threads() -> list[str]:
+    """One x264 thread when ffmpeg runs its filters in a thread of their own (7 and later): the pictures are small and
+    the filters drawing them are the slow part, so x264's frame threads only fought them for the cores. Measured on 2
+    cores with ffmpeg 9 (a minute of the talk, of the keynote): ~18 % less CPU and ~30 % less time than x264's own
+    choice. An older ffmpeg (Debian 12's 5.1, which the .deb uses) filters and encodes in one thread, and x264's frame
+    threads are then what overlaps the two: it keeps x264's choice. The stream is the same kind (B-frames, GOP)."""
+    version = ffmpeg.major_version()
+    return ["-threads", "1"] if version is not None and version >= 7 else []
 
 
 def encoder_args(encoder: str, gop: int) -> list[str]:
     """x264 settings for :attr:`GeneratedSpec.encoder` (``gop``: 2 s of frames)."""
-    if encoder == "upload":  # x264's defaults but the preset (veryfast keeps 3 B-frames and keyint 250)
+    if encoder == "upload":  # x264's defaults but the preset and threads (veryfast keeps 3 B-frames and keyint 250)
         return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-bf", "3",
-                *X264_THREADS]
+                *_x264_threads()]
     if encoder == "live":  # closed 2 s GOPs, as streaming encoders are set up, with B-frames
         return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-bf", "2",
-                "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", *X264_THREADS]
+                "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", *_x264_threads()]
     return ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p",
-            "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", *X264_THREADS]
+            "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0", *_x264_threads()]
 
 
 def generate(spec: GeneratedSpec, directory: Path) -> tuple[Path, Path | None]:
