@@ -1,20 +1,17 @@
 """``muxclipper slates --json`` on every item of the labelled corpus (tests/support/slate_corpus.py), against the
 emulator's real pictures: every slate edge exact to the frame, exit 7 and no proposal where there is no slate (the
 note says in words what was seen), the evidence per edge in the JSON, at most 30 image requests an edge. The figures
-per style are printed, and recorded in docs/PERFORMANCE.md. The command runs in this process (its ``main``, with
-the environment a user's shell would give it: a process per item cost a second each); test_exit_codes.py runs it
-as a process."""
+per style are printed, and recorded in docs/PERFORMANCE.md. The command runs in this process, as every test's here
+(tests/support/cli_here.py: a process per item cost a second each); test_exit_codes.py runs it as a process."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import NamedTuple
 
 import httpx
 import pytest
 
-from muxclipper.cli.main import main as cli_main
 from muxclipper.core.models import Asset
 from muxclipper.emulator import EmulatorServer
 from muxclipper.mux.wire import asset_from_wire
@@ -26,24 +23,6 @@ from tests.support.slate_corpus import DROPPED, ITEMS, Item
 from tests.support.slate_scoring import Scores
 
 pytestmark = pytest.mark.slow
-
-
-class Shown(NamedTuple):
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_here(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str],
-             *args: str) -> Shown:
-    """``muxclipper ARGS`` run by its ``main`` in this process, with ``env``'s MUX_ and MUXCLIPPER_ variables."""
-    for name, value in env.items():
-        if name.startswith(("MUX_", "MUXCLIPPER_")):
-            monkeypatch.setenv(name, value)
-    capsys.readouterr()
-    code = cli_main(list(args))
-    out, err = capsys.readouterr()
-    return Shown(code, out, err)
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +54,13 @@ def dropped(media_api: httpx.Client, corpus: dict[str, Asset]) -> Asset:
 
 @pytest.mark.timeout(600)
 def test_slates_on_every_corpus_item(emu: Emu, media_server: EmulatorServer, corpus: dict[str, Asset],
-                                     dropped: Asset, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                     dropped: Asset, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     env = _env(emu, tmp_path, base=media_server.url)
     scores = Scores()
     notes: dict[str, str] = {}
     items: list[tuple[Item, Asset]] = [*((item, corpus[item.name]) for item in ITEMS), (DROPPED, dropped)]
     for item, asset in items:
-        shown = run_here(monkeypatch, capsys, env, "slates", asset.id, "--json")
+        shown = _run(env, "slates", asset.id, "--json")
         assert shown.returncode == (0 if item.has_slate else 7), (item.name, shown.stdout, shown.stderr)
         result = json.loads(shown.stdout)
         assert "Traceback" not in shown.stderr

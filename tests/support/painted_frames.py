@@ -26,6 +26,11 @@ WHITE = (235, 128, 128)
 BLACK = (16, 128, 128)
 
 
+def box_rows(height: int) -> tuple[int, int]:
+    """The box's top row and its size: ``y=ih/3`` and ``h=ih/5``, which drawbox truncates."""
+    return int(height / 3), int(height / 5)
+
+
 class Layout:
     """Rows of one size: which rows hold what, and the bytes kept for each."""
 
@@ -34,7 +39,7 @@ class Layout:
 
         self.width, self.height, self.rate = width, height, rate
         self.block = stamp.block_size(height)
-        self.box_y, self.box_size = int(height / 3), int(height / 5)  # drawbox truncates ih/3 and ih/5
+        self.box_y, self.box_size = box_rows(height)
         layout = digit_layout(width, height, digits)
         self.backing = layout.backing
         boxes = [box for place in layout.segments.values() for box in place.values()]
@@ -50,7 +55,7 @@ class Layout:
         self.split_x = min(x for x, _, _, _ in layout.segments[self.split - 1].values())
         self._segments, self._lit = layout.segments, SEGMENTS
         self._background = bytes([BACKGROUND[0]]) * width
-        self._band_rows: dict[int, bytes] = {}
+        self._band_halves: dict[int, bytes] = {}  # the lower and the upper half alike
         self._box_row = self._row(box_x, self.box_size, False)
         self._backed_box_row = self._row(box_x, self.box_size, True)
         self._backed = self._row(width, 0, True)
@@ -68,18 +73,17 @@ class Layout:
             row[bx:bx + bw] = bytes([BLACK[0]]) * bw
         return bytes(row)
 
+    def _half_band(self, value: int) -> bytes:
+        """Half the band: ``value``'s BITS/2 bits, lowest first, a block each."""
+        if value not in self._band_halves:
+            self._band_halves[value] = b"".join(bytes([WHITE[0] if value >> bit & 1 else BLACK[0]]) * self.block
+                                                for bit in range(stamp.BITS // 2))
+        return self._band_halves[value]
+
     def _band(self, n: int) -> bytes:
         half = stamp.BITS // 2
-        low, high = n & ((1 << half) - 1), n >> half
-        parts = []
-        for key, first in ((low, 0), (high + (1 << 30), half)):
-            if key not in self._band_rows:
-                value = key & ~(1 << 30)
-                self._band_rows[key] = b"".join(
-                    bytes([WHITE[0] if value >> (bit - first) & 1 else BLACK[0]]) * self.block
-                    for bit in range(first, first + half))
-            parts.append(self._band_rows[key])
-        return b"".join(parts) + self._background[self.block * stamp.BITS:]
+        return (self._half_band(n & ((1 << half) - 1)) + self._half_band(n >> half)
+                + self._background[self.block * stamp.BITS:])
 
     def _glyph_rows(self, value: int, places: range, start: int, end: int) -> list[bytes]:
         """Rows glyph_top.. of columns ``start``..``end`` for ``value``'s digits at ``places``."""
@@ -163,17 +167,16 @@ def painted_layout(chain: str, width: int, height: int, rate: Fraction, digits: 
 
     The box: ffmpeg's drawbox works out ``x`` once, not per frame, so the corpus's "moving" box stands where it was
     put first; it is found where this ffmpeg puts it."""
-    try:
-        layout = Layout(width, height, rate, digits, box_x=width)
-    except ValueError:
-        return None
     reference = _reference(chain, width, height, rate, checked)
     size = width * height * 3 // 2
     if len(reference) != size * checked:
         return None
-    row = reference[layout.box_y * width:(layout.box_y + 1) * width]
-    box_x = row.find(bytes([WHITE[0]]))
-    layout = Layout(width, height, rate, digits, box_x=width if box_x < 0 else box_x)
+    box_y, _ = box_rows(height)
+    box_x = reference[box_y * width:(box_y + 1) * width].find(bytes([WHITE[0]]))
+    try:
+        layout = Layout(width, height, rate, digits, box_x=width if box_x < 0 else box_x)
+    except ValueError:
+        return None
     if any(layout.frame(n) != reference[n * size:(n + 1) * size] for n in range(checked)):
         return None
     return layout
