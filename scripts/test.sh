@@ -5,6 +5,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh" test
 
+# Python keeps what it compiles (__pycache__, gitignored). The suite starts ~400 Python processes (the command line, the
+# app, emulators, four workers), and on a machine that sets PYTHONDONTWRITEBYTECODE each of them compiled muxclipper
+# anew, and each worker rewrote every test module's asserts again.
+unset PYTHONDONTWRITEBYTECODE
+
 # The house rules (design.md): types (mypy, strict) and lint (ruff) fail the run like a failing test. They run
 # beside the tests (the cores are not all busy while pytest starts); what they say is printed after the tests.
 RULES_LOG="$(mktemp)"
