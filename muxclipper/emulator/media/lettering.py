@@ -11,6 +11,7 @@ the ten digits per size, cropped to the right digit for each frame (``crop`` eva
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -180,7 +181,7 @@ class Layers:
         cells.draw(line, static, pad, pad)
         base = self._add_input(line, looped=True)
         strip = self._digit_strip(cells)
-        current = f"{base}:v"
+        current = self._stream(base)
         for cell, value, power in moving:
             use = self._strip_uses.get(strip, 0)
             self._strip_uses[strip] = use + 1
@@ -192,18 +193,29 @@ class Layers:
             current = out
         self._step(current, x, y, enable)
 
+    def _stream(self, index: int) -> str:
+        """The graph's name for input ``index``: a looped picture's repeated frames, else the input itself."""
+        return f"r{index}" if self._inputs[index - self.first_input].looped else f"{index}:v"
+
     def args(self) -> tuple[list[str], str]:
         inputs: list[str] = []
-        for item in self._inputs:
+        # A looped picture is read and decoded once, and its frame repeated by the ``loop`` filter, one per frame of
+        # the video and timed as the video's: the same pictures as image2's own ``-loop 1`` at the video's rate, which
+        # decoded the PNG again for every frame (a fifth of the talk's filtering). The count is image2's for ``-t``:
+        # every frame that starts before the end.
+        frames = max(math.ceil(Fraction(f"{self.duration:.6f}") * self.rate), 1)
+        repeats = []
+        for index, item in enumerate(self._inputs, start=self.first_input):
             # No file name patterns (a '%' in a folder's name is just a character), and the path is an argument of
             # its own: nothing in it needs escaping.
-            inputs += ["-f", "image2", "-pattern_type", "none"]
+            inputs += ["-f", "image2", "-pattern_type", "none", "-i", str(item.path.resolve())]
             if item.looped:
-                inputs += ["-loop", "1", "-framerate", str(self.rate), "-t", f"{self.duration:.6f}"]
-            inputs += ["-i", str(item.path.resolve())]
+                repeats.append(f"[{index}:v]loop=loop={frames - 1}:size=1,"
+                               f"settb={self.rate.denominator}/{self.rate.numerator},setpts=N[{self._stream(index)}]")
         splits = []
         for strip, uses in self._strip_uses.items():
             outs = "".join(f"[d{strip}_{use}]" for use in range(uses))
-            splits.append(f"[{strip}:v]split={uses}{outs}" if uses > 1 else f"[{strip}:v]null{outs}")
+            splits.append(f"[{self._stream(strip)}]split={uses}{outs}" if uses > 1
+                          else f"[{self._stream(strip)}]null{outs}")
         tail = f"[{self._label}]" + (",".join(self._pending) if self._pending else "null") + "[v]"
-        return inputs, ";".join([*splits, *self._chains, tail])
+        return inputs, ";".join([*repeats, *splits, *self._chains, tail])
