@@ -101,13 +101,15 @@ def test_a_source_without_media_cannot_broadcast(media_api: httpx.Client) -> Non
 @pytest.mark.slow
 def test_processing_resumes_after_a_kill(tmp_path: Path) -> None:
     """kill -9 while ffmpeg works; the next run finishes the asset instead of leaving it preparing."""
+    # A minute of pictures: ffmpeg is still writing when the kill comes (it is sent within 50 ms of the file's first
+    # bytes, and the minute takes over a second on two idle cores); the ffmpeg left behind then makes the rest alone.
     with emulator_process(tmp_path) as (process, url), httpx.Client(base_url=url, auth=RW, timeout=10) as api:
         created = api.post("/video/v1/assets", json={
-            "inputs": [{"url": "emulator://generated?duration=120&width=320&height=180"}]}).json()["data"]
+            "inputs": [{"url": "emulator://generated?duration=60&width=320&height=180"}]}).json()["data"]
         wait_until(lambda: list((tmp_path / "media" / "generated").glob("*.tmp.mp4")), 30,
                    "ffmpeg to start writing")
         os.kill(process.pid, signal.SIGKILL)
     with emulator_process(tmp_path) as (process, url), httpx.Client(base_url=url, auth=RW, timeout=10) as api:
         assert api.get(f"/video/v1/assets/{created['id']}").json()["data"]["status"] == "preparing"
         final = wait_settled(api, created["id"], timeout=50)
-    assert final["status"] == "ready" and final["duration"] == 120.0
+    assert final["status"] == "ready" and final["duration"] == 60.0

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-TOOLS = ("Xvfb", "openbox", "xdotool", "import", "xprop")
+TOOLS = ("Xvfb", "openbox", "xdotool", "xprop")
 
 
 def missing_tools() -> list[str]:
