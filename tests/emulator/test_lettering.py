@@ -73,6 +73,23 @@ def test_a_counter_hides_no_digit_that_moves(tmp_path: Path) -> None:
     assert layers.args()[1].count("crop=") == 2 + 3  # 30 s: the seconds' two digits and the milliseconds
 
 
+def test_the_last_frame_shows_its_own_time_and_number(tmp_path: Path) -> None:
+    """0.35 s at 29.97 fps is 10.49 frames' worth: the video has 11 and the last one is #10, at 00:00:00.334. The
+    count was once rounded where the colour bars round it up: the last frame repeated the counter of the one before,
+    and the frame number had one digit (it read #0)."""
+    spec = generate.GeneratedSpec(duration=0.35, fps="30000/1001", width=640, height=360, label="T")
+    video, _ = generate.generate(spec, tmp_path)
+    width, height, frames = ffmpeg.read_frames_rgb(video, frames=2, last=True)
+    assert [stamp.read_index(f, width, height) for f in frames] == [9, 10]
+    small = max(spec.height // 14, 10)
+    line_w, line_h = lettering.counter_size(small, box=True, frame_number=2)
+    at = ((spec.width - line_w) // 2 // 2 * 2, (spec.height - line_h - small) // 2 * 2)
+    last = Image.frombytes("RGB", (width, height), frames[1])
+    assert _reads(last, at, "00:00:00.334  #10", "00:00:00.301  #09", small)
+    before = Image.frombytes("RGB", (width, height), frames[0])
+    assert _reads(before, at, "00:00:00.301  #09", "00:00:00.334  #10", small)
+
+
 @pytest.mark.parametrize("frames", [[(5, 10)], []])
 def test_the_recording_slate_is_a_picture_over_its_frames(tmp_path: Path, frames: list[tuple[int, int]]) -> None:
     layers = lettering.Layers(tmp_path / HOSTILE, Fraction(25), 1.0, first_input=1)

@@ -153,7 +153,7 @@ def draw(spec: GeneratedSpec, layers: lettering.Layers) -> None:
                       f"enable='lt(t,{spec.blank})+gte(t,{spec.duration - spec.blank})'")
     label = lettering.text_image(spec.label, small, box=True)
     layers.picture(label, spec.width - label.width - 8, 8, f"not({slate})")
-    digits = len(str(max(round(spec.duration * Fraction(spec.fps)) - 1, 0)))
+    digits = len(str(lettering.frame_count(spec.duration, Fraction(spec.fps)) - 1))
     width, height = lettering.counter_size(small, box=True, frame_number=digits)
     layers.counter(size=small, x=(spec.width - width) // 2, y=spec.height - height - small, box=True,
                    frame_number=digits)

@@ -80,6 +80,13 @@ def card(size: tuple[int, int], background: RGBA, lines: list[tuple[str, int, in
     return image
 
 
+def frame_count(duration: float, rate: Fraction) -> int:
+    """How many frames ffmpeg's colour bars of ``duration`` seconds at ``rate`` have: every frame that starts before
+    the end (10.49 frames' worth is 11). The pictures laid over them must last as many, and the frame number have
+    the digits of the last one."""
+    return max(math.ceil(Fraction(f"{duration:.6f}") * rate), 1)
+
+
 def _counter_text(frame_number: int | None) -> str:
     return CLOCK_TEMPLATE + (f"  #{'0' * frame_number}" if frame_number else "")
 
@@ -164,7 +171,7 @@ class Layers:
         # read 00:00:00.166 on the picture while the window's field said .167 (and .166 typed is frame 4).
         ms = f"ceil(n*{1000 * den}/{num})"
         last_ms = int(self.duration * 1000)
-        last_frame = int(self.duration * self.rate)
+        last_frame = frame_count(self.duration, self.rate) - 1
         fields = [(0, f"floor({ms}/3600000)", 2, last_ms // 3600000), (3, f"mod(floor({ms}/60000),60)", 2,
                   59 if last_ms >= 3600000 else last_ms // 60000), (6, f"mod(floor({ms}/1000),60)", 2, 59),
                   (9, f"mod({ms},1000)", 3, 999)]
@@ -200,10 +207,10 @@ class Layers:
     def args(self) -> tuple[list[str], str]:
         inputs: list[str] = []
         # A looped picture is read and decoded once, and its frame repeated by the ``loop`` filter, one per frame of
-        # the video and timed as the video's: the same pictures as image2's own ``-loop 1`` at the video's rate, which
-        # decoded the PNG again for every frame (a fifth of the talk's filtering). The count is image2's for ``-t``:
-        # every frame that starts before the end.
-        frames = max(math.ceil(Fraction(f"{self.duration:.6f}") * self.rate), 1)
+        # the video and timed as the video's. image2's own ``-loop 1`` decoded the PNG again for every frame (a fifth
+        # of the talk's filtering), and its ``-t`` rounded the count where the colour bars round it up: 10.49 frames'
+        # worth gave 10 pictures for 11 frames, and the last frame showed the counter of the one before.
+        frames = frame_count(self.duration, self.rate)
         repeats = []
         for index, item in enumerate(self._inputs, start=self.first_input):
             # No file name patterns (a '%' in a folder's name is just a character), and the path is an argument of
