@@ -14,7 +14,8 @@ RUNTIME_PACKAGES="python3 python3-venv python3-pip libpulse0 libegl1 libgl1 libx
 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 \
 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 \
 libx11-xcb1 libssl3 fonts-dejavu-core"
-# The real-window tests (tests/screen) need a window manager, real input and screen grabs besides Xvfb.
+# The real-window tests (tests/screen) need a window manager and real input besides Xvfb (they grab the screen with
+# Qt); imagemagick's `import` grabs it for scripts/screenshot.sh.
 TEST_PACKAGES="xvfb xauth dbus dbus-x11 gnome-keyring imagemagick openbox xdotool x11-utils at-spi2-core python3-pyatspi"
 # Packaging (packaging/build-linux.sh, tests/packaging): building the bundle and the .deb, and checking them.
 TEST_PACKAGES="$TEST_PACKAGES binutils patchelf dpkg-dev xz-utils lintian desktop-file-utils appstream nsis"

@@ -47,7 +47,8 @@ class Screen:
         """The screen now, kept as the step's screenshot (a PNG in ``out``) and answered as a QImage."""
         path = self.out / f"{len(self.steps) + 1:02d}-{step}.png"
         image = self.peek()
-        # zlib's level 1 (Qt's PNG quality 80): a walk's screenshot in two thirds of the default's time, no larger.
+        # zlib's level 1 (Qt's PNG quality 80): a walk's screenshot in two thirds of the default's time, about the
+        # same size (one 1280x720 step: 159 KB against 164 KB).
         if not image.save(str(path), "PNG", 80):
             raise OSError(f"could not write {path}")
         self.steps.append(path.name)
@@ -56,14 +57,19 @@ class Screen:
     def peek(self) -> Any:
         """The screen now, as a QImage, without keeping it among the walk's screenshots (for waiting on a pixel).
 
-        What the X server shows: the root window read with X's GetImage, every window on it, the video's own
-        included, as `import -window root` reads it (platform-notes: a widget's own grab misses the video). This
-        process's Qt reads it: no program started, no PNG written and read back. Per grab of a 1920x1080 screen,
-        ~60 ms of CPU against `import`'s ~150 ms; `import` was a fifth of the real-window tests' CPU."""
+        What the X server shows: Qt copies the root window's area (every window on it, the video's own included) and
+        reads it back, as `import -window root` did (platform-notes: a widget's own grab misses the video), in this
+        process: no program started, no PNG written and read back. Per grab of a 1920x1080 screen, ~60 ms of CPU
+        against `import`'s ~150 ms; `import` was a fifth of the real-window tests' CPU. The image is in the screen's
+        own pixels, as the PNG was (its device pixel ratio set back to 1 under QT_SCALE_FACTOR)."""
         from PySide6.QtGui import QGuiApplication, QImage
 
         screen = QGuiApplication.primaryScreen()
-        return screen.grabWindow(0).toImage().convertToFormat(QImage.Format.Format_RGB32)
+        image = screen.grabWindow(0).toImage().convertToFormat(QImage.Format.Format_RGB32)
+        if image.isNull():  # Qt says nothing else when the X server gives no picture
+            raise RuntimeError("the screen could not be grabbed (no picture from the X server)")
+        image.setDevicePixelRatio(1)
+        return image
 
 
 def device_rect(widget: Any) -> tuple[int, int, int, int]:

@@ -83,7 +83,8 @@ def card(size: tuple[int, int], background: RGBA, lines: list[tuple[str, int, in
 def frame_count(duration: float, rate: Fraction) -> int:
     """How many frames ffmpeg's colour bars of ``duration`` seconds at ``rate`` have: every frame that starts before
     the end (10.49 frames' worth is 11). The pictures laid over them must last as many, and the frame number have
-    the digits of the last one."""
+    the digits of the last one. Exact for a duration to the millisecond; past that, ffmpeg's microsecond rounding
+    can make the bars one frame fewer (a looped picture then has one frame more than needed, which is harmless)."""
     return max(math.ceil(Fraction(f"{duration:.6f}") * rate), 1)
 
 
@@ -202,7 +203,9 @@ class Layers:
 
     def _stream(self, index: int) -> str:
         """The graph's name for input ``index``: a looped picture's repeated frames, else the input itself."""
-        return f"r{index}" if self._inputs[index - self.first_input].looped else f"{index}:v"
+        position = index - self.first_input
+        assert 0 <= position < len(self._inputs), (index, self.first_input)
+        return f"r{index}" if self._inputs[position].looped else f"{index}:v"
 
     def args(self) -> tuple[list[str], str]:
         inputs: list[str] = []
