@@ -35,6 +35,14 @@ def _reads(picture: Image.Image, at: tuple[int, int], text: str, other: str, siz
     return sum(only_mine) / len(only_mine) > sum(only_theirs) / len(only_theirs) + 40
 
 
+def _counter_place(spec: generate.GeneratedSpec) -> tuple[tuple[int, int], int]:
+    """Where generate.draw lays the counter line of a source with a two-digit frame number, and its font size."""
+    small = max(spec.height // 14, 10)
+    line_w, line_h = lettering.counter_size(small, box=True, frame_number=2)
+    # (overlay lays a picture on 4:2:0 video at even coordinates)
+    return ((spec.width - line_w) // 2 // 2 * 2, (spec.height - line_h - small) // 2 * 2), small
+
+
 def test_generated_media_in_a_hostile_folder_shows_its_timecode_and_frame_number(tmp_path: Path) -> None:
     spec = generate.GeneratedSpec(duration=2.0, fps="10", width=384, height=216, preroll=0.5, label="A:B 'C'")
     folder = tmp_path / HOSTILE
@@ -43,10 +51,7 @@ def test_generated_media_in_a_hostile_folder_shows_its_timecode_and_frame_number
     width, height, frames = ffmpeg.read_frames_rgb(video, frames=20)
     assert [stamp.read_index(f, width, height) for f in frames] == list(range(20))
     pictures = [Image.frombytes("RGB", (width, height), f) for f in frames]
-    small = max(spec.height // 14, 10)
-    line_w, line_h = lettering.counter_size(small, box=True, frame_number=2)
-    # (overlay lays a picture on 4:2:0 video at even coordinates)
-    at = ((spec.width - line_w) // 2 // 2 * 2, (spec.height - line_h - small) // 2 * 2)
+    at, small = _counter_place(spec)
     for index, other in ((3, 14), (12, 5), (19, 7)):
         text = f"00:00:{index // 10:02d}.{index % 10}00  #{index:02d}"
         wrong = f"00:00:{other // 10:02d}.{other % 10}00  #{other:02d}"
@@ -81,9 +86,7 @@ def test_the_last_frame_shows_its_own_time_and_number(tmp_path: Path) -> None:
     video, _ = generate.generate(spec, tmp_path)
     width, height, frames = ffmpeg.read_frames_rgb(video, frames=2, last=True)
     assert [stamp.read_index(f, width, height) for f in frames] == [9, 10]
-    small = max(spec.height // 14, 10)
-    line_w, line_h = lettering.counter_size(small, box=True, frame_number=2)
-    at = ((spec.width - line_w) // 2 // 2 * 2, (spec.height - line_h - small) // 2 * 2)
+    at, small = _counter_place(spec)
     last = Image.frombytes("RGB", (width, height), frames[1])
     assert _reads(last, at, "00:00:00.334  #10", "00:00:00.301  #09", small)
     before = Image.frombytes("RGB", (width, height), frames[0])
@@ -110,9 +113,7 @@ def test_the_picture_writes_a_frame_time_as_the_window_does(tmp_path: Path) -> N
     video, _ = generate.generate(spec, tmp_path)
     width, height, frames = ffmpeg.read_frames_rgb(video, frames=6)
     picture = Image.frombytes("RGB", (width, height), frames[5])
-    small = max(spec.height // 14, 10)
-    line_w, line_h = lettering.counter_size(small, box=True, frame_number=2)
-    at = ((spec.width - line_w) // 2 // 2 * 2, (spec.height - line_h - small) // 2 * 2)
+    at, small = _counter_place(spec)
     window = f"{format_ms(frame_to_ms(5, Fraction(30)))}  #05"
     assert window == "00:00:00.167  #05"
     assert _reads(picture, at, window, "00:00:00.166  #05", small)

@@ -64,6 +64,11 @@ class Item:
     def frame_count(self) -> int:
         return self.frames if self.frames is not None else round(Fraction(self.seconds) * self.rate)
 
+    @property
+    def digits(self) -> int:
+        """How many digits the frame number is drawn with: the frame count's, at least three."""
+        return max(len(str(self.frame_count)), 3)
+
     def recipe(self) -> dict[str, object]:
         """What makes the file (not how it is uploaded: two items uploaded differently share it)."""
         made = (self.fps, self.seconds, self.size, self.video, self.audio, self.audio_shift, self.vfr, self.container,
@@ -135,7 +140,7 @@ def _make(item: Item, path: Path) -> None:
     width, height = item.size
     rate = item.rate
     seconds = f"{item.seconds:.6f}"
-    digits = max(len(str(item.frame_count)), 3)
+    digits = item.digits
     source = f"color=c=0x305070:size={width}x{height}:rate={rate}:duration={seconds}"
     args: list[str] = []
     if item.audio_shift > 0:

@@ -152,7 +152,7 @@ class Layout:
             yield b"".join(self.frame(n) for n in range(first, min(first + batch, count)))
 
 
-def _reference(chain: str, width: int, height: int, rate: Fraction, count: int) -> bytes:
+def filters_frames(chain: str, width: int, height: int, rate: Fraction, count: int) -> bytes:
     """The first ``count`` frames as the filters draw them, raw yuv420p."""
     source = f"color=c=0x305070:size={width}x{height}:rate={rate}:duration={float(count / rate):.6f}"
     return subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi",
@@ -167,7 +167,7 @@ def painted_layout(chain: str, width: int, height: int, rate: Fraction, digits: 
 
     The box: ffmpeg's drawbox works out ``x`` once, not per frame, so the corpus's "moving" box stands where it was
     put first; it is found where this ffmpeg puts it."""
-    reference = _reference(chain, width, height, rate, checked)
+    reference = filters_frames(chain, width, height, rate, checked)
     size = width * height * 3 // 2
     if len(reference) != size * checked:
         return None

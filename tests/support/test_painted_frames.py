@@ -3,36 +3,26 @@ drew them otherwise, the item would silently go back to the filters and cost ~20
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
-from muxclipper.emulator.media import ffmpeg, stamp
+from muxclipper.emulator.media import stamp
 from tests.support import corpus, painted_frames
 
 PAINTED = [item for item in corpus.ITEMS if item.painted]
 
 
-def _digits(item: corpus.Item) -> int:
-    return max(len(str(item.frame_count)), 3)
-
-
 @pytest.mark.parametrize("item", PAINTED, ids=lambda i: i.name)
 def test_painted_frames_are_the_filters_frames_far_into_the_item(item: corpus.Item) -> None:
     width, height = item.size
-    chain = corpus.picture_filters(width, height, _digits(item))
-    layout = painted_frames.painted_layout(chain, width, height, item.rate, _digits(item))
+    chain = corpus.picture_filters(width, height, item.digits)
+    layout = painted_frames.painted_layout(chain, width, height, item.rate, item.digits)
     assert layout is not None, "the painted frames differ from what this ffmpeg's filters draw"
     # painted_layout compared the first 1,100 frames. Far ones too (the band's upper bits, every place of the digits,
     # the last frame): the filters' frame number shifted by ``first`` draws frame first + k as its k-th frame.
     size = width * height * 3 // 2
     for first in (262_140, 299_990, item.frame_count - 6):
         shifted = chain.replace("floor(n/", f"floor((n+{first})/")
-        drawn = subprocess.run(
-            [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
-             f"color=c=0x305070:size={width}x{height}:rate={item.rate}:duration=1", "-vf", shifted, "-frames:v",
-             "6", "-pix_fmt", "yuv420p", "-f", "rawvideo", "pipe:1"], capture_output=True, check=True,
-            timeout=60).stdout
+        drawn = painted_frames.filters_frames(shifted, width, height, item.rate, 6)
         assert len(drawn) == 6 * size
         for k in range(6):
             assert layout.frame(first + k) == drawn[k * size:(k + 1) * size], first + k
